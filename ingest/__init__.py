@@ -1,0 +1,47 @@
+"""Turning documents into the index: the lower layer, which `bot` builds on.
+
+The public API is re-exported here; `ingest` never imports `bot`.
+"""
+
+from ingest.chunking import chunk_document, split_sentences
+from ingest.corpus import parse_document, read_document
+from ingest.embeddings import SentenceTransformerEmbeddings
+from ingest.errors import (
+    CorpusError,
+    EmbeddingModelError,
+    IndexStateError,
+    InvalidQuestionError,
+    ModelMismatchError,
+    QcdcError,
+)
+from ingest.index import ChunkIndex, index_exists
+from ingest.models import Chunk, Document, Passage
+from ingest.normalize import fold, normalize_text, words
+from ingest.pipeline import IngestReport, ingest
+from ingest.settings import Settings, get_settings
+
+__all__ = [
+    "Chunk",
+    "ChunkIndex",
+    "CorpusError",
+    "Document",
+    "EmbeddingModelError",
+    "IndexStateError",
+    "IngestReport",
+    "InvalidQuestionError",
+    "ModelMismatchError",
+    "Passage",
+    "QcdcError",
+    "SentenceTransformerEmbeddings",
+    "Settings",
+    "chunk_document",
+    "fold",
+    "get_settings",
+    "index_exists",
+    "ingest",
+    "normalize_text",
+    "parse_document",
+    "read_document",
+    "split_sentences",
+    "words",
+]

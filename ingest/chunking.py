@@ -1,0 +1,161 @@
+"""Split documents into passages along paragraphs and sentences.
+
+Chunks are spans of the original body, so what users see is exactly what the
+corpus says; the normalized form is derived from the span. A paragraph that
+fits stays whole (numbered items such as "(1) …" are paragraphs); a longer one
+is cut between sentences, and a sentence longer than the limit between
+clauses. Short paragraphs (a lead-in such as "… giải pháp sau:") join the
+paragraph after them. Written here rather than taken from LangChain's
+splitters because those measure in characters but do not know Vietnamese
+abbreviations, dates and decimal numbers, and lose the spans.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from ingest.models import Chunk, Document
+from ingest.normalize import normalize_text
+
+MAX_CHARS = 1000
+MIN_CHARS = 200
+
+_PARAGRAPH_BREAK = re.compile(r"\n[ \t\u00a0]*\n\s*")
+_UPPER = "A-ZÀ-ỸĐ"
+# A sentence ends at . ! ? … (with closing quotes or brackets after it) when
+# the next word starts a new sentence: upper case, an opening quote or a
+# numbered item "(2)". "8.331", "06/7/2016" and "./." never match.
+_SENTENCE_END = re.compile(
+    rf"(?<=[.!?…])[\"”’)\]]*[ \t\u00a0]+(?=[\"“‘(]?[{_UPPER}0-9(])"
+)
+# Abbreviations after which a period does not end a sentence.
+_ABBREVIATIONS = re.compile(r"(?:\b(?:TP|Tp|ThS|TS|PGS|GS|BS|KS|Th|St|Đ/c|đ/c|v\.v)\.|\b[A-ZĐ]\.)$")
+_CLAUSE_END = re.compile(r"(?<=[;:])[ \t\u00a0]+|(?<=,)[ \t\u00a0]+")
+
+
+@dataclass(frozen=True)
+class Span:
+    start: int
+    end: int
+
+
+def paragraph_spans(text: str) -> list[Span]:
+    spans, start = [], 0
+    for m in _PARAGRAPH_BREAK.finditer(text):
+        spans.append(Span(start, m.start()))
+        start = m.end()
+    spans.append(Span(start, len(text)))
+    return [s for s in (_trim(text, s) for s in spans) if s.end > s.start]
+
+
+def _trim(text: str, span: Span) -> Span:
+    start, end = span.start, span.end
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return Span(start, end)
+
+
+def _cut(text: str, span: Span, pattern: re.Pattern[str], check_abbrev: bool) -> list[Span]:
+    pieces, start = [], span.start
+    for m in pattern.finditer(text, span.start, span.end):
+        if check_abbrev and _ABBREVIATIONS.search(text[max(start, m.start() - 8) : m.start()]):
+            continue
+        pieces.append(Span(start, m.start()))
+        start = m.end()
+    pieces.append(Span(start, span.end))
+    return [p for p in (_trim(text, p) for p in pieces) if p.end > p.start]
+
+
+def sentence_spans(text: str, span: Span | None = None) -> list[Span]:
+    """Sentences of `text` (or of one span of it), as spans."""
+    return _cut(text, span or Span(0, len(text)), _SENTENCE_END, check_abbrev=True)
+
+
+def split_sentences(text: str) -> list[str]:
+    return [text[s.start : s.end] for s in sentence_spans(text)]
+
+
+def _hard_split(text: str, span: Span, max_chars: int) -> Iterator[Span]:
+    """Last resort for one overlong clause: cut at the last space before the limit."""
+    start = span.start
+    while span.end - start > max_chars:
+        cut = text.rfind(" ", start, start + max_chars)
+        cut = cut if cut > start else start + max_chars
+        yield Span(start, cut)
+        start = cut + 1 if text[cut : cut + 1] == " " else cut
+    yield Span(start, span.end)
+
+
+def _pieces(text: str, para: Span, max_chars: int) -> list[Span]:
+    """A paragraph as spans no longer than max_chars, cut at the weakest break needed."""
+    if para.end - para.start <= max_chars:
+        return [para]
+    out: list[Span] = []
+    for sent in sentence_spans(text, para):
+        if sent.end - sent.start <= max_chars:
+            out.append(sent)
+            continue
+        for clause in _cut(text, sent, _CLAUSE_END, check_abbrev=False):
+            out.extend(_hard_split(text, clause, max_chars))
+    return _pack(out, max_chars, target=max_chars * 4 // 5)
+
+
+def _pack(spans: list[Span], max_chars: int, target: int) -> list[Span]:
+    """Join consecutive spans while they stay under `target` characters."""
+    packed: list[Span] = []
+    for span in spans:
+        if packed and span.end - packed[-1].start <= target:
+            packed[-1] = Span(packed[-1].start, span.end)
+        else:
+            packed.append(span)
+    # A short tail reads better with what precedes it.
+    if len(packed) > 1 and packed[-1].end - packed[-1].start < MIN_CHARS:
+        if packed[-1].end - packed[-2].start <= max_chars:
+            packed[-2:] = [Span(packed[-2].start, packed[-1].end)]
+    return packed
+
+
+def chunk_spans(text: str, max_chars: int = MAX_CHARS, min_chars: int = MIN_CHARS) -> list[Span]:
+    """Chunk spans of a document body."""
+    units = [piece for para in paragraph_spans(text) for piece in _pieces(text, para, max_chars)]
+    chunks: list[Span] = []
+    pending: Span | None = None  # a short unit waiting to join the next one
+    for unit in units:
+        if pending is not None:
+            if unit.end - pending.start <= max_chars:
+                unit = Span(pending.start, unit.end)
+            else:
+                chunks.append(pending)
+            pending = None
+        if unit.end - unit.start < min_chars:
+            pending = unit
+        else:
+            chunks.append(unit)
+    if pending is not None:
+        if chunks and pending.end - chunks[-1].start <= max_chars:
+            chunks[-1] = Span(chunks[-1].start, pending.end)
+        else:
+            chunks.append(pending)
+    return chunks
+
+
+def chunk_document(doc: Document, max_chars: int = MAX_CHARS, min_chars: int = MIN_CHARS) -> list[Chunk]:
+    spans = chunk_spans(doc.body, max_chars, min_chars)
+    doc_hash = doc.content_hash
+    return [
+        Chunk(
+            doc_id=doc.id,
+            doc_hash=doc_hash,
+            position=i,
+            n_chunks=len(spans),
+            text=doc.body[s.start : s.end],
+            text_norm=normalize_text(doc.body[s.start : s.end]),
+            char_start=s.start,
+            char_end=s.end,
+        )
+        for i, s in enumerate(spans)
+    ]

