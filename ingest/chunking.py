@@ -75,6 +75,14 @@ def sentence_spans(text: str, span: Span | None = None) -> list[Span]:
     return _cut(text, span or Span(0, len(text)), _SENTENCE_END, check_abbrev=True)
 
 
+_SEMICOLON = re.compile(r"(?<=;)[ \t\u00a0]+")
+
+
+def clause_spans(text: str, span: Span) -> list[Span]:
+    """A long sentence's clauses, cut after each semicolon (enumerations in official prose)."""
+    return _cut(text, span, _SEMICOLON, check_abbrev=False)
+
+
 def split_sentences(text: str) -> list[str]:
     return [text[s.start : s.end] for s in sentence_spans(text)]
 

@@ -203,13 +203,20 @@ class ChunkIndex:
             )
         ]
 
+    def all_passages(self) -> list[Passage]:
+        """Every chunk, in document order."""
+        return self._get()
+
     def chunks_of(self, doc_id: str) -> list[Passage]:
-        got = self._collection.get(where={"doc_id": doc_id}, include=["documents", "metadatas"])
+        return self._get(where={"doc_id": doc_id})
+
+    def _get(self, **kwargs: Any) -> list[Passage]:
+        got = self._collection.get(include=["documents", "metadatas"], **kwargs)
         passages = [
             _to_passage(cid, text, meta, 1.0)
             for cid, text, meta in zip(got["ids"], got["documents"], got["metadatas"])
         ]
-        return sorted(passages, key=lambda p: p.position)
+        return sorted(passages, key=lambda p: (p.doc_id, p.position))
 
     # --- writing -------------------------------------------------------------
 

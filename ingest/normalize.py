@@ -65,3 +65,38 @@ def words(text: str) -> list[str]:
 def has_words(text: str) -> bool:
     """Whether the text has at least one letter or digit (not only punctuation or emoji)."""
     return any(ch.isalnum() for ch in text)
+
+
+# Words that shape a question but carry no topic ("… là gì?", "bao nhiêu",
+# "ai là tác giả"), removed from questions before lexical matching. Folded.
+_QUESTION_PHRASES = re.compile(
+    r"\b(?:la gi|la ai|ai la|tac gia|bai viet|bai bao|cho biet|cho hoi|nhu the nao|the nao|"
+    r"bao nhieu|bao gio|khi nao|o dau|tai sao|vi sao|ra sao|yeu cau gi|quy dinh gi|"
+    r"noi dung gi|van de gi|ngay nao|nam nao|nao|gi|ai|a|nhe|vay)\b"
+)
+
+
+def lexical_tokens(text: str, *, question: bool = False) -> list[str]:
+    """Tokens for lexical matching: folded syllables, accented syllables, folded bigrams.
+
+    Folded syllables let "nghi quyet" find "nghị quyết"; accented ones (marked
+    "~") make a question typed with accents prefer exact accents; bigrams
+    keep "dân chủ" apart from "chủ" and "dân" scattered in a passage.
+    """
+    norm = normalize_text(text).lower()
+    accented = _WORD.findall(norm)
+    folded = [fold(w) for w in accented]
+    if question:
+        kept = _QUESTION_PHRASES.sub(" ", " ".join(folded)).split()
+        if kept:  # keep the accented forms of the words that remain, in order
+            remaining = iter(kept)
+            want = next(remaining, None)
+            pairs = []
+            for f, a in zip(folded, accented):
+                if f == want:
+                    pairs.append((f, a))
+                    want = next(remaining, None)
+            folded, accented = [f for f, _ in pairs], [a for _, a in pairs]
+    tokens = folded + ["~" + a for a, f in zip(accented, folded) if a != f]
+    tokens += [f"{a}_{b}" for a, b in zip(folded, folded[1:])]
+    return tokens

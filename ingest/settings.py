@@ -50,11 +50,17 @@ class Settings(BaseSettings):
     embedding_device: str = Field(default="cpu", description="Torch device for the embedder.")
     embedding_batch_size: int = Field(default=32, ge=1, le=1024)
     top_k: int = Field(default=5, ge=1, le=50, description="Passages retrieved per question.")
-    min_relevance: float = Field(
-        default=0.25,
+    retrieval_dense_weight: float = Field(
+        default=0.2,
         ge=0.0,
         le=1.0,
-        description="Lowest cosine similarity a passage may have to count as relevant.",
+        description="Share of the dense (embedding) score in the fused ranking; the rest is lexical.",
+    )
+    min_coverage: float = Field(
+        default=0.5,
+        ge=0.0,
+        le=1.0,
+        description="Share of a question's weighted words a passage must contain to be relevant.",
     )
     max_question_chars: int = Field(
         default=1000, ge=10, description="Longer questions are refused with a clear message."

@@ -1,0 +1,175 @@
+"""Compose an extractive answer: the corpus's own sentences, each with its source number.
+
+Nothing is paraphrased, so an answer cannot hold a fact, number, date or link
+that is not in the corpus. The document facts shown (title, author, site)
+come from the corpus front matter.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from bot.retrieval import Retrieval
+from ingest import Passage
+from ingest.chunking import Span, clause_spans, sentence_spans
+
+MAX_SENTENCES = 4
+# Sentences longer than this are quoted clause by clause (official prose
+# chains a dozen tasks with semicolons; the answer is usually one of them).
+LONG_SENTENCE = 300
+# A sentence is quoted when it holds at least this share of the best
+# sentence's coverage of the question: enough to drop passing mentions.
+RELATIVE_CUTOFF = 0.6
+MIN_SENTENCE_COVERAGE = 0.25
+
+NOT_FOUND = "Kho tài liệu hiện có không có thông tin để trả lời câu hỏi này."
+
+
+@dataclass(frozen=True)
+class Source:
+    """A numbered source of an answer: one passage and the facts about its document."""
+
+    n: int
+    doc_id: str
+    title: str
+    url: str | None
+    site: str | None
+    chunk_id: str
+    text: str
+    score: float
+    title_source: str = "article"
+    author: str | None = None
+    author_role: str | None = None
+    publisher: str | None = None
+    published: str | None = None
+    locality: str | None = None
+
+    @classmethod
+    def from_passage(cls, n: int, p: Passage) -> Source:
+        s = p.source
+        return cls(
+            n=n,
+            doc_id=p.doc_id,
+            title=p.title,
+            url=s.get("url"),
+            site=s.get("site"),
+            chunk_id=p.chunk_id,
+            text=p.text,
+            score=p.score,
+            title_source=s.get("title_source", "article"),
+            author=s.get("author"),
+            author_role=s.get("author_role"),
+            publisher=s.get("publisher"),
+            published=s.get("published"),
+            locality=s.get("locality"),
+        )
+
+
+@dataclass
+class Answer:
+    question: str
+    answer: str
+    found: bool
+    sources: list[Source] = field(default_factory=list)
+    directives: list[dict[str, Any]] = field(default_factory=list)
+    generator: str = "extractive"
+    timings_ms: dict[str, float] = field(default_factory=dict)
+
+    def to_json(self) -> dict[str, Any]:
+        """The documented JSON shape of `bot ask --json`."""
+        keys = ("n", "doc_id", "title", "url", "site", "chunk_id", "text", "score")
+        return {
+            "question": self.question,
+            "answer": self.answer,
+            "found": self.found,
+            "sources": [{k: asdict(s)[k] for k in keys} for s in self.sources],
+            "directives": self.directives,
+            "generator": self.generator,
+            "timings_ms": self.timings_ms,
+        }
+
+
+@dataclass(frozen=True)
+class _Quote:
+    source: int  # index into sources
+    start: int
+    text: str
+    coverage: float
+
+
+def _quotable_spans(text: str) -> list[Span]:
+    spans = []
+    for sentence in sentence_spans(text):
+        if sentence.end - sentence.start > LONG_SENTENCE:
+            spans.extend(clause_spans(text, sentence))
+        else:
+            spans.append(sentence)
+    return spans
+
+
+def _quote_text(text: str, span: Span) -> str:
+    """The span verbatim; "…" marks where a clause was cut out of its sentence."""
+    quote = " ".join(text[span.start : span.end].split())
+    before = text[: span.start].rstrip()
+    if before and before[-1] == ";":
+        quote = "…" + quote
+    if quote.endswith(";"):
+        quote = quote[:-1].rstrip() + "…"
+    return quote
+
+
+def attribution(source: Source) -> str:
+    """'bài “Title” của Author (Role)' from the facts the corpus states."""
+    title = f"“{source.title}”"
+    by = f" của {source.author}" if source.author else ""
+    role = f" ({source.author_role})" if source.author and source.author_role else ""
+    where = source.site or source.publisher
+    return f"bài {title}{by}{role}" + (f", {where}" if where else "")
+
+
+def compose(question: str, retrieval: Retrieval) -> Answer:
+    """The answer text from the retrieved passages (already ranked, all relevant)."""
+    if not retrieval.found:
+        text = NOT_FOUND
+        if retrieval.unknown_refs:
+            refs = ", ".join(retrieval.unknown_refs)
+            text = f"Kho tài liệu hiện có không có văn bản nào mang số hiệu {refs}."
+        return Answer(question=question, answer=text, found=False)
+
+    sources = [Source.from_passage(i + 1, p) for i, p in enumerate(retrieval.passages)]
+    quotes = []
+    for i, src in enumerate(sources):
+        for span in _quotable_spans(src.text):
+            quote = _quote_text(src.text, span)
+            cov = retrieval.lexical.text_coverage(question, quote)
+            quotes.append(_Quote(i, span.start, quote, cov))
+    best = max((q.coverage for q in quotes), default=0.0)
+    chosen: list[_Quote] = []
+    seen: set[str] = set()
+    for q in sorted(quotes, key=lambda q: (-q.coverage, q.source, q.start)):
+        key = " ".join(q.text.split())
+        if key in seen or q.coverage < max(MIN_SENTENCE_COVERAGE, best * RELATIVE_CUTOFF):
+            continue
+        seen.add(key)
+        chosen.append(q)
+        if len(chosen) == MAX_SENTENCES:
+            break
+    if not chosen:  # relevant passages, but no single sentence stands out: quote the best
+        first = _quotable_spans(sources[0].text)[0]
+        chosen = [_Quote(0, first.start, _quote_text(sources[0].text, first), 0.0)]
+
+    # Read in document order: documents by their best source, sentences as written.
+    doc_rank: dict[str, int] = {}
+    for q in chosen:
+        doc_rank.setdefault(sources[q.source].doc_id, q.source)
+    chosen.sort(key=lambda q: (doc_rank[sources[q.source].doc_id], sources[q.source].doc_id, q.source, q.start))
+    lines: list[str] = []
+    current_doc = None
+    for q in chosen:
+        src = sources[q.source]
+        if src.doc_id != current_doc:
+            current_doc = src.doc_id
+            lines.append(("\n" if lines else "") + f"Theo {attribution(src)}:")
+        lines.append(f"• {q.text} [{src.n}]")
+    return Answer(question=question, answer="\n".join(lines), found=True, sources=sources)

@@ -1,0 +1,108 @@
+"""`python -m bot ask ["question"] [--json] [--db DIR] [-k N]`: answers in the terminal.
+
+With no question argument, reads one question per line from standard input
+and answers each with the model loaded once (how scripts and benchmarks use it).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TextIO
+
+from bot.render import render_text
+from bot.service import QAService, validate_question
+from ingest import QcdcError, get_settings
+from ingest.cli import configure_logging
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m bot", description="Trợ lý QCDC")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    ask = commands.add_parser("ask", help="answer questions from the corpus, with sources")
+    ask.add_argument("question", nargs="?", help="the question; omit to read one per line from stdin")
+    ask.add_argument("--json", action="store_true", help="one JSON object per question")
+    ask.add_argument("--db", type=Path, help="index folder (default: CHROMA_PATH, else data/chroma)")
+    ask.add_argument("-k", type=int, metavar="N", help="passages to retrieve (default: TOP_K)")
+    return parser
+
+
+def _stdin_questions(stream: TextIO) -> Iterator[tuple[int, str | None]]:
+    """(line number, question or None when the line is not valid UTF-8); blank lines skipped."""
+    for number, raw in enumerate(stream.buffer, start=1):
+        try:
+            line = raw.decode("utf-8").strip()
+        except UnicodeDecodeError:
+            yield number, None
+            continue
+        if line:
+            yield number, line
+
+
+def _error(message: str, question: str | None, as_json: bool) -> None:
+    if as_json:
+        print(json.dumps({"question": question, "error": message, "found": False}, ensure_ascii=False), flush=True)
+    print(f"Lỗi: {message}", file=sys.stderr, flush=True)
+
+
+def cmd_ask(args: argparse.Namespace) -> int:
+    settings = get_settings()
+    configure_logging(settings)
+    if args.k is not None and not 1 <= args.k <= 50:
+        _error("-k phải nằm trong khoảng 1 đến 50.", None, False)
+        return 2
+    if args.question is not None:
+        try:  # refuse bad input before paying for the model
+            validate_question(args.question, settings.max_question_chars)
+        except QcdcError as exc:
+            _error(exc.for_user(), args.question, args.json)
+            return 2
+        questions: Iterator[tuple[int, str | None]] = iter([(0, args.question)])
+    elif sys.stdin.isatty():
+        _error("hãy nhập câu hỏi, ví dụ: python -m bot ask \"Kết luận 120-KL/TW yêu cầu gì?\"", None, False)
+        return 2
+    else:
+        questions = _stdin_questions(sys.stdin)
+
+    try:
+        service = QAService(settings, args.db)
+    except QcdcError as exc:
+        _error(exc.for_user(), None, False)
+        return 2
+
+    failed = answered = 0
+    for number, question in questions:
+        if question is None:
+            _error(f"dòng {number} không phải văn bản UTF-8 hợp lệ, đã bỏ qua.", None, args.json)
+            failed += 1
+            continue
+        try:
+            answer = service.ask(question, args.k)
+        except QcdcError as exc:
+            _error(exc.for_user(), question, args.json)
+            failed += 1
+            continue
+        answered += 1
+        if args.json:
+            print(json.dumps(answer.to_json(), ensure_ascii=False), flush=True)
+        else:
+            if number:
+                print(f"❓ {question}")
+            print(render_text(answer), end="\n\n" if number else "\n", flush=True)
+    if failed == 0 and answered == 0:
+        _error("không có câu hỏi nào ở đầu vào chuẩn.", None, False)
+        return 2
+    return 1 if failed else 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return {"ask": cmd_ask}[args.command](args)
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:  # `python -m bot ask … | head`
+        return 0

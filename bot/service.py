@@ -1,0 +1,70 @@
+"""Questions in, answers out: the one entry point the CLI (and later the bot) call."""
+
+from __future__ import annotations
+
+import logging
+import time
+from pathlib import Path
+
+from bot.answer import Answer, compose
+from bot.retrieval import Retriever
+from ingest import (
+    ChunkIndex,
+    InvalidQuestionError,
+    SentenceTransformerEmbeddings,
+    Settings,
+    index_exists,
+    ingest,
+    normalize_text,
+)
+from ingest.normalize import has_words
+
+log = logging.getLogger(__name__)
+
+
+def validate_question(question: str, max_chars: int) -> str:
+    """The question as it will be answered, or InvalidQuestionError saying why not."""
+    text = normalize_text(question)
+    if not text:
+        raise InvalidQuestionError("empty question", user_message="Câu hỏi trống: hãy nhập nội dung cần hỏi.")
+    if len(text) > max_chars:
+        raise InvalidQuestionError(
+            f"question of {len(text)} characters (limit {max_chars})",
+            user_message=f"Câu hỏi quá dài ({len(text)} ký tự; tối đa {max_chars}): hãy hỏi ngắn gọn hơn.",
+        )
+    if not has_words(text):
+        raise InvalidQuestionError(
+            "question has no letters or digits",
+            user_message="Câu hỏi không có chữ hay số nào: hãy nhập câu hỏi bằng lời.",
+        )
+    return text
+
+
+class QAService:
+    """Holds the model, the index and the retriever; answers many questions."""
+
+    def __init__(self, settings: Settings, db: Path | None = None, *, build_if_missing: bool = True):
+        self.settings = settings
+        self.db = db or settings.chroma_path
+        self.embedder = SentenceTransformerEmbeddings(settings)
+        if build_if_missing and not index_exists(self.db):
+            log.warning("no index at %s: building it from %s", self.db, settings.corpus_dir)
+            ingest(settings, db=self.db, embedder=self.embedder)
+        self.index = ChunkIndex.open(self.db)
+        self.index.check_model(settings.embedding_model)
+        self.retriever = Retriever(self.index, self.embedder, settings)
+
+    def ask(self, question: str, k: int | None = None) -> Answer:
+        started = time.perf_counter()
+        text = validate_question(question, self.settings.max_question_chars)
+        retrieval = self.retriever.retrieve(text, k)
+        retrieved = time.perf_counter()
+        answer = compose(text, retrieval)
+        done = time.perf_counter()
+        answer.question = question
+        answer.timings_ms = {
+            "retrieve": round((retrieved - started) * 1000, 1),
+            "answer": round((done - retrieved) * 1000, 1),
+            "total": round((done - started) * 1000, 1),
+        }
+        return answer
