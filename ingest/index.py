@@ -78,7 +78,7 @@ def ingestion_lock(path: Path) -> Iterator[None]:
         except BlockingIOError as exc:
             raise IndexStateError(
                 f"another ingestion is writing to {path}",
-                user_message="Một tiến trình nạp dữ liệu khác đang chạy trên chỉ mục này.",
+                user_message="Một tiến trình nạp dữ liệu khác đang ghi vào chỉ mục này; hãy chờ nó xong.",
                 hint="Wait for it to finish.",
             ) from exc
         try:
@@ -105,7 +105,7 @@ class ChunkIndex:
         if not pointer.is_file():
             raise IndexStateError(
                 f"no index at {path}",
-                user_message=f"Chưa có chỉ mục tại {path}.",
+                user_message=f"Chưa có chỉ mục tại {path}; hãy chạy `python -m ingest` để xây dựng.",
                 hint="Run `python -m ingest` to build it.",
             )
         try:
@@ -113,7 +113,9 @@ class ChunkIndex:
             name = info["collection"]
         except (ValueError, KeyError) as exc:
             raise IndexStateError(
-                f"{pointer} is unreadable", hint="Run `python -m ingest --rebuild`."
+                f"{pointer} is unreadable",
+                user_message="Tệp mô tả chỉ mục bị hỏng; hãy chạy `python -m ingest --rebuild`.",
+                hint="Run `python -m ingest --rebuild`.",
             ) from exc
         client = _client(path)
         try:
@@ -121,6 +123,7 @@ class ChunkIndex:
         except Exception as exc:  # chromadb raises NotFoundError/ValueError across versions
             raise IndexStateError(
                 f"collection {name} named by {pointer} is missing",
+                user_message="Chỉ mục không đầy đủ; hãy chạy `python -m ingest --rebuild`.",
                 hint="Run `python -m ingest --rebuild`.",
             ) from exc
         return cls(path, client, collection, info)
@@ -161,8 +164,8 @@ class ChunkIndex:
                 f"the index at {self.path} was built with {built_with!r}, "
                 f"but EMBEDDING_MODEL is {model_name!r}",
                 user_message=(
-                    f"Chỉ mục được xây dựng bằng mô hình {built_with!r}, "
-                    f"khác mô hình đang cấu hình {model_name!r}."
+                    f"Chỉ mục được xây dựng bằng mô hình {built_with!r}, khác mô hình đang cấu hình "
+                    f"{model_name!r}; hãy chạy `python -m ingest --rebuild` để nhúng lại."
                 ),
                 hint="Run `python -m ingest --rebuild` to re-embed with the configured model.",
             )

@@ -1,0 +1,167 @@
+"""`make bench`: ingestion, cold start, warm latency and memory, written to BENCHMARKS.md.
+
+Every figure is a median (and p95 where there are enough samples) over
+several runs, each in a fresh process where start-up matters.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+QUESTIONS = [json.loads(l)["q"] for l in (ROOT / "tests" / "data" / "qa_public.jsonl").read_text(encoding="utf-8").splitlines() if l.strip()]
+RUNS = int(os.environ.get("BENCH_RUNS", "5"))
+
+# Times the phases of a cold `bot ask` inside one fresh process.
+_PHASES = r"""
+import json, sys, time
+t0 = time.perf_counter()
+from ingest import get_settings
+from bot.service import QAService
+t1 = time.perf_counter()
+import torch, sentence_transformers
+t2 = time.perf_counter()
+svc = QAService(get_settings(), build_if_missing=False)
+t3 = time.perf_counter()
+svc.embedder.model
+t4 = time.perf_counter()
+svc.ask(sys.argv[1])
+t5 = time.perf_counter()
+print(json.dumps({"app_imports": t1 - t0, "torch_st_imports": t2 - t1, "index_and_bm25": t3 - t2,
+                  "model_load": t4 - t3, "first_answer": t5 - t4}))
+"""
+
+
+def run_measured(args: list[str], env: dict[str, str], stdin: str = "") -> tuple[float, int, str]:
+    """Like run(), but reads the child's own peak RSS through wait4."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(args, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, cwd=ROOT)
+    assert proc.stdin and proc.stdout and proc.stderr
+    proc.stdin.write(stdin.encode())
+    proc.stdin.close()
+    out = proc.stdout.read()
+    err = proc.stderr.read()
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - start
+    if status != 0:
+        raise SystemExit(f"benchmark step failed: {' '.join(args)}\n{err.decode()}")
+    return wall, usage.ru_maxrss, out.decode()
+
+
+def pct(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, round(q * (len(ordered) - 1))))]
+
+
+def machine() -> str:
+    cpu = "unknown CPU"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    mem = ""
+    try:
+        kib = int(next(l for l in Path("/proc/meminfo").read_text().splitlines() if l.startswith("MemTotal")).split()[1])
+        mem = f", {kib / 1024 / 1024:.0f} GiB RAM"
+    except (OSError, StopIteration):
+        pass
+    import torch
+
+    return (
+        f"{cpu}, {os.cpu_count()} cores{mem}; {platform.system()} {platform.release()}; "
+        f"Python {platform.python_version()}, torch {torch.__version__}, no GPU used"
+    )
+
+
+def main() -> None:
+    py = sys.executable
+    with tempfile.TemporaryDirectory() as tmp:
+        env = {**os.environ, "CHROMA_PATH": str(Path(tmp) / "chroma"), "PYTHONPATH": str(ROOT), "LOG_LEVEL": "WARNING"}
+
+        ingest_walls, ingest_rss, chunk_rates = [], [], []
+        for _ in range(max(3, RUNS // 2)):
+            wall, rss, out = run_measured([py, "-m", "ingest", "--rebuild", "--quiet"], env)
+            ingest_walls.append(wall)
+            ingest_rss.append(rss)
+        print(f"ingestion: {out.strip().splitlines()[-1]}", flush=True)
+
+        # Ingestion proper, with the model already loaded (what an update costs).
+        from ingest import SentenceTransformerEmbeddings, Settings, ingest
+
+        settings = Settings(_env_file=None, chroma_path=Path(tmp) / "warm")
+        embedder = SentenceTransformerEmbeddings(settings)
+        embedder.model  # noqa: B018 - load before timing
+        for _ in range(3):
+            report = ingest(settings, rebuild=True, embedder=embedder)
+            chunks = report.chunks_embedded
+            chunk_rates.append(chunks / report.seconds)
+
+        cold_walls, cold_rss, phases = [], [], []
+        for _ in range(RUNS):
+            wall, rss, _ = run_measured([py, "-m", "bot", "ask", QUESTIONS[0], "--json"], env)
+            cold_walls.append(wall)
+            cold_rss.append(rss)
+            _, _, out = run_measured([py, "-c", _PHASES, QUESTIONS[0]], env)
+            phases.append(json.loads(out))
+        print(f"cold start: median {statistics.median(cold_walls):.2f} s", flush=True)
+
+        repeats = 10
+        stdin = "\n".join(QUESTIONS * repeats) + "\n"
+        warm, warm_rss = [], []
+        for _ in range(max(1, RUNS // 2)):
+            _, rss, out = run_measured([py, "-m", "bot", "ask", "--json"], env, stdin)
+            warm_rss.append(rss)
+            rows = [json.loads(l) for l in out.splitlines()]
+            warm += [r["timings_ms"]["total"] for r in rows[len(QUESTIONS):]]  # first pass warms caches
+        print(f"warm: p50 {pct(warm, .5):.1f} ms p95 {pct(warm, .95):.1f} ms over {len(warm)} answers", flush=True)
+
+    phase_med = {k: statistics.median(p[k] for p in phases) for k in phases[0]}
+    mib = lambda kib: f"{kib / 1024:.0f} MiB"  # noqa: E731
+    report = f"""# Benchmarks
+
+Run by `make bench` (`tests/benchmark.py`) on {dt.date.today().isoformat()}.
+
+Machine: {machine()}.
+
+Corpus: the 2 articles of `corpus/` ({chunks} chunks); model: the bundled all-MiniLM-L6-v2 on CPU.
+Each figure is the median over several fresh processes unless it says p95.
+
+| what | result | target |
+|---|---|---|
+| full ingestion, `python -m ingest --rebuild` (process start to exit) | median {statistics.median(ingest_walls):.2f} s, p95 {pct(ingest_walls, .95):.2f} s over {len(ingest_walls)} runs | |
+| ingestion proper (chunk, embed, write; model already loaded) | median {statistics.median(chunk_rates):.0f} chunks/s | |
+| cold start, `python -m bot ask "…"` (process start to answer) | median {statistics.median(cold_walls):.2f} s, p95 {pct(cold_walls, .95):.2f} s over {len(cold_walls)} runs | ≤ 10 s |
+| warm latency per question, stdin mode | p50 {pct(warm, .5):.1f} ms, p95 {pct(warm, .95):.1f} ms over {len(warm)} answers | p95 ≤ 200 ms |
+| peak memory (max RSS) | ingestion {mib(max(ingest_rss))}, cold `ask` {mib(max(cold_rss))}, warm stdin run {mib(max(warm_rss))} | |
+
+What dominates the cold start (median seconds in one fresh process):
+
+| phase | seconds |
+|---|---|
+| project modules (chromadb, bm25s, pydantic, langchain-core) | {phase_med["app_imports"]:.2f} |
+| torch and sentence-transformers imports | {phase_med["torch_st_imports"]:.2f} |
+| opening Chroma and building the BM25 index | {phase_med["index_and_bm25"]:.2f} |
+| loading the embedding model | {phase_med["model_load"]:.2f} |
+| first answer (first embedding call included) | {phase_med["first_answer"]:.2f} |
+
+Interpreter start and the CLI's own work make up the rest of the cold-start wall time.
+"""
+    (ROOT / "BENCHMARKS.md").write_text(report, encoding="utf-8")
+    print(report)
+
+
+if __name__ == "__main__":
+    main()

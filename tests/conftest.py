@@ -1,0 +1,52 @@
+"""Shared fixtures: the real model loaded once, the real corpus indexed once."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from ingest import SentenceTransformerEmbeddings, Settings, ingest
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = Path(__file__).resolve().parent / "data"
+CORPUS = ROOT / "corpus"
+
+
+def make_settings(tmp: Path, corpus: Path = CORPUS, **overrides) -> Settings:
+    """Settings that ignore the developer's .env and environment for paths."""
+    return Settings(_env_file=None, chroma_path=tmp / "chroma", corpus_dir=corpus, **overrides)
+
+
+def load_jsonl(name: str) -> list[dict]:
+    return [json.loads(line) for line in (DATA / name).read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+@pytest.fixture(scope="session")
+def embedder() -> SentenceTransformerEmbeddings:
+    return SentenceTransformerEmbeddings(Settings(_env_file=None))
+
+
+@pytest.fixture(scope="session")
+def corpus_settings(tmp_path_factory: pytest.TempPathFactory, embedder) -> Settings:
+    """Settings whose index holds the real corpus (built once per session)."""
+    settings = make_settings(tmp_path_factory.mktemp("corpus-index"))
+    ingest(settings, embedder=embedder)
+    return settings
+
+
+@pytest.fixture(scope="session")
+def service(corpus_settings):
+    from bot.service import QAService
+
+    return QAService(corpus_settings)
+
+
+@pytest.fixture
+def corpus_copy(tmp_path: Path) -> Path:
+    """A private copy of the corpus that a test may edit."""
+    target = tmp_path / "corpus"
+    shutil.copytree(CORPUS, target)
+    return target

@@ -1,0 +1,101 @@
+"""Answers on the real corpus against the public evaluation set."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.answer import NOT_FOUND
+from conftest import load_jsonl
+from ingest import InvalidQuestionError, normalize_text
+
+pytestmark = pytest.mark.integration
+
+QA = load_jsonl("qa_public.jsonl")
+IN_CORPUS = [q for q in QA if q["found"]]
+
+
+@pytest.mark.parametrize("case", IN_CORPUS, ids=lambda c: c["id"])
+def test_in_corpus_questions_get_an_answer_with_sources(service, case):
+    answer = service.ask(case["q"])
+    assert answer.found
+    assert answer.answer.strip() and answer.answer != NOT_FOUND
+    assert answer.sources and all(s.text for s in answer.sources)
+    # every citation number in the answer names a listed source
+    import re
+
+    cited = {int(n) for n in re.findall(r"\[(\d+)\]", answer.answer)}
+    assert cited and cited <= {s.n for s in answer.sources}
+
+
+def test_expected_phrase_in_top_5_sources_for_80_percent(service):
+    cases = [q for q in IN_CORPUS if q["phrase"]]
+    hits = [
+        any(normalize_text(q["phrase"]) in normalize_text(s.text) for s in service.ask(q["q"], k=5).sources[:5])
+        for q in cases
+    ]
+    assert sum(hits) / len(hits) >= 0.8, [q["id"] for q, h in zip(cases, hits) if not h]
+
+
+def test_facts_appear_in_answers(service):
+    cases = [q for q in IN_CORPUS if q["facts"]]
+    ok = [all(f in normalize_text(service.ask(q["q"]).answer) for f in q["facts"]) for q in cases]
+    assert sum(ok) / len(ok) >= 0.7, [q["id"] for q, good in zip(cases, ok) if not good]
+
+
+@pytest.mark.parametrize("case", [q for q in QA if not q["found"]], ids=lambda c: c["id"])
+def test_out_of_corpus_questions_abstain(service, case):
+    answer = service.ask(case["q"])
+    assert not answer.found and not answer.sources
+    assert "không có" in answer.answer
+
+
+@pytest.mark.parametrize("q", ["Giá vàng hôm nay?", "Thời tiết Hà Nội ngày mai thế nào?", "Ai vô địch World Cup 2018?"])
+def test_off_topic_questions_abstain(service, q):
+    assert not service.ask(q).found
+
+
+def test_unknown_directive_is_named_in_the_answer(service):
+    answer = service.ask("Nghị định 04/2015/NĐ-CP quy định gì?")
+    assert not answer.found and "04/2015/NĐ-CP" in answer.answer
+
+
+def test_named_directive_answers_only_from_passages_citing_it(service):
+    answer = service.ask("Kết luận 120-KL/TW yêu cầu gì?")
+    assert answer.found and all("120-KL/TW" in s.text for s in answer.sources)
+    assert "07/01/2016" in answer.answer
+
+
+@pytest.mark.parametrize(
+    ("typed", "canonical"),
+    [("ket luan 120-kl/tw yeu cau gi", "Kết luận 120-KL/TW yêu cầu gì?"),
+     ("Ban Dân vận Tỉnh uỷ tham mưu gì về QCDC?", "Ban Dân vận Tỉnh ủy tham mưu gì về QCDC?")],
+)
+def test_spelling_variants_find_the_same_passage(service, typed, canonical):
+    assert service.ask(typed).sources[0].chunk_id == service.ask(canonical).sources[0].chunk_id
+
+
+def test_answer_cites_only_corpus_text(service):
+    answer = service.ask("Thu ngân sách 9 tháng đầu năm 2018 đạt bao nhiêu?")
+    assert "8.331 tỷ đồng" in answer.answer
+    for line in answer.answer.splitlines():
+        if line.startswith("• "):
+            quote = line[2:].rsplit(" [", 1)[0].strip("…")
+            assert any(quote in " ".join(s.text.split()) for s in answer.sources), quote
+
+
+def test_sources_carry_only_known_facts(service):
+    answer = service.ask("Ai là tác giả bài viết về phối hợp công tác dân vận ở thành phố Bắc Ninh?")
+    assert "Nguyễn Đức Hiện" in answer.answer
+    assert all(s.url is None for s in answer.sources)
+    payload = answer.to_json()
+    assert set(payload) == {"question", "answer", "found", "sources", "directives", "generator", "timings_ms"}
+    assert set(payload["sources"][0]) == {"n", "doc_id", "title", "url", "site", "chunk_id", "text", "score"}
+    assert payload["generator"] == "extractive" and payload["directives"] == []
+    assert set(payload["timings_ms"]) == {"retrieve", "answer", "total"}
+
+
+@pytest.mark.parametrize("bad", ["", "   \n\t", "x" * 10_000, "?!… 🙂🙂", "🙏"])
+def test_bad_questions_are_refused_with_a_reason(service, bad):
+    with pytest.raises(InvalidQuestionError) as info:
+        service.ask(bad)
+    assert info.value.for_user()

@@ -1,0 +1,58 @@
+import unicodedata
+
+import pytest
+
+from ingest.normalize import canonical_tones, fold, has_words, lexical_tokens, normalize_text
+
+
+def test_decomposed_unicode_becomes_nfc():
+    decomposed = unicodedata.normalize("NFD", "Quy chế dân chủ ở cơ sở")
+    assert decomposed != "Quy chế dân chủ ở cơ sở"
+    assert normalize_text(decomposed) == "Quy chế dân chủ ở cơ sở"
+
+
+def test_odd_spaces_and_zero_width_characters():
+    assert normalize_text("giúp\u00a0BTV  Tỉnh\u202fủy\u200b chỉ\tđạo ") == "giúp BTV Tỉnh ủy chỉ đạo"
+
+
+def test_paragraph_breaks_survive():
+    assert normalize_text("Một.\n\n\n\nHai.\r\nBa.") == "Một.\n\nHai.\nBa."
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [("Tỉnh uỷ", "Tỉnh ủy"), ("hoà", "hòa"), ("khoá XVII", "khóa XVII"), ("thuỷ", "thủy"),
+     ("khoẻ", "khỏe"), ("UỶ BAN", "ỦY BAN"), ("Hoà Bình", "Hòa Bình")],
+)
+def test_old_tone_placement_is_made_canonical(old, new):
+    assert canonical_tones(old) == new
+    assert normalize_text(old) == new
+
+
+@pytest.mark.parametrize("word", ["quý", "quỷ", "hoàng", "huyện", "khuỷu", "thuyền", "ủy"])
+def test_words_already_canonical_are_left_alone(word):
+    assert canonical_tones(word) == word
+
+
+def test_fold_removes_diacritics_and_d_stroke():
+    assert fold("Đảng bộ Tỉnh Ủy") == "dang bo tinh uy"
+    assert fold("nghị quyết") == fold("nghi quyet")
+
+
+def test_has_words():
+    assert has_words("QCDC?")
+    assert not has_words("?!… 🙂🙂 ---")
+
+
+def test_lexical_tokens_match_with_or_without_accents():
+    accented = set(lexical_tokens("Nghị quyết về đội ngũ cán bộ"))
+    plain = lexical_tokens("nghi quyet ve doi ngu", question=True)
+    assert set(plain) <= accented
+    # the accented question also carries exact-accent tokens
+    assert "~nghị" in lexical_tokens("nghị quyết", question=True)
+
+
+def test_question_words_are_dropped_from_questions_only():
+    q = lexical_tokens("Kết luận 120 yêu cầu gì?", question=True)
+    assert "gi" not in q and "ket" in q and "120" in q
+    assert "gi" in lexical_tokens("yêu cầu gì")
