@@ -15,7 +15,7 @@ from typing import TextIO
 
 from bot.render import render_text
 from bot.service import QAService, validate_question
-from ingest import QcdcError, get_settings
+from ingest import QcdcError, get_settings, index_exists
 from ingest.cli import configure_logging
 
 
@@ -67,6 +67,8 @@ def cmd_ask(args: argparse.Namespace) -> int:
     else:
         questions = _stdin_questions(sys.stdin)
 
+    if not index_exists(args.db or settings.chroma_path):
+        print(f"Chưa có chỉ mục: đang xây dựng từ {settings.corpus_dir} (lần đầu mất chừng một phút)…", file=sys.stderr)
     try:
         service = QAService(settings, args.db)
     except QcdcError as exc:

@@ -48,7 +48,7 @@ class QAService:
         self.db = db or settings.chroma_path
         self.embedder = SentenceTransformerEmbeddings(settings)
         if build_if_missing and not index_exists(self.db):
-            log.warning("no index at %s: building it from %s", self.db, settings.corpus_dir)
+            log.info("no index at %s: building it from %s", self.db, settings.corpus_dir)
             ingest(settings, db=self.db, embedder=self.embedder)
         self.index = ChunkIndex.open(self.db)
         self.index.check_model(settings.embedding_model)

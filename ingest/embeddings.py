@@ -92,19 +92,19 @@ class SentenceTransformerEmbeddings(Embeddings):
         dim = self.model.get_embedding_dimension()
         return int(dim) if dim else len(self.embed_query("x"))
 
-    def _encode(self, texts: list[str], prefix: str, *, query: bool, progress: bool = False) -> list[list[float]]:
+    def _encode(self, texts: list[str], prefix: str, *, query: bool) -> list[list[float]]:
         encode = self.model.encode_query if query else self.model.encode_document
         vectors = encode(
             [prefix + t for t in texts],
             batch_size=self.batch_size,
             normalize_embeddings=True,
-            show_progress_bar=progress,
+            show_progress_bar=False,
             convert_to_numpy=True,
         )
         return vectors.tolist()
 
-    def embed_documents(self, texts: list[str], progress: bool = False) -> list[list[float]]:
-        return self._encode(texts, self.document_prefix, query=False, progress=progress) if texts else []
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        return self._encode(texts, self.document_prefix, query=False) if texts else []
 
     def embed_query(self, text: str) -> list[float]:
         return self._encode([text], self.query_prefix, query=True)[0]

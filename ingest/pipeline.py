@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from tqdm import tqdm
 
 from ingest.chunking import chunk_document
 from ingest.corpus import discover, read_document
@@ -89,7 +91,6 @@ def ingest(
     rebuild: bool = False,
     embedder: SentenceTransformerEmbeddings | None = None,
     progress: bool = False,
-    on_document: Callable[[str, str], None] | None = None,
 ) -> IngestReport:
     """Bring the index at `db` in step with the corpus folder and `paths`.
 
@@ -102,21 +103,22 @@ def ingest(
     report = IngestReport()
     docs = load_documents(roots, report)
     embedder = embedder or SentenceTransformerEmbeddings(settings)
-    notify = on_document or (lambda doc_id, what: None)
+    bar = tqdm(total=len(docs), unit="doc", desc="ingest", disable=not progress, leave=False)
 
     def embed(doc: Document) -> tuple[list[Chunk], list[list[float]]]:
         chunks = chunk_document(doc)
-        vectors = embedder.embed_documents([embedding_text(c) for c in chunks], progress=progress)
+        vectors = embedder.embed_documents([embedding_text(c) for c in chunks])
         report.chunks_embedded += len(chunks)
+        bar.set_postfix(chunks=report.chunks_embedded)
         return chunks, vectors
 
-    with ingestion_lock(db):
+    with ingestion_lock(db), bar:
         if rebuild or not index_exists(db):
             index = ChunkIndex.create(db, settings.embedding_model, embedder.dimension)
             for doc in docs:
                 index.add(doc, *embed(doc))
                 report.new += 1
-                notify(doc.id, "new")
+                bar.update()
             index.activate()
             report.rebuilt = True
         else:
@@ -124,6 +126,7 @@ def ingest(
             index.check_model(settings.embedding_model)
             manifest = index.manifest()
             for doc in docs:
+                bar.update()
                 state = manifest.pop(doc.id, None)
                 current = doc.content_hash
                 if state is not None and state.is_complete(current):
@@ -145,7 +148,6 @@ def ingest(
                 if state is not None:
                     index.delete_document(doc.id, keep_hash=current)
                 setattr(report, what, getattr(report, what) + 1)
-                notify(doc.id, what)
             resolved_roots = [r.resolve() for r in roots]
             for doc_id in manifest:
                 stored = index.chunks_of(doc_id)
@@ -153,7 +155,6 @@ def ingest(
                 if not path or _under(path, resolved_roots) or not (PROJECT_ROOT / path).exists():
                     index.delete_document(doc_id)
                     report.removed += 1
-                    notify(doc_id, "removed")
         report.chunks_total = index.count()
     report.seconds = time.perf_counter() - started
     log.info("ingestion: %s", report.summary())

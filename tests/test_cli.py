@@ -59,7 +59,7 @@ def test_stdin_mode_builds_missing_index_and_survives_bad_lines(tmp_path):
     assert "8.331 tỷ đồng" in rows[0]["answer"] and rows[0]["sources"]
     assert "error" in rows[1] and "UTF-8" in rows[1]["error"]
     assert "error" not in rows[2] and rows[2]["sources"] == []
-    assert code == 1 and "dòng 3" in err
+    assert code == 1 and "dòng 3" in err and "đang xây dựng" in err
     assert (settings.chroma_path / "qcdc-index.json").exists()
 
 

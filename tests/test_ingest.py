@@ -102,7 +102,7 @@ class DiesAfter:
         self.real, self.calls = real, calls
         self.dimension = real.dimension
 
-    def embed_documents(self, texts, progress=False):
+    def embed_documents(self, texts):
         self.calls -= 1
         if self.calls < 0:
             raise Killed
