@@ -130,12 +130,13 @@ def attribution(source: Source) -> str:
 
 def compose(question: str, retrieval: Retrieval) -> Answer:
     """The answer text from the retrieved passages (already ranked, all relevant)."""
+    unknown = (
+        f"Kho tài liệu hiện có không có văn bản nào mang số hiệu {', '.join(retrieval.unknown_refs)}."
+        if retrieval.unknown_refs
+        else ""
+    )
     if not retrieval.found:
-        text = NOT_FOUND
-        if retrieval.unknown_refs:
-            refs = ", ".join(retrieval.unknown_refs)
-            text = f"Kho tài liệu hiện có không có văn bản nào mang số hiệu {refs}."
-        return Answer(question=question, answer=text, found=False)
+        return Answer(question=question, answer=unknown or NOT_FOUND, found=False)
 
     sources = [Source.from_passage(i + 1, p) for i, p in enumerate(retrieval.passages)]
     quotes = []
@@ -172,4 +173,6 @@ def compose(question: str, retrieval: Retrieval) -> Answer:
             current_doc = src.doc_id
             lines.append(("\n" if lines else "") + f"Theo {attribution(src)}:")
         lines.append(f"• {q.text} [{src.n}]")
+    if unknown:
+        lines += ["", unknown]
     return Answer(question=question, answer="\n".join(lines), found=True, sources=sources)

@@ -41,6 +41,7 @@ class Retriever:
         self.passages = index.all_passages()
         self.lexical = LexicalIndex([_lexical_text(p) for p in self.passages])
         self._refs = [{ref_key(r) for r in find_refs(p.text)} for p in self.passages]
+        self._known_refs = set().union(*self._refs)
         self._row = {p.chunk_id: i for i, p in enumerate(self.passages)}
 
     def retrieve(self, question: str, k: int | None = None) -> Retrieval:
@@ -49,10 +50,10 @@ class Retriever:
         if n == 0:
             return Retrieval([], False, [], self.lexical)
 
-        asked = list(dict.fromkeys(ref_key(r) for r in find_refs(question)))
-        known = set().union(*self._refs)
-        unknown = [r for r in dict.fromkeys(find_refs(question)) if ref_key(r) not in known]
-        if asked and len(unknown) == len(asked):
+        refs = list(dict.fromkeys(find_refs(question)))
+        asked = {ref_key(r) for r in refs}
+        unknown = [r for r in refs if ref_key(r) not in self._known_refs]
+        if refs and len(unknown) == len(refs):
             return Retrieval([], False, unknown, self.lexical)
 
         lexical = self.lexical.scores(question)
@@ -62,7 +63,7 @@ class Retriever:
             dense[self._row[p.chunk_id]] = p.score
         w = self.settings.retrieval_dense_weight
         fused = (1 - w) * lexical + w * dense
-        cites = np.array([bool(self._refs[i] & set(asked)) for i in range(n)], dtype=np.float32)
+        cites = np.array([bool(self._refs[i] & asked) for i in range(n)], dtype=np.float32)
         fused += cites  # passages citing the asked number come first
 
         order = np.argsort(-fused, kind="stable")[:k]

@@ -99,3 +99,9 @@ def test_bad_questions_are_refused_with_a_reason(service, bad):
     with pytest.raises(InvalidQuestionError) as info:
         service.ask(bad)
     assert info.value.for_user()
+
+
+def test_known_and_unknown_numbers_in_one_question(service):
+    answer = service.ask("So sánh Kết luận 120-KL/TW và Thông tư 320/2016/TT-BTC")
+    assert answer.found and all("120-KL/TW" in s.text for s in answer.sources)
+    assert answer.answer.endswith("không có văn bản nào mang số hiệu 320/2016/TT-BTC.")
