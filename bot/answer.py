@@ -149,10 +149,9 @@ def compose(question: str, retrieval: Retrieval) -> Answer:
     chosen: list[_Quote] = []
     seen: set[str] = set()
     for q in sorted(quotes, key=lambda q: (-q.coverage, q.source, q.start)):
-        key = " ".join(q.text.split())
-        if key in seen or q.coverage < max(MIN_SENTENCE_COVERAGE, best * RELATIVE_CUTOFF):
+        if q.text in seen or q.coverage < max(MIN_SENTENCE_COVERAGE, best * RELATIVE_CUTOFF):
             continue
-        seen.add(key)
+        seen.add(q.text)
         chosen.append(q)
         if len(chosen) == MAX_SENTENCES:
             break
@@ -163,7 +162,8 @@ def compose(question: str, retrieval: Retrieval) -> Answer:
     # Read in document order: documents by their best source, sentences as written.
     doc_rank: dict[str, int] = {}
     for q in chosen:
-        doc_rank.setdefault(sources[q.source].doc_id, q.source)
+        doc_id = sources[q.source].doc_id
+        doc_rank[doc_id] = min(doc_rank.get(doc_id, q.source), q.source)
     chosen.sort(key=lambda q: (doc_rank[sources[q.source].doc_id], sources[q.source].doc_id, q.source, q.start))
     lines: list[str] = []
     current_doc = None

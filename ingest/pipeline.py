@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from tqdm import tqdm
@@ -74,7 +74,7 @@ def load_documents(paths: Iterable[Path], report: IngestReport) -> list[Document
                 (shown, f"id {doc.id!r} is already used by {docs[doc.id].path}")
             )
             continue
-        docs[doc.id] = Document(**{**doc.__dict__, "path": shown})
+        docs[doc.id] = replace(doc, path=shown)
     return list(docs.values())
 
 
@@ -149,9 +149,12 @@ def ingest(
                     index.delete_document(doc.id, keep_hash=current)
                 setattr(report, what, getattr(report, what) + 1)
             resolved_roots = [r.resolve() for r in roots]
+            unreadable = {path for path, _ in report.failures}
             for doc_id in manifest:
                 stored = index.chunks_of(doc_id)
                 path = str(stored[0].source.get("path", "")) if stored else ""
+                if path in unreadable:  # a broken edit keeps the last good version serving
+                    continue
                 if not path or _under(path, resolved_roots) or not (PROJECT_ROOT / path).exists():
                     index.delete_document(doc_id)
                     report.removed += 1

@@ -150,3 +150,12 @@ def test_second_writer_is_refused(built):
         with pytest.raises(IndexStateError, match="another ingestion"):
             with ingestion_lock(settings.chroma_path):
                 pass
+
+
+def test_a_broken_edit_keeps_the_last_good_version(built, embedder, corpus_copy):
+    settings, _ = built
+    before = ids_of(settings, BN)
+    (corpus_copy / "articles" / f"{BN}.md").write_text("---\nid: [broken\n---\n", encoding="utf-8")
+    report = ingest(settings, embedder=embedder)
+    assert report.removed == 0 and len(report.failures) == 1
+    assert ids_of(settings, BN) == before
