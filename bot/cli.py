@@ -49,7 +49,11 @@ def _error(message: str, question: str | None, as_json: bool) -> None:
 
 
 def cmd_ask(args: argparse.Namespace) -> int:
-    settings = get_settings()
+    try:
+        settings = get_settings()
+    except QcdcError as exc:
+        _error(exc.for_user(), None, False)
+        return 2
     configure_logging(settings)
     if args.k is not None and not 1 <= args.k <= 50:
         _error("-k phải nằm trong khoảng 1 đến 50.", None, False)

@@ -15,7 +15,7 @@ from ingest.settings import Settings, get_settings
 def configure_logging(settings: Settings) -> None:
     """Logs go to stderr; chatty libraries are turned down."""
     logging.basicConfig(
-        level=settings.log_level.upper(),
+        level=settings.log_level,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
         stream=sys.stderr,
     )
@@ -42,11 +42,7 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         settings = get_settings()
-    except Exception as exc:  # pydantic's ValidationError: a bad value in .env
-        print(f"error: invalid settings: {exc}", file=sys.stderr)
-        return 2
-    configure_logging(settings)
-    try:
+        configure_logging(settings)
         report = ingest(
             settings,
             args.paths,

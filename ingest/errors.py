@@ -24,6 +24,10 @@ class QcdcError(Exception):
         return self.user_message
 
 
+class SettingsError(QcdcError):
+    """A setting in the environment or .env has an invalid value."""
+
+
 class CorpusError(QcdcError):
     """A corpus file cannot be read or has invalid front matter."""
 

@@ -75,3 +75,10 @@ def test_ingest_cli_reports_bad_files_and_model_mismatch(corpus_settings, tmp_pa
     assert code == 2 and "--rebuild" in err and err.count("\n") == 1
     code, _, err = run(["bot", "ask", "QCDC là gì?"], tmp_path, corpus_settings, EMBEDDING_MODEL="intfloat/multilingual-e5-small")
     assert code == 2 and "--rebuild" in err
+
+
+@pytest.mark.parametrize("command", [["bot", "ask", "QCDC là gì?"], ["ingest"]])
+@pytest.mark.parametrize(("name", "value"), [("TOP_K", "many"), ("LOG_LEVEL", "chatty")])
+def test_invalid_setting_is_one_clear_line(tmp_path, command, name, value):
+    code, out, err = run(command, tmp_path, **{name: value})
+    assert code == 2 and name in err and err.count("\n") == 1
