@@ -1,30 +1,177 @@
-"""Document numbers ("số hiệu"): the citation grammar's home.
+"""The citation grammar: mentions of Party and State documents by number.
 
-For now this finds number-and-symbol references such as "120-KL/TW",
-"02 - ĐA/TU", "08-KH/BDVTU- BCSĐUBND" or "34/2007/PL-UBTVQH11" and gives
-them one canonical spelling, so a question's reference can be matched
-against the corpus exactly. Hand-written: no public parser knows Party
+A mention reads: type word ("Kết luận", "Chỉ thị", …), often "số", the number
+and symbol ("120-KL/TW", "34/2007/PL-UBTVQH11") or a bare number ("Quy chế
+số 01", "Kết luận 120", "KL 120"), then perhaps a date, "của" + issuer,
+"(khóa XII)" and "về" + subject. Matching runs on a folded copy of the text
+(no diacritics, lower case) that keeps a character-for-character map to the
+input, so unaccented, decomposed and oddly spaced text parse alike and spans
+point into the text as given. Hand-written: no public parser knows Party
 document numbers.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import re
+import unicodedata
+from dataclasses import asdict, dataclass
 
 from ingest.normalize import fold, normalize_text
 
-_SYMBOL_PART = r"[A-Za-zĐđ][A-Za-zĐđ0-9]*"
-# Party style: NUMBER-TYPE/ISSUER[-ISSUER2]  (spaces around the dash tolerated)
-# State style: NUMBER[/YEAR]/TYPE-ISSUER
-_REF = re.compile(
-    rf"(?<![\w/])(?P<ref>\d{{1,5}}(?:/\d{{4}})?\s*[-–/]\s*{_SYMBOL_PART}(?:\s*/\s*{_SYMBOL_PART}(?:\s*-\s*{_SYMBOL_PART})*)+)(?![\w/])"
-    rf"|(?<![\w/])(?P<state>\d{{1,5}}(?:/\d{{4}})?/{_SYMBOL_PART}(?:-{_SYMBOL_PART})+)(?![\w/])"
+# Type words, folded → as written. Longer phrases first, so "Thông báo kết
+# luận" is not read as "Thông báo".
+TYPES = {
+    "thong bao ket luan": "Thông báo kết luận",
+    "chuong trinh phoi hop": "Chương trình phối hợp",
+    "chuong trinh hanh dong": "Chương trình hành động",
+    "nghi quyet lien tich": "Nghị quyết liên tịch",
+    "thong tu lien tich": "Thông tư liên tịch",
+    "nghi quyet": "Nghị quyết",
+    "ket luan": "Kết luận",
+    "chi thi": "Chỉ thị",
+    "quyet dinh": "Quyết định",
+    "quy dinh": "Quy định",
+    "thong bao": "Thông báo",
+    "de an": "Đề án",
+    "ke hoach": "Kế hoạch",
+    "chuong trinh": "Chương trình",
+    "huong dan": "Hướng dẫn",
+    "quy che": "Quy chế",
+    "phap lenh": "Pháp lệnh",
+    "nghi dinh": "Nghị định",
+    "thong tu": "Thông tư",
+    "cong van": "Công văn",
+    "cong dien": "Công điện",
+    "dieu le": "Điều lệ",
+    "bao cao": "Báo cáo",
+    "luat": "Luật",
+}
+# Abbreviated types people type in questions ("KL 120", "NQ 25"); only with a bare number.
+ABBREVIATED_TYPES = {
+    "nq": "Nghị quyết", "kl": "Kết luận", "ct": "Chỉ thị", "qd": "Quyết định", "tb": "Thông báo",
+    "kh": "Kế hoạch", "hd": "Hướng dẫn", "nd": "Nghị định", "tt": "Thông tư", "da": "Đề án",
+}
+# The type a symbol's code stands for, when the text writes no type word.
+CODE_TYPES = {
+    "KL": "Kết luận", "NQ": "Nghị quyết", "CT": "Chỉ thị", "QĐ": "Quyết định", "QĐi": "Quy định",
+    "TB": "Thông báo", "TBKL": "Thông báo kết luận", "ĐA": "Đề án", "KH": "Kế hoạch",
+    "CTr": "Chương trình", "CTPH": "Chương trình phối hợp", "HD": "Hướng dẫn", "QC": "Quy chế",
+    "NĐ": "Nghị định", "TT": "Thông tư", "TTLT": "Thông tư liên tịch", "NQLT": "Nghị quyết liên tịch",
+    "PL": "Pháp lệnh", "CV": "Công văn", "CĐ": "Công điện", "BC": "Báo cáo",
+}
+# Symbol parts written with Đ or in mixed case, keyed by their folded upper
+# form, so "217-qd/tw" and "217-QĐ/TW" get one spelling.
+_CODE_SPELLING = {fold(code).upper(): code for code in CODE_TYPES} | {
+    "BCSDUBND": "BCSĐUBND", "BCSD": "BCSĐ", "DU": "ĐU", "HDND": "HĐND", "TTDT": "TTĐT", "DUK": "ĐUK",
+}
+
+_TYPE_RE = "|".join(sorted(map(re.escape, TYPES), key=len, reverse=True))
+_ABBR_RE = "|".join(ABBREVIATED_TYPES)
+_SYM = r"[a-z][a-z0-9]*"
+_PARTY = rf"\d{{1,5}}\s?[-–]\s?{_SYM}\s?/\s?{_SYM}(?:\s?-\s?{_SYM})*"
+_STATE = rf"\d{{1,5}}(?:/\d{{4}})?/{_SYM}(?:-{_SYM})*"
+_REF = rf"(?<![\w/.,-])(?:{_PARTY}|{_STATE})(?![\w/])"
+# A bare number is a document number only right after a type word, and not
+# when a unit follows it ("Kế hoạch 5 năm", "Chương trình 10 phút").
+_UNIT = r"nam|thang|ngay(?!\s+\d)|tuan|phut|gio|%|ty|trieu|nghin|nguoi|xa|huyen|dong|lan|muc|so|diem|km|ha"
+_BARE = rf"\d{{1,4}}(?![\w/.,%-]*\d)(?![\w/%-])(?!\s*(?:{_UNIT})\b)"
+_MENTION = re.compile(
+    rf"(?<![a-z])(?:(?P<type>{_TYPE_RE})(?:\s+so(?:\s+hieu)?)?\s*:?\s*)?(?P<ref>{_REF})"
+    rf"|(?<![a-z])(?P<btype>{_TYPE_RE}|{_ABBR_RE})(?:\s+(?P<so>so))?\s+(?P<bare>{_BARE})"
 )
+_DATE = r"(?P<d>\d{1,2})\s?[/.-]\s?(?P<m>\d{1,2})\s?[/.-]\s?(?P<y>\d{4})|(?P<d2>\d{1,2})\s+thang\s+(?P<m2>\d{1,2})\s+nam\s+(?P<y2>\d{4})"
+_DATE_AFTER = re.compile(rf"\s*[,(]?\s*(?:ngay|ban hanh ngay|ky ngay)?\s*(?:{_DATE})")
+_DATE_BEFORE = re.compile(rf"ngay\s+(?:{_DATE})\s*,\s*(?P<iss>[^,;.]{{3,80}}?)\s+(?:da\s+)?(?:ra|ban hanh|ky)\s+$")
+_ISSUER = re.compile(r"\s*,?\s*cua\s+")
+_ISSUER_END = re.compile(
+    rf"[,;.(“”\"\n]|\s-\s|\s(?:ve|khoa|ngay|nham|tai|nam \d{{4}}|giai doan|da|va cac)\s|\s(?:va\s)?(?:{_TYPE_RE})\b"
+)
+_TERM = re.compile(r"\s*\(?\s*khoa\s+(?P<term>[ivxlc]+)\b\s*\)?")
+_SUBJECT = re.compile(r"\s*,?\s*ve\s+(?:viec\s+)?")
+_LIST_GAP = re.compile(r"\s*(?:,|;|va|và)?\s*$")
+_CONTINUES = re.compile(r"^tiep tuc\b")
+_IMPLEMENTS = re.compile(r"\b(?:thuc hien|trien khai|cu the hoa)\b")
+_REVIEWS = re.compile(r"\b(?:so ket|tong ket)\b")
+
+
+@dataclass(frozen=True)
+class Citation:
+    """One mention of a document in a text."""
+
+    start: int  # span in the text as given
+    end: int
+    text: str
+    type: str | None
+    ref: str  # "120-KL/TW", "34/2007/PL-UBTVQH11", or "01" when no symbol is written
+    number: str
+    symbol: str | None
+    date: str | None  # ISO
+    issuer: str | None
+    term: str | None
+    subject: str | None
+    subject_span: tuple[int, int] | None = None  # where the subject is, to find relations
+
+    def to_json(self) -> dict[str, object]:
+        data = asdict(self)
+        data.pop("subject_span")
+        return data
+
+    @property
+    def key(self) -> str:
+        return ref_key(self.ref)
+
+
+@dataclass(frozen=True)
+class Relation:
+    """What one cited document says it does with another."""
+
+    source: Citation
+    kind: str  # "implements", "continues", "reviews"
+    target: Citation
+
+
+def _prepare(text: str) -> tuple[str, str, list[int]]:
+    """NFC text with plain spaces, its folded twin (same length), and the map to input offsets."""
+    chars: list[str] = []
+    offsets: list[int] = []
+    i, n = 0, len(text)
+    while i < n:
+        j = i + 1
+        while j < n and unicodedata.combining(text[j]):
+            j += 1
+        cluster = unicodedata.normalize("NFC", text[i:j])
+        if cluster in ("\u200b", "\u200c", "\u200d", "\ufeff", "\u00ad"):
+            i = j
+            continue
+        for ch in cluster:
+            chars.append(" " if ch.isspace() else ch)
+            offsets.append(i)
+        i = j
+    offsets.append(n)
+    norm = "".join(chars)
+    folded = "".join(_fold_char(ch) for ch in norm)
+    return norm, folded, offsets
+
+
+def _fold_char(ch: str) -> str:
+    if ch in "đĐ":
+        return "d"
+    base = unicodedata.normalize("NFD", ch)[0].lower()
+    return base if len(base) == 1 else ch
 
 
 def canonical_ref(ref: str) -> str:
-    """One spelling per reference: no spaces, en dash as hyphen."""
-    return re.sub(r"\s+", "", normalize_text(ref)).replace("–", "-")
+    """One spelling: no spaces, hyphens for dashes, symbol parts in their usual case (QĐ, CTr, QĐi)."""
+    compact = re.sub(r"\s+", "", normalize_text(ref)).replace("–", "-")
+    parts = re.split(r"([-/])", compact)
+    out = []
+    for i, part in enumerate(parts):
+        if i == 0 or part in "-/" or part.isdigit():
+            out.append(part)
+        else:
+            out.append(_CODE_SPELLING.get(fold(part).upper(), part.upper()))
+    return "".join(out)
 
 
 def ref_key(ref: str) -> str:
@@ -33,6 +180,126 @@ def ref_key(ref: str) -> str:
 
 
 def find_refs(text: str) -> list[str]:
-    """Canonical references in order of appearance (repeats kept)."""
-    norm = normalize_text(text)
-    return [canonical_ref(m.group("ref") or m.group("state")) for m in _REF.finditer(norm)]
+    """Canonical references in order of appearance (repeats kept; bare numbers left out)."""
+    return [c.ref for c in parse_citations(text) if c.symbol]
+
+
+def _iso(m: re.Match[str]) -> str | None:
+    d, mth, y = (m["d"], m["m"], m["y"]) if m["d"] else (m["d2"], m["m2"], m["y2"])
+    try:
+        return dt.date(int(y), int(mth), int(d)).isoformat()
+    except ValueError:
+        return None
+
+
+def _clean(text: str) -> str | None:
+    text = normalize_text(text).strip(" ,;:-–")
+    return text or None
+
+
+def _subject(norm: str, folded: str, pos: int) -> tuple[str | None, tuple[int, int] | None, int]:
+    m = _SUBJECT.match(folded, pos)
+    if not m:
+        return None, None, pos
+    start = m.end()
+    if start < len(norm) and norm[start] in "“\"":
+        close = norm.find("”" if norm[start] == "“" else '"', start + 1)
+        if close != -1:
+            return _clean(norm[start + 1 : close]), (start, close + 1), close + 1
+    end = start
+    limit = min(len(norm), start + 250)
+    while end < limit:
+        ch = norm[end]
+        if ch in ";(\n" or (ch == "." and (end + 1 >= len(norm) or norm[end + 1] == " ")):
+            break
+        end += 1
+    return _clean(norm[start:end]), (start, end), end
+
+
+def parse_citations(text: str) -> list[Citation]:
+    """Every document mention in `text`, in order."""
+    norm, folded, offsets = _prepare(text)
+    found: list[dict] = []
+    for m in _MENTION.finditer(folded):
+        if m["ref"]:
+            ref = canonical_ref(norm[m.start("ref") : m.end("ref")])
+            number = re.match(r"\d+", ref)[0]  # type: ignore[index]
+            symbol = ref[len(number) + 1 :]
+            type_word = TYPES.get(m["type"]) if m["type"] else None
+            if type_word is None:  # "(số 227 - TB/TU)": the symbol's code says the type
+                code = next((p for p in re.split(r"[/-]", symbol) if not p.isdigit()), "")
+                type_word = CODE_TYPES.get(code)
+        else:
+            ref = number = norm[m.start("bare") : m.end("bare")]
+            symbol = None
+            type_word = TYPES.get(m["btype"]) or ABBREVIATED_TYPES[m["btype"]]
+        pos = m.end()
+        date = None
+        if dm := _DATE_AFTER.match(folded, pos):
+            date, pos = _iso(dm), dm.end()
+        issuer = term = None
+        if im := _ISSUER.match(folded, pos):
+            stop = _ISSUER_END.search(folded, im.end())
+            end = stop.start() if stop else len(folded)
+            if 0 < end - im.end() <= 100:
+                issuer, pos = _clean(norm[im.end() : end]), end
+        if tm := _TERM.match(folded, pos):
+            term, pos = tm["term"].upper(), tm.end()
+        if date is None and (dm := _DATE_AFTER.match(folded, pos)):  # "của X ngày …"
+            date, pos = _iso(dm), dm.end()
+        if date is None:
+            window_start = max(0, m.start() - 120)
+            if bm := _DATE_BEFORE.search(folded[window_start : m.start()]):
+                date = _iso(bm)
+                issuer = issuer or _clean(norm[window_start + bm.start("iss") : window_start + bm.end("iss")])
+        subject, subject_span, _ = _subject(norm, folded, pos)
+        found.append(
+            {
+                "start": m.start(), "end": m.end(), "type": type_word, "ref": ref, "number": number,
+                "symbol": symbol, "date": date, "issuer": issuer, "term": term, "subject": subject,
+                "subject_span": subject_span,
+            }
+        )
+    # A list sharing one date, issuer and subject ("Quyết định số 217- QĐ/TW,
+    # Quyết định số 218-QĐ/TW ngày 12/12/2013 của Bộ Chính trị"): the facts
+    # stated after the last item apply to each item with the same symbol.
+    for a, b in zip(reversed(found[:-1]), reversed(found[1:])):
+        if (
+            a["date"] is None and a["issuer"] is None and a["symbol"] and a["symbol"] == b["symbol"]
+            and _LIST_GAP.match(folded[a["end"] : b["start"]])
+        ):
+            a.update(date=b["date"], issuer=b["issuer"], term=b["term"], subject=b["subject"])
+    return [
+        Citation(
+            start=offsets[c["start"]], end=offsets[c["end"]], text=text[offsets[c["start"]] : offsets[c["end"]]],
+            type=c["type"], ref=c["ref"], number=c["number"], symbol=c["symbol"], date=c["date"],
+            issuer=c["issuer"], term=c["term"], subject=c["subject"],
+            subject_span=(offsets[c["subject_span"][0]], offsets[c["subject_span"][1]]) if c["subject_span"] else None,
+        )
+        for c in found
+    ]
+
+
+def find_relations(text: str, citations: list[Citation] | None = None) -> list[Relation]:
+    """X "thực hiện" / "tiếp tục thực hiện" / "sơ kết" Y, when Y is named in X's subject."""
+    citations = parse_citations(text) if citations is None else citations
+    relations = []
+    for x in citations:
+        if not x.subject_span:
+            continue
+        lo, hi = x.subject_span
+        head = fold(text[lo:hi])
+        for y in citations:
+            if y is x or not (lo <= y.start < hi) or y.key == x.key:
+                continue
+            before = fold(text[lo : y.start])
+            if _CONTINUES.match(head) and _IMPLEMENTS.search(before):
+                kind = "continues"
+            elif _REVIEWS.search(before):
+                kind = "reviews"
+            elif _IMPLEMENTS.search(before):
+                kind = "implements"
+            else:
+                continue
+            relations.append(Relation(x, kind, y))
+    return relations

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import json
 import logging
 import sys
 from pathlib import Path
 
+from ingest.citations import parse_citations
 from ingest.errors import QcdcError
 from ingest.pipeline import ingest
 from ingest.settings import Settings, get_settings
@@ -28,7 +30,8 @@ def build_parser() -> argparse.ArgumentParser:
         prog="python -m ingest",
         description=(
             "Build or update the index from the corpus folder (CORPUS_DIR) and any files or "
-            "folders given. Unchanged documents are skipped."
+            "folders given. Unchanged documents are skipped. "
+            "`python -m ingest citations [--json]` parses document citations in standard input instead."
         ),
     )
     parser.add_argument("paths", nargs="*", type=Path, metavar="PATH", help="extra Markdown files or folders")
@@ -38,7 +41,38 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def citations_main(argv: list[str]) -> int:
+    """`python -m ingest citations [--json]`: the document mentions in standard input."""
+    parser = argparse.ArgumentParser(
+        prog="python -m ingest citations",
+        description="Print every document citation (type, number and symbol, date, issuer, term, subject) in the text on standard input.",
+    )
+    parser.add_argument("--json", action="store_true", help="a JSON list of objects")
+    args = parser.parse_args(argv)
+    data = sys.stdin.buffer.read()
+    text = data.decode("utf-8", errors="replace")
+    if "\ufffd" in text and "\ufffd".encode() not in data:
+        print("warning: input is not valid UTF-8; undecodable bytes were replaced", file=sys.stderr)
+    cites = parse_citations(text)
+    if args.json:
+        print(json.dumps([c.to_json() for c in cites], ensure_ascii=False, indent=1))
+        return 0
+    for c in cites:
+        facts = [c.type or "?", c.ref, c.date or "-"]
+        if c.issuer:
+            facts.append(f"của {c.issuer}" + (f" (khóa {c.term})" if c.term else ""))
+        if c.subject:
+            facts.append(f"về {c.subject}")
+        print(f"{c.start}-{c.end}\t" + "\t".join(facts))
+    if not cites:
+        print("(no citation found)", file=sys.stderr)
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["citations"]:
+        return citations_main(argv[1:])
     args = build_parser().parse_args(argv)
     try:
         settings = get_settings()
@@ -56,6 +90,8 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted: the index still serves its last complete state", file=sys.stderr)
         return 130
+    for mention in report.unresolved:
+        print(f"unresolved: {mention.doc_id}: “{mention.text}” in “{mention.sentence[:120]}”")
     for path, reason in report.failures:
         print(f"failed: {path}: {reason}", file=sys.stderr)
     print(report.summary())

@@ -19,19 +19,23 @@ import logging
 import os
 import time
 from collections import defaultdict
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from ingest.errors import IndexStateError, ModelMismatchError
+from ingest.citations import parse_citations
 from ingest.models import Chunk, Document, Passage
+from ingest.registry import Directive, Registry
 
 log = logging.getLogger(__name__)
 
 POINTER_FILE = "qcdc-index.json"
 LOCK_FILE = "qcdc-ingest.lock"
-FORMAT_VERSION = 1
+REGISTRY_PREFIX = "qcdc-registry-"
+# 2: chunks carry the references they cite; directive cards; the registry.
+FORMAT_VERSION = 2
 _BATCH = 256
 
 
@@ -66,6 +70,14 @@ def _write_json_atomic(path: Path, data: dict[str, Any]) -> None:
 
 def index_exists(path: Path) -> bool:
     return (path / POINTER_FILE).is_file()
+
+
+def index_is_current(path: Path) -> bool:
+    """An index exists and has this version's layout (else it needs a rebuild)."""
+    try:
+        return json.loads((path / POINTER_FILE).read_text(encoding="utf-8")).get("format") == FORMAT_VERSION
+    except (OSError, ValueError):
+        return False
 
 
 @contextlib.contextmanager
@@ -152,10 +164,13 @@ class ChunkIndex:
         """Make this generation the one readers open; drop the others."""
         _write_json_atomic(self.path / POINTER_FILE, self.info)
         for other in self._client.list_collections():
-            other_name = getattr(other, "name", other)
-            if other_name != self.info["collection"] and str(other_name).startswith("chunks-"):
+            other_name = str(getattr(other, "name", other))
+            if other_name.startswith("chunks-") and not other_name.startswith(self.name):
                 log.info("dropping old index generation %s", other_name)
                 self._client.delete_collection(other_name)
+        for stale in self.path.glob(f"{REGISTRY_PREFIX}*.json"):
+            if stale != self.registry_path:
+                stale.unlink(missing_ok=True)
 
     def check_model(self, model_name: str) -> None:
         built_with = self.info.get("embedding_model")
@@ -223,6 +238,48 @@ class ChunkIndex:
 
     # --- writing -------------------------------------------------------------
 
+    def citing(self, key: str) -> list[Passage]:
+        """The passages that cite a reference (by `ref_key`): a filter, not a search."""
+        return self._get(where={"ref_keys": {"$contains": key}})
+
+    # --- the directive registry and its cards ---------------------------------
+
+    @property
+    def registry_path(self) -> Path:
+        return self.path / f"{REGISTRY_PREFIX}{self.name}.json"
+
+    def load_registry(self) -> Registry:
+        return Registry.load(self.registry_path)
+
+    def save_registry(self, registry: Registry, embed: Callable[[list[str]], list[list[float]]]) -> int:
+        """Store the registry and bring its cards in step; returns how many cards were embedded."""
+        registry.save(self.registry_path)
+        cards = self._client.get_or_create_collection(
+            f"{self.name}-cards", configuration={"hnsw": {"space": "cosine"}}, embedding_function=None
+        )
+        texts = {d.id: _card_text(d) for d in registry.directives}
+        stored = cards.get(include=["documents"])
+        have = dict(zip(stored["ids"], stored["documents"]))
+        stale = [i for i in have if texts.get(i) != have[i]]
+        if stale:
+            cards.delete(ids=stale)
+        todo = [i for i in texts if have.get(i) != texts[i]]
+        if todo:
+            cards.add(ids=todo, documents=[texts[i] for i in todo], embeddings=embed([texts[i] for i in todo]))
+        return len(todo)
+
+    def search_cards(self, embedding: Sequence[float], k: int) -> list[tuple[str, float]]:
+        """Directive ids ranked by meaning, with cosine similarity."""
+        try:
+            cards = self._client.get_collection(f"{self.name}-cards", embedding_function=None)
+        except Exception:  # no registry yet
+            return []
+        n = min(k, cards.count())
+        if n <= 0:
+            return []
+        res = cards.query(query_embeddings=[list(embedding)], n_results=n, include=["distances"])
+        return [(i, 1.0 - float(d)) for i, d in zip(res["ids"][0], res["distances"][0])]
+
     def add(self, doc: Document, chunks: Sequence[Chunk], embeddings: Sequence[Sequence[float]]) -> None:
         source = doc.source_metadata()
         for start in range(0, len(chunks), _BATCH):
@@ -234,6 +291,7 @@ class ChunkIndex:
                 metadatas=[
                     {
                         **source,
+                        **_ref_metadata(c.text),
                         "path": doc.path,
                         "doc_id": c.doc_id,
                         "doc_hash": c.doc_hash,
@@ -254,11 +312,29 @@ class ChunkIndex:
         self._collection.delete(where=where)
 
 
+def _ref_metadata(text: str) -> dict[str, list[str]]:
+    """The references a chunk cites (Chroma stores no empty lists)."""
+    cites = [c for c in parse_citations(text) if c.symbol]
+    if not cites:
+        return {}
+    return {
+        "refs": list(dict.fromkeys(c.ref for c in cites)),
+        "ref_keys": list(dict.fromkeys(c.key for c in cites)),
+    }
+
+
+def _card_text(directive: Directive) -> str:
+    """The card, then what the corpus says of it: what is embedded and shown."""
+    said = " ".join(dict.fromkeys(m.sentence for m in directive.mentions))
+    return f"{directive.card()}\n{said}"[:1500]
+
+
 def _to_passage(chunk_id: str, text: str, meta: dict[str, Any], distance: float) -> Passage:
     meta = dict(meta)
     doc_id = str(meta.pop("doc_id"))
     position = int(meta.pop("position"))
-    for internal in ("doc_hash", "n_chunks", "char_start", "char_end"):
+    ref_keys = tuple(meta.pop("ref_keys", ()) or ())
+    for internal in ("doc_hash", "n_chunks", "char_start", "char_end", "refs"):
         meta.pop(internal, None)
     return Passage(
         chunk_id=chunk_id,
@@ -267,4 +343,5 @@ def _to_passage(chunk_id: str, text: str, meta: dict[str, Any], distance: float)
         text=text,
         score=1.0 - float(distance),
         source=meta,
+        ref_keys=ref_keys,
     )

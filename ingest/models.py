@@ -95,6 +95,7 @@ class Passage:
     text: str
     score: float  # cosine similarity, higher is closer
     source: dict[str, Any] = field(default_factory=dict)
+    ref_keys: tuple[str, ...] = ()  # `citations.ref_key` of every reference it cites
 
     @property
     def title(self) -> str:

@@ -14,8 +14,9 @@ from ingest.chunking import chunk_document
 from ingest.corpus import discover, read_document
 from ingest.embeddings import SentenceTransformerEmbeddings
 from ingest.errors import CorpusError
-from ingest.index import ChunkIndex, index_exists, ingestion_lock
+from ingest.index import ChunkIndex, index_is_current, ingestion_lock
 from ingest.models import Chunk, Document
+from ingest.registry import Mention, build_registry, load_overrides
 from ingest.settings import PROJECT_ROOT, Settings
 
 log = logging.getLogger(__name__)
@@ -32,6 +33,9 @@ class IngestReport:
     chunks_total: int = 0
     seconds: float = 0.0
     rebuilt: bool = False
+    directives: int = 0
+    cards_embedded: int = 0
+    unresolved: list[Mention] = field(default_factory=list)
     failures: list[tuple[str, str]] = field(default_factory=list)
 
     def summary(self) -> str:
@@ -40,6 +44,7 @@ class IngestReport:
             f"{self.removed} removed; chunks: {self.chunks_embedded} embedded, "
             f"{self.chunks_total} in index; {self.seconds:.1f} s"
         )
+        text += f"; directives: {self.directives} ({len(self.unresolved)} unresolved mentions)"
         if self.repaired:
             text += f"; {self.repaired} half-written repaired"
         if self.failures:
@@ -78,6 +83,21 @@ def load_documents(paths: Iterable[Path], report: IngestReport) -> list[Document
     return list(docs.values())
 
 
+def _update_registry(
+    index: ChunkIndex, settings: Settings, embedder: SentenceTransformerEmbeddings, report: IngestReport
+) -> None:
+    """Rebuild the directive registry from what the index now holds (parsing is cheap)."""
+    try:
+        overrides = load_overrides(settings.corpus_dir)
+    except CorpusError as exc:
+        report.failures.append((str(settings.corpus_dir / "directives.yaml"), str(exc)))
+        overrides = []
+    registry = build_registry(index.all_passages(), overrides)
+    report.cards_embedded = index.save_registry(registry, embedder.embed_documents)
+    report.directives = len(registry.directives)
+    report.unresolved = registry.unresolved
+
+
 def _under(path: str, roots: list[Path]) -> bool:
     p = (PROJECT_ROOT / path).resolve()
     return any(p == r or r in p.parents for r in roots)
@@ -113,12 +133,13 @@ def ingest(
         return chunks, vectors
 
     with ingestion_lock(db), bar:
-        if rebuild or not index_exists(db):
+        if rebuild or not index_is_current(db):
             index = ChunkIndex.create(db, settings.embedding_model, embedder.dimension)
             for doc in docs:
                 index.add(doc, *embed(doc))
                 report.new += 1
                 bar.update()
+            _update_registry(index, settings, embedder, report)
             index.activate()
             report.rebuilt = True
         else:
@@ -158,6 +179,7 @@ def ingest(
                 if not path or _under(path, resolved_roots) or not (PROJECT_ROOT / path).exists():
                     index.delete_document(doc_id)
                     report.removed += 1
+            _update_registry(index, settings, embedder, report)
         report.chunks_total = index.count()
     report.seconds = time.perf_counter() - started
     log.info("ingestion: %s", report.summary())

@@ -14,7 +14,7 @@ def test_public_citation_refs(case):
 @pytest.mark.parametrize(
     ("text", "ref"),
     [("Thông tư 320/2016/TT-BTC", "320/2016/TT-BTC"), ("34/2007/PL-UBTVQH11", "34/2007/PL-UBTVQH11"),
-     ("Quyết định 1085/QĐ-UBND", "1085/QĐ-UBND"), ("ket luan 120-kl/tw", "120-kl/tw")],
+     ("Quyết định 1085/QĐ-UBND", "1085/QĐ-UBND"), ("ket luan 120-kl/tw", "120-KL/TW"), ("217-QD/TW", "217-QĐ/TW")],
 )
 def test_state_style_and_lower_case_refs(text, ref):
     assert find_refs(text) == [ref]

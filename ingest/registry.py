@@ -1,0 +1,285 @@
+"""The directive registry: one entry per distinct document the corpus cites.
+
+Built from the citations in every indexed chunk, merged when they agree
+(same number and symbol, compatible date, same locality for local symbols),
+then corrected by `corpus/directives.yaml`. Numbers are reused (25-NQ/TW
+exists for 2003, 2008 and 2013; every province has its own 01-ĐA/TU), so an
+entry's identity is its reference plus its date and, for local symbols, the
+locality of the documents that cite it.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from ingest.chunking import sentence_spans
+from ingest.citations import Citation, canonical_ref, find_relations, parse_citations, ref_key
+from ingest.errors import CorpusError
+from ingest.models import Passage
+from ingest.normalize import fold
+
+log = logging.getLogger(__name__)
+
+OVERRIDES_FILE = "directives.yaml"
+# Central issuers: Party symbols ending in /TW; State symbols of the
+# Government, the Prime Minister, the National Assembly and the ministries
+# (B…). Everything else (TU, HU, ĐU, BDVTU, UBND, HĐND, S…) is local: its
+# numbers are per province, city or district.
+_CENTRAL_STATE = re.compile(r"^(?:CP|TTG|QH\d*|UBTVQH\d*|B[A-Z]{1,8}|TANDTC|VKSNDTC|KTNN|NHNN|MTTQVN)$")
+_INVERSE = {"implements": "implemented_by", "continues": "continued_by", "reviews": "reviewed_by"}
+
+
+@dataclass
+class Mention:
+    doc_id: str
+    title: str
+    chunk_id: str
+    sentence: str
+    text: str  # the mention as written
+
+
+@dataclass
+class Directive:
+    ref: str
+    type: str | None
+    number: str
+    symbol: str | None
+    date: str | None
+    issuer: str | None
+    term: str | None
+    locality: str | None  # set for local symbols (TU, HU, UBND, …): whose document it is
+    subject: str | None
+    aliases: list[str] = field(default_factory=list)
+    url: str | None = None
+    note: str | None = None
+    relations: list[dict[str, str]] = field(default_factory=list)
+    mentions: list[Mention] = field(default_factory=list)
+
+    @property
+    def id(self) -> str:
+        return "|".join([ref_key(self.ref), self.date or "", self.locality or ""])
+
+    @property
+    def keys(self) -> set[str]:
+        return {ref_key(self.ref), *(ref_key(a) for a in self.aliases)}
+
+    def card(self) -> str:
+        """A short text about the directive, for display and for finding it by meaning."""
+        head = " ".join(p for p in (self.type, "số" if self.type else None, self.ref) if p)
+        parts = [head]
+        if self.date:
+            y, m, d = self.date.split("-")
+            parts.append(f"ngày {d}/{m}/{y}")
+        if self.issuer:
+            parts.append(f"của {self.issuer}" + (f" (khóa {self.term})" if self.term else ""))
+        if self.subject:
+            parts.append(f"về {self.subject}")
+        return " ".join(parts)
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Directive:
+        data = dict(data)
+        data["mentions"] = [Mention(**m) for m in data.get("mentions", [])]
+        return cls(**data)
+
+
+@dataclass
+class Registry:
+    directives: list[Directive]
+    unresolved: list[Mention]
+
+    def find(self, key: str) -> list[Directive]:
+        """Entries whose reference or alias has this key."""
+        return [d for d in self.directives if key in d.keys]
+
+    def by_id(self, directive_id: str) -> Directive | None:
+        return next((d for d in self.directives if d.id == directive_id), None)
+
+    def save(self, path: Path) -> None:
+        data = {
+            "directives": [d.to_json() for d in self.directives],
+            "unresolved": [asdict(m) for m in self.unresolved],
+        }
+        tmp = path.with_suffix(".tmp")
+        tmp.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
+        tmp.replace(path)
+
+    @classmethod
+    def load(cls, path: Path) -> Registry:
+        if not path.is_file():
+            return cls([], [])
+        data = json.loads(path.read_text(encoding="utf-8"))
+        return cls(
+            [Directive.from_json(d) for d in data["directives"]],
+            [Mention(**m) for m in data["unresolved"]],
+        )
+
+
+def is_local(symbol: str | None) -> bool:
+    """Whether a symbol's issuer is a local body (its number is per province or city)."""
+    if not symbol:
+        return True
+    if not re.match(r"\d{4}/", symbol) and "/" in symbol:  # Party style "KL/TW", "KH/BDVTU-BCSĐUBND"
+        return "TW" not in fold(symbol.split("/", 1)[1]).upper().split("-")
+    issuer = fold(symbol.rsplit("/", 1)[-1].split("-")[-1]).upper()  # State style "2016/TT-BTC", "QĐ-UBND"
+    return not _CENTRAL_STATE.match(issuer)
+
+
+def _sentence(text: str, start: int) -> str:
+    for span in sentence_spans(text):
+        if span.start <= start < span.end:
+            return " ".join(text[span.start : span.end].split())
+    return " ".join(text.split())
+
+
+def _most_common(values: Iterable[str | None]) -> str | None:
+    counted = Counter(v for v in values if v)
+    return counted.most_common(1)[0][0] if counted else None
+
+
+def build_registry(passages: Iterable[Passage], overrides: list[dict[str, Any]] | None = None) -> Registry:
+    """The registry of everything the passages cite."""
+    groups: dict[tuple[str, str], list[tuple[Citation, Passage]]] = defaultdict(list)
+    bare: list[tuple[Citation, Passage]] = []
+    relations: list[tuple[Citation, str, Citation, Passage]] = []
+    for p in passages:
+        cites = parse_citations(p.text)
+        for c in cites:
+            if c.symbol is None:
+                bare.append((c, p))
+                continue
+            scope = str(p.source.get("locality") or "") if is_local(c.symbol) else ""
+            groups[(c.key, scope)].append((c, p))
+        relations += [(r.source, r.kind, r.target, p) for r in find_relations(p.text, cites)]
+
+    directives: list[Directive] = []
+    for (_, scope), items in groups.items():
+        # One entry per stated date; undated mentions join the dated entry (or the only one).
+        dates = sorted({c.date for c, _ in items if c.date})
+        for date in dates or [None]:
+            first = dates[0] if dates else None
+            members = [(c, p) for c, p in items if c.date == date or (c.date is None and date == first)]
+            directives.append(_entry(members, scope or None, date))
+
+    unresolved: list[Mention] = []
+    for c, p in bare:
+        # "Nghị quyết 02" in a document that also writes "Nghị quyết số 02- NQ/TU": the same one
+        same_doc = [
+            d for d in directives
+            if d.number == c.number and d.type == c.type and any(m.doc_id == p.doc_id for m in d.mentions)
+        ]
+        if len(same_doc) == 1:
+            same_doc[0].mentions.append(_mention(c, p))
+        elif c.date:  # a document with no symbol but a date ("Quy chế số 01 ngày 22/4/2016")
+            scope = str(p.source.get("locality") or "") or None
+            existing = [d for d in directives if d.symbol is None and d.number == c.number and d.locality == scope and d.type == c.type]
+            if existing:
+                existing[0].mentions.append(_mention(c, p))
+            else:
+                directives.append(_entry([(c, p)], scope, c.date))
+        else:
+            unresolved.append(_mention(c, p))
+
+    registry = Registry(directives, unresolved)
+    for override in overrides or []:
+        _apply(registry, override)
+    for source, kind, target, p in relations:
+        src, dst = _resolve_in_doc(registry, source, p), _resolve_in_doc(registry, target, p)
+        if src and dst and src is not dst:
+            _relate(src, {"kind": kind, "ref": dst.ref})
+            _relate(dst, {"kind": _INVERSE[kind], "ref": src.ref})
+    registry.directives.sort(key=lambda d: (d.symbol is None, d.type or "", ref_key(d.ref), d.date or ""))
+    return registry
+
+
+def _relate(d: Directive, relation: dict[str, str]) -> None:
+    if relation not in d.relations:
+        d.relations.append(relation)
+
+
+def _resolve_in_doc(registry: Registry, c: Citation, p: Passage) -> Directive | None:
+    candidates = registry.find(c.key)
+    cited_here = [d for d in candidates if any(m.chunk_id == p.chunk_id for m in d.mentions)]
+    return (cited_here or candidates or [None])[0]
+
+
+def _mention(c: Citation, p: Passage) -> Mention:
+    return Mention(doc_id=p.doc_id, title=p.title, chunk_id=p.chunk_id, sentence=_sentence(p.text, c.start), text=c.text)
+
+
+def _entry(items: list[tuple[Citation, Passage]], locality: str | None, date: str | None) -> Directive:
+    cites = [c for c, _ in items]
+    # The fullest mention (with a date, then with a subject) speaks for the entry.
+    lead = max(cites, key=lambda c: (c.date is not None, c.subject is not None, c.issuer is not None))
+    return Directive(
+        ref=lead.ref,
+        type=_most_common(c.type for c in cites),
+        number=lead.number,
+        symbol=lead.symbol,
+        date=date,
+        issuer=lead.issuer or _most_common(c.issuer for c in cites),
+        term=lead.term or _most_common(c.term for c in cites),
+        locality=locality,
+        subject=lead.subject or _most_common(c.subject for c in cites),
+        mentions=[_mention(c, p) for c, p in items],
+    )
+
+
+_OVERRIDABLE = {"type", "date", "issuer", "term", "subject", "url", "note", "aliases"}
+
+
+def load_overrides(corpus_dir: Path) -> list[dict[str, Any]]:
+    """`corpus/directives.yaml`: facts that correct or complete the registry."""
+    path = corpus_dir / OVERRIDES_FILE
+    if not path.is_file():
+        return []
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or []
+    except yaml.YAMLError as exc:
+        raise CorpusError(f"{path}: not valid YAML: {exc}") from exc
+    if not isinstance(data, list) or not all(isinstance(e, dict) and "ref" in e for e in data):
+        raise CorpusError(f"{path}: must be a list of entries, each with a `ref`")
+    for entry in data:
+        unknown = set(entry) - _OVERRIDABLE - {"ref", "locality"}
+        if unknown:
+            raise CorpusError(f"{path}: entry {entry['ref']}: unknown field(s) {sorted(unknown)}")
+        if entry.get("url") and not re.match(r"^https?://\S+$", str(entry["url"])):
+            raise CorpusError(f"{path}: entry {entry['ref']}: url must be an http(s) address")
+        if "date" in entry and entry["date"] is not None:
+            entry["date"] = str(entry["date"])
+    return data
+
+
+def _apply(registry: Registry, override: dict[str, Any]) -> None:
+    key = ref_key(str(override["ref"]))
+    locality = override.get("locality")
+    matches = [d for d in registry.directives if ref_key(d.ref) == key and (locality is None or d.locality == locality)]
+    if not matches:
+        log.info("directives.yaml: %s is not cited in the corpus; added as stated", override["ref"])
+        ref = canonical_ref(str(override["ref"]))
+        m = re.match(r"(\d+)[-/]?(.*)", ref)
+        number, symbol = (m[1], m[2] or None) if m else (ref, None)
+        matches = [Directive(ref, None, number, symbol, None, None, None, locality, None)]
+        registry.directives.append(matches[0])
+    target = matches[0]
+    for name in _OVERRIDABLE & set(override):
+        value = override[name]
+        if name == "aliases":
+            value = [canonical_ref(str(a)) for a in value]
+            # mentions filed under an alias belong to this entry
+            for other in [d for d in registry.directives if d is not target and ref_key(d.ref) in {ref_key(a) for a in value}]:
+                target.mentions += other.mentions
+                registry.directives.remove(other)
+        setattr(target, name, value)
