@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from bot.lookup import Resolution, relation_lines, telling_apart
 from bot.retrieval import Retrieval
 from ingest import Passage
 from ingest.chunking import Span, clause_spans, sentence_spans
@@ -128,15 +129,34 @@ def attribution(source: Source) -> str:
     return f"bài {title}{by}{role}" + (f", {where}" if where else "")
 
 
-def compose(question: str, retrieval: Retrieval) -> Answer:
-    """The answer text from the retrieved passages (already ranked, all relevant)."""
-    unknown = (
-        f"Kho tài liệu hiện có không có văn bản nào mang số hiệu {', '.join(retrieval.unknown_refs)}."
-        if retrieval.unknown_refs
-        else ""
-    )
+def _directive_lines(resolutions: list[Resolution]) -> tuple[list[str], list[str], list[dict[str, Any]]]:
+    """Card lines (first in the answer), lines on what is missing, and the JSON `directives`."""
+    cards: list[str] = []
+    missing: list[str] = []
+    listed: list[dict[str, Any]] = []
+    for r in resolutions:
+        for d in r.directives:
+            cards.append(f"Văn bản: {d.card()}.")
+            cards += [f"  – {line}." for line in relation_lines(d)]
+        if r.candidates:
+            cards.append(f"“{r.query}” có thể là một trong {len(r.candidates)} văn bản:")
+            cards += [f"  – {telling_apart(d)}" for d in r.candidates]
+        for d in r.directives + r.candidates:
+            listed.append({"ref": d.ref, "type": d.type, "date": d.date, "issuer": d.issuer, "subject": d.subject, "in_corpus": True})
+        if r.unknown and "/" in r.ref:
+            missing.append(f"Kho tài liệu hiện có không có văn bản nào mang số hiệu {r.ref}.")
+        elif r.unknown:
+            missing.append(f"Kho tài liệu hiện có không có {r.type or 'văn bản'} số {r.ref}.")
+            listed.append({"ref": r.ref, "type": r.type, "date": None, "issuer": None, "subject": None, "in_corpus": False})
+    return cards, missing, listed
+
+
+def compose(question: str, retrieval: Retrieval, resolutions: list[Resolution] | None = None) -> Answer:
+    """The answer from the directives named and the retrieved passages (ranked, all relevant)."""
+    cards, missing, listed = _directive_lines(resolutions or [])
     if not retrieval.found:
-        return Answer(question=question, answer=unknown or NOT_FOUND, found=False)
+        parts = cards + ([""] if cards and missing else []) + missing
+        return Answer(question=question, answer="\n".join(parts) or NOT_FOUND, found=bool(cards), directives=listed)
 
     sources = [Source.from_passage(i + 1, p) for i, p in enumerate(retrieval.passages)]
     quotes = []
@@ -173,6 +193,8 @@ def compose(question: str, retrieval: Retrieval) -> Answer:
             current_doc = src.doc_id
             lines.append(("\n" if lines else "") + f"Theo {attribution(src)}:")
         lines.append(f"• {q.text} [{src.n}]")
-    if unknown:
-        lines += ["", unknown]
-    return Answer(question=question, answer="\n".join(lines), found=True, sources=sources)
+    if cards:
+        lines = cards + [""] + lines
+    if missing:
+        lines += [""] + missing
+    return Answer(question=question, answer="\n".join(lines), found=True, sources=sources, directives=listed)

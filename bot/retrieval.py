@@ -17,7 +17,6 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from ingest import ChunkIndex, Passage, SentenceTransformerEmbeddings, Settings, normalize_text
-from ingest.citations import find_refs, ref_key
 from ingest.lexical import LexicalIndex
 
 log = logging.getLogger(__name__)
@@ -27,7 +26,6 @@ log = logging.getLogger(__name__)
 class Retrieval:
     passages: list[Passage]  # best first; empty when nothing is relevant
     found: bool
-    unknown_refs: list[str]  # document numbers asked about that the corpus never mentions
     lexical: LexicalIndex
 
 
@@ -40,21 +38,19 @@ class Retriever:
         self.settings = settings
         self.passages = index.all_passages()
         self.lexical = LexicalIndex([_lexical_text(p) for p in self.passages])
-        self._refs = [{ref_key(r) for r in find_refs(p.text)} for p in self.passages]
-        self._known_refs = set().union(*self._refs)
         self._row = {p.chunk_id: i for i, p in enumerate(self.passages)}
 
-    def retrieve(self, question: str, k: int | None = None) -> Retrieval:
+    def retrieve(self, question: str, k: int | None = None, cited: set[str] | None = None) -> Retrieval:
+        """The k best relevant passages.
+
+        `cited`: when the question names directives, the `ref_key`s they go by
+        and the ids of the chunks that mention them; then only those passages
+        count, however close others are.
+        """
         k = k or self.settings.top_k
         n = len(self.passages)
-        if n == 0:
-            return Retrieval([], False, [], self.lexical)
-
-        refs = list(dict.fromkeys(find_refs(question)))
-        asked = {ref_key(r) for r in refs}
-        unknown = [r for r in refs if ref_key(r) not in self._known_refs]
-        if refs and len(unknown) == len(refs):
-            return Retrieval([], False, unknown, self.lexical)
+        if n == 0 or cited == set():
+            return Retrieval([], False, self.lexical)
 
         lexical = self.lexical.scores(question)
         lexical = lexical / lexical.max() if lexical.max() > 0 else lexical
@@ -63,16 +59,14 @@ class Retriever:
             dense[self._row[p.chunk_id]] = p.score
         w = self.settings.retrieval_dense_weight
         fused = (1 - w) * lexical + w * dense
-        cites = np.array([bool(self._refs[i] & asked) for i in range(n)], dtype=np.float32)
-        fused += cites  # passages citing the asked number come first
 
-        order = np.argsort(-fused, kind="stable")[:k]
-        if asked:  # a named document is answered from the passages citing it, never a neighbour
-            keep = [int(i) for i in order if cites[i]]
+        if cited is not None:  # a named document is answered from the passages citing it, never a neighbour
+            keep = [i for i, p in enumerate(self.passages) if p.chunk_id in cited or cited & set(p.ref_keys)]
         else:
-            keep = [int(i) for i in order if self.lexical.coverage(question, int(i)) >= self.settings.min_coverage]
+            keep = [i for i in range(n) if self.lexical.coverage(question, i) >= self.settings.min_coverage]
+        keep = sorted(keep, key=lambda i: -fused[i])[:k]
         relevant = [replace(self.passages[i], score=round(float(fused[i]), 4)) for i in keep]
-        return Retrieval(relevant, bool(relevant), unknown, self.lexical)
+        return Retrieval(relevant, bool(relevant), self.lexical)
 
 
 def _lexical_text(p: Passage) -> str:

@@ -7,6 +7,7 @@ import time
 from pathlib import Path
 
 from bot.answer import Answer, compose
+from bot.lookup import Resolution, lookup, resolve_citation
 from bot.retrieval import Retriever
 from ingest import (
     ChunkIndex,
@@ -17,6 +18,7 @@ from ingest import (
     ingest,
     normalize_text,
 )
+from ingest.citations import parse_citations
 from ingest.normalize import has_words
 
 log = logging.getLogger(__name__)
@@ -53,13 +55,23 @@ class QAService:
         self.index = ChunkIndex.open(self.db)
         self.index.check_model(settings.embedding_model)
         self.retriever = Retriever(self.index, self.embedder, settings)
+        self.registry = self.index.load_registry()
+
+    def lookup(self, query: str) -> Resolution:
+        """A directive by number (exact, partial or unaccented)."""
+        return lookup(validate_question(query, self.settings.max_question_chars), self.registry)
 
     def ask(self, question: str, k: int | None = None) -> Answer:
         started = time.perf_counter()
         text = validate_question(question, self.settings.max_question_chars)
-        retrieval = self.retriever.retrieve(text, k)
+        resolutions = [resolve_citation(c, self.registry) for c in parse_citations(text)]
+        cited: set[str] | None = None
+        if resolutions:
+            named = [d for r in resolutions for d in r.directives + r.candidates]
+            cited = {key for d in named for key in d.keys} | {m.chunk_id for d in named for m in d.mentions}
+        retrieval = self.retriever.retrieve(text, k, cited)
         retrieved = time.perf_counter()
-        answer = compose(text, retrieval)
+        answer = compose(text, retrieval, resolutions)
         done = time.perf_counter()
         answer.question = question
         answer.timings_ms = {

@@ -230,6 +230,8 @@ def parse_citations(text: str) -> list[Citation]:
                 code = next((p for p in re.split(r"[/-]", symbol) if not p.isdigit()), "")
                 type_word = CODE_TYPES.get(code)
         else:
+            if not m["so"] and re.fullmatch(r"(?:19|20)\d\d", m["bare"]):
+                continue  # "kế hoạch 2018" is a year, not a number
             ref = number = norm[m.start("bare") : m.end("bare")]
             symbol = None
             type_word = TYPES.get(m["btype"]) or ABBREVIATED_TYPES[m["btype"]]
