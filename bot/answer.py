@@ -143,10 +143,11 @@ def _directive_lines(resolutions: list[Resolution]) -> tuple[list[str], list[str
             cards += [f"  – {telling_apart(d)}" for d in r.candidates]
         for d in r.directives + r.candidates:
             listed.append({"ref": d.ref, "type": d.type, "date": d.date, "issuer": d.issuer, "subject": d.subject, "in_corpus": True})
-        if r.unknown and "/" in r.ref:
-            missing.append(f"Kho tài liệu hiện có không có văn bản nào mang số hiệu {r.ref}.")
-        elif r.unknown:
-            missing.append(f"Kho tài liệu hiện có không có {r.type or 'văn bản'} số {r.ref}.")
+        if r.unknown:
+            if "/" in r.ref:
+                missing.append(f"Kho tài liệu hiện có không có văn bản nào mang số hiệu {r.ref}.")
+            else:
+                missing.append(f"Kho tài liệu hiện có không có {r.type or 'văn bản'} số {r.ref}.")
             listed.append({"ref": r.ref, "type": r.type, "date": None, "issuer": None, "subject": None, "in_corpus": False})
     return cards, missing, listed
 

@@ -13,7 +13,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TextIO
 
-from bot.render import render_text
+from bot.lookup import lookup_json
+from bot.render import render_lookup, render_text
 from bot.service import QAService, validate_question
 from ingest import QcdcError, get_settings, index_exists
 from ingest.cli import configure_logging
@@ -27,6 +28,10 @@ def build_parser() -> argparse.ArgumentParser:
     ask.add_argument("--json", action="store_true", help="one JSON object per question")
     ask.add_argument("--db", type=Path, help="index folder (default: CHROMA_PATH, else data/chroma)")
     ask.add_argument("-k", type=int, metavar="N", help="passages to retrieve (default: TOP_K)")
+    look = commands.add_parser("lookup", help="a directive's card by number: '120-KL/TW', 'kl 120', '120'")
+    look.add_argument("query", help="number and symbol, or part of it, with or without accents")
+    look.add_argument("--json", action="store_true", help="one JSON object")
+    look.add_argument("--db", type=Path, help="index folder (default: CHROMA_PATH, else data/chroma)")
     return parser
 
 
@@ -104,10 +109,28 @@ def cmd_ask(args: argparse.Namespace) -> int:
     return 1 if failed else 0
 
 
+def cmd_lookup(args: argparse.Namespace) -> int:
+    try:
+        settings = get_settings()
+        configure_logging(settings)
+        validate_question(args.query, settings.max_question_chars)
+        if not index_exists(args.db or settings.chroma_path):
+            print(f"Chưa có chỉ mục: đang xây dựng từ {settings.corpus_dir}…", file=sys.stderr)
+        result = QAService(settings, args.db).lookup(args.query)
+    except QcdcError as exc:
+        _error(exc.for_user(), args.query, args.json)
+        return 2
+    if args.json:
+        print(json.dumps(lookup_json(result), ensure_ascii=False))
+    else:
+        print(render_lookup(result))
+    return 0 if result.found else 1
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
-        return {"ask": cmd_ask}[args.command](args)
+        return {"ask": cmd_ask, "lookup": cmd_lookup}[args.command](args)
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:  # `python -m bot ask … | head`

@@ -6,6 +6,8 @@ import datetime as dt
 import textwrap
 
 from bot.answer import Answer, Source
+from bot.lookup import Resolution, relation_lines, telling_apart
+from ingest.registry import Directive
 
 
 def source_line(source: Source) -> str:
@@ -27,8 +29,10 @@ def source_line(source: Source) -> str:
     return " — ".join(parts)
 
 
-def _vn_date(iso: str) -> str:
+def _vn_date(iso: str | None) -> str:
     """2018-07-31 → 31/07/2018, the way Vietnamese documents write dates."""
+    if not iso:
+        return "không rõ"
     try:
         return dt.date.fromisoformat(iso).strftime("%d/%m/%Y")
     except ValueError:
@@ -44,3 +48,36 @@ def render_text(answer: Answer, width: int = 100) -> str:
             body = " ".join(s.text.split())
             lines.append(textwrap.fill(body, width=width, initial_indent="    ", subsequent_indent="    "))
     return "\n".join(lines)
+
+
+def render_directive(d: Directive, width: int = 100) -> str:
+    """A directive's card: its facts as the corpus states them, then who cites it."""
+    lines = [" ".join(p for p in (d.type or "Văn bản", "số", d.ref) if p)]
+    facts = [
+        ("Ngày ban hành", _vn_date(d.date)),
+        ("Cơ quan ban hành", d.issuer or "không rõ"),
+        ("Khóa", d.term),
+        ("Địa phương", d.locality),
+        ("Trích yếu", d.subject or "kho tài liệu không nêu"),
+        ("Còn được ghi là", ", ".join(d.aliases) or None),
+        ("Địa chỉ", d.url),
+    ]
+    lines += [f"  {label}: {value}" for label, value in facts if value]
+    relations = relation_lines(d)
+    if relations:
+        lines.append("  Liên quan: " + "; ".join(relations))
+    lines.append(f"  Được nhắc đến ({len(d.mentions)}):")
+    for m in d.mentions:
+        lines.append(f"  – {m.title} [{m.doc_id}]")
+        lines.append(textwrap.fill(f"“{m.sentence}”", width=width, initial_indent="      ", subsequent_indent="      "))
+    return "\n".join(lines)
+
+
+def render_lookup(result: Resolution) -> str:
+    if result.found:
+        return render_directive(result.directives[0])
+    if result.candidates:
+        lines = [f"“{result.query}” ứng với {len(result.candidates)} văn bản trong kho; hãy ghi rõ hơn:"]
+        lines += [f"  – {telling_apart(d)}" for d in result.candidates]
+        return "\n".join(lines)
+    return f"Kho tài liệu hiện có không có văn bản nào ứng với “{result.query}”."

@@ -66,7 +66,9 @@ _CODE_SPELLING = {fold(code).upper(): code for code in CODE_TYPES} | {
     "BCSDUBND": "BCSĐUBND", "BCSD": "BCSĐ", "DU": "ĐU", "HDND": "HĐND", "TTDT": "TTĐT", "DUK": "ĐUK",
 }
 
-_TYPE_RE = "|".join(sorted(map(re.escape, TYPES), key=len, reverse=True))
+# "văn bản số 01": a document of unstated type (matches any type on lookup).
+_GENERIC = "van ban"
+_TYPE_RE = "|".join(sorted(map(re.escape, [*TYPES, _GENERIC]), key=len, reverse=True))
 _ABBR_RE = "|".join(ABBREVIATED_TYPES)
 _SYM = r"[a-z][a-z0-9]*"
 _PARTY = rf"\d{{1,5}}\s?[-–]\s?{_SYM}\s?/\s?{_SYM}(?:\s?-\s?{_SYM})*"
@@ -83,7 +85,7 @@ _MENTION = re.compile(
 _DATE = r"(?P<d>\d{1,2})\s?[/.-]\s?(?P<m>\d{1,2})\s?[/.-]\s?(?P<y>\d{4})|(?P<d2>\d{1,2})\s+thang\s+(?P<m2>\d{1,2})\s+nam\s+(?P<y2>\d{4})"
 _DATE_AFTER = re.compile(rf"\s*[,(]?\s*(?:ngay|ban hanh ngay|ky ngay)?\s*(?:{_DATE})")
 _DATE_BEFORE = re.compile(rf"ngay\s+(?:{_DATE})\s*,\s*(?P<iss>[^,;.]{{3,80}}?)\s+(?:da\s+)?(?:ra|ban hanh|ky)\s+$")
-_ISSUER = re.compile(r"\s*,?\s*cua\s+")
+_ISSUER = re.compile(r"\s*,?\s*(?:cua|giua)\s+")  # "giữa A và B": a joint programme's parties
 _ISSUER_END = re.compile(
     rf"[,;.(“”\"\n]|\s-\s|\s(?:ve|khoa|ngay|nham|tai|nam \d{{4}}|giai doan|da|va cac)\s|\s(?:va\s)?(?:{_TYPE_RE})\b"
 )
@@ -230,11 +232,11 @@ def parse_citations(text: str) -> list[Citation]:
                 code = next((p for p in re.split(r"[/-]", symbol) if not p.isdigit()), "")
                 type_word = CODE_TYPES.get(code)
         else:
-            if not m["so"] and re.fullmatch(r"(?:19|20)\d\d", m["bare"]):
-                continue  # "kế hoạch 2018" is a year, not a number
+            if not m["so"] and (m["btype"] == _GENERIC or re.fullmatch(r"(?:19|20)\d\d", m["bare"])):
+                continue  # "kế hoạch 2018" is a year; "văn bản 5" no number
             ref = number = norm[m.start("bare") : m.end("bare")]
             symbol = None
-            type_word = TYPES.get(m["btype"]) or ABBREVIATED_TYPES[m["btype"]]
+            type_word = TYPES.get(m["btype"]) or ABBREVIATED_TYPES.get(m["btype"])
         pos = m.end()
         date = None
         if dm := _DATE_AFTER.match(folded, pos):

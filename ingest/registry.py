@@ -281,5 +281,8 @@ def _apply(registry: Registry, override: dict[str, Any]) -> None:
             # mentions filed under an alias belong to this entry
             for other in [d for d in registry.directives if d is not target and ref_key(d.ref) in {ref_key(a) for a in value}]:
                 target.mentions += other.mentions
+                for fact in ("type", "date", "issuer", "term", "subject"):
+                    if getattr(target, fact) is None:
+                        setattr(target, fact, getattr(other, fact))
                 registry.directives.remove(other)
         setattr(target, name, value)

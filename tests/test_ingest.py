@@ -40,6 +40,7 @@ def test_rerun_embeds_nothing(built, embedder):
     settings, first = built
     again = ingest(settings, embedder=embedder)
     assert (again.unchanged, again.chunks_embedded, again.chunks_total) == (2, 0, first.chunks_total)
+    assert first.cards_embedded == first.directives > 10 and again.cards_embedded == 0
 
 
 def test_editing_a_document_replaces_its_chunks(built, embedder, corpus_copy):
@@ -159,3 +160,12 @@ def test_a_broken_edit_keeps_the_last_good_version(built, embedder, corpus_copy)
     report = ingest(settings, embedder=embedder)
     assert report.removed == 0 and len(report.failures) == 1
     assert ids_of(settings, BN) == before
+
+
+def test_old_index_format_is_rebuilt(built, embedder):
+    settings, first = built
+    pointer = settings.chroma_path / POINTER_FILE
+    info = json.loads(pointer.read_text())
+    pointer.write_text(json.dumps({**info, "format": 1}))
+    report = ingest(settings, embedder=embedder)
+    assert report.rebuilt and report.chunks_embedded == first.chunks_total
