@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from ingest.citations import Citation, parse_citations, ref_key
+from ingest.citations import Citation, parse_citations, ref_key, same_number
 from ingest.registry import Directive, Registry
 
 
@@ -35,10 +35,6 @@ class Resolution:
         return not self.directives and not self.candidates
 
 
-def _same_number(a: str, b: str) -> bool:
-    return a.lstrip("0") == b.lstrip("0")
-
-
 def resolve_citation(c: Citation, registry: Registry) -> Resolution:
     """The registry entries one parsed mention can mean."""
     if c.symbol:
@@ -46,7 +42,7 @@ def resolve_citation(c: Citation, registry: Registry) -> Resolution:
         if len(matches) > 1 and c.date:
             matches = [d for d in matches if d.date == c.date] or matches
     else:
-        matches = [d for d in registry.directives if _same_number(d.number, c.number) and (c.type is None or d.type == c.type)]
+        matches = [d for d in registry.directives if same_number(d.number, c.number) and (c.type is None or d.type == c.type)]
     return _result(c.text, matches, ref=c.ref, type=c.type)
 
 
@@ -63,7 +59,7 @@ def lookup(query: str, registry: Registry) -> Resolution:
         return resolve_citation(cites[0], registry)
     text = query.strip()
     if re.fullmatch(r"\d{1,5}", text):  # just a number: any type
-        return _result(query, [d for d in registry.directives if _same_number(d.number, text)], ref=text)
+        return _result(query, [d for d in registry.directives if same_number(d.number, text)], ref=text)
     # A symbol without its number ("KL/TW") or a partial reference ("120-KL")
     key = ref_key(text)
     if key:

@@ -4,6 +4,7 @@ The public API is re-exported here; `ingest` never imports `bot`.
 """
 
 from ingest.chunking import chunk_document, split_sentences
+from ingest.citations import Citation, parse_citations, ref_key
 from ingest.corpus import parse_document, read_document
 from ingest.embeddings import SentenceTransformerEmbeddings
 from ingest.errors import (
@@ -18,10 +19,16 @@ from ingest.index import ChunkIndex, index_exists
 from ingest.models import Chunk, Document, Passage
 from ingest.normalize import fold, normalize_text, words
 from ingest.pipeline import IngestReport, ingest
+from ingest.registry import Directive, Registry
 from ingest.settings import Settings, get_settings
 
 __all__ = [
     "Chunk",
+    "Citation",
+    "Directive",
+    "Registry",
+    "parse_citations",
+    "ref_key",
     "ChunkIndex",
     "CorpusError",
     "Document",

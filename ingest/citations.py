@@ -181,6 +181,11 @@ def ref_key(ref: str) -> str:
     return fold(canonical_ref(ref)).upper()
 
 
+def same_number(a: str, b: str) -> bool:
+    """Document numbers compare without leading zeros ("05" is "5")."""
+    return a.lstrip("0") == b.lstrip("0")
+
+
 def find_refs(text: str) -> list[str]:
     """Canonical references in order of appearance (repeats kept; bare numbers left out)."""
     return [c.ref for c in parse_citations(text) if c.symbol]

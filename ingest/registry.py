@@ -22,7 +22,7 @@ from typing import Any
 import yaml
 
 from ingest.chunking import sentence_spans
-from ingest.citations import Citation, canonical_ref, find_relations, parse_citations, ref_key
+from ingest.citations import Citation, canonical_ref, find_relations, parse_citations, ref_key, same_number
 from ingest.errors import CorpusError
 from ingest.models import Passage
 from ingest.normalize import fold
@@ -168,8 +168,8 @@ def build_registry(passages: Iterable[Passage], overrides: list[dict[str, Any]] 
     for (_, scope), items in groups.items():
         # One entry per stated date; undated mentions join the dated entry (or the only one).
         dates = sorted({c.date for c, _ in items if c.date})
+        first = dates[0] if dates else None
         for date in dates or [None]:
-            first = dates[0] if dates else None
             members = [(c, p) for c, p in items if c.date == date or (c.date is None and date == first)]
             directives.append(_entry(members, scope or None, date))
 
@@ -178,13 +178,16 @@ def build_registry(passages: Iterable[Passage], overrides: list[dict[str, Any]] 
         # "Nghị quyết 02" in a document that also writes "Nghị quyết số 02- NQ/TU": the same one
         same_doc = [
             d for d in directives
-            if d.number == c.number and d.type == c.type and any(m.doc_id == p.doc_id for m in d.mentions)
+            if same_number(d.number, c.number) and d.type == c.type and any(m.doc_id == p.doc_id for m in d.mentions)
         ]
         if len(same_doc) == 1:
             same_doc[0].mentions.append(_mention(c, p))
         elif c.date:  # a document with no symbol but a date ("Quy chế số 01 ngày 22/4/2016")
             scope = str(p.source.get("locality") or "") or None
-            existing = [d for d in directives if d.symbol is None and d.number == c.number and d.locality == scope and d.type == c.type]
+            existing = [
+                d for d in directives
+                if d.symbol is None and same_number(d.number, c.number) and d.locality == scope and d.type == c.type
+            ]
             if existing:
                 existing[0].mentions.append(_mention(c, p))
             else:
