@@ -8,7 +8,7 @@ STAMP  := $(VENV)/.installed
 # pip finds on these machines, so no CUDA wheels are pulled.
 PIP    := $(PY) -m pip --disable-pip-version-check --no-input -q
 
-.PHONY: setup ask ingest test bench clean
+.PHONY: setup ask ingest test bench eval clean
 
 setup: $(STAMP)
 
@@ -32,6 +32,9 @@ test: setup
 
 bench: setup
 	@$(PY) tests/benchmark.py
+
+eval: setup
+	@$(PY) tests/evaluate.py
 
 clean:
 	rm -rf data/chroma .pytest_cache

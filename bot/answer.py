@@ -19,6 +19,7 @@ MAX_SENTENCES = 4
 # Sentences longer than this are quoted clause by clause (official prose
 # chains a dozen tasks with semicolons; the answer is usually one of them).
 LONG_SENTENCE = 300
+MAX_LIST_QUOTE = 700
 # A sentence is quoted when it holds at least this share of the best
 # sentence's coverage of the question: enough to drop passing mentions.
 RELATIVE_CUTOFF = 0.6
@@ -100,12 +101,18 @@ class _Quote:
 
 
 def _quotable_spans(text: str) -> list[Span]:
+    """Sentences, and clauses of long sentences; a list ("…đó là: a; b; c.") stays whole."""
     spans = []
     for sentence in sentence_spans(text):
-        if sentence.end - sentence.start > LONG_SENTENCE:
-            spans.extend(clause_spans(text, sentence))
-        else:
+        if sentence.end - sentence.start <= LONG_SENTENCE:
             spans.append(sentence)
+            continue
+        clauses = clause_spans(text, sentence)
+        for i, clause in enumerate(clauses):
+            if ":" in text[clause.start : clause.end] and sentence.end - clause.start <= MAX_LIST_QUOTE:
+                spans.append(Span(clause.start, sentence.end))  # the lead-in and its items
+                break
+            spans.append(clause)
     return spans
 
 

@@ -13,13 +13,17 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, replace
+from typing import Literal
 
 import numpy as np
 
 from ingest import ChunkIndex, Passage, SentenceTransformerEmbeddings, Settings, normalize_text
-from ingest.lexical import LexicalIndex
+from ingest.lexical import LexicalIndex, passage_text
 
 log = logging.getLogger(__name__)
+
+
+Mode = Literal["hybrid", "lexical", "dense"]
 
 
 @dataclass(frozen=True)
@@ -37,15 +41,21 @@ class Retriever:
         self.embedder = embedder
         self.settings = settings
         self.passages = index.all_passages()
-        self.lexical = LexicalIndex([_lexical_text(p) for p in self.passages])
+        ids = [p.chunk_id for p in self.passages]
+        self.lexical = LexicalIndex.load(index.lexical_path, ids) or LexicalIndex.build(
+            [passage_text(p) for p in self.passages]
+        )
         self._row = {p.chunk_id: i for i, p in enumerate(self.passages)}
 
-    def retrieve(self, question: str, k: int | None = None, cited: set[str] | None = None) -> Retrieval:
+    def retrieve(
+        self, question: str, k: int | None = None, cited: set[str] | None = None, mode: Mode = "hybrid"
+    ) -> Retrieval:
         """The k best relevant passages.
 
         `cited`: when the question names directives, the `ref_key`s they go by
         and the ids of the chunks that mention them; then only those passages
-        count, however close others are.
+        count, however close others are. `mode` ranks by one signal alone
+        ("lexical", "dense") for the evaluation harness.
         """
         k = k or self.settings.top_k
         n = len(self.passages)
@@ -57,7 +67,7 @@ class Retriever:
         dense = np.zeros(n, dtype=np.float32)
         for p in self.index.query(self.embedder.embed_query(normalize_text(question)), min(n, max(50, 10 * k))):
             dense[self._row[p.chunk_id]] = p.score
-        w = self.settings.retrieval_dense_weight
+        w = {"hybrid": self.settings.retrieval_dense_weight, "lexical": 0.0, "dense": 1.0}[mode]
         fused = (1 - w) * lexical + w * dense
 
         if cited is not None:  # a named document is answered from the passages citing it, never a neighbour
@@ -69,6 +79,3 @@ class Retriever:
         return Retrieval(relevant, bool(relevant), self.lexical)
 
 
-def _lexical_text(p: Passage) -> str:
-    """A passage is matched with its document's title, which names its topic."""
-    return f"{p.title}\n{p.text}"

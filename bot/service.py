@@ -8,7 +8,7 @@ from pathlib import Path
 
 from bot.answer import Answer, compose
 from bot.lookup import Resolution, lookup, resolve_citation
-from bot.retrieval import Retriever
+from bot.retrieval import Mode, Retriever
 from ingest import (
     ChunkIndex,
     InvalidQuestionError,
@@ -61,7 +61,7 @@ class QAService:
         """A directive by number (exact, partial or unaccented)."""
         return lookup(validate_question(query, self.settings.max_question_chars), self.registry)
 
-    def ask(self, question: str, k: int | None = None) -> Answer:
+    def ask(self, question: str, k: int | None = None, mode: Mode = "hybrid") -> Answer:
         started = time.perf_counter()
         text = validate_question(question, self.settings.max_question_chars)
         resolutions = [resolve_citation(c, self.registry) for c in parse_citations(text)]
@@ -69,7 +69,7 @@ class QAService:
         if resolutions:
             named = [d for r in resolutions for d in r.directives + r.candidates]
             cited = {key for d in named for key in d.keys} | {m.chunk_id for d in named for m in d.mentions}
-        retrieval = self.retriever.retrieve(text, k, cited)
+        retrieval = self.retriever.retrieve(text, k, cited, mode)
         retrieved = time.perf_counter()
         answer = compose(text, retrieval, resolutions)
         done = time.perf_counter()

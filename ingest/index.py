@@ -17,6 +17,7 @@ import fcntl
 import json
 import logging
 import os
+import shutil
 import time
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Sequence
@@ -34,6 +35,7 @@ log = logging.getLogger(__name__)
 POINTER_FILE = "qcdc-index.json"
 LOCK_FILE = "qcdc-ingest.lock"
 REGISTRY_PREFIX = "qcdc-registry-"
+LEXICAL_PREFIX = "qcdc-lexical-"
 # 2: chunks carry the references they cite; directive cards; the registry.
 FORMAT_VERSION = 2
 _BATCH = 256
@@ -171,6 +173,9 @@ class ChunkIndex:
         for stale in self.path.glob(f"{REGISTRY_PREFIX}*.json"):
             if stale != self.registry_path:
                 stale.unlink(missing_ok=True)
+        for stale in self.path.glob(f"{LEXICAL_PREFIX}*"):
+            if stale != self.lexical_path:
+                shutil.rmtree(stale, ignore_errors=True)
 
     def check_model(self, model_name: str) -> None:
         built_with = self.info.get("embedding_model")
@@ -243,6 +248,11 @@ class ChunkIndex:
         return self._get(where={"ref_keys": {"$contains": key}})
 
     # --- the directive registry and its cards ---------------------------------
+
+    @property
+    def lexical_path(self) -> Path:
+        """Where ingestion saves the BM25 index of this generation's chunks."""
+        return self.path / f"{LEXICAL_PREFIX}{self.name}"
 
     @property
     def registry_path(self) -> Path:

@@ -1,37 +1,101 @@
-"""Lexical (BM25) matching over the index's chunks, diacritic-insensitive.
+"""Lexical (BM25) matching for Vietnamese, diacritic-insensitive, with abbreviations.
 
-Built in memory from the chunks Chroma holds, so it is always in step with
-the index. BM25 itself comes from bm25s; the tokens from
-`normalize.lexical_tokens` (its default tokenizer drops one-letter
-Vietnamese syllables such as "ở").
+BM25 comes from bm25s, the tokens from `normalize.lexical_tokens` (bm25s's
+default tokenizer drops one-letter Vietnamese syllables such as "ở").
+Abbreviations are a short curated list plus those the corpus defines
+("Quy chế dân chủ (QCDC)"), learned at ingestion. The index is saved beside
+Chroma by ingestion and loaded by the bot when it matches the index's chunks.
 """
 
 from __future__ import annotations
 
+import json
+import logging
 import math
+import re
+import shutil
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from pathlib import Path
 
 import bm25s
 import numpy as np
 
-from ingest.normalize import lexical_tokens
+from ingest.models import Passage
+from ingest.normalize import Abbreviations, fold, lexical_tokens, normalize_text
+
+log = logging.getLogger(__name__)
+
+# Abbreviations every cadre knows; the corpus may define more.
+CURATED_ABBREVIATIONS = {
+    "QCDC": "quy chế dân chủ",
+    "BCĐ": "ban chỉ đạo",
+    "MTTQ": "mặt trận tổ quốc",
+    "UBND": "ủy ban nhân dân",
+    "HĐND": "hội đồng nhân dân",
+    "BDV": "ban dân vận",
+    "BTV": "ban thường vụ",
+    "UVBTV": "ủy viên ban thường vụ",
+    "BCH": "ban chấp hành",
+    "BCT": "bộ chính trị",
+    "BCS": "ban cán sự",
+    "TW": "trung ương",
+    "TU": "tỉnh ủy",
+    "HU": "huyện ủy",
+    "ĐU": "đảng ủy",
+    "THPT": "trung học phổ thông",
+    "THCS": "trung học cơ sở",
+}
+_DEFINITION = re.compile(r"((?:[^\W\d_]+\s+){1,8})\(([A-ZĐ]{2,8})\)")
+
+
+def _as_folded(abbreviations: dict[str, str]) -> Abbreviations:
+    return {tuple(fold(expansion).split()): fold(abbr) for abbr, expansion in abbreviations.items()}
+
+
+def learn_abbreviations(texts: Iterable[str]) -> dict[str, str]:
+    """Definitions the texts make: "Ban Thường vụ (BTV)" gives BTV → "ban thường vụ".
+
+    The words before the parenthesis count when their initials spell the abbreviation.
+    """
+    found: dict[str, str] = {}
+    for text in texts:
+        for m in _DEFINITION.finditer(normalize_text(text)):
+            abbr, words = m[2], m[1].split()
+            n = len(abbr)
+            if len(words) >= n and "".join(fold(w)[0] for w in words[-n:]).upper() == fold(abbr).upper():
+                found.setdefault(abbr, " ".join(words[-n:]).lower())
+    return found
 
 
 class LexicalIndex:
     """BM25 scores and IDF-weighted coverage of a question over passages."""
 
-    def __init__(self, texts: Sequence[str]):
-        self._tokens = [set(lexical_tokens(t)) for t in texts]
+    def __init__(self, texts: Sequence[str], abbreviations: dict[str, str] | None = None):
+        self.abbreviations = {**CURATED_ABBREVIATIONS, **(abbreviations or {})}
+        self._folded_abbr = _as_folded(self.abbreviations)
+        tokenized = [self.tokens(t) for t in texts]
+        self._tokens = [set(toks) for toks in tokenized]
         self._bm25 = bm25s.BM25()
         if texts:
-            self._bm25.index([lexical_tokens(t) for t in texts], show_progress=False)
-        n = len(texts)
-        df = Counter(tok for toks in self._tokens for tok in toks)
+            self._bm25.index(tokenized, show_progress=False)
+        self._set_idf()
+
+    def _set_idf(self) -> None:
         # Lucene-style IDF; a token found nowhere gets the highest weight, so a
         # question about something absent scores a low coverage.
+        n = len(self._tokens)
+        df = Counter(tok for toks in self._tokens for tok in toks)
         self._idf = {tok: math.log(1 + (n - c + 0.5) / (c + 0.5)) for tok, c in df.items()}
         self._idf_unseen = math.log(1 + (n + 0.5) / 0.5)
+
+    @classmethod
+    def build(cls, texts: Sequence[str]) -> LexicalIndex:
+        """An index whose abbreviations include those the texts define."""
+        return cls(texts, learn_abbreviations(texts))
+
+    def tokens(self, text: str, question: bool = False) -> list[str]:
+        return lexical_tokens(text, question=question, abbreviations=self._folded_abbr)
 
     def __len__(self) -> int:
         return len(self._tokens)
@@ -39,21 +103,68 @@ class LexicalIndex:
     def scores(self, question: str) -> np.ndarray:
         if not self._tokens:
             return np.zeros(0, dtype=np.float32)
-        tokens = lexical_tokens(question, question=True)
-        return np.asarray(self._bm25.get_scores(tokens), dtype=np.float32)
+        return np.asarray(self._bm25.get_scores(self.tokens(question, question=True)), dtype=np.float32)
 
     def idf(self, token: str) -> float:
         return self._idf.get(token, self._idf_unseen)
 
     def coverage(self, question: str, i: int) -> float:
-        """Share of the question's IDF weight (folded words) that passage i contains."""
+        """How much of the question passage i contains (see `_coverage`)."""
         return self._coverage(question, self._tokens[i])
 
     def text_coverage(self, question: str, text: str) -> float:
         """The same coverage for any text (a sentence), with this corpus's IDF."""
-        return self._coverage(question, set(lexical_tokens(text)))
+        return self._coverage(question, set(self.tokens(text)))
 
     def _coverage(self, question: str, present: set[str]) -> float:
-        words = {t for t in lexical_tokens(question, question=True) if "_" not in t and t[0] != "~"}
-        total = sum(self.idf(w) for w in words)
-        return sum(self.idf(w) for w in words if w in present) / total if total else 0.0
+        """Share of the question's IDF weight found, over words and over word pairs.
+
+        Words alone let folded collisions through ("tỷ giá đô la Mỹ" shares
+        "tỷ", "giá", "đô", "Mỹ" with this corpus); word pairs must match too,
+        when the question has any.
+        """
+        tokens = self.tokens(question, question=True)
+        words = {t for t in tokens if "_" not in t and t[0] != "~"}
+        pairs = {t for t in tokens if "_" in t}
+        word_share = self._share(words, present)
+        return word_share if not pairs else (word_share + self._share(pairs, present)) / 2
+
+    def _share(self, tokens: set[str], present: set[str]) -> float:
+        total = sum(self.idf(t) for t in tokens)
+        return sum(self.idf(t) for t in tokens if t in present) / total if total else 0.0
+
+    # --- persistence -------------------------------------------------------------
+
+    def save(self, folder: Path, ids: Sequence[str]) -> None:
+        """Write the index for the chunks `ids` (in order); replaces any previous copy."""
+        tmp = folder.with_name(folder.name + ".tmp")
+        shutil.rmtree(tmp, ignore_errors=True)
+        self._bm25.save(str(tmp / "bm25")) if self._tokens else (tmp / "bm25").mkdir(parents=True)
+        meta = {"ids": list(ids), "abbreviations": self.abbreviations, "tokens": [sorted(t) for t in self._tokens]}
+        (tmp / "meta.json").write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
+        shutil.rmtree(folder, ignore_errors=True)
+        tmp.rename(folder)
+
+    @classmethod
+    def load(cls, folder: Path, ids: Sequence[str]) -> LexicalIndex | None:
+        """The saved index, or None when it is missing or was saved for other chunks."""
+        try:
+            meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+        if meta.get("ids") != list(ids):
+            return None
+        index = cls.__new__(cls)
+        index.abbreviations = meta["abbreviations"]
+        index._folded_abbr = _as_folded(index.abbreviations)
+        index._tokens = [set(t) for t in meta["tokens"]]
+        index._bm25 = bm25s.BM25.load(str(folder / "bm25")) if index._tokens else bm25s.BM25()
+        index._set_idf()
+        return index
+
+
+def passage_text(p: Passage) -> str:
+    """What a passage is matched on: its text plus its document's title and author,
+    which name its topic and answer "who wrote…" questions."""
+    byline = " ".join(str(p.source.get(k, "")) for k in ("author", "author_role"))
+    return f"{p.title}\n{byline}\n{p.text}"

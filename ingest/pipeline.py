@@ -15,6 +15,7 @@ from ingest.corpus import discover, read_document
 from ingest.embeddings import SentenceTransformerEmbeddings
 from ingest.errors import CorpusError
 from ingest.index import ChunkIndex, index_is_current, ingestion_lock
+from ingest.lexical import LexicalIndex, passage_text
 from ingest.models import Chunk, Document
 from ingest.registry import Mention, build_registry, load_overrides
 from ingest.settings import PROJECT_ROOT, Settings
@@ -83,16 +84,18 @@ def load_documents(paths: Iterable[Path], report: IngestReport) -> list[Document
     return list(docs.values())
 
 
-def _update_registry(
+def _update_derived(
     index: ChunkIndex, settings: Settings, embedder: SentenceTransformerEmbeddings, report: IngestReport
 ) -> None:
-    """Rebuild the directive registry from what the index now holds (parsing is cheap)."""
+    """Rebuild the BM25 index and the directive registry from what the index now holds."""
     try:
         overrides = load_overrides(settings.corpus_dir)
     except CorpusError as exc:
         report.failures.append((str(settings.corpus_dir / "directives.yaml"), str(exc)))
         overrides = []
-    registry = build_registry(index.all_passages(), overrides)
+    passages = index.all_passages()
+    LexicalIndex.build([passage_text(p) for p in passages]).save(index.lexical_path, [p.chunk_id for p in passages])
+    registry = build_registry(passages, overrides)
     report.cards_embedded = index.save_registry(registry, embedder.embed_documents)
     report.directives = len(registry.directives)
     report.unresolved = registry.unresolved
@@ -139,7 +142,7 @@ def ingest(
                 index.add(doc, *embed(doc))
                 report.new += 1
                 bar.update()
-            _update_registry(index, settings, embedder, report)
+            _update_derived(index, settings, embedder, report)
             index.activate()
             report.rebuilt = True
         else:
@@ -179,7 +182,7 @@ def ingest(
                 if not path or _under(path, resolved_roots) or not (PROJECT_ROOT / path).exists():
                     index.delete_document(doc_id)
                     report.removed += 1
-            _update_registry(index, settings, embedder, report)
+            _update_derived(index, settings, embedder, report)
         report.chunks_total = index.count()
     report.seconds = time.perf_counter() - started
     log.info("ingestion: %s", report.summary())

@@ -60,7 +60,7 @@ class Settings(BaseSettings):
         description="Share of the dense (embedding) score in the fused ranking; the rest is lexical.",
     )
     min_coverage: float = Field(
-        default=0.5,
+        default=0.38,
         ge=0.0,
         le=1.0,
         description="Share of a question's weighted words a passage must contain to be relevant.",

@@ -58,6 +58,20 @@ def run_measured(args: list[str], env: dict[str, str], stdin: str = "") -> tuple
     return wall, usage.ru_maxrss, out.decode()
 
 
+def write_section(name: str, text: str) -> None:
+    """Replace one section of BENCHMARKS.md (between its markers), keeping the others."""
+    path = ROOT / "BENCHMARKS.md"
+    begin, end = f"<!-- {name}:begin -->", f"<!-- {name}:end -->"
+    current = path.read_text(encoding="utf-8") if path.exists() else "# Benchmarks\n"
+    block = f"{begin}\n{text.strip()}\n{end}"
+    if begin in current and end in current:
+        head, rest = current.split(begin, 1)
+        current = head + block + rest.split(end, 1)[1]
+    else:
+        current = current.rstrip() + "\n\n" + block + "\n"
+    path.write_text(current, encoding="utf-8")
+
+
 def pct(values: list[float], q: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, max(0, round(q * (len(ordered) - 1))))]
@@ -130,7 +144,7 @@ def main() -> None:
 
     phase_med = {k: statistics.median(p[k] for p in phases) for k in phases[0]}
     mib = lambda kib: f"{kib / 1024:.0f} MiB"  # noqa: E731
-    report = f"""# Benchmarks
+    report = f"""## Speed and memory (`make bench`)
 
 Run by `make bench` (`tests/benchmark.py`) on {dt.date.today().isoformat()}.
 
@@ -159,7 +173,7 @@ What dominates the cold start (median seconds in one fresh process):
 
 Interpreter start and the CLI's own work make up the rest of the cold-start wall time.
 """
-    (ROOT / "BENCHMARKS.md").write_text(report, encoding="utf-8")
+    write_section("bench", report)
     print(report)
 
 

@@ -105,3 +105,15 @@ def test_known_and_unknown_numbers_in_one_question(service):
     answer = service.ask("So sánh Kết luận 120-KL/TW và Thông tư 320/2016/TT-BTC")
     assert answer.found and all("120-KL/TW" in s.text for s in answer.sources)
     assert answer.answer.endswith("không có văn bản nào mang số hiệu 320/2016/TT-BTC.")
+
+
+def test_quality_floors_on_the_eval_sets(service):
+    """Regression floors, a little under what `make eval` measures (BENCHMARKS.md)."""
+    from evaluate import evaluate, load_questions
+
+    public = evaluate(service, QA, "hybrid")
+    assert public["Hit@3"] >= 0.9 and public["MRR"] >= 0.85 and public["facts"] >= 0.85
+    assert public["abstention"] == 1.0 and public["false_abstentions"] == 0
+    everything = evaluate(service, load_questions(), "hybrid")
+    assert everything["Hit@3"] >= 0.93 and everything["MRR"] >= 0.85 and everything["facts"] >= 0.85
+    assert everything["abstention"] == 1.0 and everything["false_abstentions"] <= 1
