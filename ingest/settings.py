@@ -53,11 +53,11 @@ class Settings(BaseSettings):
     embedding_device: str = Field(default="cpu", description="Torch device for the embedder.")
     embedding_batch_size: int = Field(default=32, ge=1, le=1024)
     top_k: int = Field(default=5, ge=1, le=50, description="Passages retrieved per question.")
-    retrieval_dense_weight: float = Field(
-        default=0.2,
+    retrieval_dense_weight: float | None = Field(
+        default=None,
         ge=0.0,
         le=1.0,
-        description="Share of the dense (embedding) score in the fused ranking; the rest is lexical.",
+        description="Share of the dense score in the fused ranking (unset: measured per model).",
     )
     min_coverage: float = Field(
         default=0.38,

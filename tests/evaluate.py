@@ -21,6 +21,7 @@ from ingest import get_settings, ingest, normalize_text  # noqa: E402
 
 DATA = ROOT / "tests" / "data"
 MODES = ("lexical", "dense", "hybrid")
+WEIGHTS = (0.0, 0.1, 0.2, 0.3, 0.5, 0.7, 1.0)
 K = 10
 
 
@@ -86,6 +87,7 @@ def table(results: dict[str, dict[str, float]], n: int, negatives: int) -> str:
 
 def main() -> None:
     from benchmark import machine, write_section
+    from bot.retrieval import dense_weight
     from bot.service import QAService
 
     questions = load_questions()
@@ -96,21 +98,35 @@ def main() -> None:
         for case in questions[:5]:  # warm-up: first calls pay for lazy initialisation
             service.ask(case["q"])
         results = {mode: evaluate(service, questions, mode) for mode in MODES}
+        sweep = {}
+        for w in WEIGHTS:
+            service.retriever.settings = settings.model_copy(update={"retrieval_dense_weight": w})
+            sweep[w] = evaluate(service, questions, "hybrid")
     negatives = sum(not q["found"] for q in questions)
     text = table(results, len(questions), negatives)
-    print(text)
+    sweep_text = "\n".join(
+        ["| dense weight | Hit@1 | Hit@3 | MRR |", "|---|---|---|---|"]
+        + [f"| {w} | {r['Hit@1']:.2f} | {r['Hit@3']:.2f} | {r['MRR']:.2f} |" for w, r in sweep.items()]
+    )
+    print(text, sweep_text, sep="\n\n")
     write_section(
         "eval",
         f"""## Retrieval and answer quality (`make eval`)
 
 Run by `make eval` (`tests/evaluate.py`) on {machine()}.
-Model: `{settings.embedding_model}`; hybrid weight of the dense signal: {settings.retrieval_dense_weight};
+Model: `{settings.embedding_model}`; hybrid weight of the dense signal: {dense_weight(settings)};
 {len(questions)} questions ({len(questions) - negatives} answerable, {negatives} negatives) from
 `tests/data/qa_public.jsonl` and `tests/data/qa_own.jsonl`; top {K} sources per question.
 Hit@k and MRR: the expected phrase in the k-th source or better. Facts: every expected fact in the
 answer text. Negatives: questions the corpus cannot answer, which must get `found: false`.
+Modes rank by one signal or both; lexical and hybrid decide relevance by lexical coverage,
+dense alone has no such notion (it never abstains unless a named directive is unknown).
 
 {text}
+
+Hybrid ranking by the weight of the dense signal (the rest is BM25), same questions:
+
+{sweep_text}
 """,
     )
 

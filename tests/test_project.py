@@ -9,7 +9,7 @@ from ingest.settings import Settings
 
 def test_every_setting_is_documented_in_env_example():
     example = (ROOT / ".env.example").read_text(encoding="utf-8")
-    documented = set(re.findall(r"^([A-Z][A-Z0-9_]*)=", example, flags=re.M))
+    documented = set(re.findall(r"^(?:# )?([A-Z][A-Z0-9_]*)=", example, flags=re.M))
     assert {name.upper() for name in Settings.model_fields} == documented
 
 
