@@ -19,11 +19,12 @@ import numpy as np
 
 from ingest import ChunkIndex, Passage, SentenceTransformerEmbeddings, Settings, normalize_text
 from ingest.lexical import LexicalIndex, passage_text
+from ingest.reranking import Reranker
 
 log = logging.getLogger(__name__)
 
 
-Mode = Literal["hybrid", "lexical", "dense"]
+Mode = Literal["hybrid", "lexical", "dense", "hybrid+rerank"]
 
 # Share of the dense signal in the hybrid score, per embedding model, chosen
 # with `make eval` (weight sweep in BENCHMARKS.md). For the bundled English
@@ -65,6 +66,7 @@ class Retriever:
         self.index = index
         self.embedder = embedder
         self.settings = settings
+        self.reranker = Reranker(settings) if settings.reranker_model else None
         self.passages = index.all_passages()
         ids = [p.chunk_id for p in self.passages]
         self.lexical = LexicalIndex.load(index.lexical_path, ids) or LexicalIndex.build(
@@ -80,7 +82,8 @@ class Retriever:
         `cited`: when the question names directives, the `ref_key`s they go by
         and the ids of the chunks that mention them; then only those passages
         count, however close others are. `mode` ranks by one signal alone
-        ("lexical", "dense") for the evaluation harness.
+        ("lexical", "dense") for the evaluation harness, or reorders the fused
+        candidates with the reranker ("hybrid+rerank", when one is configured).
         """
         k = k or self.settings.top_k
         n = len(self.passages)
@@ -92,7 +95,7 @@ class Retriever:
         dense = np.zeros(n, dtype=np.float32)
         for p in self.index.query(self.embedder.embed_query(normalize_text(question)), min(n, max(50, 10 * k))):
             dense[self._row[p.chunk_id]] = p.score
-        w = {"hybrid": dense_weight(self.settings), "lexical": 0.0, "dense": 1.0}[mode]
+        w = {"lexical": 0.0, "dense": 1.0}.get(mode, dense_weight(self.settings))
         fused = (1 - w) * lexical + w * dense
 
         if cited is not None:  # a named document is answered from the passages citing it, never a neighbour
@@ -101,8 +104,14 @@ class Retriever:
             keep = list(range(n))
         else:
             keep = [i for i in range(n) if self.lexical.coverage(question, i) >= self.settings.min_coverage]
-        keep = sorted(keep, key=lambda i: -fused[i])[:k]
-        relevant = [replace(self.passages[i], score=round(float(fused[i]), 4)) for i in keep]
+        keep = sorted(keep, key=lambda i: -fused[i])
+        scores = {i: float(fused[i]) for i in keep}
+        if mode == "hybrid+rerank" and self.reranker is not None:
+            head = keep[: self.settings.reranker_candidates]
+            reranked = self.reranker.scores(question, [self.passages[i].text for i in head])
+            scores.update(zip(head, reranked))
+            keep = sorted(head, key=lambda i: -scores[i])
+        relevant = [replace(self.passages[i], score=round(scores[i], 4)) for i in keep[:k]]
         return Retrieval(relevant, bool(relevant), self.lexical)
 
 

@@ -61,7 +61,7 @@ class QAService:
         """A directive by number (exact, partial or unaccented)."""
         return lookup(validate_question(query, self.settings.max_question_chars), self.registry)
 
-    def ask(self, question: str, k: int | None = None, mode: Mode = "hybrid") -> Answer:
+    def ask(self, question: str, k: int | None = None, mode: Mode | None = None) -> Answer:
         started = time.perf_counter()
         text = validate_question(question, self.settings.max_question_chars)
         resolutions = [resolve_citation(c, self.registry) for c in parse_citations(text)]
@@ -69,6 +69,7 @@ class QAService:
         if resolutions:
             named = [d for r in resolutions for d in r.directives + r.candidates]
             cited = {key for d in named for key in d.keys} | {m.chunk_id for d in named for m in d.mentions}
+        mode = mode or ("hybrid+rerank" if self.retriever.reranker else "hybrid")
         retrieval = self.retriever.retrieve(text, k, cited, mode)
         retrieved = time.perf_counter()
         answer = compose(text, retrieval, resolutions)

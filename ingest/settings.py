@@ -65,6 +65,13 @@ class Settings(BaseSettings):
         le=1.0,
         description="Share of a question's weighted words a passage must contain to be relevant.",
     )
+    reranker_model: str | None = Field(
+        default=None,
+        description="sentence-transformers CrossEncoder (name or folder) that reorders the fused top passages.",
+    )
+    reranker_candidates: int = Field(
+        default=20, ge=2, le=200, description="How many fused candidates the reranker sees."
+    )
     max_question_chars: int = Field(
         default=1000, ge=10, description="Longer questions are refused with a clear message."
     )

@@ -97,7 +97,8 @@ def main() -> None:
         service = QAService(settings)
         for case in questions[:5]:  # warm-up: first calls pay for lazy initialisation
             service.ask(case["q"])
-        results = {mode: evaluate(service, questions, mode) for mode in MODES}
+        modes = MODES + (("hybrid+rerank",) if settings.reranker_model else ())
+        results = {mode: evaluate(service, questions, mode) for mode in modes}
         sweep = {}
         for w in WEIGHTS:
             service.retriever.settings = settings.model_copy(update={"retrieval_dense_weight": w})
