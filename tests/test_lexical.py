@@ -1,0 +1,49 @@
+from ingest.lexical import LexicalIndex, learn_abbreviations, segment
+
+TEXTS = [
+    "Thực hiện Quy chế dân chủ (QCDC) ở cơ sở, Ban Dân vận tham mưu giúp Ban Thường vụ (BTV) Tỉnh ủy.",
+    "Thu ngân sách đạt 8.331 tỷ đồng, đánh giá kết quả; huyện Mỹ Hào đạt chuẩn nông thôn mới.",
+    "Quán triệt Kết luận số 120-KL/TW ngày 07/01/2016 của Bộ Chính trị về QCDC.",
+]
+
+
+def test_learns_the_abbreviations_the_corpus_defines():
+    assert learn_abbreviations(TEXTS) == {"QCDC": "quy chế dân chủ", "BTV": "ban thường vụ"}
+    assert learn_abbreviations(["Ủy ban nhân dân (UBND) tỉnh", "một câu (ABC) không khớp"]) == {"UBND": "ủy ban nhân dân"}
+
+
+def test_abbreviation_and_expansion_are_one_token():
+    index = LexicalIndex.build(TEXTS)
+    assert "#qcdc" in index.tokens("quy chế dân chủ là gì", question=True)
+    assert "#qcdc" in index.tokens("qcdc", question=True)
+    assert "#mttq" in index.tokens("vai trò của mặt trận tổ quốc")  # curated
+    assert "#tu" not in index.tokens("tu", question=True)  # short ones only as written in capitals
+
+
+def test_unaccented_question_finds_accented_text_and_accents_are_preferred():
+    index = LexicalIndex.build(TEXTS)
+    assert index.scores("thu ngan sach dat bao nhieu").argmax() == 1
+    accented = index.tokens("Thu ngân sách", question=True)
+    assert "~ngân" in accented and "ngan" in accented
+
+
+def test_document_numbers_and_words_are_tokens():
+    tokens = LexicalIndex([]).tokens("Nghị định 15/2020/NĐ-CP về quy chế dân chủ")
+    assert "@15/2020/ND-CP" in tokens and "w:nghi_dinh" in tokens
+    assert "15/2020/NĐ-CP" not in " ".join(segment("Nghị định 15/2020/NĐ-CP"))
+
+
+def test_word_pairs_stop_folded_collisions():
+    index = LexicalIndex.build(TEXTS)
+    assert index.coverage("Tỷ giá đô la Mỹ hôm nay", 1) < 0.38
+    assert index.coverage("Thu ngân sách đạt bao nhiêu tỷ đồng?", 1) > 0.6
+
+
+def test_saved_index_loads_only_for_the_same_chunks(tmp_path):
+    index = LexicalIndex.build(TEXTS)
+    index.save(tmp_path / "lex", ["a", "b", "c"])
+    loaded = LexicalIndex.load(tmp_path / "lex", ["a", "b", "c"])
+    assert loaded is not None and loaded.abbreviations == index.abbreviations
+    assert list(loaded.scores("quy chế dân chủ")) == list(index.scores("quy chế dân chủ"))
+    assert LexicalIndex.load(tmp_path / "lex", ["a", "b"]) is None
+    assert LexicalIndex.load(tmp_path / "missing", ["a"]) is None
