@@ -8,7 +8,7 @@ STAMP  := $(VENV)/.installed
 # pip finds on these machines, so no CUDA wheels are pulled.
 PIP    := $(PY) -m pip --disable-pip-version-check --no-input -q
 
-.PHONY: setup ask ingest test bench eval clean
+.PHONY: setup ask ingest telegram test bench eval clean
 
 setup: $(STAMP)
 
@@ -26,6 +26,10 @@ ask: setup
 
 ingest: setup
 	@$(PY) -m ingest
+
+# Needs TELEGRAM_BOT_TOKEN (in .env); see README.
+telegram: setup
+	@$(PY) -m bot telegram
 
 test: setup
 	@$(PY) -m pytest -q

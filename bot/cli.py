@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -32,6 +33,11 @@ def build_parser() -> argparse.ArgumentParser:
     look.add_argument("query", help="number and symbol, or part of it, with or without accents")
     look.add_argument("--json", action="store_true", help="one JSON object")
     look.add_argument("--db", type=Path, help="index folder (default: CHROMA_PATH, else data/chroma)")
+    tg = commands.add_parser("telegram", help="run the Telegram bot (long polling, or a webhook)")
+    tg.add_argument("--db", type=Path, help="index folder (default: CHROMA_PATH, else data/chroma)")
+    tg.add_argument("--webhook-url", help="public HTTPS address Telegram posts updates to (default: long polling)")
+    tg.add_argument("--listen", default="0.0.0.0", help="webhook mode: address to listen on (default 0.0.0.0)")
+    tg.add_argument("--port", type=int, default=8443, help="webhook mode: port to listen on (default 8443)")
     return parser
 
 
@@ -127,10 +133,27 @@ def cmd_lookup(args: argparse.Namespace) -> int:
     return 0 if result.found else 1
 
 
+def cmd_telegram(args: argparse.Namespace) -> int:
+    from bot.telegram_bot import check_token, run
+
+    try:
+        settings = get_settings()
+        configure_logging(settings)
+        logging.getLogger().setLevel(min(logging.getLogger().level, logging.INFO))  # a service logs its work
+        check_token(settings)  # before loading anything: a bad token is the commonest mistake
+        if not index_exists(args.db or settings.chroma_path):
+            print(f"Chưa có chỉ mục: đang xây dựng từ {settings.corpus_dir}…", file=sys.stderr)
+        run(settings, args.db, args.webhook_url, args.listen, args.port)
+    except QcdcError as exc:
+        _error(exc.for_user(), None, False)
+        return 2
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
-        return {"ask": cmd_ask, "lookup": cmd_lookup}[args.command](args)
+        return {"ask": cmd_ask, "lookup": cmd_lookup, "telegram": cmd_telegram}[args.command](args)
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:  # `python -m bot ask … | head`

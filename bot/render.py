@@ -19,7 +19,7 @@ def source_line(source: Source) -> str:
     if source.publisher:
         parts.append(source.publisher)
     if source.published:
-        parts.append(f"đăng ngày {_vn_date(source.published)}")
+        parts.append(f"đăng ngày {vn_date(source.published)}")
     if source.url:
         parts.append(source.url)
     elif source.site:
@@ -29,7 +29,7 @@ def source_line(source: Source) -> str:
     return " — ".join(parts)
 
 
-def _vn_date(iso: str | None) -> str:
+def vn_date(iso: str | None) -> str:
     """2018-07-31 → 31/07/2018, the way Vietnamese documents write dates."""
     if not iso:
         return "không rõ"
@@ -54,7 +54,7 @@ def render_directive(d: Directive, width: int = 100) -> str:
     """A directive's card: its facts as the corpus states them, then who cites it."""
     lines = [" ".join(p for p in (d.type or "Văn bản", "số", d.ref) if p)]
     facts = [
-        ("Ngày ban hành", _vn_date(d.date)),
+        ("Ngày ban hành", vn_date(d.date)),
         ("Cơ quan ban hành", d.issuer or "không rõ"),
         ("Khóa", d.term),
         ("Địa phương", d.locality),

@@ -96,7 +96,8 @@ class Retriever:
         lexical = lexical / lexical.max() if lexical.max() > 0 else lexical
         dense = np.zeros(n, dtype=np.float32)
         for p in self.index.query(self.embedder.embed_query(normalize_text(question)), min(n, max(50, 10 * k))):
-            dense[self._row[p.chunk_id]] = p.score
+            if p.chunk_id in self._row:  # an update may add chunks this retriever has not loaded
+                dense[self._row[p.chunk_id]] = p.score
         w = {"lexical": 0.0, "dense": 1.0}.get(mode, dense_weight(self.settings))
         fused = (1 - w) * lexical + w * dense
 

@@ -7,10 +7,10 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import Field, ValidationError, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from ingest.errors import SettingsError
 
@@ -75,6 +75,27 @@ class Settings(BaseSettings):
     max_question_chars: int = Field(
         default=1000, ge=10, description="Longer questions are refused with a clear message."
     )
+    telegram_bot_token: SecretStr | None = Field(default=None, description="Token from @BotFather.")
+    telegram_api_base_url: str = Field(
+        default="https://api.telegram.org/bot",
+        description="Bot API base URL (a self-hosted server: http://127.0.0.1:8081/bot).",
+    )
+    telegram_allowed_users: Annotated[list[int], NoDecode] = Field(default_factory=list)
+    telegram_allowed_chats: Annotated[list[int], NoDecode] = Field(default_factory=list)
+    telegram_admins: Annotated[list[int], NoDecode] = Field(default_factory=list)
+    telegram_rate_limit_per_minute: int = Field(default=10, ge=1, le=600)
+    telegram_webhook_secret: SecretStr | None = Field(
+        default=None, description="Secret token Telegram sends with each webhook call."
+    )
+
+    @field_validator("telegram_allowed_users", "telegram_allowed_chats", "telegram_admins", mode="before")
+    @classmethod
+    def _id_list(cls, value: object) -> object:
+        """Comma-separated ids ("123, -100456"), as people write them in .env."""
+        if isinstance(value, str):
+            return [part.strip() for part in value.split(",") if part.strip()]
+        return value
+
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = Field(
         default="WARNING", description="Python logging level."
     )

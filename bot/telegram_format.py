@@ -1,0 +1,145 @@
+"""Telegram HTML for answers, sources and directive cards.
+
+Every piece of corpus or user text goes through `escape`, so "<script>",
+"&" or an unclosed "<b>" arrive as text and never break parse mode. Messages
+longer than Telegram's 4,096 characters are split between paragraphs; each
+paragraph closes its own tags, so every part is valid HTML on its own.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+from bot.answer import Answer, Source
+from bot.lookup import Resolution, relation_lines, telling_apart
+from bot.render import source_line, vn_date
+from ingest.registry import Directive
+
+MAX_MESSAGE = 4096
+_TAG = re.compile(r"</?(?:b|i|blockquote|a)(?:\s[^>]*)?>")
+
+
+def escape(text: str) -> str:
+    return html.escape(text, quote=False)
+
+
+def answer_html(answer: Answer) -> str:
+    """The answer (cards, quotes with [n]) and a short numbered source list."""
+    paragraphs: list[str] = []
+    for block in answer.answer.split("\n\n"):
+        lines = []
+        for line in block.splitlines():
+            text = escape(line)
+            if line.startswith("Văn bản:"):
+                text = "<b>Văn bản:</b>" + text[len("Văn bản:") :]
+            elif line.startswith("Theo "):
+                text = f"<i>{text}</i>"
+            lines.append(text)
+        paragraphs.append("\n".join(lines))
+    if answer.sources:
+        paragraphs.append(
+            "<b>Nguồn:</b>\n" + "\n".join(f"[{s.n}] {escape(_short_source(s))}" for s in answer.sources)
+        )
+    return "\n\n".join(paragraphs)
+
+
+def _short_source(source: Source) -> str:
+    by = f" — {source.author}" if source.author else ""
+    return f"{source.title}{by}"
+
+
+def source_html(source: Source) -> str:
+    """One source in full: title, author, where to find it, the passage."""
+    head = f"<b>[{source.n}] {escape(source.title)}</b>"
+    details = escape(source_line(source).split(" — ", 1)[1]) if " — " in source_line(source) else ""
+    link = ""
+    if source.url:
+        link = f'\n<a href="{html.escape(source.url, quote=True)}">{escape(source.url)}</a>'
+    return f"{head}\n{details}{link}\n\n<blockquote>{escape(' '.join(source.text.split()))}</blockquote>"
+
+
+def directive_html(d: Directive) -> str:
+    """A directive's card, with the sentences that cite it."""
+    title = " ".join(p for p in (d.type or "Văn bản", "số", d.ref) if p)
+    facts = [
+        ("Ngày ban hành", vn_date(d.date)),
+        ("Cơ quan ban hành", d.issuer or "không rõ"),
+        ("Khóa", d.term),
+        ("Địa phương", d.locality),
+        ("Trích yếu", d.subject or "kho tài liệu không nêu"),
+        ("Còn được ghi là", ", ".join(d.aliases) or None),
+    ]
+    lines = [f"<b>{escape(title)}</b>"]
+    lines += [f"{label}: {escape(value)}" for label, value in facts if value]
+    if d.url:
+        lines.append(f'<a href="{html.escape(d.url, quote=True)}">{escape(d.url)}</a>')
+    relations = relation_lines(d)
+    if relations:
+        lines.append("Liên quan: " + escape("; ".join(relations)))
+    parts = ["\n".join(lines)]
+    for m in d.mentions:
+        parts.append(f"<i>{escape(m.title)}</i>\n<blockquote>{escape(m.sentence)}</blockquote>")
+    return "\n\n".join(parts)
+
+
+def lookup_html(result: Resolution) -> str:
+    if result.found:
+        return directive_html(result.directives[0])
+    if result.candidates:
+        items = "\n".join(f"• {escape(telling_apart(d))}" for d in result.candidates)
+        return f"“{escape(result.query)}” ứng với {len(result.candidates)} văn bản; chọn một:\n{items}"
+    return f"Kho tài liệu hiện có không có văn bản nào ứng với “{escape(result.query)}”."
+
+
+def source_keyboard(answer: Answer, answer_id: str) -> InlineKeyboardMarkup | None:
+    """One button per source; callback data stays far under Telegram's 64 bytes."""
+    if not answer.sources:
+        return None
+    buttons = [InlineKeyboardButton(f"📄 Nguồn {s.n}", callback_data=f"src:{answer_id}:{s.n}") for s in answer.sources]
+    return InlineKeyboardMarkup([buttons[i : i + 3] for i in range(0, len(buttons), 3)])
+
+
+def split_message(text: str, limit: int = MAX_MESSAGE) -> list[str]:
+    """Parts of at most `limit` characters, cut between paragraphs, else between lines."""
+    parts: list[str] = []
+    current = ""
+    for paragraph in text.split("\n\n"):
+        pieces = [paragraph] if len(paragraph) <= limit else _split_lines(paragraph, limit)
+        for piece in pieces:
+            candidate = f"{current}\n\n{piece}" if current else piece
+            if len(candidate) <= limit:
+                current = candidate
+            else:
+                parts.append(current)
+                current = piece
+    if current:
+        parts.append(current)
+    return parts
+
+
+def _split_lines(paragraph: str, limit: int) -> list[str]:
+    pieces: list[str] = []
+    current = ""
+    for line in paragraph.split("\n"):
+        if len(line) > limit:  # one enormous line: drop its markup, then cut between words
+            line = _TAG.sub("", line)
+        while len(line) > limit:
+            cut = line.rfind(" ", 0, limit)
+            cut = cut if cut > 0 else limit
+            entity = line.rfind("&", 0, cut)
+            if entity != -1 and ";" not in line[entity:cut]:
+                cut = entity  # never split "&amp;"
+            pieces.append(line[:cut])
+            line = line[cut:].lstrip()
+        candidate = f"{current}\n{line}" if current else line
+        if len(candidate) <= limit:
+            current = candidate
+        else:
+            pieces.append(current)
+            current = line
+    if current:
+        pieces.append(current)
+    return pieces
