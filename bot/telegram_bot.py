@@ -429,6 +429,21 @@ def quiet_logs(token: str) -> None:
     logging.getLogger().addFilter(redact)
 
 
+def webhook_options(settings: Settings, webhook_url: str, listen: str, port: int) -> dict[str, Any]:
+    """Arguments for PTB's webhook server; the URL path is derived from the token without revealing it."""
+    token = check_token(settings)
+    path = hashlib.sha1(token.encode()).hexdigest()[:16]
+    secret = settings.telegram_webhook_secret.get_secret_value() if settings.telegram_webhook_secret else None
+    return {
+        "listen": listen,
+        "port": port,
+        "url_path": path,
+        "webhook_url": f"{webhook_url.rstrip('/')}/{path}",
+        "secret_token": secret,
+        "allowed_updates": Update.ALL_TYPES,
+    }
+
+
 def run(settings: Settings, db: Path | None, webhook_url: str | None, listen: str, port: int) -> None:
     """Run until interrupted: long polling, or a webhook when `webhook_url` is given."""
     token = check_token(settings)
@@ -437,16 +452,7 @@ def run(settings: Settings, db: Path | None, webhook_url: str | None, listen: st
     application = build_application(settings, service, db)
     try:
         if webhook_url:
-            secret = settings.telegram_webhook_secret.get_secret_value() if settings.telegram_webhook_secret else None
-            path = hashlib.sha1(token.encode()).hexdigest()[:16]  # the URL path must not reveal the token
-            application.run_webhook(
-                listen=listen,
-                port=port,
-                url_path=path,
-                webhook_url=f"{webhook_url.rstrip('/')}/{path}",
-                secret_token=secret,
-                allowed_updates=Update.ALL_TYPES,
-            )
+            application.run_webhook(**webhook_options(settings, webhook_url, listen, port))
         else:
             application.run_polling(allowed_updates=Update.ALL_TYPES)
     except InvalidToken as exc:

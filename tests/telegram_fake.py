@@ -69,6 +69,7 @@ class FakeBotAPI:
         self._next_update = 1
         self._next_message = 100
         self._cond = threading.Condition()
+        self.flood_next_message = False  # answer the next sendMessage with 429, as Telegram's flood control does
         api = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -132,6 +133,10 @@ class FakeBotAPI:
         if method in {"deleteWebhook", "setMyCommands", "sendChatAction", "answerCallbackQuery", "setWebhook"}:
             return self._ok(True)
         if method in {"sendMessage", "editMessageText"}:
+            if self.flood_next_message:
+                self.flood_next_message = False
+                return 429, {"ok": False, "error_code": 429, "description": "Too Many Requests: retry after 1",
+                             "parameters": {"retry_after": 1}}
             return self._message(params)
         return 404, {"ok": False, "error_code": 404, "description": "Not Found"}
 

@@ -243,3 +243,62 @@ def test_missing_or_malformed_token_is_a_clear_error(corpus_settings, token):
     with pytest.raises(SettingsError) as info:
         check_token(settings)
     assert "TELEGRAM_BOT_TOKEN" in info.value.for_user()
+
+
+def test_flood_control_is_respected(service, corpus_settings):
+    async def scenario(fake):
+        fake.flood_next_message = True
+        fake.message("Kết luận 120-KL/TW yêu cầu gì?")
+        await until(fake, lambda: len(replies(fake)) == 2)  # refused once with retry_after, then sent again
+        assert replies(fake)[0]["text"] == replies(fake)[1]["text"]
+
+    run_bot(service, corpus_settings, scenario)
+
+
+def test_webhook_mode(service, corpus_settings):
+    import socket
+    import urllib.request
+
+    from bot.telegram_bot import webhook_options
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    settings = corpus_settings.model_copy(
+        update={"telegram_bot_token": SecretStr(TOKEN), "telegram_webhook_secret": SecretStr("s3cret-s3cret")}
+    )
+
+    async def main():
+        with FakeBotAPI(TOKEN) as fake:
+            here = settings.model_copy(update={"telegram_api_base_url": fake.base_url})
+            options = webhook_options(here, "https://bot.example.org/qcdc", "127.0.0.1", port)
+            assert TOKEN not in options["webhook_url"]
+            application = build_application(here, service)
+            async with application:
+                await application.start()
+                await application.updater.start_webhook(**options)
+                try:
+                    (set_webhook,) = fake.sent("setWebhook")
+                    assert set_webhook["url"] == options["webhook_url"]
+                    update = {"update_id": 1, "message": {
+                        "message_id": 1, "date": 0, "text": "Chỉ thị 05 của Bộ Chính trị",
+                        "from": {"id": 1, "is_bot": False, "first_name": "A"}, "chat": {"id": 1, "type": "private"}}}
+
+                    def post(secret):
+                        request = urllib.request.Request(
+                            f"http://127.0.0.1:{port}/{options['url_path']}", data=json.dumps(update).encode(),
+                            headers={"Content-Type": "application/json", "X-Telegram-Bot-Api-Secret-Token": secret})
+                        try:
+                            return urllib.request.urlopen(request, timeout=10).status
+                        except urllib.error.HTTPError as exc:
+                            return exc.code
+
+                    assert await asyncio.to_thread(post, "wrong") == 403
+                    assert await asyncio.to_thread(post, "s3cret-s3cret") == 200
+                    await until(fake, lambda: replies(fake))
+                    assert "05-CT/TW" in replies(fake)[0]["text"]
+                finally:
+                    await application.updater.stop()
+                    await application.stop()
+
+    asyncio.run(main())
