@@ -12,6 +12,7 @@ from typing import Any
 
 from bot.lookup import Resolution, relation_lines, telling_apart
 from bot.retrieval import Retrieval
+from bot.verification import Verification
 from ingest import Passage
 from ingest.chunking import Span, clause_spans, sentence_spans
 
@@ -77,6 +78,7 @@ class Answer:
     directives: list[dict[str, Any]] = field(default_factory=list)
     generator: str = "extractive"
     timings_ms: dict[str, float] = field(default_factory=dict)
+    verification: Verification | None = None  # set when a generated answer was checked
 
     def to_json(self) -> dict[str, Any]:
         """The documented JSON shape of `bot ask --json`."""
@@ -88,6 +90,7 @@ class Answer:
             "sources": [{k: asdict(s)[k] for k in keys} for s in self.sources],
             "directives": self.directives,
             "generator": self.generator,
+            "verification": (self.verification or Verification()).to_json(),
             "timings_ms": self.timings_ms,
         }
 

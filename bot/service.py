@@ -56,6 +56,11 @@ class QAService:
         self.index.check_model(settings.embedding_model)
         self.retriever = Retriever(self.index, self.embedder, settings)
         self.registry = self.index.load_registry()
+        self.generator = None
+        if settings.llm_provider:
+            from bot.generation import Generator  # LangChain's chat integrations load only when used
+
+            self.generator = Generator(settings)
 
     def lookup(self, query: str) -> Resolution:
         """A directive by number (exact, partial or unaccented)."""
@@ -73,11 +78,12 @@ class QAService:
         retrieval = self.retriever.retrieve(text, k, cited, mode)
         retrieved = time.perf_counter()
         answer = compose(text, retrieval, resolutions)
-        done = time.perf_counter()
+        composed = time.perf_counter()
+        timings = {"retrieve": round((retrieved - started) * 1000, 1), "answer": round((composed - retrieved) * 1000, 1)}
+        if self.generator is not None:
+            generated = self.generator.improve(answer)
+            answer = generated.answer
+            timings |= {"generate": round(generated.generate_ms, 1), "verify": round(generated.verify_ms, 2)}
         answer.question = question
-        answer.timings_ms = {
-            "retrieve": round((retrieved - started) * 1000, 1),
-            "answer": round((done - retrieved) * 1000, 1),
-            "total": round((done - started) * 1000, 1),
-        }
+        answer.timings_ms = timings | {"total": round((time.perf_counter() - started) * 1000, 1)}
         return answer

@@ -75,6 +75,17 @@ class Settings(BaseSettings):
     max_question_chars: int = Field(
         default=1000, ge=10, description="Longer questions are refused with a clear message."
     )
+    llm_provider: str | None = Field(
+        default=None,
+        description="LangChain init_chat_model provider (openai, ollama, …); unset: extractive answers only.",
+    )
+    llm_model: str | None = Field(default=None, description="Model name for the provider.")
+    llm_base_url: str | None = Field(default=None, description="Server address (OpenAI-compatible: …/v1).")
+    llm_api_key: SecretStr | None = Field(default=None, description="API key, when the server needs one.")
+    llm_timeout: float = Field(default=30.0, gt=0, le=600, description="Seconds before falling back to extractive.")
+    llm_temperature: float = Field(default=0.0, ge=0.0, le=2.0)
+    prompts_dir: Path = Field(default=PROJECT_ROOT / "prompts", description="Folder of the prompt templates.")
+
     telegram_bot_token: SecretStr | None = Field(default=None, description="Token from @BotFather.")
     telegram_api_base_url: str = Field(
         default="https://api.telegram.org/bot",

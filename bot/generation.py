@@ -1,0 +1,135 @@
+"""Generated answers through LangChain: prompt | chat model | parser, then verification.
+
+Optional: only when LLM_PROVIDER is set. The passages go to the model
+numbered as in the sources list and fenced as untrusted document text. What
+comes back is verified sentence by sentence (bot.verification); if too little
+survives, or the model fails in any way (timeout, connection, rate limit,
+empty reply), the extractive answer stands. The user is always answered.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures
+import logging
+import time
+from dataclasses import dataclass
+from typing import Any
+
+from langchain_core.language_models import BaseChatModel
+from langchain_core.output_parsers import StrOutputParser
+from langchain_core.runnables import Runnable
+
+from bot.answer import Answer
+from bot.prompts import Prompts, load_prompts
+from bot.verification import Verification, verify
+from ingest import Settings
+from ingest.errors import SettingsError
+
+log = logging.getLogger(__name__)
+
+# A generated answer replaces the extractive one only when at least this
+# share of its sentences survive verification (and at least one does).
+MIN_KEPT_SHARE = 0.5
+FENCE_OPEN, FENCE_CLOSE = "<<<TÀI LIỆU", "TÀI LIỆU>>>"
+
+
+def make_chat_model(settings: Settings) -> BaseChatModel:
+    """The configured chat model through init_chat_model, without retries (we fall back instead)."""
+    from langchain.chat_models import init_chat_model
+
+    kwargs: dict[str, Any] = {"temperature": settings.llm_temperature, "timeout": settings.llm_timeout, "max_retries": 0}
+    if settings.llm_base_url:
+        kwargs["base_url"] = settings.llm_base_url
+    if settings.llm_api_key:
+        kwargs["api_key"] = settings.llm_api_key.get_secret_value()
+    elif settings.llm_provider == "openai":
+        kwargs["api_key"] = "not-needed"  # local OpenAI-compatible servers accept any key
+    try:
+        return init_chat_model(settings.llm_model, model_provider=settings.llm_provider, **kwargs)
+    except Exception as exc:  # unknown provider, missing integration package, bad arguments
+        raise SettingsError(
+            f"cannot set up LLM_PROVIDER={settings.llm_provider!r} LLM_MODEL={settings.llm_model!r}: {exc}",
+            user_message="Cấu hình mô hình ngôn ngữ (LLM_PROVIDER, LLM_MODEL) không dùng được; xem .env.example.",
+        ) from exc
+
+
+def passages_block(answer: Answer) -> str:
+    """The sources, numbered as the user sees them, each fenced as untrusted text."""
+    blocks = []
+    for s in answer.sources:
+        by = f" — {s.author}" if s.author else ""
+        text = s.text.replace(FENCE_CLOSE, "TÀI LIỆU»»").replace(FENCE_OPEN, "««TÀI LIỆU")  # no way out of the fence
+        blocks.append(f"[{s.n}] Nguồn: {s.title}{by}\n{FENCE_OPEN}\n{text}\n{FENCE_CLOSE}")
+    return "\n\n".join(blocks)
+
+
+def card_block(answer: Answer) -> str:
+    cards = [line for line in answer.answer.splitlines() if line.startswith("Văn bản:")]
+    return ("Thẻ văn bản (từ sổ đăng ký văn bản của hệ thống):\n" + "\n".join(cards) + "\n\n") if cards else ""
+
+
+@dataclass
+class Generated:
+    answer: Answer
+    generate_ms: float
+    verify_ms: float
+
+
+class Generator:
+    """Runs the chain with a deadline and verifies what comes back."""
+
+    def __init__(self, settings: Settings, model: BaseChatModel | None = None, prompts: Prompts | None = None):
+        self.settings = settings
+        self.prompts = prompts or load_prompts(settings.prompts_dir)
+        model = model or make_chat_model(settings)
+        self.answer_chain: Runnable = self.prompts.answer | model | StrOutputParser()
+        self.directive_chain: Runnable = self.prompts.directive | model | StrOutputParser()
+        self._pool = concurrent.futures.ThreadPoolExecutor(max_workers=4, thread_name_prefix="llm")
+        self._failures_logged: set[str] = set()
+
+    def improve(self, answer: Answer) -> Generated:
+        """The verified generated answer, or `answer` unchanged (generator "extractive")."""
+        if not answer.found or not answer.sources:
+            return Generated(answer, 0.0, 0.0)
+        card = card_block(answer)
+        chain = self.directive_chain if card else self.answer_chain
+        inputs = {"question": answer.question, "card": card, "passages": passages_block(answer)}
+        started = time.perf_counter()
+        try:
+            future = self._pool.submit(chain.invoke, inputs)
+            text = future.result(timeout=self.settings.llm_timeout + 1)
+        except Exception as exc:  # timeout, connection, rate limit, server error: fall back
+            self._log_failure(exc)
+            return Generated(answer, (time.perf_counter() - started) * 1000, 0.0)
+        generated = time.perf_counter()
+        kept, report = verify(text or "", [s.text for s in answer.sources], card)
+        verified = time.perf_counter()
+        timings = ((generated - started) * 1000, (verified - generated) * 1000)
+        surviving = report.checked - report.dropped
+        if not kept or surviving < MIN_KEPT_SHARE * max(report.checked, 1):
+            log.info("generated answer failed verification (%d of %d sentences dropped)", report.dropped, report.checked)
+            answer.verification = report
+            return Generated(answer, *timings)
+        cards = [line for line in answer.answer.splitlines() if line.startswith("Văn bản:")]
+        result = Answer(
+            question=answer.question,
+            answer="\n\n".join(["\n".join(cards), kept] if cards else [kept]),
+            found=True,
+            sources=answer.sources,
+            directives=answer.directives,
+            generator="llm",
+            timings_ms=dict(answer.timings_ms),
+            verification=report,
+        )
+        return Generated(result, *timings)
+
+    def _log_failure(self, exc: BaseException) -> None:
+        kind = type(exc).__name__
+        if kind not in self._failures_logged:  # once per kind of failure, not once per question
+            self._failures_logged.add(kind)
+            log.warning("LLM unavailable (%s: %s); answering extractively", kind, str(exc)[:200] or "timeout")
+        else:
+            log.debug("LLM failed again (%s)", kind)
+
+
+__all__ = ["Generator", "Generated", "Verification", "make_chat_model"]
