@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import re
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,7 +18,7 @@ from typing import TextIO
 from bot.lookup import lookup_json
 from bot.render import render_lookup, render_text
 from bot.service import QAService, validate_question
-from ingest import QcdcError, get_settings, index_exists
+from ingest import QcdcError, fold, get_settings, index_exists
 from ingest.cli import configure_logging
 
 
@@ -33,6 +34,12 @@ def build_parser() -> argparse.ArgumentParser:
     look.add_argument("query", help="number and symbol, or part of it, with or without accents")
     look.add_argument("--json", action="store_true", help="one JSON object")
     look.add_argument("--db", type=Path, help="index folder (default: CHROMA_PATH, else data/chroma)")
+    brief = commands.add_parser("brief", help="a cited lecture outline of a directive or topic")
+    brief.add_argument("topic", help="a document number ('120-KL/TW', 'kl 120') or a topic")
+    brief.add_argument("--format", choices=("md", "docx"), default="md", help="Markdown (default) or Word")
+    brief.add_argument("-o", "--output", type=Path, help="file to write (Markdown default: standard output)")
+    brief.add_argument("--quiz", type=int, default=0, metavar="N", help="add N review questions with answers")
+    brief.add_argument("--db", type=Path, help="index folder (default: CHROMA_PATH, else data/chroma)")
     tg = commands.add_parser("telegram", help="run the Telegram bot (long polling, or a webhook)")
     tg.add_argument("--db", type=Path, help="index folder (default: CHROMA_PATH, else data/chroma)")
     tg.add_argument("--webhook-url", help="public HTTPS address Telegram posts updates to (default: long polling)")
@@ -133,6 +140,33 @@ def cmd_lookup(args: argparse.Namespace) -> int:
     return 0 if result.found else 1
 
 
+def cmd_brief(args: argparse.Namespace) -> int:
+    from bot.brief import BriefBuilder, render_docx, render_markdown
+
+    if not 0 <= args.quiz <= 50:
+        _error("--quiz phải nằm trong khoảng 0 đến 50.", None, False)
+        return 2
+    try:
+        settings = get_settings()
+        configure_logging(settings)
+        if not index_exists(args.db or settings.chroma_path):
+            print(f"Chưa có chỉ mục: đang xây dựng từ {settings.corpus_dir}…", file=sys.stderr)
+        brief = BriefBuilder(QAService(settings, args.db)).build(args.topic, quiz=args.quiz)
+    except QcdcError as exc:
+        _error(exc.for_user(), args.topic, False)
+        return 1 if exc.__class__.__name__ == "BriefError" else 2
+    if args.format == "docx":
+        output = args.output or Path(re.sub(r"[^\w-]+", "-", fold(brief.title)).strip("-") + ".docx")
+        render_docx(brief, output)
+        print(f"Đã ghi {output}")
+    elif args.output:
+        args.output.write_text(render_markdown(brief), encoding="utf-8")
+        print(f"Đã ghi {args.output}")
+    else:
+        print(render_markdown(brief), end="")
+    return 0
+
+
 def cmd_telegram(args: argparse.Namespace) -> int:
     from bot.telegram_bot import check_token, run
 
@@ -153,7 +187,7 @@ def cmd_telegram(args: argparse.Namespace) -> int:
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
-        return {"ask": cmd_ask, "lookup": cmd_lookup, "telegram": cmd_telegram}[args.command](args)
+        return {"ask": cmd_ask, "lookup": cmd_lookup, "brief": cmd_brief, "telegram": cmd_telegram}[args.command](args)
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:  # `python -m bot ask … | head`

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import io
 import logging
 import re
 import time
@@ -31,6 +32,7 @@ from telegram.ext import (
 )
 
 from bot.answer import Answer
+from bot.brief import BriefBuilder, render_docx
 from bot.service import QAService
 from bot.telegram_format import (
     answer_html,
@@ -41,7 +43,7 @@ from bot.telegram_format import (
     source_keyboard,
     split_message,
 )
-from ingest import QcdcError, Settings, ingest
+from ingest import QcdcError, Settings, fold, ingest
 from ingest.errors import SettingsError
 
 log = logging.getLogger(__name__)
@@ -56,7 +58,8 @@ GREETING = (
     "• Kết luận 120-KL/TW yêu cầu gì?\n"
     "• Thu ngân sách 9 tháng đầu năm 2018 đạt bao nhiêu?\n"
     "• Những hạn chế trong thực hiện QCDC ở cơ sở?\n\n"
-    "Lệnh: /hoi &lt;câu hỏi&gt; · /vb &lt;số hiệu&gt; (ví dụ /vb 120-KL/TW) · /nguon &lt;số&gt; · /help"
+    "Lệnh: /hoi &lt;câu hỏi&gt; · /vb &lt;số hiệu&gt; (ví dụ /vb 120-KL/TW) · /nguon &lt;số&gt; · "
+    "/baigiang &lt;chủ đề hoặc số hiệu&gt; · /help"
 )
 HELP = (
     "<b>Cách dùng</b>\n"
@@ -65,6 +68,7 @@ HELP = (
     "• /vb &lt;số hiệu&gt;: thẻ văn bản (ngày, cơ quan ban hành, trích yếu, nơi được nhắc đến); "
     "số hiệu có thể viết tắt: /vb 120, /vb kl 120.\n"
     "• /nguon &lt;số&gt;: xem toàn văn nguồn số đó của câu trả lời gần nhất.\n"
+    "• /baigiang &lt;chủ đề hoặc số hiệu&gt;: đề cương bài giảng có trích dẫn và câu hỏi ôn tập, gửi dưới dạng tệp Word.\n"
     "Câu trả lời chỉ trích nguyên văn tài liệu trong kho; khi kho không có thông tin, bot nói rõ."
 )
 REFUSAL = "Xin lỗi, bot này chỉ phục vụ cán bộ của đơn vị đã được cấp quyền. Hãy liên hệ quản trị viên."
@@ -327,6 +331,41 @@ async def directive_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     await _reply(update, directive_html(match))
 
 
+async def brief_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/baigiang <chủ đề hoặc số hiệu>: a short summary and the lecture outline as a Word file."""
+    if not await _gate(update, context):
+        return
+    topic = " ".join(context.args or [])
+    if not topic.strip():
+        await _reply(update, "Hãy gõ chủ đề hoặc số hiệu sau lệnh, ví dụ: /baigiang 120-KL/TW hoặc /baigiang Năm dân vận chính quyền.")
+        return
+    state = _state(context)
+    user = update.effective_user
+    if user is not None and (wait := state.wait_seconds(user.id)):
+        await _reply(update, f"Bạn đã gửi quá nhiều yêu cầu trong một phút. Hãy thử lại sau {wait} giây.")
+        return
+    if update.effective_chat:
+        await context.bot.send_chat_action(update.effective_chat.id, ChatAction.UPLOAD_DOCUMENT)
+    try:
+        brief = await asyncio.to_thread(BriefBuilder(state.service).build, topic, 5)
+    except QcdcError as exc:
+        await _reply(update, escape(exc.for_user()))
+        return
+    document = io.BytesIO()
+    await asyncio.to_thread(render_docx, brief, document)
+    document.seek(0)
+    quotes = sum(len(q) for _, q in brief.by_document) + len(brief.figures) + len(brief.limitations) + len(brief.tasks)
+    await _reply(
+        update,
+        f"<b>Đề cương bài giảng: {escape(brief.title)}</b>\n"
+        f"{quotes} trích dẫn nguyên văn từ {len(brief.sources)} đoạn tài liệu, {len(brief.quiz)} câu hỏi ôn tập. "
+        "Tệp Word ở dưới.",
+    )
+    filename = re.sub(r"[^\w-]+", "-", fold(brief.title)).strip("-")[:60] + ".docx"
+    if update.effective_message is not None:
+        await update.effective_message.reply_document(document=document, filename=filename)
+
+
 async def stats_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/thongke (admins): questions answered and not, top directives, index size."""
     state = _state(context)
@@ -388,6 +427,7 @@ async def post_init(application: Application) -> None:
             BotCommand("hoi", "Đặt câu hỏi"),
             BotCommand("vb", "Tra cứu văn bản theo số hiệu"),
             BotCommand("nguon", "Xem nguồn của câu trả lời gần nhất"),
+            BotCommand("baigiang", "Đề cương bài giảng (tệp Word) theo chủ đề hoặc số hiệu"),
             BotCommand("help", "Hướng dẫn"),
         ]
     )
@@ -411,6 +451,7 @@ def build_application(settings: Settings, service: QAService, db: Path | None = 
     application.add_handler(CommandHandler("hoi", ask_command, block=False))
     application.add_handler(CommandHandler("vb", directive_command, block=False))
     application.add_handler(CommandHandler("nguon", source_command))
+    application.add_handler(CommandHandler("baigiang", brief_command, block=False))
     application.add_handler(CommandHandler("thongke", stats_command))
     application.add_handler(CommandHandler("capnhat", update_command, block=False))
     application.add_handler(CallbackQueryHandler(source_button, pattern=r"^src:", block=False))

@@ -44,6 +44,27 @@ class TelegramHTML(HTMLParser):
             self.error = f"unsupported entity &{name};"
 
 
+def multipart(content_type: str, body: bytes) -> dict[str, Any]:
+    """Form fields of a multipart upload; files as {"filename", "bytes"}."""
+    from email.parser import BytesParser
+    from email.policy import default
+
+    message = BytesParser(policy=default).parsebytes(f"Content-Type: {content_type}\r\n\r\n".encode() + body)
+    fields: dict[str, Any] = {}
+    for part in message.iter_parts():
+        name = part.get_param("name", header="content-disposition")
+        payload = part.get_payload(decode=True)
+        if part.get_filename():
+            fields[name] = {"filename": part.get_filename(), "bytes": payload}
+        else:
+            fields[name] = payload.decode()
+    # PTB sends the file as an attach:// reference in the field and the bytes in another part
+    for key, value in list(fields.items()):
+        if isinstance(value, str) and value.startswith("attach://") and value[9:] in fields:
+            fields[key] = fields[value[9:]]
+    return fields
+
+
 def html_error(text: str) -> str | None:
     if "&" in text:
         import re
@@ -78,11 +99,14 @@ class FakeBotAPI:
 
             def do_POST(self) -> None:
                 length = int(self.headers.get("Content-Length", 0))
-                body = self.rfile.read(length).decode()
-                if self.headers.get("Content-Type", "").startswith("application/json"):
-                    params = json.loads(body or "{}")
+                raw = self.rfile.read(length)
+                ctype = self.headers.get("Content-Type", "")
+                if ctype.startswith("application/json"):
+                    params = json.loads(raw or b"{}")
+                elif ctype.startswith("multipart/form-data"):
+                    params = multipart(ctype, raw)
                 else:
-                    params = dict(parse_qsl(body))
+                    params = dict(parse_qsl(raw.decode()))
                 status, payload = api.handle(self.path, params)
                 data = json.dumps(payload).encode()
                 try:
@@ -132,6 +156,14 @@ class FakeBotAPI:
             return self._ok(self._get_updates(int(params.get("offset", 0) or 0), float(params.get("timeout", 0) or 0)))
         if method in {"deleteWebhook", "setMyCommands", "sendChatAction", "answerCallbackQuery", "setWebhook"}:
             return self._ok(True)
+        if method == "sendDocument":
+            document = params.get("document")
+            if not isinstance(document, dict) or not document.get("bytes"):
+                return self._bad("there is no document in the request")
+            self._next_message += 1
+            return self._ok({"message_id": self._next_message, "date": int(time.time()), "from": BOT,
+                             "chat": {"id": int(params["chat_id"]), "type": "private"},
+                             "document": {"file_id": "f1", "file_unique_id": "u1", "file_name": document["filename"]}})
         if method in {"sendMessage", "editMessageText"}:
             if self.flood_next_message:
                 self.flood_next_message = False
