@@ -18,7 +18,8 @@ from typing import TextIO
 from bot.lookup import lookup_json
 from bot.render import render_lookup, render_text
 from bot.service import QAService, validate_question
-from ingest import QcdcError, fold, get_settings, index_exists
+from ingest import QcdcError, fold, get_settings
+from ingest.index import index_is_current
 from ingest.cli import configure_logging
 
 
@@ -89,8 +90,8 @@ def cmd_ask(args: argparse.Namespace) -> int:
     else:
         questions = _stdin_questions(sys.stdin)
 
-    if not index_exists(args.db or settings.chroma_path):
-        print(f"Chưa có chỉ mục: đang xây dựng từ {settings.corpus_dir} (lần đầu mất chừng một phút)…", file=sys.stderr)
+    if not index_is_current(args.db or settings.chroma_path):
+        print(f"Chưa có chỉ mục (hoặc chỉ mục của phiên bản cũ): đang xây dựng từ {settings.corpus_dir} (lần đầu mất chừng một phút)…", file=sys.stderr)
     try:
         service = QAService(settings, args.db)
     except QcdcError as exc:
@@ -127,8 +128,8 @@ def cmd_lookup(args: argparse.Namespace) -> int:
         settings = get_settings()
         configure_logging(settings)
         validate_question(args.query, settings.max_question_chars)
-        if not index_exists(args.db or settings.chroma_path):
-            print(f"Chưa có chỉ mục: đang xây dựng từ {settings.corpus_dir}…", file=sys.stderr)
+        if not index_is_current(args.db or settings.chroma_path):
+            print(f"Chưa có chỉ mục (hoặc chỉ mục của phiên bản cũ): đang xây dựng từ {settings.corpus_dir}…", file=sys.stderr)
         result = QAService(settings, args.db).lookup(args.query)
     except QcdcError as exc:
         _error(exc.for_user(), args.query, args.json)
@@ -149,8 +150,8 @@ def cmd_brief(args: argparse.Namespace) -> int:
     try:
         settings = get_settings()
         configure_logging(settings)
-        if not index_exists(args.db or settings.chroma_path):
-            print(f"Chưa có chỉ mục: đang xây dựng từ {settings.corpus_dir}…", file=sys.stderr)
+        if not index_is_current(args.db or settings.chroma_path):
+            print(f"Chưa có chỉ mục (hoặc chỉ mục của phiên bản cũ): đang xây dựng từ {settings.corpus_dir}…", file=sys.stderr)
         brief = BriefBuilder(QAService(settings, args.db)).build(args.topic, quiz=args.quiz)
     except QcdcError as exc:
         _error(exc.for_user(), args.topic, False)
@@ -175,8 +176,8 @@ def cmd_telegram(args: argparse.Namespace) -> int:
         configure_logging(settings)
         logging.getLogger().setLevel(min(logging.getLogger().level, logging.INFO))  # a service logs its work
         check_token(settings)  # before loading anything: a bad token is the commonest mistake
-        if not index_exists(args.db or settings.chroma_path):
-            print(f"Chưa có chỉ mục: đang xây dựng từ {settings.corpus_dir}…", file=sys.stderr)
+        if not index_is_current(args.db or settings.chroma_path):
+            print(f"Chưa có chỉ mục (hoặc chỉ mục của phiên bản cũ): đang xây dựng từ {settings.corpus_dir}…", file=sys.stderr)
         run(settings, args.db, args.webhook_url, args.listen, args.port)
     except QcdcError as exc:
         _error(exc.for_user(), None, False)

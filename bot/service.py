@@ -14,11 +14,11 @@ from ingest import (
     InvalidQuestionError,
     SentenceTransformerEmbeddings,
     Settings,
-    index_exists,
     ingest,
     normalize_text,
 )
 from ingest.citations import parse_citations
+from ingest.index import index_is_current
 from ingest.normalize import has_words
 
 log = logging.getLogger(__name__)
@@ -49,8 +49,8 @@ class QAService:
         self.settings = settings
         self.db = db or settings.chroma_path
         self.embedder = SentenceTransformerEmbeddings(settings)
-        if build_if_missing and not index_exists(self.db):
-            log.info("no index at %s: building it from %s", self.db, settings.corpus_dir)
+        if build_if_missing and not index_is_current(self.db):  # missing, or made by an older version
+            log.info("no current index at %s: building it from %s", self.db, settings.corpus_dir)
             ingest(settings, db=self.db, embedder=self.embedder)
         self.index = ChunkIndex.open(self.db)
         self.index.check_model(settings.embedding_model)

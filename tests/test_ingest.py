@@ -169,3 +169,13 @@ def test_old_index_format_is_rebuilt(built, embedder):
     pointer.write_text(json.dumps({**info, "format": 1}))
     report = ingest(settings, embedder=embedder)
     assert report.rebuilt and report.chunks_embedded == first.chunks_total
+
+
+def test_answering_rebuilds_an_index_of_an_older_version(built):
+    from bot.service import QAService
+
+    settings, _ = built
+    pointer = settings.chroma_path / POINTER_FILE
+    pointer.write_text(json.dumps({**json.loads(pointer.read_text()), "format": 1}))
+    service = QAService(settings)
+    assert service.registry.directives and service.ask("Kết luận 120-KL/TW yêu cầu gì?").directives
