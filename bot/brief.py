@@ -16,8 +16,8 @@ import re
 from dataclasses import dataclass, field
 
 from bot.answer import Answer, Source
-from bot.lookup import lookup, relation_lines, telling_apart
-from bot.render import source_line, vn_date
+from bot.lookup import card_facts, lookup, relation_lines, telling_apart, vn_date
+from bot.render import source_line
 from bot.service import QAService, validate_question
 from ingest import Passage, QcdcError
 from ingest.chunking import sentence_spans
@@ -221,9 +221,7 @@ def render_markdown(brief: Brief) -> str:
     d = brief.directive
     if d:
         heading("Thông tin văn bản")
-        facts = [("Loại văn bản", d.type), ("Số, ký hiệu", d.ref), ("Ngày ban hành", vn_date(d.date) if d.date else None),
-                 ("Cơ quan ban hành", d.issuer), ("Khóa", d.term), ("Địa phương", d.locality), ("Trích yếu", d.subject),
-                 ("Còn được ghi là", ", ".join(d.aliases) or None)]
+        facts = [("Loại văn bản", d.type), ("Số, ký hiệu", d.ref), *card_facts(d)]
         out += [f"- {label}: {value}" for label, value in facts if value] + [""]
         if relations := relation_lines(d):
             heading("Quan hệ với các văn bản khác")

@@ -8,6 +8,7 @@ corpus never cites is said to be absent. Never a semantic neighbour.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -106,6 +107,29 @@ RELATION_WORDS = {
 
 def relation_lines(d: Directive) -> list[str]:
     return [f"{RELATION_WORDS.get(r['kind'], r['kind'])} {r['ref']}" for r in d.relations]
+
+
+def vn_date(iso: str | None) -> str:
+    """2018-07-31 → 31/07/2018, the way Vietnamese documents write dates."""
+    if not iso:
+        return "không rõ"
+    try:
+        return dt.date.fromisoformat(iso).strftime("%d/%m/%Y")
+    except ValueError:
+        return iso
+
+
+def card_facts(d: Directive) -> list[tuple[str, str]]:
+    """A directive's facts as labelled lines, for every place that shows its card."""
+    facts = [
+        ("Ngày ban hành", vn_date(d.date)),
+        ("Cơ quan ban hành", d.issuer or "không rõ"),
+        ("Khóa", d.term),
+        ("Địa phương", d.locality),
+        ("Trích yếu", d.subject or "kho tài liệu không nêu"),
+        ("Còn được ghi là", ", ".join(d.aliases) or None),
+    ]
+    return [(label, value) for label, value in facts if value]
 
 
 def telling_apart(d: Directive) -> str:

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import textwrap
 
 from bot.answer import Answer, Source
-from bot.lookup import Resolution, relation_lines, telling_apart
+from bot.lookup import Resolution, card_facts, relation_lines, telling_apart, vn_date
 from ingest.registry import Directive
 
 
@@ -29,16 +28,6 @@ def source_line(source: Source) -> str:
     return " — ".join(parts)
 
 
-def vn_date(iso: str | None) -> str:
-    """2018-07-31 → 31/07/2018, the way Vietnamese documents write dates."""
-    if not iso:
-        return "không rõ"
-    try:
-        return dt.date.fromisoformat(iso).strftime("%d/%m/%Y")
-    except ValueError:
-        return iso
-
-
 def render_text(answer: Answer, width: int = 100) -> str:
     lines = [answer.answer]
     if answer.sources:
@@ -53,16 +42,9 @@ def render_text(answer: Answer, width: int = 100) -> str:
 def render_directive(d: Directive, width: int = 100) -> str:
     """A directive's card: its facts as the corpus states them, then who cites it."""
     lines = [" ".join(p for p in (d.type or "Văn bản", "số", d.ref) if p)]
-    facts = [
-        ("Ngày ban hành", vn_date(d.date)),
-        ("Cơ quan ban hành", d.issuer or "không rõ"),
-        ("Khóa", d.term),
-        ("Địa phương", d.locality),
-        ("Trích yếu", d.subject or "kho tài liệu không nêu"),
-        ("Còn được ghi là", ", ".join(d.aliases) or None),
-        ("Địa chỉ", d.url),
-    ]
-    lines += [f"  {label}: {value}" for label, value in facts if value]
+    lines += [f"  {label}: {value}" for label, value in card_facts(d)]
+    if d.url:
+        lines.append(f"  Địa chỉ: {d.url}")
     relations = relation_lines(d)
     if relations:
         lines.append("  Liên quan: " + "; ".join(relations))

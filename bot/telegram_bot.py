@@ -178,6 +178,18 @@ async def _gate(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
     return False
 
 
+async def _within_limit(update: Update, state: BotState) -> bool:
+    """Counts a question against the user's per-minute limit; says when to try again when over it."""
+    user = update.effective_user
+    if user is None or not (wait := state.wait_seconds(user.id)):
+        return True
+    await _reply(
+        update,
+        f"Bạn đã hỏi {state.settings.telegram_rate_limit_per_minute} câu trong một phút. Hãy thử lại sau {wait} giây.",
+    )
+    return False
+
+
 async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Greet and show what the bot can do."""
     if await _gate(update, context):
@@ -220,13 +232,7 @@ async def _answer(update: Update, context: ContextTypes.DEFAULT_TYPE, question: 
     if not await _gate(update, context):
         return
     state = _state(context)
-    user = update.effective_user
-    if user is not None and (wait := state.wait_seconds(user.id)):
-        await _reply(
-            update,
-            f"Bạn đã hỏi {state.settings.telegram_rate_limit_per_minute} câu trong một phút. "
-            f"Hãy thử lại sau {wait} giây.",
-        )
+    if not await _within_limit(update, state):
         return
     if update.effective_chat:
         await context.bot.send_chat_action(update.effective_chat.id, ChatAction.TYPING)
@@ -340,9 +346,7 @@ async def brief_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
         await _reply(update, "Hãy gõ chủ đề hoặc số hiệu sau lệnh, ví dụ: /baigiang 120-KL/TW hoặc /baigiang Năm dân vận chính quyền.")
         return
     state = _state(context)
-    user = update.effective_user
-    if user is not None and (wait := state.wait_seconds(user.id)):
-        await _reply(update, f"Bạn đã gửi quá nhiều yêu cầu trong một phút. Hãy thử lại sau {wait} giây.")
+    if not await _within_limit(update, state):
         return
     if update.effective_chat:
         await context.bot.send_chat_action(update.effective_chat.id, ChatAction.UPLOAD_DOCUMENT)

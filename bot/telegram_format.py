@@ -14,8 +14,8 @@ import re
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.answer import Answer, Source
-from bot.lookup import Resolution, relation_lines, telling_apart
-from bot.render import source_line, vn_date
+from bot.lookup import Resolution, card_facts, relation_lines, telling_apart
+from bot.render import source_line
 from ingest.registry import Directive
 
 MAX_MESSAGE = 4096
@@ -64,16 +64,8 @@ def source_html(source: Source) -> str:
 def directive_html(d: Directive) -> str:
     """A directive's card, with the sentences that cite it."""
     title = " ".join(p for p in (d.type or "Văn bản", "số", d.ref) if p)
-    facts = [
-        ("Ngày ban hành", vn_date(d.date)),
-        ("Cơ quan ban hành", d.issuer or "không rõ"),
-        ("Khóa", d.term),
-        ("Địa phương", d.locality),
-        ("Trích yếu", d.subject or "kho tài liệu không nêu"),
-        ("Còn được ghi là", ", ".join(d.aliases) or None),
-    ]
     lines = [f"<b>{escape(title)}</b>"]
-    lines += [f"{label}: {escape(value)}" for label, value in facts if value]
+    lines += [f"{label}: {escape(value)}" for label, value in card_facts(d)]
     if d.url:
         lines.append(f'<a href="{html.escape(d.url, quote=True)}">{escape(d.url)}</a>')
     relations = relation_lines(d)
@@ -104,25 +96,14 @@ def source_keyboard(answer: Answer, answer_id: str) -> InlineKeyboardMarkup | No
 
 def split_message(text: str, limit: int = MAX_MESSAGE) -> list[str]:
     """Parts of at most `limit` characters, cut between paragraphs, else between lines."""
-    parts: list[str] = []
-    current = ""
+    pieces: list[str] = []
     for paragraph in text.split("\n\n"):
-        pieces = [paragraph] if len(paragraph) <= limit else _split_lines(paragraph, limit)
-        for piece in pieces:
-            candidate = f"{current}\n\n{piece}" if current else piece
-            if len(candidate) <= limit:
-                current = candidate
-            else:
-                parts.append(current)
-                current = piece
-    if current:
-        parts.append(current)
-    return parts
+        pieces += [paragraph] if len(paragraph) <= limit else _split_lines(paragraph, limit)
+    return _pack(pieces, "\n\n", limit)
 
 
 def _split_lines(paragraph: str, limit: int) -> list[str]:
-    pieces: list[str] = []
-    current = ""
+    lines: list[str] = []
     for line in paragraph.split("\n"):
         if len(line) > limit:  # one enormous line: drop its markup, then cut between words
             line = _TAG.sub("", line)
@@ -132,14 +113,23 @@ def _split_lines(paragraph: str, limit: int) -> list[str]:
             entity = line.rfind("&", 0, cut)
             if entity != -1 and ";" not in line[entity:cut]:
                 cut = entity  # never split "&amp;"
-            pieces.append(line[:cut])
+            lines.append(line[:cut])
             line = line[cut:].lstrip()
-        candidate = f"{current}\n{line}" if current else line
+        lines.append(line)
+    return _pack(lines, "\n", limit)
+
+
+def _pack(pieces: list[str], separator: str, limit: int) -> list[str]:
+    """Join consecutive pieces with `separator` while they fit in `limit`."""
+    parts: list[str] = []
+    current = ""
+    for piece in pieces:
+        candidate = f"{current}{separator}{piece}" if current else piece
         if len(candidate) <= limit:
             current = candidate
         else:
-            pieces.append(current)
-            current = line
+            parts.append(current)
+            current = piece
     if current:
-        pieces.append(current)
-    return pieces
+        parts.append(current)
+    return parts
