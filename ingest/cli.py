@@ -23,6 +23,9 @@ def configure_logging(settings: Settings) -> None:
     )
     for noisy in ("httpx", "chromadb", "sentence_transformers", "transformers", "urllib3", "bm25s"):
         logging.getLogger(noisy).setLevel(max(logging.WARNING, logging.getLogger().level))
+    # File readers warn about every oddity of a broken file; the loader reports it in one line.
+    for reader in ("pypdf", "trafilatura", "htmldate", "courlan", "docx"):
+        logging.getLogger(reader).setLevel(logging.ERROR)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -25,7 +25,8 @@ log = logging.getLogger(__name__)
 _FRONT_MATTER = re.compile(r"\A\ufeff?---[ \t]*\r?\n(?P<yaml>.*?)\r?\n---[ \t]*(?:\r?\n|\Z)", re.S)
 _ID = re.compile(r"^[a-z0-9][a-z0-9._-]{1,100}$")
 # Files in the corpus folder that describe it rather than belong to it.
-_NOT_DOCUMENTS = {"readme.md", "changelog.md"}
+_NOT_DOCUMENTS = {"readme.md", "changelog.md", "directives.yaml"}
+SIDECAR = ".meta.yaml"
 
 
 class FrontMatter(BaseModel):
@@ -101,14 +102,21 @@ def read_document(path: Path) -> Document:
 
 
 def discover(paths: Iterable[Path]) -> Iterator[Path]:
-    """Corpus files under the given files and folders, in a stable order."""
+    """Files under the given files and folders, in a stable order.
+
+    Folders yield every file but hidden ones, the corpus's own descriptions
+    (README.md, directives.yaml) and metadata sidecars; the loader reports
+    files of a type it cannot read.
+    """
     for path in paths:
         if path.is_dir():
-            for found in sorted(path.rglob("*.md")):
-                if found.name.lower() not in _NOT_DOCUMENTS and not any(
+            for found in sorted(p for p in path.rglob("*") if p.is_file()):
+                name = found.name.lower()
+                if name in _NOT_DOCUMENTS or name.endswith(SIDECAR) or any(
                     part.startswith(".") for part in found.relative_to(path).parts
                 ):
-                    yield found
+                    continue
+                yield found
         elif path.exists():
             yield path
         else:

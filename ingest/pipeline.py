@@ -11,7 +11,8 @@ from pathlib import Path
 from tqdm import tqdm
 
 from ingest.chunking import chunk_document
-from ingest.corpus import discover, read_document
+from ingest.corpus import discover
+from ingest.loaders import load_file
 from ingest.embeddings import SentenceTransformerEmbeddings
 from ingest.errors import CorpusError
 from ingest.index import ChunkIndex, index_is_current, ingestion_lock
@@ -65,13 +66,13 @@ def _display_path(path: Path) -> str:
         return str(path.resolve())
 
 
-def load_documents(paths: Iterable[Path], report: IngestReport) -> list[Document]:
+def load_documents(paths: Iterable[Path], report: IngestReport, max_bytes: int) -> list[Document]:
     """Read every corpus file; a bad file is reported and skipped, not fatal."""
     docs: dict[str, Document] = {}
     for path in discover(paths):
         shown = _display_path(path)
         try:
-            doc = read_document(path)
+            doc = load_file(path, max_bytes)
         except CorpusError as exc:
             report.failures.append((shown, str(exc)))
             continue
@@ -124,7 +125,7 @@ def ingest(
     db = db or settings.chroma_path
     roots = [settings.corpus_dir, *paths]
     report = IngestReport()
-    docs = load_documents(roots, report)
+    docs = load_documents(roots, report, int(settings.max_file_mb * 1_000_000))
     embedder = embedder or SentenceTransformerEmbeddings(settings)
     bar = tqdm(total=len(docs), unit="doc", desc="ingest", disable=not progress, leave=False)
 

@@ -34,6 +34,7 @@ class Settings(BaseSettings):
         default=PROJECT_ROOT / "corpus",
         description="Folder whose Markdown documents are ingested when no path is given.",
     )
+    max_file_mb: float = Field(default=20.0, gt=0, description="Larger files are refused at ingestion.")
     embedding_model: str = Field(
         default=DEFAULT_EMBEDDING_MODEL,
         description="sentence-transformers model name or local folder.",

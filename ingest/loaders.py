@@ -1,0 +1,214 @@
+"""Read real-world files into Documents: Markdown with front matter, text, HTML, PDF, DOCX.
+
+Maintained libraries do the reading (trafilatura for the main content of a
+web page and its metadata, pypdf, python-docx); this module decides what is
+a document's text and its facts, and turns every expected failure into a
+CorpusError with the reason, so one bad file never stops a batch. A sidecar
+`NAME.meta.yaml` beside any file states or corrects its facts.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from ingest.corpus import SIDECAR, FrontMatter, parse_document
+from ingest.errors import CorpusError
+from ingest.models import Document
+from ingest.normalize import fold
+
+SUPPORTED = {".md", ".txt", ".html", ".htm", ".pdf", ".docx"}
+# Characters that TCVN3 (ABC) and VNI text shows when read as if it were Latin-1/Windows-1252:
+# in Unicode Vietnamese they almost never occur, in legacy text they are most letters with marks.
+_TCVN3_MARKERS = set("¸µ¶·¹¨©ª«®¬­¦§¤¥¢£¡")
+_VNI_PAIRS = re.compile(r"[aeouyAEOUY][øùúûõïöôøœ]|[aeo][âá]")
+
+
+def _fail(path: Path, reason: str, vi: str) -> CorpusError:
+    return CorpusError(f"{path}: {reason}", user_message=f"{path.name}: {vi}")
+
+
+def _slug(name: str) -> str:
+    slug = re.sub(r"[^a-z0-9]+", "-", fold(name)).strip("-")[:80]
+    return slug if len(slug) >= 2 else f"doc-{slug or 'x'}"
+
+
+def legacy_encoding(text: str) -> str | None:
+    """'TCVN3' or 'VNI' when `text` looks like legacy Vietnamese read as Windows-1252, else None."""
+    letters = sum(ch.isalpha() for ch in text) or 1
+    if sum(ch in _TCVN3_MARKERS for ch in text) / letters > 0.03:
+        return "TCVN3"
+    if len(_VNI_PAIRS.findall(text)) / letters > 0.03 and not re.search(r"[ạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹđ]", text):
+        return "VNI"
+    return None
+
+
+def _decode(path: Path, data: bytes) -> str:
+    if b"\x00" in data[:4096] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise _fail(path, "binary content in a text file", "tệp có nội dung nhị phân, không phải văn bản.")
+    encodings = ("utf-16",) if data.startswith((b"\xff\xfe", b"\xfe\xff")) else ("utf-8-sig",)
+    try:
+        text = data.decode(encodings[0])
+    except UnicodeDecodeError:
+        text = data.decode("cp1252", errors="replace")  # legacy 8-bit text: detected below
+    if legacy := legacy_encoding(text):
+        raise _fail(
+            path,
+            f"text looks like the legacy {legacy} Vietnamese encoding; convert it to Unicode (e.g. with UniKey's converter) first",
+            f"văn bản dùng bảng mã cũ {legacy}; hãy chuyển sang Unicode (ví dụ bằng công cụ chuyển mã của UniKey) rồi nạp lại.",
+        )
+    if "\ufffd" in text and text.count("\ufffd") > len(text) / 100:
+        raise _fail(path, "not valid UTF-8 or UTF-16 text", "tệp không phải văn bản UTF-8/UTF-16 hợp lệ.")
+    return text
+
+
+def _paragraphs(lines: list[str]) -> str:
+    return "\n\n".join(line.strip() for line in lines if line.strip())
+
+
+def _read_text(path: Path, data: bytes) -> tuple[str, dict[str, Any]]:
+    text = _decode(path, data)
+    lines = text.splitlines()
+    title = next((line.strip() for line in lines if line.strip()), "")
+    return _paragraphs(lines), {"title": title[:200]}
+
+
+def _read_html(path: Path, data: bytes) -> tuple[str, dict[str, Any]]:
+    import trafilatura
+
+    html = _decode(path, data)
+    text = trafilatura.extract(html, output_format="txt", include_comments=False, include_tables=True, favor_precision=True)
+    meta = trafilatura.extract_metadata(html)
+    if not text or not text.strip():
+        raise _fail(path, "no main content found in the page", "không tìm thấy nội dung chính trong trang web.")
+    lines = text.splitlines()
+    facts: dict[str, Any] = {}
+    if meta is not None:
+        if meta.title:
+            facts["title"] = meta.title.strip()
+            if lines and lines[0].strip() == facts["title"]:
+                lines = lines[1:]  # the page's heading repeats its title
+        if meta.url and re.match(r"^https?://", meta.url):
+            facts["url"] = meta.url  # <link rel="canonical"> or og:url
+        if meta.date:
+            facts["published"] = meta.date
+        if meta.author:
+            facts["author"] = meta.author
+        if meta.hostname:
+            facts["site"] = meta.hostname
+    facts.setdefault("title", next((line for line in lines if line.strip()), path.stem)[:200])
+    return _paragraphs(lines), facts
+
+
+def _read_pdf(path: Path, data: bytes) -> tuple[str, dict[str, Any]]:
+    import io
+
+    from pypdf import PdfReader
+    from pypdf.errors import PdfReadError
+
+    try:
+        reader = PdfReader(io.BytesIO(data))
+        if reader.is_encrypted and not reader.decrypt(""):
+            raise _fail(path, "encrypted PDF (password required)", "tệp PDF được mã hóa, cần mật khẩu.")
+        pages = [page.extract_text() or "" for page in reader.pages]
+    except CorpusError:
+        raise
+    except (PdfReadError, ValueError, KeyError, TypeError, OSError) as exc:
+        raise _fail(path, f"unreadable or corrupt PDF ({exc})", "tệp PDF hỏng hoặc không đọc được.") from exc
+    except Exception as exc:  # pypdf raises many kinds on broken files; the batch must go on
+        if "encrypt" in str(exc).lower() or "password" in str(exc).lower():
+            raise _fail(path, "encrypted PDF (password required)", "tệp PDF được mã hóa, cần mật khẩu.") from exc
+        raise _fail(path, f"unreadable or corrupt PDF ({type(exc).__name__})", "tệp PDF hỏng hoặc không đọc được.") from exc
+    text = "\n".join(pages)
+    if len(re.sub(r"\W", "", text)) < 20:
+        raise _fail(path, "no text layer (a scanned PDF needs OCR first)", "tệp PDF không có lớp văn bản (bản quét): cần nhận dạng chữ (OCR) trước.")
+    if legacy := legacy_encoding(text):
+        raise _fail(path, f"PDF text uses the legacy {legacy} encoding", f"văn bản trong PDF dùng bảng mã cũ {legacy}.")
+    lines = text.splitlines()
+    facts: dict[str, Any] = {}
+    if reader.metadata and reader.metadata.title:
+        facts["title"] = str(reader.metadata.title).strip()
+    facts.setdefault("title", next((line.strip() for line in lines if line.strip()), path.stem)[:200])
+    return _paragraphs(lines), facts
+
+
+def _read_docx(path: Path, data: bytes) -> tuple[str, dict[str, Any]]:
+    import io
+    import zipfile
+
+    import docx
+
+    try:
+        document = docx.Document(io.BytesIO(data))
+    except (zipfile.BadZipFile, KeyError, ValueError) as exc:
+        raise _fail(path, "unreadable or corrupt DOCX", "tệp Word (DOCX) hỏng hoặc không đọc được.") from exc
+    except Exception as exc:  # python-docx raises several kinds on non-DOCX content
+        raise _fail(path, f"unreadable or corrupt DOCX ({type(exc).__name__})", "tệp Word (DOCX) hỏng hoặc không đọc được.") from exc
+    lines = [p.text for p in document.paragraphs]
+    for table in document.tables:
+        lines += [" | ".join(cell.text.strip() for cell in row.cells) for row in table.rows]
+    facts: dict[str, Any] = {}
+    if document.core_properties.title:
+        facts["title"] = document.core_properties.title.strip()
+    facts.setdefault("title", next((line.strip() for line in lines if line.strip()), path.stem)[:200])
+    return _paragraphs(lines), facts
+
+
+_READERS = {".txt": _read_text, ".html": _read_html, ".htm": _read_html, ".pdf": _read_pdf, ".docx": _read_docx}
+
+
+def _sidecar(path: Path) -> dict[str, Any]:
+    sidecar = path.with_name(path.name + SIDECAR) if path.suffix else path.with_suffix(SIDECAR)
+    alt = path.with_suffix(SIDECAR)  # NAME.meta.yaml beside NAME.pdf
+    for candidate in (alt, sidecar):
+        if candidate.is_file():
+            try:
+                data = yaml.safe_load(candidate.read_text(encoding="utf-8")) or {}
+            except (yaml.YAMLError, UnicodeDecodeError) as exc:
+                raise _fail(path, f"{candidate.name} is not valid YAML", f"{candidate.name} không phải YAML hợp lệ.") from exc
+            if not isinstance(data, dict):
+                raise _fail(path, f"{candidate.name} must be a mapping", f"{candidate.name} phải là một bảng khóa: giá trị.")
+            return data
+    return {}
+
+
+def load_file(path: Path, max_bytes: int) -> Document:
+    """One file as a Document, or CorpusError with the reason."""
+    suffix = path.suffix.lower()
+    if suffix not in SUPPORTED:
+        raise _fail(path, f"unsupported file type {suffix or '(none)'}", f"loại tệp {suffix or '(không có đuôi)'} chưa được hỗ trợ.")
+    try:
+        size = path.stat().st_size
+        if size > max_bytes:
+            raise _fail(
+                path,
+                f"file of {size / 1e6:.1f} MB is over the {max_bytes / 1e6:.0f} MB limit (MAX_FILE_MB)",
+                f"tệp quá lớn ({size / 1e6:.1f} MB, giới hạn {max_bytes / 1e6:.0f} MB).",
+            )
+        data = path.read_bytes()
+    except OSError as exc:
+        raise _fail(path, f"cannot be read ({exc.strerror})", "không đọc được tệp.") from exc
+    if not data.strip():
+        raise _fail(path, "empty file", "tệp rỗng.")
+    if suffix == ".md":
+        return parse_document(_decode(path, data), str(path))
+    body, facts = _READERS[suffix](path, data)
+    if not body.strip():
+        raise _fail(path, "no text found", "không tìm thấy nội dung văn bản.")
+    facts = {"id": _slug(path.stem), "kind": "note", "source_file": path.name, **facts, **_sidecar(path)}
+    if isinstance(facts.get("published"), str):
+        try:
+            facts["published"] = dt.date.fromisoformat(facts["published"][:10])
+        except ValueError:
+            facts.pop("published")
+    try:
+        meta = FrontMatter.model_validate(facts)
+    except ValidationError as exc:
+        problems = "; ".join(f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors())
+        raise _fail(path, f"metadata: {problems}", f"thông tin tệp không hợp lệ: {problems}.") from exc
+    return Document(body=body, path=str(path), **meta.model_dump())

@@ -1,0 +1,141 @@
+"""Real-world files: text, HTML, PDF, DOCX, sidecars, legacy encodings and every kind of bad file."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import docx
+import pytest
+from pypdf import PdfWriter
+from pypdf.generic import DecodedStreamObject, DictionaryObject, NameObject
+
+from conftest import make_settings
+from ingest import ChunkIndex, CorpusError, ingest
+from ingest.loaders import legacy_encoding, load_file
+
+MB = 1_000_000
+HTML = """<html><head><title>Hội nghị sơ kết QCDC</title>
+<link rel="canonical" href="https://example.org/tin/so-ket-qcdc.html">
+<meta property="article:published_time" content="2021-09-15"></head>
+<body><nav><a href="/">Trang chủ</a> | <a href="/tin">Tin tức</a></nav>
+<article><h1>Hội nghị sơ kết QCDC</h1>
+<p>Ngày 15/9/2021, Ban Dân vận Tỉnh ủy tổ chức hội nghị sơ kết 6 tháng thực hiện Quy chế dân chủ ở cơ sở theo Kết luận số 120-KL/TW ngày 07/01/2016 của Bộ Chính trị.</p>
+<p>Hội nghị đánh giá các địa phương đã công khai để dân biết, dân bàn, dân làm, dân kiểm tra.</p></article>
+<div class="related"><h3>Tin liên quan</h3><ul><li><a href="/a">Bài khác một</a></li></ul></div>
+<footer>© 2021 Ban Dân vận. Lượt truy cập: 12345</footer></body></html>"""
+
+
+def make_pdf(path, lines=("Ket luan so 120-KL/TW ngay 07/01/2016 cua Bo Chinh tri.", "Tiep tuc thuc hien QCDC o co so."),
+             password=None):
+    writer = PdfWriter()
+    page = writer.add_blank_page(612, 792)
+    if lines:
+        font = DictionaryObject({NameObject("/Type"): NameObject("/Font"), NameObject("/Subtype"): NameObject("/Type1"),
+                                 NameObject("/BaseFont"): NameObject("/Helvetica")})
+        page[NameObject("/Resources")] = DictionaryObject(
+            {NameObject("/Font"): DictionaryObject({NameObject("/F1"): writer._add_object(font)})})
+        stream = DecodedStreamObject()
+        stream.set_data(("BT /F1 12 Tf 72 720 Td " + " 0 -20 Td ".join(f"({l}) Tj" for l in lines) + " ET").encode())
+        page[NameObject("/Contents")] = writer._add_object(stream)
+    if password:
+        writer.encrypt(password)
+    writer.write(path)
+    return path
+
+
+def test_html_keeps_main_content_and_metadata(tmp_path):
+    (tmp_path / "tin.html").write_text(HTML, encoding="utf-8")
+    doc = load_file(tmp_path / "tin.html", MB)
+    assert doc.title == "Hội nghị sơ kết QCDC" and doc.url == "https://example.org/tin/so-ket-qcdc.html"
+    assert doc.published == dt.date(2021, 9, 15) and doc.id == "tin"
+    assert "120-KL/TW" in doc.body and "dân kiểm tra" in doc.body
+    for noise in ("Trang chủ", "Tin liên quan", "Bài khác", "Lượt truy cập", "©"):
+        assert noise not in doc.body
+
+
+def test_pdf_docx_and_text(tmp_path):
+    pdf = load_file(make_pdf(tmp_path / "kl120.pdf"), MB)
+    assert "120-KL/TW" in pdf.body and pdf.source_file == "kl120.pdf"
+    document = docx.Document()
+    document.core_properties.title = "Kế hoạch năm dân vận chính quyền"
+    document.add_paragraph("KẾ HOẠCH")
+    document.add_paragraph("Thực hiện Kế hoạch số 08-KH/BDVTU-BCSĐUBND ngày 09/4/2018.")
+    document.save(tmp_path / "kh.docx")
+    word = load_file(tmp_path / "kh.docx", MB)
+    assert word.title == "Kế hoạch năm dân vận chính quyền" and "08-KH/BDVTU-BCSĐUBND" in word.body
+    (tmp_path / "ghi-chu.txt").write_text("Ghi chú buổi họp\n\nBàn về QCDC ở cơ sở.\n", encoding="utf-8")
+    note = load_file(tmp_path / "ghi-chu.txt", MB)
+    assert (note.title, note.kind, note.body) == ("Ghi chú buổi họp", "note", "Ghi chú buổi họp\n\nBàn về QCDC ở cơ sở.")
+
+
+def test_sidecar_overrides_what_was_detected(tmp_path):
+    make_pdf(tmp_path / "kl120.pdf")
+    (tmp_path / "kl120.meta.yaml").write_text(
+        "title: Kết luận 120-KL/TW\nkind: directive\nurl: https://example.org/kl120.pdf\npublished: 2016-01-07\n", encoding="utf-8")
+    doc = load_file(tmp_path / "kl120.pdf", MB)
+    assert (doc.title, doc.kind, doc.url, doc.published) == (
+        "Kết luận 120-KL/TW", "directive", "https://example.org/kl120.pdf", dt.date(2016, 1, 7))
+    (tmp_path / "kl120.meta.yaml").write_text("url: not a link\n", encoding="utf-8")
+    with pytest.raises(CorpusError, match="url"):
+        load_file(tmp_path / "kl120.pdf", MB)
+
+
+def test_legacy_encodings_are_detected():
+    tcvn3 = "Quy chÕ d©n chñ ë c¬ së ®­îc thùc hiÖn tèt, ph¸t huy vai trß cña nh©n d©n"
+    assert legacy_encoding(tcvn3) == "TCVN3"
+    assert legacy_encoding("Quy chế dân chủ ở cơ sở được thực hiện tốt") is None
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "reason"),
+    [
+        ("empty.txt", b"", "empty file"),
+        ("blank.md", b"  \n\n ", "empty file"),
+        ("binary.txt", bytes(range(256)) * 4, "binary content"),
+        ("legacy.txt", "Quy chÕ d©n chñ ë c¬ së ®­îc thùc hiÖn tèt".encode("cp1252"), "TCVN3"),
+        ("corrupt.pdf", b"%PDF-1.4\nthis is not really a pdf", "corrupt PDF"),
+        ("corrupt.docx", b"PK\x03\x04 not a zip at all", "corrupt DOCX"),
+        ("table.xlsx", b"PK\x03\x04", "unsupported file type .xlsx"),
+    ],
+)
+def test_bad_files_give_one_clear_reason(tmp_path, name, content, reason):
+    (tmp_path / name).write_bytes(content)
+    with pytest.raises(CorpusError, match=reason) as info:
+        load_file(tmp_path / name, MB)
+    assert name in info.value.for_user()
+
+
+def test_encrypted_scanned_and_oversized_pdfs(tmp_path):
+    with pytest.raises(CorpusError, match="encrypted"):
+        load_file(make_pdf(tmp_path / "secret.pdf", password="mat-khau"), MB)
+    with pytest.raises(CorpusError, match="no text layer"):
+        load_file(make_pdf(tmp_path / "scan.pdf", lines=()), MB)
+    with pytest.raises(CorpusError, match="MAX_FILE_MB"):
+        load_file(make_pdf(tmp_path / "big.pdf"), 100)
+
+
+@pytest.mark.integration
+def test_a_mixed_batch_ingests_the_good_files_and_reports_the_bad(tmp_path, corpus_copy, embedder):
+    drop = tmp_path / "drop"
+    drop.mkdir()
+    make_pdf(drop / "kl120.pdf")
+    (drop / "tin.html").write_text(HTML, encoding="utf-8")
+    (drop / "empty.txt").write_bytes(b"")
+    (drop / "corrupt.pdf").write_bytes(b"%PDF-1.4 broken")
+    make_pdf(drop / "secret.pdf", password="x")
+    report = ingest(make_settings(tmp_path, corpus_copy), [drop], embedder=embedder)
+    assert report.new == 4  # two articles, the PDF and the page
+    assert sorted(p.rsplit("/", 1)[-1] for p, _ in report.failures) == ["corrupt.pdf", "empty.txt", "secret.pdf"]
+    index = ChunkIndex.open(tmp_path / "chroma")
+    assert any("120-KL/TW" in p.text for p in index.chunks_of("kl120"))
+    assert index.chunks_of("tin")[0].source["url"] == "https://example.org/tin/so-ket-qcdc.html"
+
+
+@pytest.mark.integration
+def test_cli_exit_code_says_something_failed(tmp_path, corpus_copy):
+    from test_cli import run
+
+    (corpus_copy / "broken.pdf").write_bytes(b"%PDF garbage")
+    code, out, err = run(["ingest", "--quiet"], tmp_path, CHROMA_PATH=str(tmp_path / "db"), CORPUS_DIR=str(corpus_copy))
+    assert code == 1 and "2 new" in out
+    assert err.count("\n") == 1 and err.startswith("failed: ") and "broken.pdf" in err and "corrupt PDF" in err
