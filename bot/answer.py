@@ -14,13 +14,14 @@ from bot.lookup import Resolution, relation_lines, telling_apart
 from bot.retrieval import Retrieval
 from bot.verification import Verification
 from ingest import Passage
-from ingest.chunking import Span, clause_spans, sentence_spans
+from ingest.chunking import Span, clause_spans, paragraph_spans, sentence_spans
 
 MAX_SENTENCES = 4
 # Sentences longer than this are quoted clause by clause (official prose
 # chains a dozen tasks with semicolons; the answer is usually one of them).
 LONG_SENTENCE = 300
 MAX_LIST_QUOTE = 700
+PRIMARY_BONUS = 0.5
 # A sentence is quoted when it holds at least this share of the best
 # sentence's coverage of the question: enough to drop passing mentions.
 RELATIVE_CUTOFF = 0.6
@@ -47,6 +48,7 @@ class Source:
     publisher: str | None = None
     published: str | None = None
     locality: str | None = None
+    kind: str = "article"
 
     @classmethod
     def from_passage(cls, n: int, p: Passage) -> Source:
@@ -66,6 +68,7 @@ class Source:
             publisher=s.get("publisher"),
             published=s.get("published"),
             locality=s.get("locality"),
+            kind=s.get("kind", "article"),
         )
 
 
@@ -106,7 +109,14 @@ class _Quote:
 def _quotable_spans(text: str) -> list[Span]:
     """Sentences, and clauses of long sentences; a list ("…đó là: a; b; c.") stays whole."""
     spans = []
-    for sentence in sentence_spans(text):
+    units: list[Span] = []
+    for para in paragraph_spans(text):
+        if units and text[units[-1].start : units[-1].end].rstrip().endswith(":"):
+            units[-1] = Span(units[-1].start, para.end)  # a lead-in ("… giải pháp sau:") stays with what follows
+        else:
+            units.append(para)
+    sentences = [s for unit in units for s in sentence_spans(text, unit)]
+    for sentence in sentences:
         if sentence.end - sentence.start <= LONG_SENTENCE:
             spans.append(sentence)
             continue
@@ -131,8 +141,10 @@ def _quote_text(text: str, span: Span) -> str:
 
 
 def attribution(source: Source) -> str:
-    """'bài “Title” của Author (Role)' from the facts the corpus states."""
+    """'bài “Title” của Author (Role)' from the facts the corpus states; a directive's own text says so."""
     title = f"“{source.title}”"
+    if source.kind == "directive":
+        return f"văn bản gốc {title}"
     by = f" của {source.author}" if source.author else ""
     role = f" ({source.author_role})" if source.author and source.author_role else ""
     where = source.site or source.publisher
@@ -175,6 +187,8 @@ def compose(question: str, retrieval: Retrieval, resolutions: list[Resolution] |
         for span in _quotable_spans(src.text):
             quote = _quote_text(src.text, span)
             cov = retrieval.lexical.text_coverage(question, quote)
+            if src.kind == "directive" and len(quote) >= 60 and not quote.isupper():
+                cov += PRIMARY_BONUS  # a directive's own words answer what it requires
             quotes.append(_Quote(i, span.start, quote, cov))
     best = max((q.coverage for q in quotes), default=0.0)
     chosen: list[_Quote] = []

@@ -83,6 +83,7 @@ def directive_json(d: Directive) -> dict[str, Any]:
         "aliases": d.aliases,
         "relations": d.relations,
         "mentions": [{"doc_id": m.doc_id, "title": m.title, "sentence": m.sentence} for m in d.mentions],
+        "primary": d.primary,
     }
 
 
@@ -128,6 +129,7 @@ def card_facts(d: Directive) -> list[tuple[str, str]]:
         ("Địa phương", d.locality),
         ("Trích yếu", d.subject or "kho tài liệu không nêu"),
         ("Còn được ghi là", ", ".join(d.aliases) or None),
+        ("Toàn văn trong kho", d.primary["title"] if d.primary else None),
     ]
     return [(label, value) for label, value in facts if value]
 

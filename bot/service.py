@@ -74,6 +74,8 @@ class QAService:
         if resolutions:
             named = [d for r in resolutions for d in r.directives + r.candidates]
             cited = {key for d in named for key in d.keys} | {m.chunk_id for d in named for m in d.mentions}
+            primary = {d.primary["doc_id"] for d in named if d.primary}  # the directive's own text answers first-hand
+            cited |= {p.chunk_id for p in self.retriever.passages if p.doc_id in primary}
         mode = mode or ("hybrid+rerank" if self.retriever.reranker else "hybrid")
         retrieval = self.retriever.retrieve(text, k, cited, mode)
         retrieved = time.perf_counter()

@@ -46,6 +46,7 @@ class FrontMatter(BaseModel):
     locality: str | None = None
     kind: Literal["article", "directive", "note"] = "article"
     source_file: str | None = None
+    ref: str | None = None  # kind: directive — the document's own number and symbol
 
     @field_validator("id")
     @classmethod

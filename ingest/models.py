@@ -24,6 +24,7 @@ SOURCE_FIELDS = (
     "locality",
     "kind",
     "source_file",
+    "ref",
 )
 
 
@@ -45,6 +46,7 @@ class Document:
     published: dt.date | None = None
     locality: str | None = None
     source_file: str | None = None
+    ref: str | None = None  # a directive's own number and symbol ("120-KL/TW")
 
     @property
     def content_hash(self) -> str:

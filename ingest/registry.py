@@ -63,6 +63,7 @@ class Directive:
     note: str | None = None
     relations: list[dict[str, str]] = field(default_factory=list)
     mentions: list[Mention] = field(default_factory=list)
+    primary: dict[str, str] | None = None  # {"doc_id", "title"} when the corpus holds its own text
 
     @property
     def id(self) -> str:
@@ -154,7 +155,9 @@ def build_registry(passages: Iterable[Passage], overrides: list[dict[str, Any]] 
     groups: dict[tuple[str, str], list[tuple[Citation, Passage]]] = defaultdict(list)
     bare: list[tuple[Citation, Passage]] = []
     relations: list[tuple[Citation, str, Citation, Passage]] = []
+    passages_seen: list[Passage] = []
     for p in passages:
+        passages_seen.append(p)
         cites = parse_citations(p.text)
         for c in cites:
             if c.symbol is None:
@@ -196,6 +199,7 @@ def build_registry(passages: Iterable[Passage], overrides: list[dict[str, Any]] 
             unresolved.append(_mention(c, p))
 
     registry = Registry(directives, unresolved)
+    _link_primary_texts(registry, passages_seen)
     for override in overrides or []:
         _apply(registry, override)
     for source, kind, target, p in relations:
@@ -205,6 +209,27 @@ def build_registry(passages: Iterable[Passage], overrides: list[dict[str, Any]] 
             _relate(dst, {"kind": _INVERSE[kind], "ref": src.ref})
     registry.directives.sort(key=lambda d: (d.symbol is None, d.type or "", ref_key(d.ref), d.date or ""))
     return registry
+
+
+def _link_primary_texts(registry: Registry, passages: list[Passage]) -> None:
+    """A document of kind "directive" is the primary text of the entry with its number."""
+    for doc_id, source in {p.doc_id: p.source for p in passages if p.source.get("kind") == "directive"}.items():
+        ref = source.get("ref")
+        if not ref:
+            continue
+        entries = registry.find(ref_key(str(ref)))
+        dated = [d for d in entries if d.date and d.date == source.get("published")]
+        if not entries:
+            header = (parse_citations(str(source.get("title", ""))) or [None])[0]
+            number = re.match(r"\d+", str(ref))
+            entries = [Directive(
+                ref=canonical_ref(str(ref)), type=header.type if header else None, number=number[0] if number else str(ref),
+                symbol=str(ref)[len(number[0]) + 1 :] if number else None, date=source.get("published"),
+                issuer=source.get("author"), term=None, locality=None, subject=None,
+            )]
+            registry.directives.append(entries[0])
+        for d in dated or entries[:1]:
+            d.primary = {"doc_id": doc_id, "title": str(source.get("title", doc_id))}
 
 
 def _relate(d: Directive, relation: dict[str, str]) -> None:

@@ -139,3 +139,45 @@ def test_cli_exit_code_says_something_failed(tmp_path, corpus_copy):
     code, out, err = run(["ingest", "--quiet"], tmp_path, CHROMA_PATH=str(tmp_path / "db"), CORPUS_DIR=str(corpus_copy))
     assert code == 1 and "2 new" in out
     assert err.count("\n") == 1 and err.startswith("failed: ") and "broken.pdf" in err and "corrupt PDF" in err
+
+
+OFFICIAL = [
+    "BAN CHẤP HÀNH TRUNG ƯƠNG", "*", "Số 120-KL/TW", "ĐẢNG CỘNG SẢN VIỆT NAM", "Hà Nội, ngày 07 tháng 01 năm 2016",
+    "KẾT LUẬN CỦA BỘ CHÍNH TRỊ",
+    "về tiếp tục đẩy mạnh, nâng cao chất lượng, hiệu quả việc xây dựng và thực hiện Quy chế dân chủ ở cơ sở",
+    "Bộ Chính trị yêu cầu các cấp ủy, tổ chức đảng tiếp tục quán triệt sâu sắc quan điểm của Đảng về phát huy quyền làm chủ của nhân dân.",
+    "Các cấp ủy đảng lãnh đạo chính quyền công khai để nhân dân biết, bàn, làm, kiểm tra và giám sát.",
+]
+
+
+def test_official_header_makes_a_directive(tmp_path):
+    from ingest.loaders import official_header
+
+    document = docx.Document()
+    for line in OFFICIAL:
+        document.add_paragraph(line)
+    document.save(tmp_path / "kl120.docx")
+    doc = load_file(tmp_path / "kl120.docx", MB)
+    assert (doc.kind, doc.ref, doc.published) == ("directive", "120-KL/TW", dt.date(2016, 1, 7))
+    assert doc.title.startswith("Kết luận số 120-KL/TW về tiếp tục đẩy mạnh") and doc.author == "BAN CHẤP HÀNH TRUNG ƯƠNG"
+    assert official_header("Ghi chú.\nSố 5 xã đạt chuẩn.\nKẾ HOẠCH chung") is None
+
+
+@pytest.mark.integration
+def test_primary_text_answers_what_a_directive_requires(tmp_path, corpus_copy, embedder):
+    from bot.lookup import card_facts
+    from bot.service import QAService
+
+    document = docx.Document()
+    for line in OFFICIAL:
+        document.add_paragraph(line)
+    document.save(corpus_copy / "kl120.docx")
+    settings = make_settings(tmp_path, corpus_copy)
+    ingest(settings, embedder=embedder)
+    service = QAService(settings)
+    (entry,) = service.lookup("120-KL/TW").directives
+    assert entry.primary["doc_id"] == "kl120" and len(entry.mentions) >= 2
+    assert ("Toàn văn trong kho", entry.primary["title"]) in card_facts(entry)
+    answer = service.ask("Kết luận 120-KL/TW yêu cầu gì?")
+    assert any(s.doc_id == "kl120" for s in answer.sources)
+    assert "văn bản gốc" in answer.answer and "Bộ Chính trị yêu cầu" in answer.answer
