@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass, field
 
 from ingest.chunking import split_sentences
-from ingest.citations import parse_citations, ref_key
+from ingest.citations import parse_citations
 from ingest.normalize import normalize_text
 
 CARD = "thẻ"
@@ -94,5 +94,3 @@ def verify(answer: str, passages: list[str], card: str = "") -> tuple[str, Verif
             kept.append(sentence)
     return " ".join(kept), report
 
-
-__all__ = ["Verification", "verify", "ref_key"]
