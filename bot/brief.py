@@ -176,7 +176,7 @@ class BriefBuilder:
         items: list[QuizItem] = []
         number_of = {s.chunk_id: s.n for s in brief.sources}
         directives = [brief.directive] if brief.directive else []
-        keys = {c.key for p in passages for c in parse_citations(p.text) if c.symbol}
+        keys = {key for p in passages for key in p.ref_keys}  # stored at ingestion
         directives += [d for d in self.service.registry.directives if d is not brief.directive and d.keys & keys]
         for d in directives:
             cited = tuple(sorted({number_of[m.chunk_id] for m in d.mentions if m.chunk_id in number_of}))

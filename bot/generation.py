@@ -63,8 +63,12 @@ def passages_block(answer: Answer) -> str:
     return "\n\n".join(blocks)
 
 
-def card_block(answer: Answer) -> str:
-    cards = [line for line in answer.answer.splitlines() if line.startswith("Văn bản:")]
+def card_lines(answer: Answer) -> list[str]:
+    """The directive cards the extractive answer opens with."""
+    return [line for line in answer.answer.splitlines() if line.startswith("Văn bản:")]
+
+
+def card_block(cards: list[str]) -> str:
     return ("Thẻ văn bản (từ sổ đăng ký văn bản của hệ thống):\n" + "\n".join(cards) + "\n\n") if cards else ""
 
 
@@ -91,7 +95,8 @@ class Generator:
         """The verified generated answer, or `answer` unchanged (generator "extractive")."""
         if not answer.found or not answer.sources:
             return Generated(answer, 0.0, 0.0)
-        card = card_block(answer)
+        cards = card_lines(answer)
+        card = card_block(cards)
         chain = self.directive_chain if card else self.answer_chain
         inputs = {"question": answer.question, "card": card, "passages": passages_block(answer)}
         started = time.perf_counter()
@@ -110,7 +115,6 @@ class Generator:
             log.info("generated answer failed verification (%d of %d sentences dropped)", report.dropped, report.checked)
             answer.verification = report
             return Generated(answer, *timings)
-        cards = [line for line in answer.answer.splitlines() if line.startswith("Văn bản:")]
         result = Answer(
             question=answer.question,
             answer="\n\n".join(["\n".join(cards), kept] if cards else [kept]),

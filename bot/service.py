@@ -45,10 +45,17 @@ def validate_question(question: str, max_chars: int) -> str:
 class QAService:
     """Holds the model, the index and the retriever; answers many questions."""
 
-    def __init__(self, settings: Settings, db: Path | None = None, *, build_if_missing: bool = True):
+    def __init__(
+        self,
+        settings: Settings,
+        db: Path | None = None,
+        *,
+        build_if_missing: bool = True,
+        embedder: SentenceTransformerEmbeddings | None = None,
+    ):
         self.settings = settings
         self.db = db or settings.chroma_path
-        self.embedder = SentenceTransformerEmbeddings(settings)
+        self.embedder = embedder or SentenceTransformerEmbeddings(settings)
         if build_if_missing and not index_is_current(self.db):  # missing, or made by an older version
             log.info("no current index at %s: building it from %s", self.db, settings.corpus_dir)
             ingest(settings, db=self.db, embedder=self.embedder)

@@ -399,7 +399,9 @@ async def update_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
         await _reply(update, "Đang cập nhật chỉ mục từ kho tài liệu…")
         try:
             report = await asyncio.to_thread(ingest, state.settings, db=state.db, embedder=state.service.embedder)
-            fresh = await asyncio.to_thread(QAService, state.settings, state.db, build_if_missing=False)
+            fresh = await asyncio.to_thread(
+                QAService, state.settings, state.db, build_if_missing=False, embedder=state.service.embedder
+            )
         except QcdcError as exc:
             await _reply(update, escape(f"Cập nhật thất bại: {exc.for_user()}"))
             return

@@ -54,7 +54,8 @@ def _short_source(source: Source) -> str:
 def source_html(source: Source) -> str:
     """One source in full: title, author, where to find it, the passage."""
     head = f"<b>[{source.n}] {escape(source.title)}</b>"
-    details = escape(source_line(source).split(" — ", 1)[1]) if " — " in source_line(source) else ""
+    _, _, details = source_line(source).partition(" — ")  # what follows the title
+    details = escape(details)
     link = ""
     if source.url:
         link = f'\n<a href="{html.escape(source.url, quote=True)}">{escape(source.url)}</a>'

@@ -105,9 +105,6 @@ class Registry:
         """Entries whose reference or alias has this key."""
         return [d for d in self.directives if key in d.keys]
 
-    def by_id(self, directive_id: str) -> Directive | None:
-        return next((d for d in self.directives if d.id == directive_id), None)
-
     def save(self, path: Path) -> None:
         data = {
             "directives": [d.to_json() for d in self.directives],
