@@ -18,8 +18,7 @@ from typing import TextIO
 from bot.lookup import lookup_json
 from bot.render import render_lookup, render_text
 from bot.service import QAService, validate_question
-from ingest import QcdcError, fold, get_settings
-from ingest.index import index_is_current
+from ingest import QcdcError, Settings, fold, get_settings, open_store
 from ingest.cli import configure_logging
 
 
@@ -61,6 +60,20 @@ def _stdin_questions(stream: TextIO) -> Iterator[tuple[int, str | None]]:
             yield number, line
 
 
+def _announce_build(settings: Settings, db: Path | None) -> None:
+    """Say so before the first answer waits for an index to be built."""
+    try:
+        ready = open_store(settings, db).is_current()
+    except QcdcError:
+        return  # an unreachable server: opening the service reports it
+    if not ready:
+        print(
+            f"Chưa có chỉ mục (hoặc chỉ mục của phiên bản cũ): đang xây dựng từ {settings.corpus_dir} "
+            "(lần đầu mất chừng một phút)…",
+            file=sys.stderr,
+        )
+
+
 def _error(message: str, question: str | None, as_json: bool) -> None:
     if as_json:
         print(json.dumps({"question": question, "error": message, "found": False}, ensure_ascii=False), flush=True)
@@ -90,8 +103,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
     else:
         questions = _stdin_questions(sys.stdin)
 
-    if not index_is_current(args.db or settings.chroma_path):
-        print(f"Chưa có chỉ mục (hoặc chỉ mục của phiên bản cũ): đang xây dựng từ {settings.corpus_dir} (lần đầu mất chừng một phút)…", file=sys.stderr)
+    _announce_build(settings, args.db)
     try:
         service = QAService(settings, args.db)
     except QcdcError as exc:
@@ -128,8 +140,7 @@ def cmd_lookup(args: argparse.Namespace) -> int:
         settings = get_settings()
         configure_logging(settings)
         validate_question(args.query, settings.max_question_chars)
-        if not index_is_current(args.db or settings.chroma_path):
-            print(f"Chưa có chỉ mục (hoặc chỉ mục của phiên bản cũ): đang xây dựng từ {settings.corpus_dir}…", file=sys.stderr)
+        _announce_build(settings, args.db)
         result = QAService(settings, args.db).lookup(args.query)
     except QcdcError as exc:
         _error(exc.for_user(), args.query, args.json)
@@ -150,8 +161,7 @@ def cmd_brief(args: argparse.Namespace) -> int:
     try:
         settings = get_settings()
         configure_logging(settings)
-        if not index_is_current(args.db or settings.chroma_path):
-            print(f"Chưa có chỉ mục (hoặc chỉ mục của phiên bản cũ): đang xây dựng từ {settings.corpus_dir}…", file=sys.stderr)
+        _announce_build(settings, args.db)
         brief = BriefBuilder(QAService(settings, args.db)).build(args.topic, quiz=args.quiz)
     except QcdcError as exc:
         _error(exc.for_user(), args.topic, False)
@@ -176,8 +186,7 @@ def cmd_telegram(args: argparse.Namespace) -> int:
         configure_logging(settings)
         logging.getLogger().setLevel(min(logging.getLogger().level, logging.INFO))  # a service logs its work
         check_token(settings)  # before loading anything: a bad token is the commonest mistake
-        if not index_is_current(args.db or settings.chroma_path):
-            print(f"Chưa có chỉ mục (hoặc chỉ mục của phiên bản cũ): đang xây dựng từ {settings.corpus_dir}…", file=sys.stderr)
+        _announce_build(settings, args.db)
         run(settings, args.db, args.webhook_url, args.listen, args.port)
     except QcdcError as exc:
         _error(exc.for_user(), None, False)

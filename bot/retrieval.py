@@ -71,7 +71,8 @@ class Retriever:
         self.reranker = Reranker(settings) if settings.reranker_model else None
         self.passages = index.all_passages()
         ids = [p.chunk_id for p in self.passages]
-        self.lexical = LexicalIndex.load(index.lexical_path, ids) or LexicalIndex.build(
+        saved = LexicalIndex.load(index.lexical_dir, ids) if index.lexical_dir else None
+        self.lexical = saved or LexicalIndex.build(
             [passage_text(p) for p in self.passages]
         )
         self._row = {p.chunk_id: i for i, p in enumerate(self.passages)}

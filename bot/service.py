@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import logging
+import threading
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 from bot.answer import Answer, compose
@@ -12,13 +14,15 @@ from bot.retrieval import Mode, Retriever
 from ingest import (
     ChunkIndex,
     InvalidQuestionError,
+    QcdcError,
+    Registry,
     SentenceTransformerEmbeddings,
     Settings,
     ingest,
     normalize_text,
+    open_store,
 )
 from ingest.citations import parse_citations
-from ingest.index import index_is_current
 from ingest.normalize import has_words
 
 log = logging.getLogger(__name__)
@@ -42,8 +46,22 @@ def validate_question(question: str, max_chars: int) -> str:
     return text
 
 
+@dataclass(frozen=True)
+class _Loaded:
+    """One index generation, ready to answer from."""
+
+    index: ChunkIndex
+    retriever: Retriever
+    registry: Registry
+
+
 class QAService:
-    """Holds the model, the index and the retriever; answers many questions."""
+    """Holds the model, the index and the retriever; answers many questions.
+
+    Before each question it checks whether an ingestion (in this process or
+    another) has activated a new index generation, and moves to it: a
+    long-running bot never needs a restart to see new documents.
+    """
 
     def __init__(
         self,
@@ -56,35 +74,83 @@ class QAService:
         self.settings = settings
         self.db = db or settings.chroma_path
         self.embedder = embedder or SentenceTransformerEmbeddings(settings)
-        if build_if_missing and not index_is_current(self.db):  # missing, or made by an older version
-            log.info("no current index at %s: building it from %s", self.db, settings.corpus_dir)
+        self.store = open_store(settings, self.db)
+        if build_if_missing and not self.store.is_current():  # missing, or made by an older version
+            log.info("no current index at %s: building it from %s", self.store.location, settings.corpus_dir)
             ingest(settings, db=self.db, embedder=self.embedder)
-        self.index = ChunkIndex.open(self.db)
-        self.index.check_model(settings.embedding_model)
-        self.retriever = Retriever(self.index, self.embedder, settings)
-        self.registry = self.index.load_registry()
+        self._loaded = self._load()
+        self._retired: list[ChunkIndex] = []
+        self._switching = threading.Lock()
         self.generator = None
         if settings.llm_provider:
             from bot.generation import Generator  # LangChain's chat integrations load only when used
 
             self.generator = Generator(settings)
 
+    def _load(self) -> _Loaded:
+        index = self.store.open_active()
+        try:
+            index.check_model(self.settings.embedding_model)
+            return _Loaded(index, Retriever(index, self.embedder, self.settings), index.load_registry())
+        except BaseException:
+            index.close()
+            raise
+
+    @property
+    def index(self) -> ChunkIndex:
+        return self._loaded.index
+
+    @property
+    def retriever(self) -> Retriever:
+        return self._loaded.retriever
+
+    @property
+    def registry(self) -> Registry:
+        return self._loaded.registry
+
+    def refresh(self) -> bool:
+        """Move to the active generation if it is newer; whether it moved.
+
+        A generation that cannot be loaded is logged and the current one kept.
+        The one replaced is closed only at the next switch, so that a question
+        being answered from it in another thread finishes.
+        """
+        if not self._loaded.index.is_stale():
+            return False
+        with self._switching:
+            if not self._loaded.index.is_stale():
+                return False
+            try:
+                fresh = self._load()
+            except QcdcError as exc:
+                log.warning("keeping index generation %s: %s", self._loaded.index.generation, exc)
+                return False
+            for old in self._retired:
+                old.close()
+            self._retired = [self._loaded.index]
+            self._loaded = fresh
+            log.info("now answering from index generation %s", fresh.index.generation)
+            return True
+
     def lookup(self, query: str) -> Resolution:
         """A directive by number (exact, partial or unaccented)."""
+        self.refresh()
         return lookup(validate_question(query, self.settings.max_question_chars), self.registry)
 
     def ask(self, question: str, k: int | None = None, mode: Mode | None = None) -> Answer:
         started = time.perf_counter()
         text = validate_question(question, self.settings.max_question_chars)
-        resolutions = [resolve_citation(c, self.registry) for c in parse_citations(text)]
+        self.refresh()
+        loaded = self._loaded  # one generation for the whole answer, even if another is activated meanwhile
+        resolutions = [resolve_citation(c, loaded.registry) for c in parse_citations(text)]
         cited: set[str] | None = None
         if resolutions:
             named = [d for r in resolutions for d in r.directives + r.candidates]
             cited = {key for d in named for key in d.keys} | {m.chunk_id for d in named for m in d.mentions}
             primary = {d.primary["doc_id"] for d in named if d.primary}  # the directive's own text answers first-hand
-            cited |= {p.chunk_id for p in self.retriever.passages if p.doc_id in primary}
-        mode = mode or ("hybrid+rerank" if self.retriever.reranker else "hybrid")
-        retrieval = self.retriever.retrieve(text, k, cited, mode)
+            cited |= {p.chunk_id for p in loaded.retriever.passages if p.doc_id in primary}
+        mode = mode or ("hybrid+rerank" if loaded.retriever.reranker else "hybrid")
+        retrieval = loaded.retriever.retrieve(text, k, cited, mode)
         retrieved = time.perf_counter()
         answer = compose(text, retrieval, resolutions)
         composed = time.perf_counter()

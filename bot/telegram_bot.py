@@ -399,13 +399,10 @@ async def update_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
         await _reply(update, "Đang cập nhật chỉ mục từ kho tài liệu…")
         try:
             report = await asyncio.to_thread(ingest, state.settings, db=state.db, embedder=state.service.embedder)
-            fresh = await asyncio.to_thread(
-                QAService, state.settings, state.db, build_if_missing=False, embedder=state.service.embedder
-            )
+            await asyncio.to_thread(state.service.refresh)  # the new generation, once complete
         except QcdcError as exc:
             await _reply(update, escape(f"Cập nhật thất bại: {exc.for_user()}"))
             return
-        state.service = fresh  # swapped only once the new index is ready
     failures = f"; {len(report.failures)} tệp lỗi" if report.failures else ""
     await _reply(
         update,

@@ -15,7 +15,7 @@ from ingest.errors import (
     ModelMismatchError,
     QcdcError,
 )
-from ingest.index import ChunkIndex, index_exists
+from ingest.index import ChunkIndex, Store, open_store
 from ingest.models import Chunk, Document, Passage
 from ingest.normalize import fold, normalize_text, words
 from ingest.pipeline import IngestReport, ingest
@@ -40,11 +40,12 @@ __all__ = [
     "Passage",
     "QcdcError",
     "SentenceTransformerEmbeddings",
+    "Store",
     "Settings",
     "chunk_document",
     "fold",
     "get_settings",
-    "index_exists",
+    "open_store",
     "ingest",
     "normalize_text",
     "parse_document",

@@ -1,12 +1,15 @@
-"""Incremental ingestion: corpus files → chunks → embeddings → the active index."""
+"""Incremental ingestion: corpus files → chunks → embeddings → a new index generation."""
 
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 from tqdm import tqdm
 
@@ -15,7 +18,7 @@ from ingest.corpus import discover
 from ingest.loaders import load_file
 from ingest.embeddings import SentenceTransformerEmbeddings
 from ingest.errors import CorpusError
-from ingest.index import ChunkIndex, index_is_current, ingestion_lock
+from ingest.index import FORMAT_VERSION, ChunkIndex, open_store
 from ingest.lexical import LexicalIndex, passage_text
 from ingest.models import Chunk, Document
 from ingest.registry import Mention, build_registry, load_overrides
@@ -30,7 +33,6 @@ class IngestReport:
     changed: int = 0
     unchanged: int = 0
     removed: int = 0
-    repaired: int = 0
     chunks_embedded: int = 0
     chunks_total: int = 0
     seconds: float = 0.0
@@ -47,8 +49,6 @@ class IngestReport:
             f"{self.chunks_total} in index; {self.seconds:.1f} s"
         )
         text += f"; directives: {self.directives} ({len(self.unresolved)} unresolved mentions)"
-        if self.repaired:
-            text += f"; {self.repaired} half-written repaired"
         if self.failures:
             text += f"; {len(self.failures)} file(s) failed"
         return text
@@ -86,18 +86,19 @@ def load_documents(paths: Iterable[Path], report: IngestReport, max_bytes: int) 
 
 
 def _update_derived(
-    index: ChunkIndex, settings: Settings, embedder: SentenceTransformerEmbeddings, report: IngestReport
+    index: ChunkIndex,
+    previous: ChunkIndex | None,
+    overrides: list[dict[str, Any]],
+    embedder: SentenceTransformerEmbeddings,
+    report: IngestReport,
 ) -> None:
-    """Rebuild the BM25 index and the directive registry from what the index now holds."""
-    try:
-        overrides = load_overrides(settings.corpus_dir)
-    except CorpusError as exc:
-        report.failures.append((str(settings.corpus_dir / "directives.yaml"), str(exc)))
-        overrides = []
+    """Build the BM25 index and the directive registry from what the new generation holds."""
     passages = index.all_passages()
-    LexicalIndex.build([passage_text(p) for p in passages]).save(index.lexical_path, [p.chunk_id for p in passages])
+    lexical = LexicalIndex.build([passage_text(p) for p in passages])
+    if index.lexical_dir is not None:
+        lexical.save(index.lexical_dir, [p.chunk_id for p in passages])
     registry = build_registry(passages, overrides)
-    report.cards_embedded = index.save_registry(registry, embedder.embed_documents)
+    report.cards_embedded = index.save_registry(registry, embedder.embed_documents, previous)
     report.directives = len(registry.directives)
     report.unresolved = registry.unresolved
 
@@ -105,6 +106,18 @@ def _update_derived(
 def _under(path: str, roots: list[Path]) -> bool:
     p = (PROJECT_ROOT / path).resolve()
     return any(p == r or r in p.parents for r in roots)
+
+
+def _signature(model: str, docs: list[Document], failures: list[tuple[str, str]], overrides: list[dict[str, Any]]) -> str:
+    """Everything a generation is made from: equal signatures, nothing to redo."""
+    state = {
+        "format": FORMAT_VERSION,
+        "model": model,
+        "docs": sorted((d.id, d.content_hash, d.path) for d in docs),
+        "failed": sorted(path for path, _ in failures),
+        "overrides": overrides,
+    }
+    return hashlib.sha256(json.dumps(state, ensure_ascii=False, sort_keys=True, default=str).encode()).hexdigest()
 
 
 def ingest(
@@ -116,75 +129,95 @@ def ingest(
     embedder: SentenceTransformerEmbeddings | None = None,
     progress: bool = False,
 ) -> IngestReport:
-    """Bring the index at `db` in step with the corpus folder and `paths`.
+    """Bring the index in step with the corpus folder and `paths`.
 
-    Unchanged documents are skipped, changed ones replaced, and documents whose
-    file is gone from a scanned folder (or from disk) deleted.
+    Writes a new generation (see ingest.index): unchanged documents are copied
+    with their vectors, changed and new ones embedded, and documents whose file
+    is gone from a scanned folder (or from disk) left out. The previous
+    generation serves until the new one is complete.
     """
     started = time.perf_counter()
-    db = db or settings.chroma_path
+    store = open_store(settings, db)
     roots = [settings.corpus_dir, *paths]
     report = IngestReport()
     docs = load_documents(roots, report, int(settings.max_file_mb * 1_000_000))
+    try:
+        overrides = load_overrides(settings.corpus_dir)
+    except CorpusError as exc:
+        report.failures.append((str(settings.corpus_dir / "directives.yaml"), str(exc)))
+        overrides = []
     embedder = embedder or SentenceTransformerEmbeddings(settings)
-    bar = tqdm(total=len(docs), unit="doc", desc="ingest", disable=not progress, leave=False)
+    signature = _signature(settings.embedding_model, docs, report.failures, overrides)
 
-    def embed(doc: Document) -> tuple[list[Chunk], list[list[float]]]:
-        chunks = chunk_document(doc)
-        vectors = embedder.embed_documents([embedding_text(c) for c in chunks])
-        report.chunks_embedded += len(chunks)
-        bar.set_postfix(chunks=report.chunks_embedded)
-        return chunks, vectors
-
-    with ingestion_lock(db), bar:
-        if rebuild or not index_is_current(db):
-            index = ChunkIndex.create(db, settings.embedding_model, embedder.dimension)
-            for doc in docs:
-                index.add(doc, *embed(doc))
-                report.new += 1
-                bar.update()
-            _update_derived(index, settings, embedder, report)
-            index.activate()
-            report.rebuilt = True
-        else:
-            index = ChunkIndex.open(db)
-            index.check_model(settings.embedding_model)
-            manifest = index.manifest()
-            for doc in docs:
-                bar.update()
-                state = manifest.pop(doc.id, None)
-                current = doc.content_hash
-                if state is not None and state.is_complete(current):
-                    if len(state.hashes) > 1:  # killed after writing, before cleaning up
-                        index.delete_document(doc.id, keep_hash=current)
-                        report.repaired += 1
-                    else:
-                        report.unchanged += 1
-                    continue
-                if state is None:
-                    what = "new"
-                elif current in state.hashes:
-                    what = "repaired"  # a run was killed while writing this version
-                    index.delete_document(doc.id)
-                else:
-                    what = "changed"
-                # New chunks first, old ones after: a reader always finds a version.
-                index.add(doc, *embed(doc))
-                if state is not None:
-                    index.delete_document(doc.id, keep_hash=current)
-                setattr(report, what, getattr(report, what) + 1)
-            resolved_roots = [r.resolve() for r in roots]
-            unreadable = {path for path, _ in report.failures}
-            for doc_id in manifest:
-                stored = index.chunks_of(doc_id)
-                path = str(stored[0].source.get("path", "")) if stored else ""
-                if path in unreadable:  # a broken edit keeps the last good version serving
-                    continue
-                if not path or _under(path, resolved_roots) or not (PROJECT_ROOT / path).exists():
-                    index.delete_document(doc_id)
-                    report.removed += 1
-            _update_derived(index, settings, embedder, report)
-        report.chunks_total = index.count()
+    with store.lock():
+        old = None
+        if store.is_current() and not rebuild:
+            old = store.open_active()
+        try:
+            if old is not None:
+                old.check_model(settings.embedding_model)
+                if old.info.get("signature") == signature:  # nothing changed since the last run
+                    report.unchanged = len(docs)
+                    report.chunks_total = old.count()
+                    registry = old.load_registry()
+                    report.directives, report.unresolved = len(registry.directives), registry.unresolved
+                    report.seconds = time.perf_counter() - started
+                    return report
+            new = store.create(settings.embedding_model, embedder.dimension, signature)
+            try:
+                _fill(new, old, docs, roots, embedder, report, progress)
+                _update_derived(new, old, overrides, embedder, report)
+                report.chunks_total = new.count()
+                new.close()
+                store.activate(new)
+            except BaseException:
+                store.discard(new)
+                raise
+        finally:
+            if old is not None:
+                old.close()
+    report.rebuilt = old is None
     report.seconds = time.perf_counter() - started
     log.info("ingestion: %s", report.summary())
     return report
+
+
+def _fill(
+    new: ChunkIndex,
+    old: ChunkIndex | None,
+    docs: list[Document],
+    roots: list[Path],
+    embedder: SentenceTransformerEmbeddings,
+    report: IngestReport,
+    progress: bool,
+) -> None:
+    """Put every document in the new generation: copied if unchanged, else embedded."""
+    stored = old.manifest() if old is not None else {}
+    keep: set[str] = set()
+    with tqdm(total=len(docs), unit="doc", desc="ingest", disable=not progress, leave=False) as bar:
+        for doc in docs:
+            bar.update()
+            before = stored.pop(doc.id, None)
+            if before is not None and before.doc_hash == doc.content_hash:
+                keep.add(doc.id)
+                report.unchanged += 1
+                continue
+            chunks = chunk_document(doc)
+            new.add(doc, chunks, embedder.embed_documents([embedding_text(c) for c in chunks]))
+            report.chunks_embedded += len(chunks)
+            bar.set_postfix(chunks=report.chunks_embedded)
+            if before is None:
+                report.new += 1
+            else:
+                report.changed += 1
+    resolved_roots = [r.resolve() for r in roots]
+    unreadable = {path for path, _ in report.failures}
+    for doc_id, before in stored.items():  # in the index, not read this time
+        if before.path in unreadable:  # a broken edit keeps the last good version serving
+            keep.add(doc_id)
+        elif before.path and not _under(before.path, resolved_roots) and (PROJECT_ROOT / before.path).exists():
+            keep.add(doc_id)  # ingested from a path given once, not rescanned now
+        else:
+            report.removed += 1
+    if old is not None:
+        new.copy_documents(old, keep)

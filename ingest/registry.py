@@ -105,20 +105,18 @@ class Registry:
         """Entries whose reference or alias has this key."""
         return [d for d in self.directives if key in d.keys]
 
-    def save(self, path: Path) -> None:
+    def to_json(self) -> str:
         data = {
             "directives": [d.to_json() for d in self.directives],
             "unresolved": [asdict(m) for m in self.unresolved],
         }
-        tmp = path.with_suffix(".tmp")
-        tmp.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
-        tmp.replace(path)
+        return json.dumps(data, ensure_ascii=False, indent=1)
 
     @classmethod
-    def load(cls, path: Path) -> Registry:
-        if not path.is_file():
+    def from_json(cls, text: str | None) -> Registry:
+        if not text:
             return cls([], [])
-        data = json.loads(path.read_text(encoding="utf-8"))
+        data = json.loads(text)
         return cls(
             [Directive.from_json(d) for d in data["directives"]],
             [Mention(**m) for m in data["unresolved"]],

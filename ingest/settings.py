@@ -30,6 +30,11 @@ class Settings(BaseSettings):
         default=PROJECT_ROOT / "data" / "chroma",
         description="Folder of the Chroma index (created on first ingestion).",
     )
+    chroma_host: str | None = Field(
+        default=None,
+        description="Chroma server (`chroma run`) to use instead of the local folder CHROMA_PATH.",
+    )
+    chroma_port: int = Field(default=8000, ge=1, le=65535, description="Port of the Chroma server.")
     corpus_dir: Path = Field(
         default=PROJECT_ROOT / "corpus",
         description="Folder whose Markdown documents are ingested when no path is given.",

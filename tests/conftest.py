@@ -17,6 +17,7 @@ CORPUS = ROOT / "corpus"
 
 def make_settings(tmp: Path, corpus: Path = CORPUS, **overrides) -> Settings:
     """Settings that ignore the developer's .env and environment for paths."""
+    overrides.setdefault("chroma_host", None)  # a CHROMA_HOST in the environment must not redirect tests
     return Settings(_env_file=None, chroma_path=tmp / "chroma", corpus_dir=corpus, **overrides)
 
 

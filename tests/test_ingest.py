@@ -7,9 +7,9 @@ import json
 import pytest
 
 from conftest import make_settings
-from ingest import ChunkIndex, ModelMismatchError, ingest
+from ingest import ModelMismatchError, ingest, open_store
 from ingest.errors import IndexStateError
-from ingest.index import POINTER_FILE, ingestion_lock
+from ingest.index import POINTER_FILE
 
 pytestmark = pytest.mark.integration
 
@@ -24,8 +24,16 @@ def built(tmp_path, corpus_copy, embedder):
     return settings, report
 
 
+def active(settings):
+    return open_store(settings).open_active()
+
+
 def ids_of(settings, doc_id):
-    return {p.chunk_id for p in ChunkIndex.open(settings.chroma_path).chunks_of(doc_id)}
+    return {p.chunk_id for p in active(settings).chunks_of(doc_id)}
+
+
+def generations(settings):
+    return sorted(p.name for p in settings.chroma_path.iterdir() if p.is_dir() and p.name.startswith("qcdc-"))
 
 
 def test_first_run_indexes_every_document(built):
@@ -50,7 +58,7 @@ def test_editing_a_document_replaces_its_chunks(built, embedder, corpus_copy):
     path.write_text(path.read_text(encoding="utf-8") + "\nĐoạn bổ sung về Mô hình dân vận khéo ở xã Tân Dân.\n", encoding="utf-8")
     report = ingest(settings, embedder=embedder)
     assert (report.changed, report.unchanged) == (1, 1)
-    after = ChunkIndex.open(settings.chroma_path).chunks_of(HY)
+    after = active(settings).chunks_of(HY)
     assert not ({p.chunk_id for p in after} & before_hy)  # old version gone
     assert "xã Tân Dân" in after[-1].text
     assert ids_of(settings, BN) == before_bn  # the other document untouched
@@ -74,11 +82,23 @@ def test_model_mismatch_is_reported(built, embedder):
 
 def test_rebuild_starts_over_and_keeps_serving(built, embedder):
     settings, first = built
-    old = json.loads((settings.chroma_path / POINTER_FILE).read_text())["collection"]
+    old = json.loads((settings.chroma_path / POINTER_FILE).read_text())["generation"]
     report = ingest(settings, rebuild=True, embedder=embedder)
     assert report.rebuilt and report.chunks_embedded == first.chunks_total
-    index = ChunkIndex.open(settings.chroma_path)
-    assert index.name != old and index.count() == first.chunks_total
+    index = active(settings)
+    assert index.generation != old and index.count() == first.chunks_total
+    assert generations(settings) == sorted([old, index.generation])  # the old one, for readers mid-question
+
+
+def test_only_the_previous_generation_is_kept(built, embedder, corpus_copy):
+    settings, _ = built
+    first = active(settings).generation
+    for n in range(3):
+        path = corpus_copy / "articles" / f"{BN}.md"
+        path.write_text(path.read_text(encoding="utf-8") + f"\nĐoạn thêm số {n}.\n", encoding="utf-8")
+        ingest(settings, embedder=embedder)
+    kept = generations(settings)
+    assert len(kept) == 2 and first not in kept and active(settings).generation in kept
 
 
 def test_bad_file_is_reported_and_the_rest_ingested(tmp_path, corpus_copy, embedder):
@@ -112,44 +132,47 @@ class DiesAfter:
 
 def test_killed_rebuild_leaves_the_old_index_serving(built, embedder):
     settings, first = built
+    serving = active(settings).generation
     with pytest.raises(Killed):
         ingest(settings, rebuild=True, embedder=DiesAfter(embedder, 1))
-    index = ChunkIndex.open(settings.chroma_path)
-    assert index.count() == first.chunks_total
+    index = active(settings)
+    assert index.generation == serving and index.count() == first.chunks_total
+    assert generations(settings) == [serving]  # the unfinished one is dropped
     assert ingest(settings, embedder=embedder).unchanged == 2
 
 
-def test_killed_update_is_repaired_on_the_next_run(built, embedder, corpus_copy, monkeypatch):
+def test_killed_update_changes_nothing_until_the_next_run(built, embedder, corpus_copy):
     settings, _ = built
+    before = {doc: ids_of(settings, doc) for doc in (HY, BN)}
     for name in (HY, BN):
         path = corpus_copy / "articles" / f"{name}.md"
         path.write_text(path.read_text(encoding="utf-8") + "\nThêm một đoạn.\n", encoding="utf-8")
     with pytest.raises(Killed):
         ingest(settings, embedder=DiesAfter(embedder, 1))
-    # the document not yet re-embedded still answers from its old version
-    assert ids_of(settings, BN) and ids_of(settings, HY)
+    assert {doc: ids_of(settings, doc) for doc in (HY, BN)} == before  # old versions, whole
     report = ingest(settings, embedder=embedder)
-    assert report.changed + report.repaired >= 1 and report.chunks_embedded > 0
-    manifest = ChunkIndex.open(settings.chroma_path).manifest()
-    assert all(len(state.hashes) == 1 for state in manifest.values())
+    assert report.changed == 2 and report.chunks_embedded > 0
+    assert all("Thêm một đoạn." in active(settings).chunks_of(doc)[-1].text for doc in (HY, BN))
     assert ingest(settings, embedder=embedder).chunks_embedded == 0
 
 
-def test_half_written_version_is_rewritten(built, embedder):
+def test_generations_left_by_a_killed_process_are_dropped(built, embedder, corpus_copy):
     settings, _ = built
-    index = ChunkIndex.open(settings.chroma_path)
-    victim = sorted(index.chunks_of(HY), key=lambda p: p.position)[-1]
-    index._collection.delete(ids=[victim.chunk_id])  # as if killed before the last batch
-    report = ingest(settings, embedder=embedder)
-    assert report.repaired == 1
-    assert victim.chunk_id in ids_of(settings, HY)
+    orphan = settings.chroma_path / "qcdc-20260101-000000-1-abcd"
+    orphan.mkdir()
+    (orphan / "chroma.sqlite3").write_bytes(b"half written")
+    path = corpus_copy / "articles" / f"{BN}.md"
+    path.write_text(path.read_text(encoding="utf-8") + "\nThêm một đoạn.\n", encoding="utf-8")
+    ingest(settings, embedder=embedder)
+    assert not orphan.exists()
 
 
 def test_second_writer_is_refused(built):
     settings, _ = built
-    with ingestion_lock(settings.chroma_path):
+    store = open_store(settings)
+    with store.lock():
         with pytest.raises(IndexStateError, match="another ingestion"):
-            with ingestion_lock(settings.chroma_path):
+            with store.lock():
                 pass
 
 
@@ -162,13 +185,18 @@ def test_a_broken_edit_keeps_the_last_good_version(built, embedder, corpus_copy)
     assert ids_of(settings, BN) == before
 
 
-def test_old_index_format_is_rebuilt(built, embedder):
+def test_old_index_format_is_rebuilt_and_its_files_removed(built, embedder):
     settings, first = built
     pointer = settings.chroma_path / POINTER_FILE
     info = json.loads(pointer.read_text())
-    pointer.write_text(json.dumps({**info, "format": 1}))
+    pointer.write_text(json.dumps({"format": 2, "collection": "chunks-20250101-000000-1"}))
+    legacy = [settings.chroma_path / name for name in ("chroma.sqlite3", "qcdc-registry-chunks-1.json")]
+    for path in legacy:
+        path.write_text("{}")
     report = ingest(settings, embedder=embedder)
     assert report.rebuilt and report.chunks_embedded == first.chunks_total
+    assert not any(path.exists() for path in legacy)
+    assert active(settings).generation != info["generation"]
 
 
 def test_answering_rebuilds_an_index_of_an_older_version(built):

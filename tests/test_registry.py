@@ -2,7 +2,7 @@
 
 import pytest
 
-from ingest import ChunkIndex
+from ingest import open_store
 from ingest.registry import build_registry, is_local, load_overrides
 from ingest.errors import CorpusError
 
@@ -11,7 +11,7 @@ pytestmark = pytest.mark.integration
 
 @pytest.fixture(scope="module")
 def registry(corpus_settings):
-    return ChunkIndex.open(corpus_settings.chroma_path).load_registry()
+    return open_store(corpus_settings).open_active().load_registry()
 
 
 def one(registry, ref):
@@ -69,14 +69,14 @@ def test_nothing_is_left_unresolved_in_the_corpus(registry):
 
 
 def test_chunks_carry_their_refs_as_a_filter(corpus_settings):
-    index = ChunkIndex.open(corpus_settings.chroma_path)
+    index = open_store(corpus_settings).open_active()
     citing = index.citing("217-QD/TW")
     assert len(citing) == 1 and "217- QĐ/TW" in citing[0].text
     assert all("120-KL/TW" in p.text for p in index.citing("120-KL/TW"))
 
 
 def test_directive_cards_are_found_by_meaning(corpus_settings, embedder):
-    index = ChunkIndex.open(corpus_settings.chroma_path)
+    index = open_store(corpus_settings).open_active()
     subject = "Tăng cường và đổi mới sự lãnh đạo của Đảng đối với công tác dân vận trong tình hình mới"
     hits = index.search_cards(embedder.embed_query(subject), 3)
     assert hits and hits[0][0] == "25-NQ/TW|2013-06-03|"
