@@ -10,6 +10,7 @@ CorpusError with the reason, so one bad file never stops a batch. A sidecar
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import re
 from pathlib import Path
 from typing import Any
@@ -17,16 +18,15 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
+from ingest import legacy
 from ingest.corpus import SIDECAR, FrontMatter, parse_document
 from ingest.errors import CorpusError
 from ingest.models import Document
 from ingest.normalize import fold
 
+log = logging.getLogger(__name__)
+
 SUPPORTED = {".md", ".txt", ".html", ".htm", ".pdf", ".docx"}
-# Characters that TCVN3 (ABC) and VNI text shows when read as if it were Latin-1/Windows-1252:
-# in Unicode Vietnamese they almost never occur, in legacy text they are most letters with marks.
-_TCVN3_MARKERS = set("¸µ¶·¹¨©ª«®¬­¦§¤¥¢£¡")
-_VNI_PAIRS = re.compile(r"[aeouyAEOUY][øùúûõïöôøœ]|[aeo][âá]")
 
 
 def _fail(path: Path, reason: str, vi: str) -> CorpusError:
@@ -38,14 +38,20 @@ def _slug(name: str) -> str:
     return slug if len(slug) >= 2 else f"doc-{slug or 'x'}"
 
 
-def legacy_encoding(text: str) -> str | None:
-    """'TCVN3' or 'VNI' when `text` looks like legacy Vietnamese read as Windows-1252, else None."""
-    letters = sum(ch.isalpha() for ch in text) or 1
-    if sum(ch in _TCVN3_MARKERS for ch in text) / letters > 0.03:
-        return "TCVN3"
-    if len(_VNI_PAIRS.findall(text)) / letters > 0.03 and not re.search(r"[ạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹđ]", text):
-        return "VNI"
-    return None
+def _unicode(path: Path, text: str) -> str:
+    """`text`, converted to Unicode if it is in a legacy Vietnamese encoding."""
+    encoding = legacy.detect(text)
+    if encoding is None:
+        return text
+    converted = legacy.to_unicode(text, encoding)
+    if legacy.detect(converted):  # mixed or unknown: better refused than indexed as gibberish
+        raise _fail(
+            path,
+            f"text in the legacy {encoding} Vietnamese encoding could not be converted cleanly; convert it to Unicode (e.g. with UniKey's converter) first",
+            f"văn bản dùng bảng mã cũ {encoding} không chuyển được trọn vẹn sang Unicode; hãy chuyển mã (ví dụ bằng UniKey) rồi nạp lại.",
+        )
+    log.info("%s: converted from the legacy %s encoding to Unicode", path.name, encoding)
+    return converted
 
 
 def _decode(path: Path, data: bytes) -> str:
@@ -55,13 +61,8 @@ def _decode(path: Path, data: bytes) -> str:
     try:
         text = data.decode(encodings[0])
     except UnicodeDecodeError:
-        text = data.decode("cp1252", errors="replace")  # legacy 8-bit text: detected below
-    if legacy := legacy_encoding(text):
-        raise _fail(
-            path,
-            f"text looks like the legacy {legacy} Vietnamese encoding; convert it to Unicode (e.g. with UniKey's converter) first",
-            f"văn bản dùng bảng mã cũ {legacy}; hãy chuyển sang Unicode (ví dụ bằng công cụ chuyển mã của UniKey) rồi nạp lại.",
-        )
+        text = data.decode("cp1252", errors="replace")  # legacy 8-bit text: converted below
+    text = _unicode(path, text)
     if "\ufffd" in text and text.count("\ufffd") > len(text) / 100:
         raise _fail(path, "not valid UTF-8 or UTF-16 text", "tệp không phải văn bản UTF-8/UTF-16 hợp lệ.")
     return text
@@ -127,14 +128,27 @@ def _read_pdf(path: Path, data: bytes) -> tuple[str, dict[str, Any]]:
     text = "\n".join(pages)
     if len(re.sub(r"\W", "", text)) < 20:
         raise _fail(path, "no text layer (a scanned PDF needs OCR first)", "tệp PDF không có lớp văn bản (bản quét): cần nhận dạng chữ (OCR) trước.")
-    if legacy := legacy_encoding(text):
-        raise _fail(path, f"PDF text uses the legacy {legacy} encoding", f"văn bản trong PDF dùng bảng mã cũ {legacy}.")
+    text = _unicode(path, text)
     lines = text.splitlines()
     facts: dict[str, Any] = {}
     if reader.metadata and reader.metadata.title:
         facts["title"] = str(reader.metadata.title).strip()
     facts.setdefault("title", next((line.strip() for line in lines if line.strip()), path.stem)[:200])
     return _paragraphs(lines), facts
+
+
+def _docx_paragraph(paragraph: Any) -> str:
+    """A paragraph's text, runs in a legacy font (.VnTime: TCVN3, VNI-Times: VNI) converted:
+    the font says what the bytes mean, where the text alone can only be guessed at."""
+    fonts = [(run, (run.font.name or "").lower()) for run in paragraph.runs]
+    if not any(font.startswith((".vn", "vni")) for _, font in fonts):
+        return paragraph.text
+    return "".join(
+        legacy.to_unicode(run.text, "TCVN3") if font.startswith(".vn")
+        else legacy.to_unicode(run.text, "VNI") if font.startswith("vni")
+        else run.text
+        for run, font in fonts
+    )
 
 
 def _read_docx(path: Path, data: bytes) -> tuple[str, dict[str, Any]]:
@@ -149,9 +163,10 @@ def _read_docx(path: Path, data: bytes) -> tuple[str, dict[str, Any]]:
         raise _fail(path, "unreadable or corrupt DOCX", "tệp Word (DOCX) hỏng hoặc không đọc được.") from exc
     except Exception as exc:  # python-docx raises several kinds on non-DOCX content
         raise _fail(path, f"unreadable or corrupt DOCX ({type(exc).__name__})", "tệp Word (DOCX) hỏng hoặc không đọc được.") from exc
-    lines = [p.text for p in document.paragraphs]
+    lines = [_docx_paragraph(p) for p in document.paragraphs]
     for table in document.tables:
-        lines += [" | ".join(cell.text.strip() for cell in row.cells) for row in table.rows]
+        lines += [" | ".join(" ".join(_docx_paragraph(p) for p in cell.paragraphs).strip() for cell in row.cells) for row in table.rows]
+    lines = _unicode(path, "\n".join(lines)).split("\n")
     facts: dict[str, Any] = {}
     if document.core_properties.title:
         facts["title"] = document.core_properties.title.strip()

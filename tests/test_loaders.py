@@ -10,8 +10,9 @@ from pypdf import PdfWriter
 from pypdf.generic import DecodedStreamObject, DictionaryObject, NameObject
 
 from conftest import make_settings
-from ingest import ChunkIndex, CorpusError, ingest
-from ingest.loaders import legacy_encoding, load_file
+from ingest import CorpusError, ingest, open_store
+from ingest import legacy
+from ingest.loaders import load_file
 
 MB = 1_000_000
 HTML = """<html><head><title>Hội nghị sơ kết QCDC</title>
@@ -26,16 +27,17 @@ HTML = """<html><head><title>Hội nghị sơ kết QCDC</title>
 
 
 def make_pdf(path, lines=("Ket luan so 120-KL/TW ngay 07/01/2016 cua Bo Chinh tri.", "Tiep tuc thuc hien QCDC o co so."),
-             password=None):
+             password=None, encoding="ascii"):
     writer = PdfWriter()
     page = writer.add_blank_page(612, 792)
     if lines:
         font = DictionaryObject({NameObject("/Type"): NameObject("/Font"), NameObject("/Subtype"): NameObject("/Type1"),
-                                 NameObject("/BaseFont"): NameObject("/Helvetica")})
+                                 NameObject("/BaseFont"): NameObject("/Helvetica"),
+                                 NameObject("/Encoding"): NameObject("/WinAnsiEncoding")})
         page[NameObject("/Resources")] = DictionaryObject(
             {NameObject("/Font"): DictionaryObject({NameObject("/F1"): writer._add_object(font)})})
         stream = DecodedStreamObject()
-        stream.set_data(("BT /F1 12 Tf 72 720 Td " + " 0 -20 Td ".join(f"({l}) Tj" for l in lines) + " ET").encode())
+        stream.set_data(("BT /F1 12 Tf 72 720 Td " + " 0 -20 Td ".join(f"({l}) Tj" for l in lines) + " ET").encode(encoding))
         page[NameObject("/Contents")] = writer._add_object(stream)
     if password:
         writer.encrypt(password)
@@ -80,10 +82,34 @@ def test_sidecar_overrides_what_was_detected(tmp_path):
         load_file(tmp_path / "kl120.pdf", MB)
 
 
-def test_legacy_encodings_are_detected():
-    tcvn3 = "Quy chÕ d©n chñ ë c¬ së ®­îc thùc hiÖn tèt, ph¸t huy vai trß cña nh©n d©n"
-    assert legacy_encoding(tcvn3) == "TCVN3"
-    assert legacy_encoding("Quy chế dân chủ ở cơ sở được thực hiện tốt") is None
+TCVN3 = "Quy chÕ d©n chñ ë c¬ së ®\u00adîc thùc hiÖn tèt, ph¸t huy vai trß cña nh©n d©n. TØnh ñy H\u00adng Yªn, §¶ng"
+VNI = "Quy cheá daân chuû ôû cô sôû ñöôïc thöïc hieän toát, phaùt huy vai troø cuûa nhaân daân. Tænh uûy Höng Yeân, Ñaûng"
+UNICODE = "Quy chế dân chủ ở cơ sở được thực hiện tốt, phát huy vai trò của nhân dân. Tỉnh ủy Hưng Yên, Đảng"
+
+
+def test_legacy_encodings_are_detected_and_converted():
+    assert legacy.detect(TCVN3) == "TCVN3" and legacy.to_unicode(TCVN3, "TCVN3") == UNICODE
+    assert legacy.detect(VNI) == "VNI" and legacy.to_unicode(VNI, "VNI") == UNICODE
+    assert legacy.detect(UNICODE) is None
+    # every letter of the alphabet survives the VNI round of marks
+    assert legacy.to_unicode("ÑAÏI HOÄI ÑAÛNG, TRÖÔØNG, ÖÔÙC, hoaøn thieän, nghóa vuï", "VNI") == (
+        "ĐẠI HỘI ĐẢNG, TRƯỜNG, ƯỚC, hoàn thiện, nghĩa vụ")
+
+
+def test_legacy_files_are_read_as_unicode(tmp_path):
+    (tmp_path / "cu.txt").write_bytes(f"Ghi chép cũ\n\n{TCVN3}".replace("Ghi chép cũ", "Ghi chÐp cò").encode("cp1252"))
+    assert load_file(tmp_path / "cu.txt", MB).body == f"Ghi chép cũ\n\n{UNICODE}"
+    (tmp_path / "vni.txt").write_text(VNI, encoding="utf-8")  # VNI text pasted into a Unicode file
+    assert load_file(tmp_path / "vni.txt", MB).body == UNICODE
+    pdf = load_file(make_pdf(tmp_path / "cu.pdf", lines=(TCVN3,), encoding="cp1252"), MB)
+    assert UNICODE in pdf.body
+    document = docx.Document()
+    paragraph = document.add_paragraph()
+    paragraph.add_run("Thông báo: ").font.name = "Times New Roman"
+    paragraph.add_run(TCVN3).font.name = ".VnTime"
+    document.add_paragraph().add_run(VNI).font.name = "VNI-Times"
+    document.save(tmp_path / "cu.docx")
+    assert load_file(tmp_path / "cu.docx", MB).body == f"Thông báo: {UNICODE}\n\n{UNICODE}"
 
 
 @pytest.mark.parametrize(
@@ -92,7 +118,6 @@ def test_legacy_encodings_are_detected():
         ("empty.txt", b"", "empty file"),
         ("blank.md", b"  \n\n ", "empty file"),
         ("binary.txt", bytes(range(256)) * 4, "binary content"),
-        ("legacy.txt", "Quy chÕ d©n chñ ë c¬ së ®­îc thùc hiÖn tèt".encode("cp1252"), "TCVN3"),
         ("corrupt.pdf", b"%PDF-1.4\nthis is not really a pdf", "corrupt PDF"),
         ("corrupt.docx", b"PK\x03\x04 not a zip at all", "corrupt DOCX"),
         ("table.xlsx", b"PK\x03\x04", "unsupported file type .xlsx"),
@@ -126,7 +151,7 @@ def test_a_mixed_batch_ingests_the_good_files_and_reports_the_bad(tmp_path, corp
     report = ingest(make_settings(tmp_path, corpus_copy), [drop], embedder=embedder)
     assert report.new == 4  # two articles, the PDF and the page
     assert sorted(p.rsplit("/", 1)[-1] for p, _ in report.failures) == ["corrupt.pdf", "empty.txt", "secret.pdf"]
-    index = ChunkIndex.open(tmp_path / "chroma")
+    index = open_store(make_settings(tmp_path, corpus_copy)).open_active()
     assert any("120-KL/TW" in p.text for p in index.chunks_of("kl120"))
     assert index.chunks_of("tin")[0].source["url"] == "https://example.org/tin/so-ket-qcdc.html"
 
