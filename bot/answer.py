@@ -49,6 +49,7 @@ class Source:
     published: str | None = None
     locality: str | None = None
     kind: str = "article"
+    section: str | None = None  # "Điều 5, khoản 2", "mục 2" in an official text
 
     @classmethod
     def from_passage(cls, n: int, p: Passage) -> Source:
@@ -69,6 +70,7 @@ class Source:
             published=s.get("published"),
             locality=s.get("locality"),
             kind=s.get("kind", "article"),
+            section=s.get("section"),
         )
 
 
@@ -85,7 +87,7 @@ class Answer:
 
     def to_json(self) -> dict[str, Any]:
         """The documented JSON shape of `bot ask --json`."""
-        keys = ("n", "doc_id", "title", "url", "site", "chunk_id", "text", "score")
+        keys = ("n", "doc_id", "title", "section", "url", "site", "chunk_id", "text", "score")
         return {
             "question": self.question,
             "answer": self.answer,

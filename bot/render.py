@@ -13,6 +13,8 @@ def source_line(source: Source) -> str:
     """Title, author, publisher, date and where to find it: only what the corpus states."""
     title = source.title + (" (tiêu đề do biên tập đặt)" if source.title_source == "editorial" else "")
     parts = [title]
+    if source.section:
+        parts.append(source.section)
     if source.author:
         parts.append(source.author + (f", {source.author_role}" if source.author_role else ""))
     if source.publisher:

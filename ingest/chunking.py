@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 from ingest.models import Chunk, Document
 from ingest.normalize import normalize_text
+from ingest.structure import SECTION_LEVEL, heading, section_at, sections
 
 MAX_CHARS = 1000
 MIN_CHARS = 200
@@ -128,31 +129,56 @@ def _pack(spans: list[Span], max_chars: int, target: int) -> list[Span]:
 
 
 def chunk_spans(text: str, max_chars: int = MAX_CHARS, min_chars: int = MIN_CHARS) -> list[Span]:
-    """Chunk spans of a document body."""
+    """Chunk spans of a document body.
+
+    In an official text a short unit joins the next only when that one goes
+    deeper in the outline ("II." with its point "1.", a lead-in with its first
+    point), so that points, khoản and Điều stay apart and a chunk can be cited
+    by where it starts.
+    """
     units = [piece for para in paragraph_spans(text) for piece in _pieces(text, para, max_chars)]
     chunks: list[Span] = []
     pending: Span | None = None  # a short unit waiting to join the next one
+    pending_level: int | None = None  # the outline level in force in it
+    level: int | None = None  # the latest heading's level
     for unit in units:
+        found = heading(text[unit.start : unit.start + 80])
+        opens = found[0] if found else None
         if pending is not None:
-            if unit.end - pending.start <= max_chars:
+            if unit.end - pending.start <= max_chars and _may_join(pending_level, opens):
                 unit = Span(pending.start, unit.end)
             else:
                 chunks.append(pending)
+                pending_level = None
             pending = None
+        if opens is not None:
+            level = opens
         if unit.end - unit.start < min_chars:
             pending = unit
+            pending_level = level if pending_level is None else max(pending_level, level or 0)
         else:
             chunks.append(unit)
+            pending_level = None
     if pending is not None:
-        if chunks and pending.end - chunks[-1].start <= max_chars:
+        if chunks and pending.end - chunks[-1].start <= max_chars and not heading(text[pending.start : pending.start + 80]):
             chunks[-1] = Span(chunks[-1].start, pending.end)
         else:
             chunks.append(pending)
     return chunks
 
 
+def _may_join(pending_level: int | None, opens: int | None) -> bool:
+    """Whether a short unit at outline level `pending_level` may take in a unit opening a heading of level `opens`."""
+    if opens is None:
+        return True
+    if pending_level is None:
+        return opens > SECTION_LEVEL  # a lead-in takes its first point, not a new Điều
+    return opens > pending_level
+
+
 def chunk_document(doc: Document, max_chars: int = MAX_CHARS, min_chars: int = MIN_CHARS) -> list[Chunk]:
     spans = chunk_spans(doc.body, max_chars, min_chars)
+    marks = sections([(p.start, doc.body[p.start : p.end]) for p in paragraph_spans(doc.body)])
     doc_hash = doc.content_hash
     return [
         Chunk(
@@ -164,6 +190,7 @@ def chunk_document(doc: Document, max_chars: int = MAX_CHARS, min_chars: int = M
             text_norm=normalize_text(doc.body[s.start : s.end]),
             char_start=s.start,
             char_end=s.end,
+            section=section_at(marks, s.start),
         )
         for i, s in enumerate(spans)
     ]

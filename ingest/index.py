@@ -531,6 +531,7 @@ class ChunkIndex:
                 "n_chunks": c.n_chunks,
                 "char_start": c.char_start,
                 "char_end": c.char_end,
+                **({"section": c.section} if c.section else {}),
             }
             for c in chunks
         ]

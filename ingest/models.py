@@ -81,6 +81,7 @@ class Chunk:
     text_norm: str  # normalize_text(text): what is embedded and matched
     char_start: int
     char_end: int
+    section: str = ""  # "Điều 5, khoản 2", "mục 2": where it starts (ingest.structure)
 
     @property
     def id(self) -> str:
