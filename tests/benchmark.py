@@ -10,6 +10,7 @@ import datetime as dt
 import json
 import os
 import platform
+import shutil
 import statistics
 import subprocess
 import sys
@@ -141,13 +142,22 @@ def main() -> None:
         # Ingestion proper, with the model already loaded (what an update costs).
         from ingest import SentenceTransformerEmbeddings, Settings, ingest
 
-        settings = Settings(_env_file=None, chroma_path=Path(tmp) / "warm")
+        corpus = Path(tmp) / "corpus"
+        shutil.copytree(ROOT / "corpus", corpus)
+        settings = Settings(_env_file=None, chroma_path=Path(tmp) / "warm", corpus_dir=corpus, chroma_host=None)
         embedder = SentenceTransformerEmbeddings(settings)
         embedder.model  # noqa: B018 - load before timing
         for _ in range(3):
             report = ingest(settings, rebuild=True, embedder=embedder)
             chunks, cards = report.chunks_embedded, report.cards_embedded
             chunk_rates.append((chunks + cards) / report.seconds)
+        # An update writes a whole new generation (ingest/index.py): what one changed document costs.
+        changed_s, unchanged_s = [], []
+        article = next((corpus / "articles").glob("*.md"))
+        for n in range(RUNS):
+            article.write_text(article.read_text(encoding="utf-8") + f"\nĐoạn bổ sung số {n}.\n", encoding="utf-8")
+            changed_s.append(ingest(settings, embedder=embedder).seconds)
+            unchanged_s.append(ingest(settings, embedder=embedder).seconds)
 
         cold_walls, cold_rss, phases = [], [], []
         for _ in range(RUNS):
@@ -184,6 +194,8 @@ Each figure is the median over several fresh processes unless it says p95.
 |---|---|---|
 | full ingestion, `python -m ingest --rebuild` (process start to exit) | median {statistics.median(ingest_walls):.2f} s, p95 {pct(ingest_walls, .95):.2f} s over {len(ingest_walls)} runs | |
 | ingestion proper (chunk, parse citations, embed {chunks} chunks and {cards} directive cards, write; model already loaded) | median {statistics.median(chunk_rates):.0f} texts/s | |
+| update with one document changed (new generation: re-embed it, copy the other's vectors, rebuild BM25 and registry; model loaded) | median {statistics.median(changed_s) * 1000:.0f} ms, p95 {pct(changed_s, .95) * 1000:.0f} ms over {len(changed_s)} runs | |
+| rerun with nothing changed (model loaded) | median {statistics.median(unchanged_s) * 1000:.0f} ms, p95 {pct(unchanged_s, .95) * 1000:.0f} ms over {len(unchanged_s)} runs | |
 | cold start, `python -m bot ask "…"` (process start to answer) | median {statistics.median(cold_walls):.2f} s, p95 {pct(cold_walls, .95):.2f} s over {len(cold_walls)} runs | ≤ 10 s |
 | warm latency per question, stdin mode | p50 {pct(warm, .5):.1f} ms, p95 {pct(warm, .95):.1f} ms over {len(warm)} answers | p95 ≤ 200 ms |
 | peak memory (max RSS) | ingestion {mib(max(ingest_rss))}, cold `ask` {mib(max(cold_rss))}, warm stdin run {mib(max(warm_rss))} | |
