@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from telegram import BotCommand, InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.constants import ChatAction, ChatType, ParseMode
+from telegram.constants import ChatAction, ChatType
 from telegram.error import InvalidToken
 from telegram.ext import (
     AIORateLimiter,

@@ -56,7 +56,7 @@ LOCK_STALE_S = 6 * 3600
 FORMAT_VERSION = 3
 _GENERATION = re.compile(r"qcdc-\d{8}-\d{6}-\d+-[0-9a-f]{4}")
 _PARTS = ("chunks", "cards", "files")
-# What format 2 kept in the index folder itself.
+# What formats 1 and 2 kept in the index folder itself, removed when a generation replaces them.
 _LEGACY = re.compile(r"chroma\.sqlite3.*|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|qcdc-(registry|lexical)-.*")
 _BATCH = 256
 
@@ -231,7 +231,10 @@ class LocalStore(Store):
         shutil.rmtree(self.root / generation, ignore_errors=True)
 
     def activate(self, index: ChunkIndex) -> None:
+        replaced = self.pointer() or {}
         super().activate(index)
+        if replaced.get("format", FORMAT_VERSION) >= FORMAT_VERSION:
+            return
         for legacy in self.root.iterdir():
             if _LEGACY.fullmatch(legacy.name):
                 log.info("removing %s, left by an older index format", legacy.name)
