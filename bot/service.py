@@ -7,6 +7,7 @@ import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from bot.answer import Answer, compose
 from bot.lookup import Resolution, lookup, resolve_citation
@@ -81,6 +82,7 @@ class QAService:
         self._loaded = self._load()
         self._retired: list[ChunkIndex] = []
         self._switching = threading.Lock()
+        self._refused: dict[str, Any] | None = None
         self.generator = None
         if settings.llm_provider:
             from bot.generation import Generator  # LangChain's chat integrations load only when used
@@ -115,14 +117,16 @@ class QAService:
         The one replaced is closed only at the next switch, so that a question
         being answered from it in another thread finishes.
         """
-        if not self._loaded.index.is_stale():
+        if self._newer() is None:
             return False
         with self._switching:
-            if not self._loaded.index.is_stale():
+            info = self._newer()
+            if info is None:
                 return False
             try:
                 fresh = self._load()
             except QcdcError as exc:
+                self._refused = info  # not retried at every question, only once the pointer changes again
                 log.warning("keeping index generation %s: %s", self._loaded.index.generation, exc)
                 return False
             for old in self._retired:
@@ -131,6 +135,17 @@ class QAService:
             self._loaded = fresh
             log.info("now answering from index generation %s", fresh.index.generation)
             return True
+
+    def _newer(self) -> dict[str, Any] | None:
+        """The index pointer, when it names another generation than the one loaded (and not one refused)."""
+        try:
+            info = self.store.pointer()
+        except Exception as exc:  # a server gone away: keep serving what is loaded
+            log.warning("cannot read the index pointer: %s", exc)
+            return None
+        if not info or info.get("generation") == self._loaded.index.generation or info == self._refused:
+            return None
+        return info
 
     def lookup(self, query: str) -> Resolution:
         """A directive by number (exact, partial or unaccented)."""

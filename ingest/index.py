@@ -8,8 +8,8 @@ writes to a generation that a reader may have open, so:
 - an ingestion that fails or is killed at any point leaves the previous
   generation serving; the next run drops what it left behind;
 - a reader in another process (the Telegram bot) keeps answering during an
-  ingestion and moves to the new generation at its next question
-  (`ChunkIndex.is_stale`), without a restart.
+  ingestion and, reading the pointer before each question, moves to the
+  new generation without a restart.
 
 Chroma's embedded `PersistentClient` is not safe for two processes on one
 directory (chroma-core/chroma#3769, #3792), so locally each generation is its
@@ -379,15 +379,6 @@ class ChunkIndex:
         if not self._closed:
             self._closed = True
             self.store.release(self._client)
-
-    def is_stale(self) -> bool:
-        """Whether another generation has been activated since this one was opened."""
-        try:
-            info = self.store.pointer()
-        except Exception as exc:  # a server gone away: keep serving what is loaded
-            log.warning("cannot check the index pointer: %s", exc)
-            return False
-        return bool(info) and info.get("generation") != self.generation
 
     def check_model(self, model_name: str) -> None:
         built_with = self.info.get("embedding_model")

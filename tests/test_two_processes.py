@@ -6,6 +6,7 @@ really separate); this test process plays the bot.
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -111,3 +112,17 @@ def test_killed_ingestion_leaves_a_whole_index(served, corpus_copy, embedder, mo
     assert not report.failures
     assert service.ask(QUESTION).sources[0].doc_id == "ghi-chu-tan-dan"
     assert len(new_generation_dirs(db, set())) <= 2
+
+
+def test_a_new_generation_that_cannot_be_loaded_leaves_the_current_one_serving(served, corpus_copy, embedder):
+    settings, service = served
+    serving = service.index.generation
+    (corpus_copy / "ghi-chu-tan-dan.txt").write_text(NOTE, encoding="utf-8")
+    ingest(settings, embedder=embedder)
+    pointer = settings.chroma_path / "qcdc-index.json"
+    info = json.loads(pointer.read_text(encoding="utf-8"))
+    pointer.write_text(json.dumps({**info, "embedding_model": "intfloat/multilingual-e5-small"}), encoding="utf-8")
+    assert service.refresh() is False and service.index.generation == serving  # logged, not raised
+    assert service.ask(OTHER).found
+    pointer.write_text(json.dumps(info), encoding="utf-8")
+    assert service.refresh() is True and service.ask(QUESTION).sources[0].doc_id == "ghi-chu-tan-dan"
