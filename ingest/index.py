@@ -83,6 +83,10 @@ def _write_json_atomic(path: Path, data: dict[str, Any]) -> None:
     os.replace(tmp, path)
 
 
+def _current(info: dict[str, Any] | None) -> bool:
+    return bool(info) and info.get("format") == FORMAT_VERSION and "generation" in info
+
+
 def _rebuild_needed(store: Store) -> IndexStateError:
     return IndexStateError(
         f"the index at {store.location} is incomplete or of an older version",
@@ -129,8 +133,7 @@ class Store:
 
     def is_current(self) -> bool:
         """An index exists and has this version's layout (else it needs a rebuild)."""
-        info = self.pointer()
-        return bool(info) and info.get("format") == FORMAT_VERSION and "generation" in info
+        return _current(self.pointer())
 
     def open_active(self) -> ChunkIndex:
         """The active generation, for reading."""
@@ -141,7 +144,7 @@ class Store:
                 user_message=f"Chưa có chỉ mục tại {self.location}; hãy chạy `python -m ingest` để xây dựng.",
                 hint="Run `python -m ingest` to build it.",
             )
-        if not self.is_current():
+        if not _current(info):
             raise _rebuild_needed(self)
         return ChunkIndex.open(self, info)
 
@@ -398,8 +401,6 @@ class ChunkIndex:
     @property
     def generation(self) -> str:
         return str(self.info["generation"])
-
-    name = generation
 
     @property
     def lexical_dir(self) -> Path | None:

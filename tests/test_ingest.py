@@ -33,7 +33,7 @@ def ids_of(settings, doc_id):
 
 
 def generations(settings):
-    return sorted(p.name for p in settings.chroma_path.iterdir() if p.is_dir() and p.name.startswith("qcdc-"))
+    return sorted(open_store(settings).generations())
 
 
 def test_first_run_indexes_every_document(built):

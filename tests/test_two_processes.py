@@ -18,6 +18,7 @@ import pytest
 
 from conftest import ROOT, make_settings
 from ingest import ingest, open_store
+from ingest.index import LocalStore
 
 pytestmark = pytest.mark.integration
 
@@ -49,7 +50,7 @@ def start_ingest(settings, *args: str) -> subprocess.Popen:
 
 
 def new_generation_dirs(db: Path, known: set[str]) -> set[str]:
-    return {p.name for p in db.iterdir() if p.name.startswith("qcdc-") and p.is_dir()} - known
+    return LocalStore(db).generations() - known
 
 
 @pytest.fixture
