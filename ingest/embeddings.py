@@ -45,6 +45,14 @@ def resolve_model_path(name: str) -> str:
     return str(path.resolve()) if path.exists() else name
 
 
+def hub_offline(allow_download: bool) -> None:
+    """Before loading any model: no hub access unless ALLOW_MODEL_DOWNLOAD, and no progress bars."""
+    if not allow_download:
+        os.environ["HF_HUB_OFFLINE"] = "1"
+        os.environ["TRANSFORMERS_OFFLINE"] = "1"
+    os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+
+
 class SentenceTransformerEmbeddings(Embeddings):
     """Normalized embeddings, with query/passage prefixes for models that need them."""
 
@@ -60,10 +68,7 @@ class SentenceTransformerEmbeddings(Embeddings):
     @property
     def model(self) -> SentenceTransformer:
         if self._model is None:
-            if not self._allow_download:
-                os.environ["HF_HUB_OFFLINE"] = "1"
-                os.environ["TRANSFORMERS_OFFLINE"] = "1"
-            os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+            hub_offline(self._allow_download)
             from sentence_transformers import SentenceTransformer
             from transformers.utils import logging as hf_logging
 

@@ -8,11 +8,11 @@ none installs offline with the project.
 from __future__ import annotations
 
 import logging
-import os
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ingest.embeddings import hub_offline
 from ingest.errors import EmbeddingModelError
 from ingest.settings import Settings
 
@@ -33,8 +33,7 @@ class Reranker:
     @property
     def model(self) -> CrossEncoder:
         if self._model is None:
-            if not self._allow_download:
-                os.environ["HF_HUB_OFFLINE"] = "1"
+            hub_offline(self._allow_download)
             from sentence_transformers import CrossEncoder
 
             path = Path(self.model_name).expanduser()
