@@ -134,7 +134,13 @@ class Relation:
 
 
 def _prepare(text: str) -> tuple[str, str, list[int]]:
-    """NFC text with plain spaces, its folded twin (same length), and the map to input offsets."""
+    """NFC text with plain spaces, its folded twin (same length), and the map to input offsets.
+
+    A run of whitespace of any kind becomes one space, so that no pattern
+    ever sees more than one in a row: every `\\s*` in the grammar then
+    matches at most one character, and matching stays linear in the length
+    of the text (long space or control-character runs once took minutes).
+    """
     chars: list[str] = []
     offsets: list[int] = []
     i, n = 0, len(text)
@@ -147,7 +153,11 @@ def _prepare(text: str) -> tuple[str, str, list[int]]:
             i = j
             continue
         for ch in cluster:
-            chars.append(" " if ch.isspace() else ch)
+            if ch.isspace() or unicodedata.category(ch) == "Cc":
+                if chars and chars[-1] == " ":
+                    continue  # the space already written stands for the whole run
+                ch = " "
+            chars.append(ch)
             offsets.append(i)
         i = j
     offsets.append(n)
@@ -248,7 +258,7 @@ def parse_citations(text: str) -> list[Citation]:
             date, pos = _iso(dm), dm.end()
         issuer = term = None
         if im := _ISSUER.match(folded, pos):
-            stop = _ISSUER_END.search(folded, im.end())
+            stop = _ISSUER_END.search(folded, im.end(), im.end() + 102)  # an issuer is at most 100 characters
             end = stop.start() if stop else len(folded)
             if 0 < end - im.end() <= 100:
                 issuer, pos = _clean(norm[im.end() : end]), end

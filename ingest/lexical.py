@@ -47,7 +47,6 @@ CURATED_ABBREVIATIONS = {
     "THPT": "trung học phổ thông",
     "THCS": "trung học cơ sở",
 }
-_REFS = re.compile(r"\S*\d\S*")  # numbers, dates and document numbers: not words
 _DEFINITION = re.compile(r"((?:[^\W\d_]+\s+){1,8})\(([A-ZĐ]{2,8})\)")
 
 
@@ -56,7 +55,12 @@ def segment(text: str) -> list[str]:
     removed first, since pyvi would cut "15/2020/NĐ-CP" into pieces."""
     from pyvi import ViTokenizer  # imported on first use: 0.8 s
 
-    return ViTokenizer.tokenize(_REFS.sub(" ", normalize_text(text))).split()
+    # A split, not a regex: `\S*\d\S*` backtracks quadratically on a long run without spaces.
+    kept = "\n".join(
+        " ".join(w for w in line.split() if not any(ch.isdigit() for ch in w))
+        for line in normalize_text(text).split("\n")
+    )
+    return ViTokenizer.tokenize(kept).split()
 
 
 def _as_folded(abbreviations: dict[str, str]) -> Abbreviations:
@@ -117,9 +121,12 @@ class LexicalIndex:
         return len(self._tokens)
 
     def scores(self, question: str) -> np.ndarray:
-        if not self._tokens:
-            return np.zeros(0, dtype=np.float32)
-        return np.asarray(self._bm25.get_scores(self.tokens(question, question=True)), dtype=np.float32)
+        """BM25 score of every passage; all zero for a question with no word to match
+        ("Cho hỏi", "Ai?": bm25s raises on an empty query)."""
+        tokens = self.tokens(question, question=True)
+        if not self._tokens or not tokens:
+            return np.zeros(len(self._tokens), dtype=np.float32)
+        return np.asarray(self._bm25.get_scores(tokens), dtype=np.float32)
 
     def idf(self, token: str) -> float:
         return self._idf.get(token, self._idf_unseen)

@@ -10,10 +10,42 @@ import re
 import unicodedata
 
 # Spaces scraped pages carry (no-break, thin, figure, ideographic…) become a
-# plain space; zero-width characters and the BOM disappear.
-_ODD_SPACES = re.compile(r"[\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000\t\f\v]")
-_ZERO_WIDTH = re.compile(r"[\u200b-\u200d\u2060\ufeff\u00ad]")
+# plain space; zero-width characters, the BOM and bidirectional overrides disappear.
+_ODD_SPACES = re.compile(r"[\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000\t]")
+_ZERO_WIDTH = re.compile(r"[\u200b-\u200d\u2060\ufeff\u00ad\u202a-\u202e\u2066-\u2069]")
 _SPACE_RUN = re.compile(r"[ ]{2,}")
+# Control characters (C0 but tab and line breaks, DEL, C1 but NEL, and the
+# two noncharacters XML refuses): PDF extraction and scrapes leave them;
+# Word files and terminals choke on them. The separators (vertical tab, form
+# feed, \x1c-\x1f, NEL) are line breaks.
+_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1b\x7f-\x84\x86-\x9f\ufffe\uffff]")
+_SEPARATOR = re.compile(r"[\x0b\x0c\x1c-\x1f\x85]")
+# Lone surrogates: what Python makes of bytes that are not UTF-8 in argv and file names.
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
+
+
+def has_surrogates(text: str) -> bool:
+    """Whether `text` came from bytes that were not UTF-8 (argv, file names)."""
+    return _SURROGATE.search(text) is not None
+
+
+def clean_text(text: str) -> str:
+    """Text as it enters the product (documents, metadata): no control
+    characters, separators as line breaks, no lone surrogates; everything
+    else as written. What remains is valid in XML (Word files) and harmless
+    in a terminal."""
+    return _SURROGATE.sub("\ufffd", _SEPARATOR.sub("\n", _CONTROL.sub("", text)))
+
+
+def printable(text: str) -> str:
+    """One line safe for a terminal or a log: control characters and line
+    breaks escaped, bytes that were not UTF-8 shown as \\xNN. For file names
+    and other text a user did not write (a name with a newline must not forge
+    a line of output)."""
+    text = text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    return "".join(
+        ch if ch.isprintable() else ch.encode("unicode_escape").decode("ascii") for ch in text
+    )
 
 _TONES = "\u0300\u0301\u0303\u0309\u0323"  # huyền, sắc, ngã, hỏi, nặng
 # Old-style tone placement on open "oa", "oe", "uy" syllables (hoà, khoẻ, thuỷ)
@@ -38,7 +70,7 @@ def normalize_text(text: str) -> str:
 
     Paragraph breaks (blank lines) survive so chunking can still see them.
     """
-    text = unicodedata.normalize("NFC", text)
+    text = unicodedata.normalize("NFC", clean_text(text))
     text = _ZERO_WIDTH.sub("", text)
     text = _ODD_SPACES.sub(" ", text)
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u2028", "\n").replace("\u2029", "\n\n")
