@@ -16,7 +16,7 @@ $(STAMP): pyproject.toml requirements.lock
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	@echo "setting up $(VENV) (first run takes a few minutes)…"
 	@$(PIP) install -r requirements.lock 2>&1 | grep -v "^WARNING: Location" || true
-	@$(PY) -c "import torch, chromadb, sentence_transformers, bm25s, telegram, langchain_core, pytest" \
+	@$(PY) -c "import torch, chromadb, sentence_transformers, bm25s, telegram, langchain_core, pytest, hypothesis, cryptography" \
 		|| { echo "setup failed: dependencies did not install" >&2; exit 1; }
 	@touch $(STAMP)
 

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from ingest.citations import parse_citations
 from ingest.errors import QcdcError
+from ingest.normalize import printable
 from ingest.pipeline import ingest
 from ingest.settings import Settings, get_settings
 
@@ -93,9 +94,14 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted: the index still serves its last complete state", file=sys.stderr)
         return 130
+    except Exception as exc:  # noqa: BLE001 - the edge: one line, never a traceback
+        logging.getLogger(__name__).debug("ingestion failed", exc_info=True)
+        print(f"error: ingestion failed ({type(exc).__name__}: {printable(str(exc))[:300]}); "
+              "the index still serves its last complete state (LOG_LEVEL=DEBUG shows the details)", file=sys.stderr)
+        return 2
     for mention in report.unresolved:
-        print(f"unresolved: {mention.doc_id}: “{mention.text}” in “{mention.sentence[:120]}”")
+        print(printable(f"unresolved: {mention.doc_id}: “{mention.text}” in “{mention.sentence[:120]}”"))
     for path, reason in report.failures:
-        print(f"failed: {path}: {reason}", file=sys.stderr)
+        print(printable(f"failed: {path}: {reason}"), file=sys.stderr)
     print(report.summary())
     return 1 if report.failures else 0

@@ -19,6 +19,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
 from ingest.errors import CorpusError
 from ingest.models import Document
+from ingest.normalize import clean_text, printable
 
 log = logging.getLogger(__name__)
 
@@ -27,6 +28,33 @@ _ID = re.compile(r"^[a-z0-9][a-z0-9._-]{1,100}$")
 # Files in the corpus folder that describe it rather than belong to it.
 _NOT_DOCUMENTS = {"readme.md", "changelog.md", "directives.yaml"}
 SIDECAR = ".meta.yaml"
+# A URL as a document states it: http(s), a host, and nothing that could end
+# an HTML attribute or open markup.
+_URL = re.compile(r"^https?://[A-Za-z0-9.-]+(?::\d{1,5})?(?:[/?#][^\s\"'<>`\\{}|^]*)?$")
+
+
+def is_safe_url(value: str) -> bool:
+    return len(value) <= 2000 and _URL.match(value) is not None
+
+
+def safe_yaml(text: str, where: str) -> object:
+    """YAML → Python, every way it can fail turned into one CorpusError.
+
+    PyYAML raises more than YAMLError: ValueError for a date that does not
+    exist ("2020-02-30") or an integer of 100,000 digits, RecursionError for
+    lists nested 50,000 deep.
+    """
+    try:
+        return yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        problem = str(getattr(exc, "problem", None) or "syntax error")
+        raise CorpusError(f"{where} is not valid YAML ({problem})", user_message=f"{where} không phải YAML hợp lệ.") from exc
+    except (ValueError, TypeError, OverflowError, RecursionError) as exc:
+        reason = "nested too deeply" if isinstance(exc, RecursionError) else printable(str(exc))[:120]
+        raise CorpusError(
+            f"{where} has a value that cannot be read ({reason})",
+            user_message=f"{where} có giá trị không đọc được ({reason}).",
+        ) from exc
 
 
 class FrontMatter(BaseModel):
@@ -55,12 +83,34 @@ class FrontMatter(BaseModel):
             raise ValueError("id must be lower-case letters, digits, '.', '_' or '-' (2-101 chars)")
         return value
 
+    @field_validator("*", mode="before")
+    @classmethod
+    def _no_control_characters(cls, value: object) -> object:
+        return clean_text(value).strip() if isinstance(value, str) else value
+
     @field_validator("url")
     @classmethod
     def _url_is_http(cls, value: str | None) -> str | None:
-        if value is not None and not re.match(r"^https?://\S+$", value):
-            raise ValueError("url must be an http(s) address, or null when unknown")
+        if value is not None and not is_safe_url(value):
+            raise ValueError("url must be an http(s) address without spaces, quotes or markup, or null when unknown")
         return value
+
+
+def validate_facts(data: dict, where: str) -> FrontMatter:
+    """The facts, validated; every problem in one CorpusError."""
+    try:
+        return FrontMatter.model_validate(data)
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in err['loc']) or 'front matter'}: {err['msg']}" for err in exc.errors()
+        )
+        raise CorpusError(
+            f"{where}: {problems}",
+            user_message=f"{where}: thông tin tệp không hợp lệ: {problems}.",
+            hint="See corpus/README.md for the format.",
+        ) from exc
+    except RecursionError as exc:
+        raise CorpusError(f"{where}: metadata nested too deeply", user_message=f"{where}: thông tin tệp lồng quá sâu.") from exc
 
 
 def parse_document(text: str, path: str) -> Document:
@@ -72,21 +122,11 @@ def parse_document(text: str, path: str) -> Document:
             user_message=f"{path}: thiếu phần thông tin đầu tệp (YAML giữa hai dòng '---').",
             hint="See corpus/README.md for the format.",
         )
-    try:
-        data = yaml.safe_load(m["yaml"]) or {}
-    except yaml.YAMLError as exc:
-        raise CorpusError(f"{path}: front matter is not valid YAML: {exc}") from exc
+    data = safe_yaml(m["yaml"], f"{path}: front matter") or {}
     if not isinstance(data, dict):
         raise CorpusError(f"{path}: front matter must be a YAML mapping")
-    try:
-        meta = FrontMatter.model_validate(data)
-    except ValidationError as exc:
-        problems = "; ".join(
-            f"{'.'.join(str(p) for p in err['loc']) or 'front matter'}: {err['msg']}"
-            for err in exc.errors()
-        )
-        raise CorpusError(f"{path}: {problems}", hint="See corpus/README.md for the format.") from exc
-    body = text[m.end() :].strip()
+    meta = validate_facts(data, path)
+    body = clean_text(text[m.end() :]).strip()
     if not body:
         raise CorpusError(f"{path}: the document has no text after its front matter")
     return Document(body=body, path=path, **meta.model_dump())
@@ -102,26 +142,47 @@ def read_document(path: Path) -> Document:
     return parse_document(text, str(path))
 
 
-def discover(paths: Iterable[Path]) -> Iterator[Path]:
+def _outside(link: Path, root: Path) -> bool:
+    target = link.resolve()
+    return target != root and root not in target.parents
+
+
+def discover(paths: Iterable[Path], problems: list[tuple[Path, CorpusError]] | None = None) -> Iterator[Path]:
     """Files under the given files and folders, in a stable order.
 
     Folders yield every file but hidden ones, the corpus's own descriptions
     (README.md, directives.yaml) and metadata sidecars; the loader reports
-    files of a type it cannot read.
+    files of a type it cannot read. A symbolic link in a folder is followed
+    only when it points inside that folder: `env.txt -> ../.env` must not
+    publish a secret. What cannot be read goes to `problems`, when given, and
+    the scan goes on; without it a missing path raises.
     """
     for path in paths:
         if path.is_dir():
+            root = path.resolve()
             for found in sorted(p for p in path.rglob("*") if p.is_file()):
                 name = found.name.lower()
                 if name in _NOT_DOCUMENTS or name.endswith(SIDECAR) or any(
                     part.startswith(".") for part in found.relative_to(path).parts
                 ):
                     continue
+                if found.is_symlink() and _outside(found, root):
+                    problem = CorpusError(
+                        f"{printable(str(found))}: a symbolic link to a file outside {printable(str(path))}; not followed",
+                        user_message=f"{printable(found.name)}: liên kết tới tệp nằm ngoài thư mục; không đọc.",
+                    )
+                    if problems is None:
+                        continue
+                    problems.append((found, problem))
+                    continue
                 yield found
         elif path.exists():
             yield path
         else:
-            raise CorpusError(
-                f"{path}: no such file or folder",
-                user_message=f"{path}: không có tệp hoặc thư mục này.",
+            problem = CorpusError(
+                f"{printable(str(path))}: no such file or folder",
+                user_message=f"{printable(str(path))}: không có tệp hoặc thư mục này.",
             )
+            if problems is None:
+                raise problem
+            problems.append((path, problem))

@@ -165,8 +165,16 @@ class Store:
         """Point readers at `index`; drop every other generation but the one it
         replaces, which a reader may still be querying (so also those left by killed runs)."""
         previous = (self.pointer() or {}).get("generation")
+        if previous and previous != index.generation:
+            index.info["previous"] = previous  # so that `prune` keeps it too
         self._set_pointer(index.info)
-        for generation in self.generations() - {index.generation, previous}:
+        self.prune()
+
+    def prune(self) -> None:
+        """Drop every generation but the active one and the one it replaced:
+        those left by killed or failed runs. Call only while holding `lock`."""
+        info = self.pointer() or {}
+        for generation in self.generations() - {info.get("generation"), info.get("previous")}:
             log.info("dropping index generation %s", generation)
             self.drop(generation)
 

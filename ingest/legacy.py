@@ -77,14 +77,37 @@ _VNI_PAIRS = re.compile(r"[aeouyAEOUY][øùúûõïöôøœ]|[aeo][âá]")
 _UNICODE_ONLY = re.compile(r"[ạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹđ]")
 
 
+# A Vietnamese syllable, diacritics folded: initial consonant, vowels, final.
+_SYLLABLE = re.compile(r"(?:ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|[bcdghklmnpqrstvx])?[aeiouy]{1,3}(?:ng|nh|ch|[cmnpt])?")
+_WORD = re.compile(r"[^\W\d_]+")
+
+
+def _vietnamese_share(text: str) -> float:
+    """Share of the accented words in `text` that are Vietnamese syllables ("nạve" is not)."""
+    from ingest.normalize import fold
+
+    accented = [w for w in _WORD.findall(text[:20_000]) if not w.isascii()]
+    if not accented:
+        return 0.0
+    return sum(bool(_SYLLABLE.fullmatch(fold(w))) for w in accented) / len(accented)
+
+
 def detect(text: str) -> str | None:
-    """'TCVN3' or 'VNI' when `text` looks like legacy Vietnamese read as Windows-1252, else None."""
+    """'TCVN3' or 'VNI' when `text` looks like legacy Vietnamese read as Windows-1252, else None.
+
+    A guess from the marker characters is kept only when the converted text
+    reads as Vietnamese syllables: Latin-1 French or German ("naïve", "Noël")
+    has the same characters but not the same words.
+    """
     letters = sum(ch.isalpha() for ch in text) or 1
+    guess = None
     if sum(ch in _TCVN3_MARKERS for ch in text) / letters > 0.03:
-        return "TCVN3"
-    if len(_VNI_PAIRS.findall(text)) / letters > 0.03 and not _UNICODE_ONLY.search(text):
-        return "VNI"
-    return None
+        guess = "TCVN3"
+    elif len(_VNI_PAIRS.findall(text)) / letters > 0.03 and not _UNICODE_ONLY.search(text):
+        guess = "VNI"
+    if guess and _vietnamese_share(to_unicode(text[:20_000], guess)) < 0.8:
+        return None
+    return guess
 
 
 def to_unicode(text: str, encoding: str) -> str:

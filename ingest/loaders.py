@@ -10,27 +10,58 @@ CorpusError with the reason, so one bad file never stops a batch. A sidecar
 from __future__ import annotations
 
 import datetime as dt
+import io
 import logging
+import os
 import re
+import stat
+import zipfile
 from pathlib import Path
 from typing import Any
 
-import yaml
-from pydantic import ValidationError
-
 from ingest import legacy
-from ingest.corpus import SIDECAR, FrontMatter, parse_document
+from ingest.corpus import SIDECAR, is_safe_url, parse_document, safe_yaml, validate_facts
 from ingest.errors import CorpusError
 from ingest.models import Document
-from ingest.normalize import fold
+from ingest.normalize import clean_text, fold, has_surrogates, printable
 
 log = logging.getLogger(__name__)
 
 SUPPORTED = {".md", ".txt", ".html", ".htm", ".pdf", ".docx"}
+# What one file may cost beyond its size on disk (MAX_FILE_MB): a DOCX is a
+# zip archive, whose parts may inflate a thousandfold (a 4 MB "zip bomb" once
+# took ingestion to 7.8 GB); a PDF may repeat one huge page.
+UNPACKED_PER_MB = 10  # at most 10 × MAX_FILE_MB unpacked in all …
+XML_PER_MB = 2  # … of which 2 × MAX_FILE_MB of XML, which the parser holds in memory
+MAX_RATIO = 100  # no part over 1 MB compressed more than a hundredfold
+MAX_ARCHIVE_PARTS = 10_000
+MAX_PDF_PAGES = 5_000
+TEXT_PER_MB = 10  # extracted text: at most 10 × MAX_FILE_MB characters
+# Files that hold secrets are never documents, whatever their name says.
+_SECRET_NAMES = re.compile(r"^\.env(?:\..*)?$|.*\.env$|^id_(?:rsa|dsa|ecdsa|ed25519)$|.*\.(?:pem|key)$", re.I)
+_BOT_TOKEN = re.compile(r"\b\d{6,12}:[A-Za-z0-9_-]{30,}")
+_ASSIGNMENT = re.compile(r"^[ \t]*(?:export[ \t]+)?([A-Z][A-Z0-9_]{2,})[ \t]*=", re.M)
+_SECRET_KEY = re.compile(r"TOKEN|SECRET|PASSW|API_KEY|PRIVATE")
 
 
 def _fail(path: Path, reason: str, vi: str) -> CorpusError:
-    return CorpusError(f"{path}: {reason}", user_message=f"{path.name}: {vi}")
+    return CorpusError(f"{printable(str(path))}: {reason}", user_message=f"{printable(path.name)}: {vi}")
+
+
+def _secrets(path: Path, text: str) -> None:
+    """Refuse a file that holds a secret: a bot token, a private key, or a `.env` file."""
+    reason = None
+    if _BOT_TOKEN.search(text):
+        reason = "it holds a Telegram bot token"
+    elif "PRIVATE KEY-----" in text:
+        reason = "it holds a private key"
+    else:
+        keys = _ASSIGNMENT.findall(text[:100_000])
+        lines = sum(1 for line in text[:100_000].splitlines() if line.strip() and not line.lstrip().startswith("#"))
+        if keys and any(_SECRET_KEY.search(k) for k in keys) and len(keys) >= lines / 2:
+            reason = "it looks like a settings file with secrets (.env)"
+    if reason:
+        raise _fail(path, f"refused: {reason}", "tệp chứa thông tin bí mật (mã truy cập, khóa, tệp .env); không nạp.")
 
 
 def _slug(name: str) -> str:
@@ -62,7 +93,7 @@ def _decode(path: Path, data: bytes) -> str:
         text = data.decode(encodings[0])
     except UnicodeDecodeError:
         text = data.decode("cp1252", errors="replace")  # legacy 8-bit text: converted below
-    text = _unicode(path, text)
+    text = _unicode(path, clean_text(text))
     if "\ufffd" in text and text.count("\ufffd") > len(text) / 100:
         raise _fail(path, "not valid UTF-8 or UTF-16 text", "tệp không phải văn bản UTF-8/UTF-16 hợp lệ.")
     return text
@@ -94,8 +125,10 @@ def _read_html(path: Path, data: bytes) -> tuple[str, dict[str, Any]]:
             facts["title"] = meta.title.strip()
             if lines and lines[0].strip() == facts["title"]:
                 lines = lines[1:]  # the page's heading repeats its title
-        if meta.url and re.match(r"^https?://", meta.url):
-            facts["url"] = meta.url  # <link rel="canonical"> or og:url
+        if meta.url and is_safe_url(meta.url.strip()):
+            facts["url"] = meta.url.strip()  # <link rel="canonical"> or og:url
+        elif meta.url:
+            log.info("%s: page address %r is not a plain http(s) URL; left out", printable(path.name), meta.url[:100])
         if meta.date:
             facts["published"] = meta.date
         if meta.author:
@@ -107,16 +140,23 @@ def _read_html(path: Path, data: bytes) -> tuple[str, dict[str, Any]]:
 
 
 def _read_pdf(path: Path, data: bytes) -> tuple[str, dict[str, Any]]:
-    import io
-
     from pypdf import PdfReader
     from pypdf.errors import PdfReadError
 
+    limit = TEXT_PER_MB * len(data) // 1_000_000 + TEXT_PER_MB * 1_000_000 // 10
     try:
         reader = PdfReader(io.BytesIO(data))
+        # Encrypted PDFs that open without a password (common for official
+        # documents, AES included: `cryptography` reads them) are read.
         if reader.is_encrypted and not reader.decrypt(""):
             raise _fail(path, "encrypted PDF (password required)", "tệp PDF được mã hóa, cần mật khẩu.")
-        pages = [page.extract_text() or "" for page in reader.pages]
+        if len(reader.pages) > MAX_PDF_PAGES:
+            raise _fail(path, f"PDF of {len(reader.pages)} pages (at most {MAX_PDF_PAGES})", f"tệp PDF quá nhiều trang (tối đa {MAX_PDF_PAGES}).")
+        pages: list[str] = []
+        for page in reader.pages:
+            pages.append(page.extract_text() or "")
+            if sum(map(len, pages)) > limit:
+                raise _fail(path, "far more text than its size suggests (a crafted PDF?)", "tệp PDF chứa lượng chữ bất thường; không nạp.")
     except CorpusError:
         raise
     except (PdfReadError, ValueError, KeyError, TypeError, OSError) as exc:
@@ -125,7 +165,7 @@ def _read_pdf(path: Path, data: bytes) -> tuple[str, dict[str, Any]]:
         if "encrypt" in str(exc).lower() or "password" in str(exc).lower():
             raise _fail(path, "encrypted PDF (password required)", "tệp PDF được mã hóa, cần mật khẩu.") from exc
         raise _fail(path, f"unreadable or corrupt PDF ({type(exc).__name__})", "tệp PDF hỏng hoặc không đọc được.") from exc
-    text = "\n".join(pages)
+    text = clean_text("\n".join(pages))
     if len(re.sub(r"\W", "", text)) < 20:
         raise _fail(path, "no text layer (a scanned PDF needs OCR first)", "tệp PDF không có lớp văn bản (bản quét): cần nhận dạng chữ (OCR) trước.")
     text = _unicode(path, text)
@@ -151,12 +191,33 @@ def _docx_paragraph(paragraph: Any) -> str:
     )
 
 
-def _read_docx(path: Path, data: bytes) -> tuple[str, dict[str, Any]]:
-    import io
-    import zipfile
+def _check_archive(path: Path, data: bytes) -> None:
+    """Refuse a zip archive whose parts would inflate past what its size allows, before parsing it.
 
+    The sizes checked are the ones the archive declares; Python's zipfile
+    never inflates a part past its declared size (it raises instead).
+    """
+    mb = max(len(data), 1_000_000) / 1_000_000
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            parts = archive.infolist()
+    except (zipfile.BadZipFile, ValueError, OSError) as exc:
+        raise _fail(path, "unreadable or corrupt DOCX", "tệp Word (DOCX) hỏng hoặc không đọc được.") from exc
+    total = sum(p.file_size for p in parts)
+    xml = sum(p.file_size for p in parts if p.filename.endswith((".xml", ".rels")))
+    inflating = [p for p in parts if p.file_size > 1_000_000 and p.file_size > MAX_RATIO * max(p.compress_size, 1)]
+    if len(parts) > MAX_ARCHIVE_PARTS or total > UNPACKED_PER_MB * mb * 1e6 or xml > XML_PER_MB * mb * 1e6 or inflating:
+        raise _fail(
+            path,
+            f"archive would unpack to {total / 1e6:.0f} MB ({xml / 1e6:.0f} MB of XML) from {len(data) / 1e6:.1f} MB: refused as a zip bomb",
+            "tệp Word (DOCX) giải nén ra dung lượng bất thường (nghi tệp độc hại); không nạp.",
+        )
+
+
+def _read_docx(path: Path, data: bytes) -> tuple[str, dict[str, Any]]:
     import docx
 
+    _check_archive(path, data)
     try:
         document = docx.Document(io.BytesIO(data))
     except (zipfile.BadZipFile, KeyError, ValueError) as exc:
@@ -226,17 +287,49 @@ def official_header(body: str) -> dict[str, Any] | None:
 _READERS = {".txt": _read_text, ".html": _read_html, ".htm": _read_html, ".pdf": _read_pdf, ".docx": _read_docx}
 
 
-def _sidecar(path: Path) -> dict[str, Any]:
+def read_bounded(path: Path, max_bytes: int) -> bytes:
+    """A regular file's bytes, refused past `max_bytes` (MAX_FILE_MB).
+
+    Never opens a FIFO, a device or a socket (`/dev/zero` given as a path
+    would fill memory, a FIFO would hang), and never reads more than the
+    limit even if the file grows meanwhile.
+    """
+    try:
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode):
+            raise _fail(path, "not a regular file (a device, pipe or socket)", "không phải tệp thông thường.")
+        if info.st_size > max_bytes:
+            raise _fail(
+                path,
+                f"file of {info.st_size / 1e6:.1f} MB is over the {max_bytes / 1e6:.0f} MB limit (MAX_FILE_MB)",
+                f"tệp quá lớn ({info.st_size / 1e6:.1f} MB, giới hạn {max_bytes / 1e6:.0f} MB).",
+            )
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+        with os.fdopen(fd, "rb") as fh:
+            data = fh.read(max_bytes + 1)
+    except OSError as exc:
+        raise _fail(path, f"cannot be read ({exc.strerror})", "không đọc được tệp.") from exc
+    if len(data) > max_bytes:
+        raise _fail(path, f"file grew over the {max_bytes / 1e6:.0f} MB limit while being read", "tệp quá lớn.")
+    return data
+
+
+def _sidecar(path: Path, max_bytes: int) -> dict[str, Any]:
     sidecar = path.with_name(path.name + SIDECAR) if path.suffix else path.with_suffix(SIDECAR)
     alt = path.with_suffix(SIDECAR)  # NAME.meta.yaml beside NAME.pdf
     for candidate in (alt, sidecar):
         if candidate.is_file():
+            name = printable(candidate.name)
             try:
-                data = yaml.safe_load(candidate.read_text(encoding="utf-8")) or {}
-            except (yaml.YAMLError, UnicodeDecodeError) as exc:
-                raise _fail(path, f"{candidate.name} is not valid YAML", f"{candidate.name} không phải YAML hợp lệ.") from exc
+                text = read_bounded(candidate, max_bytes).decode("utf-8")
+            except UnicodeDecodeError as exc:
+                raise _fail(path, f"{name} is not UTF-8 text", f"{name} không phải văn bản UTF-8.") from exc
+            try:
+                data = safe_yaml(text, name) or {}
+            except CorpusError as exc:
+                raise _fail(path, str(exc), exc.for_user()) from exc
             if not isinstance(data, dict):
-                raise _fail(path, f"{candidate.name} must be a mapping", f"{candidate.name} phải là một bảng khóa: giá trị.")
+                raise _fail(path, f"{name} must be a mapping", f"{name} phải là một bảng khóa: giá trị.")
             return data
     return {}
 
@@ -244,36 +337,36 @@ def _sidecar(path: Path) -> dict[str, Any]:
 def load_file(path: Path, max_bytes: int) -> Document:
     """One file as a Document, or CorpusError with the reason."""
     suffix = path.suffix.lower()
+    if has_surrogates(str(path)):
+        raise _fail(path, "the file name is not valid UTF-8; rename the file", "tên tệp không phải UTF-8 hợp lệ; hãy đổi tên tệp.")
+    if _SECRET_NAMES.match(path.name) or _SECRET_NAMES.match(path.resolve().name):
+        raise _fail(path, "refused: a secrets file (.env, key)", "tệp chứa thông tin bí mật (.env, khóa); không nạp.")
     if suffix not in SUPPORTED:
         raise _fail(path, f"unsupported file type {suffix or '(none)'}", f"loại tệp {suffix or '(không có đuôi)'} chưa được hỗ trợ.")
-    try:
-        size = path.stat().st_size
-        if size > max_bytes:
-            raise _fail(
-                path,
-                f"file of {size / 1e6:.1f} MB is over the {max_bytes / 1e6:.0f} MB limit (MAX_FILE_MB)",
-                f"tệp quá lớn ({size / 1e6:.1f} MB, giới hạn {max_bytes / 1e6:.0f} MB).",
-            )
-        data = path.read_bytes()
-    except OSError as exc:
-        raise _fail(path, f"cannot be read ({exc.strerror})", "không đọc được tệp.") from exc
+    data = read_bounded(path, max_bytes)
     if not data.strip():
         raise _fail(path, "empty file", "tệp rỗng.")
     if suffix == ".md":
-        return parse_document(_decode(path, data), str(path))
+        text = _decode(path, data)
+        _secrets(path, text)
+        try:
+            return parse_document(text, printable(str(path)))
+        except CorpusError as exc:
+            raise _fail(path, str(exc).split(": ", 1)[-1], exc.for_user().split(": ", 1)[-1]) from exc
     body, facts = _READERS[suffix](path, data)
+    body = clean_text(body)
     if not body.strip():
         raise _fail(path, "no text found", "không tìm thấy nội dung văn bản.")
+    _secrets(path, body)
     header = official_header(body) or {}
-    facts = {"id": _slug(path.stem), "kind": "note", "source_file": path.name, **facts, **header, **_sidecar(path)}
+    facts = {"id": _slug(path.stem), "kind": "note", "source_file": path.name, **facts, **header, **_sidecar(path, max_bytes)}
     if isinstance(facts.get("published"), str):
         try:
             facts["published"] = dt.date.fromisoformat(facts["published"][:10])
         except ValueError:
             facts.pop("published")
     try:
-        meta = FrontMatter.model_validate(facts)
-    except ValidationError as exc:
-        problems = "; ".join(f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors())
-        raise _fail(path, f"metadata: {problems}", f"thông tin tệp không hợp lệ: {problems}.") from exc
+        meta = validate_facts(facts, "metadata")
+    except CorpusError as exc:
+        raise _fail(path, str(exc), exc.for_user()) from exc
     return Document(body=body, path=str(path), **meta.model_dump())

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
 import logging
+import sqlite3
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
@@ -17,10 +19,11 @@ from ingest.chunking import chunk_document
 from ingest.corpus import discover
 from ingest.loaders import load_file
 from ingest.embeddings import SentenceTransformerEmbeddings
-from ingest.errors import CorpusError
+from ingest.errors import CorpusError, IndexStateError
 from ingest.index import FORMAT_VERSION, ChunkIndex, open_store
 from ingest.lexical import LexicalIndex, passage_text
 from ingest.models import Chunk, Document
+from ingest.normalize import printable
 from ingest.registry import Mention, build_registry, load_overrides
 from ingest.settings import PROJECT_ROOT, Settings
 
@@ -60,21 +63,33 @@ def embedding_text(chunk: Chunk) -> str:
 
 
 def _display_path(path: Path) -> str:
+    """Where a document came from, relative to the project when inside it; printable,
+    so that a file name with a newline in it cannot forge a line of the report."""
     try:
-        return str(path.resolve().relative_to(PROJECT_ROOT))
+        shown = str(path.resolve().relative_to(PROJECT_ROOT))
     except ValueError:
-        return str(path.resolve())
+        shown = str(path.resolve())
+    return printable(shown)
 
 
 def load_documents(paths: Iterable[Path], report: IngestReport, max_bytes: int) -> list[Document]:
-    """Read every corpus file; a bad file is reported and skipped, not fatal."""
+    """Read every corpus file; a bad file is reported and skipped, never fatal.
+
+    Whatever reading one file raises (a loader's CorpusError, or an error
+    no one foresaw in a third-party reader) fails that file alone.
+    """
     docs: dict[str, Document] = {}
-    for path in discover(paths):
+    problems: list[tuple[Path, CorpusError]] = []
+    for path in discover(paths, problems):
         shown = _display_path(path)
         try:
             doc = load_file(path, max_bytes)
         except CorpusError as exc:
             report.failures.append((shown, str(exc)))
+            continue
+        except Exception as exc:  # noqa: BLE001 - one file's failure must never stop the batch
+            log.debug("reading %s failed", shown, exc_info=True)
+            report.failures.append((shown, f"cannot be read ({type(exc).__name__}: {printable(str(exc))[:200]})"))
             continue
         if doc.id in docs:
             report.failures.append(
@@ -82,6 +97,7 @@ def load_documents(paths: Iterable[Path], report: IngestReport, max_bytes: int) 
             )
             continue
         docs[doc.id] = replace(doc, path=shown)
+    report.failures += [(_display_path(path), str(exc)) for path, exc in problems]
     return list(docs.values())
 
 
@@ -150,6 +166,7 @@ def ingest(
     signature = _signature(settings.embedding_model, docs, report.failures, overrides)
 
     with store.lock():
+        store.prune()  # what killed or failed runs left, whether or not anything changed now
         old = None
         if store.is_current() and not rebuild:
             old = store.open_active()
@@ -170,8 +187,10 @@ def ingest(
                 report.chunks_total = new.count()
                 new.close()
                 store.activate(new)
-            except BaseException:
+            except BaseException as exc:
                 store.discard(new)
+                if _storage_error(exc):
+                    raise _write_failed(store.location, exc) from exc
                 raise
         finally:
             if old is not None:
@@ -180,6 +199,26 @@ def ingest(
     report.seconds = time.perf_counter() - started
     log.info("ingestion: %s", report.summary())
     return report
+
+
+def _storage_error(exc: BaseException) -> bool:
+    """A failure of the disk or the database under Chroma (full, read-only, gone), not of our code."""
+    return isinstance(exc, (OSError, sqlite3.Error)) or type(exc).__module__.startswith("chromadb")
+
+
+def _write_failed(location: str, exc: BaseException) -> IndexStateError:
+    """A failure while writing a generation (a full disk, above all) as one clear error."""
+    log.debug("writing a generation failed", exc_info=exc)
+    detail = printable(f"{type(exc).__name__}: {exc}")[:300]
+    full = isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG) or "full" in str(exc).lower()
+    return IndexStateError(
+        f"writing the new index at {location} failed ({detail}); the previous index still serves, and what was written is removed",
+        user_message=(
+            ("Đĩa đã đầy: " if full else "Không ghi được chỉ mục mới: ")
+            + "chỉ mục cũ vẫn phục vụ bình thường, phần ghi dở đã được xóa. Hãy giải phóng dung lượng rồi chạy lại."
+        ),
+        hint="Free disk space (or check permissions) and run `python -m ingest` again.",
+    )
 
 
 def _fill(
