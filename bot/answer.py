@@ -28,6 +28,10 @@ RELATIVE_CUTOFF = 0.6
 MIN_SENTENCE_COVERAGE = 0.25
 
 NOT_FOUND = "Kho tài liệu hiện có không có thông tin để trả lời câu hỏi này."
+ASK_PROMPT = (
+    "Mời bạn đặt câu hỏi cụ thể về quy chế dân chủ ở cơ sở hoặc công tác dân vận, ví dụ: "
+    "“Kết luận 120-KL/TW yêu cầu gì?” hoặc “Những hạn chế trong thực hiện QCDC ở cơ sở?”"
+)
 
 
 @dataclass(frozen=True)

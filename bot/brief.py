@@ -22,7 +22,7 @@ from bot.service import QAService, validate_question
 from ingest import Passage, QcdcError
 from ingest.chunking import sentence_spans
 from ingest.citations import parse_citations
-from ingest.normalize import fold
+from ingest.normalize import clean_text, fold
 from ingest.registry import Directive
 
 _FIGURE = re.compile(r"(?<![\w/.,-])\d+(?:[.,]\d+)*%?(?![\w/-])")
@@ -250,8 +250,10 @@ def render_docx(brief: Brief, path) -> None:
     import docx
 
     document = docx.Document()
-    document.add_heading(f"Đề cương bài giảng: {brief.title}", level=0)
-    for line in render_markdown(brief).splitlines()[1:]:
+    document.add_heading(clean_text(f"Đề cương bài giảng: {brief.title}"), level=0)
+    # An index built before control characters were stripped at ingestion may
+    # still hold some; Word's XML cannot.
+    for line in clean_text(render_markdown(brief)).split("\n")[1:]:
         if not line.strip():
             continue
         if line.startswith("## "):

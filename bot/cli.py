@@ -20,6 +20,15 @@ from bot.render import render_lookup, render_text
 from bot.service import QAService, validate_question
 from ingest import QcdcError, Settings, fold, get_settings, open_store
 from ingest.cli import configure_logging
+from ingest.normalize import clean_text
+
+log = logging.getLogger(__name__)
+
+
+def _print(text: str, **kwargs: object) -> None:
+    """Print what came from the corpus or a model with no control characters:
+    an escape sequence in a document must not drive the user's terminal."""
+    print(clean_text(text), **kwargs)  # type: ignore[call-overload]
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -43,7 +52,10 @@ def build_parser() -> argparse.ArgumentParser:
     tg = commands.add_parser("telegram", help="run the Telegram bot (long polling, or a webhook)")
     tg.add_argument("--db", type=Path, help="index folder (default: CHROMA_PATH, else data/chroma)")
     tg.add_argument("--webhook-url", help="public HTTPS address Telegram posts updates to (default: long polling)")
-    tg.add_argument("--listen", default="0.0.0.0", help="webhook mode: address to listen on (default 0.0.0.0)")
+    tg.add_argument(
+        "--listen", default="127.0.0.1",
+        help="webhook mode: address to listen on (default 127.0.0.1, behind a reverse proxy; 0.0.0.0 to face the internet)",
+    )
     tg.add_argument("--port", type=int, default=8443, help="webhook mode: port to listen on (default 8443)")
     return parser
 
@@ -76,8 +88,8 @@ def _announce_build(settings: Settings, db: Path | None) -> None:
 
 def _error(message: str, question: str | None, as_json: bool) -> None:
     if as_json:
-        print(json.dumps({"question": question, "error": message, "found": False}, ensure_ascii=False), flush=True)
-    print(f"Lỗi: {message}", file=sys.stderr, flush=True)
+        _print(json.dumps({"question": question, "error": message, "found": False}, ensure_ascii=False), flush=True)
+    _print(f"Lỗi: {message}", file=sys.stderr, flush=True)
 
 
 def cmd_ask(args: argparse.Namespace) -> int:
@@ -122,13 +134,18 @@ def cmd_ask(args: argparse.Namespace) -> int:
             _error(exc.for_user(), question, args.json)
             failed += 1
             continue
+        except Exception as exc:  # noqa: BLE001 - one question's failure must not end the session
+            log.exception("answering %r failed", question[:100])
+            _error(f"không trả lời được câu hỏi này ({type(exc).__name__}); các câu sau vẫn được trả lời.", question, args.json)
+            failed += 1
+            continue
         answered += 1
         if args.json:
-            print(json.dumps(answer.to_json(), ensure_ascii=False), flush=True)
+            _print(json.dumps(answer.to_json(), ensure_ascii=False), flush=True)
         else:
             if number:
-                print(f"❓ {question}")
-            print(render_text(answer), end="\n\n" if number else "\n", flush=True)
+                _print(f"❓ {question}")
+            _print(render_text(answer), end="\n\n" if number else "\n", flush=True)
     if failed == 0 and answered == 0:
         _error("không có câu hỏi nào ở đầu vào chuẩn.", None, False)
         return 2
@@ -146,14 +163,14 @@ def cmd_lookup(args: argparse.Namespace) -> int:
         _error(exc.for_user(), args.query, args.json)
         return 2
     if args.json:
-        print(json.dumps(lookup_json(result), ensure_ascii=False))
+        _print(json.dumps(lookup_json(result), ensure_ascii=False))
     else:
-        print(render_lookup(result))
+        _print(render_lookup(result))
     return 0 if result.found else 1
 
 
 def cmd_brief(args: argparse.Namespace) -> int:
-    from bot.brief import BriefBuilder, render_docx, render_markdown
+    from bot.brief import BriefBuilder, BriefError, render_docx, render_markdown
 
     if not 0 <= args.quiz <= 50:
         _error("--quiz phải nằm trong khoảng 0 đến 50.", None, False)
@@ -165,7 +182,7 @@ def cmd_brief(args: argparse.Namespace) -> int:
         brief = BriefBuilder(QAService(settings, args.db)).build(args.topic, quiz=args.quiz)
     except QcdcError as exc:
         _error(exc.for_user(), args.topic, False)
-        return 1 if exc.__class__.__name__ == "BriefError" else 2
+        return 1 if isinstance(exc, BriefError) else 2
     if args.format == "docx":
         output = args.output or Path(re.sub(r"[^\w-]+", "-", fold(brief.title)).strip("-") + ".docx")
         render_docx(brief, output)
@@ -174,7 +191,7 @@ def cmd_brief(args: argparse.Namespace) -> int:
         args.output.write_text(render_markdown(brief), encoding="utf-8")
         print(f"Đã ghi {args.output}")
     else:
-        print(render_markdown(brief), end="")
+        _print(render_markdown(brief), end="")
     return 0
 
 
@@ -202,3 +219,7 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     except BrokenPipeError:  # `python -m bot ask … | head`
         return 0
+    except Exception as exc:  # noqa: BLE001 - the edge: one line, the traceback only in the log
+        log.debug("command failed", exc_info=True)
+        _error(f"lỗi không mong đợi ({type(exc).__name__}: {str(exc)[:200]}); đặt LOG_LEVEL=DEBUG để xem chi tiết.", None, False)
+        return 2

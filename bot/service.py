@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from bot.answer import Answer, compose
+from bot.answer import ASK_PROMPT, Answer, compose
 from bot.lookup import Resolution, lookup, resolve_citation
 from bot.retrieval import Mode, Retriever
 from ingest import (
@@ -24,13 +24,18 @@ from ingest import (
     open_store,
 )
 from ingest.citations import parse_citations
-from ingest.normalize import has_words
+from ingest.normalize import has_surrogates, has_words, lexical_tokens
 
 log = logging.getLogger(__name__)
 
 
 def validate_question(question: str, max_chars: int) -> str:
     """The question as it will be answered, or InvalidQuestionError saying why not."""
+    if has_surrogates(question):  # bytes that are not UTF-8, from a terminal or a script
+        raise InvalidQuestionError(
+            "question is not valid UTF-8",
+            user_message="Câu hỏi có ký tự không hợp lệ (không phải UTF-8): hãy gõ lại bằng bộ gõ tiếng Việt Unicode.",
+        )
     text = normalize_text(question)
     if not text:
         raise InvalidQuestionError("empty question", user_message="Câu hỏi trống: hãy nhập nội dung cần hỏi.")
@@ -157,7 +162,13 @@ class QAService:
         text = validate_question(question, self.settings.max_question_chars)
         self.refresh()
         loaded = self._loaded  # one generation for the whole answer, even if another is activated meanwhile
-        resolutions = [resolve_citation(c, loaded.registry) for c in parse_citations(text)]
+        citations = parse_citations(text)
+        if not citations and not lexical_tokens(text, question=True):
+            # "Cho hỏi", "Ai?", "là gì": how a conversation opens, not a question yet
+            answer = Answer(question=question, answer=ASK_PROMPT, found=False)
+            answer.timings_ms = {"total": round((time.perf_counter() - started) * 1000, 1)}
+            return answer
+        resolutions = [resolve_citation(c, loaded.registry) for c in citations]
         cited: set[str] | None = None
         if resolutions:
             named = [d for r in resolutions for d in r.directives + r.candidates]

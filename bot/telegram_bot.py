@@ -1,8 +1,9 @@
 """The Telegram bot: python-telegram-bot 22, long polling or a webhook.
 
 Handlers parse the update, call the QA service off the event loop, and send
-HTML built by `telegram_format`. Access control, the per-user rate limit and
-the statistics live in `BotState`, kept in `application.bot_data`.
+HTML built by `telegram_format`. Access control, the per-sender rate limit
+and the statistics live in `BotState` (bot.telegram_access), kept in
+`application.bot_data`.
 """
 
 from __future__ import annotations
@@ -13,8 +14,6 @@ import io
 import logging
 import re
 import time
-from collections import Counter, defaultdict, deque
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +33,8 @@ from telegram.ext import (
 from bot.answer import Answer
 from bot.brief import BriefBuilder, render_docx
 from bot.service import QAService
+from bot.telegram_access import BotState, parse_callback, sender_key
+from bot.telegram_setup import check_token, quiet_logs, wait_for_bot_api, webhook_options
 from bot.telegram_format import (
     answer_html,
     directive_html,
@@ -48,8 +49,8 @@ from ingest.errors import SettingsError
 
 log = logging.getLogger(__name__)
 
-TOKEN_FORMAT = re.compile(r"^\d{5,12}:[A-Za-z0-9_-]{30,}$")
 KEPT_ANSWERS = 20  # per chat, for the source buttons and /nguon
+MAX_PARTS = 5  # messages one reply may take; the rest is cut with a note
 
 GREETING = (
     "Xin chào! Tôi là <b>Trợ lý QCDC</b>: tôi trả lời câu hỏi về Quy chế dân chủ ở cơ sở và "
@@ -75,74 +76,6 @@ REFUSAL = "Xin lỗi, bot này chỉ phục vụ cán bộ của đơn vị đã
 APOLOGY = "Xin lỗi, đã có lỗi khi xử lý yêu cầu của bạn. Hãy thử lại sau ít phút."
 
 
-def check_token(settings: Settings) -> str:
-    """The bot token, or a clear error when it is missing or malformed."""
-    if settings.telegram_bot_token is None or not settings.telegram_bot_token.get_secret_value().strip():
-        raise SettingsError(
-            "TELEGRAM_BOT_TOKEN is not set",
-            user_message="Chưa đặt TELEGRAM_BOT_TOKEN (lấy từ @BotFather); xem README.",
-        )
-    token = settings.telegram_bot_token.get_secret_value().strip()
-    if not TOKEN_FORMAT.match(token):
-        raise SettingsError(
-            "TELEGRAM_BOT_TOKEN is malformed (expected digits, a colon and at least 30 characters)",
-            user_message="TELEGRAM_BOT_TOKEN không đúng dạng (số, dấu hai chấm, rồi chuỗi ký tự); xem README.",
-        )
-    return token
-
-
-class RedactToken(logging.Filter):
-    """Remove the token from every log record (httpx and exception texts carry URLs)."""
-
-    def __init__(self, token: str):
-        super().__init__()
-        self._token = token
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        message = record.getMessage()
-        if self._token in message:
-            record.msg = message.replace(self._token, "<token>")
-            record.args = ()
-        if record.exc_info and record.exc_info[1] is not None and self._token in str(record.exc_info[1]):
-            record.exc_text = logging.Formatter().formatException(record.exc_info).replace(self._token, "<token>")
-        return True
-
-
-@dataclass
-class BotState:
-    """What the handlers share: the service, access lists, limits and statistics."""
-
-    service: QAService
-    settings: Settings
-    db: Path | None = None
-    answered: int = 0
-    unanswered: int = 0
-    directives_asked: Counter[str] = field(default_factory=Counter)
-    refused: set[int] = field(default_factory=set)
-    recent: dict[int, deque[float]] = field(default_factory=lambda: defaultdict(deque))
-    updating: asyncio.Lock = field(default_factory=asyncio.Lock)
-
-    def allowed(self, user_id: int | None, chat_id: int | None) -> bool:
-        users, chats = self.settings.telegram_allowed_users, self.settings.telegram_allowed_chats
-        if not users and not chats:
-            return True
-        return (user_id is not None and user_id in users) or (chat_id is not None and chat_id in chats)
-
-    def is_admin(self, user_id: int | None) -> bool:
-        return user_id is not None and user_id in self.settings.telegram_admins
-
-    def wait_seconds(self, user_id: int, now: float | None = None) -> int:
-        """0 when the user may ask now (and counts the question), else seconds to wait."""
-        now = time.monotonic() if now is None else now
-        window = self.recent[user_id]
-        while window and now - window[0] >= 60:
-            window.popleft()
-        if len(window) >= self.settings.telegram_rate_limit_per_minute:
-            return max(1, int(60 - (now - window[0])) + 1)
-        window.append(now)
-        return 0
-
-
 def _state(context: ContextTypes.DEFAULT_TYPE) -> BotState:
     return context.application.bot_data["state"]
 
@@ -154,6 +87,8 @@ async def _reply(update: Update, text: str, **kwargs: Any) -> None:
         return
     markup = kwargs.pop("reply_markup", None)
     parts = split_message(text)
+    if len(parts) > MAX_PARTS:  # a reply is a few screens at most, whatever produced it
+        parts = parts[: MAX_PARTS - 1] + [parts[MAX_PARTS - 1][: 4000] + "\n\n<i>(Phần còn lại đã được lược bớt.)</i>"]
     for i, part in enumerate(parts):
         await message.reply_html(
             part,
@@ -179,14 +114,16 @@ async def _gate(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
 
 
 async def _within_limit(update: Update, state: BotState) -> bool:
-    """Counts a question against the user's per-minute limit; says when to try again when over it."""
-    user = update.effective_user
-    if user is None or not (wait := state.wait_seconds(user.id)):
+    """Counts a request against its sender's per-minute limit; over it, says once a minute when to try again."""
+    key = sender_key(update)
+    if not (wait := state.limit.wait_seconds(key)):
         return True
-    await _reply(
-        update,
-        f"Bạn đã hỏi {state.settings.telegram_rate_limit_per_minute} câu trong một phút. Hãy thử lại sau {wait} giây.",
-    )
+    log.info("rate limit: sender %s waits %s s", key, wait)
+    if state.limit.should_notify(key):
+        await _reply(
+            update,
+            f"Bạn đã hỏi {state.settings.telegram_rate_limit_per_minute} câu trong một phút. Hãy thử lại sau {wait} giây.",
+        )
     return False
 
 
@@ -252,6 +189,8 @@ async def _answer(update: Update, context: ContextTypes.DEFAULT_TYPE, question: 
 
 def _remember(context: ContextTypes.DEFAULT_TYPE, answer: Answer) -> str:
     """Keep the chat's recent answers for the source buttons and /nguon."""
+    if context.chat_data is None:  # no chat (an inline query's result): nothing to come back to
+        return "0" * 8
     answers: dict[str, Answer] = context.chat_data.setdefault("answers", {})
     answer_id = hashlib.sha1(f"{time.time_ns()}{answer.question}".encode()).hexdigest()[:8]
     answers[answer_id] = answer
@@ -266,23 +205,25 @@ async def source_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     query = update.callback_query
     if query is None:
         return
-    if not await _gate(update, context):
-        await query.answer()
-        return
-    _, answer_id, n = (query.data or "").split(":")
-    answer = context.chat_data.get("answers", {}).get(answer_id)
     await query.answer()
-    if answer is None or not n.isdigit() or not 1 <= int(n) <= len(answer.sources):
+    if update.effective_message is None or context.chat_data is None:
+        return  # a button on an inline message: there is no chat to answer in
+    if not await _gate(update, context) or not await _within_limit(update, _state(context)):
+        return
+    fields = parse_callback(query.data, "src")
+    answer = context.chat_data.get("answers", {}).get(fields[0]) if fields else None
+    if answer is None or fields is None or not 1 <= int(fields[1]) <= len(answer.sources):
         await _reply(update, "Câu trả lời này đã cũ; hãy hỏi lại để xem nguồn.")
         return
-    await _reply(update, source_html(answer.sources[int(n) - 1]))
+    await _reply(update, source_html(answer.sources[int(fields[1]) - 1]))
 
 
 async def source_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/nguon <n>: source n of the last answer."""
-    if not await _gate(update, context):
+    if not await _gate(update, context) or not await _within_limit(update, _state(context)):
         return
-    answer = context.chat_data.get("answers", {}).get(context.chat_data.get("last", ""))
+    chat_data = context.chat_data or {}
+    answer = chat_data.get("answers", {}).get(chat_data.get("last", ""))
     arg = (context.args or [""])[0]
     if answer is None:
         await _reply(update, "Chưa có câu trả lời nào trong cuộc trò chuyện này.")
@@ -305,6 +246,8 @@ async def directive_command(update: Update, context: ContextTypes.DEFAULT_TYPE) 
         await _reply(update, "Hãy gõ số hiệu sau lệnh, ví dụ: /vb 120-KL/TW hoặc /vb kl 120.")
         return
     state = _state(context)
+    if not await _within_limit(update, state):
+        return
     try:
         result = await asyncio.to_thread(state.service.lookup, query)
     except QcdcError as exc:
@@ -326,11 +269,13 @@ async def directive_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     if query is None:
         return
     await query.answer()
-    if not await _gate(update, context):
+    if update.effective_message is None:
+        return  # a button on an inline message: there is no chat to answer in
+    if not await _gate(update, context) or not await _within_limit(update, _state(context)):
         return
-    key = (query.data or "").split(":", 1)[1]
+    fields = parse_callback(query.data, "vb")
     registry = _state(context).service.registry
-    match = next((d for d in registry.directives if _directive_key(d.id) == key), None)
+    match = next((d for d in registry.directives if fields and _directive_key(d.id) == fields[0]), None)
     if match is None:
         await _reply(update, "Không còn tìm thấy văn bản này; hãy tra lại bằng /vb.")
         return
@@ -464,41 +409,24 @@ def build_application(settings: Settings, service: QAService, db: Path | None = 
     return application
 
 
-def quiet_logs(token: str) -> None:
-    """httpx logs every request URL (token included) at INFO: keep it at WARNING, redact the rest."""
-    logging.getLogger("httpx").setLevel(logging.WARNING)
-    redact = RedactToken(token)
-    for handler in logging.getLogger().handlers:
-        handler.addFilter(redact)
-    logging.getLogger().addFilter(redact)
-
-
-def webhook_options(settings: Settings, webhook_url: str, listen: str, port: int) -> dict[str, Any]:
-    """Arguments for PTB's webhook server; the URL path is derived from the token without revealing it."""
-    token = check_token(settings)
-    path = hashlib.sha1(token.encode()).hexdigest()[:16]
-    secret = settings.telegram_webhook_secret.get_secret_value() if settings.telegram_webhook_secret else None
-    return {
-        "listen": listen,
-        "port": port,
-        "url_path": path,
-        "webhook_url": f"{webhook_url.rstrip('/')}/{path}",
-        "secret_token": secret,
-        "allowed_updates": Update.ALL_TYPES,
-    }
-
-
 def run(settings: Settings, db: Path | None, webhook_url: str | None, listen: str, port: int) -> None:
     """Run until interrupted: long polling, or a webhook when `webhook_url` is given."""
     token = check_token(settings)
+    options = webhook_options(settings, webhook_url, listen, port) if webhook_url else None  # refuse before loading
     quiet_logs(token)
     service = QAService(settings, db)
     application = build_application(settings, service, db)
+    # PTB runs on the event loop that is current, so the wait shares it.
+    loop = asyncio.new_event_loop()
+    asyncio.set_event_loop(loop)
     try:
-        if webhook_url:
-            application.run_webhook(**webhook_options(settings, webhook_url, listen, port))
+        loop.run_until_complete(wait_for_bot_api(application))
+        if options:
+            application.run_webhook(**options, bootstrap_retries=-1)
         else:
-            application.run_polling(allowed_updates=Update.ALL_TYPES)
+            application.run_polling(allowed_updates=Update.ALL_TYPES, bootstrap_retries=-1)
+    except KeyboardInterrupt:
+        return
     except InvalidToken as exc:
         raise SettingsError(
             f"Telegram rejected the token: {exc}",

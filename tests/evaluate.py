@@ -9,7 +9,6 @@ eval markers.
 from __future__ import annotations
 
 import json
-import statistics
 import sys
 import tempfile
 from pathlib import Path

@@ -1,0 +1,102 @@
+"""Who the Telegram bot serves, and how often: access lists, the per-sender
+rate limit, and reading callback data that anyone can forge.
+
+Every update is counted against a sender: the user, else the chat or channel
+that sent it, so that channel posts and anonymous group admins are limited
+too. Over the limit, the sender is told once a minute when to try again; the
+other messages of a flood are dropped in silence.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import time
+from collections import Counter, defaultdict, deque
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+from telegram import Update
+
+from bot.service import QAService
+from ingest import Settings
+
+# Callback data as the bot writes it: "src:<answer id>:<n>", "vb:<directive key>".
+_CALLBACK = {
+    "src": re.compile(r"src:([0-9a-f]{8}):(\d{1,2})"),
+    "vb": re.compile(r"vb:([0-9a-f]{12})"),
+}
+
+
+def parse_callback(data: str | None, kind: str) -> tuple[str, ...] | None:
+    """The fields of a button's data, or None when it is not what the bot wrote (forged, or from an old version)."""
+    m = _CALLBACK[kind].fullmatch(data or "")
+    return m.groups() if m else None
+
+
+def sender_key(update: Update) -> int:
+    """Whom an update counts against: the user, else the sending chat or channel."""
+    if update.effective_user is not None:
+        return update.effective_user.id
+    message = update.effective_message
+    if message is not None and message.sender_chat is not None:
+        return message.sender_chat.id
+    return update.effective_chat.id if update.effective_chat is not None else 0
+
+
+@dataclass
+class RateLimit:
+    """At most `per_minute` requests per sender in any 60 seconds."""
+
+    per_minute: int
+    clock: Callable[[], float] = time.monotonic
+    recent: dict[int, deque[float]] = field(default_factory=lambda: defaultdict(deque))
+    notified: dict[int, float] = field(default_factory=dict)
+
+    def wait_seconds(self, key: int) -> int:
+        """0 when the sender may ask now (and counts the request), else seconds to wait."""
+        now = self.clock()
+        window = self.recent[key]
+        while window and now - window[0] >= 60:
+            window.popleft()
+        if len(window) >= self.per_minute:
+            return max(1, int(60 - (now - window[0])) + 1)
+        window.append(now)
+        return 0
+
+    def should_notify(self, key: int) -> bool:
+        """Whether to tell an over-limit sender when to come back: once a minute at most."""
+        now = self.clock()
+        if now - self.notified.get(key, -60.0) < 60:
+            return False
+        self.notified[key] = now
+        return True
+
+
+@dataclass
+class BotState:
+    """What the handlers share: the service, access lists, limits and statistics."""
+
+    service: QAService
+    settings: Settings
+    db: Path | None = None
+    answered: int = 0
+    unanswered: int = 0
+    directives_asked: Counter[str] = field(default_factory=Counter)
+    refused: set[int] = field(default_factory=set)
+    limit: RateLimit = field(init=False)
+    updating: asyncio.Lock = field(default_factory=asyncio.Lock)
+
+    def __post_init__(self) -> None:
+        self.limit = RateLimit(self.settings.telegram_rate_limit_per_minute)
+
+    def allowed(self, user_id: int | None, chat_id: int | None) -> bool:
+        users, chats = self.settings.telegram_allowed_users, self.settings.telegram_allowed_chats
+        if not users and not chats:
+            return True
+        return (user_id is not None and user_id in users) or (chat_id is not None and chat_id in chats)
+
+    def is_admin(self, user_id: int | None) -> bool:
+        return user_id is not None and user_id in self.settings.telegram_admins
