@@ -91,6 +91,7 @@ class FakeBotAPI:
         self._next_message = 100
         self._cond = threading.Condition()
         self.flood_next_message = False  # answer the next sendMessage with 429, as Telegram's flood control does
+        self.unreachable_calls = 0  # answer this many calls with 502, as Telegram does while it is down
         api = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -150,6 +151,9 @@ class FakeBotAPI:
         with self._cond:
             self.calls.append((method, params))
             self._cond.notify_all()
+            if self.unreachable_calls > 0:
+                self.unreachable_calls -= 1
+                return 502, {"ok": False, "error_code": 502, "description": "Bad Gateway"}
         if method == "getMe":
             return self._ok(BOT)
         if method == "getUpdates":
@@ -246,6 +250,10 @@ class FakeBotAPI:
             "message": {"message_id": 5, "date": int(time.time()), "from": BOT, "text": "…",
                         "chat": {"id": chat_id, "type": "private" if chat_id > 0 else "group"}},
         }})
+
+    def raw(self, update: dict[str, Any]) -> dict[str, Any]:
+        """Any update as given (channel posts, edits, forged or malformed ones): what a fuzzer sends."""
+        return self._push(update)
 
     def sent(self, method: str = "sendMessage") -> list[dict[str, Any]]:
         with self._cond:

@@ -186,12 +186,17 @@ def test_bad_or_failed_generation_never_reaches_the_user(planted_settings, reply
 
 
 def test_hanging_server_falls_back_in_time(planted_settings):
-    with FakeOpenAI(lambda m: ("hang", 8)) as server:
+    # No tight wall-clock bound (a busy CI machine once took 3.56 s for "under 3"): the
+    # configured timeout reaches the client, the fallback happens, and it happens an
+    # order of magnitude before the server would have answered and after the timeout.
+    with FakeOpenAI(lambda m: ("hang", 300)) as server:
         service = llm_service(planted_settings, server, llm_timeout=1.0)
+        model = make_chat_model(service.settings)
+        assert model.request_timeout == 1.0 and model.max_retries == 0
         started = time.perf_counter()
         answer = service.ask("Thu ngân sách 9 tháng đầu năm 2018 đạt bao nhiêu?")
-        assert time.perf_counter() - started < 1.0 + 2.0
-        assert answer.generator == "extractive" and answer.found
+        assert time.perf_counter() - started < 30
+        assert answer.generator == "extractive" and answer.found and len(server.requests) == 1
 
 
 def test_planted_instructions_change_nothing(planted_settings):
