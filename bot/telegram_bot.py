@@ -88,7 +88,7 @@ async def _reply(update: Update, text: str, **kwargs: Any) -> None:
     markup = kwargs.pop("reply_markup", None)
     parts = split_message(text)
     if len(parts) > MAX_PARTS:  # a reply is a few screens at most, whatever produced it
-        parts = parts[: MAX_PARTS - 1] + [parts[MAX_PARTS - 1][: 4000] + "\n\n<i>(Phần còn lại đã được lược bớt.)</i>"]
+        parts = parts[: MAX_PARTS - 1] + ["<i>(Phần còn lại đã được lược bớt.)</i>"]
     for i, part in enumerate(parts):
         await message.reply_html(
             part,

@@ -48,6 +48,8 @@ def safe_yaml(text: str, where: str) -> object:
         return yaml.safe_load(text)
     except yaml.YAMLError as exc:
         problem = str(getattr(exc, "problem", None) or "syntax error")
+        if (mark := getattr(exc, "problem_mark", None)) is not None:
+            problem += f" at line {mark.line + 1}"
         raise CorpusError(f"{where} is not valid YAML ({problem})", user_message=f"{where} không phải YAML hợp lệ.") from exc
     except (ValueError, TypeError, OverflowError, RecursionError) as exc:
         reason = "nested too deeply" if isinstance(exc, RecursionError) else printable(str(exc))[:120]

@@ -36,7 +36,7 @@ XML_PER_MB = 2  # … of which 2 × MAX_FILE_MB of XML, which the parser holds i
 MAX_RATIO = 100  # no part over 1 MB compressed more than a hundredfold
 MAX_ARCHIVE_PARTS = 10_000
 MAX_PDF_PAGES = 5_000
-TEXT_PER_MB = 10  # extracted text: at most 10 × MAX_FILE_MB characters
+TEXT_PER_BYTE = 10  # extracted text: at most 10 characters per byte of the file (of 1 MB at least)
 # Files that hold secrets are never documents, whatever their name says.
 _SECRET_NAMES = re.compile(r"^\.env(?:\..*)?$|.*\.env$|^id_(?:rsa|dsa|ecdsa|ed25519)$|.*\.(?:pem|key)$", re.I)
 _BOT_TOKEN = re.compile(r"\b\d{6,12}:[A-Za-z0-9_-]{30,}")
@@ -143,7 +143,7 @@ def _read_pdf(path: Path, data: bytes) -> tuple[str, dict[str, Any]]:
     from pypdf import PdfReader
     from pypdf.errors import PdfReadError
 
-    limit = TEXT_PER_MB * len(data) // 1_000_000 + TEXT_PER_MB * 1_000_000 // 10
+    limit = TEXT_PER_BYTE * max(len(data), 1_000_000)
     try:
         reader = PdfReader(io.BytesIO(data))
         # Encrypted PDFs that open without a password (common for official
@@ -153,9 +153,11 @@ def _read_pdf(path: Path, data: bytes) -> tuple[str, dict[str, Any]]:
         if len(reader.pages) > MAX_PDF_PAGES:
             raise _fail(path, f"PDF of {len(reader.pages)} pages (at most {MAX_PDF_PAGES})", f"tệp PDF quá nhiều trang (tối đa {MAX_PDF_PAGES}).")
         pages: list[str] = []
+        extracted = 0
         for page in reader.pages:
             pages.append(page.extract_text() or "")
-            if sum(map(len, pages)) > limit:
+            extracted += len(pages[-1])
+            if extracted > limit:
                 raise _fail(path, "far more text than its size suggests (a crafted PDF?)", "tệp PDF chứa lượng chữ bất thường; không nạp.")
     except CorpusError:
         raise

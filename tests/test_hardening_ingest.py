@@ -257,7 +257,7 @@ def test_file_names_with_newlines_cannot_forge_report_lines(tmp_path):
 
 
 def test_pdf_with_more_text_than_its_size_allows_is_refused(tmp_path, monkeypatch):
-    monkeypatch.setattr("ingest.loaders.TEXT_PER_MB", 0.0001)
+    monkeypatch.setattr("ingest.loaders.TEXT_PER_BYTE", 0.00001)  # 10 characters for a PDF of up to 1 MB
     with pytest.raises(CorpusError, match="crafted"):
         load_file(make_pdf(tmp_path / "a.pdf"), MB)
 
