@@ -127,6 +127,11 @@ async def _within_limit(update: Update, state: BotState) -> bool:
     return False
 
 
+async def _admitted(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
+    """Whether to serve this request: its sender is allowed and within the rate limit."""
+    return await _gate(update, context) and await _within_limit(update, _state(context))
+
+
 async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Greet and show what the bot can do."""
     if await _gate(update, context):
@@ -166,11 +171,9 @@ async def text_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
 
 
 async def _answer(update: Update, context: ContextTypes.DEFAULT_TYPE, question: str) -> None:
-    if not await _gate(update, context):
+    if not await _admitted(update, context):
         return
     state = _state(context)
-    if not await _within_limit(update, state):
-        return
     if update.effective_chat:
         await context.bot.send_chat_action(update.effective_chat.id, ChatAction.TYPING)
     try:
@@ -189,8 +192,6 @@ async def _answer(update: Update, context: ContextTypes.DEFAULT_TYPE, question: 
 
 def _remember(context: ContextTypes.DEFAULT_TYPE, answer: Answer) -> str:
     """Keep the chat's recent answers for the source buttons and /nguon."""
-    if context.chat_data is None:  # no chat (an inline query's result): nothing to come back to
-        return "0" * 8
     answers: dict[str, Answer] = context.chat_data.setdefault("answers", {})
     answer_id = hashlib.sha1(f"{time.time_ns()}{answer.question}".encode()).hexdigest()[:8]
     answers[answer_id] = answer
@@ -206,9 +207,9 @@ async def source_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     if query is None:
         return
     await query.answer()
-    if update.effective_message is None or context.chat_data is None:
+    if update.effective_message is None:
         return  # a button on an inline message: there is no chat to answer in
-    if not await _gate(update, context) or not await _within_limit(update, _state(context)):
+    if not await _admitted(update, context):
         return
     fields = parse_callback(query.data, "src")
     answer = context.chat_data.get("answers", {}).get(fields[0]) if fields else None
@@ -220,10 +221,9 @@ async def source_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
 
 async def source_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/nguon <n>: source n of the last answer."""
-    if not await _gate(update, context) or not await _within_limit(update, _state(context)):
+    if not await _admitted(update, context):
         return
-    chat_data = context.chat_data or {}
-    answer = chat_data.get("answers", {}).get(chat_data.get("last", ""))
+    answer = context.chat_data.get("answers", {}).get(context.chat_data.get("last", ""))
     arg = (context.args or [""])[0]
     if answer is None:
         await _reply(update, "Chưa có câu trả lời nào trong cuộc trò chuyện này.")
@@ -271,7 +271,7 @@ async def directive_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     await query.answer()
     if update.effective_message is None:
         return  # a button on an inline message: there is no chat to answer in
-    if not await _gate(update, context) or not await _within_limit(update, _state(context)):
+    if not await _admitted(update, context):
         return
     fields = parse_callback(query.data, "vb")
     registry = _state(context).service.registry

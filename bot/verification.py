@@ -86,6 +86,7 @@ class Facts:
 
     refs: frozenset[str]  # `ref_key`s of numbers with a symbol
     short_refs: frozenset[tuple[str | None, str]]  # (type, number) of "Kết luận 120", "Chỉ thị số 77"
+    ref_numbers: frozenset[str]  # the numbers of `refs`, which a short form may name
     dates: frozenset[str]  # ISO days
     months: frozenset[str]  # "2019-07"
     days: frozenset[str]  # "15-9" (day, month)
@@ -176,6 +177,7 @@ def facts(text: str) -> Facts:
     return Facts(
         refs=frozenset(c.key for c in cites if c.symbol),
         short_refs=frozenset((c.type, _number(c.number)) for c in cites if not c.symbol),
+        ref_numbers=frozenset(_number(c.number) for c in cites if c.symbol),
         dates=frozenset(dates),
         months=frozenset(months),
         days=frozenset(days),
@@ -198,7 +200,7 @@ def unsupported(claim: str, source: str) -> str | None:
     for kind, number in sorted(said.short_refs, key=str):
         if not any(
             same_number(n, number) and (kind is None or k is None or k == kind)
-            for k, n in known.short_refs | {(None, _number(r.split("-")[0].split("/")[0])) for r in known.refs}
+            for k, n in known.short_refs | {(None, n) for n in known.ref_numbers}
         ):
             return f"document {kind or 'số'} {number}"
     checks = (

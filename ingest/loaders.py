@@ -351,10 +351,7 @@ def load_file(path: Path, max_bytes: int) -> Document:
     if suffix == ".md":
         text = _decode(path, data)
         _secrets(path, text)
-        try:
-            return parse_document(text, printable(str(path)))
-        except CorpusError as exc:
-            raise _fail(path, str(exc).split(": ", 1)[-1], exc.for_user().split(": ", 1)[-1]) from exc
+        return parse_document(text, printable(str(path)))
     body, facts = _READERS[suffix](path, data)
     body = clean_text(body)
     if not body.strip():
