@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-import time
+import logging
 
 import pytest
 from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
@@ -185,18 +185,17 @@ def test_bad_or_failed_generation_never_reaches_the_user(planted_settings, reply
         assert "[7]" not in answer.answer and "59/2023" not in answer.answer
 
 
-def test_hanging_server_falls_back_in_time(planted_settings):
-    # No tight wall-clock bound (a busy CI machine once took 3.56 s for "under 3"): the
-    # configured timeout reaches the client, the fallback happens, and it happens an
-    # order of magnitude before the server would have answered and after the timeout.
+def test_hanging_server_falls_back_in_time(planted_settings, caplog):
+    # No wall-clock bound (a busy CI machine once took 3.56 s for "under 3"): the configured
+    # timeout reaches the client, and the fallback happens because the call timed out.
     with FakeOpenAI(lambda m: ("hang", 300)) as server:
         service = llm_service(planted_settings, server, llm_timeout=1.0)
         model = make_chat_model(service.settings)
         assert model.request_timeout == 1.0 and model.max_retries == 0
-        started = time.perf_counter()
-        answer = service.ask("Thu ngân sách 9 tháng đầu năm 2018 đạt bao nhiêu?")
-        assert time.perf_counter() - started < 30
+        with caplog.at_level(logging.WARNING, logger="bot.generation"):
+            answer = service.ask("Thu ngân sách 9 tháng đầu năm 2018 đạt bao nhiêu?")
         assert answer.generator == "extractive" and answer.found and len(server.requests) == 1
+        assert any("LLM unavailable" in r.getMessage() and "Timeout" in r.getMessage() for r in caplog.records)
 
 
 def test_planted_instructions_change_nothing(planted_settings):

@@ -6,7 +6,6 @@ import asyncio
 import json
 import logging
 import random
-import time
 
 import docx
 import pytest
@@ -92,16 +91,16 @@ def test_grounded_sentences_are_kept(grounded):
     assert kept and report.dropped == 0, report.reasons
 
 
-def test_generated_answer_is_capped_and_verified_in_bounded_time():
-    grounded = "Thu ngân sách đạt 8.331 tỷ đồng [1]. " * 30_000  # a 1 MB reply
-    started = time.perf_counter()
-    kept, report = verify(grounded, [SOURCE])
-    assert time.perf_counter() - started < 20  # linear and cut: a fraction of a second
+def test_generated_answer_is_capped_and_only_its_head_is_verified():
+    sentence = "Thu ngân sách đạt 8.331 tỷ đồng [1]. "
+    kept, report = verify(sentence * 30_000, [SOURCE])  # a 1 MB reply
     assert 0 < len(kept) <= MAX_ANSWER_CHARS and any("cap" in reason for reason in report.reasons)
-    crafted = "Kết luận 120-KL/TW" + "\x1f" * 100_000 + " [1]."
-    started = time.perf_counter()
-    verify(crafted, [SOURCE])
-    assert time.perf_counter() - started < 20  # once 88 s, past LLM_TIMEOUT
+    assert report.checked <= 2 * MAX_ANSWER_CHARS // len(sentence) + 1  # the rest is never read
+    # 100,000 separators (a reply that once took 88 s to verify): only the head is read.
+    kept, report = verify("Kết luận 120-KL/TW" + "\x1f" * 100_000 + " của Bộ Chính trị [1].", [SOURCE])
+    assert report.checked == 1 and report.reasons[0].startswith("no citation")
+    kept, report = verify("Kết luận 120-KL/TW" + "\x1f" * 1_000 + " của Bộ Chính trị [1].", [SOURCE])
+    assert report.checked == 1 and " ".join(kept.split()) == "Kết luận 120-KL/TW của Bộ Chính trị [1]."  # a run is one break
 
 
 # --- High 4: a question full of separators is answered at once -----------------------------
@@ -109,9 +108,8 @@ def test_generated_answer_is_capped_and_verified_in_bounded_time():
 
 def test_control_character_runs_in_a_question_are_collapsed(service):
     assert normalize_text("Kết luận 120-KL/TW\x1f\x1f\x1e\x1c\x85  yêu cầu gì?") == "Kết luận 120-KL/TW\n\nyêu cầu gì?"
-    started = time.perf_counter()
-    answer = service.ask("Kết luận 120-KL/TW" + "\x1f" * 975 + " yêu cầu gì?")
-    assert answer.found and time.perf_counter() - started < 20  # once 45 s
+    answer = service.ask("Kết luận 120-KL/TW" + "\x1f" * 975 + " yêu cầu gì?")  # once 45 s
+    assert answer.found and "120-KL/TW" in answer.answer
 
 
 # --- Medium 7: Word files with control characters -------------------------------------------

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import resource
 import signal
 import subprocess
 import sys
-import time
 import zipfile
 from pathlib import Path
 
@@ -65,11 +65,13 @@ def test_zip_bomb_docx_is_refused_before_parsing(tmp_path):
         "Chỉ thị số 05" + "\x85\u2028\x1c" * 5000 + "về việc",
     ],
 )
-def test_citation_grammar_is_linear_on_whitespace_and_control_runs(text):
-    started = time.perf_counter()
+def test_citation_grammar_reads_a_whitespace_or_control_run_as_one_space(text):
+    # What keeps the grammar linear: a run of any length parses as the one space it
+    # is collapsed to, so no pattern ever meets two in a row (this input once took minutes).
     cites = parse_citations(text)
-    assert time.perf_counter() - started < 5  # linear: milliseconds; quadratic: minutes
+    collapsed = parse_citations(re.sub(r"[\s\x00-\x1f\x7f-\x9f]+", " ", text))
     assert cites and all(text[c.start : c.end] == c.text for c in cites)
+    assert [(c.ref, c.type, c.issuer, c.subject) for c in cites] == [(c.ref, c.type, c.issuer, c.subject) for c in collapsed]
 
 
 def test_document_with_long_space_runs_ingests(tmp_path, embedder):
@@ -79,9 +81,11 @@ def test_document_with_long_space_runs_ingests(tmp_path, embedder):
         "---\nid: khoang\ntitle: Khoảng trắng\n---\n" + ("Kết luận 120-KL/TW" + " " * 3000 + "của Bộ Chính trị. ") * 5,
         encoding="utf-8",
     )
-    started = time.perf_counter()
     report = ingest(make_settings(tmp_path, corpus), embedder=embedder)
-    assert report.chunks_total > 0 and not report.failures and time.perf_counter() - started < 120
+    assert report.chunks_total > 0 and not report.failures
+    index = open_store(make_settings(tmp_path, corpus)).open_active()
+    assert any("120-KL/TW" in p.ref_keys for p in index.all_passages())  # the chunks' citations were parsed
+    index.close()
 
 
 # --- High 5: one bad value or name fails its file alone ----------------------------------

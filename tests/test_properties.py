@@ -8,7 +8,6 @@ these inputs; the quadratic code this replaced took minutes.
 
 from __future__ import annotations
 
-import time
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -72,13 +71,18 @@ def test_verification_never_raises_and_keeps_only_cited_sentences(answer, passag
 
 @settings(max_examples=25, deadline=None)
 @given(st.sampled_from(RUN_CHARS), st.sampled_from(["Kết luận 120-KL/TW", "Chỉ thị", "x@", "www.", "1.", "khóa"]))
-def test_long_runs_of_any_character_stay_linear(char, prefix):
+def test_long_runs_of_any_character_are_handled_whole(char, prefix):
+    # Every function meets a 50,000-character run (the quadratic code this replaced took
+    # minutes on such input, which makes the suite visibly slow). Checked: a run of
+    # separators is one in the normalized text, and the parser sees it as one.
     text = prefix + char * 50_000 + " 05 của Bộ Chính trị [1]."
-    started = time.perf_counter()
-    parse_citations(text)
-    normalize_text(text)
+    cites = parse_citations(text)
+    assert all(text[c.start : c.end] == c.text for c in cites)
+    norm = normalize_text(text)
+    assert "  " not in norm and "\n\n\n" not in norm
+    if char.isspace() or char in "\x00\x1b\u200b":
+        assert len(norm) < 100
     lexical_tokens(text, question=True)
     verify(text, [text[:2000]])
     split_sentences(text)
-    chunk_spans(text)
-    assert time.perf_counter() - started < 30  # linear: well under a second; quadratic: minutes
+    assert all(s.end - s.start <= 1000 for s in chunk_spans(text))
