@@ -12,80 +12,16 @@ abbreviations, dates and decimal numbers, and lose the spans.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 
+from ingest.citations import parse_citations
 from ingest.models import Chunk, Document
 from ingest.normalize import normalize_text
+from ingest.sentences import Span, comma_clause_spans, paragraph_spans, sentence_spans
 from ingest.structure import SECTION_LEVEL, heading, section_at, sections
 
 MAX_CHARS = 1000
 MIN_CHARS = 200
-
-_PARAGRAPH_BREAK = re.compile(r"\n[ \t\u00a0]*\n\s*")
-_UPPER = "A-ZÀ-ỸĐ"
-# A sentence ends at . ! ? … (with closing quotes or brackets after it) when
-# the next word starts a new sentence: upper case, an opening quote or a
-# numbered item "(2)". "8.331", "06/7/2016" and "./." never match.
-_SENTENCE_END = re.compile(
-    rf"(?<=[.!?…])[\"”’)\]]*[ \t\u00a0]+(?=[\"“‘(]?[{_UPPER}0-9(])"
-)
-# Abbreviations after which a period does not end a sentence.
-_ABBREVIATIONS = re.compile(r"(?:\b(?:TP|Tp|ThS|TS|PGS|GS|BS|KS|Th|St|Đ/c|đ/c|v\.v)\.|\b[A-ZĐ]\.)$")
-_CLAUSE_END = re.compile(r"(?<=[;:])[ \t\u00a0]+|(?<=,)[ \t\u00a0]+")
-
-
-@dataclass(frozen=True)
-class Span:
-    start: int
-    end: int
-
-
-def paragraph_spans(text: str) -> list[Span]:
-    spans, start = [], 0
-    for m in _PARAGRAPH_BREAK.finditer(text):
-        spans.append(Span(start, m.start()))
-        start = m.end()
-    spans.append(Span(start, len(text)))
-    return [s for s in (_trim(text, s) for s in spans) if s.end > s.start]
-
-
-def _trim(text: str, span: Span) -> Span:
-    start, end = span.start, span.end
-    while start < end and text[start].isspace():
-        start += 1
-    while end > start and text[end - 1].isspace():
-        end -= 1
-    return Span(start, end)
-
-
-def _cut(text: str, span: Span, pattern: re.Pattern[str], check_abbrev: bool) -> list[Span]:
-    pieces, start = [], span.start
-    for m in pattern.finditer(text, span.start, span.end):
-        if check_abbrev and _ABBREVIATIONS.search(text[max(start, m.start() - 8) : m.start()]):
-            continue
-        pieces.append(Span(start, m.start()))
-        start = m.end()
-    pieces.append(Span(start, span.end))
-    return [p for p in (_trim(text, p) for p in pieces) if p.end > p.start]
-
-
-def sentence_spans(text: str, span: Span | None = None) -> list[Span]:
-    """Sentences of `text` (or of one span of it), as spans."""
-    return _cut(text, span or Span(0, len(text)), _SENTENCE_END, check_abbrev=True)
-
-
-_SEMICOLON = re.compile(r"(?<=;)[ \t\u00a0]+")
-
-
-def clause_spans(text: str, span: Span) -> list[Span]:
-    """A long sentence's clauses, cut after each semicolon (enumerations in official prose)."""
-    return _cut(text, span, _SEMICOLON, check_abbrev=False)
-
-
-def split_sentences(text: str) -> list[str]:
-    return [text[s.start : s.end] for s in sentence_spans(text)]
 
 
 def _hard_split(text: str, span: Span, max_chars: int) -> Iterator[Span]:
@@ -108,7 +44,7 @@ def _pieces(text: str, para: Span, max_chars: int) -> list[Span]:
         if sent.end - sent.start <= max_chars:
             out.append(sent)
             continue
-        for clause in _cut(text, sent, _CLAUSE_END, check_abbrev=False):
+        for clause in comma_clause_spans(text, sent):
             out.extend(_hard_split(text, clause, max_chars))
     return _pack(out, max_chars, target=max_chars * 4 // 5)
 
@@ -122,9 +58,12 @@ def _pack(spans: list[Span], max_chars: int, target: int) -> list[Span]:
         else:
             packed.append(span)
     # A short tail reads better with what precedes it.
-    if len(packed) > 1 and packed[-1].end - packed[-1].start < MIN_CHARS:
-        if packed[-1].end - packed[-2].start <= max_chars:
-            packed[-2:] = [Span(packed[-2].start, packed[-1].end)]
+    if (
+        len(packed) > 1
+        and packed[-1].end - packed[-1].start < MIN_CHARS
+        and packed[-1].end - packed[-2].start <= max_chars
+    ):
+        packed[-2:] = [Span(packed[-2].start, packed[-1].end)]
     return packed
 
 
@@ -160,7 +99,11 @@ def chunk_spans(text: str, max_chars: int = MAX_CHARS, min_chars: int = MIN_CHAR
             chunks.append(unit)
             pending_level = None
     if pending is not None:
-        if chunks and pending.end - chunks[-1].start <= max_chars and not heading(text[pending.start : pending.start + 80]):
+        if (
+            chunks
+            and pending.end - chunks[-1].start <= max_chars
+            and not heading(text[pending.start : pending.start + 80])
+        ):
             chunks[-1] = Span(chunks[-1].start, pending.end)
         else:
             chunks.append(pending)
@@ -191,6 +134,7 @@ def chunk_document(doc: Document, max_chars: int = MAX_CHARS, min_chars: int = M
             char_start=s.start,
             char_end=s.end,
             section=section_at(marks, s.start),
+            citations=tuple(parse_citations(doc.body[s.start : s.end])),
         )
         for i, s in enumerate(spans)
     ]

@@ -13,6 +13,7 @@ document numbers.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 import unicodedata
 from dataclasses import asdict, dataclass
@@ -49,21 +50,50 @@ TYPES = {
 }
 # Abbreviated types people type in questions ("KL 120", "NQ 25"); only with a bare number.
 ABBREVIATED_TYPES = {
-    "nq": "Nghị quyết", "kl": "Kết luận", "ct": "Chỉ thị", "qd": "Quyết định", "tb": "Thông báo",
-    "kh": "Kế hoạch", "hd": "Hướng dẫn", "nd": "Nghị định", "tt": "Thông tư", "da": "Đề án",
+    "nq": "Nghị quyết",
+    "kl": "Kết luận",
+    "ct": "Chỉ thị",
+    "qd": "Quyết định",
+    "tb": "Thông báo",
+    "kh": "Kế hoạch",
+    "hd": "Hướng dẫn",
+    "nd": "Nghị định",
+    "tt": "Thông tư",
+    "da": "Đề án",
 }
 # The type a symbol's code stands for, when the text writes no type word.
 CODE_TYPES = {
-    "KL": "Kết luận", "NQ": "Nghị quyết", "CT": "Chỉ thị", "QĐ": "Quyết định", "QĐi": "Quy định",
-    "TB": "Thông báo", "TBKL": "Thông báo kết luận", "ĐA": "Đề án", "KH": "Kế hoạch",
-    "CTr": "Chương trình", "CTPH": "Chương trình phối hợp", "HD": "Hướng dẫn", "QC": "Quy chế",
-    "NĐ": "Nghị định", "TT": "Thông tư", "TTLT": "Thông tư liên tịch", "NQLT": "Nghị quyết liên tịch",
-    "PL": "Pháp lệnh", "CV": "Công văn", "CĐ": "Công điện", "BC": "Báo cáo",
+    "KL": "Kết luận",
+    "NQ": "Nghị quyết",
+    "CT": "Chỉ thị",
+    "QĐ": "Quyết định",
+    "QĐi": "Quy định",
+    "TB": "Thông báo",
+    "TBKL": "Thông báo kết luận",
+    "ĐA": "Đề án",
+    "KH": "Kế hoạch",
+    "CTr": "Chương trình",
+    "CTPH": "Chương trình phối hợp",
+    "HD": "Hướng dẫn",
+    "QC": "Quy chế",
+    "NĐ": "Nghị định",
+    "TT": "Thông tư",
+    "TTLT": "Thông tư liên tịch",
+    "NQLT": "Nghị quyết liên tịch",
+    "PL": "Pháp lệnh",
+    "CV": "Công văn",
+    "CĐ": "Công điện",
+    "BC": "Báo cáo",
 }
 # Symbol parts written with Đ or in mixed case, keyed by their folded upper
 # form, so "217-qd/tw" and "217-QĐ/TW" get one spelling.
 _CODE_SPELLING = {fold(code).upper(): code for code in CODE_TYPES} | {
-    "BCSDUBND": "BCSĐUBND", "BCSD": "BCSĐ", "DU": "ĐU", "HDND": "HĐND", "TTDT": "TTĐT", "DUK": "ĐUK",
+    "BCSDUBND": "BCSĐUBND",
+    "BCSD": "BCSĐ",
+    "DU": "ĐU",
+    "HDND": "HĐND",
+    "TTDT": "TTĐT",
+    "DUK": "ĐUK",
 }
 
 # "văn bản số 01": a document of unstated type (matches any type on lookup).
@@ -219,7 +249,7 @@ def _subject(norm: str, folded: str, pos: int) -> tuple[str | None, tuple[int, i
     if not m:
         return None, None, pos
     start = m.end()
-    if start < len(norm) and norm[start] in "“\"":
+    if start < len(norm) and norm[start] in '“"':
         close = norm.find("”" if norm[start] == "“" else '"', start + 1)
         if close != -1:
             return _clean(norm[start + 1 : close]), (start, close + 1), close + 1
@@ -234,7 +264,20 @@ def _subject(norm: str, folded: str, pos: int) -> tuple[str | None, tuple[int, i
 
 
 def parse_citations(text: str) -> list[Citation]:
-    """Every document mention in `text`, in order."""
+    """Every document mention in `text`, in order.
+
+    Cached: chunking, the registry and the BM25 tokens all read a chunk's
+    citations, and the grammar is the costliest step of ingestion after embedding.
+    """
+    return list(_parse_cached(text))
+
+
+@functools.lru_cache(maxsize=8192)
+def _parse_cached(text: str) -> tuple[Citation, ...]:
+    return tuple(_parse(text))
+
+
+def _parse(text: str) -> list[Citation]:
     norm, folded, offsets = _prepare(text)
     found: list[dict] = []
     for m in _MENTION.finditer(folded):
@@ -274,8 +317,16 @@ def parse_citations(text: str) -> list[Citation]:
         subject, subject_span, _ = _subject(norm, folded, pos)
         found.append(
             {
-                "start": m.start(), "end": m.end(), "type": type_word, "ref": ref, "number": number,
-                "symbol": symbol, "date": date, "issuer": issuer, "term": term, "subject": subject,
+                "start": m.start(),
+                "end": m.end(),
+                "type": type_word,
+                "ref": ref,
+                "number": number,
+                "symbol": symbol,
+                "date": date,
+                "issuer": issuer,
+                "term": term,
+                "subject": subject,
                 "subject_span": subject_span,
             }
         )
@@ -284,15 +335,26 @@ def parse_citations(text: str) -> list[Citation]:
     # stated after the last item apply to each item with the same symbol.
     for a, b in zip(reversed(found[:-1]), reversed(found[1:])):
         if (
-            a["date"] is None and a["issuer"] is None and a["symbol"] and a["symbol"] == b["symbol"]
+            a["date"] is None
+            and a["issuer"] is None
+            and a["symbol"]
+            and a["symbol"] == b["symbol"]
             and _LIST_GAP.match(folded[a["end"] : b["start"]])
         ):
             a.update(date=b["date"], issuer=b["issuer"], term=b["term"], subject=b["subject"])
     return [
         Citation(
-            start=offsets[c["start"]], end=offsets[c["end"]], text=text[offsets[c["start"]] : offsets[c["end"]]],
-            type=c["type"], ref=c["ref"], number=c["number"], symbol=c["symbol"], date=c["date"],
-            issuer=c["issuer"], term=c["term"], subject=c["subject"],
+            start=offsets[c["start"]],
+            end=offsets[c["end"]],
+            text=text[offsets[c["start"]] : offsets[c["end"]]],
+            type=c["type"],
+            ref=c["ref"],
+            number=c["number"],
+            symbol=c["symbol"],
+            date=c["date"],
+            issuer=c["issuer"],
+            term=c["term"],
+            subject=c["subject"],
             subject_span=(offsets[c["subject_span"][0]], offsets[c["subject_span"][1]]) if c["subject_span"] else None,
         )
         for c in found

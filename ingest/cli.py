@@ -94,10 +94,13 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted: the index still serves its last complete state", file=sys.stderr)
         return 130
-    except Exception as exc:  # noqa: BLE001 - the edge: one line, never a traceback
+    except Exception as exc:
         logging.getLogger(__name__).debug("ingestion failed", exc_info=True)
-        print(f"error: ingestion failed ({type(exc).__name__}: {printable(str(exc))[:300]}); "
-              "the index still serves its last complete state (LOG_LEVEL=DEBUG shows the details)", file=sys.stderr)
+        print(
+            f"error: ingestion failed ({type(exc).__name__}: {printable(str(exc))[:300]}); "
+            "the index still serves its last complete state (LOG_LEVEL=DEBUG shows the details)",
+            file=sys.stderr,
+        )
         return 2
     for mention in report.unresolved:
         print(printable(f"unresolved: {mention.doc_id}: “{mention.text}” in “{mention.sentence[:120]}”"))

@@ -12,12 +12,12 @@ import logging
 import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
 from ingest.errors import CorpusError
+from ingest.facts import DocKind, DocumentFacts, TitleSource
 from ingest.models import Document
 from ingest.normalize import clean_text, printable
 
@@ -50,7 +50,9 @@ def safe_yaml(text: str, where: str) -> object:
         problem = str(getattr(exc, "problem", None) or "syntax error")
         if (mark := getattr(exc, "problem_mark", None)) is not None:
             problem += f" at line {mark.line + 1}"
-        raise CorpusError(f"{where} is not valid YAML ({problem})", user_message=f"{where} không phải YAML hợp lệ.") from exc
+        raise CorpusError(
+            f"{where} is not valid YAML ({problem})", user_message=f"{where} không phải YAML hợp lệ."
+        ) from exc
     except (ValueError, TypeError, OverflowError, RecursionError) as exc:
         reason = "nested too deeply" if isinstance(exc, RecursionError) else printable(str(exc))[:120]
         raise CorpusError(
@@ -66,7 +68,7 @@ class FrontMatter(BaseModel):
 
     id: str
     title: str
-    title_source: Literal["article", "editorial"] = "article"
+    title_source: TitleSource = "article"
     author: str | None = None
     author_role: str | None = None
     publisher: str | None = None
@@ -74,9 +76,14 @@ class FrontMatter(BaseModel):
     url: str | None = None
     published: dt.date | None = None
     locality: str | None = None
-    kind: Literal["article", "directive", "note"] = "article"
+    kind: DocKind = "article"
     source_file: str | None = None
     ref: str | None = None  # kind: directive — the document's own number and symbol
+
+    def document(self, body: str, path: str) -> Document:
+        """The Document these facts describe."""
+        facts = self.model_dump(exclude={"id"})
+        return Document(id=self.id, body=body, path=path, facts=DocumentFacts(**facts))
 
     @field_validator("id")
     @classmethod
@@ -112,7 +119,9 @@ def validate_facts(data: dict, where: str) -> FrontMatter:
             hint="See corpus/README.md for the format.",
         ) from exc
     except RecursionError as exc:
-        raise CorpusError(f"{where}: metadata nested too deeply", user_message=f"{where}: thông tin tệp lồng quá sâu.") from exc
+        raise CorpusError(
+            f"{where}: metadata nested too deeply", user_message=f"{where}: thông tin tệp lồng quá sâu."
+        ) from exc
 
 
 def parse_document(text: str, path: str) -> Document:
@@ -131,7 +140,7 @@ def parse_document(text: str, path: str) -> Document:
     body = clean_text(text[m.end() :]).strip()
     if not body:
         raise CorpusError(f"{path}: the document has no text after its front matter")
-    return Document(body=body, path=path, **meta.model_dump())
+    return meta.document(body, path)
 
 
 def read_document(path: Path) -> Document:
@@ -164,8 +173,10 @@ def discover(paths: Iterable[Path], problems: list[tuple[Path, CorpusError]] | N
             root = path.resolve()
             for found in sorted(p for p in path.rglob("*") if p.is_file()):
                 name = found.name.lower()
-                if name in _NOT_DOCUMENTS or name.endswith(SIDECAR) or any(
-                    part.startswith(".") for part in found.relative_to(path).parts
+                if (
+                    name in _NOT_DOCUMENTS
+                    or name.endswith(SIDECAR)
+                    or any(part.startswith(".") for part in found.relative_to(path).parts)
                 ):
                     continue
                 if found.is_symlink() and _outside(found, root):

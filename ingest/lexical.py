@@ -1,6 +1,6 @@
 """Lexical (BM25) matching for Vietnamese, diacritic-insensitive, with abbreviations.
 
-BM25 comes from bm25s, the tokens from `normalize.lexical_tokens` (bm25s's
+BM25 comes from bm25s, the tokens from `tokens.lexical_tokens` (bm25s's
 default tokenizer drops one-letter Vietnamese syllables such as "ở").
 Abbreviations are a short curated list plus those the corpus defines
 ("Quy chế dân chủ (QCDC)"), learned at ingestion. The index is saved beside
@@ -23,7 +23,8 @@ import numpy as np
 
 from ingest.citations import find_refs, ref_key
 from ingest.models import Passage
-from ingest.normalize import Abbreviations, fold, lexical_tokens, normalize_text
+from ingest.normalize import fold, normalize_text
+from ingest.tokens import Abbreviations, lexical_tokens
 
 log = logging.getLogger(__name__)
 
@@ -200,5 +201,5 @@ class LexicalIndex:
 def passage_text(p: Passage) -> str:
     """What a passage is matched on: its text plus its document's title and author,
     which name its topic and answer "who wrote…" questions."""
-    byline = " ".join(str(p.source.get(k, "")) for k in ("author", "author_role"))
+    byline = " ".join(value or "" for value in (p.facts.author, p.facts.author_role))
     return f"{p.title}\n{byline}\n{p.text}"

@@ -22,6 +22,7 @@ from typing import Any
 from ingest import legacy
 from ingest.corpus import SIDECAR, is_safe_url, parse_document, safe_yaml, validate_facts
 from ingest.errors import CorpusError
+from ingest.header import official_header
 from ingest.models import Document
 from ingest.normalize import clean_text, fold, has_surrogates, printable
 
@@ -114,7 +115,9 @@ def _read_html(path: Path, data: bytes) -> tuple[str, dict[str, Any]]:
     import trafilatura
 
     html = _decode(path, data)
-    text = trafilatura.extract(html, output_format="txt", include_comments=False, include_tables=True, favor_precision=True)
+    text = trafilatura.extract(
+        html, output_format="txt", include_comments=False, include_tables=True, favor_precision=True
+    )
     meta = trafilatura.extract_metadata(html)
     if not text or not text.strip():
         raise _fail(path, "no main content found in the page", "không tìm thấy nội dung chính trong trang web.")
@@ -151,14 +154,22 @@ def _read_pdf(path: Path, data: bytes) -> tuple[str, dict[str, Any]]:
         if reader.is_encrypted and not reader.decrypt(""):
             raise _fail(path, "encrypted PDF (password required)", "tệp PDF được mã hóa, cần mật khẩu.")
         if len(reader.pages) > MAX_PDF_PAGES:
-            raise _fail(path, f"PDF of {len(reader.pages)} pages (at most {MAX_PDF_PAGES})", f"tệp PDF quá nhiều trang (tối đa {MAX_PDF_PAGES}).")
+            raise _fail(
+                path,
+                f"PDF of {len(reader.pages)} pages (at most {MAX_PDF_PAGES})",
+                f"tệp PDF quá nhiều trang (tối đa {MAX_PDF_PAGES}).",
+            )
         pages: list[str] = []
         extracted = 0
         for page in reader.pages:
             pages.append(page.extract_text() or "")
             extracted += len(pages[-1])
             if extracted > limit:
-                raise _fail(path, "far more text than its size suggests (a crafted PDF?)", "tệp PDF chứa lượng chữ bất thường; không nạp.")
+                raise _fail(
+                    path,
+                    "far more text than its size suggests (a crafted PDF?)",
+                    "tệp PDF chứa lượng chữ bất thường; không nạp.",
+                )
     except CorpusError:
         raise
     except (PdfReadError, ValueError, KeyError, TypeError, OSError) as exc:
@@ -166,10 +177,16 @@ def _read_pdf(path: Path, data: bytes) -> tuple[str, dict[str, Any]]:
     except Exception as exc:  # pypdf raises many kinds on broken files; the batch must go on
         if "encrypt" in str(exc).lower() or "password" in str(exc).lower():
             raise _fail(path, "encrypted PDF (password required)", "tệp PDF được mã hóa, cần mật khẩu.") from exc
-        raise _fail(path, f"unreadable or corrupt PDF ({type(exc).__name__})", "tệp PDF hỏng hoặc không đọc được.") from exc
+        raise _fail(
+            path, f"unreadable or corrupt PDF ({type(exc).__name__})", "tệp PDF hỏng hoặc không đọc được."
+        ) from exc
     text = clean_text("\n".join(pages))
     if len(re.sub(r"\W", "", text)) < 20:
-        raise _fail(path, "no text layer (a scanned PDF needs OCR first)", "tệp PDF không có lớp văn bản (bản quét): cần nhận dạng chữ (OCR) trước.")
+        raise _fail(
+            path,
+            "no text layer (a scanned PDF needs OCR first)",
+            "tệp PDF không có lớp văn bản (bản quét): cần nhận dạng chữ (OCR) trước.",
+        )
     text = _unicode(path, text)
     lines = text.splitlines()
     facts: dict[str, Any] = {}
@@ -186,8 +203,10 @@ def _docx_paragraph(paragraph: Any) -> str:
     if not any(font.startswith((".vn", "vni")) for _, font in fonts):
         return paragraph.text
     return "".join(
-        legacy.to_unicode(run.text, "TCVN3") if font.startswith(".vn")
-        else legacy.to_unicode(run.text, "VNI") if font.startswith("vni")
+        legacy.to_unicode(run.text, "TCVN3")
+        if font.startswith(".vn")
+        else legacy.to_unicode(run.text, "VNI")
+        if font.startswith("vni")
         else run.text
         for run, font in fonts
     )
@@ -225,65 +244,21 @@ def _read_docx(path: Path, data: bytes) -> tuple[str, dict[str, Any]]:
     except (zipfile.BadZipFile, KeyError, ValueError) as exc:
         raise _fail(path, "unreadable or corrupt DOCX", "tệp Word (DOCX) hỏng hoặc không đọc được.") from exc
     except Exception as exc:  # python-docx raises several kinds on non-DOCX content
-        raise _fail(path, f"unreadable or corrupt DOCX ({type(exc).__name__})", "tệp Word (DOCX) hỏng hoặc không đọc được.") from exc
+        raise _fail(
+            path, f"unreadable or corrupt DOCX ({type(exc).__name__})", "tệp Word (DOCX) hỏng hoặc không đọc được."
+        ) from exc
     lines = [_docx_paragraph(p) for p in document.paragraphs]
     for table in document.tables:
-        lines += [" | ".join(" ".join(_docx_paragraph(p) for p in cell.paragraphs).strip() for cell in row.cells) for row in table.rows]
+        lines += [
+            " | ".join(" ".join(_docx_paragraph(p) for p in cell.paragraphs).strip() for cell in row.cells)
+            for row in table.rows
+        ]
     lines = _unicode(path, "\n".join(lines)).split("\n")
     facts: dict[str, Any] = {}
     if document.core_properties.title:
         facts["title"] = document.core_properties.title.strip()
     facts.setdefault("title", next((line.strip() for line in lines if line.strip()), path.stem)[:200])
     return _paragraphs(lines), facts
-
-
-_NATIONAL = re.compile(r"^(ĐẢNG CỘNG SẢN VIỆT NAM|CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM|CỘNG HOÀ XÃ HỘI CHỦ NGHĨA VIỆT NAM|Độc lập.*|[-*_= ]+)$")
-_NUMBER_LINE = re.compile(r"^\s*Số\s*:?\s*(.+)$")
-_PLACE_DATE = re.compile(r"^(?P<place>[^,\n]{2,40}),\s*ngày\s+(?P<d>\d{1,2})\s+tháng\s+(?P<m>\d{1,2})\s+năm\s+(?P<y>\d{4})")
-
-
-def official_header(body: str) -> dict[str, Any] | None:
-    """Facts from the header of a Vietnamese official document, when it has one.
-
-    The header: issuing body in capitals ("BAN CHẤP HÀNH TRUNG ƯƠNG", "TỈNH ỦY
-    HƯNG YÊN"), "Số 120-KL/TW", place and date ("Hà Nội, ngày 07 tháng 01 năm
-    2016"), then the type in capitals ("KẾT LUẬN CỦA BỘ CHÍNH TRỊ") and "về …".
-    """
-    from ingest.citations import TYPES, parse_citations
-
-    lines = [line.strip() for line in body.split("\n") if line.strip()][:30]
-    ref = date = None
-    issuer_lines: list[str] = []
-    type_at = None
-    for i, line in enumerate(lines):
-        if ref is None and (m := _NUMBER_LINE.match(line)):
-            cites = [c for c in parse_citations(m[1]) if c.symbol]
-            if cites:
-                ref = cites[0].ref
-                continue
-        if date is None and (m := _PLACE_DATE.match(line)):
-            try:
-                date = dt.date(int(m["y"]), int(m["m"]), int(m["d"]))
-            except ValueError:
-                pass
-            continue
-        folded = fold(line)
-        if ref is None and line.isupper() and not _NATIONAL.match(line):
-            issuer_lines.append(line)
-        elif type_at is None and line.isupper() and any(folded.startswith(t) for t in TYPES):
-            type_at = i
-    if ref is None or type_at is None:
-        return None
-    type_word = next(TYPES[t] for t in sorted(TYPES, key=len, reverse=True) if fold(lines[type_at]).startswith(t))
-    subject = ""
-    if type_at + 1 < len(lines) and fold(lines[type_at + 1]).startswith("ve "):
-        subject = " " + lines[type_at + 1]
-    facts: dict[str, Any] = {"kind": "directive", "ref": ref, "title": f"{type_word} số {ref}{subject}"[:200]}
-    if date:
-        facts["published"] = date
-    if issuer_lines:
-        facts["author"] = " ".join(issuer_lines)[:120]  # the issuing body, as the header writes it
-    return facts
 
 
 _READERS = {".txt": _read_text, ".html": _read_html, ".htm": _read_html, ".pdf": _read_pdf, ".docx": _read_docx}
@@ -340,11 +315,19 @@ def load_file(path: Path, max_bytes: int) -> Document:
     """One file as a Document, or CorpusError with the reason."""
     suffix = path.suffix.lower()
     if has_surrogates(str(path)):
-        raise _fail(path, "the file name is not valid UTF-8; rename the file", "tên tệp không phải UTF-8 hợp lệ; hãy đổi tên tệp.")
+        raise _fail(
+            path,
+            "the file name is not valid UTF-8; rename the file",
+            "tên tệp không phải UTF-8 hợp lệ; hãy đổi tên tệp.",
+        )
     if _SECRET_NAMES.match(path.name) or _SECRET_NAMES.match(path.resolve().name):
         raise _fail(path, "refused: a secrets file (.env, key)", "tệp chứa thông tin bí mật (.env, khóa); không nạp.")
     if suffix not in SUPPORTED:
-        raise _fail(path, f"unsupported file type {suffix or '(none)'}", f"loại tệp {suffix or '(không có đuôi)'} chưa được hỗ trợ.")
+        raise _fail(
+            path,
+            f"unsupported file type {suffix or '(none)'}",
+            f"loại tệp {suffix or '(không có đuôi)'} chưa được hỗ trợ.",
+        )
     data = read_bounded(path, max_bytes)
     if not data.strip():
         raise _fail(path, "empty file", "tệp rỗng.")
@@ -358,7 +341,14 @@ def load_file(path: Path, max_bytes: int) -> Document:
         raise _fail(path, "no text found", "không tìm thấy nội dung văn bản.")
     _secrets(path, body)
     header = official_header(body) or {}
-    facts = {"id": _slug(path.stem), "kind": "note", "source_file": path.name, **facts, **header, **_sidecar(path, max_bytes)}
+    facts = {
+        "id": _slug(path.stem),
+        "kind": "note",
+        "source_file": path.name,
+        **facts,
+        **header,
+        **_sidecar(path, max_bytes),
+    }
     if isinstance(facts.get("published"), str):
         try:
             facts["published"] = dt.date.fromisoformat(facts["published"][:10])
@@ -368,4 +358,4 @@ def load_file(path: Path, max_bytes: int) -> Document:
         meta = validate_facts(facts, "metadata")
     except CorpusError as exc:
         raise _fail(path, str(exc), exc.for_user()) from exc
-    return Document(body=body, path=str(path), **meta.model_dump())
+    return meta.document(body, str(path))

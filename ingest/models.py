@@ -2,71 +2,36 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
-from dataclasses import dataclass, field
-from typing import Any, Literal
+from dataclasses import dataclass
 
-DocKind = Literal["article", "directive", "note"]
-TitleSource = Literal["article", "editorial"]
-
-# Document fields carried in every chunk's Chroma metadata, so a search result
-# can show its source without reading the corpus again.
-SOURCE_FIELDS = (
-    "title",
-    "title_source",
-    "author",
-    "author_role",
-    "publisher",
-    "site",
-    "url",
-    "published",
-    "locality",
-    "kind",
-    "source_file",
-    "ref",
-)
+from ingest.citations import Citation
+from ingest.facts import DocumentFacts
 
 
 @dataclass(frozen=True)
 class Document:
-    """One corpus document: front-matter facts plus its body as written."""
+    """One corpus document: its facts plus its body as written."""
 
     id: str
-    title: str
     body: str
     path: str
-    kind: DocKind = "article"
-    title_source: TitleSource = "article"
-    author: str | None = None
-    author_role: str | None = None
-    publisher: str | None = None
-    site: str | None = None
-    url: str | None = None
-    published: dt.date | None = None
-    locality: str | None = None
-    source_file: str | None = None
-    ref: str | None = None  # a directive's own number and symbol ("120-KL/TW")
+    facts: DocumentFacts
+
+    @property
+    def title(self) -> str:
+        return self.facts.title
 
     @property
     def content_hash(self) -> str:
         """Changes when the body or any fact shown with it changes."""
         h = hashlib.sha256()
-        for name in ("id", "path", "body", *SOURCE_FIELDS):
+        for name, value in [("id", self.id), ("path", self.path), ("body", self.body), *self.facts.items()]:
             h.update(name.encode())
             h.update(b"\0")
-            h.update(str(getattr(self, name) or "").encode())
+            h.update(str(value or "").encode())
             h.update(b"\0")
         return h.hexdigest()[:16]
-
-    def source_metadata(self) -> dict[str, str]:
-        """The non-null source facts, as Chroma metadata (it stores no nulls)."""
-        meta: dict[str, str] = {}
-        for name in SOURCE_FIELDS:
-            value = getattr(self, name)
-            if value is not None:
-                meta[name] = value.isoformat() if isinstance(value, dt.date) else str(value)
-        return meta
 
 
 @dataclass(frozen=True)
@@ -82,24 +47,31 @@ class Chunk:
     char_start: int
     char_end: int
     section: str = ""  # "Điều 5, khoản 2", "mục 2": where it starts (ingest.structure)
+    citations: tuple[Citation, ...] = ()  # the documents it cites, parsed once at chunking
 
     @property
     def id(self) -> str:
         return f"{self.doc_id}:{self.doc_hash}:{self.position:04d}"
 
+    @property
+    def ref_keys(self) -> tuple[str, ...]:
+        """`citations.ref_key` of every numbered document it cites."""
+        return tuple(dict.fromkeys(c.key for c in self.citations if c.symbol))
+
 
 @dataclass(frozen=True)
 class Passage:
-    """A chunk as it comes back from the index, with its source facts and score."""
+    """A chunk as it comes back from the index, with its document's facts and score."""
 
     chunk_id: str
     doc_id: str
     position: int
     text: str
     score: float  # cosine similarity, higher is closer
-    source: dict[str, Any] = field(default_factory=dict)
+    facts: DocumentFacts
+    section: str = ""
     ref_keys: tuple[str, ...] = ()  # `citations.ref_key` of every reference it cites
 
     @property
     def title(self) -> str:
-        return str(self.source.get("title", self.doc_id))
+        return self.facts.title

@@ -15,14 +15,15 @@ from typing import Any
 
 from tqdm import tqdm
 
+from ingest.chunk_store import ChunkIndex, in_document_order
 from ingest.chunking import chunk_document
 from ingest.corpus import discover
-from ingest.loaders import load_file
 from ingest.embeddings import SentenceTransformerEmbeddings
 from ingest.errors import CorpusError, IndexStateError
-from ingest.index import FORMAT_VERSION, ChunkIndex, open_store
+from ingest.generations import FORMAT_VERSION, open_store
 from ingest.lexical import LexicalIndex, passage_text
-from ingest.models import Chunk, Document
+from ingest.loaders import load_file
+from ingest.models import Chunk, Document, Passage
 from ingest.normalize import printable
 from ingest.registry import Mention, build_registry, load_overrides
 from ingest.settings import PROJECT_ROOT, Settings
@@ -41,7 +42,6 @@ class IngestReport:
     seconds: float = 0.0
     rebuilt: bool = False
     directives: int = 0
-    cards_embedded: int = 0
     unresolved: list[Mention] = field(default_factory=list)
     failures: list[tuple[str, str]] = field(default_factory=list)
 
@@ -87,14 +87,12 @@ def load_documents(paths: Iterable[Path], report: IngestReport, max_bytes: int) 
         except CorpusError as exc:
             report.failures.append((shown, str(exc)))
             continue
-        except Exception as exc:  # noqa: BLE001 - one file's failure must never stop the batch
+        except Exception as exc:
             log.debug("reading %s failed", shown, exc_info=True)
             report.failures.append((shown, f"cannot be read ({type(exc).__name__}: {printable(str(exc))[:200]})"))
             continue
         if doc.id in docs:
-            report.failures.append(
-                (shown, f"id {doc.id!r} is already used by {docs[doc.id].path}")
-            )
+            report.failures.append((shown, f"id {doc.id!r} is already used by {docs[doc.id].path}"))
             continue
         docs[doc.id] = replace(doc, path=shown)
     report.failures += [(_display_path(path), str(exc)) for path, exc in problems]
@@ -102,19 +100,15 @@ def load_documents(paths: Iterable[Path], report: IngestReport, max_bytes: int) 
 
 
 def _update_derived(
-    index: ChunkIndex,
-    previous: ChunkIndex | None,
-    overrides: list[dict[str, Any]],
-    embedder: SentenceTransformerEmbeddings,
-    report: IngestReport,
+    index: ChunkIndex, passages: list[Passage], overrides: list[dict[str, Any]], report: IngestReport
 ) -> None:
     """Build the BM25 index and the directive registry from what the new generation holds."""
-    passages = index.all_passages()
+    passages = in_document_order(passages)  # the order readers load them in (ChunkIndex.all_passages)
     lexical = LexicalIndex.build([passage_text(p) for p in passages])
     if index.lexical_dir is not None:
         lexical.save(index.lexical_dir, [p.chunk_id for p in passages])
     registry = build_registry(passages, overrides)
-    report.cards_embedded = index.save_registry(registry, embedder.embed_documents, previous)
+    index.save_registry(registry)
     report.directives = len(registry.directives)
     report.unresolved = registry.unresolved
 
@@ -124,7 +118,9 @@ def _under(path: str, roots: list[Path]) -> bool:
     return any(p == r or r in p.parents for r in roots)
 
 
-def _signature(model: str, docs: list[Document], failures: list[tuple[str, str]], overrides: list[dict[str, Any]]) -> str:
+def _signature(
+    model: str, docs: list[Document], failures: list[tuple[str, str]], overrides: list[dict[str, Any]]
+) -> str:
     """Everything a generation is made from: equal signatures, nothing to redo."""
     state = {
         "format": FORMAT_VERSION,
@@ -147,7 +143,7 @@ def ingest(
 ) -> IngestReport:
     """Bring the index in step with the corpus folder and `paths`.
 
-    Writes a new generation (see ingest.index): unchanged documents are copied
+    Writes a new generation (see ingest.generations): unchanged documents are copied
     with their vectors, changed and new ones embedded, and documents whose file
     is gone from a scanned folder (or from disk) left out. The previous
     generation serves until the new one is complete.
@@ -169,26 +165,27 @@ def ingest(
         store.prune()  # what killed or failed runs left, whether or not anything changed now
         old = None
         if store.is_current() and not rebuild:
-            old = store.open_active()
+            old = ChunkIndex.open(store)
         try:
             if old is not None:
                 old.check_model(settings.embedding_model)
-                if old.info.get("signature") == signature:  # nothing changed since the last run
+                if old.pointer.signature == signature:  # nothing changed since the last run
                     report.unchanged = len(docs)
                     report.chunks_total = old.count()
                     registry = old.load_registry()
                     report.directives, report.unresolved = len(registry.directives), registry.unresolved
                     report.seconds = time.perf_counter() - started
                     return report
-            new = store.create(settings.embedding_model, embedder.dimension, signature)
+            new = ChunkIndex.create(store, settings.embedding_model, embedder.dimension, signature)
             try:
-                _fill(new, old, docs, roots, embedder, report, progress)
-                _update_derived(new, old, overrides, embedder, report)
-                report.chunks_total = new.count()
+                passages = _fill(new, old, docs, roots, embedder, report, progress)
+                _update_derived(new, passages, overrides, report)
+                report.chunks_total = len(passages)
                 new.close()
-                store.activate(new)
+                store.activate(new.pointer)
             except BaseException as exc:
-                store.discard(new)
+                new.close()
+                store.discard(new.generation)
                 if _storage_error(exc):
                     raise _write_failed(store.location, exc) from exc
                 raise
@@ -210,7 +207,11 @@ def _write_failed(location: str, exc: BaseException) -> IndexStateError:
     """A failure while writing a generation (a full disk, above all) as one clear error."""
     log.debug("writing a generation failed", exc_info=exc)
     detail = printable(f"{type(exc).__name__}: {exc}")[:300]
-    full = isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG) or "full" in str(exc).lower()
+    full = (
+        isinstance(exc, OSError)
+        and exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG)
+        or "full" in str(exc).lower()
+    )
     return IndexStateError(
         f"writing the new index at {location} failed ({detail}); the previous index still serves, and what was written is removed",
         user_message=(
@@ -229,10 +230,12 @@ def _fill(
     embedder: SentenceTransformerEmbeddings,
     report: IngestReport,
     progress: bool,
-) -> None:
-    """Put every document in the new generation: copied if unchanged, else embedded."""
+) -> list[Passage]:
+    """Put every document in the new generation: copied if unchanged, else embedded.
+    Returns every passage written."""
     stored = old.manifest() if old is not None else {}
     keep: set[str] = set()
+    passages: list[Passage] = []
     with tqdm(total=len(docs), unit="doc", desc="ingest", disable=not progress, leave=False) as bar:
         for doc in docs:
             bar.update()
@@ -242,7 +245,7 @@ def _fill(
                 report.unchanged += 1
                 continue
             chunks = chunk_document(doc)
-            new.add(doc, chunks, embedder.embed_documents([embedding_text(c) for c in chunks]))
+            passages += new.add(doc, chunks, embedder.embed_documents([embedding_text(c) for c in chunks]))
             report.chunks_embedded += len(chunks)
             bar.set_postfix(chunks=report.chunks_embedded)
             if before is None:
@@ -259,4 +262,5 @@ def _fill(
         else:
             report.removed += 1
     if old is not None:
-        new.copy_documents(old, keep)
+        passages += new.copy_documents(old, keep)
+    return passages

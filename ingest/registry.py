@@ -21,11 +21,12 @@ from typing import Any
 
 import yaml
 
-from ingest.chunking import sentence_spans
 from ingest.citations import Citation, canonical_ref, find_relations, parse_citations, ref_key, same_number
 from ingest.errors import CorpusError
+from ingest.facts import document_name, vn_date
 from ingest.models import Passage
 from ingest.normalize import fold
+from ingest.sentences import sentence_spans
 
 log = logging.getLogger(__name__)
 
@@ -74,12 +75,10 @@ class Directive:
         return {ref_key(self.ref), *(ref_key(a) for a in self.aliases)}
 
     def card(self) -> str:
-        """A short text about the directive, for display and for finding it by meaning."""
-        head = " ".join(p for p in (self.type, "số" if self.type else None, self.ref) if p)
-        parts = [head]
+        """A short text about the directive, for display."""
+        parts = [document_name(self.type, self.ref) if self.type else self.ref]
         if self.date:
-            y, m, d = self.date.split("-")
-            parts.append(f"ngày {d}/{m}/{y}")
+            parts.append(f"ngày {vn_date(self.date)}")
         if self.issuer:
             parts.append(f"của {self.issuer}" + (f" (khóa {self.term})" if self.term else ""))
         if self.subject:
@@ -158,7 +157,7 @@ def build_registry(passages: Iterable[Passage], overrides: list[dict[str, Any]] 
             if c.symbol is None:
                 bare.append((c, p))
                 continue
-            scope = str(p.source.get("locality") or "") if is_local(c.symbol) else ""
+            scope = (p.facts.locality or "") if is_local(c.symbol) else ""
             groups[(c.key, scope)].append((c, p))
         relations += [(r.source, r.kind, r.target, p) for r in find_relations(p.text, cites)]
 
@@ -167,7 +166,8 @@ def build_registry(passages: Iterable[Passage], overrides: list[dict[str, Any]] 
         # One entry per stated date; undated mentions join the dated entry (or the only one).
         dates = sorted({c.date for c, _ in items if c.date})
         first = dates[0] if dates else None
-        for date in dates or [None]:
+        undated: list[str | None] = [None]
+        for date in [*dates] or undated:
             members = [(c, p) for c, p in items if c.date == date or (c.date is None and date == first)]
             directives.append(_entry(members, scope or None, date))
 
@@ -175,21 +175,23 @@ def build_registry(passages: Iterable[Passage], overrides: list[dict[str, Any]] 
     for c, p in bare:
         # "Nghị quyết 02" in a document that also writes "Nghị quyết số 02- NQ/TU": the same one
         same_doc = [
-            d for d in directives
+            d
+            for d in directives
             if same_number(d.number, c.number) and d.type == c.type and any(m.doc_id == p.doc_id for m in d.mentions)
         ]
         if len(same_doc) == 1:
             same_doc[0].mentions.append(_mention(c, p))
         elif c.date:  # a document with no symbol but a date ("Quy chế số 01 ngày 22/4/2016")
-            scope = str(p.source.get("locality") or "") or None
+            locality = p.facts.locality or None
             existing = [
-                d for d in directives
-                if d.symbol is None and same_number(d.number, c.number) and d.locality == scope and d.type == c.type
+                d
+                for d in directives
+                if d.symbol is None and same_number(d.number, c.number) and d.locality == locality and d.type == c.type
             ]
             if existing:
                 existing[0].mentions.append(_mention(c, p))
             else:
-                directives.append(_entry([(c, p)], scope, c.date))
+                directives.append(_entry([(c, p)], locality, c.date))
         else:
             unresolved.append(_mention(c, p))
 
@@ -208,23 +210,32 @@ def build_registry(passages: Iterable[Passage], overrides: list[dict[str, Any]] 
 
 def _link_primary_texts(registry: Registry, passages: list[Passage]) -> None:
     """A document of kind "directive" is the primary text of the entry with its number."""
-    for doc_id, source in {p.doc_id: p.source for p in passages if p.source.get("kind") == "directive"}.items():
-        ref = source.get("ref")
+    for doc_id, facts in {p.doc_id: p.facts for p in passages if p.facts.kind == "directive"}.items():
+        ref = facts.ref
         if not ref:
             continue
-        entries = registry.find(ref_key(str(ref)))
-        dated = [d for d in entries if d.date and d.date == source.get("published")]
+        published = facts.published.isoformat() if facts.published else None
+        entries = registry.find(ref_key(ref))
+        dated = [d for d in entries if d.date and d.date == published]
         if not entries:
-            header = (parse_citations(str(source.get("title", ""))) or [None])[0]
-            number = re.match(r"\d+", str(ref))
-            entries = [Directive(
-                ref=canonical_ref(str(ref)), type=header.type if header else None, number=number[0] if number else str(ref),
-                symbol=str(ref)[len(number[0]) + 1 :] if number else None, date=source.get("published"),
-                issuer=source.get("author"), term=None, locality=None, subject=None,
-            )]
+            headers = parse_citations(facts.title)
+            number = re.match(r"\d+", ref)
+            entries = [
+                Directive(
+                    ref=canonical_ref(ref),
+                    type=headers[0].type if headers else None,
+                    number=number[0] if number else ref,
+                    symbol=ref[len(number[0]) + 1 :] if number else None,
+                    date=published,
+                    issuer=facts.author,
+                    term=None,
+                    locality=None,
+                    subject=None,
+                )
+            ]
             registry.directives.append(entries[0])
         for d in dated or entries[:1]:
-            d.primary = {"doc_id": doc_id, "title": str(source.get("title", doc_id))}
+            d.primary = {"doc_id": doc_id, "title": facts.title}
 
 
 def _relate(d: Directive, relation: dict[str, str]) -> None:
@@ -235,11 +246,13 @@ def _relate(d: Directive, relation: dict[str, str]) -> None:
 def _resolve_in_doc(registry: Registry, c: Citation, p: Passage) -> Directive | None:
     candidates = registry.find(c.key)
     cited_here = [d for d in candidates if any(m.chunk_id == p.chunk_id for m in d.mentions)]
-    return (cited_here or candidates or [None])[0]
+    return (cited_here or candidates or [None])[0]  # type: ignore[list-item]
 
 
 def _mention(c: Citation, p: Passage) -> Mention:
-    return Mention(doc_id=p.doc_id, title=p.title, chunk_id=p.chunk_id, sentence=_sentence(p.text, c.start), text=c.text)
+    return Mention(
+        doc_id=p.doc_id, title=p.title, chunk_id=p.chunk_id, sentence=_sentence(p.text, c.start), text=c.text
+    )
 
 
 def _entry(items: list[tuple[Citation, Passage]], locality: str | None, date: str | None) -> Directive:
@@ -302,7 +315,9 @@ def _apply(registry: Registry, override: dict[str, Any]) -> None:
         if name == "aliases":
             value = [canonical_ref(str(a)) for a in value]
             # mentions filed under an alias belong to this entry
-            for other in [d for d in registry.directives if d is not target and ref_key(d.ref) in {ref_key(a) for a in value}]:
+            for other in [
+                d for d in registry.directives if d is not target and ref_key(d.ref) in {ref_key(a) for a in value}
+            ]:
                 target.mentions += other.mentions
                 for fact in ("type", "date", "issuer", "term", "subject"):
                     if getattr(target, fact) is None:

@@ -1,16 +1,18 @@
-"""Settings, read once from the environment and `.env`.
+"""Settings of the ingestion layer (index, embedding, retrieval), read once
+from the environment and `.env`. The bot's own (Telegram, LLM, questions)
+extend these in `bot.settings`.
 
-Every field here is documented in `.env.example`; a test keeps the two in step.
+Every field is documented in `.env.example`; a test keeps the two in step.
 """
 
 from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Literal, TypeVar
 
-from pydantic import Field, SecretStr, ValidationError, field_validator
-from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+from pydantic import Field, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from ingest.errors import SettingsError
 
@@ -22,9 +24,7 @@ DEFAULT_EMBEDDING_MODEL = "sentence-transformers/all-MiniLM-L6-v2"
 
 
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(
-        env_file=".env", env_file_encoding="utf-8", extra="ignore", populate_by_name=True
-    )
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore", populate_by_name=True)
 
     chroma_path: Path = Field(
         default=PROJECT_ROOT / "data" / "chroma",
@@ -78,41 +78,6 @@ class Settings(BaseSettings):
     reranker_candidates: int = Field(
         default=20, ge=2, le=200, description="How many fused candidates the reranker sees."
     )
-    max_question_chars: int = Field(
-        default=1000, ge=10, description="Longer questions are refused with a clear message."
-    )
-    llm_provider: str | None = Field(
-        default=None,
-        description="LangChain init_chat_model provider (openai, ollama, …); unset: extractive answers only.",
-    )
-    llm_model: str | None = Field(default=None, description="Model name for the provider.")
-    llm_base_url: str | None = Field(default=None, description="Server address (OpenAI-compatible: …/v1).")
-    llm_api_key: SecretStr | None = Field(default=None, description="API key, when the server needs one.")
-    llm_timeout: float = Field(default=30.0, gt=0, le=600, description="Seconds before falling back to extractive.")
-    llm_temperature: float = Field(default=0.0, ge=0.0, le=2.0)
-    prompts_dir: Path = Field(default=PROJECT_ROOT / "prompts", description="Folder of the prompt templates.")
-
-    telegram_bot_token: SecretStr | None = Field(default=None, description="Token from @BotFather.")
-    telegram_api_base_url: str = Field(
-        default="https://api.telegram.org/bot",
-        description="Bot API base URL (a self-hosted server: http://127.0.0.1:8081/bot).",
-    )
-    telegram_allowed_users: Annotated[list[int], NoDecode] = Field(default_factory=list)
-    telegram_allowed_chats: Annotated[list[int], NoDecode] = Field(default_factory=list)
-    telegram_admins: Annotated[list[int], NoDecode] = Field(default_factory=list)
-    telegram_rate_limit_per_minute: int = Field(default=10, ge=1, le=600)
-    telegram_webhook_secret: SecretStr | None = Field(
-        default=None, description="Secret token Telegram sends with each webhook call."
-    )
-
-    @field_validator("telegram_allowed_users", "telegram_allowed_chats", "telegram_admins", mode="before")
-    @classmethod
-    def _id_list(cls, value: object) -> object:
-        """Comma-separated ids ("123, -100456"), as people write them in .env."""
-        if isinstance(value, str):
-            return [part.strip() for part in value.split(",") if part.strip()]
-        return value
-
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = Field(
         default="WARNING", description="Python logging level."
     )
@@ -123,11 +88,13 @@ class Settings(BaseSettings):
         return value.upper() if isinstance(value, str) else value
 
 
-@lru_cache(maxsize=1)
-def get_settings() -> Settings:
-    """The process-wide settings (tests build their own `Settings` instead)."""
+S = TypeVar("S", bound=BaseSettings)
+
+
+def load_settings(cls: type[S]) -> S:
+    """Settings of one layer from the environment and `.env`, or SettingsError naming every bad variable."""
     try:
-        return Settings()
+        return cls()
     except ValidationError as exc:
         problems = "; ".join(f"{str(e['loc'][0]).upper()}: {e['msg']}" for e in exc.errors())
         raise SettingsError(
@@ -135,3 +102,9 @@ def get_settings() -> Settings:
             user_message=f"Cấu hình không hợp lệ ({problems}); xem .env.example.",
             hint="See .env.example.",
         ) from exc
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process-wide settings of the ingestion layer (tests build their own instead)."""
+    return load_settings(Settings)

@@ -4,8 +4,8 @@ import sys
 import unicodedata
 
 import pytest
-
 from conftest import ROOT, load_jsonl
+
 from ingest.citations import canonical_ref, find_refs, find_relations, parse_citations, ref_key
 
 CASES = load_jsonl("citations_public.jsonl") + load_jsonl("citations_own.jsonl")

@@ -2,8 +2,8 @@ import datetime as dt
 import re
 
 import pytest
-
 from conftest import CORPUS, ROOT
+
 from ingest.corpus import FrontMatter, discover, parse_document, read_document
 from ingest.errors import CorpusError
 
@@ -14,15 +14,15 @@ def test_the_corpus_holds_the_two_articles_with_their_stated_facts():
     docs = {d.id: d for d in map(read_document, discover([CORPUS]))}
     assert set(docs) == {"hungyen-tham-muu-qcdc", "bacninh-phoi-hop-dan-van"}
     hy, bn = docs["hungyen-tham-muu-qcdc"], docs["bacninh-phoi-hop-dan-van"]
-    assert (hy.site, hy.url, hy.published, hy.title_source) == ("danvanhungyen.vn", None, None, "article")
-    assert (bn.site, bn.url, bn.published, bn.title_source) == (None, None, dt.date(2018, 7, 31), "editorial")
-    assert hy.locality == "tỉnh Hưng Yên" and bn.locality == "thành phố Bắc Ninh"
-    assert all(d.kind == "article" for d in docs.values())
+    assert (hy.facts.site, hy.facts.url, hy.facts.published, hy.facts.title_source) == ("danvanhungyen.vn", None, None, "article")
+    assert (bn.facts.site, bn.facts.url, bn.facts.published, bn.facts.title_source) == (None, None, dt.date(2018, 7, 31), "editorial")
+    assert hy.facts.locality == "tỉnh Hưng Yên" and bn.facts.locality == "thành phố Bắc Ninh"
+    assert all(d.facts.kind == "article" for d in docs.values())
 
 
 def test_no_document_invents_an_address():
     for path in discover([CORPUS]):
-        assert read_document(path).url is None, "the exact addresses are not known"
+        assert read_document(path).facts.url is None, "the exact addresses are not known"
 
 
 def test_readme_documents_every_front_matter_field():
@@ -33,7 +33,7 @@ def test_readme_documents_every_front_matter_field():
 
 def test_parse_minimal_document():
     doc = parse_document(GOOD, "x.md")
-    assert (doc.id, doc.title, doc.body, doc.kind) == ("mot-bai", "Một bài", "Nội dung.", "article")
+    assert (doc.id, doc.title, doc.body, doc.facts.kind) == ("mot-bai", "Một bài", "Nội dung.", "article")
 
 
 @pytest.mark.parametrize(

@@ -14,13 +14,13 @@ from pathlib import Path
 
 import docx
 import pytest
-
 from conftest import ROOT, make_settings
-from ingest import CorpusError, ingest, legacy, open_store
+from test_loaders import make_pdf
+
+from ingest import CorpusError, ingest, legacy, open_index, open_store
 from ingest.citations import parse_citations
 from ingest.loaders import load_file
 from ingest.pipeline import IngestReport, load_documents
-from test_loaders import make_pdf
 
 MB = 1_000_000
 TOKEN = "123456789:AAHfake-token-for-tests_0123456789abcdef"
@@ -83,7 +83,7 @@ def test_document_with_long_space_runs_ingests(tmp_path, embedder):
     )
     report = ingest(make_settings(tmp_path, corpus), embedder=embedder)
     assert report.chunks_total > 0 and not report.failures
-    index = open_store(make_settings(tmp_path, corpus)).open_active()
+    index = open_index(make_settings(tmp_path, corpus))
     assert any("120-KL/TW" in p.ref_keys for p in index.all_passages())  # the chunks' citations were parsed
     index.close()
 
@@ -242,7 +242,7 @@ def test_urls_with_quotes_or_markup_are_refused(tmp_path, url):
         load_file(tmp_path / "b.txt", MB)
     page = f'<html><head><title>Tin</title><meta property="og:url" content=\'{url}\'></head><body><article><p>{"Nội dung tin bài về dân vận. " * 10}</p></article></body></html>'
     (tmp_path / "c.html").write_text(page, encoding="utf-8")
-    assert load_file(tmp_path / "c.html", MB).url is None
+    assert load_file(tmp_path / "c.html", MB).facts.url is None
 
 
 def test_latin1_text_is_not_taken_for_legacy_vietnamese(tmp_path):

@@ -6,12 +6,11 @@ import datetime as dt
 
 import docx
 import pytest
+from conftest import make_settings
 from pypdf import PdfWriter
 from pypdf.generic import DecodedStreamObject, DictionaryObject, NameObject
 
-from conftest import make_settings
-from ingest import CorpusError, ingest, open_store
-from ingest import legacy
+from ingest import CorpusError, ingest, legacy, open_index
 from ingest.loaders import load_file
 
 MB = 1_000_000
@@ -48,8 +47,8 @@ def make_pdf(path, lines=("Ket luan so 120-KL/TW ngay 07/01/2016 cua Bo Chinh tr
 def test_html_keeps_main_content_and_metadata(tmp_path):
     (tmp_path / "tin.html").write_text(HTML, encoding="utf-8")
     doc = load_file(tmp_path / "tin.html", MB)
-    assert doc.title == "Hội nghị sơ kết QCDC" and doc.url == "https://example.org/tin/so-ket-qcdc.html"
-    assert doc.published == dt.date(2021, 9, 15) and doc.id == "tin"
+    assert doc.title == "Hội nghị sơ kết QCDC" and doc.facts.url == "https://example.org/tin/so-ket-qcdc.html"
+    assert doc.facts.published == dt.date(2021, 9, 15) and doc.id == "tin"
     assert "120-KL/TW" in doc.body and "dân kiểm tra" in doc.body
     for noise in ("Trang chủ", "Tin liên quan", "Bài khác", "Lượt truy cập", "©"):
         assert noise not in doc.body
@@ -57,7 +56,7 @@ def test_html_keeps_main_content_and_metadata(tmp_path):
 
 def test_pdf_docx_and_text(tmp_path):
     pdf = load_file(make_pdf(tmp_path / "kl120.pdf"), MB)
-    assert "120-KL/TW" in pdf.body and pdf.source_file == "kl120.pdf"
+    assert "120-KL/TW" in pdf.body and pdf.facts.source_file == "kl120.pdf"
     document = docx.Document()
     document.core_properties.title = "Kế hoạch năm dân vận chính quyền"
     document.add_paragraph("KẾ HOẠCH")
@@ -67,7 +66,7 @@ def test_pdf_docx_and_text(tmp_path):
     assert word.title == "Kế hoạch năm dân vận chính quyền" and "08-KH/BDVTU-BCSĐUBND" in word.body
     (tmp_path / "ghi-chu.txt").write_text("Ghi chú buổi họp\n\nBàn về QCDC ở cơ sở.\n", encoding="utf-8")
     note = load_file(tmp_path / "ghi-chu.txt", MB)
-    assert (note.title, note.kind, note.body) == ("Ghi chú buổi họp", "note", "Ghi chú buổi họp\n\nBàn về QCDC ở cơ sở.")
+    assert (note.title, note.facts.kind, note.body) == ("Ghi chú buổi họp", "note", "Ghi chú buổi họp\n\nBàn về QCDC ở cơ sở.")
 
 
 def test_sidecar_overrides_what_was_detected(tmp_path):
@@ -75,7 +74,7 @@ def test_sidecar_overrides_what_was_detected(tmp_path):
     (tmp_path / "kl120.meta.yaml").write_text(
         "title: Kết luận 120-KL/TW\nkind: directive\nurl: https://example.org/kl120.pdf\npublished: 2016-01-07\n", encoding="utf-8")
     doc = load_file(tmp_path / "kl120.pdf", MB)
-    assert (doc.title, doc.kind, doc.url, doc.published) == (
+    assert (doc.title, doc.facts.kind, doc.facts.url, doc.facts.published) == (
         "Kết luận 120-KL/TW", "directive", "https://example.org/kl120.pdf", dt.date(2016, 1, 7))
     (tmp_path / "kl120.meta.yaml").write_text("url: not a link\n", encoding="utf-8")
     with pytest.raises(CorpusError, match="url"):
@@ -151,9 +150,9 @@ def test_a_mixed_batch_ingests_the_good_files_and_reports_the_bad(tmp_path, corp
     report = ingest(make_settings(tmp_path, corpus_copy), [drop], embedder=embedder)
     assert report.new == 4  # two articles, the PDF and the page
     assert sorted(p.rsplit("/", 1)[-1] for p, _ in report.failures) == ["corrupt.pdf", "empty.txt", "secret.pdf"]
-    index = open_store(make_settings(tmp_path, corpus_copy)).open_active()
+    index = open_index(make_settings(tmp_path, corpus_copy))
     assert any("120-KL/TW" in p.text for p in index.chunks_of("kl120"))
-    assert index.chunks_of("tin")[0].source["url"] == "https://example.org/tin/so-ket-qcdc.html"
+    assert index.chunks_of("tin")[0].facts.url == "https://example.org/tin/so-ket-qcdc.html"
 
 
 @pytest.mark.integration
@@ -176,15 +175,15 @@ OFFICIAL = [
 
 
 def test_official_header_makes_a_directive(tmp_path):
-    from ingest.loaders import official_header
+    from ingest.header import official_header
 
     document = docx.Document()
     for line in OFFICIAL:
         document.add_paragraph(line)
     document.save(tmp_path / "kl120.docx")
     doc = load_file(tmp_path / "kl120.docx", MB)
-    assert (doc.kind, doc.ref, doc.published) == ("directive", "120-KL/TW", dt.date(2016, 1, 7))
-    assert doc.title.startswith("Kết luận số 120-KL/TW về tiếp tục đẩy mạnh") and doc.author == "BAN CHẤP HÀNH TRUNG ƯƠNG"
+    assert (doc.facts.kind, doc.facts.ref, doc.facts.published) == ("directive", "120-KL/TW", dt.date(2016, 1, 7))
+    assert doc.title.startswith("Kết luận số 120-KL/TW về tiếp tục đẩy mạnh") and doc.facts.author == "BAN CHẤP HÀNH TRUNG ƯƠNG"
     assert official_header("Ghi chú.\nSố 5 xã đạt chuẩn.\nKẾ HOẠCH chung") is None
 
 

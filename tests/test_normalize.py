@@ -2,7 +2,8 @@ import unicodedata
 
 import pytest
 
-from ingest.normalize import canonical_tones, fold, has_words, lexical_tokens, normalize_text
+from ingest.normalize import canonical_tones, fold, has_words, normalize_text
+from ingest.tokens import lexical_tokens
 
 
 def test_decomposed_unicode_becomes_nfc():

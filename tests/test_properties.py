@@ -8,15 +8,16 @@ these inputs; the quadratic code this replaced took minutes.
 
 from __future__ import annotations
 
-
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bot.verification import MAX_ANSWER_CHARS, verify
-from ingest.chunking import chunk_spans, split_sentences
+from ingest.chunking import chunk_spans
 from ingest.citations import parse_citations
 from ingest.lexical import LexicalIndex, segment
-from ingest.normalize import clean_text, fold, lexical_tokens, normalize_text, printable
+from ingest.normalize import clean_text, fold, normalize_text, printable
+from ingest.sentences import split_sentences
+from ingest.tokens import lexical_tokens
 
 PROPERTIES = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 VIETNAMESE = "aăâbcdđeêghiklmnoôơpqrstuưvxyàáảãạằắẳẵặầấẩẫậèéẻẽẹềếểễệìíỉĩịòóỏõọồốổỗộờớởỡợùúủũụừứửữựỳýỷỹỵĐQCDKLTW"

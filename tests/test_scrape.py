@@ -3,8 +3,8 @@
 import datetime as dt
 
 import pytest
-
 from conftest import CORPUS, DATA
+
 from ingest.corpus import read_document
 from ingest.scrape import clean_scrape
 
@@ -71,8 +71,8 @@ def test_corpus_articles_are_the_cleaned_seeds(seed, article):
     doc = read_document(CORPUS / "articles" / article)
     cleaned = clean(seed)
     assert doc.body == cleaned.body
-    assert doc.author == cleaned.author and doc.author_role == cleaned.author_role
-    assert doc.source_file == seed
+    assert doc.facts.author == cleaned.author and doc.facts.author_role == cleaned.author_role
+    assert doc.facts.source_file == seed
 
 
 def test_text_without_boilerplate_is_returned_whole():

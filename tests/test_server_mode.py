@@ -12,10 +12,10 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-
 from conftest import ROOT, make_settings
+
 from ingest import IndexStateError, ingest, open_store
-from ingest.index import ServerStore
+from ingest.generations import ServerStore
 
 pytestmark = pytest.mark.integration
 

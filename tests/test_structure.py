@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-
 from conftest import make_settings
+
 from ingest import chunk_document, ingest
 from ingest.loaders import load_file
 from ingest.structure import heading, section_at, sections
@@ -94,5 +94,5 @@ def test_answers_name_the_section_they_quote(tmp_path, corpus_copy, embedder):
     service = QAService(settings, build_if_missing=False, embedder=embedder)
     answer = service.ask("Ban Dân vận báo cáo kết quả nhân rộng mô hình dân vận khéo trước ngày nào?")
     top = answer.sources[0]
-    assert (top.doc_id, top.section, top.kind) == ("kh-dan-van-kheo", "mục II.2", "directive")
+    assert (top.doc_id, top.section, top.facts.kind) == ("kh-dan-van-kheo", "mục II.2", "directive")
     assert "mục II.2" in render_text(answer) and answer.to_json()["sources"][0]["section"] == "mục II.2"

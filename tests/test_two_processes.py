@@ -15,10 +15,10 @@ import time
 from pathlib import Path
 
 import pytest
-
 from conftest import ROOT, make_settings
-from ingest import ingest, open_store
-from ingest.index import LocalStore
+
+from ingest import ingest, open_index
+from ingest.generations import LocalStore
 
 pytestmark = pytest.mark.integration
 
@@ -104,7 +104,7 @@ def test_killed_ingestion_leaves_a_whole_index(served, corpus_copy, embedder, mo
     killed = proc.returncode == -signal.SIGKILL
     assert killed or moment == "finishing", "the ingestion ended before it could be killed"
 
-    index = open_store(settings).open_active()
+    index = open_index(settings)
     assert index.count() in (before, before + 1)  # the old index, or the whole new one
     answer = service.ask(OTHER)
     assert answer.found and answer.sources
