@@ -7,14 +7,15 @@ come from the corpus front matter.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any
 
 from bot.lookup import Resolution, relation_lines, telling_apart
 from bot.retrieval import Retrieval
 from bot.verification import Verification
-from ingest import Passage
-from ingest.chunking import Span, clause_spans, paragraph_spans, sentence_spans
+from ingest.facts import DocumentFacts, document_name
+from ingest.models import Passage
+from ingest.sentences import Span, clause_spans, paragraph_spans, sentence_spans
 
 MAX_SENTENCES = 4
 # Sentences longer than this are quoted clause by clause (official prose
@@ -40,42 +41,29 @@ class Source:
 
     n: int
     doc_id: str
-    title: str
-    url: str | None
-    site: str | None
     chunk_id: str
     text: str
     score: float
-    title_source: str = "article"
-    author: str | None = None
-    author_role: str | None = None
-    publisher: str | None = None
-    published: str | None = None
-    locality: str | None = None
-    kind: str = "article"
+    facts: DocumentFacts
     section: str | None = None  # "Điều 5, khoản 2", "mục 2" in an official text
 
     @classmethod
     def from_passage(cls, n: int, p: Passage) -> Source:
-        s = p.source
-        return cls(
-            n=n,
-            doc_id=p.doc_id,
-            title=p.title,
-            url=s.get("url"),
-            site=s.get("site"),
-            chunk_id=p.chunk_id,
-            text=p.text,
-            score=p.score,
-            title_source=s.get("title_source", "article"),
-            author=s.get("author"),
-            author_role=s.get("author_role"),
-            publisher=s.get("publisher"),
-            published=s.get("published"),
-            locality=s.get("locality"),
-            kind=s.get("kind", "article"),
-            section=s.get("section"),
-        )
+        return cls(n, p.doc_id, p.chunk_id, p.text, p.score, p.facts, p.section or None)
+
+    def to_json(self) -> dict[str, Any]:
+        """The documented JSON shape of one source."""
+        return {
+            "n": self.n,
+            "doc_id": self.doc_id,
+            "title": self.facts.title,
+            "section": self.section,
+            "url": self.facts.url,
+            "site": self.facts.site,
+            "chunk_id": self.chunk_id,
+            "text": self.text,
+            "score": self.score,
+        }
 
 
 @dataclass
@@ -91,12 +79,11 @@ class Answer:
 
     def to_json(self) -> dict[str, Any]:
         """The documented JSON shape of `bot ask --json`."""
-        keys = ("n", "doc_id", "title", "section", "url", "site", "chunk_id", "text", "score")
         return {
             "question": self.question,
             "answer": self.answer,
             "found": self.found,
-            "sources": [{k: asdict(s)[k] for k in keys} for s in self.sources],
+            "sources": [s.to_json() for s in self.sources],
             "directives": self.directives,
             "generator": self.generator,
             "verification": (self.verification or Verification()).to_json(),
@@ -127,7 +114,7 @@ def _quotable_spans(text: str) -> list[Span]:
             spans.append(sentence)
             continue
         clauses = clause_spans(text, sentence)
-        for i, clause in enumerate(clauses):
+        for clause in clauses:
             if ":" in text[clause.start : clause.end] and sentence.end - clause.start <= MAX_LIST_QUOTE:
                 spans.append(Span(clause.start, sentence.end))  # the lead-in and its items
                 break
@@ -148,12 +135,12 @@ def _quote_text(text: str, span: Span) -> str:
 
 def attribution(source: Source) -> str:
     """'bài “Title” của Author (Role)' from the facts the corpus states; a directive's own text says so."""
-    title = f"“{source.title}”"
-    if source.kind == "directive":
+    title = f"“{source.facts.title}”"
+    if source.facts.kind == "directive":
         return f"văn bản gốc {title}"
-    by = f" của {source.author}" if source.author else ""
-    role = f" ({source.author_role})" if source.author and source.author_role else ""
-    where = source.site or source.publisher
+    by = f" của {source.facts.author}" if source.facts.author else ""
+    role = f" ({source.facts.author_role})" if source.facts.author and source.facts.author_role else ""
+    where = source.facts.site or source.facts.publisher
     return f"bài {title}{by}{role}" + (f", {where}" if where else "")
 
 
@@ -170,13 +157,24 @@ def _directive_lines(resolutions: list[Resolution]) -> tuple[list[str], list[str
             cards.append(f"“{r.query}” có thể là một trong {len(r.candidates)} văn bản:")
             cards += [f"  – {telling_apart(d)}" for d in r.candidates]
         for d in r.directives + r.candidates:
-            listed.append({"ref": d.ref, "type": d.type, "date": d.date, "issuer": d.issuer, "subject": d.subject, "in_corpus": True})
+            listed.append(
+                {
+                    "ref": d.ref,
+                    "type": d.type,
+                    "date": d.date,
+                    "issuer": d.issuer,
+                    "subject": d.subject,
+                    "in_corpus": True,
+                }
+            )
         if r.unknown:
             if "/" in r.ref:
                 missing.append(f"Kho tài liệu hiện có không có văn bản nào mang số hiệu {r.ref}.")
             else:
-                missing.append(f"Kho tài liệu hiện có không có {r.type or 'văn bản'} số {r.ref}.")
-            listed.append({"ref": r.ref, "type": r.type, "date": None, "issuer": None, "subject": None, "in_corpus": False})
+                missing.append(f"Kho tài liệu hiện có không có {document_name(r.type, r.ref, fallback='văn bản')}.")
+            listed.append(
+                {"ref": r.ref, "type": r.type, "date": None, "issuer": None, "subject": None, "in_corpus": False}
+            )
     return cards, missing, listed
 
 
@@ -193,7 +191,7 @@ def compose(question: str, retrieval: Retrieval, resolutions: list[Resolution] |
         for span in _quotable_spans(src.text):
             quote = _quote_text(src.text, span)
             cov = retrieval.lexical.text_coverage(question, quote)
-            if src.kind == "directive" and len(quote) >= 60 and not quote.isupper():
+            if src.facts.kind == "directive" and len(quote) >= 60 and not quote.isupper():
                 cov += PRIMARY_BONUS  # a directive's own words answer what it requires
             quotes.append(_Quote(i, span.start, quote, cov))
     best = max((q.coverage for q in quotes), default=0.0)

@@ -16,20 +16,24 @@ import re
 from dataclasses import dataclass, field
 
 from bot.answer import Answer, Source
-from bot.lookup import card_facts, lookup, relation_lines, telling_apart, vn_date
+from bot.lookup import card_facts, lookup, relation_lines, telling_apart
+from bot.question import Question
 from bot.render import source_line
-from bot.service import QAService, validate_question
+from bot.service import QAService
 from ingest import Passage, QcdcError
-from ingest.chunking import sentence_spans
 from ingest.citations import parse_citations
+from ingest.facts import document_name, vn_date
 from ingest.normalize import clean_text, fold
 from ingest.registry import Directive
+from ingest.sentences import sentence_spans
 
 _FIGURE = re.compile(r"(?<![\w/.,-])\d+(?:[.,]\d+)*%?(?![\w/-])")
 _DATE = re.compile(r"\b\d{1,2}/\d{1,2}/\d{4}\b|\btháng \d{1,2} năm \d{4}\b")
 _LIMITATION = re.compile(r"\b(?:han che|ton tai|yeu kem|bat cap|chua thuc su|chua cao|chua kip thoi|thieu chat che)\b")
 _NUMBERED = re.compile(r"^\(\d+\)")
-_COUNT = re.compile(r"\b(\d+)\s+(mục tiêu|giải pháp|nhiệm vụ|nội dung|xã|doanh nghiệp|dự án|lượt người|số chuyên mục|tập)\b")
+_COUNT = re.compile(
+    r"\b(\d+)\s+(mục tiêu|giải pháp|nhiệm vụ|nội dung|xã|doanh nghiệp|dự án|lượt người|số chuyên mục|tập)\b"
+)
 TOPIC_PASSAGES = 8
 
 
@@ -69,13 +73,13 @@ def _sentences(text: str) -> list[str]:
 
 
 def _doc_header(source: Source) -> str:
-    parts = [source.title]
-    if source.author:
-        parts.append(source.author)
-    if source.locality:
-        parts.append(source.locality)
-    if source.published:
-        parts.append(vn_date(source.published))
+    parts = [source.facts.title]
+    if source.facts.author:
+        parts.append(source.facts.author)
+    if source.facts.locality:
+        parts.append(source.facts.locality)
+    if source.facts.published:
+        parts.append(vn_date(source.facts.published))
     return " — ".join(parts)
 
 
@@ -84,13 +88,16 @@ class BriefBuilder:
         self.service = service
 
     def build(self, topic: str, quiz: int = 0) -> Brief:
-        topic = validate_question(topic, self.service.settings.max_question_chars)
+        topic = Question.parse(topic, self.service.settings.max_question_chars).text
         cites = parse_citations(topic)
         if cites or re.fullmatch(r"\d{1,5}", topic):  # a document number, whole or partial
             resolution = lookup(topic, self.service.registry)
             if resolution.candidates:
                 options = "; ".join(telling_apart(d) for d in resolution.candidates)
-                raise BriefError(f"ambiguous: {topic}", user_message=f"“{topic}” ứng với nhiều văn bản: {options}. Hãy ghi rõ số hiệu.")
+                raise BriefError(
+                    f"ambiguous: {topic}",
+                    user_message=f"“{topic}” ứng với nhiều văn bản: {options}. Hãy ghi rõ số hiệu.",
+                )
             if not resolution.found:
                 raise BriefError(
                     f"not in the corpus: {topic}",
@@ -99,15 +106,17 @@ class BriefBuilder:
             directive = resolution.directives[0]
             ids = {m.chunk_id for m in directive.mentions}
             passages = [p for p in self.service.retriever.passages if p.chunk_id in ids]
-            brief = Brief(topic, f"{directive.type or 'Văn bản'} số {directive.ref}", directive=directive)
-            keep = lambda sentence: bool(directive.keys & {c.key for c in parse_citations(sentence)}) or any(  # noqa: E731
-                m.sentence == sentence for m in directive.mentions
+            brief = Brief(topic, document_name(directive.type, directive.ref, fallback="Văn bản"), directive=directive)
+            keep = lambda sentence: (  # noqa: E731
+                bool(directive.keys & {c.key for c in parse_citations(sentence)})
+                or any(m.sentence == sentence for m in directive.mentions)
             )
         else:
             retrieval = self.service.retriever.retrieve(topic, TOPIC_PASSAGES)
             if not retrieval.found:
                 raise BriefError(
-                    f"nothing on {topic}", user_message=f"Kho tài liệu hiện có không có nội dung về “{topic}”; không lập được đề cương."
+                    f"nothing on {topic}",
+                    user_message=f"Kho tài liệu hiện có không có nội dung về “{topic}”; không lập được đề cương.",
                 )
             passages = retrieval.passages
             brief = Brief(topic, topic)
@@ -134,7 +143,9 @@ class BriefBuilder:
         for p in passages:
             for paragraph in p.text.split("\n\n"):
                 sentences = _sentences(paragraph)
-                start = next((i for i, x in enumerate(sentences) if _LIMITATION.search(fold(x)) and not _NUMBERED.match(x)), None)
+                start = next(
+                    (i for i, x in enumerate(sentences) if _LIMITATION.search(fold(x)) and not _NUMBERED.match(x)), None
+                )
                 if start is not None and (brief.directive is None or any(keep(x) for x in sentences)):
                     for sentence in sentences[start:]:
                         if sentence not in special:
@@ -160,7 +171,9 @@ class BriefBuilder:
                 if keep(sentence):
                     groups.setdefault(p.doc_id, []).append(Quote(sentence, cite(p)))
                     headers.setdefault(p.doc_id, _doc_header(Source.from_passage(0, p)))
-                elif (_FIGURE.search(_DATE.sub("", sentence)) or _DATE.search(sentence)) and self._on_topic(brief, sentence):
+                elif (_FIGURE.search(_DATE.sub("", sentence)) or _DATE.search(sentence)) and self._on_topic(
+                    brief, sentence
+                ):
                     brief.figures.append(Quote(sentence, cite(p)))
         brief.by_document = [(headers[d], quotes) for d, quotes in groups.items()]
         # Sources in the order they are first cited.
@@ -182,7 +195,7 @@ class BriefBuilder:
             cited = tuple(sorted({number_of[m.chunk_id] for m in d.mentions if m.chunk_id in number_of}))
             if not cited:
                 continue
-            name = f"{d.type or 'Văn bản'} số {d.ref}"
+            name = document_name(d.type, d.ref, fallback="Văn bản")
             if d.date:
                 items.append(QuizItem(f"{name} được ban hành ngày nào?", vn_date(d.date), cited))
             if d.issuer:
@@ -230,8 +243,11 @@ def render_markdown(brief: Brief) -> str:
         heading("Tài liệu trong kho nói gì")
     for header, quotes in brief.by_document:
         out += [f"### {header}", ""] + [f"> {q.text} [{q.n}]" for q in quotes] + [""]
-    for title, quotes in (("Số liệu và mốc thời gian", brief.figures), ("Hạn chế", brief.limitations),
-                          ("Nhiệm vụ, giải pháp", brief.tasks)):
+    for title, quotes in (
+        ("Số liệu và mốc thời gian", brief.figures),
+        ("Hạn chế", brief.limitations),
+        ("Nhiệm vụ, giải pháp", brief.tasks),
+    ):
         if quotes:
             heading(title)
             out += [f"> {q.text} [{q.n}]" for q in quotes] + [""]

@@ -16,9 +16,11 @@ from pathlib import Path
 from typing import TextIO
 
 from bot.lookup import lookup_json
+from bot.question import Question
 from bot.render import render_lookup, render_text
-from bot.service import QAService, validate_question
-from ingest import QcdcError, Settings, fold, get_settings, open_store
+from bot.service import QAService
+from bot.settings import BotSettings, get_settings
+from ingest import QcdcError, fold, open_store
 from ingest.cli import configure_logging
 from ingest.normalize import clean_text
 
@@ -53,7 +55,8 @@ def build_parser() -> argparse.ArgumentParser:
     tg.add_argument("--db", type=Path, help="index folder (default: CHROMA_PATH, else data/chroma)")
     tg.add_argument("--webhook-url", help="public HTTPS address Telegram posts updates to (default: long polling)")
     tg.add_argument(
-        "--listen", default="127.0.0.1",
+        "--listen",
+        default="127.0.0.1",
         help="webhook mode: address to listen on (default 127.0.0.1, behind a reverse proxy; 0.0.0.0 to face the internet)",
     )
     tg.add_argument("--port", type=int, default=8443, help="webhook mode: port to listen on (default 8443)")
@@ -72,7 +75,7 @@ def _stdin_questions(stream: TextIO) -> Iterator[tuple[int, str | None]]:
             yield number, line
 
 
-def _announce_build(settings: Settings, db: Path | None) -> None:
+def _announce_build(settings: BotSettings, db: Path | None) -> None:
     """Say so before the first answer waits for an index to be built."""
     try:
         ready = open_store(settings, db).is_current()
@@ -104,13 +107,13 @@ def cmd_ask(args: argparse.Namespace) -> int:
         return 2
     if args.question is not None:
         try:  # refuse bad input before paying for the model
-            validate_question(args.question, settings.max_question_chars)
+            parsed = Question.parse(args.question, settings.max_question_chars)
         except QcdcError as exc:
             _error(exc.for_user(), args.question, args.json)
             return 2
-        questions: Iterator[tuple[int, str | None]] = iter([(0, args.question)])
+        questions: Iterator[tuple[int, str | Question | None]] = iter([(0, parsed)])
     elif sys.stdin.isatty():
-        _error("hãy nhập câu hỏi, ví dụ: python -m bot ask \"Kết luận 120-KL/TW yêu cầu gì?\"", None, False)
+        _error('hãy nhập câu hỏi, ví dụ: python -m bot ask "Kết luận 120-KL/TW yêu cầu gì?"', None, False)
         return 2
     else:
         questions = _stdin_questions(sys.stdin)
@@ -128,15 +131,20 @@ def cmd_ask(args: argparse.Namespace) -> int:
             _error(f"dòng {number} không phải văn bản UTF-8 hợp lệ, đã bỏ qua.", None, args.json)
             failed += 1
             continue
+        shown = question.asked if isinstance(question, Question) else question
         try:
             answer = service.ask(question, args.k)
         except QcdcError as exc:
-            _error(exc.for_user(), question, args.json)
+            _error(exc.for_user(), shown, args.json)
             failed += 1
             continue
-        except Exception as exc:  # noqa: BLE001 - one question's failure must not end the session
-            log.exception("answering %r failed", question[:100])
-            _error(f"không trả lời được câu hỏi này ({type(exc).__name__}); các câu sau vẫn được trả lời.", question, args.json)
+        except Exception as exc:
+            log.exception("answering %r failed", shown[:100])
+            _error(
+                f"không trả lời được câu hỏi này ({type(exc).__name__}); các câu sau vẫn được trả lời.",
+                shown,
+                args.json,
+            )
             failed += 1
             continue
         answered += 1
@@ -144,7 +152,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
             _print(json.dumps(answer.to_json(), ensure_ascii=False), flush=True)
         else:
             if number:
-                _print(f"❓ {question}")
+                _print(f"❓ {shown}")
             _print(render_text(answer), end="\n\n" if number else "\n", flush=True)
     if failed == 0 and answered == 0:
         _error("không có câu hỏi nào ở đầu vào chuẩn.", None, False)
@@ -156,9 +164,9 @@ def cmd_lookup(args: argparse.Namespace) -> int:
     try:
         settings = get_settings()
         configure_logging(settings)
-        validate_question(args.query, settings.max_question_chars)
+        query = Question.parse(args.query, settings.max_question_chars)
         _announce_build(settings, args.db)
-        result = QAService(settings, args.db).lookup(args.query)
+        result = QAService(settings, args.db).lookup(query)
     except QcdcError as exc:
         _error(exc.for_user(), args.query, args.json)
         return 2
@@ -196,7 +204,7 @@ def cmd_brief(args: argparse.Namespace) -> int:
 
 
 def cmd_telegram(args: argparse.Namespace) -> int:
-    from bot.telegram_bot import check_token, run
+    from bot.telegram_app import check_token, run
 
     try:
         settings = get_settings()
@@ -219,7 +227,11 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     except BrokenPipeError:  # `python -m bot ask … | head`
         return 0
-    except Exception as exc:  # noqa: BLE001 - the edge: one line, the traceback only in the log
+    except Exception as exc:
         log.debug("command failed", exc_info=True)
-        _error(f"lỗi không mong đợi ({type(exc).__name__}: {str(exc)[:200]}); đặt LOG_LEVEL=DEBUG để xem chi tiết.", None, False)
+        _error(
+            f"lỗi không mong đợi ({type(exc).__name__}: {str(exc)[:200]}); đặt LOG_LEVEL=DEBUG để xem chi tiết.",
+            None,
+            False,
+        )
         return 2

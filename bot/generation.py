@@ -13,7 +13,7 @@ import concurrent.futures
 import logging
 import time
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from langchain_core.language_models import BaseChatModel
 from langchain_core.output_parsers import StrOutputParser
@@ -21,8 +21,8 @@ from langchain_core.runnables import Runnable
 
 from bot.answer import Answer
 from bot.prompts import Prompts, load_prompts
+from bot.settings import BotSettings
 from bot.verification import Verification, verify
-from ingest import Settings
 from ingest.errors import SettingsError
 
 log = logging.getLogger(__name__)
@@ -33,11 +33,15 @@ MIN_KEPT_SHARE = 0.5
 FENCE_OPEN, FENCE_CLOSE = "<<<TÀI LIỆU", "TÀI LIỆU>>>"
 
 
-def make_chat_model(settings: Settings) -> BaseChatModel:
+def make_chat_model(settings: BotSettings) -> BaseChatModel:
     """The configured chat model through init_chat_model, without retries (we fall back instead)."""
     from langchain.chat_models import init_chat_model
 
-    kwargs: dict[str, Any] = {"temperature": settings.llm_temperature, "timeout": settings.llm_timeout, "max_retries": 0}
+    kwargs: dict[str, Any] = {
+        "temperature": settings.llm_temperature,
+        "timeout": settings.llm_timeout,
+        "max_retries": 0,
+    }
     if settings.llm_base_url:
         kwargs["base_url"] = settings.llm_base_url
     if settings.llm_api_key:
@@ -45,7 +49,8 @@ def make_chat_model(settings: Settings) -> BaseChatModel:
     elif settings.llm_provider == "openai":
         kwargs["api_key"] = "not-needed"  # local OpenAI-compatible servers accept any key
     try:
-        return init_chat_model(settings.llm_model, model_provider=settings.llm_provider, **kwargs)
+        # With a model name it is a chat model, not the configurable wrapper init_chat_model's type also allows.
+        return cast(BaseChatModel, init_chat_model(settings.llm_model, model_provider=settings.llm_provider, **kwargs))
     except Exception as exc:  # unknown provider, missing integration package, bad arguments
         raise SettingsError(
             f"cannot set up LLM_PROVIDER={settings.llm_provider!r} LLM_MODEL={settings.llm_model!r}: {exc}",
@@ -57,9 +62,9 @@ def passages_block(answer: Answer) -> str:
     """The sources, numbered as the user sees them, each fenced as untrusted text."""
     blocks = []
     for s in answer.sources:
-        by = f" — {s.author}" if s.author else ""
+        by = f" — {s.facts.author}" if s.facts.author else ""
         text = s.text.replace(FENCE_CLOSE, "TÀI LIỆU»»").replace(FENCE_OPEN, "««TÀI LIỆU")  # no way out of the fence
-        blocks.append(f"[{s.n}] Nguồn: {s.title}{by}\n{FENCE_OPEN}\n{text}\n{FENCE_CLOSE}")
+        blocks.append(f"[{s.n}] Nguồn: {s.facts.title}{by}\n{FENCE_OPEN}\n{text}\n{FENCE_CLOSE}")
     return "\n\n".join(blocks)
 
 
@@ -82,7 +87,7 @@ class Generated:
 class Generator:
     """Runs the chain with a deadline and verifies what comes back."""
 
-    def __init__(self, settings: Settings, model: BaseChatModel | None = None, prompts: Prompts | None = None):
+    def __init__(self, settings: BotSettings, model: BaseChatModel | None = None, prompts: Prompts | None = None):
         self.settings = settings
         self.prompts = prompts or load_prompts(settings.prompts_dir)
         model = model or make_chat_model(settings)
@@ -103,7 +108,7 @@ class Generator:
         try:
             future = self._pool.submit(chain.invoke, inputs)
             text = future.result(timeout=self.settings.llm_timeout + 1)
-        except Exception as exc:  # timeout, connection, rate limit, server error: fall back
+        except Exception as exc:  # noqa: BLE001 - timeout, connection, rate limit, server error: fall back
             self._log_failure(exc)
             return Generated(answer, (time.perf_counter() - started) * 1000, 0.0)
         generated = time.perf_counter()
@@ -112,7 +117,9 @@ class Generator:
         timings = ((generated - started) * 1000, (verified - generated) * 1000)
         surviving = report.checked - report.dropped
         if not kept or surviving < MIN_KEPT_SHARE * max(report.checked, 1):
-            log.info("generated answer failed verification (%d of %d sentences dropped)", report.dropped, report.checked)
+            log.info(
+                "generated answer failed verification (%d of %d sentences dropped)", report.dropped, report.checked
+            )
             answer.verification = report
             return Generated(answer, *timings)
         result = Answer(

@@ -8,12 +8,12 @@ corpus never cites is said to be absent. Never a semantic neighbour.
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from dataclasses import dataclass, field
 from typing import Any
 
 from ingest.citations import Citation, parse_citations, ref_key, same_number
+from ingest.facts import document_name, vn_date
 from ingest.registry import Directive, Registry
 
 
@@ -43,7 +43,9 @@ def resolve_citation(c: Citation, registry: Registry) -> Resolution:
         if len(matches) > 1 and c.date:
             matches = [d for d in matches if d.date == c.date] or matches
     else:
-        matches = [d for d in registry.directives if same_number(d.number, c.number) and (c.type is None or d.type == c.type)]
+        matches = [
+            d for d in registry.directives if same_number(d.number, c.number) and (c.type is None or d.type == c.type)
+        ]
     return _result(c.text, matches, ref=c.ref, type=c.type)
 
 
@@ -110,16 +112,6 @@ def relation_lines(d: Directive) -> list[str]:
     return [f"{RELATION_WORDS.get(r['kind'], r['kind'])} {r['ref']}" for r in d.relations]
 
 
-def vn_date(iso: str | None) -> str:
-    """2018-07-31 → 31/07/2018, the way Vietnamese documents write dates."""
-    if not iso:
-        return "không rõ"
-    try:
-        return dt.date.fromisoformat(iso).strftime("%d/%m/%Y")
-    except ValueError:
-        return iso
-
-
 def card_facts(d: Directive) -> list[tuple[str, str]]:
     """A directive's facts as labelled lines, for every place that shows its card."""
     facts = [
@@ -136,10 +128,9 @@ def card_facts(d: Directive) -> list[tuple[str, str]]:
 
 def telling_apart(d: Directive) -> str:
     """What distinguishes one candidate from others with the same number."""
-    parts = [" ".join(p for p in (d.type, "số", d.ref) if p)]
+    parts = [document_name(d.type, d.ref)]
     if d.date:
-        y, m, day = d.date.split("-")
-        parts.append(f"ngày {day}/{m}/{y}")
+        parts.append(f"ngày {vn_date(d.date)}")
     if d.issuer:
         parts.append(f"của {d.issuer}")
     if d.locality:

@@ -5,26 +5,27 @@ from __future__ import annotations
 import textwrap
 
 from bot.answer import Answer, Source
-from bot.lookup import Resolution, card_facts, relation_lines, telling_apart, vn_date
+from bot.lookup import Resolution, card_facts, relation_lines, telling_apart
+from ingest.facts import document_name, vn_date
 from ingest.registry import Directive
 
 
 def source_line(source: Source) -> str:
     """Title, author, publisher, date and where to find it: only what the corpus states."""
-    title = source.title + (" (tiêu đề do biên tập đặt)" if source.title_source == "editorial" else "")
+    title = source.facts.title + (" (tiêu đề do biên tập đặt)" if source.facts.title_source == "editorial" else "")
     parts = [title]
     if source.section:
         parts.append(source.section)
-    if source.author:
-        parts.append(source.author + (f", {source.author_role}" if source.author_role else ""))
-    if source.publisher:
-        parts.append(source.publisher)
-    if source.published:
-        parts.append(f"đăng ngày {vn_date(source.published)}")
-    if source.url:
-        parts.append(source.url)
-    elif source.site:
-        parts.append(f"trang {source.site} (không rõ địa chỉ bài viết)")
+    if source.facts.author:
+        parts.append(source.facts.author + (f", {source.facts.author_role}" if source.facts.author_role else ""))
+    if source.facts.publisher:
+        parts.append(source.facts.publisher)
+    if source.facts.published:
+        parts.append(f"đăng ngày {vn_date(source.facts.published)}")
+    if source.facts.url:
+        parts.append(source.facts.url)
+    elif source.facts.site:
+        parts.append(f"trang {source.facts.site} (không rõ địa chỉ bài viết)")
     else:
         parts.append("không rõ nơi đăng")
     return " — ".join(parts)
@@ -43,7 +44,7 @@ def render_text(answer: Answer, width: int = 100) -> str:
 
 def render_directive(d: Directive, width: int = 100) -> str:
     """A directive's card: its facts as the corpus states them, then who cites it."""
-    lines = [" ".join(p for p in (d.type or "Văn bản", "số", d.ref) if p)]
+    lines = [document_name(d.type, d.ref, fallback="Văn bản")]
     lines += [f"  {label}: {value}" for label, value in card_facts(d)]
     if d.url:
         lines.append(f"  Địa chỉ: {d.url}")

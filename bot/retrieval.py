@@ -72,9 +72,7 @@ class Retriever:
         self.passages = index.all_passages()
         ids = [p.chunk_id for p in self.passages]
         saved = LexicalIndex.load(index.lexical_dir, ids) if index.lexical_dir else None
-        self.lexical = saved or LexicalIndex.build(
-            [passage_text(p) for p in self.passages]
-        )
+        self.lexical = saved or LexicalIndex.build([passage_text(p) for p in self.passages])
         self._row = {p.chunk_id: i for i, p in enumerate(self.passages)}
 
     def retrieve(
@@ -117,5 +115,3 @@ class Retriever:
             keep = sorted(head, key=lambda i: -scores[i])
         relevant = [replace(self.passages[i], score=round(scores[i], 4)) for i in keep[:k]]
         return Retrieval(relevant, bool(relevant), self.lexical)
-
-

@@ -1,4 +1,4 @@
-"""Questions in, answers out: the one entry point the CLI (and later the bot) call."""
+"""Questions in, answers out: the one entry point of the CLI and the Telegram bot."""
 
 from __future__ import annotations
 
@@ -7,49 +7,24 @@ import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from bot.answer import ASK_PROMPT, Answer, compose
 from bot.lookup import Resolution, lookup, resolve_citation
+from bot.question import Question
 from bot.retrieval import Mode, Retriever
+from bot.settings import BotSettings
 from ingest import (
     ChunkIndex,
-    InvalidQuestionError,
     QcdcError,
     Registry,
     SentenceTransformerEmbeddings,
-    Settings,
     ingest,
-    normalize_text,
     open_store,
 )
-from ingest.citations import parse_citations
-from ingest.normalize import has_surrogates, has_words, lexical_tokens
+from ingest.generations import IndexPointer
+from ingest.tokens import lexical_tokens
 
 log = logging.getLogger(__name__)
-
-
-def validate_question(question: str, max_chars: int) -> str:
-    """The question as it will be answered, or InvalidQuestionError saying why not."""
-    if has_surrogates(question):  # bytes that are not UTF-8, from a terminal or a script
-        raise InvalidQuestionError(
-            "question is not valid UTF-8",
-            user_message="Câu hỏi có ký tự không hợp lệ (không phải UTF-8): hãy gõ lại bằng bộ gõ tiếng Việt Unicode.",
-        )
-    text = normalize_text(question)
-    if not text:
-        raise InvalidQuestionError("empty question", user_message="Câu hỏi trống: hãy nhập nội dung cần hỏi.")
-    if len(text) > max_chars:
-        raise InvalidQuestionError(
-            f"question of {len(text)} characters (limit {max_chars})",
-            user_message=f"Câu hỏi quá dài ({len(text)} ký tự; tối đa {max_chars}): hãy hỏi ngắn gọn hơn.",
-        )
-    if not has_words(text):
-        raise InvalidQuestionError(
-            "question has no letters or digits",
-            user_message="Câu hỏi không có chữ hay số nào: hãy nhập câu hỏi bằng lời.",
-        )
-    return text
 
 
 @dataclass(frozen=True)
@@ -71,7 +46,7 @@ class QAService:
 
     def __init__(
         self,
-        settings: Settings,
+        settings: BotSettings,
         db: Path | None = None,
         *,
         build_if_missing: bool = True,
@@ -87,7 +62,7 @@ class QAService:
         self._loaded = self._load()
         self._retired: list[ChunkIndex] = []
         self._switching = threading.Lock()
-        self._refused: dict[str, Any] | None = None
+        self._refused: IndexPointer | None = None
         self.generator = None
         if settings.llm_provider:
             from bot.generation import Generator  # LangChain's chat integrations load only when used
@@ -95,7 +70,7 @@ class QAService:
             self.generator = Generator(settings)
 
     def _load(self) -> _Loaded:
-        index = self.store.open_active()
+        index = ChunkIndex.open(self.store)
         try:
             index.check_model(self.settings.embedding_model)
             return _Loaded(index, Retriever(index, self.embedder, self.settings), index.load_registry())
@@ -141,31 +116,36 @@ class QAService:
             log.info("now answering from index generation %s", fresh.index.generation)
             return True
 
-    def _newer(self) -> dict[str, Any] | None:
+    def _newer(self) -> IndexPointer | None:
         """The index pointer, when it names another generation than the one loaded (and not one refused)."""
         try:
-            info = self.store.pointer()
-        except Exception as exc:  # a server gone away: keep serving what is loaded
+            pointer = self.store.pointer()
+        except Exception as exc:  # noqa: BLE001 - a server gone away: keep serving what is loaded
             log.warning("cannot read the index pointer: %s", exc)
             return None
-        if not info or info.get("generation") == self._loaded.index.generation or info == self._refused:
+        if pointer is None or pointer.generation == self._loaded.index.generation or pointer == self._refused:
             return None
-        return info
+        return pointer
 
-    def lookup(self, query: str) -> Resolution:
+    def question(self, asked: str | Question) -> Question:
+        """A question validated once (InvalidQuestionError otherwise); a Question passes as it is."""
+        return asked if isinstance(asked, Question) else Question.parse(asked, self.settings.max_question_chars)
+
+    def lookup(self, query: str | Question) -> Resolution:
         """A directive by number (exact, partial or unaccented)."""
+        text = self.question(query).text
         self.refresh()
-        return lookup(validate_question(query, self.settings.max_question_chars), self.registry)
+        return lookup(text, self.registry)
 
-    def ask(self, question: str, k: int | None = None, mode: Mode | None = None) -> Answer:
+    def ask(self, asked: str | Question, k: int | None = None, mode: Mode | None = None) -> Answer:
         started = time.perf_counter()
-        text = validate_question(question, self.settings.max_question_chars)
+        question = self.question(asked)
+        text, citations = question.text, question.citations
         self.refresh()
         loaded = self._loaded  # one generation for the whole answer, even if another is activated meanwhile
-        citations = parse_citations(text)
         if not citations and not lexical_tokens(text, question=True):
             # "Cho hỏi", "Ai?", "là gì": how a conversation opens, not a question yet
-            answer = Answer(question=question, answer=ASK_PROMPT, found=False)
+            answer = Answer(question=question.asked, answer=ASK_PROMPT, found=False)
             answer.timings_ms = {"total": round((time.perf_counter() - started) * 1000, 1)}
             return answer
         resolutions = [resolve_citation(c, loaded.registry) for c in citations]
@@ -180,11 +160,14 @@ class QAService:
         retrieved = time.perf_counter()
         answer = compose(text, retrieval, resolutions)
         composed = time.perf_counter()
-        timings = {"retrieve": round((retrieved - started) * 1000, 1), "answer": round((composed - retrieved) * 1000, 1)}
+        timings = {
+            "retrieve": round((retrieved - started) * 1000, 1),
+            "answer": round((composed - retrieved) * 1000, 1),
+        }
         if self.generator is not None:
             generated = self.generator.improve(answer)
             answer = generated.answer
             timings |= {"generate": round(generated.generate_ms, 1), "verify": round(generated.verify_ms, 2)}
-        answer.question = question
+        answer.question = question.asked
         answer.timings_ms = timings | {"total": round((time.perf_counter() - started) * 1000, 1)}
         return answer

@@ -17,11 +17,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-
 from telegram import Update
 
 from bot.service import QAService
-from ingest import Settings
+from bot.settings import BotSettings
 
 # Callback data as the bot writes it: "src:<answer id>:<n>", "vb:<directive key>".
 _CALLBACK = {
@@ -80,7 +79,7 @@ class BotState:
     """What the handlers share: the service, access lists, limits and statistics."""
 
     service: QAService
-    settings: Settings
+    settings: BotSettings
     db: Path | None = None
     answered: int = 0
     unanswered: int = 0
@@ -93,8 +92,9 @@ class BotState:
         self.limit = RateLimit(self.settings.telegram_rate_limit_per_minute)
 
     def allowed(self, user_id: int | None, chat_id: int | None) -> bool:
+        """Whether to serve a sender: anyone when no list is set, else the listed users and chats, and the admins."""
         users, chats = self.settings.telegram_allowed_users, self.settings.telegram_allowed_chats
-        if not users and not chats:
+        if not users and not chats or self.is_admin(user_id):
             return True
         return (user_id is not None and user_id in users) or (chat_id is not None and chat_id in chats)
 

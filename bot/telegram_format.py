@@ -10,15 +10,42 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Callable
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.answer import Answer, Source
 from bot.lookup import Resolution, card_facts, relation_lines, telling_apart
 from bot.render import source_line
+from ingest.facts import document_name
 from ingest.registry import Directive
 
 MAX_MESSAGE = 4096
+
+GREETING = (
+    "Xin chào! Tôi là <b>Trợ lý QCDC</b>: tôi trả lời câu hỏi về Quy chế dân chủ ở cơ sở và "
+    "công tác dân vận từ các tài liệu trong kho, kèm nguồn trích dẫn, và tra cứu văn bản theo số hiệu.\n\n"
+    "Ví dụ:\n"
+    "• Kết luận 120-KL/TW yêu cầu gì?\n"
+    "• Thu ngân sách 9 tháng đầu năm 2018 đạt bao nhiêu?\n"
+    "• Những hạn chế trong thực hiện QCDC ở cơ sở?\n\n"
+    "Lệnh: /hoi &lt;câu hỏi&gt; · /vb &lt;số hiệu&gt; (ví dụ /vb 120-KL/TW) · /nguon &lt;số&gt; · "
+    "/baigiang &lt;chủ đề hoặc số hiệu&gt; · /help"
+)
+HELP = (
+    "<b>Cách dùng</b>\n"
+    "• Trong trò chuyện riêng: gõ câu hỏi, có dấu hay không dấu đều được.\n"
+    "• Trong nhóm: dùng /hoi &lt;câu hỏi&gt;, nhắc tên bot, hoặc trả lời tin nhắn của bot.\n"
+    "• /vb &lt;số hiệu&gt;: thẻ văn bản (ngày, cơ quan ban hành, trích yếu, nơi được nhắc đến); "
+    "số hiệu có thể viết tắt: /vb 120, /vb kl 120.\n"
+    "• /nguon &lt;số&gt;: xem toàn văn nguồn số đó của câu trả lời gần nhất.\n"
+    "• /baigiang &lt;chủ đề hoặc số hiệu&gt;: đề cương bài giảng có trích dẫn và câu hỏi ôn tập, gửi dưới dạng tệp Word.\n"
+    "Câu trả lời chỉ trích nguyên văn tài liệu trong kho; khi kho không có thông tin, bot nói rõ."
+)
+REFUSAL = "Xin lỗi, bot này chỉ phục vụ cán bộ của đơn vị đã được cấp quyền. Hãy liên hệ quản trị viên."
+APOLOGY = "Xin lỗi, đã có lỗi khi xử lý yêu cầu của bạn. Hãy thử lại sau ít phút."
+NOT_ADMIN = "Lệnh này chỉ dành cho quản trị viên."
+
 _TAG = re.compile(r"</?(?:b|i|blockquote|a)(?:\s[^>]*)?>")
 
 
@@ -40,31 +67,29 @@ def answer_html(answer: Answer) -> str:
             lines.append(text)
         paragraphs.append("\n".join(lines))
     if answer.sources:
-        paragraphs.append(
-            "<b>Nguồn:</b>\n" + "\n".join(f"[{s.n}] {escape(_short_source(s))}" for s in answer.sources)
-        )
+        paragraphs.append("<b>Nguồn:</b>\n" + "\n".join(f"[{s.n}] {escape(_short_source(s))}" for s in answer.sources))
     return "\n\n".join(paragraphs)
 
 
 def _short_source(source: Source) -> str:
-    by = f" — {source.author}" if source.author else ""
-    return f"{source.title}{by}"
+    by = f" — {source.facts.author}" if source.facts.author else ""
+    return f"{source.facts.title}{by}"
 
 
 def source_html(source: Source) -> str:
     """One source in full: title, author, where to find it, the passage."""
-    head = f"<b>[{source.n}] {escape(source.title)}</b>"
+    head = f"<b>[{source.n}] {escape(source.facts.title)}</b>"
     _, _, details = source_line(source).partition(" — ")  # what follows the title
     details = escape(details)
     link = ""
-    if source.url:
-        link = f'\n<a href="{html.escape(source.url, quote=True)}">{escape(source.url)}</a>'
+    if source.facts.url:
+        link = f'\n<a href="{html.escape(source.facts.url, quote=True)}">{escape(source.facts.url)}</a>'
     return f"{head}\n{details}{link}\n\n<blockquote>{escape(' '.join(source.text.split()))}</blockquote>"
 
 
 def directive_html(d: Directive) -> str:
     """A directive's card, with the sentences that cite it."""
-    title = " ".join(p for p in (d.type or "Văn bản", "số", d.ref) if p)
+    title = document_name(d.type, d.ref, fallback="Văn bản")
     lines = [f"<b>{escape(title)}</b>"]
     lines += [f"{label}: {escape(value)}" for label, value in card_facts(d)]
     if d.url:
@@ -85,6 +110,51 @@ def lookup_html(result: Resolution) -> str:
         items = "\n".join(f"• {escape(telling_apart(d))}" for d in result.candidates)
         return f"“{escape(result.query)}” ứng với {len(result.candidates)} văn bản; chọn một:\n{items}"
     return f"Kho tài liệu hiện có không có văn bản nào ứng với “{escape(result.query)}”."
+
+
+def rate_limited(per_minute: int, wait: int) -> str:
+    return f"Bạn đã hỏi {per_minute} câu trong một phút. Hãy thử lại sau {wait} giây."
+
+
+def candidate_keyboard(result: Resolution, key: Callable[[Directive], str]) -> InlineKeyboardMarkup | None:
+    """One button per candidate of an ambiguous lookup; `key` names it in the callback data."""
+    if not result.candidates:
+        return None
+    return InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton(
+                    f"{d.type or 'Văn bản'} {d.ref} ({d.date or d.locality or '?'})"[:60], callback_data=f"vb:{key(d)}"
+                )
+            ]
+            for d in result.candidates
+        ]
+    )
+
+
+def stats_html(answered: int, unanswered: int, top: list[tuple[str, int]], chunks: int, directives: int) -> str:
+    listed = ", ".join(f"{escape(ref)} ({n})" for ref, n in top) or "chưa có"
+    return (
+        f"<b>Thống kê</b>\nĐã trả lời: {answered}\nKhông có thông tin: {unanswered}\n"
+        f"Văn bản được hỏi nhiều nhất: {listed}\n"
+        f"Chỉ mục: {chunks} đoạn, {directives} văn bản"
+    )
+
+
+def update_report_html(new: int, changed: int, removed: int, chunks: int, directives: int, failures: int) -> str:
+    failed = f"; {failures} tệp lỗi" if failures else ""
+    return escape(
+        f"Đã cập nhật: {new} tài liệu mới, {changed} thay đổi, {removed} bị xóa; "
+        f"{chunks} đoạn, {directives} văn bản{failed}."
+    )
+
+
+def brief_html(title: str, quotes: int, sources: int, questions: int) -> str:
+    return (
+        f"<b>Đề cương bài giảng: {escape(title)}</b>\n"
+        f"{quotes} trích dẫn nguyên văn từ {sources} đoạn tài liệu, {questions} câu hỏi ôn tập. "
+        "Tệp Word ở dưới."
+    )
 
 
 def source_keyboard(answer: Answer, answer_id: str) -> InlineKeyboardMarkup | None:

@@ -18,12 +18,13 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Set
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from ingest.chunking import split_sentences
 from ingest.citations import parse_citations, same_number
 from ingest.normalize import fold, normalize_text
+from ingest.sentences import split_sentences
 
 CARD = "thẻ"
 # A generated answer longer than this is cut, sentence by sentence: a phone
@@ -44,15 +45,38 @@ _FIGURE = re.compile(r"(?<![\w/.,-])\d+(?:[.,]\d+)*%?(?![\w/-])")
 _DIGITS = re.compile(r"\d+")
 _TERM = re.compile(r"\bkhoa ([ivxlc]+)\b")
 _ROMAN = re.compile(r"(?<![\w.])[IVXLC]{1,7}(?![\w])")
-_URL = re.compile(r"(?:https?://|www\.)[^\s<>\"'`]+|(?<![\w@.-])(?:[a-z0-9-]+\.)+[a-z]{2,}(?:/[^\s<>\"'`]*)?", re.IGNORECASE)
+_URL = re.compile(
+    r"(?:https?://|www\.)[^\s<>\"'`]+|(?<![\w@.-])(?:[a-z0-9-]+\.)+[a-z]{2,}(?:/[^\s<>\"'`]*)?", re.IGNORECASE
+)
 _EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _HANDLE = re.compile(r"(?<![\w@])@[A-Za-z0-9_]{3,}")
 # Numbers written in words. "một", "năm" and "tư" alone are too often "a",
 # "year" and "private" to count; with another number word they do ("năm mươi").
 _NUMBER_WORDS = {
-    "một": 1, "mốt": 1, "hai": 2, "ba": 3, "bốn": 4, "tư": 4, "năm": 5, "lăm": 5, "sáu": 6, "bảy": 7,
-    "bẩy": 7, "tám": 8, "chín": 9, "mười": 10, "mươi": 10, "trăm": 100, "nghìn": 1000, "ngàn": 1000,
-    "triệu": 10**6, "tỷ": 10**9, "tỉ": 10**9, "linh": 0, "lẻ": 0, "rưỡi": 0,
+    "một": 1,
+    "mốt": 1,
+    "hai": 2,
+    "ba": 3,
+    "bốn": 4,
+    "tư": 4,
+    "năm": 5,
+    "lăm": 5,
+    "sáu": 6,
+    "bảy": 7,
+    "bẩy": 7,
+    "tám": 8,
+    "chín": 9,
+    "mười": 10,
+    "mươi": 10,
+    "trăm": 100,
+    "nghìn": 1000,
+    "ngàn": 1000,
+    "triệu": 10**6,
+    "tỷ": 10**9,
+    "tỉ": 10**9,
+    "linh": 0,
+    "lẻ": 0,
+    "rưỡi": 0,
 }
 _AMBIGUOUS_ALONE = {"một", "mốt", "năm", "lăm", "tư", "linh", "lẻ", "rưỡi", "mươi"}
 _UNITS = {"nghìn": 1000, "ngàn": 1000, "triệu": 10**6, "tỷ": 10**9, "tỉ": 10**9}
@@ -165,7 +189,9 @@ def facts(text: str) -> Facts:
     cites = parse_citations(text)
     dates = {d for m in _DMY.finditer(text) if (d := _date(m[3] or m[6], m[2] or m[5], m[1] or m[4]))}
     dates |= {d for m in _ISO.finditer(text) if (d := _date(m[1], m[2], m[3]))}
-    months = {f"{m[2] or m[4]}-{int(m[1] or m[3]):02d}" for m in _MONTH_YEAR.finditer(text) if 1 <= int(m[1] or m[3]) <= 12}
+    months = {
+        f"{m[2] or m[4]}-{int(m[1] or m[3]):02d}" for m in _MONTH_YEAR.finditer(text) if 1 <= int(m[1] or m[3]) <= 12
+    }
     months |= {d[:7] for d in dates}
     days = {f"{int(m[1])}-{int(m[2])}" for m in _DAY_MONTH.finditer(text)}
     days |= {f"{int(d[8:])}-{int(d[5:7])}" for d in dates}
@@ -203,7 +229,7 @@ def unsupported(claim: str, source: str) -> str | None:
             for k, n in known.short_refs | {(None, n) for n in known.ref_numbers}
         ):
             return f"document {kind or 'số'} {number}"
-    checks = (
+    checks: tuple[tuple[str, Set[str]], ...] = (
         ("date", said.dates - known.dates),
         ("month", said.months - known.months),
         ("day", said.days - known.days),
@@ -213,9 +239,9 @@ def unsupported(claim: str, source: str) -> str | None:
         ("term", said.terms - known.terms),
         ("link", {link for link in said.links if link not in known.text}),
     )
-    for kind, missing in checks:
-        if missing:
-            return f"{kind} {sorted(missing)[0]}"
+    for kind, absent in checks:
+        if absent:
+            return f"{kind} {sorted(absent)[0]}"
     for phrase in sorted(said.words - known.words):
         if phrase not in known.text and _value(phrase.split()) not in known.values:
             return f"number in words “{phrase}”"

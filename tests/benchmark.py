@@ -27,7 +27,7 @@ RUNS = int(os.environ.get("BENCH_RUNS", "5"))
 _PHASES = r"""
 import json, sys, time
 t0 = time.perf_counter()
-from ingest import get_settings
+from bot.settings import get_settings
 from bot.service import QAService
 t1 = time.perf_counter()
 import torch, sentence_transformers
@@ -106,7 +106,7 @@ def llm_overhead() -> tuple[list[float], list[float]]:
     from openai_fake import FakeOpenAI
 
     from bot.service import QAService
-    from ingest import get_settings
+    from bot.settings import get_settings
 
     def reply(messages):  # cites passage [1] with a sentence taken from it, so verification has work
         prompt = messages[-1]["content"]
@@ -149,9 +149,9 @@ def main() -> None:
         embedder.model  # noqa: B018 - load before timing
         for _ in range(3):
             report = ingest(settings, rebuild=True, embedder=embedder)
-            chunks, cards = report.chunks_embedded, report.cards_embedded
-            chunk_rates.append((chunks + cards) / report.seconds)
-        # An update writes a whole new generation (ingest/index.py): what one changed document costs.
+            chunks = report.chunks_embedded
+            chunk_rates.append(chunks / report.seconds)
+        # An update writes a whole new generation (ingest/generations.py): what one changed document costs.
         changed_s, unchanged_s = [], []
         article = next((corpus / "articles").glob("*.md"))
         for n in range(RUNS):
@@ -193,7 +193,7 @@ Each figure is the median over several fresh processes unless it says p95.
 | what | result | target |
 |---|---|---|
 | full ingestion, `python -m ingest --rebuild` (process start to exit) | median {statistics.median(ingest_walls):.2f} s, p95 {pct(ingest_walls, .95):.2f} s over {len(ingest_walls)} runs | |
-| ingestion proper (chunk, parse citations, embed {chunks} chunks and {cards} directive cards, write; model already loaded) | median {statistics.median(chunk_rates):.0f} texts/s | |
+| ingestion proper (chunk, parse citations, embed {chunks} chunks, write; model already loaded) | median {statistics.median(chunk_rates):.0f} chunks/s | |
 | update with one document changed (new generation: re-embed it, copy the other's vectors, rebuild BM25 and registry; model loaded) | median {statistics.median(changed_s) * 1000:.0f} ms, p95 {pct(changed_s, .95) * 1000:.0f} ms over {len(changed_s)} runs | |
 | rerun with nothing changed (model loaded) | median {statistics.median(unchanged_s) * 1000:.0f} ms, p95 {pct(unchanged_s, .95) * 1000:.0f} ms over {len(unchanged_s)} runs | |
 | cold start, `python -m bot ask "…"` (process start to answer) | median {statistics.median(cold_walls):.2f} s, p95 {pct(cold_walls, .95):.2f} s over {len(cold_walls)} runs | ≤ 10 s |

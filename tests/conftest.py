@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from ingest import SentenceTransformerEmbeddings, Settings, ingest
+from bot.settings import BotSettings as Settings
+from ingest import SentenceTransformerEmbeddings, ingest
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"

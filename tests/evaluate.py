@@ -16,7 +16,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from ingest import get_settings, ingest, normalize_text  # noqa: E402
+from bot.settings import get_settings  # noqa: E402
+from ingest import ingest, normalize_text  # noqa: E402
 
 DATA = ROOT / "tests" / "data"
 MODES = ("lexical", "dense", "hybrid")
@@ -57,7 +58,7 @@ def evaluate(service, questions: list[dict], mode: str) -> dict[str, float]:
             rr += 1 / rank if rank else 0
         if case["facts"]:
             facts_n += 1
-            text = normalize_text(answer.answer + "\n" + "\n".join(s.author or "" for s in answer.sources))
+            text = normalize_text(answer.answer + "\n" + "\n".join(s.facts.author or "" for s in answer.sources))
             facts_ok += all(normalize_text(f) in text for f in case["facts"])
         if case["directives"]:
             dir_n += 1
@@ -86,6 +87,7 @@ def table(results: dict[str, dict[str, float]], n: int, negatives: int) -> str:
 
 def main() -> None:
     from benchmark import machine, write_section
+
     from bot.retrieval import dense_weight
     from bot.service import QAService
 

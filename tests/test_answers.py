@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
+from conftest import load_jsonl
 
 from bot.answer import NOT_FOUND
-from conftest import load_jsonl
 from ingest import InvalidQuestionError, normalize_text
 
 pytestmark = pytest.mark.integration
@@ -86,7 +86,7 @@ def test_answer_cites_only_corpus_text(service):
 def test_sources_carry_only_known_facts(service):
     answer = service.ask("Ai là tác giả bài viết về phối hợp công tác dân vận ở thành phố Bắc Ninh?")
     assert "Nguyễn Đức Hiện" in answer.answer
-    assert all(s.url is None for s in answer.sources)
+    assert all(s.facts.url is None for s in answer.sources)
     payload = answer.to_json()
     assert set(payload) == {"question", "answer", "found", "sources", "directives", "generator", "verification", "timings_ms"}
     assert payload["verification"] == {"checked": 0, "dropped": 0, "reasons": []}

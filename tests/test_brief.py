@@ -7,9 +7,9 @@ import re
 
 import docx
 import pytest
+from conftest import CORPUS
 
 from bot.brief import BriefBuilder, BriefError, render_docx, render_markdown
-from conftest import CORPUS
 from ingest.citations import ref_key
 from ingest.corpus import discover, read_document
 

@@ -6,17 +6,18 @@ import json
 import logging
 
 import pytest
+from conftest import ROOT, make_settings
 from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
 from langchain_core.messages import AIMessage
+from openai_fake import FakeOpenAI
 
 from bot.answer import Answer, Source
 from bot.generation import FENCE_CLOSE, FENCE_OPEN, Generator, make_chat_model, passages_block
 from bot.prompts import load_prompts, parse_template
 from bot.verification import verify
-from conftest import ROOT, make_settings
 from ingest import ingest
 from ingest.errors import SettingsError
-from openai_fake import FakeOpenAI
+from ingest.facts import DocumentFacts
 
 PASSAGES = [
     "Thu ngân sách đạt 8.331 tỷ đồng, đạt 69,4% kế hoạch năm; 9 tháng đầu năm 2018 có thêm 8 xã đạt chuẩn.",
@@ -25,8 +26,8 @@ PASSAGES = [
 
 
 def answer_with(passages=PASSAGES, question="Thu ngân sách đạt bao nhiêu?", card_line=None) -> Answer:
-    sources = [Source(n=i + 1, doc_id="d", title="Bài viết", url=None, site=None, chunk_id=f"d:h:{i}", text=t,
-                      score=1.0, author="Vương Quang Hưng") for i, t in enumerate(passages)]
+    facts = DocumentFacts(title="Bài viết", author="Vương Quang Hưng")
+    sources = [Source(n=i + 1, doc_id="d", chunk_id=f"d:h:{i}", text=t, score=1.0, facts=facts) for i, t in enumerate(passages)]
     text = "• trích dẫn [1]" if card_line is None else f"{card_line}\n\n• trích dẫn [1]"
     return Answer(question=question, answer=text, found=True, sources=sources)
 

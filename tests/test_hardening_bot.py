@@ -10,20 +10,19 @@ import random
 import docx
 import pytest
 from pydantic import SecretStr
+from telegram_fake import FakeBotAPI
+from test_cli import run
+from test_telegram import TOKEN, replies, run_bot, until
 
 from bot.answer import ASK_PROMPT
 from bot.brief import Brief, Quote, render_docx
 from bot.cli import build_parser
 from bot.telegram_access import RateLimit, parse_callback
-from bot.telegram_bot import build_application
-from bot.telegram_setup import wait_for_bot_api, webhook_options
+from bot.telegram_app import build_application, wait_for_bot_api, webhook_options
 from bot.verification import MAX_ANSWER_CHARS, verify
 from ingest.errors import SettingsError
 from ingest.lexical import LexicalIndex
 from ingest.normalize import normalize_text
-from telegram_fake import FakeBotAPI
-from test_cli import run
-from test_telegram import TOKEN, replies, run_bot, until
 
 SOURCE = "Thu ngân sách đạt 8.331 tỷ đồng. Ngày 15/9/2018, Kết luận 120-KL/TW của Bộ Chính trị (khóa XII), giai đoạn 2016-2020."
 QUESTION_WORDS = ["Ai?", "Cho hỏi", "là gì", "nhé", "khi nào?", "a*", "(a)", "Bao nhiêu?", "Như thế nào ạ?"]
@@ -177,7 +176,7 @@ def test_unreachable_bot_api_at_start_is_retried_with_one_line_each(service, cor
             settings = corpus_settings.model_copy(
                 update={"telegram_bot_token": SecretStr(TOKEN), "telegram_api_base_url": fake.base_url})
             application = build_application(settings, service)
-            with caplog.at_level(logging.WARNING, logger="bot.telegram_setup"):
+            with caplog.at_level(logging.WARNING, logger="bot.telegram_app"):
                 await wait_for_bot_api(application, first_delay=0.01, max_delay=0.05)
             assert application.bot.username == "qcdc_test_bot"
             await application.bot.shutdown()

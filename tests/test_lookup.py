@@ -5,10 +5,10 @@ from __future__ import annotations
 import json
 
 import pytest
-
-from bot.lookup import lookup_json
 from conftest import load_jsonl
 from test_cli import run
+
+from bot.lookup import lookup_json
 
 pytestmark = pytest.mark.integration
 

@@ -4,7 +4,8 @@ import ast
 import re
 
 from conftest import ROOT
-from ingest.settings import Settings
+
+from bot.settings import BotSettings as Settings
 
 
 def test_every_setting_is_documented_in_env_example():

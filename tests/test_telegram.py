@@ -8,11 +8,11 @@ import logging
 
 import pytest
 from pydantic import SecretStr
+from telegram_fake import FakeBotAPI, html_error
 
-from bot.telegram_bot import build_application, check_token, quiet_logs
+from bot.telegram_app import build_application, check_token, quiet_logs
 from bot.telegram_format import split_message
 from ingest.errors import SettingsError
-from telegram_fake import FakeBotAPI, html_error
 
 pytestmark = pytest.mark.integration
 
@@ -259,7 +259,7 @@ def test_webhook_mode(service, corpus_settings):
     import socket
     import urllib.request
 
-    from bot.telegram_bot import webhook_options
+    from bot.telegram_app import webhook_options
 
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))

@@ -1,0 +1,45 @@
+"""A question as the service answers it: validated once, normalized, its citations parsed."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ingest.citations import Citation, parse_citations
+from ingest.errors import InvalidQuestionError
+from ingest.normalize import has_surrogates, has_words, normalize_text
+
+
+@dataclass(frozen=True)
+class Question:
+    asked: str  # as typed, shown back to the user
+    text: str  # normalized: what is matched and embedded
+    citations: tuple[Citation, ...]  # the documents it names
+
+    @classmethod
+    def parse(cls, asked: str, max_chars: int) -> Question:
+        """The question, or InvalidQuestionError saying why it cannot be answered."""
+        text = validate_question(asked, max_chars)
+        return cls(asked, text, tuple(parse_citations(text)))
+
+
+def validate_question(question: str, max_chars: int) -> str:
+    """The question as it will be answered, or InvalidQuestionError saying why not."""
+    if has_surrogates(question):  # bytes that are not UTF-8, from a terminal or a script
+        raise InvalidQuestionError(
+            "question is not valid UTF-8",
+            user_message="Câu hỏi có ký tự không hợp lệ (không phải UTF-8): hãy gõ lại bằng bộ gõ tiếng Việt Unicode.",
+        )
+    text = normalize_text(question)
+    if not text:
+        raise InvalidQuestionError("empty question", user_message="Câu hỏi trống: hãy nhập nội dung cần hỏi.")
+    if len(text) > max_chars:
+        raise InvalidQuestionError(
+            f"question of {len(text)} characters (limit {max_chars})",
+            user_message=f"Câu hỏi quá dài ({len(text)} ký tự; tối đa {max_chars}): hãy hỏi ngắn gọn hơn.",
+        )
+    if not has_words(text):
+        raise InvalidQuestionError(
+            "question has no letters or digits",
+            user_message="Câu hỏi không có chữ hay số nào: hãy nhập câu hỏi bằng lời.",
+        )
+    return text

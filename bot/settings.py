@@ -1,0 +1,60 @@
+"""Settings of the bot layer: the ingestion layer's, plus questions, the LLM
+and Telegram. Read once from the environment and `.env`; every field is
+documented in `.env.example`.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Annotated
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import NoDecode
+
+from ingest.settings import PROJECT_ROOT, Settings, load_settings
+
+
+class BotSettings(Settings):
+    """What `bot` reads; a `Settings`, so the ingestion layer takes it as it is."""
+
+    max_question_chars: int = Field(
+        default=1000, ge=10, description="Longer questions are refused with a clear message."
+    )
+    llm_provider: str | None = Field(
+        default=None,
+        description="LangChain init_chat_model provider (openai, ollama, …); unset: extractive answers only.",
+    )
+    llm_model: str | None = Field(default=None, description="Model name for the provider.")
+    llm_base_url: str | None = Field(default=None, description="Server address (OpenAI-compatible: …/v1).")
+    llm_api_key: SecretStr | None = Field(default=None, description="API key, when the server needs one.")
+    llm_timeout: float = Field(default=30.0, gt=0, le=600, description="Seconds before falling back to extractive.")
+    llm_temperature: float = Field(default=0.0, ge=0.0, le=2.0)
+    prompts_dir: Path = Field(default=PROJECT_ROOT / "prompts", description="Folder of the prompt templates.")
+
+    telegram_bot_token: SecretStr | None = Field(default=None, description="Token from @BotFather.")
+    telegram_api_base_url: str = Field(
+        default="https://api.telegram.org/bot",
+        description="Bot API base URL (a self-hosted server: http://127.0.0.1:8081/bot).",
+    )
+    telegram_allowed_users: Annotated[list[int], NoDecode] = Field(default_factory=list)
+    telegram_allowed_chats: Annotated[list[int], NoDecode] = Field(default_factory=list)
+    telegram_admins: Annotated[list[int], NoDecode] = Field(default_factory=list)
+    telegram_rate_limit_per_minute: int = Field(default=10, ge=1, le=600)
+    telegram_webhook_secret: SecretStr | None = Field(
+        default=None, description="Secret token Telegram sends with each webhook call."
+    )
+
+    @field_validator("telegram_allowed_users", "telegram_allowed_chats", "telegram_admins", mode="before")
+    @classmethod
+    def _id_list(cls, value: object) -> object:
+        """Comma-separated ids ("123, -100456"), as people write them in .env."""
+        if isinstance(value, str):
+            return [part.strip() for part in value.split(",") if part.strip()]
+        return value
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> BotSettings:
+    """The process-wide settings (tests build their own `BotSettings` instead)."""
+    return load_settings(BotSettings)
