@@ -8,7 +8,7 @@ STAMP  := $(VENV)/.installed
 # pip finds on these machines, so no CUDA wheels are pulled.
 PIP    := $(PY) -m pip --disable-pip-version-check --no-input -q
 
-.PHONY: setup ask ingest telegram test bench eval clean
+.PHONY: setup ask ingest telegram lint test bench eval clean
 
 setup: $(STAMP)
 
@@ -16,7 +16,7 @@ $(STAMP): pyproject.toml requirements.lock
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	@echo "setting up $(VENV) (first run takes a few minutes)…"
 	@$(PIP) install -r requirements.lock 2>&1 | grep -v "^WARNING: Location" || true
-	@$(PY) -c "import torch, chromadb, sentence_transformers, bm25s, telegram, langchain_core, pytest, hypothesis, cryptography" \
+	@$(PY) -c "import torch, chromadb, sentence_transformers, bm25s, telegram, langchain_core, pytest, hypothesis, cryptography, mypy, ruff" \
 		|| { echo "setup failed: dependencies did not install" >&2; exit 1; }
 	@touch $(STAMP)
 
@@ -31,7 +31,13 @@ ingest: setup
 telegram: setup
 	@$(PY) -m bot telegram
 
-test: setup
+# Lint, formatting and types (configured in pyproject.toml); part of `make test`, so CI runs them.
+lint: setup
+	@$(VENV)/bin/ruff check bot ingest tests
+	@$(VENV)/bin/ruff format --check bot ingest
+	@$(VENV)/bin/mypy
+
+test: lint
 	@$(PY) -m pytest -q
 
 bench: setup
