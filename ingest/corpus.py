@@ -7,17 +7,18 @@ larger than the code, and pydantic gives the validation messages.
 
 from __future__ import annotations
 
-import datetime as dt
+import dataclasses
 import logging
 import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import Any, get_type_hints
 
 import yaml
-from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, ValidationError, create_model, field_validator
 
 from ingest.errors import CorpusError
-from ingest.facts import DocKind, DocumentFacts, TitleSource
+from ingest.facts import DocumentFacts
 from ingest.models import Document
 from ingest.normalize import clean_text, printable
 
@@ -61,24 +62,12 @@ def safe_yaml(text: str, where: str) -> object:
         ) from exc
 
 
-class FrontMatter(BaseModel):
-    """The facts a corpus file states about itself; unknown keys are typos."""
+class FrontMatterBase(BaseModel):
+    """The rules of front matter; its fields are `DocumentFacts`'s, plus the id (see `FrontMatter`)."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid")  # unknown keys are typos
 
     id: str
-    title: str
-    title_source: TitleSource = "article"
-    author: str | None = None
-    author_role: str | None = None
-    publisher: str | None = None
-    site: str | None = None
-    url: str | None = None
-    published: dt.date | None = None
-    locality: str | None = None
-    kind: DocKind = "article"
-    source_file: str | None = None
-    ref: str | None = None  # kind: directive — the document's own number and symbol
 
     def document(self, body: str, path: str) -> Document:
         """The Document these facts describe."""
@@ -97,7 +86,7 @@ class FrontMatter(BaseModel):
     def _no_control_characters(cls, value: object) -> object:
         return clean_text(value).strip() if isinstance(value, str) else value
 
-    @field_validator("url")
+    @field_validator("url", check_fields=False)
     @classmethod
     def _url_is_http(cls, value: str | None) -> str | None:
         if value is not None and not is_safe_url(value):
@@ -105,7 +94,20 @@ class FrontMatter(BaseModel):
         return value
 
 
-def validate_facts(data: dict, where: str) -> FrontMatter:
+def _fact_fields() -> dict[str, Any]:
+    """`DocumentFacts`'s fields as pydantic field definitions: the facts are declared once, there."""
+    hints = get_type_hints(DocumentFacts)
+    return {
+        f.name: (hints[f.name], ... if f.default is dataclasses.MISSING else f.default)
+        for f in dataclasses.fields(DocumentFacts)
+    }
+
+
+# The facts a corpus file states about itself, validated.
+FrontMatter = create_model("FrontMatter", __base__=FrontMatterBase, **_fact_fields())
+
+
+def validate_facts(data: dict, where: str) -> FrontMatterBase:
     """The facts, validated; every problem in one CorpusError."""
     try:
         return FrontMatter.model_validate(data)
