@@ -17,7 +17,7 @@ import logging
 import re
 import time
 from collections.abc import Callable, Coroutine
-from typing import Any
+from typing import Any, TypeVar
 
 from telegram import Update
 from telegram.constants import ChatAction, ChatType
@@ -52,6 +52,7 @@ log = logging.getLogger(__name__)
 KEPT_ANSWERS = 20  # per chat, for the source buttons and /nguon
 MAX_PARTS = 5  # messages one reply may take; the rest is cut with a note
 
+T = TypeVar("T")
 Handler = Callable[[Update, ContextTypes.DEFAULT_TYPE], Coroutine[Any, Any, None]]
 
 
@@ -116,6 +117,26 @@ async def _within_limit(update: Update, state: BotState) -> bool:
     return False
 
 
+async def _work(
+    update: Update,
+    context: ContextTypes.DEFAULT_TYPE,
+    work: Callable[..., T],
+    *args: Any,
+    action: ChatAction | None = None,
+) -> T | None:
+    """A request that costs: counted against the rate limit, `action` shown while
+    `work` runs off the event loop; None when it was refused or failed (the user is told why)."""
+    if not await _within_limit(update, _state(context)):
+        return None
+    if action is not None and update.effective_chat:
+        await context.bot.send_chat_action(update.effective_chat.id, action)
+    try:
+        return await asyncio.to_thread(work, *args)
+    except QcdcError as exc:
+        await _reply(update, escape(exc.for_user()))
+        return None
+
+
 async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Greet and show what the bot can do."""
     await _reply(update, GREETING)
@@ -161,14 +182,8 @@ def addressed_to_bot(update: Update, bot_username: str, bot_id: int) -> bool:
 
 async def _answer(update: Update, context: ContextTypes.DEFAULT_TYPE, question: str) -> None:
     state = _state(context)
-    if not await _within_limit(update, state):
-        return
-    if update.effective_chat:
-        await context.bot.send_chat_action(update.effective_chat.id, ChatAction.TYPING)
-    try:
-        answer: Answer = await asyncio.to_thread(state.service.ask, question)
-    except QcdcError as exc:
-        await _reply(update, escape(exc.for_user()))
+    answer = await _work(update, context, state.service.ask, question, action=ChatAction.TYPING)
+    if answer is None:
         return
     if answer.found:
         state.answered += 1
@@ -229,12 +244,8 @@ async def directive_command(update: Update, context: ContextTypes.DEFAULT_TYPE) 
         await _reply(update, "Hãy gõ số hiệu sau lệnh, ví dụ: /vb 120-KL/TW hoặc /vb kl 120.")
         return
     state = _state(context)
-    if not await _within_limit(update, state):
-        return
-    try:
-        result = await asyncio.to_thread(state.service.lookup, query)
-    except QcdcError as exc:
-        await _reply(update, escape(exc.for_user()))
+    result = await _work(update, context, state.service.lookup, query)
+    if result is None:
         return
     state.directives_asked.update(d.ref for d in result.directives)
     await _reply(update, lookup_html(result), reply_markup=candidate_keyboard(result, _directive_key))
@@ -262,15 +273,9 @@ async def brief_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
             "Hãy gõ chủ đề hoặc số hiệu sau lệnh, ví dụ: /baigiang 120-KL/TW hoặc /baigiang Năm dân vận chính quyền.",
         )
         return
-    state = _state(context)
-    if not await _within_limit(update, state):
-        return
-    if update.effective_chat:
-        await context.bot.send_chat_action(update.effective_chat.id, ChatAction.UPLOAD_DOCUMENT)
-    try:
-        brief = await asyncio.to_thread(BriefBuilder(state.service).build, topic, 5)
-    except QcdcError as exc:
-        await _reply(update, escape(exc.for_user()))
+    builder = BriefBuilder(_state(context).service)
+    brief = await _work(update, context, builder.build, topic, 5, action=ChatAction.UPLOAD_DOCUMENT)
+    if brief is None:
         return
     document = io.BytesIO()
     await asyncio.to_thread(render_docx, brief, document)

@@ -271,7 +271,8 @@ class LocalStore(Store):
         shutil.rmtree(self.root / generation, ignore_errors=True)
 
     def activate(self, pointer: IndexPointer) -> IndexPointer:
-        older = self.exists() and not self.is_current()
+        raw = self._read_pointer()
+        older = raw is not None and IndexPointer.from_dict(raw) is None  # an index of an older format
         stored = super().activate(pointer)
         if older:
             self._remove_legacy()
