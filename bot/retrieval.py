@@ -19,7 +19,8 @@ from typing import Literal
 
 import numpy as np
 
-from ingest import ChunkIndex, Passage, SentenceTransformerEmbeddings, Settings, normalize_text
+from ingest import ChunkIndex, IndexEmbeddings, Passage, Settings, normalize_text
+from ingest.derived import Derived, DocRecord
 from ingest.lexical import LexicalIndex, passage_text
 from ingest.reranking import Reranker
 
@@ -61,19 +62,47 @@ class Retrieval:
     lexical: LexicalIndex
 
 
-class Retriever:
-    """Hybrid retrieval over one index; loads the index's chunks once."""
+def load_derived(index: ChunkIndex) -> Derived:
+    """The generation's saved lexical index and row table; rebuilt from every passage
+    when none was saved (a Chroma server keeps no files, or an index of an older format)."""
+    saved = Derived.load(index.lexical_dir)
+    if saved is not None and len(saved.ids) == index.count():
+        return saved
+    log.info("no saved lexical index for generation %s: building it from the passages", index.generation)
+    passages = index.all_passages()
+    lexical = LexicalIndex.build([passage_text(p) for p in passages])
+    ref_keys = {i: list(p.ref_keys) for i, p in enumerate(passages) if p.ref_keys}
+    docs: dict[str, DocRecord] = {}
+    for i, p in enumerate(passages):
+        record = docs.setdefault(p.doc_id, DocRecord(p.doc_id, "", "", i, i))
+        record.end = i + 1
+    return Derived(lexical, [p.chunk_id for p in passages], ref_keys, docs)
 
-    def __init__(self, index: ChunkIndex, embedder: SentenceTransformerEmbeddings, settings: Settings):
+
+class Retriever:
+    """Hybrid retrieval over one index.
+
+    Opening reads the saved lexical index (memory-mapped) and the row table,
+    not the passages: those are fetched from Chroma for the few returned.
+    Relevance (lexical coverage) is computed from the postings of the
+    question's terms, so a question costs what its words occur in, not the
+    size of the library.
+    """
+
+    def __init__(self, index: ChunkIndex, embedder: IndexEmbeddings, settings: Settings):
         self.index = index
         self.embedder = embedder
         self.settings = settings
         self.reranker = Reranker(settings) if settings.reranker_model else None
-        self.passages = index.all_passages()
-        ids = [p.chunk_id for p in self.passages]
-        saved = LexicalIndex.load(index.lexical_dir, ids) if index.lexical_dir else None
-        self.lexical = saved or LexicalIndex.build([passage_text(p) for p in self.passages])
-        self._row = {p.chunk_id: i for i, p in enumerate(self.passages)}
+        self.derived = load_derived(index)
+        self.lexical = self.derived.lexical
+
+    def __len__(self) -> int:
+        return len(self.derived.ids)
+
+    def chunk_ids_of(self, doc_ids: set[str]) -> set[str]:
+        """The chunks of these documents."""
+        return {self.derived.ids[i] for i in self.derived.rows_of_documents(doc_ids)}
 
     def retrieve(
         self, question: str, k: int | None = None, cited: set[str] | None = None, mode: Mode = "hybrid"
@@ -87,31 +116,40 @@ class Retriever:
         candidates with the reranker ("hybrid+rerank", when one is configured).
         """
         k = k or self.settings.top_k
-        n = len(self.passages)
+        n = len(self)
         if n == 0 or cited == set():
             return Retrieval([], False, self.lexical)
 
         lexical = self.lexical.scores(question)
-        lexical = lexical / lexical.max() if lexical.max() > 0 else lexical
+        top = float(lexical.max())
+        lexical = lexical / top if top > 0 else lexical
         dense = np.zeros(n, dtype=np.float32)
-        for p in self.index.query(self.embedder.embed_query(normalize_text(question)), min(n, max(50, 10 * k))):
-            if p.chunk_id in self._row:  # an update may add chunks this retriever has not loaded
-                dense[self._row[p.chunk_id]] = p.score
+        for chunk_id, score in self.index.nearest(
+            self.embedder.embed_query(normalize_text(question)), min(n, max(50, 10 * k))
+        ):
+            row = self.derived.row_of(chunk_id)
+            if row is not None:
+                dense[row] = score
         w = {"lexical": 0.0, "dense": 1.0}.get(mode, dense_weight(self.settings))
         fused = (1 - w) * lexical + w * dense
 
         if cited is not None:  # a named document is answered from the passages citing it, never a neighbour
-            keep = [i for i, p in enumerate(self.passages) if p.chunk_id in cited or cited & set(p.ref_keys)]
+            rows = {r for r in (self.derived.row_of(c) for c in cited) if r is not None}
+            keep = np.fromiter(rows | self.derived.rows_citing(cited), dtype=np.int64)
         elif mode == "dense":  # the embedding alone: it has no notion of "nothing relevant"
-            keep = list(range(n))
+            keep = np.flatnonzero(dense)
         else:
-            keep = [i for i in range(n) if self.lexical.coverage(question, i) >= self.settings.min_coverage]
-        keep = sorted(keep, key=lambda i: -fused[i])
-        scores = {i: float(fused[i]) for i in keep}
+            keep = np.flatnonzero(self.lexical.coverage_all(question) >= self.settings.min_coverage)
+        wanted = self.settings.reranker_candidates if mode == "hybrid+rerank" and self.reranker else k
+        # best first, ties in row (document) order, as a stable sort of the kept rows gives
+        order = keep[np.lexsort((keep, -fused[keep]))][:wanted]
+        chosen = [int(i) for i in order]
+        scores = {i: float(fused[i]) for i in chosen}
+        texts = self.index.passages([self.derived.ids[i] for i in chosen])
+        chosen = [i for i in chosen if self.derived.ids[i] in texts]
         if mode == "hybrid+rerank" and self.reranker is not None:
-            head = keep[: self.settings.reranker_candidates]
-            reranked = self.reranker.scores(question, [self.passages[i].text for i in head])
-            scores.update(zip(head, reranked))
-            keep = sorted(head, key=lambda i: -scores[i])
-        relevant = [replace(self.passages[i], score=round(scores[i], 4)) for i in keep[:k]]
+            reranked = self.reranker.scores(question, [texts[self.derived.ids[i]].text for i in chosen])
+            scores.update(zip(chosen, reranked))
+            chosen = sorted(chosen, key=lambda i: -scores[i])
+        relevant = [replace(texts[self.derived.ids[i]], score=round(scores[i], 4)) for i in chosen[:k]]
         return Retrieval(relevant, bool(relevant), self.lexical)

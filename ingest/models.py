@@ -17,6 +17,13 @@ class Document:
     body: str
     path: str
     facts: DocumentFacts
+    known_hash: str | None = None  # set for a file not re-read (`unread`): the hash it had
+
+    @classmethod
+    def unread(cls, doc_id: str, path: str, doc_hash: str) -> Document:
+        """A document whose file did not change (same size and time) since the index stored it:
+        it is not read again, and the index keeps its stored version."""
+        return cls(doc_id, "", path, DocumentFacts(title=doc_id), known_hash=doc_hash)
 
     @property
     def title(self) -> str:
@@ -25,6 +32,8 @@ class Document:
     @property
     def content_hash(self) -> str:
         """Changes when the body or any fact shown with it changes."""
+        if self.known_hash is not None:
+            return self.known_hash
         h = hashlib.sha256()
         for name, value in [("id", self.id), ("path", self.path), ("body", self.body), *self.facts.items()]:
             h.update(name.encode())

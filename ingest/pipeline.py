@@ -15,15 +15,15 @@ from typing import Any
 
 from tqdm import tqdm
 
-from ingest.chunk_store import ChunkIndex, in_document_order
+from ingest.chunk_store import ChunkIndex, StoredDocument
 from ingest.chunking import chunk_document
-from ingest.corpus import discover
-from ingest.embeddings import SentenceTransformerEmbeddings
+from ingest.corpus import SIDECAR, discover
+from ingest.derived import Derived, DocRecord, Fresh, derive
+from ingest.embeddings import IndexEmbeddings, make_embedder
 from ingest.errors import CorpusError, IndexStateError
-from ingest.generations import FORMAT_VERSION, open_store
-from ingest.lexical import LexicalIndex, passage_text
+from ingest.generations import FORMAT_VERSION, Store, open_store
 from ingest.loaders import load_file
-from ingest.models import Chunk, Document, Passage
+from ingest.models import Chunk, Document
 from ingest.normalize import printable
 from ingest.registry import Mention, build_registry, load_overrides
 from ingest.settings import PROJECT_ROOT, Settings
@@ -72,45 +72,60 @@ def _display_path(path: Path) -> str:
     return printable(shown)
 
 
-def load_documents(paths: Iterable[Path], report: IngestReport, max_bytes: int) -> list[Document]:
+def file_stat(path: Path) -> list[int]:
+    """Size and modification time of a file and of the sidecars that may describe it."""
+    stat: list[int] = []
+    for candidate in (path, path.with_suffix(SIDECAR), path.with_name(path.name + SIDECAR)):
+        try:
+            st = candidate.stat()
+            stat += [st.st_size, st.st_mtime_ns]
+        except OSError:
+            stat += [-1, -1]
+    return stat
+
+
+def load_documents(
+    paths: Iterable[Path],
+    report: IngestReport,
+    max_bytes: int,
+    known: dict[str, DocRecord] | None = None,
+    stats: dict[str, list[int]] | None = None,
+) -> list[Document]:
     """Read every corpus file; a bad file is reported and skipped, never fatal.
 
     Whatever reading one file raises (a loader's CorpusError, or an error
-    no one foresaw in a third-party reader) fails that file alone.
+    no one foresaw in a third-party reader) fails that file alone. A file
+    whose stat matches what the index recorded (`known`, by path) is not read
+    again: it comes back as `Document.unread`. `stats` receives every
+    document's file stat, by id.
     """
     docs: dict[str, Document] = {}
     problems: list[tuple[Path, CorpusError]] = []
+    by_path = {r.path: r for r in (known or {}).values() if r.stat}
     for path in discover(paths, problems):
         shown = _display_path(path)
-        try:
-            doc = load_file(path, max_bytes)
-        except CorpusError as exc:
-            report.failures.append((shown, str(exc)))
-            continue
-        except Exception as exc:
-            log.debug("reading %s failed", shown, exc_info=True)
-            report.failures.append((shown, f"cannot be read ({type(exc).__name__}: {printable(str(exc))[:200]})"))
-            continue
+        stat = file_stat(path)
+        record = by_path.get(shown)
+        if record is not None and record.stat == stat and record.doc_id not in docs:
+            doc = Document.unread(record.doc_id, shown, record.doc_hash)
+        else:
+            try:
+                doc = load_file(path, max_bytes)
+            except CorpusError as exc:
+                report.failures.append((shown, str(exc)))
+                continue
+            except Exception as exc:
+                log.debug("reading %s failed", shown, exc_info=True)
+                report.failures.append((shown, f"cannot be read ({type(exc).__name__}: {printable(str(exc))[:200]})"))
+                continue
         if doc.id in docs:
             report.failures.append((shown, f"id {doc.id!r} is already used by {docs[doc.id].path}"))
             continue
         docs[doc.id] = replace(doc, path=shown)
+        if stats is not None:
+            stats[doc.id] = stat
     report.failures += [(_display_path(path), str(exc)) for path, exc in problems]
     return list(docs.values())
-
-
-def _update_derived(
-    index: ChunkIndex, passages: list[Passage], overrides: list[dict[str, Any]], report: IngestReport
-) -> None:
-    """Build the BM25 index and the directive registry from what the new generation holds."""
-    passages = in_document_order(passages)  # the order readers load them in (ChunkIndex.all_passages)
-    lexical = LexicalIndex.build([passage_text(p) for p in passages])
-    if index.lexical_dir is not None:
-        lexical.save(index.lexical_dir, [p.chunk_id for p in passages])
-    registry = build_registry(passages, overrides)
-    index.save_registry(registry)
-    report.directives = len(registry.directives)
-    report.unresolved = registry.unresolved
 
 
 def _under(path: str, roots: list[Path]) -> bool:
@@ -138,7 +153,7 @@ def ingest(
     *,
     db: Path | None = None,
     rebuild: bool = False,
-    embedder: SentenceTransformerEmbeddings | None = None,
+    embedder: IndexEmbeddings | None = None,
     progress: bool = False,
 ) -> IngestReport:
     """Bring the index in step with the corpus folder and `paths`.
@@ -152,43 +167,32 @@ def ingest(
     store = open_store(settings, db)
     roots = [settings.corpus_dir, *paths]
     report = IngestReport()
-    docs = load_documents(roots, report, int(settings.max_file_mb * 1_000_000))
-    try:
-        overrides = load_overrides(settings.corpus_dir)
-    except CorpusError as exc:
-        report.failures.append((str(settings.corpus_dir / "directives.yaml"), str(exc)))
-        overrides = []
-    embedder = embedder or SentenceTransformerEmbeddings(settings)
-    signature = _signature(settings.embedding_model, docs, report.failures, overrides)
+    embedder = embedder or make_embedder(settings)
 
     with store.lock():
         store.prune()  # what killed or failed runs left, whether or not anything changed now
-        old = None
-        if store.is_current() and not rebuild:
-            old = ChunkIndex.open(store)
+        old = ChunkIndex.open(store) if store.is_current() and not rebuild else None
         try:
             if old is not None:
-                old.check_model(settings.embedding_model)
-                if old.pointer.signature == signature:  # nothing changed since the last run
-                    report.unchanged = len(docs)
-                    report.chunks_total = old.count()
-                    registry = old.load_registry()
-                    report.directives, report.unresolved = len(registry.directives), registry.unresolved
-                    report.seconds = time.perf_counter() - started
-                    return report
-            new = ChunkIndex.create(store, settings.embedding_model, embedder.dimension, signature)
+                old.check_model(embedder.identity)
+            records = Derived.load_documents(old.lexical_dir) if old is not None else None
+            stats: dict[str, list[int]] = {}
+            docs = load_documents(roots, report, int(settings.max_file_mb * 1_000_000), records, stats)
             try:
-                passages = _fill(new, old, docs, roots, embedder, report, progress)
-                _update_derived(new, passages, overrides, report)
-                report.chunks_total = len(passages)
-                new.close()
-                store.activate(new.pointer)
-            except BaseException as exc:
-                new.close()
-                store.discard(new.generation)
-                if _storage_error(exc):
-                    raise _write_failed(store.location, exc) from exc
-                raise
+                overrides = load_overrides(settings.corpus_dir)
+            except CorpusError as exc:
+                report.failures.append((str(settings.corpus_dir / "directives.yaml"), str(exc)))
+                overrides = []
+            signature = _signature(embedder.identity, docs, report.failures, overrides)
+            if old is not None and old.pointer.signature == signature:  # nothing changed since the last run
+                report.unchanged = len(docs)
+                report.chunks_total = old.count()
+                registry = old.load_registry()
+                report.directives, report.unresolved = len(registry.directives), registry.unresolved
+                report.seconds = time.perf_counter() - started
+                return report
+            previous = Derived.load(old.lexical_dir) if old is not None else None
+            _build(store, old, previous, docs, stats, roots, overrides, embedder, signature, report, progress)
         finally:
             if old is not None:
                 old.close()
@@ -196,6 +200,59 @@ def ingest(
     report.seconds = time.perf_counter() - started
     log.info("ingestion: %s", report.summary())
     return report
+
+
+def _build(
+    store: Store,
+    old: ChunkIndex | None,
+    previous: Derived | None,
+    docs: list[Document],
+    stats: dict[str, list[int]],
+    roots: list[Path],
+    overrides: list[dict[str, Any]],
+    embedder: IndexEmbeddings,
+    signature: str,
+    report: IngestReport,
+    progress: bool,
+) -> None:
+    """Write the new generation and activate it; on any failure, remove it and keep the old one serving."""
+    stored = (
+        {d.doc_id: StoredDocument(d.doc_hash, d.path) for d in previous.docs.values()}
+        if previous
+        else (old.manifest() if old else {})
+    )
+    keep, todo = _plan(stored, docs, roots, report)
+    new = ChunkIndex.clone(store, old, signature) if old is not None else None
+    if new is None:
+        new = ChunkIndex.create(store, embedder.identity, embedder.dimension, signature)
+    try:
+        if old is not None:
+            if new.count():  # a copy of the old generation's folder: drop what is not kept
+                new.delete_documents(set(stored) - keep)
+            else:
+                new.copy_documents(old, keep)
+        fresh = _embed(new, todo, stats, embedder, report, progress)
+        derived, registry_passages = derive(
+            fresh,
+            keep,
+            previous,
+            Derived.load_registry_passages(old.lexical_dir) if old is not None else None,
+            lambda ids: [p for p in old.all_passages() if p.doc_id in ids] if old is not None else [],
+        )
+        if new.lexical_dir is not None:
+            derived.save(new.lexical_dir, registry_passages)
+        registry = build_registry([p for ps in registry_passages.values() for p in ps], overrides)
+        new.save_registry(registry)
+        report.directives, report.unresolved = len(registry.directives), registry.unresolved
+        report.chunks_total = len(derived.ids)
+        new.close()
+        store.activate(new.pointer)
+    except BaseException as exc:
+        new.close()
+        store.discard(new.generation)
+        if _storage_error(exc):
+            raise _write_failed(store.location, exc) from exc
+        raise
 
 
 def _storage_error(exc: BaseException) -> bool:
@@ -222,36 +279,24 @@ def _write_failed(location: str, exc: BaseException) -> IndexStateError:
     )
 
 
-def _fill(
-    new: ChunkIndex,
-    old: ChunkIndex | None,
-    docs: list[Document],
-    roots: list[Path],
-    embedder: SentenceTransformerEmbeddings,
-    report: IngestReport,
-    progress: bool,
-) -> list[Passage]:
-    """Put every document in the new generation: copied if unchanged, else embedded.
-    Returns every passage written."""
-    stored = old.manifest() if old is not None else {}
+def _plan(
+    stored: dict[str, StoredDocument], docs: list[Document], roots: list[Path], report: IngestReport
+) -> tuple[set[str], list[Document]]:
+    """Which stored documents the new generation keeps as they are, and which documents to embed."""
+    stored = dict(stored)
     keep: set[str] = set()
-    passages: list[Passage] = []
-    with tqdm(total=len(docs), unit="doc", desc="ingest", disable=not progress, leave=False) as bar:
-        for doc in docs:
-            bar.update()
-            before = stored.pop(doc.id, None)
-            if before is not None and before.doc_hash == doc.content_hash:
-                keep.add(doc.id)
-                report.unchanged += 1
-                continue
-            chunks = chunk_document(doc)
-            passages += new.add(doc, chunks, embedder.embed_documents([embedding_text(c) for c in chunks]))
-            report.chunks_embedded += len(chunks)
-            bar.set_postfix(chunks=report.chunks_embedded)
-            if before is None:
-                report.new += 1
-            else:
-                report.changed += 1
+    todo: list[Document] = []
+    for doc in docs:
+        before = stored.pop(doc.id, None)
+        if before is not None and before.doc_hash == doc.content_hash:
+            keep.add(doc.id)
+            report.unchanged += 1
+            continue
+        todo.append(doc)
+        if before is None:
+            report.new += 1
+        else:
+            report.changed += 1
     resolved_roots = [r.resolve() for r in roots]
     unreadable = {path for path, _ in report.failures}
     for doc_id, before in stored.items():  # in the index, not read this time
@@ -261,6 +306,31 @@ def _fill(
             keep.add(doc_id)  # ingested from a path given once, not rescanned now
         else:
             report.removed += 1
-    if old is not None:
-        passages += new.copy_documents(old, keep)
-    return passages
+    return keep, todo
+
+
+def _embed(
+    new: ChunkIndex,
+    todo: list[Document],
+    stats: dict[str, list[int]],
+    embedder: IndexEmbeddings,
+    report: IngestReport,
+    progress: bool,
+) -> list[Fresh]:
+    """Chunk, embed and store the new and changed documents, with a progress bar over passages
+    (its estimate of the time left is what a first ingestion of a large library needs)."""
+    chunked = [(doc, chunk_document(doc)) for doc in todo]
+    fresh: list[Fresh] = []
+    total = sum(len(chunks) for _, chunks in chunked)
+    with tqdm(total=total, unit="passage", desc="embedding", disable=not progress or not total) as bar:
+        for doc, chunks in chunked:
+            vectors = embedder.embed_documents([embedding_text(c) for c in chunks])
+            passages = new.add(doc, chunks, vectors)
+            fresh.append(
+                Fresh(
+                    doc.id, doc.content_hash, doc.path, stats.get(doc.id), passages, [bool(c.citations) for c in chunks]
+                )
+            )
+            report.chunks_embedded += len(chunks)
+            bar.update(len(chunks))
+    return fresh

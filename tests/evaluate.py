@@ -25,11 +25,11 @@ WEIGHTS = (0.0, 0.1, 0.2, 0.3, 0.5, 0.7, 1.0)
 K = 10
 
 
-def load_questions() -> list[dict]:
-    rows = []
-    for name in ("qa_public.jsonl", "qa_own.jsonl"):
-        rows += [json.loads(l) for l in (DATA / name).read_text(encoding="utf-8").splitlines() if l.strip()]
-    return rows
+SETS = {"seed articles, public": "qa_public.jsonl", "seed articles, own": "qa_own.jsonl"}
+
+
+def load_questions(name: str) -> list[dict]:
+    return [json.loads(l) for l in (DATA / name).read_text(encoding="utf-8").splitlines() if l.strip()]
 
 
 def pct(values: list[float], q: float) -> float:
@@ -72,17 +72,50 @@ def evaluate(service, questions: list[dict], mode: str) -> dict[str, float]:
     }
 
 
-def table(results: dict[str, dict[str, float]], n: int, negatives: int) -> str:
+def table(results: dict[tuple[str, str], dict[str, float]]) -> str:
     lines = [
-        "| mode | Hit@1 | Hit@3 | MRR | facts in answer | directives resolved | negatives abstained | false abstentions | p50 ms | p95 ms |",
-        "|---|---|---|---|---|---|---|---|---|---|",
+        "| set | mode | Hit@1 | Hit@3 | MRR | facts in answer | directives resolved | negatives abstained | false abstentions | p50 ms | p95 ms |",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
     ]
-    for mode, r in results.items():
+    for (name, mode), r in results.items():
         lines.append(
-            f"| {mode} | {r['Hit@1']:.2f} | {r['Hit@3']:.2f} | {r['MRR']:.2f} | {r['facts']:.2f} | {r['directives']:.2f} "
+            f"| {name} | {mode} | {r['Hit@1']:.2f} | {r['Hit@3']:.2f} | {r['MRR']:.2f} | {r['facts']:.2f} | {r['directives']:.2f} "
             f"| {r['abstention']:.2f} | {r['false_abstentions']} | {r['p50_ms']:.1f} | {r['p95_ms']:.1f} |"
         )
     return "\n".join(lines)
+
+
+def evaluate_alqac(settings, weights) -> tuple[dict[str, dict[str, float]], dict[float, dict[str, float]], int]:
+    """The product's retrieval on ALQAC 2023, by mode and by dense weight, with the bm25s baseline."""
+    import alqac
+
+    from bot.service import QAService
+
+    folder, ids = alqac.write_corpus()
+    settings = settings.model_copy(update={"chroma_path": alqac.WORK / "index", "corpus_dir": folder})
+    report = ingest(settings, progress=True)
+    print(f"ALQAC index: {report.summary()}", flush=True)
+    service = QAService(settings)
+    cases = alqac.cases()
+
+    def run(mode: str) -> tuple[dict[str, float], int]:
+        ranks, abstained = [], 0
+        for case in cases:
+            retrieval = service.retriever.retrieve(case.text, 30, None, mode)
+            abstained += not retrieval.found
+            ranks.append(alqac.article_ranks([p.doc_id for p in retrieval.passages], ids, case.gold))
+        return alqac.metrics(ranks), abstained
+
+    results = {}
+    for mode in MODES:
+        results[mode], abstained = run(mode)
+        results[mode]["abstained"] = abstained
+    results["bm25s baseline"] = alqac.bm25s_baseline() | {"abstained": 0}
+    sweep = {}
+    for w in weights:
+        service.retriever.settings = settings.model_copy(update={"retrieval_dense_weight": w})
+        sweep[w], _ = run("hybrid")
+    return results, sweep, len(cases)
 
 
 def main() -> None:
@@ -91,34 +124,64 @@ def main() -> None:
     from bot.retrieval import dense_weight
     from bot.service import QAService
 
-    questions = load_questions()
+    sets = {name: load_questions(file) for name, file in SETS.items()}
+    results: dict[tuple[str, str], dict[str, float]] = {}
+    sweeps: dict[str, dict[float, dict[str, float]]] = {}
     with tempfile.TemporaryDirectory() as tmp:
         settings = get_settings().model_copy(update={"chroma_path": Path(tmp) / "chroma"})
         ingest(settings)
         service = QAService(settings)
-        for case in questions[:5]:  # warm-up: first calls pay for lazy initialisation
+        for case in sets[next(iter(sets))][:5]:  # warm-up: first calls pay for lazy initialisation
             service.ask(case["q"])
         modes = MODES + (("hybrid+rerank",) if settings.reranker_model else ())
-        results = {mode: evaluate(service, questions, mode) for mode in modes}
-        sweep = {}
-        for w in WEIGHTS:
-            service.retriever.settings = settings.model_copy(update={"retrieval_dense_weight": w})
-            sweep[w] = evaluate(service, questions, "hybrid")
-    negatives = sum(not q["found"] for q in questions)
-    text = table(results, len(questions), negatives)
-    sweep_text = "\n".join(
-        ["| dense weight | Hit@1 | Hit@3 | MRR |", "|---|---|---|---|"]
-        + [f"| {w} | {r['Hit@1']:.2f} | {r['Hit@3']:.2f} | {r['MRR']:.2f} |" for w, r in sweep.items()]
+        for name, questions in sets.items():
+            for mode in modes:
+                results[(name, mode)] = evaluate(service, questions, mode)
+            sweeps[name] = {}
+            for w in WEIGHTS:
+                service.retriever.settings = settings.model_copy(update={"retrieval_dense_weight": w})
+                sweeps[name][w] = evaluate(service, questions, "hybrid")
+            service.retriever.settings = settings
+    text = table(results)
+    sweep_rows = ["| set | dense weight | Hit@1 | Hit@3 | MRR |", "|---|---|---|---|---|"]
+    for name, sweep in sweeps.items():
+        sweep_rows += [f"| {name} | {w} | {r['Hit@1']:.2f} | {r['Hit@3']:.2f} | {r['MRR']:.2f} |" for w, r in sweep.items()]
+    alqac_text = "ALQAC 2023 was not found beside the checkout (`../shared/alqac/`); not run."
+    import alqac
+
+    if alqac.available():
+        peer, peer_sweep, n = evaluate_alqac(get_settings(), WEIGHTS)
+        alqac_text = "\n".join(
+            [
+                f"ALQAC 2023: {n} questions, 2,249 articles of 17 laws, ranked by article (top 10).",
+                "",
+                "| retrieval | Hit@1 | Hit@3 | Hit@10 | MRR@10 | abstained |",
+                "|---|---|---|---|---|---|",
+                *[
+                    f"| {mode} | {r['Hit@1']:.2f} | {r['Hit@3']:.2f} | {r['Hit@10']:.2f} | {r['MRR@10']:.3f} | {r['abstained']} |"
+                    for mode, r in peer.items()
+                ],
+                "",
+                "| ALQAC, dense weight | Hit@1 | Hit@3 | Hit@10 | MRR@10 |",
+                "|---|---|---|---|---|",
+                *[
+                    f"| {w} | {r['Hit@1']:.2f} | {r['Hit@3']:.2f} | {r['Hit@10']:.2f} | {r['MRR@10']:.3f} |"
+                    for w, r in peer_sweep.items()
+                ],
+            ]
+        )
+    sweep_text = "\n".join(sweep_rows)
+    print(text, sweep_text, alqac_text, sep="\n\n")
+    counts = ", ".join(
+        f"{name}: {len(q)} questions ({sum(not c['found'] for c in q)} negatives)" for name, q in sets.items()
     )
-    print(text, sweep_text, sep="\n\n")
     write_section(
         "eval",
         f"""## Retrieval and answer quality (`make eval`)
 
 Run by `make eval` (`tests/evaluate.py`) on {machine()}.
-Model: `{settings.embedding_model}`; hybrid weight of the dense signal: {dense_weight(settings)};
-{len(questions)} questions ({len(questions) - negatives} answerable, {negatives} negatives) from
-`tests/data/qa_public.jsonl` and `tests/data/qa_own.jsonl`; top {K} sources per question.
+Model: `{service.embedder.identity}`; hybrid weight of the dense signal: {dense_weight(settings)};
+{counts}; top {K} sources per question.
 Hit@k and MRR: the expected phrase in the k-th source or better. Facts: every expected fact in the
 answer text. Negatives: questions the corpus cannot answer, which must get `found: false`.
 Modes rank by one signal or both; lexical and hybrid decide relevance by lexical coverage,
@@ -129,6 +192,8 @@ dense alone has no such notion (it never abstains unless a named directive is un
 Hybrid ranking by the weight of the dense signal (the rest is BM25), same questions:
 
 {sweep_text}
+
+{alqac_text}
 """,
     )
 

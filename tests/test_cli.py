@@ -70,9 +70,9 @@ def test_ingest_cli_reports_bad_files_and_model_mismatch(corpus_settings, tmp_pa
     assert code == 1 and "2 new" in out
     assert err.startswith("failed: ") and "empty.md" in err
 
-    code, out, err = run(["ingest"], tmp_path, corpus_settings, EMBEDDING_MODEL="intfloat/multilingual-e5-small")
+    code, out, err = run(["ingest"], tmp_path, corpus_settings, EMBEDDING_MODEL="sentence-transformers/all-MiniLM-L6-v2")
     assert code == 2 and "--rebuild" in err and err.count("\n") == 1
-    code, _, err = run(["bot", "ask", "QCDC là gì?"], tmp_path, corpus_settings, EMBEDDING_MODEL="intfloat/multilingual-e5-small")
+    code, _, err = run(["bot", "ask", "QCDC là gì?"], tmp_path, corpus_settings, EMBEDDING_MODEL="sentence-transformers/all-MiniLM-L6-v2")
     assert code == 2 and "--rebuild" in err
 
 

@@ -7,9 +7,10 @@ import json
 import pytest
 from conftest import make_settings
 
-from ingest import ModelMismatchError, ingest, open_index, open_store
+from ingest import ModelMismatchError, embedding_identity, ingest, open_index, open_store
 from ingest.errors import IndexStateError
 from ingest.generations import POINTER_FILE
+from ingest.settings import MINILM_MODEL
 
 pytestmark = pytest.mark.integration
 
@@ -41,7 +42,7 @@ def test_first_run_indexes_every_document(built):
     assert (report.new, report.changed, report.unchanged, report.removed) == (2, 0, 0, 0)
     assert report.chunks_embedded == report.chunks_total > 20
     info = json.loads((settings.chroma_path / POINTER_FILE).read_text())
-    assert info["embedding_model"] == settings.embedding_model and info["dimension"] == 384
+    assert info["embedding_model"] == embedding_identity(settings) and info["dimension"] == 384
 
 
 def test_rerun_embeds_nothing(built, embedder):
@@ -75,9 +76,9 @@ def test_deleting_a_document_removes_its_chunks(built, embedder, corpus_copy):
 
 def test_model_mismatch_is_reported(built, embedder):
     settings, _ = built
-    other = settings.model_copy(update={"embedding_model": "intfloat/multilingual-e5-small"})
+    other = settings.model_copy(update={"embedding_model": MINILM_MODEL})
     with pytest.raises(ModelMismatchError, match="--rebuild"):
-        ingest(other, embedder=embedder)
+        ingest(other)  # the check comes before any model is loaded
 
 
 def test_rebuild_starts_over_and_keeps_serving(built, embedder):
@@ -121,7 +122,7 @@ class DiesAfter:
 
     def __init__(self, real, calls):
         self.real, self.calls = real, calls
-        self.dimension = real.dimension
+        self.dimension, self.identity = real.dimension, real.identity
 
     def embed_documents(self, texts):
         self.calls -= 1
