@@ -79,6 +79,12 @@ class Settings(BaseSettings):
         le=1.0,
         description="Share of a question's weighted words a passage must contain to be relevant.",
     )
+    min_dense_similarity: float | None = Field(
+        default=None,
+        ge=0.0,
+        le=1.0,
+        description="A passage this similar to the question (cosine) is relevant with a lower coverage (unset: per model).",
+    )
     reranker_model: str | None = Field(
         default=None,
         description="sentence-transformers CrossEncoder (name or folder) that reorders the fused top passages.",

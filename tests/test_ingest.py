@@ -208,3 +208,30 @@ def test_answering_rebuilds_an_index_of_an_older_version(built):
     pointer.write_text(json.dumps({**json.loads(pointer.read_text()), "format": 1}))
     service = QAService(settings)
     assert service.registry.directives and service.ask("Kết luận 120-KL/TW yêu cầu gì?").directives
+
+
+def test_an_update_reads_and_derives_only_what_changed(built, embedder, corpus_copy, monkeypatch):
+    """Unchanged files are not read again (same size and time); unchanged passages are not tokenized again."""
+    from ingest import lexical, pipeline
+
+    settings, first = built
+    real_load, real_tokens = pipeline.load_file, lexical.LexicalIndex.tokens
+    read, tokenized = [], []
+    monkeypatch.setattr(pipeline, "load_file", lambda path, *a: read.append(path.name) or real_load(path, *a))
+    monkeypatch.setattr(
+        lexical.LexicalIndex, "tokens", lambda self, text, *a, **k: tokenized.append(text) or real_tokens(self, text, *a, **k)
+    )
+    assert ingest(settings, embedder=embedder).unchanged == 2 and read == [] and tokenized == []
+
+    path = corpus_copy / "articles" / f"{HY}.md"
+    path.write_text(path.read_text(encoding="utf-8") + "\nĐoạn bổ sung về hòm thư góp ý ở thôn Đông.\n", encoding="utf-8")
+    report = ingest(settings, embedder=embedder)
+    assert (report.changed, report.unchanged) == (1, 1) and read == [f"{HY}.md"]
+    assert len(tokenized) == report.chunks_embedded == len(ids_of(settings, HY))
+    assert report.chunks_total == len(ids_of(settings, HY)) + len(ids_of(settings, BN))
+    # the kept document's rows still answer: its passages are found by their words
+    from bot.service import QAService
+
+    answer = QAService(settings, embedder=embedder).ask("hòm thư góp ý ở thôn Đông")
+    assert answer.found and answer.sources[0].doc_id == HY
+    assert QAService(settings, embedder=embedder).ask("Bắc Ninh phối hợp công tác dân vận").found
