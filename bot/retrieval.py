@@ -165,11 +165,11 @@ class Retriever:
             keep = np.flatnonzero(dense)
         else:
             coverage = self.lexical.coverage_all(question)
-            relevant = coverage >= self.settings.min_coverage
+            related = coverage >= self.settings.min_coverage
             close = dense_rescue(self.settings) if mode != "lexical" else None
             if close is not None:  # near in meaning and sharing part of the words: a long, reworded question
-                relevant |= (dense >= close) & (coverage >= RESCUE_MIN_COVERAGE)
-            keep = np.flatnonzero(relevant)
+                related |= (dense >= close) & (coverage >= RESCUE_MIN_COVERAGE)
+            keep = np.flatnonzero(related)
         wanted = self.settings.reranker_candidates if mode == "hybrid+rerank" and self.reranker else k
         # best first, ties in row (document) order, as a stable sort of the kept rows gives
         order = keep[np.lexsort((keep, -fused[keep]))][:wanted]
