@@ -135,7 +135,7 @@ class ChunkIndex:
         if built_with != model_name:
             raise ModelMismatchError(
                 f"the index at {self.store.location} was built with {built_with!r}, "
-                f"but EMBEDDING_MODEL is {model_name!r}",
+                f"but the configured embedder (EMBEDDING_MODEL, EMBEDDING_ENGINE) is {model_name!r}",
                 user_message=(
                     f"Chỉ mục được xây dựng bằng mô hình {built_with!r}, khác mô hình đang cấu hình "
                     f"{model_name!r}; hãy chạy `python -m ingest --rebuild` để nhúng lại."

@@ -8,7 +8,7 @@ import json
 import logging
 import sqlite3
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -323,14 +323,31 @@ def _embed(
     fresh: list[Fresh] = []
     total = sum(len(chunks) for _, chunks in chunked)
     with tqdm(total=total, unit="passage", desc="embedding", disable=not progress or not total) as bar:
-        for doc, chunks in chunked:
-            vectors = embedder.embed_documents([embedding_text(c) for c in chunks])
-            passages = new.add(doc, chunks, vectors)
-            fresh.append(
-                Fresh(
-                    doc.id, doc.content_hash, doc.path, stats.get(doc.id), passages, [bool(c.citations) for c in chunks]
-                )
-            )
-            report.chunks_embedded += len(chunks)
-            bar.update(len(chunks))
+        for group in _groups(chunked, EMBED_GROUP):
+            # Several small documents at once: the engines spread a batch over every core.
+            vectors = embedder.embed_documents([embedding_text(c) for _, chunks in group for c in chunks])
+            start = 0
+            for doc, chunks in group:
+                passages = new.add(doc, chunks, vectors[start : start + len(chunks)])
+                start += len(chunks)
+                cites = [bool(c.citations) for c in chunks]
+                fresh.append(Fresh(doc.id, doc.content_hash, doc.path, stats.get(doc.id), passages, cites))
+                report.chunks_embedded += len(chunks)
+                bar.update(len(chunks))
     return fresh
+
+
+EMBED_GROUP = 64  # passages embedded together, at least (a long document goes whole)
+
+
+def _groups(chunked: list[tuple[Document, list[Chunk]]], size: int) -> Iterator[list[tuple[Document, list[Chunk]]]]:
+    group: list[tuple[Document, list[Chunk]]] = []
+    count = 0
+    for item in chunked:
+        group.append(item)
+        count += len(item[1])
+        if count >= size:
+            yield group
+            group, count = [], 0
+    if group:
+        yield group

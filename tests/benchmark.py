@@ -43,19 +43,20 @@ print(json.dumps({"app_imports": t1 - t0, "index_and_bm25": t3 - t2,
 
 
 def run_measured(args: list[str], env: dict[str, str], stdin: str = "") -> tuple[float, int, str]:
-    """Like run(), but reads the child's own peak RSS through wait4."""
+    """Run a command; its wall time, its own peak RSS (KiB) and its output.
+
+    The peak comes from GNU time around the command: `wait4`'s ru_maxrss
+    would count the forked copy of this (large) process before exec.
+    """
     start = time.perf_counter()
-    proc = subprocess.Popen(args, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, cwd=ROOT)
-    assert proc.stdin and proc.stdout and proc.stderr
-    proc.stdin.write(stdin.encode())
-    proc.stdin.close()
-    out = proc.stdout.read()
-    err = proc.stderr.read()
-    _, status, usage = os.wait4(proc.pid, 0)
+    timed = ["/usr/bin/time", "-f", "MAXRSS %M", *args] if Path("/usr/bin/time").exists() else args
+    proc = subprocess.run(timed, input=stdin.encode(), capture_output=True, env=env, cwd=ROOT)
     wall = time.perf_counter() - start
-    if status != 0:
-        raise SystemExit(f"benchmark step failed: {' '.join(args)}\n{err.decode()}")
-    return wall, usage.ru_maxrss, out.decode()
+    if proc.returncode != 0:
+        raise SystemExit(f"benchmark step failed: {' '.join(args)}\n{proc.stderr.decode()}")
+    err = proc.stderr.decode().splitlines()
+    rss = next((int(line.split()[1]) for line in reversed(err) if line.startswith("MAXRSS ")), 0)
+    return wall, rss, proc.stdout.decode()
 
 
 def write_section(name: str, text: str) -> None:

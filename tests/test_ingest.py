@@ -118,7 +118,8 @@ class Killed(Exception):
 
 
 class DiesAfter:
-    """An embedder that stops the process (raises) on its n-th call: a kill mid-ingestion."""
+    """An embedder that stops the process (raises) after n calls: a kill mid-ingestion, once the
+    new generation exists (cloned or created) and before it is complete."""
 
     def __init__(self, real, calls):
         self.real, self.calls = real, calls
@@ -135,7 +136,7 @@ def test_killed_rebuild_leaves_the_old_index_serving(built, embedder):
     settings, first = built
     serving = active(settings).generation
     with pytest.raises(Killed):
-        ingest(settings, rebuild=True, embedder=DiesAfter(embedder, 1))
+        ingest(settings, rebuild=True, embedder=DiesAfter(embedder, 0))
     index = active(settings)
     assert index.generation == serving and index.count() == first.chunks_total
     assert generations(settings) == [serving]  # the unfinished one is dropped
@@ -149,7 +150,7 @@ def test_killed_update_changes_nothing_until_the_next_run(built, embedder, corpu
         path = corpus_copy / "articles" / f"{name}.md"
         path.write_text(path.read_text(encoding="utf-8") + "\nThêm một đoạn.\n", encoding="utf-8")
     with pytest.raises(Killed):
-        ingest(settings, embedder=DiesAfter(embedder, 1))
+        ingest(settings, embedder=DiesAfter(embedder, 0))
     assert {doc: ids_of(settings, doc) for doc in (HY, BN)} == before  # old versions, whole
     report = ingest(settings, embedder=embedder)
     assert report.changed == 2 and report.chunks_embedded > 0
