@@ -184,13 +184,15 @@ def derive(
     previous: Derived | None,
     previous_registry: dict[str, list[Passage]] | None,
     read_kept: Callable[[set[str]], list[Passage]],
+    stored: dict[str, tuple[str, str]],
 ) -> tuple[Derived, dict[str, list[Passage]]]:
     """The new generation's derived data: the fresh documents' computed, the kept ones' carried over.
 
     A kept document's rows are reused when the abbreviations the corpus
     defines are the same as before (they shape every passage's tokens);
     otherwise, or when the previous generation saved nothing to reuse, its
-    passages are read back (`read_kept`) and tokenized again.
+    passages are read back (`read_kept`) and tokenized again. `stored`: every
+    stored document's hash and file, as the index's metadata tell them.
     """
     by_id = {f.doc_id: f for f in fresh}
     reusable = previous is not None and previous_registry is not None and kept <= previous.docs.keys()
@@ -253,16 +255,9 @@ def derive(
             passages = reread.get(doc_id, [])
             parts.append(tokenizer.tokenize([passage_text(p) for p in passages]))
             old = previous.docs.get(doc_id) if previous is not None else None
-            doc_hash = old.doc_hash if old else ""
-            docs[doc_id] = DocRecord(
-                doc_id,
-                doc_hash,
-                old.path if old else "",
-                start,
-                start + len(passages),
-                old.stat if old else None,
-                defines[doc_id],
-            )
+            doc_hash, path = stored.get(doc_id, ("", ""))
+            stat = old.stat if old else None  # unknown: the file is read once more next time
+            docs[doc_id] = DocRecord(doc_id, doc_hash, path, start, start + len(passages), stat, defines[doc_id])
             registry[doc_id] = registry_subset(passages, [bool(p.ref_keys) or _cites(p) for p in passages])
         if doc_id in by_id or not same_tokens:
             for i, p in enumerate(passages):

@@ -238,6 +238,7 @@ def _build(
             previous,
             Derived.load_registry_passages(old.lexical_dir) if old is not None else None,
             lambda ids: [p for p in old.all_passages() if p.doc_id in ids] if old is not None else [],
+            {doc_id: (d.doc_hash, d.path) for doc_id, d in stored.items()},
         )
         if new.lexical_dir is not None:
             derived.save(new.lexical_dir, registry_passages)

@@ -236,3 +236,25 @@ def test_an_update_reads_and_derives_only_what_changed(built, embedder, corpus_c
     answer = QAService(settings, embedder=embedder).ask("hòm thư góp ý ở thôn Đông")
     assert answer.found and answer.sources[0].doc_id == HY
     assert QAService(settings, embedder=embedder).ask("Bắc Ninh phối hợp công tác dân vận").found
+
+
+def test_a_generation_without_saved_derived_data_is_served_and_updated(built, embedder, corpus_copy):
+    """An index written before the derived data existed (or with them lost): the bot rebuilds
+    the lexical index from the passages, and an update re-embeds only what changed, once."""
+    import shutil
+
+    from bot.service import QAService
+
+    settings, _ = built
+    index = active(settings)
+    shutil.rmtree(index.lexical_dir)
+    index.close()
+    assert QAService(settings, embedder=embedder).ask("Kết luận 120-KL/TW yêu cầu gì?").found
+
+    path = corpus_copy / "articles" / f"{BN}.md"
+    path.write_text(path.read_text(encoding="utf-8") + "\nĐoạn thêm về tổ hòa giải.\n", encoding="utf-8")
+    report = ingest(settings, embedder=embedder)
+    assert (report.changed, report.unchanged) == (1, 1) and report.chunks_embedded == len(ids_of(settings, BN))
+    again = ingest(settings, embedder=embedder)
+    assert again.chunks_embedded == 0 and again.unchanged == 2
+    assert QAService(settings, embedder=embedder).ask("tổ hòa giải").sources[0].doc_id == BN
