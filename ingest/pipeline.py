@@ -222,7 +222,12 @@ def _build(
         else (old.manifest() if old else {})
     )
     keep, todo = _plan(stored, docs, roots, report)
-    new = ChunkIndex.clone(store, old, signature) if old is not None else None
+    try:  # copying the folder can fill the disk; `clone` removes what it copied
+        new = ChunkIndex.clone(store, old, signature) if old is not None else None
+    except Exception as exc:
+        if _storage_error(exc):
+            raise _write_failed(store.location, exc) from exc
+        raise
     if new is None:
         new = ChunkIndex.create(store, embedder.identity, embedder.dimension, signature)
     try:
