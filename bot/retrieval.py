@@ -20,8 +20,8 @@ from typing import Literal
 import numpy as np
 
 from ingest import ChunkIndex, IndexEmbeddings, Passage, Settings, normalize_text
-from ingest.derived import Derived, DocRecord
-from ingest.lexical import LexicalIndex, passage_text
+from ingest.derived import Derived
+from ingest.lexical import LexicalIndex
 from ingest.reranking import Reranker
 
 log = logging.getLogger(__name__)
@@ -80,20 +80,13 @@ class Retrieval:
 
 
 def load_derived(index: ChunkIndex) -> Derived:
-    """The generation's saved lexical index and row table; rebuilt from every passage
+    """The generation's saved lexical index and row table; derived from every passage
     when none was saved (a Chroma server keeps no files, or an index of an older format)."""
     saved = Derived.load(index.lexical_dir)
     if saved is not None and len(saved.ids) == index.count():
         return saved
     log.info("no saved lexical index for generation %s: building it from the passages", index.generation)
-    passages = index.all_passages()
-    lexical = LexicalIndex.build([passage_text(p) for p in passages])
-    ref_keys = {i: list(p.ref_keys) for i, p in enumerate(passages) if p.ref_keys}
-    docs: dict[str, DocRecord] = {}
-    for i, p in enumerate(passages):
-        record = docs.setdefault(p.doc_id, DocRecord(p.doc_id, "", "", i, i))
-        record.end = i + 1
-    return Derived(lexical, [p.chunk_id for p in passages], ref_keys, docs)
+    return Derived.from_passages(index.all_passages())
 
 
 class Retriever:

@@ -10,11 +10,10 @@ from __future__ import annotations
 
 import contextlib
 import logging
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from itertools import islice
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import numpy as np
 
@@ -29,7 +28,6 @@ log = logging.getLogger(__name__)
 
 _BATCH = 256
 PAGE = 5000  # records per bulk read; far below chromadb's 32,766 SQL-variable ceiling
-_COLUMNS = ("documents", "metadatas", "embeddings")
 # Metadata keys that locate a chunk; everything else is a document fact.
 _INTERNAL = (
     "path",
@@ -157,7 +155,8 @@ class ChunkIndex:
         """Per document, the version stored and the file it came from."""
         return {
             str(meta["doc_id"]): StoredDocument(str(meta["doc_hash"]), str(meta.get("path", "")))
-            for _, _, meta, _ in self._pages(include=["metadatas"])
+            for got in self._pages(["metadatas"])
+            for meta in got["metadatas"]
         }
 
     def nearest(self, embedding: Sequence[float], k: int) -> list[tuple[str, float]]:
@@ -168,63 +167,35 @@ class ChunkIndex:
         res = self._collection.query(query_embeddings=[list(embedding)], n_results=n, include=["distances"])
         return [(cid, 1.0 - float(dist)) for cid, dist in zip(res["ids"][0], res["distances"][0])]
 
-    def query(self, embedding: Sequence[float], k: int) -> list[Passage]:
-        n = min(k, self.count())
-        if n <= 0:
-            return []
-        res = self._collection.query(
-            query_embeddings=[list(embedding)],
-            n_results=n,
-            include=["documents", "metadatas", "distances"],
-        )
-        return [
-            _to_passage(cid, text, meta, 1.0 - float(dist))
-            for cid, text, meta, dist in zip(
-                res["ids"][0], res["documents"][0], res["metadatas"][0], res["distances"][0]
-            )
-        ]
-
     def passages(self, chunk_ids: Sequence[str]) -> dict[str, Passage]:
         """These chunks, by id (those the generation does not hold are absent)."""
         found: dict[str, Passage] = {}
         for start in range(0, len(chunk_ids), PAGE):
             got = self._collection.get(ids=list(chunk_ids[start : start + PAGE]), include=["documents", "metadatas"])
-            for cid, text, meta in zip(got["ids"], got["documents"], got["metadatas"]):
-                found[cid] = _to_passage(cid, text, meta, 1.0)
+            found.update((p.chunk_id, p) for p in _passages_of(got))
         return found
 
     def all_passages(self) -> list[Passage]:
         """Every chunk, in document order."""
-        return in_document_order(
-            [
-                _to_passage(cid, text, meta, 1.0)
-                for cid, text, meta, _ in self._pages(include=["documents", "metadatas"])
-            ]
-        )
+        return in_document_order([p for got in self._pages(["documents", "metadatas"]) for p in _passages_of(got)])
 
     def chunks_of(self, doc_id: str) -> list[Passage]:
         got = self._collection.get(where={"doc_id": doc_id}, include=["documents", "metadatas"])
-        return in_document_order(
-            [
-                _to_passage(cid, text, meta, 1.0)
-                for cid, text, meta in zip(got["ids"], got["documents"], got["metadatas"])
-            ]
-        )
+        return in_document_order(_passages_of(got))
 
-    def _pages(self, include: list[str], where: dict[str, Any] | None = None) -> Iterator[tuple[str, Any, Any, Any]]:
-        """Every record, a page at a time: chromadb's `get()` without a limit fails
-        above 32,766 records ("too many SQL variables", chroma-core/chroma#7687)."""
+    def _pages(self, include: list[str]) -> Iterator[dict[str, Any]]:
+        """Every record, a page (one `get()` result) at a time: chromadb's `get()`
+        without a limit fails above 32,766 records ("too many SQL variables",
+        chroma-core/chroma#7687)."""
         offset = 0
         while True:
-            got = self._collection.get(include=include, limit=PAGE, offset=offset, where=where)
-            ids = got["ids"]
-            if not ids:
+            got = self._collection.get(include=include, limit=PAGE, offset=offset)
+            if not got["ids"]:
                 return
-            columns = [got.get(name) if got.get(name) is not None else [None] * len(ids) for name in _COLUMNS]
-            yield from zip(ids, *columns)
-            if len(ids) < PAGE:
+            yield got
+            if len(got["ids"]) < PAGE:
                 return
-            offset += len(ids)
+            offset += len(got["ids"])
 
     # --- the directive registry ----------------------------------------------
 
@@ -270,12 +241,16 @@ class ChunkIndex:
         copied = 0
         if not doc_ids:
             return copied
-        for page in _batched(source._pages(include=["embeddings", "documents", "metadatas"]), PAGE):
-            rows = [(i, d, m, e) for i, d, m, e in page if m["doc_id"] in doc_ids]
-            if rows:
-                ids, documents, metadatas, embeddings = (list(col) for col in zip(*rows))
-                self._add(ids, np.asarray(embeddings, dtype=np.float32), documents, metadatas)
-                copied += len(rows)
+        for got in source._pages(["embeddings", "documents", "metadatas"]):
+            kept = [i for i, meta in enumerate(got["metadatas"]) if meta["doc_id"] in doc_ids]
+            if kept:
+                self._add(
+                    [got["ids"][i] for i in kept],
+                    np.asarray(got["embeddings"], dtype=np.float32)[kept],
+                    [got["documents"][i] for i in kept],
+                    [got["metadatas"][i] for i in kept],
+                )
+                copied += len(kept)
         return copied
 
     def delete_documents(self, doc_ids: set[str]) -> None:
@@ -308,25 +283,20 @@ def _ref_metadata(chunk: Chunk) -> dict[str, list[str]]:
     return {"refs": list(dict.fromkeys(c.ref for c in cites)), "ref_keys": list(chunk.ref_keys)}
 
 
-def _to_passage(chunk_id: str, text: str, meta: dict[str, Any], score: float) -> Passage:
+def _passages_of(got: dict[str, Any]) -> list[Passage]:
+    """The passages of one `get()` result."""
+    return [_to_passage(cid, text, meta) for cid, text, meta in zip(got["ids"], got["documents"], got["metadatas"])]
+
+
+def _to_passage(chunk_id: str, text: str, meta: dict[str, Any]) -> Passage:
     doc_id = str(meta["doc_id"])
     return Passage(
         chunk_id=chunk_id,
         doc_id=doc_id,
         position=int(meta["position"]),
         text=text,
-        score=score,
+        score=1.0,
         facts=DocumentFacts.from_metadata({k: v for k, v in meta.items() if k not in _INTERNAL}, default_title=doc_id),
         section=str(meta.get("section") or ""),
         ref_keys=tuple(meta.get("ref_keys") or ()),
     )
-
-
-T = TypeVar("T")
-
-
-def _batched(items: Iterable[T], n: int) -> Iterator[list[T]]:
-    """itertools.batched arrives in Python 3.12."""
-    it = iter(items)
-    while batch := list(islice(it, n)):
-        yield batch

@@ -20,7 +20,7 @@ import json
 import logging
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -49,6 +49,26 @@ class DocRecord:
     end: int
     stat: list[int] | None = None  # file (and sidecar) size and mtime when read; None: always re-read
     abbreviations: dict[str, str] = field(default_factory=dict)  # the definitions its passages make
+
+
+@dataclass(frozen=True)
+class RowTable:
+    """The saved `rows.json`: per document its record, per row the references cited."""
+
+    docs: dict[str, DocRecord]
+    ref_keys: dict[int, list[str]]
+
+    @classmethod
+    def load(cls, folder: Path | None) -> RowTable | None:
+        if folder is None:
+            return None
+        try:
+            rows = json.loads((folder / ROWS_FILE).read_text(encoding="utf-8"))
+            docs = {d["doc_id"]: DocRecord(**d) for d in rows["docs"]}
+            ref_keys = {int(row): list(keys) for row, keys in rows["ref_keys"].items()}
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+        return cls(docs, ref_keys)
 
 
 @dataclass
@@ -95,23 +115,29 @@ class Derived:
         (folder / REGISTRY_FILE).write_text(json.dumps(kept, ensure_ascii=False), encoding="utf-8")
 
     @classmethod
-    def load(cls, folder: Path | None) -> Derived | None:
-        """The saved data, or None (none saved, an older format, or unreadable: the caller rebuilds it)."""
-        rows = _read_rows(folder)
-        if folder is None or rows is None:
-            return None
-        lexical = LexicalIndex.load(folder)
-        ids = LexicalIndex.saved_ids(folder)
-        if lexical is None or ids is None:
-            return None
-        docs, ref_keys = rows
-        return cls(lexical, ids, ref_keys, docs)
+    def from_passages(cls, passages: Sequence[Passage]) -> Derived:
+        """Derived anew from a generation's passages (in document order), where none was
+        saved: a Chroma server keeps no files, or an index of an older format."""
+        lexical = LexicalIndex.build([passage_text(p) for p in passages])
+        ref_keys = {i: list(p.ref_keys) for i, p in enumerate(passages) if p.ref_keys}
+        docs: dict[str, DocRecord] = {}
+        for i, p in enumerate(passages):
+            record = docs.setdefault(p.doc_id, DocRecord(p.doc_id, "", "", i, i))
+            record.end = i + 1
+        return cls(lexical, [p.chunk_id for p in passages], ref_keys, docs)
 
-    @staticmethod
-    def load_documents(folder: Path | None) -> dict[str, DocRecord] | None:
-        """Only the per-document records: what an ingestion needs to tell what changed."""
-        rows = _read_rows(folder)
-        return None if rows is None else rows[0]
+    @classmethod
+    def load(cls, folder: Path | None, table: RowTable | None = None) -> Derived | None:
+        """The saved data, or None (none saved, an older format, or unreadable: the caller
+        rebuilds it). `table`: the row table, when the caller has read it already."""
+        table = table or RowTable.load(folder)
+        if folder is None or table is None:
+            return None
+        saved = LexicalIndex.load_with_ids(folder)
+        if saved is None:
+            return None
+        lexical, ids = saved
+        return cls(lexical, ids, table.ref_keys, table.docs)
 
     @staticmethod
     def load_registry_passages(folder: Path | None) -> dict[str, list[Passage]] | None:
@@ -122,18 +148,6 @@ class Derived:
             return {doc_id: [_passage_from_json(p) for p in ps] for doc_id, ps in data.items()}
         except (OSError, ValueError, KeyError, TypeError):
             return None
-
-
-def _read_rows(folder: Path | None) -> tuple[dict[str, DocRecord], dict[int, list[str]]] | None:
-    if folder is None:
-        return None
-    try:
-        rows = json.loads((folder / ROWS_FILE).read_text(encoding="utf-8"))
-        docs = {d["doc_id"]: DocRecord(**d) for d in rows["docs"]}
-        ref_keys = {int(row): list(keys) for row, keys in rows["ref_keys"].items()}
-    except (OSError, ValueError, KeyError, TypeError):
-        return None
-    return docs, ref_keys
 
 
 def registry_subset(passages: Sequence[Passage], cites: Sequence[bool]) -> list[Passage]:
@@ -195,35 +209,36 @@ def derive(
     stored document's hash and file, as the index's metadata tell them.
     """
     by_id = {f.doc_id: f for f in fresh}
-    reusable = previous is not None and previous_registry is not None and kept <= previous.docs.keys()
-    reread: dict[str, list[Passage]] = {}
-    if not reusable and kept:
-        for p in read_kept(kept):
-            reread.setdefault(p.doc_id, []).append(p)
+    carried = (
+        previous if previous is not None and previous_registry is not None and kept <= previous.docs.keys() else None
+    )
+    reread: dict[str, list[Passage]] | None = None
 
-    defines: dict[str, dict[str, str]] = {}
+    def reread_kept() -> dict[str, list[Passage]]:
+        nonlocal reread
+        if reread is None:
+            reread = {}
+            for p in read_kept(kept):
+                reread.setdefault(p.doc_id, []).append(p)
+        return reread
+
+    defines = {f.doc_id: learn_abbreviations(passage_text(p) for p in f.passages) for f in fresh}
     for doc_id in kept:
-        if reusable:
-            assert previous is not None
-            defines[doc_id] = previous.docs[doc_id].abbreviations
-        else:
-            defines[doc_id] = learn_abbreviations(passage_text(p) for p in reread.get(doc_id, []))
-    for f in fresh:
-        defines[f.doc_id] = learn_abbreviations(passage_text(p) for p in f.passages)
+        defines[doc_id] = (
+            carried.docs[doc_id].abbreviations
+            if carried is not None
+            else learn_abbreviations(passage_text(p) for p in reread_kept().get(doc_id, []))
+        )
     abbreviations: dict[str, str] = {}
     for doc_id in sorted(defines):  # as one scan of every passage in document order would find them
         for abbr, expansion in defines[doc_id].items():
             abbreviations.setdefault(abbr, expansion)
 
     tokenizer = LexicalIndex.empty(abbreviations)
-    same_tokens = reusable and previous is not None and previous.lexical.abbreviations == tokenizer.abbreviations
-    if same_tokens:
-        assert previous is not None
-        tokenizer.vocab = dict(previous.lexical.vocab)  # grows only: the kept rows' term ids stay valid
-    elif previous is not None and reusable:
-        reread = {}
-        for p in read_kept(kept):
-            reread.setdefault(p.doc_id, []).append(p)
+    if carried is not None and carried.lexical.abbreviations != tokenizer.abbreviations:
+        carried = None  # the same passages would give other tokens: all are tokenized again
+    if carried is not None:
+        tokenizer.vocab = dict(carried.lexical.vocab)  # grows only: the kept rows' term ids stay valid
 
     parts: list[Rows] = []
     ids: list[str] = []
@@ -232,45 +247,36 @@ def derive(
     registry: dict[str, list[Passage]] = {}
     for doc_id in sorted(defines):
         start = len(ids)
+        if carried is not None and doc_id not in by_id:
+            assert previous_registry is not None
+            before = carried.docs[doc_id]
+            parts.append(carried.lexical.rows.take(np.arange(before.start, before.end)))
+            ids += carried.ids[before.start : before.end]
+            ref_keys.update(
+                (start + row - before.start, carried.ref_keys[row])
+                for row in range(before.start, before.end)
+                if row in carried.ref_keys
+            )
+            docs[doc_id] = replace(before, start=start, end=len(ids), abbreviations=defines[doc_id])
+            registry[doc_id] = previous_registry.get(doc_id, [])
+            continue
         if doc_id in by_id:
             f = by_id[doc_id]
-            passages = f.passages
-            parts.append(tokenizer.tokenize([passage_text(p) for p in passages]))
-            docs[doc_id] = DocRecord(doc_id, f.doc_hash, f.path, start, start + len(passages), f.stat, defines[doc_id])
-            registry[doc_id] = registry_subset(passages, f.cites)
-        elif same_tokens:
-            assert previous is not None and previous_registry is not None
-            before = previous.docs[doc_id]
-            rows = np.arange(before.start, before.end)
-            parts.append(previous.lexical.rows.take(rows))
-            passages = [_row_only(previous.ids[r]) for r in rows]
-            for r in rows:
-                if int(r) in previous.ref_keys:
-                    ref_keys[start + int(r) - before.start] = previous.ref_keys[int(r)]
-            docs[doc_id] = DocRecord(
-                doc_id, before.doc_hash, before.path, start, start + len(rows), before.stat, defines[doc_id]
-            )
-            registry[doc_id] = previous_registry.get(doc_id, [])
+            passages, cites = f.passages, f.cites
+            docs[doc_id] = DocRecord(doc_id, f.doc_hash, f.path, start, start + len(passages), f.stat)
         else:
-            passages = reread.get(doc_id, [])
-            parts.append(tokenizer.tokenize([passage_text(p) for p in passages]))
-            old = previous.docs.get(doc_id) if previous is not None else None
+            passages = reread_kept().get(doc_id, [])
+            cites = [bool(p.ref_keys) or _cites(p) for p in passages]
             doc_hash, path = stored.get(doc_id, ("", ""))
-            stat = old.stat if old else None  # unknown: the file is read once more next time
-            docs[doc_id] = DocRecord(doc_id, doc_hash, path, start, start + len(passages), stat, defines[doc_id])
-            registry[doc_id] = registry_subset(passages, [bool(p.ref_keys) or _cites(p) for p in passages])
-        if doc_id in by_id or not same_tokens:
-            for i, p in enumerate(passages):
-                if p.ref_keys:
-                    ref_keys[start + i] = list(p.ref_keys)
+            stat = previous.docs[doc_id].stat if previous is not None and doc_id in previous.docs else None
+            docs[doc_id] = DocRecord(doc_id, doc_hash, path, start, start + len(passages), stat)
+        docs[doc_id].abbreviations = defines[doc_id]
+        parts.append(tokenizer.tokenize([passage_text(p) for p in passages]))
         ids += [p.chunk_id for p in passages]
+        ref_keys.update((start + i, list(p.ref_keys)) for i, p in enumerate(passages) if p.ref_keys)
+        registry[doc_id] = registry_subset(passages, cites)
     lexical = LexicalIndex(tokenizer.vocab, Rows.concat(parts), abbreviations)
     return Derived(lexical, ids, ref_keys, docs), registry
-
-
-def _row_only(chunk_id: str) -> Passage:
-    """A stand-in carrying only a chunk id (for a kept row, nothing else is needed)."""
-    return Passage(chunk_id, "", 0, "", 0.0, DocumentFacts(title=""), "", ())
 
 
 def _cites(p: Passage) -> bool:

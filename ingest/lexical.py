@@ -103,7 +103,7 @@ class LexicalIndex:
         self.abbreviations = {**CURATED_ABBREVIATIONS, **(abbreviations or {})}
         self._folded_abbr = _as_folded(self.abbreviations)
         self.bm25 = bm25 or Bm25.from_rows(rows, len(vocab))
-        self._terms_cache: dict[str, tuple[dict[int, float], dict[int, float], float, float]] = {}
+        self._terms_cache: dict[str, tuple[dict[str, float], dict[str, float]]] = {}
 
     @classmethod
     def build(cls, texts: Sequence[str], abbreviations: dict[str, str] | None = None) -> LexicalIndex:
@@ -167,61 +167,47 @@ class LexicalIndex:
 
     def coverage_all(self, question: str) -> np.ndarray:
         """`coverage` of every passage at once, from the postings of the question's terms."""
-        words, pairs, words_total, pairs_total = self._question_terms(question)
-        cover = self._share_all(words, words_total)
-        return cover if not pairs_total else (cover + self._share_all(pairs, pairs_total)) / 2
+        words, pairs = self._question_terms(question)
+        cover = self._share_all(words)
+        return cover if not pairs else (cover + self._share_all(pairs)) / 2
 
     def coverage(self, question: str, i: int) -> float:
-        """How much of the question passage i contains (see `_coverage`)."""
+        """How much of the question passage i contains (see `text_coverage`)."""
         return float(self.coverage_all(question)[i])
 
     def text_coverage(self, question: str, text: str) -> float:
-        """The same coverage for any text (a sentence), with this corpus's IDF."""
-        return self._coverage(question, set(lexical_tokens(text, abbreviations=self._folded_abbr)))
-
-    def _coverage(self, question: str, present: set[str]) -> float:
-        """Share of the question's IDF weight found, over words and over word pairs.
+        """Share of the question's IDF weight found in a text (a sentence), over words and over word pairs.
 
         Words alone let folded collisions through ("tỷ giá đô la Mỹ" shares
         "tỷ", "giá", "đô", "Mỹ" with this corpus); word pairs must match too,
         when the question has any.
         """
-        words, pairs = self._question_tokens(question)
-        word_share = self._share(words, present)
-        return word_share if not pairs else (word_share + self._share(pairs, present)) / 2
+        present = set(lexical_tokens(text, abbreviations=self._folded_abbr))
+        words, pairs = self._question_terms(question)
+        word_share = _share(words, present)
+        return word_share if not pairs else (word_share + _share(pairs, present)) / 2
 
-    def _question_tokens(self, question: str) -> tuple[frozenset[str], frozenset[str]]:
-        tokens = lexical_tokens(question, question=True, abbreviations=self._folded_abbr)
-        return (
-            frozenset(t for t in tokens if "_" not in t and t[0] != "~"),
-            frozenset(t for t in tokens if "_" in t),
-        )
-
-    def _question_terms(self, question: str) -> tuple[dict[int, float], dict[int, float], float, float]:
-        """The question's known words and pairs with their IDF, and each group's total weight
-        (unknown tokens count in the totals). Cached: answers and briefs ask again."""
+    def _question_terms(self, question: str) -> tuple[dict[str, float], dict[str, float]]:
+        """The question's words and word pairs, each with its IDF (unknown ones too: they
+        count against coverage). Cached: answers and briefs ask again for every sentence."""
         if question not in self._terms_cache:
             if len(self._terms_cache) > 256:
                 self._terms_cache.clear()
-            groups = []
-            for tokens in self._question_tokens(question):
-                known = {self.vocab[t]: self.idf(t) for t in tokens if t in self.vocab}
-                groups.append((known, sum(self.idf(t) for t in tokens)))
-            (words, words_total), (pairs, pairs_total) = groups
-            self._terms_cache[question] = (words, pairs, words_total, pairs_total)
+            tokens = lexical_tokens(question, question=True, abbreviations=self._folded_abbr)
+            words = {t: self.idf(t) for t in tokens if "_" not in t and t[0] != "~"}
+            pairs = {t: self.idf(t) for t in tokens if "_" in t}
+            self._terms_cache[question] = (words, pairs)
         return self._terms_cache[question]
 
-    def _share_all(self, terms: dict[int, float], total: float) -> np.ndarray:
+    def _share_all(self, terms: dict[str, float]) -> np.ndarray:
         found = np.zeros(len(self), dtype=np.float32)
+        total = sum(terms.values())
         if not total:
             return found
-        for term, weight in terms.items():
-            found[self.bm25.rows_with(term)] += weight
+        for token, weight in terms.items():
+            if token in self.vocab:
+                found[self.bm25.rows_with(self.vocab[token])] += weight
         return found / total
-
-    def _share(self, tokens: frozenset[str], present: set[str]) -> float:
-        total = sum(self.idf(t) for t in tokens)
-        return sum(self.idf(t) for t in tokens if t in present) / total if total else 0.0
 
     # --- persistence -------------------------------------------------------------
 
@@ -239,18 +225,20 @@ class LexicalIndex:
         shutil.rmtree(folder, ignore_errors=True)
         tmp.rename(folder)
 
-    @staticmethod
-    def saved_ids(folder: Path) -> list[str] | None:
-        """The chunk ids a saved index is for, in row order; None when there is none."""
-        meta = _read_meta(folder)
-        return None if meta is None else list(meta["ids"])
-
     @classmethod
     def load(cls, folder: Path, ids: Sequence[str] | None = None) -> LexicalIndex | None:
         """The saved index (memory-mapped), or None when it is missing, of an older
         format, or was saved for other chunks than `ids` (when given)."""
+        saved = cls.load_with_ids(folder)
+        if saved is None or (ids is not None and saved[1] != list(ids)):
+            return None
+        return saved[0]
+
+    @classmethod
+    def load_with_ids(cls, folder: Path) -> tuple[LexicalIndex, list[str]] | None:
+        """The saved index and the chunk ids of its rows, in order; None as for `load`."""
         meta = _read_meta(folder)
-        if meta is None or (ids is not None and meta["ids"] != list(ids)):
+        if meta is None:
             return None
         try:
             terms = json.loads((folder / "vocab.json").read_text(encoding="utf-8"))
@@ -259,10 +247,15 @@ class LexicalIndex:
             return None
         if bm25.n != len(meta["ids"]):
             return None
-        return cls({t: i for i, t in enumerate(terms)}, rows, meta["abbreviations"], bm25)
+        return cls({t: i for i, t in enumerate(terms)}, rows, meta["abbreviations"], bm25), list(meta["ids"])
 
 
 LEXICAL_FORMAT = 2
+
+
+def _share(terms: dict[str, float], present: set[str]) -> float:
+    total = sum(terms.values())
+    return sum(weight for token, weight in terms.items() if token in present) / total if total else 0.0
 
 
 def _read_meta(folder: Path) -> dict[str, Any] | None:

@@ -291,10 +291,15 @@ def read_bounded(path: Path, max_bytes: int) -> bytes:
     return data
 
 
-def _sidecar(path: Path, max_bytes: int) -> dict[str, Any]:
+def sidecar_paths(path: Path) -> tuple[Path, Path]:
+    """Where a file's sidecar may be, in the order looked at: NAME.meta.yaml beside
+    NAME.pdf, then NAME.pdf.meta.yaml."""
     sidecar = path.with_name(path.name + SIDECAR) if path.suffix else path.with_suffix(SIDECAR)
-    alt = path.with_suffix(SIDECAR)  # NAME.meta.yaml beside NAME.pdf
-    for candidate in (alt, sidecar):
+    return path.with_suffix(SIDECAR), sidecar
+
+
+def _sidecar(path: Path, max_bytes: int) -> dict[str, Any]:
+    for candidate in sidecar_paths(path):
         if candidate.is_file():
             name = printable(candidate.name)
             try:

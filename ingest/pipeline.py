@@ -17,12 +17,12 @@ from tqdm import tqdm
 
 from ingest.chunk_store import ChunkIndex, StoredDocument
 from ingest.chunking import chunk_document
-from ingest.corpus import SIDECAR, discover
-from ingest.derived import Derived, DocRecord, Fresh, derive
+from ingest.corpus import discover
+from ingest.derived import Derived, DocRecord, Fresh, RowTable, derive
 from ingest.embeddings import IndexEmbeddings, make_embedder
 from ingest.errors import CorpusError, IndexStateError
 from ingest.generations import FORMAT_VERSION, Store, open_store
-from ingest.loaders import load_file
+from ingest.loaders import load_file, sidecar_paths
 from ingest.models import Chunk, Document
 from ingest.normalize import printable
 from ingest.registry import Mention, build_registry, load_overrides
@@ -75,7 +75,7 @@ def _display_path(path: Path) -> str:
 def file_stat(path: Path) -> list[int]:
     """Size and modification time of a file and of the sidecars that may describe it."""
     stat: list[int] = []
-    for candidate in (path, path.with_suffix(SIDECAR), path.with_name(path.name + SIDECAR)):
+    for candidate in (path, *sidecar_paths(path)):
         try:
             st = candidate.stat()
             stat += [st.st_size, st.st_mtime_ns]
@@ -175,9 +175,11 @@ def ingest(
         try:
             if old is not None:
                 old.check_model(embedder.identity)
-            records = Derived.load_documents(old.lexical_dir) if old is not None else None
+            table = RowTable.load(old.lexical_dir) if old is not None else None
             stats: dict[str, list[int]] = {}
-            docs = load_documents(roots, report, int(settings.max_file_mb * 1_000_000), records, stats)
+            docs = load_documents(
+                roots, report, int(settings.max_file_mb * 1_000_000), table.docs if table else None, stats
+            )
             try:
                 overrides = load_overrides(settings.corpus_dir)
             except CorpusError as exc:
@@ -191,7 +193,7 @@ def ingest(
                 report.directives, report.unresolved = len(registry.directives), registry.unresolved
                 report.seconds = time.perf_counter() - started
                 return report
-            previous = Derived.load(old.lexical_dir) if old is not None else None
+            previous = Derived.load(old.lexical_dir, table) if old is not None else None
             _build(store, old, previous, docs, stats, roots, overrides, embedder, signature, report, progress)
         finally:
             if old is not None:
