@@ -14,7 +14,9 @@ from bot.lookup import Resolution, relation_lines, telling_apart
 from bot.retrieval import Retrieval
 from bot.verification import Verification
 from ingest.facts import DocumentFacts, document_name
+from ingest.legal import LegalPlace
 from ingest.models import Passage
+from ingest.registry import Directive, Registry
 from ingest.sentences import Span, clause_spans, paragraph_spans, sentence_spans
 
 MAX_SENTENCES = 4
@@ -23,6 +25,8 @@ MAX_SENTENCES = 4
 LONG_SENTENCE = 300
 MAX_LIST_QUOTE = 700
 PRIMARY_BONUS = 0.5
+# Weight of a legal source's rank in choosing what to quote (×1.5 for the first, ×1.25 the second, …).
+RANK_WEIGHT = 0.5
 # A sentence is quoted when it holds at least this share of the best
 # sentence's coverage of the question: enough to drop passing mentions.
 RELATIVE_CUTOFF = 0.6
@@ -47,17 +51,35 @@ class Source:
     facts: DocumentFacts
     section: str | None = None  # "Điều 5, khoản 2", "mục 2" in an official text
 
+    legal: LegalPlace | None = None  # the article of a legal text it is
+
     @classmethod
     def from_passage(cls, n: int, p: Passage) -> Source:
-        return cls(n, p.doc_id, p.chunk_id, p.text, p.score, p.facts, p.section or None)
+        return cls(n, p.doc_id, p.chunk_id, p.text, p.score, p.facts, p.section or None, p.legal)
+
+    @property
+    def body_start(self) -> int:
+        """Where the text proper starts: after the heading line a legal passage carries."""
+        return self.text.find("\n\n") + 2 if self.legal and "\n\n" in self.text else 0
+
+    def citation(self) -> str:
+        """How people cite it: "Điều 12, khoản 1, Luật … (10/2022/QH15), hiệu lực từ 01/07/2023", or its section."""
+        return self.legal.citation() if self.legal else (self.section or "")
 
     def to_json(self) -> dict[str, Any]:
         """The documented JSON shape of one source."""
+        legal = self.legal
         return {
             "n": self.n,
             "doc_id": self.doc_id,
-            "title": self.facts.title,
+            "title": legal.source.full_title if legal else self.facts.title,
             "section": self.section,
+            "citation": legal.citation() if legal else None,
+            "document": {"ref": legal.source.ref, "type": legal.source.type, "title": legal.source.title}
+            if legal
+            else None,
+            "article": legal.article if legal else None,
+            "clause": legal.clause if legal else None,
             "url": self.facts.url,
             "site": self.facts.site,
             "chunk_id": self.chunk_id,
@@ -99,11 +121,14 @@ class _Quote:
     coverage: float
 
 
-def _quotable_spans(text: str) -> list[Span]:
-    """Sentences, and clauses of long sentences; a list ("…đó là: a; b; c.") stays whole."""
+def _quotable_spans(text: str, start: int = 0) -> list[Span]:
+    """Sentences, and clauses of long sentences; a list ("…đó là: a; b; c.") stays whole.
+    Nothing before `start` (a legal passage's heading line) is quoted."""
     spans = []
     units: list[Span] = []
     for para in paragraph_spans(text):
+        if para.start < start:
+            continue
         if units and text[units[-1].start : units[-1].end].rstrip().endswith(":"):
             units[-1] = Span(units[-1].start, para.end)  # a lead-in ("… giải pháp sau:") stays with what follows
         else:
@@ -134,7 +159,10 @@ def _quote_text(text: str, span: Span) -> str:
 
 
 def attribution(source: Source) -> str:
-    """'bài “Title” của Author (Role)' from the facts the corpus states; a directive's own text says so."""
+    """'bài “Title” của Author (Role)' from the facts the corpus states; a directive's own text says so;
+    an article of a legal text is named as people cite it ("Điều 6 Luật … (10/2022/QH15)")."""
+    if source.legal:
+        return f"Điều {source.legal.article} {source.legal.source.full_title}"
     title = f"“{source.facts.title}”"
     if source.facts.kind == "directive":
         return f"văn bản gốc {title}"
@@ -142,6 +170,41 @@ def attribution(source: Source) -> str:
     role = f" ({source.facts.author_role})" if source.facts.author and source.facts.author_role else ""
     where = source.facts.site or source.facts.publisher
     return f"bài {title}{by}{role}" + (f", {where}" if where else "")
+
+
+def _origin(source: Source) -> str:
+    """What a quote is attributed to: its document, or its article for a legal text."""
+    if source.legal:
+        return f"{source.doc_id}|{source.legal.source.ref}|{source.legal.article}"
+    return source.doc_id
+
+
+def directive_entry(d: Directive, role: str) -> dict[str, Any]:
+    """One document in the answer JSON's `directives`: "asked" (the question names it) or
+    "mentioned" (a quoted passage cites it, or is its own text)."""
+    return {
+        "ref": d.ref,
+        "type": d.type,
+        "date": d.date,
+        "issuer": d.issuer,
+        "subject": d.subject,
+        "name": d.name,
+        "in_corpus": True,
+        "role": role,
+    }
+
+
+def mentioned_directives(answer: Answer, passages: list[Passage], registry: Registry) -> list[dict[str, Any]]:
+    """The documents the quoted passages cite, other than those the question asked about."""
+    listed = {(d["ref"], d.get("date")) for d in answer.directives}
+    out: list[dict[str, Any]] = []
+    quoted = [p for n, p in enumerate(passages, 1) if f"[{n}]" in answer.answer]
+    for key in dict.fromkeys(k for p in quoted for k in p.ref_keys):
+        for d in registry.find(key)[:1]:
+            if (d.ref, d.date) not in listed:
+                listed.add((d.ref, d.date))
+                out.append(directive_entry(d, "mentioned"))
+    return out
 
 
 def _directive_lines(resolutions: list[Resolution]) -> tuple[list[str], list[str], list[dict[str, Any]]]:
@@ -156,24 +219,22 @@ def _directive_lines(resolutions: list[Resolution]) -> tuple[list[str], list[str
         if r.candidates:
             cards.append(f"“{r.query}” có thể là một trong {len(r.candidates)} văn bản:")
             cards += [f"  – {telling_apart(d)}" for d in r.candidates]
-        for d in r.directives + r.candidates:
-            listed.append(
-                {
-                    "ref": d.ref,
-                    "type": d.type,
-                    "date": d.date,
-                    "issuer": d.issuer,
-                    "subject": d.subject,
-                    "in_corpus": True,
-                }
-            )
+        listed += [directive_entry(d, "asked") for d in r.directives + r.candidates]
         if r.unknown:
             if "/" in r.ref:
                 missing.append(f"Kho tài liệu hiện có không có văn bản nào mang số hiệu {r.ref}.")
             else:
                 missing.append(f"Kho tài liệu hiện có không có {document_name(r.type, r.ref, fallback='văn bản')}.")
             listed.append(
-                {"ref": r.ref, "type": r.type, "date": None, "issuer": None, "subject": None, "in_corpus": False}
+                {
+                    "ref": r.ref,
+                    "type": r.type,
+                    "date": None,
+                    "issuer": None,
+                    "subject": None,
+                    "in_corpus": False,
+                    "role": "asked",
+                }
             )
     return cards, missing, listed
 
@@ -188,11 +249,13 @@ def compose(question: str, retrieval: Retrieval, resolutions: list[Resolution] |
     sources = [Source.from_passage(i + 1, p) for i, p in enumerate(retrieval.passages)]
     quotes = []
     for i, src in enumerate(sources):
-        for span in _quotable_spans(src.text):
+        for span in _quotable_spans(src.text, src.body_start):
             quote = _quote_text(src.text, span)
             cov = retrieval.lexical.text_coverage(question, quote)
             if src.facts.kind == "directive" and len(quote) >= 60 and not quote.isupper():
                 cov += PRIMARY_BONUS  # a directive's own words answer what it requires
+            if retrieval.passages[0].legal:  # a legal answer: the articles ranked first answer first (their titles matched)
+                cov *= 1 + RANK_WEIGHT / (1 + i)
             quotes.append(_Quote(i, span.start, quote, cov))
     best = max((q.coverage for q in quotes), default=0.0)
     chosen: list[_Quote] = []
@@ -205,21 +268,21 @@ def compose(question: str, retrieval: Retrieval, resolutions: list[Resolution] |
         if len(chosen) == MAX_SENTENCES:
             break
     if not chosen:  # relevant passages, but no single sentence stands out: quote the best
-        first = _quotable_spans(sources[0].text)[0]
+        first = _quotable_spans(sources[0].text, sources[0].body_start)[0]
         chosen = [_Quote(0, first.start, _quote_text(sources[0].text, first), 0.0)]
 
     # Read in document order: documents by their best source, sentences as written.
     doc_rank: dict[str, int] = {}
     for q in chosen:
-        doc_id = sources[q.source].doc_id
+        doc_id = _origin(sources[q.source])
         doc_rank[doc_id] = min(doc_rank.get(doc_id, q.source), q.source)
-    chosen.sort(key=lambda q: (doc_rank[sources[q.source].doc_id], sources[q.source].doc_id, q.source, q.start))
+    chosen.sort(key=lambda q: (doc_rank[_origin(sources[q.source])], _origin(sources[q.source]), q.source, q.start))
     lines: list[str] = []
     current_doc = None
     for q in chosen:
         src = sources[q.source]
-        if src.doc_id != current_doc:
-            current_doc = src.doc_id
+        if _origin(src) != current_doc:
+            current_doc = _origin(src)
             lines.append(("\n" if lines else "") + f"Theo {attribution(src)}:")
         lines.append(f"• {q.text} [{src.n}]")
     if cards:

@@ -9,12 +9,36 @@ corpus never cites is said to be absent. Never a semantic neighbour.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from ingest.citations import Citation, parse_citations, ref_key, same_number
 from ingest.facts import document_name, vn_date
+from ingest.models import Passage
+from ingest.normalize import fold
 from ingest.registry import Directive, Registry
+
+# "Điều 12", "khoản 2 Điều 5", "điều 36, khoản 1" (folded: diacritics do not matter)
+_ARTICLE = re.compile(
+    r"(?<![\w.])(?:khoan\s+(?P<before>\d{1,3})\s*,?\s*(?:cua\s+)?)?dieu\s+(?P<article>\d{1,3})(?![\w.]*\.\w)"
+    r"(?:\s*,?\s*khoan\s+(?P<after>\d{1,3}))?"
+)
+
+
+@dataclass(frozen=True)
+class ArticleRef:
+    """An article (and clause) a question or lookup names."""
+
+    article: int
+    clause: str | None = None
+
+
+def article_ref(text: str) -> ArticleRef | None:
+    """The article a text names ("Điều 12", "khoản 2 Điều 5", "dieu 36"), or None."""
+    m = _ARTICLE.search(fold(text))
+    if not m:
+        return None
+    return ArticleRef(int(m["article"]), m["before"] or m["after"])
 
 
 @dataclass
@@ -26,10 +50,35 @@ class Resolution:
     candidates: list[Directive] = field(default_factory=list)  # several when ambiguous
     ref: str = ""  # the reference as parsed, canonical ("120-KL/TW", or "120" alone)
     type: str | None = None
+    article: ArticleRef | None = None  # the article asked for, when one is
+    passages: list[Passage] = field(default_factory=list)  # that article's text (or clause), filled by the service
 
     @property
     def found(self) -> bool:
-        return len(self.directives) == 1
+        return len(self.directives) == 1 and (self.article is None or bool(self.passages))
+
+    @property
+    def missing_article(self) -> bool:
+        """An article the document does not have ("Điều 120" of a law of 91 articles)."""
+        return len(self.directives) == 1 and self.article is not None and not self.article_chunks()
+
+    def article_chunks(self) -> list[str]:
+        """The chunk ids of the article asked for, in order."""
+        if self.article is None or len(self.directives) != 1:
+            return []
+        return list(self.directives[0].articles.get(str(self.article.article), []))
+
+    def article_message(self) -> str:
+        """What to say of a missing article: plainly, with how many the document has."""
+        d = self.directives[0]
+        name = d.name or document_name(d.type, d.ref)
+        assert self.article is not None
+        if not d.articles:
+            return f"Kho tài liệu không có toàn văn {name} nên không tra được Điều {self.article.article}."
+        return (
+            f"{name} ({d.ref}) không có Điều {self.article.article}: "
+            f"kho tài liệu có {len(d.articles)} điều của văn bản này (Điều 1 đến Điều {max(map(int, d.articles))})."
+        )
 
     @property
     def unknown(self) -> bool:
@@ -55,11 +104,30 @@ def _result(query: str, matches: list[Directive], **parsed: Any) -> Resolution:
     return Resolution(query, candidates=matches, **parsed)
 
 
+def resolve_names(text: str, registry: Registry, known: list[Resolution] | None = None) -> list[Resolution]:
+    """Documents the text names by their name ("Luật Thực hiện dân chủ ở cơ sở", "Luật THDCCS"),
+    other than those already resolved by number."""
+    seen = {d.id for r in known or [] for d in r.directives + r.candidates}
+    return [
+        Resolution(d.name or d.ref, directives=[d], ref=d.ref, type=d.type)
+        for d in registry.named_in(text)
+        if d.id not in seen
+    ]
+
+
 def lookup(query: str, registry: Registry) -> Resolution:
-    """Resolve what a user typed to look a directive up."""
+    """Resolve what a user typed to look a directive (or one of its articles) up."""
+    result = _lookup_document(query, registry)
+    result.article = article_ref(query)
+    return result
+
+
+def _lookup_document(query: str, registry: Registry) -> Resolution:
     cites = parse_citations(query)
     if cites:
         return resolve_citation(cites[0], registry)
+    if named := resolve_names(query, registry):
+        return named[0]
     text = query.strip()
     if re.fullmatch(r"\d{1,5}", text):  # just a number: any type
         return _result(query, [d for d in registry.directives if same_number(d.number, text)], ref=text)
@@ -90,12 +158,51 @@ def directive_json(d: Directive) -> dict[str, Any]:
 
 
 def lookup_json(result: Resolution) -> dict[str, Any]:
-    return {
+    data: dict[str, Any] = {
         "query": result.query,
         "found": result.found,
         "directives": [directive_json(d) for d in result.directives],
         "candidates": [directive_json(d) for d in result.candidates],
     }
+    if result.article is not None:
+        data["article"] = {
+            "article": result.article.article,
+            "clause": result.article.clause,
+            "citation": article_citation(result),
+            "text": article_text(result) or None,
+            "message": result.article_message() if result.missing_article else None,
+        }
+    return data
+
+
+def article_citation(result: Resolution) -> str | None:
+    """The citation of the article (or clause) shown: "Điều 12, khoản 1, Luật … (10/2022/QH15), hiệu lực từ …"."""
+    if not result.passages or result.passages[0].legal is None or result.article is None:
+        return None
+    place = result.passages[0].legal
+    return replace(place, clause=result.article.clause).citation()
+
+
+def article_text(result: Resolution) -> str:
+    """The article in full (its heading once, then every passage's text), or the clause asked for."""
+    if not result.passages:
+        return ""
+    heading = result.passages[0].text.split("\n\n", 1)[0] if result.passages[0].legal else ""
+    bodies = [p.text.split("\n\n", 1)[1] if p.legal and "\n\n" in p.text else p.text for p in result.passages]
+    text = "\n\n".join(bodies)
+    if result.article is not None and result.article.clause:
+        clause = _clause(text, result.article.clause)
+        text = clause or text
+    return f"{heading}\n\n{text}".strip()
+
+
+def _clause(text: str, number: str) -> str | None:
+    """Khoản `number` of an article's text: from "N. " to the next khoản."""
+    m = re.search(rf"(?m)^{re.escape(number)}\.\s", text)
+    if not m:
+        return None
+    nxt = re.search(rf"(?m)^{int(number) + 1}\.\s", text[m.end() :])
+    return text[m.start() : m.end() + nxt.start() if nxt else len(text)].strip()
 
 
 RELATION_WORDS = {
@@ -112,6 +219,11 @@ def relation_lines(d: Directive) -> list[str]:
     return [f"{RELATION_WORDS.get(r['kind'], r['kind'])} {r['ref']}" for r in d.relations]
 
 
+def directive_title(d: Directive) -> str:
+    """ "Luật Thực hiện dân chủ ở cơ sở số 10/2022/QH15" when its name is known, else "Kết luận số 120-KL/TW"."""
+    return f"{d.name} số {d.ref}" if d.name else document_name(d.type, d.ref, fallback="Văn bản")
+
+
 def card_facts(d: Directive) -> list[tuple[str, str]]:
     """A directive's facts as labelled lines, for every place that shows its card."""
     facts = [
@@ -119,9 +231,11 @@ def card_facts(d: Directive) -> list[tuple[str, str]]:
         ("Cơ quan ban hành", d.issuer or "không rõ"),
         ("Khóa", d.term),
         ("Địa phương", d.locality),
-        ("Trích yếu", d.subject or "kho tài liệu không nêu"),
+        ("Trích yếu", d.subject or (None if d.name else "kho tài liệu không nêu")),
         ("Còn được ghi là", ", ".join(d.aliases) or None),
+        ("Hiệu lực từ", vn_date(d.in_force) if d.in_force else None),
         ("Toàn văn trong kho", d.primary["title"] if d.primary else None),
+        ("Số điều trong kho", str(len(d.articles)) if d.articles else None),
     ]
     return [(label, value) for label, value in facts if value]
 

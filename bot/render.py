@@ -5,13 +5,24 @@ from __future__ import annotations
 import textwrap
 
 from bot.answer import Answer, Source
-from bot.lookup import Resolution, card_facts, relation_lines, telling_apart
-from ingest.facts import document_name, vn_date
+from bot.lookup import (
+    Resolution,
+    article_citation,
+    article_text,
+    card_facts,
+    directive_title,
+    relation_lines,
+    telling_apart,
+)
+from ingest.facts import vn_date
 from ingest.registry import Directive
 
 
 def source_line(source: Source) -> str:
-    """Title, author, publisher, date and where to find it: only what the corpus states."""
+    """Title, author, publisher, date and where to find it: only what the corpus states.
+    An article of a legal text is cited as people cite it, not by the Pháp điển's code."""
+    if source.legal:
+        return f"{source.legal.citation()} — Bộ Pháp điển, đề mục “{source.facts.title}”"
     title = source.facts.title + (" (tiêu đề do biên tập đặt)" if source.facts.title_source == "editorial" else "")
     parts = [title]
     if source.section:
@@ -44,7 +55,7 @@ def render_text(answer: Answer, width: int = 100) -> str:
 
 def render_directive(d: Directive, width: int = 100) -> str:
     """A directive's card: its facts as the corpus states them, then who cites it."""
-    lines = [document_name(d.type, d.ref, fallback="Văn bản")]
+    lines = [directive_title(d)]
     lines += [f"  {label}: {value}" for label, value in card_facts(d)]
     if d.url:
         lines.append(f"  Địa chỉ: {d.url}")
@@ -59,6 +70,10 @@ def render_directive(d: Directive, width: int = 100) -> str:
 
 
 def render_lookup(result: Resolution) -> str:
+    if result.missing_article:
+        return result.article_message()
+    if result.article is not None and result.found:
+        return f"{article_citation(result)}\n\n{article_text(result)}"
     if result.found:
         return render_directive(result.directives[0])
     if result.candidates:

@@ -8,10 +8,10 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot.answer import ASK_PROMPT, Answer, compose
-from bot.lookup import Resolution, lookup, resolve_citation
+from bot.answer import ASK_PROMPT, Answer, compose, mentioned_directives
+from bot.lookup import Resolution, article_ref, lookup, resolve_citation, resolve_names
 from bot.question import Question
-from bot.retrieval import Mode, Retriever
+from bot.retrieval import Mode, Retrieval, Retriever
 from bot.settings import BotSettings
 from ingest import (
     ChunkIndex,
@@ -133,10 +133,16 @@ class QAService:
         return asked if isinstance(asked, Question) else Question.parse(asked, self.settings.max_question_chars)
 
     def lookup(self, query: str | Question) -> Resolution:
-        """A directive by number (exact, partial or unaccented)."""
+        """A directive by number (exact, partial or unaccented) or name; with an article
+        ("Điều 12 Luật THDCCS"), that article's text."""
         text = self.question(query).text
         self.refresh()
-        return lookup(text, self.registry)
+        loaded = self._loaded
+        result = lookup(text, loaded.registry)
+        if chunks := result.article_chunks():
+            found = loaded.index.passages(chunks)
+            result.passages = [found[c] for c in chunks if c in found]
+        return result
 
     def ask(self, asked: str | Question, k: int | None = None, mode: Mode | None = None) -> Answer:
         started = time.perf_counter()
@@ -150,16 +156,24 @@ class QAService:
             answer.timings_ms = {"total": round((time.perf_counter() - started) * 1000, 1)}
             return answer
         resolutions = [resolve_citation(c, loaded.registry) for c in citations]
+        resolutions += resolve_names(text, loaded.registry, resolutions)
+        asked_article = article_ref(text)
+        named_docs = [d for r in resolutions for d in r.directives]
+        if asked_article is not None and len(named_docs) == 1 and named_docs[0].articles:
+            return self._answer_article(question, Resolution(text, [named_docs[0]], article=asked_article), k, started)
         cited: set[str] | None = None
         if resolutions:
             named = [d for r in resolutions for d in r.directives + r.candidates]
             cited = {key for d in named for key in d.keys} | {m.chunk_id for d in named for m in d.mentions}
-            primary = {d.primary["doc_id"] for d in named if d.primary}  # the directive's own text answers first-hand
+            # the directive's own text answers first-hand: its articles for a legal text, else its document
+            primary = {d.primary["doc_id"] for d in named if d.primary and not d.articles}
             cited |= loaded.retriever.chunk_ids_of(primary)
+            cited |= {c for d in named for chunks in d.articles.values() for c in chunks}
         mode = mode or ("hybrid+rerank" if loaded.retriever.reranker else "hybrid")
         retrieval = loaded.retriever.retrieve(text, k, cited, mode)
         retrieved = time.perf_counter()
         answer = compose(text, retrieval, resolutions)
+        answer.directives += mentioned_directives(answer, retrieval.passages, loaded.registry)
         composed = time.perf_counter()
         timings = {
             "retrieve": round((retrieved - started) * 1000, 1),
@@ -171,4 +185,24 @@ class QAService:
             timings |= {"generate": round(generated.generate_ms, 1), "verify": round(generated.verify_ms, 2)}
         answer.question = question.asked
         answer.timings_ms = timings | {"total": round((time.perf_counter() - started) * 1000, 1)}
+        return answer
+
+    def _answer_article(self, question: Question, asked: Resolution, k: int | None, started: float) -> Answer:
+        """A question about one article ("Điều 12 Luật THDCCS quy định gì?"): answered from that
+        article, best passages first; an article the document does not have is said so plainly."""
+        loaded = self._loaded
+        chunks = asked.article_chunks()
+        if not chunks:
+            answer = compose(question.text, Retrieval([], False, loaded.retriever.lexical), [asked])
+            answer.answer = asked.article_message()
+            answer.found = False
+        else:
+            retrieval = loaded.retriever.retrieve(question.text, k or len(chunks), set(chunks))
+            if not retrieval.found:  # the question says little besides the article: the article itself
+                found = loaded.index.passages(chunks)
+                retrieval = Retrieval([found[c] for c in chunks if c in found], True, loaded.retriever.lexical)
+            answer = compose(question.text, retrieval, [asked])
+            answer.directives += mentioned_directives(answer, retrieval.passages, loaded.registry)
+        answer.question = question.asked
+        answer.timings_ms = {"total": round((time.perf_counter() - started) * 1000, 1)}
         return answer

@@ -15,9 +15,16 @@ from collections.abc import Callable
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.answer import Answer, Source
-from bot.lookup import Resolution, card_facts, relation_lines, telling_apart
+from bot.lookup import (
+    Resolution,
+    article_citation,
+    article_text,
+    card_facts,
+    directive_title,
+    relation_lines,
+    telling_apart,
+)
 from bot.render import source_line
-from ingest.facts import document_name
 from ingest.registry import Directive
 
 MAX_MESSAGE = 4096
@@ -78,7 +85,8 @@ def _short_source(source: Source) -> str:
 
 def source_html(source: Source) -> str:
     """One source in full: title, author, where to find it, the passage."""
-    head = f"<b>[{source.n}] {escape(source.facts.title)}</b>"
+    title = source.legal.citation() if source.legal else source.facts.title
+    head = f"<b>[{source.n}] {escape(title)}</b>"
     _, _, details = source_line(source).partition(" — ")  # what follows the title
     details = escape(details)
     link = ""
@@ -89,8 +97,7 @@ def source_html(source: Source) -> str:
 
 def directive_html(d: Directive) -> str:
     """A directive's card, with the sentences that cite it."""
-    title = document_name(d.type, d.ref, fallback="Văn bản")
-    lines = [f"<b>{escape(title)}</b>"]
+    lines = [f"<b>{escape(directive_title(d))}</b>"]
     lines += [f"{label}: {escape(value)}" for label, value in card_facts(d)]
     if d.url:
         lines.append(f'<a href="{html.escape(d.url, quote=True)}">{escape(d.url)}</a>')
@@ -104,6 +111,10 @@ def directive_html(d: Directive) -> str:
 
 
 def lookup_html(result: Resolution) -> str:
+    if result.missing_article:
+        return escape(result.article_message())
+    if result.article is not None and result.found:
+        return f"<b>{escape(article_citation(result) or '')}</b>\n\n{escape(article_text(result))}"
     if result.found:
         return directive_html(result.directives[0])
     if result.candidates:

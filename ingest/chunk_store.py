@@ -20,6 +20,7 @@ import numpy as np
 from ingest.errors import ModelMismatchError
 from ingest.facts import DocumentFacts
 from ingest.generations import IndexPointer, Store, open_store, rebuild_needed
+from ingest.legal import LegalPlace
 from ingest.models import Chunk, Document, Passage
 from ingest.registry import Registry
 from ingest.settings import Settings
@@ -229,11 +230,14 @@ class ChunkIndex:
                 "char_start": c.char_start,
                 "char_end": c.char_end,
                 **({"section": c.section} if c.section else {}),
+                **(c.legal.to_metadata() if c.legal else {}),
             }
             for c in chunks
         ]
         self._add([c.id for c in chunks], [list(e) for e in embeddings], [c.text for c in chunks], metadatas)
-        return [Passage(c.id, c.doc_id, c.position, c.text, 1.0, doc.facts, c.section, c.ref_keys) for c in chunks]
+        return [
+            Passage(c.id, c.doc_id, c.position, c.text, 1.0, doc.facts, c.section, c.ref_keys, c.legal) for c in chunks
+        ]
 
     def copy_documents(self, source: ChunkIndex, doc_ids: set[str]) -> int:
         """Copy these documents' chunks, vectors included, from another generation, a page at a time;
@@ -299,4 +303,5 @@ def _to_passage(chunk_id: str, text: str, meta: dict[str, Any]) -> Passage:
         facts=DocumentFacts.from_metadata({k: v for k, v in meta.items() if k not in _INTERNAL}, default_title=doc_id),
         section=str(meta.get("section") or ""),
         ref_keys=tuple(meta.get("ref_keys") or ()),
+        legal=LegalPlace.from_metadata(meta),
     )

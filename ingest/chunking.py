@@ -12,9 +12,13 @@ abbreviations, dates and decimal numbers, and lose the spans.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
+from dataclasses import replace
 
-from ingest.citations import parse_citations
+from ingest import phapdien
+from ingest.citations import Citation, parse_citations
+from ingest.legal import LegalPlace
 from ingest.models import Chunk, Document
 from ingest.normalize import normalize_text
 from ingest.sentences import Span, comma_clause_spans, paragraph_spans, sentence_spans
@@ -22,6 +26,10 @@ from ingest.structure import SECTION_LEVEL, heading, section_at, sections
 
 MAX_CHARS = 1000
 MIN_CHARS = 200
+# An article of a legal text up to this long is one passage; a longer one is cut
+# between its khoản, packed up to it. Chosen with `make eval` (sweep in BENCHMARKS.md).
+ARTICLE_MAX_CHARS = 1500
+_CLAUSE = re.compile(r"(\d{1,2})\.\s")
 
 
 def _hard_split(text: str, span: Span, max_chars: int) -> Iterator[Span]:
@@ -120,6 +128,8 @@ def _may_join(pending_level: int | None, opens: int | None) -> bool:
 
 
 def chunk_document(doc: Document, max_chars: int = MAX_CHARS, min_chars: int = MIN_CHARS) -> list[Chunk]:
+    if phapdien.is_phapdien(doc.body):
+        return _article_chunks(doc, ARTICLE_MAX_CHARS)
     spans = chunk_spans(doc.body, max_chars, min_chars)
     marks = sections([(p.start, doc.body[p.start : p.end]) for p in paragraph_spans(doc.body)])
     doc_hash = doc.content_hash
@@ -138,3 +148,71 @@ def chunk_document(doc: Document, max_chars: int = MAX_CHARS, min_chars: int = M
         )
         for i, s in enumerate(spans)
     ]
+
+
+def _clause_groups(text: str, start: int, end: int, max_chars: int) -> list[tuple[Span, str | None]]:
+    """An article's text as spans of whole khoản, each with its clause label ("2", "3-4");
+    the whole article (label None) when it fits."""
+    if end - start <= max_chars:
+        return [(Span(start, end), None)]
+    units: list[tuple[Span, str | None]] = []  # the lead-in, then one unit per khoản
+    for para in paragraph_spans(text[:end]):
+        if para.end <= start:
+            continue
+        para = Span(max(para.start, start), para.end)
+        if m := _CLAUSE.match(text, para.start):
+            units.append((para, m[1]))
+        elif units:
+            units[-1] = (Span(units[-1][0].start, para.end), units[-1][1])
+        else:
+            units.append((para, None))
+    groups: list[tuple[Span, list[str]]] = []
+    for span, number in units:
+        if groups and span.end - groups[-1][0].start <= max_chars * 4 // 5:
+            groups[-1] = (Span(groups[-1][0].start, span.end), groups[-1][1] + ([number] if number else []))
+            continue
+        for piece in _pieces(text, span, max_chars) if span.end - span.start > max_chars else [span]:
+            groups.append((piece, [number] if number else []))
+    out = []
+    for span, numbers in groups:
+        label = None if not numbers else numbers[0] if len(numbers) == 1 else f"{numbers[0]}-{numbers[-1]}"
+        out.append((span, label))
+    return out
+
+
+def _article_chunks(doc: Document, max_chars: int) -> list[Chunk]:
+    """One passage per article of a Pháp điển page (per group of khoản for a long one), each
+    carrying the article's heading and document, so that what is matched and shown says what
+    it is; never two articles in one passage."""
+    doc_hash = doc.content_hash
+    pieces: list[tuple[Span, LegalPlace]] = []
+    for article in phapdien.articles(doc.body):
+        for span, clause in _clause_groups(doc.body, article.start, article.end, max_chars):
+            pieces.append((span, replace(article.place, clause=clause)))
+    chunks = []
+    for i, (span, place) in enumerate(pieces):
+        body = doc.body[span.start : span.end]
+        text = f"{place.heading}\n\n{body}"
+        own = _own_citation(place)
+        section = f"Điều {place.article}" + (f", khoản {place.clause}" if place.clause else "")
+        chunks.append(
+            Chunk(
+                doc_id=doc.id,
+                doc_hash=doc_hash,
+                position=i,
+                n_chunks=len(pieces),
+                text=text,
+                text_norm=normalize_text(text),
+                char_start=span.start,
+                char_end=span.end,
+                section=section,
+                citations=(*own, *parse_citations(body)),
+                legal=place,
+            )
+        )
+    return chunks
+
+
+def _own_citation(place: LegalPlace) -> tuple[Citation, ...]:
+    """The article's own document as a citation: a question naming it finds its articles."""
+    return tuple(c for c in parse_citations(f"{place.source.type} số {place.source.ref}")[:1] if c.symbol)

@@ -110,8 +110,10 @@ _UNIT = r"nam|thang|ngay(?!\s+\d)|tuan|phut|gio|%|ty|trieu|nghin|nguoi|xa|huyen|
 _BARE = rf"\d{{1,4}}(?![\w/.,%-]*\d)(?![\w/%-])(?!\s*(?:{_UNIT})\b)"
 _MENTION = re.compile(
     rf"(?<![a-z])(?:(?P<type>{_TYPE_RE})(?:\s+so(?:\s+hieu)?)?\s*:?\s*)?(?P<ref>{_REF})"
-    rf"|(?<![a-z])(?P<btype>{_TYPE_RE}|{_ABBR_RE})(?:\s+(?P<so>so))?\s+(?P<bare>{_BARE})"
+    rf"|(?<![a-z])(?P<btype>{_TYPE_RE}|{_ABBR_RE})(?:\s+(?P<so>so))?\s+(?P<bare>{_BARE}|\d{{1,4}}(?=/(?:19|20)\d\d(?![\w/])))"
 )
+# "Luật Thực hiện dân chủ ở cơ sở số 10/2022/QH15": the type word opens the name before "số".
+_NAMED_TYPE = re.compile(rf"(?<![a-z])(?P<type>{_TYPE_RE})\s[^,;.()\n]{{3,80}}?\s+so\s*:?\s*$")
 _DATE = r"(?P<d>\d{1,2})\s?[/.-]\s?(?P<m>\d{1,2})\s?[/.-]\s?(?P<y>\d{4})|(?P<d2>\d{1,2})\s+thang\s+(?P<m2>\d{1,2})\s+nam\s+(?P<y2>\d{4})"
 _DATE_AFTER = re.compile(rf"\s*[,(]?\s*(?:ngay|ban hanh ngay|ky ngay)?\s*(?:{_DATE})")
 _DATE_BEFORE = re.compile(rf"ngay\s+(?:{_DATE})\s*,\s*(?P<iss>[^,;.]{{3,80}}?)\s+(?:da\s+)?(?:ra|ban hanh|ky)\s+$")
@@ -121,6 +123,7 @@ _ISSUER_END = re.compile(
 )
 _TERM = re.compile(r"\s*\(?\s*khoa\s+(?P<term>[ivxlc]+)\b\s*\)?")
 _SUBJECT = re.compile(r"\s*,?\s*ve\s+(?:viec\s+)?")
+_SUBJECT_END = re.compile(rf"\sva\s+(?:{_TYPE_RE})\s+(?:so\s+)?\d")
 _LIST_GAP = re.compile(r"\s*(?:,|;|va|và)?\s*$")
 _CONTINUES = re.compile(r"^tiep tuc\b")
 _IMPLEMENTS = re.compile(r"\b(?:thuc hien|trien khai|cu the hoa)\b")
@@ -255,6 +258,8 @@ def _subject(norm: str, folded: str, pos: int) -> tuple[str | None, tuple[int, i
             return _clean(norm[start + 1 : close]), (start, close + 1), close + 1
     end = start
     limit = min(len(norm), start + 250)
+    if nxt := _SUBJECT_END.search(folded, start, limit):  # "… và Nghị quyết số 55/…": the next document
+        limit = nxt.start()
     while end < limit:
         ch = norm[end]
         if ch in ";(\n" or (ch == "." and (end + 1 >= len(norm) or norm[end + 1] == " ")):
@@ -289,6 +294,8 @@ def _parse(text: str) -> list[Citation]:
             if type_word is None:  # "(số 227 - TB/TU)": the symbol's code says the type
                 code = next((p for p in re.split(r"[/-]", symbol) if not p.isdigit()), "")
                 type_word = CODE_TYPES.get(code)
+            if type_word is None and (named := _NAMED_TYPE.search(folded, max(0, m.start() - 90), m.start())):
+                type_word = TYPES.get(named["type"])
         else:
             if not m["so"] and (m["btype"] == _GENERIC or re.fullmatch(r"(?:19|20)\d\d", m["bare"])):
                 continue  # "kế hoạch 2018" is a year; "văn bản 5" no number
@@ -296,6 +303,8 @@ def _parse(text: str) -> list[Citation]:
             symbol = None
             type_word = TYPES.get(m["btype"]) or ABBREVIATED_TYPES.get(m["btype"])
         pos = m.end()
+        if m["bare"] and folded[pos : pos + 1] == "/":  # "Nghị định 59/2023": the number and its year
+            pos += 5
         date = None
         if dm := _DATE_AFTER.match(folded, pos):
             date, pos = _iso(dm), dm.end()

@@ -29,6 +29,9 @@ _ID = re.compile(r"^[a-z0-9][a-z0-9._-]{1,100}$")
 # Files in the corpus folder that describe it rather than belong to it.
 _NOT_DOCUMENTS = {"readme.md", "changelog.md", "directives.yaml"}
 SIDECAR = ".meta.yaml"
+# What a folder scan reads (the loaders know these); anything else in a folder is not a document.
+DOCUMENT_TYPES = {".md", ".txt", ".html", ".htm", ".pdf", ".docx"}
+_NOT_DOCUMENT_STEMS = ("readme.", "license", "licence", "changelog.", "contributing.")
 # A URL as a document states it: http(s), a host, and nothing that could end
 # an HTML attribute or open markup.
 _URL = re.compile(r"^https?://[A-Za-z0-9.-]+(?::\d{1,5})?(?:[/?#][^\s\"'<>`\\{}|^]*)?$")
@@ -145,6 +148,46 @@ def parse_document(text: str, path: str) -> Document:
     return meta.document(body, path)
 
 
+def parse_foreign(text: str, path: str, doc_id: str, extra: dict[str, Any] | None = None) -> tuple[Document, list[str]]:
+    """Markdown from outside the corpus folder: front matter optional, and what
+    this project does not know in it (Jekyll's `layout`, `permalink`) ignored.
+
+    Returns the document and the names of the keys ignored (for the summary).
+    The title is the front matter's, else the first heading, else `doc_id`
+    (the file name); `extra` (a sidecar's facts, the reader's) overrides.
+    """
+    m = _FRONT_MATTER.match(text)
+    data: object = {}
+    if m:
+        try:
+            data = safe_yaml(m["yaml"], f"{path}: front matter") or {}
+        except CorpusError as exc:
+            log.info("%s; front matter ignored", exc)
+            data = {}
+        text = text[m.end() :]
+    fields = FrontMatter.model_fields
+    given = data if isinstance(data, dict) else {}
+    ignored = sorted(str(k) for k in given if k not in fields or k == "id")
+    facts: dict[str, Any] = {k: v for k, v in given.items() if k in fields and k != "id"}
+    body = clean_text(text).strip()
+    if not body:
+        raise CorpusError(f"{path}: the document has no text", user_message=f"{path}: tệp không có nội dung văn bản.")
+    heading = re.search(r"^#{1,6}[ \t]+(\S.*)$", body, re.M)
+    facts.setdefault("title", heading[1].strip(" #")[:200] if heading else doc_id)
+    facts = {**facts, **(extra or {}), "id": doc_id}
+    while True:  # a known key with an unusable value is dropped, with a note, never fatal here
+        try:
+            return validate_facts(facts, path).document(body, path), ignored
+        except CorpusError as exc:
+            bad = {str(e["loc"][0]) for e in getattr(exc.__cause__, "errors", lambda: [])() if e["loc"]}
+            bad -= {"id"}
+            if not bad & set(facts):
+                raise
+            ignored += [f"{name} (unusable value)" for name in sorted(bad & set(facts))]
+            facts = {k: v for k, v in facts.items() if k not in bad}
+            facts.setdefault("title", doc_id)
+
+
 def read_document(path: Path) -> Document:
     try:
         text = path.read_text(encoding="utf-8")
@@ -160,7 +203,11 @@ def _outside(link: Path, root: Path) -> bool:
     return target != root and root not in target.parents
 
 
-def discover(paths: Iterable[Path], problems: list[tuple[Path, CorpusError]] | None = None) -> Iterator[Path]:
+def discover(
+    paths: Iterable[Path],
+    problems: list[tuple[Path, CorpusError]] | None = None,
+    skipped: list[Path] | None = None,
+) -> Iterator[Path]:
     """Files under the given files and folders, in a stable order.
 
     Folders yield every file but hidden ones, the corpus's own descriptions
@@ -175,11 +222,15 @@ def discover(paths: Iterable[Path], problems: list[tuple[Path, CorpusError]] | N
             root = path.resolve()
             for found in sorted(p for p in path.rglob("*") if p.is_file()):
                 name = found.name.lower()
+                if name.endswith(SIDECAR) or any(part.startswith(".") for part in found.relative_to(path).parts):
+                    continue
                 if (
                     name in _NOT_DOCUMENTS
-                    or name.endswith(SIDECAR)
-                    or any(part.startswith(".") for part in found.relative_to(path).parts)
+                    or name.startswith(_NOT_DOCUMENT_STEMS)
+                    or found.suffix.lower() not in DOCUMENT_TYPES
                 ):
+                    if skipped is not None:
+                        skipped.append(found)
                     continue
                 if found.is_symlink() and _outside(found, root):
                     problem = CorpusError(

@@ -29,6 +29,7 @@ import numpy as np
 from ingest.bm25 import Rows
 from ingest.citations import parse_citations
 from ingest.facts import DocumentFacts
+from ingest.legal import LegalPlace
 from ingest.lexical import LexicalIndex, learn_abbreviations, passage_text
 from ingest.models import Passage
 
@@ -164,6 +165,7 @@ def _passage_json(p: Passage) -> dict[str, Any]:
         "facts": p.facts.to_metadata(),
         "section": p.section,
         "ref_keys": list(p.ref_keys),
+        "legal": p.legal.to_metadata() if p.legal else None,
     }
 
 
@@ -177,6 +179,7 @@ def _passage_from_json(data: dict[str, Any]) -> Passage:
         facts=DocumentFacts.from_metadata(data["facts"], default_title=data["doc_id"]),
         section=data.get("section", ""),
         ref_keys=tuple(data.get("ref_keys", ())),
+        legal=LegalPlace.from_metadata(data["legal"]) if data.get("legal") else None,
     )
 
 

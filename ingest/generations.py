@@ -51,7 +51,8 @@ LOCK_COLLECTION = "qcdc-ingest-lock"
 # A server-side lock older than this was left by a writer that died.
 LOCK_STALE_S = 6 * 3600
 # 3: one Chroma directory (or set of server collections) per generation.
-FORMAT_VERSION = 3
+# 4: legal articles carry their place (legal_* metadata); more curated abbreviations.
+FORMAT_VERSION = 4
 _GENERATION = re.compile(r"qcdc-\d{8}-\d{6}-\d+-[0-9a-f]{4}")
 _PARTS = (
     "chunks",

@@ -46,6 +46,14 @@ CURATED_ABBREVIATIONS = {
     "ĐU": "đảng ủy",
     "THPT": "trung học phổ thông",
     "THCS": "trung học cơ sở",
+    "THDCCS": "thực hiện dân chủ ở cơ sở",
+    "BTTND": "ban thanh tra nhân dân",
+    "MTTQVN": "mặt trận tổ quốc việt nam",
+    "UBMTTQ": "ủy ban mặt trận tổ quốc",
+    "DNNN": "doanh nghiệp nhà nước",
+    "NLĐ": "người lao động",
+    "CĐDC": "cộng đồng dân cư",
+    "TDP": "tổ dân phố",
 }
 _RUNS = re.compile(r"[.,;:!?()\[\]\"“”…]+")  # punctuation: a word never spans it
 _DEFINITION = re.compile(r"((?:[^\W\d_]+\s+){1,8})\(([A-ZĐ]{2,8})\)")

@@ -9,6 +9,7 @@ CorpusError with the reason, so one bad file never stops a batch. A sidecar
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import io
 import logging
@@ -19,8 +20,8 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
-from ingest import legacy
-from ingest.corpus import SIDECAR, is_safe_url, parse_document, safe_yaml, validate_facts
+from ingest import legacy, phapdien
+from ingest.corpus import DOCUMENT_TYPES, SIDECAR, is_safe_url, parse_document, parse_foreign, safe_yaml, validate_facts
 from ingest.errors import CorpusError
 from ingest.header import official_header
 from ingest.models import Document
@@ -28,7 +29,7 @@ from ingest.normalize import clean_text, fold, has_surrogates, printable
 
 log = logging.getLogger(__name__)
 
-SUPPORTED = {".md", ".txt", ".html", ".htm", ".pdf", ".docx"}
+SUPPORTED = DOCUMENT_TYPES
 # What one file may cost beyond its size on disk (MAX_FILE_MB): a DOCX is a
 # zip archive, whose parts may inflate a thousandfold (a 4 MB "zip bomb" once
 # took ingestion to 7.8 GB); a PDF may repeat one huge page.
@@ -316,8 +317,23 @@ def _sidecar(path: Path, max_bytes: int) -> dict[str, Any]:
     return {}
 
 
-def load_file(path: Path, max_bytes: int) -> Document:
-    """One file as a Document, or CorpusError with the reason."""
+def _legal(doc: Document) -> Document:
+    """A Pháp điển page, repaired (its index cut off, glued headings split) and marked an official text."""
+    if not phapdien.is_phapdien(doc.body):
+        return doc
+    return dataclasses.replace(
+        doc, body=phapdien.prepare(doc.body), facts=dataclasses.replace(doc.facts, kind="directive")
+    )
+
+
+def load_file(path: Path, max_bytes: int, strict: bool = True) -> Document:
+    """One file as a Document, or CorpusError with the reason.
+
+    `strict` (the corpus folder): Markdown must carry this project's front
+    matter, and unknown keys are typos. Otherwise any Markdown reads: front
+    matter optional, keys this project does not know ignored and named in
+    `Document.notes`.
+    """
     suffix = path.suffix.lower()
     if has_surrogates(str(path)):
         raise _fail(
@@ -339,7 +355,17 @@ def load_file(path: Path, max_bytes: int) -> Document:
     if suffix == ".md":
         text = _decode(path, data)
         _secrets(path, text)
-        return parse_document(text, printable(str(path)))
+        if strict:
+            return _legal(parse_document(text, printable(str(path))))
+        try:
+            extra = {**(official_header(text[:20_000]) or {}), **_sidecar(path, max_bytes)}
+            doc, ignored = parse_foreign(text, printable(str(path)), _slug(path.stem), extra)
+        except CorpusError as exc:
+            raise _fail(path, str(exc), exc.for_user()) from exc
+        if ignored:
+            log.info("%s: front matter key(s) not used: %s", printable(path.name), ", ".join(ignored))
+        doc = _legal(doc)
+        return dataclasses.replace(doc, notes=tuple(ignored))
     body, facts = _READERS[suffix](path, data)
     body = clean_text(body)
     if not body.strip():

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from ingest.citations import Citation
 from ingest.facts import DocumentFacts
+from ingest.legal import LegalPlace
 
 
 @dataclass(frozen=True)
@@ -18,6 +19,7 @@ class Document:
     path: str
     facts: DocumentFacts
     known_hash: str | None = None  # set for a file not re-read (`unread`): the hash it had
+    notes: tuple[str, ...] = ()  # what reading it left out (foreign front matter keys), for the report
 
     @classmethod
     def unread(cls, doc_id: str, path: str, doc_hash: str) -> Document:
@@ -57,6 +59,7 @@ class Chunk:
     char_end: int
     section: str = ""  # "Điều 5, khoản 2", "mục 2": where it starts (ingest.structure)
     citations: tuple[Citation, ...] = ()  # the documents it cites, parsed once at chunking
+    legal: LegalPlace | None = None  # the article (and clauses) of a legal text it holds
 
     @property
     def id(self) -> str:
@@ -80,6 +83,7 @@ class Passage:
     facts: DocumentFacts
     section: str = ""
     ref_keys: tuple[str, ...] = ()  # `citations.ref_key` of every reference it cites
+    legal: LegalPlace | None = None  # set for an article of a legal text
 
     @property
     def title(self) -> str:

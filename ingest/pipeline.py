@@ -44,6 +44,8 @@ class IngestReport:
     directives: int = 0
     unresolved: list[Mention] = field(default_factory=list)
     failures: list[tuple[str, str]] = field(default_factory=list)
+    skipped: int = 0  # files in scanned folders that are not documents (README, images, …)
+    ignored: list[str] = field(default_factory=list)  # "path: key" of front matter not used
 
     def summary(self) -> str:
         text = (
@@ -52,6 +54,11 @@ class IngestReport:
             f"{self.chunks_total} in index; {self.seconds:.1f} s"
         )
         text += f"; directives: {self.directives} ({len(self.unresolved)} unresolved mentions)"
+        if self.skipped:
+            text += f"; {self.skipped} non-document file(s) skipped"
+        if self.ignored:
+            keys = sorted({note.rsplit(": ", 1)[-1] for note in self.ignored})
+            text += f"; front matter not used: {', '.join(keys)}"
         if self.failures:
             text += f"; {len(self.failures)} file(s) failed"
         return text
@@ -90,6 +97,7 @@ def load_documents(
     max_bytes: int,
     known: dict[str, DocRecord] | None = None,
     stats: dict[str, list[int]] | None = None,
+    strict_root: Path | None = None,
 ) -> list[Document]:
     """Read every corpus file; a bad file is reported and skipped, never fatal.
 
@@ -97,12 +105,14 @@ def load_documents(
     no one foresaw in a third-party reader) fails that file alone. A file
     whose stat matches what the index recorded (`known`, by path) is not read
     again: it comes back as `Document.unread`. `stats` receives every
-    document's file stat, by id.
+    document's file stat, by id. Markdown under `strict_root` (the corpus
+    folder) must carry the corpus's front matter; elsewhere any Markdown reads.
     """
     docs: dict[str, Document] = {}
     problems: list[tuple[Path, CorpusError]] = []
     by_path = {r.path: r for r in (known or {}).values() if r.stat}
-    for path in discover(paths, problems):
+    skipped: list[Path] = []
+    for path in discover(paths, problems, skipped):
         shown = _display_path(path)
         stat = file_stat(path)
         record = by_path.get(shown)
@@ -110,7 +120,7 @@ def load_documents(
             doc = Document.unread(record.doc_id, shown, record.doc_hash)
         else:
             try:
-                doc = load_file(path, max_bytes)
+                doc = load_file(path, max_bytes, strict=strict_root is not None and _under_root(path, strict_root))
             except CorpusError as exc:
                 report.failures.append((shown, str(exc)))
                 continue
@@ -122,10 +132,17 @@ def load_documents(
             report.failures.append((shown, f"id {doc.id!r} is already used by {docs[doc.id].path}"))
             continue
         docs[doc.id] = replace(doc, path=shown)
+        report.ignored += [f"{shown}: {note}" for note in doc.notes]
         if stats is not None:
             stats[doc.id] = stat
     report.failures += [(_display_path(path), str(exc)) for path, exc in problems]
+    report.skipped += len(skipped)
     return list(docs.values())
+
+
+def _under_root(path: Path, root: Path) -> bool:
+    resolved, base = path.resolve(), root.resolve()
+    return resolved == base or base in resolved.parents
 
 
 def _under(path: str, roots: list[Path]) -> bool:
@@ -178,7 +195,12 @@ def ingest(
             table = RowTable.load(old.lexical_dir) if old is not None else None
             stats: dict[str, list[int]] = {}
             docs = load_documents(
-                roots, report, int(settings.max_file_mb * 1_000_000), table.docs if table else None, stats
+                roots,
+                report,
+                int(settings.max_file_mb * 1_000_000),
+                table.docs if table else None,
+                stats,
+                strict_root=settings.corpus_dir,
             )
             try:
                 overrides = load_overrides(settings.corpus_dir)

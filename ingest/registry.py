@@ -36,6 +36,8 @@ OVERRIDES_FILE = "directives.yaml"
 # (B…). Everything else (TU, HU, ĐU, BDVTU, UBND, HĐND, S…) is local: its
 # numbers are per province, city or district.
 _CENTRAL_STATE = re.compile(r"^(?:CP|TTG|QH\d*|UBTVQH\d*|B[A-Z]{1,8}|TANDTC|VKSNDTC|KTNN|NHNN|MTTQVN)$")
+# Words left out of a name's initials, as people abbreviate ("thực hiện dân chủ ở cơ sở" → THDCCS).
+_NOT_INITIALS = {"o", "va", "cua", "ve", "cac", "trong"}
 _INVERSE = {"implements": "implemented_by", "continues": "continued_by", "reviews": "reviewed_by"}
 
 
@@ -65,6 +67,10 @@ class Directive:
     relations: list[dict[str, str]] = field(default_factory=list)
     mentions: list[Mention] = field(default_factory=list)
     primary: dict[str, str] | None = None  # {"doc_id", "title"} when the corpus holds its own text
+    name: str | None = None  # a legal text's own name: "Luật Thực hiện dân chủ ở cơ sở"
+    in_force: str | None = None  # ISO date, as its notes state
+    articles: dict[str, list[str]] = field(default_factory=dict)  # "12" → chunk ids, for its own text
+    article_titles: dict[str, str] = field(default_factory=dict)
 
     @property
     def id(self) -> str:
@@ -74,8 +80,32 @@ class Directive:
     def keys(self) -> set[str]:
         return {ref_key(self.ref), *(ref_key(a) for a in self.aliases)}
 
+    @property
+    def names(self) -> list[str]:
+        """Names people call it by, besides its number: its own name, "Luật dân chủ ở cơ sở"
+        (without "thực hiện"), "Luật THDCCS" (initials), and its type with its subject."""
+        found = [self.name] if self.name else []
+        if self.type and self.subject:
+            found.append(f"{self.type} {self.subject}")
+        for name in list(found):
+            if self.type and fold(name).startswith(fold(self.type) + " "):
+                rest = name[len(self.type) + 1 :]
+                if fold(rest).startswith("thuc hien "):
+                    found.append(f"{self.type} {rest[10:]}")
+                initials = "".join(w[0] for w in fold(rest).split() if w not in _NOT_INITIALS and w[0].isalpha())
+                if len(initials) >= 4 and len(rest.split()) <= 8:
+                    found.append(f"{self.type} {initials}")
+        return [n for n in dict.fromkeys(found) if len(n.split()) >= 2]
+
     def card(self) -> str:
         """A short text about the directive, for display."""
+        if self.name:
+            head = f"{self.name} số {self.ref}"
+            if self.date:
+                head += f" ngày {vn_date(self.date)}"
+            if self.issuer:
+                head += f" của {self.issuer}"
+            return head + (f", hiệu lực từ {vn_date(self.in_force)}" if self.in_force else "")
         parts = [document_name(self.type, self.ref) if self.type else self.ref]
         if self.date:
             parts.append(f"ngày {vn_date(self.date)}")
@@ -103,6 +133,26 @@ class Registry:
     def find(self, key: str) -> list[Directive]:
         """Entries whose reference or alias has this key."""
         return [d for d in self.directives if key in d.keys]
+
+    def named_in(self, text: str) -> list[Directive]:
+        """Entries whose name the text writes ("Luật Thực hiện dân chủ ở cơ sở", "luat thdccs"),
+        with or without diacritics; the longest name wins where two overlap."""
+        folded = " " + " ".join(re.sub(r"[^\w/-]+", " ", fold(text)).split()) + " "
+        hits: list[tuple[int, int, Directive]] = []
+        for d in self.directives:
+            for name in d.names:
+                key = " " + " ".join(re.sub(r"[^\w/-]+", " ", fold(name)).split()) + " "
+                at = folded.find(key)
+                if at != -1:
+                    hits.append((at, at + len(key), d))
+        hits.sort(key=lambda h: (h[0], -(h[1] - h[0])))
+        chosen: list[Directive] = []
+        end = -1
+        for start, stop, d in hits:
+            if start >= end - 1 and d not in chosen:
+                chosen.append(d)
+                end = stop
+        return chosen
 
     def to_json(self) -> str:
         data = {
@@ -152,7 +202,9 @@ def build_registry(passages: Iterable[Passage], overrides: list[dict[str, Any]] 
     passages_seen: list[Passage] = []
     for p in passages:
         passages_seen.append(p)
-        cites = parse_citations(p.text)
+        # a legal passage's heading names its own document: that is not a mention of it
+        heading_end = p.text.find("\n\n") if p.legal else -1
+        cites = [c for c in parse_citations(p.text) if c.start > heading_end]
         for c in cites:
             if c.symbol is None:
                 bare.append((c, p))
@@ -197,6 +249,7 @@ def build_registry(passages: Iterable[Passage], overrides: list[dict[str, Any]] 
 
     registry = Registry(directives, unresolved)
     _link_primary_texts(registry, passages_seen)
+    _link_legal_texts(registry, passages_seen)
     for override in overrides or []:
         _apply(registry, override)
     for source, kind, target, p in relations:
@@ -236,6 +289,40 @@ def _link_primary_texts(registry: Registry, passages: list[Passage]) -> None:
             registry.directives.append(entries[0])
         for d in dated or entries[:1]:
             d.primary = {"doc_id": doc_id, "title": facts.title}
+
+
+def _link_legal_texts(registry: Registry, passages: list[Passage]) -> None:
+    """Each source document of the legal articles is a primary text, with its name, its
+    dates and its articles (merged into the entry the other documents' mentions made)."""
+    for p in passages:
+        if p.legal is None:
+            continue
+        src = p.legal.source
+        entry = next((d for d in registry.find(ref_key(src.ref)) if d.symbol), None)
+        if entry is None:
+            number = re.match(r"\d+", src.ref)
+            entry = Directive(
+                ref=src.ref,
+                type=src.type,
+                number=number[0] if number else src.ref,
+                symbol=src.ref[len(number[0]) + 1 :] if number else None,
+                date=None,
+                issuer=None,
+                term=None,
+                locality=None,
+                subject=None,
+            )
+            registry.directives.append(entry)
+        entry.type = src.type
+        entry.name = entry.name or src.name
+        entry.date = src.date.isoformat() if src.date else entry.date
+        entry.issuer = src.issuer or entry.issuer
+        entry.in_force = src.in_force.isoformat() if src.in_force else entry.in_force
+        entry.primary = entry.primary or {"doc_id": p.doc_id, "title": src.name or src.title}
+        article = str(p.legal.article)
+        if p.chunk_id not in entry.articles.setdefault(article, []):
+            entry.articles[article].append(p.chunk_id)
+        entry.article_titles.setdefault(article, p.legal.article_title)
 
 
 def _relate(d: Directive, relation: dict[str, str]) -> None:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import sys
-import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -25,7 +24,17 @@ WEIGHTS = (0.0, 0.1, 0.2, 0.3, 0.5, 0.7, 1.0)
 K = 10
 
 
-SETS = {"seed articles, public": "qa_public.jsonl", "seed articles, own": "qa_own.jsonl"}
+SETS = {
+    "seed articles, public": "qa_public.jsonl",
+    "seed articles, own": "qa_own.jsonl",
+    "law, public": "qa_law_public.jsonl",
+    "law, own": "qa_law_own.jsonl",
+}
+# Everything is asked of one index holding the corpus and the real documents
+# beside the checkout, as a unit's library would hold them (cached: re-ingesting
+# only what changed).
+SHARED_DOCUMENTS = ROOT.parent / "shared" / "documents"
+MIXED_INDEX = ROOT / "data" / "eval" / "mixed"
 
 
 def load_questions(name: str) -> list[dict]:
@@ -60,7 +69,7 @@ def evaluate(service, questions: list[dict], mode: str) -> dict[str, float]:
             facts_n += 1
             text = normalize_text(answer.answer + "\n" + "\n".join(s.facts.author or "" for s in answer.sources))
             facts_ok += all(normalize_text(f) in text for f in case["facts"])
-        if case["directives"]:
+        if case.get("directives"):
             dir_n += 1
             resolved = {d["ref"] for d in answer.directives if d["in_corpus"]}
             dir_ok += set(case["directives"]) <= resolved
@@ -124,12 +133,14 @@ def main() -> None:
     from bot.retrieval import dense_weight
     from bot.service import QAService
 
-    sets = {name: load_questions(file) for name, file in SETS.items()}
+    sets = {name: load_questions(file) for name, file in SETS.items() if (DATA / file).exists()}
     results: dict[tuple[str, str], dict[str, float]] = {}
     sweeps: dict[str, dict[float, dict[str, float]]] = {}
-    with tempfile.TemporaryDirectory() as tmp:
-        settings = get_settings().model_copy(update={"chroma_path": Path(tmp) / "chroma"})
-        ingest(settings)
+    if True:
+        settings = get_settings().model_copy(update={"chroma_path": MIXED_INDEX})
+        shared = [SHARED_DOCUMENTS / "law", SHARED_DOCUMENTS / "other"]
+        report = ingest(settings, [p for p in shared if p.exists()], progress=True)
+        print(f"eval index: {report.summary()}", flush=True)
         service = QAService(settings)
         for case in sets[next(iter(sets))][:5]:  # warm-up: first calls pay for lazy initialisation
             service.ask(case["q"])

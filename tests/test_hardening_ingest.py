@@ -110,7 +110,7 @@ def test_bad_values_and_names_fail_one_file_each(tmp_path):
     with open(os.path.join(os.fsencode(corpus), b"t\xean-h\xf4ng-utf8.txt"), "wb") as fh:
         fh.write("Tên tệp không phải UTF-8.".encode())
     report = IngestReport()
-    docs = load_documents([corpus], report, MB)
+    docs = load_documents([corpus], report, MB, strict_root=corpus)
     assert [d.id for d in docs] == ["tot"]
     failed = dict(report.failures)
     assert len(failed) == 7, failed
@@ -132,7 +132,7 @@ def test_links_out_of_the_folder_and_secret_files_are_refused(tmp_path):
     (corpus / "cau-hinh.txt").write_text(f"TELEGRAM_BOT_TOKEN={TOKEN}\n", encoding="utf-8")
     (corpus / "khoa.txt").write_text("API_KEY=abc\nDB_PASSWORD=xyz\n", encoding="utf-8")
     report = IngestReport()
-    docs = load_documents([corpus], report, MB)
+    docs = load_documents([corpus], report, MB, strict_root=corpus)
     assert [d.id for d in docs] == ["tot"]  # the inner link is the same id: reported as a duplicate
     reasons = " ".join(reason for _, reason in report.failures)
     assert "outside" in reasons and "Telegram bot token" in reasons and "settings file" in reasons

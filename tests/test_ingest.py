@@ -218,7 +218,7 @@ def test_an_update_reads_and_derives_only_what_changed(built, embedder, corpus_c
     settings, first = built
     real_load, real_tokens = pipeline.load_file, lexical.LexicalIndex.tokens
     read, tokenized = [], []
-    monkeypatch.setattr(pipeline, "load_file", lambda path, *a: read.append(path.name) or real_load(path, *a))
+    monkeypatch.setattr(pipeline, "load_file", lambda path, *a, **kw: read.append(path.name) or real_load(path, *a, **kw))
     monkeypatch.setattr(
         lexical.LexicalIndex, "tokens", lambda self, text, *a, **k: tokenized.append(text) or real_tokens(self, text, *a, **k)
     )
