@@ -254,7 +254,9 @@ def compose(question: str, retrieval: Retrieval, resolutions: list[Resolution] |
             cov = retrieval.lexical.text_coverage(question, quote)
             if src.facts.kind == "directive" and len(quote) >= 60 and not quote.isupper():
                 cov += PRIMARY_BONUS  # a directive's own words answer what it requires
-            if retrieval.passages[0].legal:  # a legal answer: the articles ranked first answer first (their titles matched)
+            if retrieval.passages[
+                0
+            ].legal:  # a legal answer: the articles ranked first answer first (their titles matched)
                 cov *= 1 + RANK_WEIGHT / (1 + i)
             quotes.append(_Quote(i, span.start, quote, cov))
     best = max((q.coverage for q in quotes), default=0.0)
