@@ -14,7 +14,7 @@ from bot.lookup import Resolution, relation_lines, telling_apart
 from bot.retrieval import Retrieval
 from bot.verification import Verification
 from ingest.facts import DocumentFacts, document_name
-from ingest.legal import LegalPlace
+from ingest.legal import LegalPlace, body_start
 from ingest.models import Passage
 from ingest.registry import Directive, Registry
 from ingest.sentences import Span, clause_spans, paragraph_spans, sentence_spans
@@ -60,11 +60,7 @@ class Source:
     @property
     def body_start(self) -> int:
         """Where the text proper starts: after the heading line a legal passage carries."""
-        return self.text.find("\n\n") + 2 if self.legal and "\n\n" in self.text else 0
-
-    def citation(self) -> str:
-        """How people cite it: "Điều 12, khoản 1, Luật … (10/2022/QH15), hiệu lực từ 01/07/2023", or its section."""
-        return self.legal.citation() if self.legal else (self.section or "")
+        return body_start(self.text) if self.legal else 0
 
     def to_json(self) -> dict[str, Any]:
         """The documented JSON shape of one source."""
@@ -248,15 +244,15 @@ def compose(question: str, retrieval: Retrieval, resolutions: list[Resolution] |
 
     sources = [Source.from_passage(i + 1, p) for i, p in enumerate(retrieval.passages)]
     quotes = []
+    # a legal answer: the articles ranked first answer first (their titles matched the question)
+    by_rank = bool(retrieval.passages[0].legal)
     for i, src in enumerate(sources):
         for span in _quotable_spans(src.text, src.body_start):
             quote = _quote_text(src.text, span)
             cov = retrieval.lexical.text_coverage(question, quote)
             if src.facts.kind == "directive" and len(quote) >= 60 and not quote.isupper():
                 cov += PRIMARY_BONUS  # a directive's own words answer what it requires
-            if retrieval.passages[
-                0
-            ].legal:  # a legal answer: the articles ranked first answer first (their titles matched)
+            if by_rank:
                 cov *= 1 + RANK_WEIGHT / (1 + i)
             quotes.append(_Quote(i, span.start, quote, cov))
     best = max((q.coverage for q in quotes), default=0.0)

@@ -14,6 +14,7 @@ from typing import Any
 
 from ingest.citations import Citation, parse_citations, ref_key, same_number
 from ingest.facts import document_name, vn_date
+from ingest.legal import body_start
 from ingest.models import Passage
 from ingest.normalize import fold
 from ingest.registry import Directive, Registry
@@ -187,9 +188,9 @@ def article_text(result: Resolution) -> str:
     """The article in full (its heading once, then every passage's text), or the clause asked for."""
     if not result.passages:
         return ""
-    heading = result.passages[0].text.split("\n\n", 1)[0] if result.passages[0].legal else ""
-    bodies = [p.text.split("\n\n", 1)[1] if p.legal and "\n\n" in p.text else p.text for p in result.passages]
-    text = "\n\n".join(bodies)
+    first = result.passages[0]
+    heading = first.text[: body_start(first.text)].strip() if first.legal else ""
+    text = "\n\n".join(p.text[body_start(p.text) :] if p.legal else p.text for p in result.passages)
     if result.article is not None and result.article.clause:
         clause = _clause(text, result.article.clause)
         text = clause or text

@@ -18,7 +18,7 @@ from dataclasses import replace
 
 from ingest import phapdien
 from ingest.citations import Citation, parse_citations
-from ingest.legal import LegalPlace
+from ingest.legal import LegalPlace, passage_text
 from ingest.models import Chunk, Document
 from ingest.normalize import normalize_text
 from ingest.sentences import Span, comma_clause_spans, paragraph_spans, sentence_spans
@@ -192,7 +192,7 @@ def _article_chunks(doc: Document, max_chars: int) -> list[Chunk]:
     chunks = []
     for i, (span, place) in enumerate(pieces):
         body = doc.body[span.start : span.end]
-        text = f"{place.heading}\n\n{body}"
+        text = passage_text(place, body)
         own = _own_citation(place)
         section = f"Điều {place.article}" + (f", khoản {place.clause}" if place.clause else "")
         chunks.append(

@@ -198,9 +198,10 @@ def read_document(path: Path) -> Document:
     return parse_document(text, str(path))
 
 
-def _outside(link: Path, root: Path) -> bool:
-    target = link.resolve()
-    return target != root and root not in target.parents
+def inside(path: Path, root: Path) -> bool:
+    """Whether `path`, links followed, is `root` or under it (`root` resolved)."""
+    target = path.resolve()
+    return target == root or root in target.parents
 
 
 def discover(
@@ -232,7 +233,7 @@ def discover(
                     if skipped is not None:
                         skipped.append(found)
                     continue
-                if found.is_symlink() and _outside(found, root):
+                if found.is_symlink() and not inside(found, root):
                     problem = CorpusError(
                         f"{printable(str(found))}: a symbolic link to a file outside {printable(str(path))}; not followed",
                         user_message=f"{printable(found.name)}: liên kết tới tệp nằm ngoài thư mục; không đọc.",

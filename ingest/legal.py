@@ -130,5 +130,15 @@ class LegalPlace:
         )
 
 
-def is_legal_key(key: str) -> bool:
-    return key.startswith("legal_")
+def passage_text(place: LegalPlace, body: str) -> str:
+    """What a legal passage indexes and shows: its heading line, a blank line, then the body."""
+    return f"{place.heading}{_BREAK}{body}"
+
+
+def body_start(text: str) -> int:
+    """Where the body of a legal passage's text starts (after its heading line; see `passage_text`)."""
+    at = text.find(_BREAK)
+    return at + len(_BREAK) if at != -1 else 0
+
+
+_BREAK = "\n\n"

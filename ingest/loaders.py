@@ -29,7 +29,6 @@ from ingest.normalize import clean_text, fold, has_surrogates, printable
 
 log = logging.getLogger(__name__)
 
-SUPPORTED = DOCUMENT_TYPES
 # What one file may cost beyond its size on disk (MAX_FILE_MB): a DOCX is a
 # zip archive, whose parts may inflate a thousandfold (a 4 MB "zip bomb" once
 # took ingestion to 7.8 GB); a PDF may repeat one huge page.
@@ -343,7 +342,7 @@ def load_file(path: Path, max_bytes: int, strict: bool = True) -> Document:
         )
     if _SECRET_NAMES.match(path.name) or _SECRET_NAMES.match(path.resolve().name):
         raise _fail(path, "refused: a secrets file (.env, key)", "tệp chứa thông tin bí mật (.env, khóa); không nạp.")
-    if suffix not in SUPPORTED:
+    if suffix not in DOCUMENT_TYPES:
         raise _fail(
             path,
             f"unsupported file type {suffix or '(none)'}",

@@ -17,7 +17,7 @@ from tqdm import tqdm
 
 from ingest.chunk_store import ChunkIndex, StoredDocument
 from ingest.chunking import chunk_document
-from ingest.corpus import discover
+from ingest.corpus import discover, inside
 from ingest.derived import Derived, DocRecord, Fresh, RowTable, derive
 from ingest.embeddings import IndexEmbeddings, make_embedder
 from ingest.errors import CorpusError, IndexStateError
@@ -45,7 +45,7 @@ class IngestReport:
     unresolved: list[Mention] = field(default_factory=list)
     failures: list[tuple[str, str]] = field(default_factory=list)
     skipped: int = 0  # files in scanned folders that are not documents (README, images, …)
-    ignored: list[str] = field(default_factory=list)  # "path: key" of front matter not used
+    ignored: list[tuple[str, str]] = field(default_factory=list)  # (path, key) of front matter not used
 
     def summary(self) -> str:
         text = (
@@ -57,7 +57,7 @@ class IngestReport:
         if self.skipped:
             text += f"; {self.skipped} non-document file(s) skipped"
         if self.ignored:
-            keys = sorted({note.rsplit(": ", 1)[-1] for note in self.ignored})
+            keys = sorted({key for _, key in self.ignored})
             text += f"; front matter not used: {', '.join(keys)}"
         if self.failures:
             text += f"; {len(self.failures)} file(s) failed"
@@ -120,7 +120,7 @@ def load_documents(
             doc = Document.unread(record.doc_id, shown, record.doc_hash)
         else:
             try:
-                doc = load_file(path, max_bytes, strict=strict_root is not None and _under_root(path, strict_root))
+                doc = load_file(path, max_bytes, strict=strict_root is not None and inside(path, strict_root.resolve()))
             except CorpusError as exc:
                 report.failures.append((shown, str(exc)))
                 continue
@@ -132,7 +132,7 @@ def load_documents(
             report.failures.append((shown, f"id {doc.id!r} is already used by {docs[doc.id].path}"))
             continue
         docs[doc.id] = replace(doc, path=shown)
-        report.ignored += [f"{shown}: {note}" for note in doc.notes]
+        report.ignored += [(shown, note) for note in doc.notes]
         if stats is not None:
             stats[doc.id] = stat
     report.failures += [(_display_path(path), str(exc)) for path, exc in problems]
@@ -140,14 +140,8 @@ def load_documents(
     return list(docs.values())
 
 
-def _under_root(path: Path, root: Path) -> bool:
-    resolved, base = path.resolve(), root.resolve()
-    return resolved == base or base in resolved.parents
-
-
 def _under(path: str, roots: list[Path]) -> bool:
-    p = (PROJECT_ROOT / path).resolve()
-    return any(p == r or r in p.parents for r in roots)
+    return any(inside(PROJECT_ROOT / path, r) for r in roots)
 
 
 def _signature(

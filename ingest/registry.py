@@ -24,6 +24,7 @@ import yaml
 from ingest.citations import Citation, canonical_ref, find_relations, parse_citations, ref_key, same_number
 from ingest.errors import CorpusError
 from ingest.facts import document_name, vn_date
+from ingest.legal import body_start
 from ingest.models import Passage
 from ingest.normalize import fold
 from ingest.sentences import sentence_spans
@@ -129,6 +130,9 @@ class Directive:
 class Registry:
     directives: list[Directive]
     unresolved: list[Mention]
+    # (folded name, entry) for `named_in`, made at its first call: a question must not fold every
+    # name again. The registry is complete by then (`build_registry` and `from_json` return it so).
+    _names: list[tuple[str, Directive]] | None = field(default=None, init=False, repr=False, compare=False)
 
     def find(self, key: str) -> list[Directive]:
         """Entries whose reference or alias has this key."""
@@ -137,14 +141,14 @@ class Registry:
     def named_in(self, text: str) -> list[Directive]:
         """Entries whose name the text writes ("Luật Thực hiện dân chủ ở cơ sở", "luat thdccs"),
         with or without diacritics; the longest name wins where two overlap."""
-        folded = " " + " ".join(re.sub(r"[^\w/-]+", " ", fold(text)).split()) + " "
+        if self._names is None:
+            self._names = [(_name_key(name), d) for d in self.directives for name in d.names]
+        folded = _name_key(text)
         hits: list[tuple[int, int, Directive]] = []
-        for d in self.directives:
-            for name in d.names:
-                key = " " + " ".join(re.sub(r"[^\w/-]+", " ", fold(name)).split()) + " "
-                at = folded.find(key)
-                if at != -1:
-                    hits.append((at, at + len(key), d))
+        for key, d in self._names:
+            at = folded.find(key)
+            if at != -1:
+                hits.append((at, at + len(key), d))
         hits.sort(key=lambda h: (h[0], -(h[1] - h[0])))
         chosen: list[Directive] = []
         end = -1
@@ -170,6 +174,11 @@ class Registry:
             [Directive.from_json(d) for d in data["directives"]],
             [Mention(**m) for m in data["unresolved"]],
         )
+
+
+def _name_key(text: str) -> str:
+    """Folded words between spaces, punctuation dropped: " luat thdccs " matches inside a question."""
+    return " " + " ".join(re.sub(r"[^\w/-]+", " ", fold(text)).split()) + " "
 
 
 def is_local(symbol: str | None) -> bool:
@@ -203,8 +212,8 @@ def build_registry(passages: Iterable[Passage], overrides: list[dict[str, Any]] 
     for p in passages:
         passages_seen.append(p)
         # a legal passage's heading names its own document: that is not a mention of it
-        heading_end = p.text.find("\n\n") if p.legal else -1
-        cites = [c for c in parse_citations(p.text) if c.start > heading_end]
+        heading_end = body_start(p.text) if p.legal else 0
+        cites = [c for c in parse_citations(p.text) if c.start >= heading_end]
         for c in cites:
             if c.symbol is None:
                 bare.append((c, p))
