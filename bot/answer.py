@@ -7,15 +7,17 @@ come from the corpus front matter.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from bot.lookup import Resolution, relation_lines, telling_apart
-from bot.retrieval import Retrieval
+from bot.lookup import Resolution, asks_document_facts, relation_lines, telling_apart
+from bot.retrieval import Retrieval, has_terms
 from bot.verification import Verification
 from ingest.facts import DocumentFacts, document_name
 from ingest.legal import LegalPlace, body_start
 from ingest.models import Passage
+from ingest.normalize import fold
 from ingest.registry import Directive, Registry
 from ingest.sentences import Span, clause_spans, paragraph_spans, sentence_spans
 
@@ -32,7 +34,15 @@ RANK_WEIGHT = 0.5
 RELATIVE_CUTOFF = 0.6
 MIN_SENTENCE_COVERAGE = 0.25
 
+# An article whose title holds this share of the question is quoted whole, up to this length.
+TITLE_COVERAGE = 0.7
+WHOLE_ARTICLE = 1500
+_FIGURE = re.compile(
+    r"\b(?:bao nhieu|may|bao lau|bao gio|khi nao|ngay nao|nam nao|thang nao|luc nao|toi da|toi thieu|it nhat)\b"
+)
+
 NOT_FOUND = "Kho tài liệu hiện có không có thông tin để trả lời câu hỏi này."
+NOT_IN_DOCUMENT = "Trong kho tài liệu, văn bản này không có đoạn nào trả lời câu hỏi trên."
 ASK_PROMPT = (
     "Mời bạn đặt câu hỏi cụ thể về quy chế dân chủ ở cơ sở hoặc công tác dân vận, ví dụ: "
     "“Kết luận 120-KL/TW yêu cầu gì?” hoặc “Những hạn chế trong thực hiện QCDC ở cơ sở?”"
@@ -143,6 +153,38 @@ def _quotable_spans(text: str, start: int = 0) -> list[Span]:
     return spans
 
 
+def _whole_article(question: str, top: Source, retrieval: Retrieval) -> list[_Quote]:
+    """Every paragraph of the first passage, in order, when the question asks what its
+    article's title names ("Công dân có nghĩa vụ gì…?" and Điều 6 "Nghĩa vụ của công dân…"):
+    the items of such an article say the answer together, few of them alone. Not for a
+    question after a figure or a date, which one sentence answers."""
+    title = top.legal.article_title if top.legal else None
+    if not title or asks_figure(question) or len(top.text) - top.body_start > WHOLE_ARTICLE:
+        return []
+    if retrieval.lexical.text_coverage(question, title) < TITLE_COVERAGE:
+        return []
+    return _paragraphs(top)
+
+
+def _paragraphs(top: Source) -> list[_Quote]:
+    """The first passage's paragraphs in order, as far as WHOLE_ARTICLE characters go."""
+    quotes: list[_Quote] = []
+    size = 0
+    for span in paragraph_spans(top.text):
+        if span.start < top.body_start:
+            continue
+        size += span.end - span.start
+        if quotes and size > WHOLE_ARTICLE:
+            break
+        quotes.append(_Quote(0, span.start, " ".join(top.text[span.start : span.end].split()), 1.0))
+    return quotes
+
+
+def asks_figure(question: str) -> bool:
+    """Whether a question asks for a number, a date or a duration ("bao nhiêu", "mấy", "khi nào")."""
+    return bool(_FIGURE.search(fold(question)))
+
+
 def _quote_text(text: str, span: Span) -> str:
     """The span verbatim; "…" marks where a clause was cut out of its sentence."""
     quote = " ".join(text[span.start : span.end].split())
@@ -235,12 +277,29 @@ def _directive_lines(resolutions: list[Resolution]) -> tuple[list[str], list[str
     return cards, missing, listed
 
 
-def compose(question: str, retrieval: Retrieval, resolutions: list[Resolution] | None = None) -> Answer:
-    """The answer from the directives named and the retrieved passages (ranked, all relevant)."""
+def compose(
+    question: str,
+    retrieval: Retrieval,
+    resolutions: list[Resolution] | None = None,
+    focus: str | None = None,
+    whole: bool = False,
+) -> Answer:
+    """The answer from the directives named and the retrieved passages (ranked, all relevant).
+
+    `focus`: what the question asks beyond the documents it names; sentences are
+    weighed by it, and when no passage answers it the cards alone are no answer.
+    `whole`: the first passage is what was asked for ("Điều 12 … quy định gì?"):
+    it is quoted from its start, not by sentences.
+    """
     cards, missing, listed = _directive_lines(resolutions or [])
+    asks = focus if focus and has_terms(focus) else None
     if not retrieval.found:
+        if cards and asks and not asks_document_facts(asks):
+            missing.append(NOT_IN_DOCUMENT)
         parts = cards + ([""] if cards and missing else []) + missing
-        return Answer(question=question, answer="\n".join(parts) or NOT_FOUND, found=bool(cards), directives=listed)
+        found = bool(cards) and (asks is None or asks_document_facts(asks))
+        return Answer(question=question, answer="\n".join(parts) or NOT_FOUND, found=found, directives=listed)
+    weighed = asks or question  # the words a quoted sentence must hold
 
     sources = [Source.from_passage(i + 1, p) for i, p in enumerate(retrieval.passages)]
     quotes = []
@@ -249,14 +308,16 @@ def compose(question: str, retrieval: Retrieval, resolutions: list[Resolution] |
     for i, src in enumerate(sources):
         for span in _quotable_spans(src.text, src.body_start):
             quote = _quote_text(src.text, span)
-            cov = retrieval.lexical.text_coverage(question, quote)
+            cov = retrieval.lexical.text_coverage(weighed, quote)
             if src.facts.kind == "directive" and len(quote) >= 60 and not quote.isupper():
                 cov += PRIMARY_BONUS  # a directive's own words answer what it requires
             if by_rank:
                 cov *= 1 + RANK_WEIGHT / (1 + i)
             quotes.append(_Quote(i, span.start, quote, cov))
     best = max((q.coverage for q in quotes), default=0.0)
-    chosen: list[_Quote] = []
+    chosen = _paragraphs(sources[0]) if whole else _whole_article(weighed, sources[0], retrieval) if by_rank else []
+    if chosen:
+        quotes = []  # the article answers as a whole; nothing else is quoted beside it
     seen: set[str] = set()
     for q in sorted(quotes, key=lambda q: (-q.coverage, q.source, q.start)):
         if q.text in seen or q.coverage < max(MIN_SENTENCE_COVERAGE, best * RELATIVE_CUTOFF):

@@ -9,6 +9,7 @@ corpus never cites is said to be absent. Never a semantic neighbour.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -16,8 +17,9 @@ from ingest.citations import Citation, parse_citations, ref_key, same_number
 from ingest.facts import document_name, vn_date
 from ingest.legal import body_start
 from ingest.models import Passage
-from ingest.normalize import fold
+from ingest.normalize import WORD, fold
 from ingest.registry import Directive, Registry
+from ingest.tokens import lexical_tokens
 
 # "Điều 12", "khoản 2 Điều 5", "điều 36, khoản 1" (folded: diacritics do not matter)
 _ARTICLE = re.compile(
@@ -109,11 +111,84 @@ def resolve_names(text: str, registry: Registry, known: list[Resolution] | None 
     """Documents the text names by their name ("Luật Thực hiện dân chủ ở cơ sở", "Luật THDCCS"),
     other than those already resolved by number."""
     seen = {d.id for r in known or [] for d in r.directives + r.candidates}
+    # A number the library lacks decides over a name: "Luật THDCCS số 15/2023/QH15" is not Luật 10/2022/QH15.
+    numbered = {fold(r.type) for r in known or [] if r.unknown and r.type}
     return [
         Resolution(d.name or d.ref, directives=[d], ref=d.ref, type=d.type)
         for d in registry.named_in(text)
-        if d.id not in seen
+        if d.id not in seen and fold(d.type or "") not in numbered
     ]
+
+
+# What a document's card already says (its date, issuer, subject, force, what it implements),
+# and the words a question wraps a document in ("theo", "số", "quy định"). Folded syllables.
+_DOCUMENT_FACTS = frozenset(
+    [
+        "theo",
+        "so",
+        "ngay",
+        "nam",
+        "thang",
+        "ban",
+        "hanh",
+        "ky",
+        "cua",
+        "ve",
+        "quy",
+        "dinh",
+        "noi",
+        "dung",
+        "van",
+        "de",
+        "hieu",
+        "luc",
+        "thi",
+        "tu",
+        "khi",
+        "dieu",
+        "khoa",
+        "la",
+        "co",
+        "ke",
+        "hoach",
+        "thuc",
+        "hien",
+        "nghi",
+        "quyet",
+        "va",
+        "nhung",
+        "cac",
+    ]
+)
+
+
+def question_focus(text: str, citations: Sequence[Citation], registry: Registry) -> str:
+    """What a question asks beyond the documents it names, as written: "Luật THDCCS có hiệu lực
+    từ ngày nào?" → "có hiệu lực từ ngày nào". Relevance is judged on it, so that the name
+    alone never makes a passage of that document an answer."""
+    kept, at = [], 0
+    for c in sorted(citations, key=lambda c: c.start):
+        kept.append(text[at : c.start])
+        at = max(at, c.end)
+    kept.append(text[at:])
+    # numbers left beside a reference are its date or year ("ngày 14/8/2023", "năm 2011")
+    found = registry.without_names([w for w in WORD.findall(" ".join(kept)) if not w.isdigit()])
+    # "của Bộ Chính trị", "khóa XII", "về công tác dân vận": part of the reference
+    said = [WORD.findall(fold(c.issuer)) for c in citations if c.issuer]
+    said += [["khoa", *WORD.findall(fold(c.term))] for c in citations if c.term]
+    said += [["ve", *WORD.findall(fold(c.subject))] for c in citations if c.subject]
+    folded = [fold(w) for w in found]
+    drop: set[int] = set()
+    for phrase in said:
+        for i in range(len(folded) - len(phrase) + 1):
+            if folded[i : i + len(phrase)] == phrase:
+                drop |= set(range(i - (i > 0 and folded[i - 1] == "cua"), i + len(phrase)))
+    return " ".join(w for i, w in enumerate(found) if i not in drop)
+
+
+def asks_document_facts(focus: str) -> bool:
+    """Whether what is asked beyond a document's name is what its card says ("ban hành ngày nào?")."""
+    return {t for t in lexical_tokens(focus, question=True) if "_" not in t and t[0] != "~"} <= _DOCUMENT_FACTS
 
 
 def lookup(query: str, registry: Registry) -> Resolution:

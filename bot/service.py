@@ -9,9 +9,17 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bot.answer import ASK_PROMPT, Answer, compose, mentioned_directives
-from bot.lookup import Resolution, article_ref, lookup, resolve_citation, resolve_names
+from bot.lookup import (
+    Resolution,
+    article_ref,
+    asks_document_facts,
+    lookup,
+    question_focus,
+    resolve_citation,
+    resolve_names,
+)
 from bot.question import Question
-from bot.retrieval import Mode, Retrieval, Retriever
+from bot.retrieval import Mode, Retrieval, Retriever, has_terms
 from bot.settings import BotSettings
 from ingest import (
     ChunkIndex,
@@ -170,9 +178,12 @@ class QAService:
             cited |= loaded.retriever.chunk_ids_of(primary)
             cited |= {c for d in named for chunks in d.articles.values() for c in chunks}
         mode = mode or ("hybrid+rerank" if loaded.retriever.reranker else "hybrid")
-        retrieval = loaded.retriever.retrieve(text, k, cited, mode)
+        focus = question_focus(text, citations, loaded.registry) if resolutions else None
+        if focus is not None and asks_document_facts(focus):  # "KL 120 ban hành ngày nào?": every mention
+            focus = None
+        retrieval = loaded.retriever.retrieve(text, k, cited, mode, focus)
         retrieved = time.perf_counter()
-        answer = compose(text, retrieval, resolutions)
+        answer = compose(text, retrieval, resolutions, focus)
         answer.directives += mentioned_directives(answer, retrieval.passages, loaded.registry)
         composed = time.perf_counter()
         timings = {
@@ -197,11 +208,15 @@ class QAService:
             answer.answer = asked.article_message()
             answer.found = False
         else:
-            retrieval = loaded.retriever.retrieve(question.text, k or len(chunks), set(chunks))
-            if not retrieval.found:  # the question says little besides the article: the article itself
+            focus = question_focus(question.text, question.citations, loaded.registry)
+            retrieval = Retrieval([], False, loaded.retriever.lexical)
+            if has_terms(focus) and not asks_document_facts(focus):  # "… khoản nào nói về thời hạn?"
+                retrieval = loaded.retriever.retrieve(question.text, k or len(chunks), set(chunks), focus=focus)
+            whole = not retrieval.found
+            if whole:  # the article itself, as written: "Điều 12 quy định gì?"
                 found = loaded.index.passages(chunks)
                 retrieval = Retrieval([found[c] for c in chunks if c in found], True, loaded.retriever.lexical)
-            answer = compose(question.text, retrieval, [asked])
+            answer = compose(question.text, retrieval, [asked], focus, whole)
             answer.directives += mentioned_directives(answer, retrieval.passages, loaded.registry)
         answer.question = question.asked
         answer.timings_ms = {"total": round((time.perf_counter() - started) * 1000, 1)}

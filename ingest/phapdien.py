@@ -34,6 +34,13 @@ _NOTE_HEAD = re.compile(r"^\(Điều (?P<n>\d+)\w* ")
 _IN_FORCE = re.compile(r"có hiệu lực thi hành kể từ ngày (\d{1,2}/\d{1,2}/\d{4})")
 _DOC = re.compile(r"^(?P<type>.+?) số (?P<joint>liên tịch )?(?P<ref>\S+?),?(?: (?P<rest>.*))?$", re.S)
 _DATED = re.compile(r"^(?P<name>.*) ?ngày (?P<date>\d{1,2}/\d{1,2}/\d{4}) của (?P<issuer>.+)$", re.S)
+# Symbols that name their issuer. A note's "của …" may name the ministry that keeps the
+# đề mục instead (NĐ 61/2023/NĐ-CP "của Bộ Văn hóa, Thể thao và Du lịch"); the symbol is certain.
+_SYMBOL_ISSUER = (
+    (re.compile(r"/NĐ-CP$"), "Chính phủ"),
+    (re.compile(r"/(?:QĐ|CT)-TTg$"), "Thủ tướng Chính phủ"),
+    (re.compile(r"/QH\d*$"), "Quốc hội"),
+)
 
 
 def is_phapdien(text: str) -> bool:
@@ -88,6 +95,7 @@ def parse_note(note: str) -> tuple[int, LegalSource] | None:
     rest = (m["rest"] or "").strip()
     if dated := _DATED.match(rest):
         rest, date, issuer = dated["name"].strip(), _date(dated["date"]), dated["issuer"].strip()
+    issuer = next((by for symbol, by in _SYMBOL_ISSUER if symbol.search(cites[0].ref)), issuer)
     if rest:
         if rest.casefold().startswith(doc_type.casefold()):  # "Luật thực hiện dân chủ ở cơ sở"
             name = doc_type + " " + rest[len(doc_type) :].strip()[:1].upper() + rest[len(doc_type) :].strip()[1:]

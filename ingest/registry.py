@@ -141,21 +141,37 @@ class Registry:
     def named_in(self, text: str) -> list[Directive]:
         """Entries whose name the text writes ("Luật Thực hiện dân chủ ở cơ sở", "luat thdccs"),
         with or without diacritics; the longest name wins where two overlap."""
+        chosen: list[Directive] = []
+        for _, _, d in self._name_hits(_name_key(text)):
+            if d not in chosen:
+                chosen.append(d)
+        return chosen
+
+    def without_names(self, words: list[str]) -> list[str]:
+        """The words (as written) less the names of known entries: "Luật THDCCS có hiệu lực…" → "có hiệu lực…"."""
+        starts, line = [], " "
+        for w in words:
+            starts.append(len(line))
+            line += fold(w) + " "
+        gone = [(start, stop) for start, stop, _ in self._name_hits(line)]
+        return [w for w, at in zip(words, starts) if not any(a <= at < b for a, b in gone)]
+
+    def _name_hits(self, folded: str) -> list[tuple[int, int, Directive]]:
+        """Where names occur in a folded text, left to right; the longest where two overlap."""
         if self._names is None:
             self._names = [(_name_key(name), d) for d in self.directives for name in d.names]
-        folded = _name_key(text)
         hits: list[tuple[int, int, Directive]] = []
         for key, d in self._names:
             at = folded.find(key)
             if at != -1:
                 hits.append((at, at + len(key), d))
         hits.sort(key=lambda h: (h[0], -(h[1] - h[0])))
-        chosen: list[Directive] = []
+        chosen: list[tuple[int, int, Directive]] = []
         end = -1
-        for start, stop, d in hits:
-            if start >= end - 1 and d not in chosen:
-                chosen.append(d)
-                end = stop
+        for hit in hits:
+            if hit[0] >= end - 1:
+                chosen.append(hit)
+                end = hit[1]
         return chosen
 
     def to_json(self) -> str:

@@ -74,7 +74,7 @@ class Settings(BaseSettings):
         description="Share of the dense score in the fused ranking (unset: measured per model).",
     )
     min_coverage: float = Field(
-        default=0.38,
+        default=0.44,
         ge=0.0,
         le=1.0,
         description="Share of a question's weighted words a passage must contain to be relevant.",

@@ -14,9 +14,12 @@ from ingest.normalize import WORD, fold, normalize_text
 # "ai là tác giả"), removed from questions before lexical matching. Folded.
 _QUESTION_PHRASES = re.compile(
     r"\b(?:la gi|la ai|ai la|tac gia|bai viet|bai bao|cho biet|cho hoi|nhu the nao|the nao|"
-    r"bao nhieu|bao gio|khi nao|o dau|tai sao|vi sao|ra sao|yeu cau gi|quy dinh gi|"
-    r"noi dung gi|van de gi|ngay nao|nam nao|nao|gi|ai|a|nhe|vay)\b"
+    r"bao nhieu|bao lau|bao gio|khi nao|o dau|tai sao|vi sao|ra sao|lam sao|yeu cau gi|quy dinh gi|"
+    r"noi dung gi|van de gi|ngay nao|nam nao|hien nay|(?:hay|phai) khong|khong$|nao|gi|ai|a|nhe|vay)\b"
 )
+# "mấy" ("how many"): removed as typed with its accent, or without any ("may" in
+# a question typed without accents); "máy" (a machine) stays.
+_HOW_MANY = {"mấy", "may"}
 
 
 Abbreviations = dict[tuple[str, ...], str]  # folded expansion words -> folded abbreviation
@@ -34,22 +37,41 @@ def lexical_tokens(text: str, *, question: bool = False, abbreviations: Abbrevia
     """
     raw = WORD.findall(normalize_text(text))
     pairs = [(fold(w), w.lower(), w) for w in raw]
+    runs = [pairs]
     if question:
-        kept = _QUESTION_PHRASES.sub(" ", " ".join(f for f, _, _ in pairs)).split()
-        remaining = iter(kept)
-        want = next(remaining, None)
-        chosen = []
-        for pair in pairs:
-            if pair[0] == want:
-                chosen.append(pair)
-                want = next(remaining, None)
-        pairs = chosen
+        runs = _without_question_words(pairs)
     if abbreviations:
-        pairs = _contract(pairs, abbreviations, question)
-    folded = [f for f, _, _ in pairs]
-    tokens = folded + ["~" + a for f, a, _ in pairs if a != f and f[0] != "#"]
-    tokens += [f"{a}_{b}" for a, b in zip(folded, folded[1:])]
+        runs = [_contract(run, abbreviations, question) for run in runs]
+    tokens: list[str] = []
+    for run in runs:
+        tokens += [f for f, _, _ in run]
+    for run in runs:
+        tokens += ["~" + a for f, a, _ in run if a != f and f[0] != "#"]
+    for run in runs:  # a pair never bridges a removed "bao nhiêu": "có mấy người" gives no "có_người"
+        folded = [f for f, _, _ in run]
+        tokens += [f"{a}_{b}" for a, b in zip(folded, folded[1:])]
     return tokens
+
+
+def _without_question_words(pairs: list[tuple[str, str, str]]) -> list[list[tuple[str, str, str]]]:
+    """The runs of words left between the question's phrasing ("là gì", "bao lâu", "mấy")."""
+    joined, starts = "", []
+    for f, _, _ in pairs:
+        starts.append(len(joined) + (1 if joined else 0))
+        joined = f"{joined} {f}" if joined else f
+    removed = [False] * len(pairs)
+    for m in _QUESTION_PHRASES.finditer(joined):
+        for i, start in enumerate(starts):
+            if m.start() <= start < m.end():
+                removed[i] = True
+    runs: list[list[tuple[str, str, str]]] = [[]]
+    for pair, gone in zip(pairs, removed):
+        if gone or (pair[1] in _HOW_MANY and pair[1] == pair[2].lower()):
+            if runs[-1]:
+                runs.append([])
+        else:
+            runs[-1].append(pair)
+    return [run for run in runs if run]
 
 
 def _contract(

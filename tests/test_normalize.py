@@ -57,3 +57,18 @@ def test_question_words_are_dropped_from_questions_only():
     q = lexical_tokens("Kết luận 120 yêu cầu gì?", question=True)
     assert "gi" not in q and "ket" in q and "120" in q
     assert "gi" in lexical_tokens("yêu cầu gì")
+
+
+def test_word_pairs_never_bridge_the_words_that_shape_a_question():
+    tokens = lexical_tokens("Ban Thanh tra nhân dân ở xã có mấy người?", question=True)
+    assert "co_nguoi" not in tokens and "may" not in tokens and "nguoi" in tokens
+    assert "may_bay" in lexical_tokens("Giá vé máy bay", question=True)  # "máy" is not "mấy"
+    assert "bao_lau" not in lexical_tokens("Nhiệm kỳ là bao lâu?", question=True)
+
+
+def test_a_syllable_typed_with_accents_must_be_found_with_them():
+    from ingest.lexical import LexicalIndex
+
+    index = LexicalIndex.build(["Phát phiếu lấy ý kiến hộ gia đình.", "Mức phạt vi phạm hành chính."])
+    assert index.coverage("mức phạt", 0) < index.coverage("mức phạt", 1)
+    assert index.coverage("muc phat", 0) > 0  # typed without accents: either may be meant
