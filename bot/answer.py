@@ -11,8 +11,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from bot.lookup import Resolution, asks_document_facts, relation_lines, telling_apart
-from bot.retrieval import Retrieval, has_terms
+from bot.lookup import Resolution, relation_lines, telling_apart
+from bot.retrieval import Retrieval
 from bot.verification import Verification
 from ingest.facts import DocumentFacts, document_name
 from ingest.legal import LegalPlace, body_start
@@ -277,47 +277,21 @@ def _directive_lines(resolutions: list[Resolution]) -> tuple[list[str], list[str
     return cards, missing, listed
 
 
-def compose(
-    question: str,
-    retrieval: Retrieval,
-    resolutions: list[Resolution] | None = None,
-    focus: str | None = None,
-    whole: bool = False,
-) -> Answer:
-    """The answer from the directives named and the retrieved passages (ranked, all relevant).
-
-    `focus`: what the question asks beyond the documents it names; sentences are
-    weighed by it, and when no passage answers it the cards alone are no answer.
-    `whole`: the first passage is what was asked for ("Điều 12 … quy định gì?"):
-    it is quoted from its start, not by sentences.
-    """
-    cards, missing, listed = _directive_lines(resolutions or [])
-    asks = focus if focus and has_terms(focus) else None
-    if not retrieval.found:
-        if cards and asks and not asks_document_facts(asks):
-            missing.append(NOT_IN_DOCUMENT)
-        parts = cards + ([""] if cards and missing else []) + missing
-        found = bool(cards) and (asks is None or asks_document_facts(asks))
-        return Answer(question=question, answer="\n".join(parts) or NOT_FOUND, found=found, directives=listed)
-    weighed = asks or question  # the words a quoted sentence must hold
-
-    sources = [Source.from_passage(i + 1, p) for i, p in enumerate(retrieval.passages)]
+def _best_sentences(question: str, sources: list[Source], retrieval: Retrieval, by_rank: bool) -> list[_Quote]:
+    """The sentences that cover the question best, at most MAX_SENTENCES, each once; the
+    first sentence of the best source when none stands out."""
     quotes = []
-    # a legal answer: the articles ranked first answer first (their titles matched the question)
-    by_rank = bool(retrieval.passages[0].legal)
     for i, src in enumerate(sources):
         for span in _quotable_spans(src.text, src.body_start):
             quote = _quote_text(src.text, span)
-            cov = retrieval.lexical.text_coverage(weighed, quote)
+            cov = retrieval.lexical.text_coverage(question, quote)
             if src.facts.kind == "directive" and len(quote) >= 60 and not quote.isupper():
                 cov += PRIMARY_BONUS  # a directive's own words answer what it requires
             if by_rank:
                 cov *= 1 + RANK_WEIGHT / (1 + i)
             quotes.append(_Quote(i, span.start, quote, cov))
     best = max((q.coverage for q in quotes), default=0.0)
-    chosen = _paragraphs(sources[0]) if whole else _whole_article(weighed, sources[0], retrieval) if by_rank else []
-    if chosen:
-        quotes = []  # the article answers as a whole; nothing else is quoted beside it
+    chosen: list[_Quote] = []
     seen: set[str] = set()
     for q in sorted(quotes, key=lambda q: (-q.coverage, q.source, q.start)):
         if q.text in seen or q.coverage < max(MIN_SENTENCE_COVERAGE, best * RELATIVE_CUTOFF):
@@ -329,6 +303,39 @@ def compose(
     if not chosen:  # relevant passages, but no single sentence stands out: quote the best
         first = _quotable_spans(sources[0].text, sources[0].body_start)[0]
         chosen = [_Quote(0, first.start, _quote_text(sources[0].text, first), 0.0)]
+    return chosen
+
+
+def compose(
+    question: str,
+    retrieval: Retrieval,
+    resolutions: list[Resolution] | None = None,
+    focus: str | None = None,
+    whole: bool = False,
+) -> Answer:
+    """The answer from the directives named and the retrieved passages (ranked, all relevant).
+
+    `focus`: what the question asks beyond the documents it names (`lookup.asked_focus`;
+    None when their cards say it); sentences are weighed by it, and when no passage
+    answers it the cards alone are no answer.
+    `whole`: the first passage is what was asked for ("Điều 12 … quy định gì?"):
+    it is quoted from its start, not by sentences.
+    """
+    cards, missing, listed = _directive_lines(resolutions or [])
+    if not retrieval.found:
+        if cards and focus is not None:
+            missing.append(NOT_IN_DOCUMENT)
+        parts = cards + ([""] if cards and missing else []) + missing
+        found = bool(cards) and focus is None
+        return Answer(question=question, answer="\n".join(parts) or NOT_FOUND, found=found, directives=listed)
+    weighed = focus or question  # the words a quoted sentence must hold
+
+    sources = [Source.from_passage(i + 1, p) for i, p in enumerate(retrieval.passages)]
+    # a legal answer: the articles ranked first answer first (their titles matched the question)
+    by_rank = bool(retrieval.passages[0].legal)
+    chosen = _paragraphs(sources[0]) if whole else _whole_article(weighed, sources[0], retrieval) if by_rank else []
+    if not chosen:
+        chosen = _best_sentences(weighed, sources, retrieval, by_rank)
 
     # Read in document order: documents by their best source, sentences as written.
     doc_rank: dict[str, int] = {}

@@ -153,6 +153,13 @@ def question_focus(text: str, citations: Sequence[Citation], registry: Registry)
     return " ".join(w for i, w in enumerate(found) if i not in drop)
 
 
+def asked_focus(text: str, citations: Sequence[Citation], registry: Registry) -> str | None:
+    """`question_focus`, or None when it asks nothing the named documents' cards do not say
+    ("KL 120 ban hành ngày nào?", "Điều 12 … quy định gì?"): then every passage of theirs counts."""
+    focus = question_focus(text, citations, registry)
+    return None if asks_document_facts(focus) else focus
+
+
 def asks_document_facts(focus: str) -> bool:
     """Whether what is asked beyond a document's name is what its card says ("ban hành ngày nào?")."""
     return {t for t in lexical_tokens(focus, question=True) if "_" not in t and t[0] != "~"} <= _DOCUMENT_FACTS

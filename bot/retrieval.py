@@ -23,7 +23,6 @@ from ingest import ChunkIndex, IndexEmbeddings, Passage, Settings, normalize_tex
 from ingest.derived import Derived
 from ingest.lexical import LexicalIndex
 from ingest.reranking import Reranker
-from ingest.tokens import lexical_tokens
 
 log = logging.getLogger(__name__)
 
@@ -90,11 +89,6 @@ def load_derived(index: ChunkIndex) -> Derived:
     return Derived.from_passages(index.all_passages())
 
 
-def has_terms(text: str) -> bool:
-    """Whether a question asks anything in words (not only "… quy định gì?")."""
-    return bool(lexical_tokens(text, question=True))
-
-
 class Retriever:
     """Hybrid retrieval over one index.
 
@@ -133,9 +127,9 @@ class Retriever:
         `cited`: when the question names directives, the `ref_key`s they go by
         and the ids of the chunks that mention them; then only those passages
         count, however close others are. `focus`: what the question asks
-        beyond the documents it names (`lookup.question_focus`); relevance is
-        judged on it, so a passage of the named document must also answer the
-        rest, unless nothing else is asked ("Nghị định 59 quy định gì?").
+        beyond the documents it names (`lookup.asked_focus`; None when their
+        cards say it: "Nghị định 59 quy định gì?"); a passage of the named
+        document must also cover it.
         `mode` ranks by one signal alone ("lexical", "dense") for the
         evaluation harness, or reorders the fused candidates with the
         reranker ("hybrid+rerank", when one is configured).
@@ -166,16 +160,15 @@ class Retriever:
             spread[near] = (dense[near] - low) / (high - low) if high > low else 1.0
         fused = (1 - w) * lexical + w * spread
 
-        asks = question if focus is None else focus
         if cited is not None:  # a named document is answered from the passages citing it, never a neighbour
             rows = {r for r in (self.derived.row_of(c) for c in cited) if r is not None}
             keep = np.fromiter(rows | self.derived.rows_citing(cited), dtype=np.int64)
-            if focus is not None and mode != "dense" and has_terms(focus):
+            if focus is not None and mode != "dense":
                 keep = keep[self.lexical.coverage_all(focus)[keep] >= self.settings.min_coverage]
         elif mode == "dense":  # the embedding alone: it has no notion of "nothing relevant"
             keep = np.flatnonzero(dense)
         else:
-            coverage = self.lexical.coverage_all(asks)
+            coverage = self.lexical.coverage_all(question)
             related = coverage >= self.settings.min_coverage
             close = dense_rescue(self.settings) if mode != "lexical" else None
             if close is not None:  # near in meaning and sharing part of the words: a long, reworded question

@@ -12,14 +12,13 @@ from bot.answer import ASK_PROMPT, Answer, compose, mentioned_directives
 from bot.lookup import (
     Resolution,
     article_ref,
-    asks_document_facts,
+    asked_focus,
     lookup,
-    question_focus,
     resolve_citation,
     resolve_names,
 )
 from bot.question import Question
-from bot.retrieval import Mode, Retrieval, Retriever, has_terms
+from bot.retrieval import Mode, Retrieval, Retriever
 from bot.settings import BotSettings
 from ingest import (
     ChunkIndex,
@@ -178,9 +177,7 @@ class QAService:
             cited |= loaded.retriever.chunk_ids_of(primary)
             cited |= {c for d in named for chunks in d.articles.values() for c in chunks}
         mode = mode or ("hybrid+rerank" if loaded.retriever.reranker else "hybrid")
-        focus = question_focus(text, citations, loaded.registry) if resolutions else None
-        if focus is not None and asks_document_facts(focus):  # "KL 120 ban hành ngày nào?": every mention
-            focus = None
+        focus = asked_focus(text, citations, loaded.registry) if resolutions else None
         retrieval = loaded.retriever.retrieve(text, k, cited, mode, focus)
         retrieved = time.perf_counter()
         answer = compose(text, retrieval, resolutions, focus)
@@ -208,9 +205,9 @@ class QAService:
             answer.answer = asked.article_message()
             answer.found = False
         else:
-            focus = question_focus(question.text, question.citations, loaded.registry)
+            focus = asked_focus(question.text, question.citations, loaded.registry)
             retrieval = Retrieval([], False, loaded.retriever.lexical)
-            if has_terms(focus) and not asks_document_facts(focus):  # "… khoản nào nói về thời hạn?"
+            if focus is not None:  # "… khoản nào nói về thời hạn?"
                 retrieval = loaded.retriever.retrieve(question.text, k or len(chunks), set(chunks), focus=focus)
             whole = not retrieval.found
             if whole:  # the article itself, as written: "Điều 12 quy định gì?"

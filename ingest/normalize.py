@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable, Iterable, Sequence
 
 # Spaces scraped pages carry (no-break, thin, figure, ideographic…) become a
 # plain space; zero-width characters, the BOM and bidirectional overrides disappear.
@@ -91,6 +92,17 @@ WORD = re.compile(r"[^\W_]+")  # a syllable or a number
 def words(text: str) -> list[str]:
     """Folded word tokens (syllables, for Vietnamese), numbers included."""
     return WORD.findall(fold(text))
+
+
+def inside_spans(folded: Sequence[str], find: Callable[[str], Iterable[tuple[int, int]]]) -> list[bool]:
+    """For folded words, whether each starts inside a span that `find` gives on the line
+    " w1 w2 … " (one space between and either side, so a phrase is found whole-word)."""
+    starts, line = [], " "
+    for w in folded:
+        starts.append(len(line))
+        line += w + " "
+    spans = list(find(line))
+    return [any(a <= at < b for a, b in spans) for at in starts]
 
 
 def has_words(text: str) -> bool:

@@ -26,7 +26,7 @@ from ingest.errors import CorpusError
 from ingest.facts import document_name, vn_date
 from ingest.legal import body_start
 from ingest.models import Passage
-from ingest.normalize import fold
+from ingest.normalize import fold, inside_spans
 from ingest.sentences import sentence_spans
 
 log = logging.getLogger(__name__)
@@ -149,12 +149,8 @@ class Registry:
 
     def without_names(self, words: list[str]) -> list[str]:
         """The words (as written) less the names of known entries: "Luật THDCCS có hiệu lực…" → "có hiệu lực…"."""
-        starts, line = [], " "
-        for w in words:
-            starts.append(len(line))
-            line += fold(w) + " "
-        gone = [(start, stop) for start, stop, _ in self._name_hits(line)]
-        return [w for w, at in zip(words, starts) if not any(a <= at < b for a, b in gone)]
+        named = inside_spans([fold(w) for w in words], lambda line: [(a, b) for a, b, _ in self._name_hits(line)])
+        return [w for w, gone in zip(words, named) if not gone]
 
     def _name_hits(self, folded: str) -> list[tuple[int, int, Directive]]:
         """Where names occur in a folded text, left to right; the longest where two overlap."""

@@ -8,14 +8,14 @@ from __future__ import annotations
 
 import re
 
-from ingest.normalize import WORD, fold, normalize_text
+from ingest.normalize import WORD, fold, inside_spans, normalize_text
 
 # Words that shape a question but carry no topic ("… là gì?", "bao nhiêu",
 # "ai là tác giả"), removed from questions before lexical matching. Folded.
 _QUESTION_PHRASES = re.compile(
     r"\b(?:la gi|la ai|ai la|tac gia|bai viet|bai bao|cho biet|cho hoi|nhu the nao|the nao|"
     r"bao nhieu|bao lau|bao gio|khi nao|o dau|tai sao|vi sao|ra sao|lam sao|yeu cau gi|quy dinh gi|"
-    r"noi dung gi|van de gi|ngay nao|nam nao|hien nay|(?:hay|phai) khong|khong$|nao|gi|ai|a|nhe|vay)\b"
+    r"noi dung gi|van de gi|ngay nao|nam nao|hien nay|(?:hay|phai) khong|khong(?= $)|nao|gi|ai|a|nhe|vay)\b"
 )
 # "mấy" ("how many"): removed as typed with its accent, or without any ("may" in
 # a question typed without accents); "máy" (a machine) stays.
@@ -55,15 +55,7 @@ def lexical_tokens(text: str, *, question: bool = False, abbreviations: Abbrevia
 
 def _without_question_words(pairs: list[tuple[str, str, str]]) -> list[list[tuple[str, str, str]]]:
     """The runs of words left between the question's phrasing ("là gì", "bao lâu", "mấy")."""
-    joined, starts = "", []
-    for f, _, _ in pairs:
-        starts.append(len(joined) + (1 if joined else 0))
-        joined = f"{joined} {f}" if joined else f
-    removed = [False] * len(pairs)
-    for m in _QUESTION_PHRASES.finditer(joined):
-        for i, start in enumerate(starts):
-            if m.start() <= start < m.end():
-                removed[i] = True
+    removed = inside_spans([f for f, _, _ in pairs], lambda line: (m.span() for m in _QUESTION_PHRASES.finditer(line)))
     runs: list[list[tuple[str, str, str]]] = [[]]
     for pair, gone in zip(pairs, removed):
         if gone or (pair[1] in _HOW_MANY and pair[1] == pair[2].lower()):
