@@ -14,6 +14,7 @@ from typing import Any
 from bot.lookup import Resolution, relation_lines, telling_apart
 from bot.retrieval import Retrieval
 from bot.verification import Verification
+from bot.verification import facts as facts_of
 from ingest.facts import DocumentFacts, document_name
 from ingest.legal import LegalPlace, body_start
 from ingest.models import Passage
@@ -37,9 +38,13 @@ MIN_SENTENCE_COVERAGE = 0.25
 # An article whose title holds this share of the question is quoted whole, up to this length.
 TITLE_COVERAGE = 0.7
 WHOLE_ARTICLE = 1500
-_FIGURE = re.compile(
-    r"\b(?:bao nhieu|may|bao lau|bao gio|khi nao|ngay nao|nam nao|thang nao|luc nao|toi da|toi thieu|it nhat)\b"
-)
+_WHEN = r"bao gio|khi nao|ngay nao|nam nao|thang nao|luc nao|thoi diem nao"
+_HOW_MUCH = r"bao nhieu|may|bao lau|toi da|toi thieu|it nhat"
+_FIGURE = re.compile(rf"\b(?:{_WHEN}|{_HOW_MUCH})\b")
+_ASKS_WHEN = re.compile(rf"\b(?:{_WHEN})\b")
+# A sentence that holds what a figure question asks for (a date; a number) weighs this much more.
+FIGURE_WEIGHT = 1.5
+_PLACE_NUMBER = re.compile(r"\b(?:Điều|khoản|điểm|Chương|Mục|Phần)\s+\w+", re.IGNORECASE)
 
 NOT_FOUND = "Kho tài liệu hiện có không có thông tin để trả lời câu hỏi này."
 NOT_IN_DOCUMENT = "Trong kho tài liệu, văn bản này không có đoạn nào trả lời câu hỏi trên."
@@ -185,6 +190,18 @@ def asks_figure(question: str) -> bool:
     return bool(_FIGURE.search(fold(question)))
 
 
+def holds_figure(question: str, sentence: str) -> bool:
+    """Whether a sentence holds what a figure question asks: a date for "khi nào",
+    "ngày nào"; a number for "bao nhiêu", "mấy", "tối đa" (article and clause numbers not counted)."""
+    folded = fold(question)
+    if not _FIGURE.search(folded):
+        return False
+    found = facts_of(_PLACE_NUMBER.sub(" ", sentence))
+    if _ASKS_WHEN.search(folded):
+        return bool(found.dates or found.months)
+    return bool(found.figures or found.values)
+
+
 def _quote_text(text: str, span: Span) -> str:
     """The span verbatim; "…" marks where a clause was cut out of its sentence."""
     quote = " ".join(text[span.start : span.end].split())
@@ -281,6 +298,7 @@ def _best_sentences(question: str, sources: list[Source], retrieval: Retrieval, 
     """The sentences that cover the question best, at most MAX_SENTENCES, each once; the
     first sentence of the best source when none stands out."""
     quotes = []
+    figure = asks_figure(question)
     for i, src in enumerate(sources):
         for span in _quotable_spans(src.text, src.body_start):
             quote = _quote_text(src.text, span)
@@ -289,6 +307,8 @@ def _best_sentences(question: str, sources: list[Source], retrieval: Retrieval, 
                 cov += PRIMARY_BONUS  # a directive's own words answer what it requires
             if by_rank:
                 cov *= 1 + RANK_WEIGHT / (1 + i)
+            if figure and holds_figure(question, quote):
+                cov *= FIGURE_WEIGHT
             quotes.append(_Quote(i, span.start, quote, cov))
     best = max((q.coverage for q in quotes), default=0.0)
     chosen: list[_Quote] = []

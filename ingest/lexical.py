@@ -110,6 +110,7 @@ class LexicalIndex:
         self.rows = rows
         self.abbreviations = {**CURATED_ABBREVIATIONS, **(abbreviations or {})}
         self._folded_abbr = _as_folded(self.abbreviations)
+        self._expansions = {fold(abbr): expansion for abbr, expansion in self.abbreviations.items()}
         self.bm25 = bm25 or Bm25.from_rows(rows, len(vocab))
         self._terms_cache: dict[str, tuple[dict[str, float], dict[str, float]]] = {}
 
@@ -178,6 +179,18 @@ class LexicalIndex:
         words, pairs = self._question_terms(question)
         cover = self._share_all(words)
         return cover if not pairs else (cover + self._share_all(pairs)) / 2
+
+    def expand(self, question: str) -> str:
+        """The question with the abbreviations it uses written out ("MTTQ các cấp" →
+        "mặt trận tổ quốc các cấp"), for the embedding model, which has not met them."""
+
+        def full(m: re.Match[str]) -> str:
+            word = m[0]
+            expansion = self._expansions.get(fold(word))
+            abbreviation = len(word) >= 2 and (word.isupper() or len(word) >= 3)
+            return f"{expansion} ({word})" if expansion and abbreviation else word
+
+        return WORD.sub(full, normalize_text(question))
 
     def coverage(self, question: str, i: int) -> float:
         """How much of the question passage i contains (see `text_coverage`)."""
@@ -263,7 +276,7 @@ class LexicalIndex:
         return cls({t: i for i, t in enumerate(terms)}, rows, meta["abbreviations"], bm25), list(meta["ids"])
 
 
-LEXICAL_FORMAT = 3
+LEXICAL_FORMAT = 4
 
 
 def _share(terms: dict[str, float], present: set[str]) -> float:

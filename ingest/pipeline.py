@@ -22,6 +22,7 @@ from ingest.derived import Derived, DocRecord, Fresh, RowTable, derive
 from ingest.embeddings import IndexEmbeddings, make_embedder
 from ingest.errors import CorpusError, IndexStateError
 from ingest.generations import FORMAT_VERSION, Store, open_store
+from ingest.lexical import LEXICAL_FORMAT
 from ingest.loaders import load_file, sidecar_paths
 from ingest.models import Chunk, Document
 from ingest.normalize import printable
@@ -150,6 +151,7 @@ def _signature(
     """Everything a generation is made from: equal signatures, nothing to redo."""
     state = {
         "format": FORMAT_VERSION,
+        "lexical": LEXICAL_FORMAT,  # a new tokenization re-derives the lexical index (no re-embedding)
         "model": model,
         "docs": sorted((d.id, d.content_hash, d.path) for d in docs),
         "failed": sorted(path for path, _ in failures),

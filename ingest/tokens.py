@@ -40,9 +40,11 @@ def lexical_tokens(text: str, *, question: bool = False, abbreviations: Abbrevia
     runs = [pairs]
     if question:
         runs = _without_question_words(pairs)
-    if abbreviations:
-        runs = [_contract(run, abbreviations, question) for run in runs]
     tokens: list[str] = []
+    if abbreviations:
+        contracted = [_contract(run, abbreviations, question) for run in runs]
+        runs = [run for run, _ in contracted]
+        tokens += [t for _, nested in contracted for t in nested]
     for run in runs:
         tokens += [f for f, _, _ in run]
     for run in runs:
@@ -68,10 +70,15 @@ def _without_question_words(pairs: list[tuple[str, str, str]]) -> list[list[tupl
 
 def _contract(
     pairs: list[tuple[str, str, str]], abbreviations: Abbreviations, question: bool
-) -> list[tuple[str, str, str]]:
+) -> tuple[list[tuple[str, str, str]], list[str]]:
+    """The run with abbreviations and their expansions as one token each (longest first),
+    and the abbreviations nested in those: "Ủy ban Mặt trận Tổ quốc" is "#ubmttq" and
+    also "#mttq", so that a question about the MTTQ finds its committees."""
     known = set(abbreviations.values())
+    expansions = {abbr: words for words, abbr in abbreviations.items()}
     longest = max((len(k) for k in abbreviations), default=0)
     out: list[tuple[str, str, str]] = []
+    nested: list[str] = []
     i = 0
     while i < len(pairs):
         folded, _, written = pairs[i]
@@ -79,15 +86,28 @@ def _contract(
         # lower case when it is long enough not to be a syllable ("qcdc", not "tu").
         if folded in known and (written.isupper() or (question and len(folded) >= 3)) and len(written) >= 2:
             out.append(("#" + folded, "#" + folded, written))
+            nested += _inside(expansions.get(folded, ()), abbreviations)
             i += 1
             continue
         for n in range(min(longest, len(pairs) - i), 1, -1):
-            abbr = abbreviations.get(tuple(f for f, _, _ in pairs[i : i + n]))
+            words = tuple(f for f, _, _ in pairs[i : i + n])
+            abbr = abbreviations.get(words)
             if abbr:
                 out.append(("#" + abbr, "#" + abbr, abbr))
+                nested += _inside(words, abbreviations)
                 i += n
                 break
         else:
             out.append(pairs[i])
             i += 1
-    return out
+    return out, nested
+
+
+def _inside(words: tuple[str, ...], abbreviations: Abbreviations) -> list[str]:
+    """The abbreviations whose expansion is a shorter run inside these words."""
+    return [
+        "#" + abbreviations[words[i : i + n]]
+        for n in range(len(words) - 1, 1, -1)
+        for i in range(len(words) - n + 1)
+        if words[i : i + n] in abbreviations
+    ]

@@ -56,7 +56,9 @@ def test_editing_a_document_replaces_its_chunks(built, embedder, corpus_copy):
     settings, _ = built
     before_hy, before_bn = ids_of(settings, HY), ids_of(settings, BN)
     path = corpus_copy / "articles" / f"{HY}.md"
-    path.write_text(path.read_text(encoding="utf-8") + "\nĐoạn bổ sung về Mô hình dân vận khéo ở xã Tân Dân.\n", encoding="utf-8")
+    path.write_text(
+        path.read_text(encoding="utf-8") + "\nĐoạn bổ sung về Mô hình dân vận khéo ở xã Tân Dân.\n", encoding="utf-8"
+    )
     report = ingest(settings, embedder=embedder)
     assert (report.changed, report.unchanged) == (1, 1)
     after = active(settings).chunks_of(HY)
@@ -104,7 +106,9 @@ def test_only_the_previous_generation_is_kept(built, embedder, corpus_copy):
 
 def test_bad_file_is_reported_and_the_rest_ingested(tmp_path, corpus_copy, embedder):
     (corpus_copy / "broken.md").write_text("no front matter here", encoding="utf-8")
-    (corpus_copy / "dup.md").write_text((corpus_copy / "articles" / f"{HY}.md").read_text(encoding="utf-8"), encoding="utf-8")
+    (corpus_copy / "dup.md").write_text(
+        (corpus_copy / "articles" / f"{HY}.md").read_text(encoding="utf-8"), encoding="utf-8"
+    )
     report = ingest(make_settings(tmp_path, corpus_copy), embedder=embedder)
     assert report.new == 2
     failed = dict(report.failures)
@@ -218,14 +222,20 @@ def test_an_update_reads_and_derives_only_what_changed(built, embedder, corpus_c
     settings, first = built
     real_load, real_tokens = pipeline.load_file, lexical.LexicalIndex.tokens
     read, tokenized = [], []
-    monkeypatch.setattr(pipeline, "load_file", lambda path, *a, **kw: read.append(path.name) or real_load(path, *a, **kw))
     monkeypatch.setattr(
-        lexical.LexicalIndex, "tokens", lambda self, text, *a, **k: tokenized.append(text) or real_tokens(self, text, *a, **k)
+        pipeline, "load_file", lambda path, *a, **kw: read.append(path.name) or real_load(path, *a, **kw)
+    )
+    monkeypatch.setattr(
+        lexical.LexicalIndex,
+        "tokens",
+        lambda self, text, *a, **k: tokenized.append(text) or real_tokens(self, text, *a, **k),
     )
     assert ingest(settings, embedder=embedder).unchanged == 2 and read == [] and tokenized == []
 
     path = corpus_copy / "articles" / f"{HY}.md"
-    path.write_text(path.read_text(encoding="utf-8") + "\nĐoạn bổ sung về hòm thư góp ý ở thôn Đông.\n", encoding="utf-8")
+    path.write_text(
+        path.read_text(encoding="utf-8") + "\nĐoạn bổ sung về hòm thư góp ý ở thôn Đông.\n", encoding="utf-8"
+    )
     report = ingest(settings, embedder=embedder)
     assert (report.changed, report.unchanged) == (1, 1) and read == [f"{HY}.md"]
     assert len(tokenized) == report.chunks_embedded == len(ids_of(settings, HY))
@@ -258,3 +268,21 @@ def test_a_generation_without_saved_derived_data_is_served_and_updated(built, em
     again = ingest(settings, embedder=embedder)
     assert again.chunks_embedded == 0 and again.unchanged == 2
     assert QAService(settings, embedder=embedder).ask("tổ hòa giải").sources[0].doc_id == BN
+
+
+def test_a_new_tokenization_re_derives_the_lexical_index_without_re_embedding(built, embedder, monkeypatch):
+    """After an upgrade that changes how passages are tokenized, the next ingestion writes the
+    lexical index again (otherwise every start of the bot would rebuild it in memory)."""
+    from ingest import lexical, pipeline
+    from ingest.lexical import LexicalIndex
+
+    settings, first = built
+    monkeypatch.setattr(lexical, "LEXICAL_FORMAT", 99)
+    monkeypatch.setattr(pipeline, "LEXICAL_FORMAT", 99)
+    index = active(settings)
+    assert LexicalIndex.load(index.lexical_dir) is None  # the saved one is of the old format
+    index.close()
+    report = ingest(settings, embedder=embedder)
+    assert report.chunks_embedded == 0 and report.unchanged == 2
+    index = active(settings)
+    assert LexicalIndex.load(index.lexical_dir) is not None and index.count() == first.chunks_total

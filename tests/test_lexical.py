@@ -9,7 +9,9 @@ TEXTS = [
 
 def test_learns_the_abbreviations_the_corpus_defines():
     assert learn_abbreviations(TEXTS) == {"QCDC": "quy chế dân chủ", "BTV": "ban thường vụ"}
-    assert learn_abbreviations(["Ủy ban nhân dân (UBND) tỉnh", "một câu (ABC) không khớp"]) == {"UBND": "ủy ban nhân dân"}
+    assert learn_abbreviations(["Ủy ban nhân dân (UBND) tỉnh", "một câu (ABC) không khớp"]) == {
+        "UBND": "ủy ban nhân dân"
+    }
 
 
 def test_abbreviation_and_expansion_are_one_token():
@@ -18,6 +20,27 @@ def test_abbreviation_and_expansion_are_one_token():
     assert "#qcdc" in index.tokens("qcdc", question=True)
     assert "#mttq" in index.tokens("vai trò của mặt trận tổ quốc")  # curated
     assert "#tu" not in index.tokens("tu", question=True)  # short ones only as written in capitals
+
+
+def test_an_abbreviation_nested_in_a_longer_one_is_found_too():
+    index = LexicalIndex.empty()
+    committee = index.tokens("Trách nhiệm của Ủy ban Mặt trận Tổ quốc Việt Nam các cấp")
+    assert "#ubmttq" in committee and "#mttq" in committee  # a question about the MTTQ finds its committees
+    assert "#mttq" in index.tokens("UBMTTQ xã", question=True)
+    assert "#mttq" in index.tokens("Mặt trận Tổ quốc Việt Nam") and "#mttqvn" in index.tokens(
+        "Mặt trận Tổ quốc Việt Nam"
+    )
+    assert "#ubmttq" not in index.tokens("Mặt trận Tổ quốc")  # not the other way round
+
+
+def test_the_embedded_question_has_its_abbreviations_written_out():
+    index = LexicalIndex.empty()
+    assert index.expand("MTTQ các cấp làm gì trong THDCCS?") == (
+        "mặt trận tổ quốc (MTTQ) các cấp làm gì trong thực hiện dân chủ ở cơ sở (THDCCS)?"
+    )
+    assert index.expand("qcdc ở xã") == "quy chế dân chủ (qcdc) ở xã"  # typed in lower case
+    assert index.expand("Tu ban, tu do") == "Tu ban, tu do"  # a syllable, not "TU"
+    assert index.expand("") == ""
 
 
 def test_unaccented_question_finds_accented_text_and_accents_are_preferred():
