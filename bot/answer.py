@@ -215,9 +215,11 @@ def _quote_text(text: str, span: Span) -> str:
 
 def attribution(source: Source) -> str:
     """'bài “Title” của Author (Role)' from the facts the corpus states; a directive's own text says so;
-    an article of a legal text is named as people cite it ("Điều 6 Luật … (10/2022/QH15)")."""
-    if source.legal:
-        return f"Điều {source.legal.article} {source.legal.source.full_title}"
+    an article of a legal text is named as its heading reads ("Điều 6. Nghĩa vụ của công dân… — Luật …
+    (10/2022/QH15)")."""
+    if source.legal:  # as its heading reads: the title often says what the quoted clause belongs to
+        title = f". {source.legal.article_title} —" if source.legal.article_title else ""
+        return f"Điều {source.legal.article}{title} {source.legal.source.full_title}"
     title = f"“{source.facts.title}”"
     if source.facts.kind == "directive":
         return f"văn bản gốc {title}"

@@ -122,6 +122,10 @@ class FakeBotAPI:
             do_GET = do_POST
 
         class Server(ThreadingHTTPServer):
+            # The bot may open dozens of connections at once (a burst of updates answered
+            # concurrently); the default backlog of 5 let the kernel reset some of them.
+            request_queue_size = 128
+
             def handle_error(self, request: Any, client_address: Any) -> None:
                 pass  # connections the bot drops on shutdown
 

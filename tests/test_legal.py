@@ -226,7 +226,8 @@ def test_a_question_after_an_articles_title_gets_the_whole_article(law_service):
     assert answer.sources[0].legal.article == 6
     for item in ("Tuân thủ quy định của pháp luật", "Chấp hành quyết định của cộng đồng dân cư"):
         assert item in answer.answer
-    assert "Theo Điều 6 Luật Thực hiện dân chủ ở cơ sở" in answer.answer and "Theo Điều 1 " not in answer.answer
+    assert "Theo Điều 6. Nghĩa vụ của công dân" in answer.answer and "Theo Điều 1." not in answer.answer
+    assert "— Luật Thực hiện dân chủ ở cơ sở (10/2022/QH15):" in answer.answer
     # an article asked for as such is read from its start
     answer = law_service.ask("Điều 12 Luật THDCCS quy định gì?")
     assert "Các hình thức công khai thông tin bao gồm" in answer.answer
