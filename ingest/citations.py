@@ -108,9 +108,12 @@ _REF = rf"(?<![\w/.,-])(?:{_PARTY}|{_STATE})(?![\w/])"
 # when a unit follows it ("Kế hoạch 5 năm", "Chương trình 10 phút").
 _UNIT = r"nam|thang|ngay(?!\s+\d)|tuan|phut|gio|%|ty|trieu|nghin|nguoi|xa|huyen|dong|lan|muc|so|diem|km|ha"
 _BARE = rf"\d{{1,4}}(?![\w/.,%-]*\d)(?![\w/%-])(?!\s*(?:{_UNIT})\b)"
+# "KL120", "NQ25", "NĐ59/2023": the abbreviations most typed, glued to the number (two digits or more).
+_GLUED = "nq|kl|ct|qd|nd|tt"
 _MENTION = re.compile(
     rf"(?<![a-z])(?:(?P<type>{_TYPE_RE})(?:\s+so(?:\s+hieu)?)?\s*:?\s*)?(?P<ref>{_REF})"
     rf"|(?<![a-z])(?P<btype>{_TYPE_RE}|{_ABBR_RE})(?:\s+(?P<so>so))?\s+(?P<bare>{_BARE}|\d{{1,4}}(?=/(?:19|20)\d\d(?![\w/])))"
+    rf"|(?<![a-z0-9])(?P<gtype>{_GLUED})(?P<gbare>\d{{2,4}}(?![\w/.,%-]*\d)(?![\w/%-])|\d{{2,4}}(?=/(?:19|20)\d\d(?![\w/])))"
 )
 # "Luật Thực hiện dân chủ ở cơ sở số 10/2022/QH15": the type word opens the name before "số".
 _NAMED_TYPE = re.compile(rf"(?<![a-z])(?P<type>{_TYPE_RE})\s[^,;.()\n]{{3,80}}?\s+so\s*:?\s*$")
@@ -297,13 +300,14 @@ def _parse(text: str) -> list[Citation]:
             if type_word is None and (named := _NAMED_TYPE.search(folded, max(0, m.start() - 90), m.start())):
                 type_word = TYPES.get(named["type"])
         else:
-            if not m["so"] and (m["btype"] == _GENERIC or re.fullmatch(r"(?:19|20)\d\d", m["bare"])):
+            bare, btype = ("bare", m["btype"]) if m["bare"] else ("gbare", m["gtype"])
+            if not m["so"] and (btype == _GENERIC or re.fullmatch(r"(?:19|20)\d\d", m[bare])):
                 continue  # "kế hoạch 2018" is a year; "văn bản 5" no number
-            ref = number = norm[m.start("bare") : m.end("bare")]
+            ref = number = norm[m.start(bare) : m.end(bare)]
             symbol = None
-            type_word = TYPES.get(m["btype"]) or ABBREVIATED_TYPES.get(m["btype"])
+            type_word = TYPES.get(btype) or ABBREVIATED_TYPES.get(btype)
         pos = m.end()
-        if m["bare"] and folded[pos : pos + 1] == "/":  # "Nghị định 59/2023": the number and its year
+        if not m["ref"] and folded[pos : pos + 1] == "/":  # "Nghị định 59/2023": the number and its year
             pos += 5
         date = None
         if dm := _DATE_AFTER.match(folded, pos):

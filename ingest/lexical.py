@@ -22,7 +22,7 @@ import numpy as np
 from ingest.bm25 import Bm25, Rows
 from ingest.citations import find_refs, ref_key
 from ingest.models import Passage
-from ingest.normalize import WORD, fold, normalize_text
+from ingest.normalize import WORD, fold, normalize_text, same_iy
 from ingest.tokens import Abbreviations, lexical_tokens
 
 log = logging.getLogger(__name__)
@@ -73,7 +73,7 @@ def segment(text: str) -> list[str]:
 
 
 def _as_folded(abbreviations: dict[str, str]) -> Abbreviations:
-    return {tuple(fold(expansion).split()): fold(abbr) for abbr, expansion in abbreviations.items()}
+    return {tuple(same_iy(w) for w in fold(expansion).split()): fold(abbr) for abbr, expansion in abbreviations.items()}
 
 
 def learn_abbreviations(texts: Iterable[str]) -> dict[str, str]:
@@ -141,7 +141,7 @@ class LexicalIndex:
         if question:
             tokens += self._known_words(text)
         else:
-            tokens += ["w:" + fold(w).lower() for w in segment(text) if "_" in w]
+            tokens += ["w:" + "_".join(same_iy(x) for x in fold(w).split("_")) for w in segment(text) if "_" in w]
         return tokens
 
     def _known_words(self, question: str) -> list[str]:
@@ -154,7 +154,7 @@ class LexicalIndex:
         found: list[str] = []
         for line in normalize_text(question).split("\n"):
             for run in _RUNS.split(line):
-                syllables = [fold(w).lower() for w in WORD.findall(run) if not any(ch.isdigit() for ch in w)]
+                syllables = [same_iy(fold(w)) for w in WORD.findall(run) if not any(ch.isdigit() for ch in w)]
                 for n in (2, 3, 4):
                     for i in range(len(syllables) - n + 1):
                         token = "w:" + "_".join(syllables[i : i + n])
@@ -278,7 +278,7 @@ class LexicalIndex:
         return cls({t: i for i, t in enumerate(terms)}, rows, meta["abbreviations"], bm25), list(meta["ids"])
 
 
-LEXICAL_FORMAT = 4
+LEXICAL_FORMAT = 5
 
 
 def _share(terms: dict[str, float], present: set[str]) -> float:

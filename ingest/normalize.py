@@ -88,6 +88,16 @@ def fold(text: str) -> str:
 
 WORD = re.compile(r"[^\W_]+")  # a syllable or a number
 
+# Syllables written with a final i or y alike, one a spelling of the other ("qui/quy chế",
+# "tỉ/tỷ lệ", "kĩ/kỹ năng", "lí/lý do", "bác sĩ/sỹ"): an initial consonant and the vowel alone.
+_IY = re.compile(r"(?:qu|[bdhklmnrstv])[iíìỉĩị]")
+_TO_Y = str.maketrans("iíìỉĩị", "yýỳỷỹỵ")
+
+
+def same_iy(syllable: str) -> str:
+    """The y spelling of a syllable that may end in i or y (lower case, folded or not)."""
+    return syllable.translate(_TO_Y) if _IY.fullmatch(syllable) else syllable
+
 
 def words(text: str) -> list[str]:
     """Folded word tokens (syllables, for Vietnamese), numbers included."""

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from ingest.normalize import WORD, fold, inside_spans, normalize_text
+from ingest.normalize import WORD, fold, inside_spans, normalize_text, same_iy
 
 # Words that shape a question but carry no topic ("… là gì?", "bao nhiêu",
 # "ai là tác giả"), removed from questions before lexical matching. Folded.
@@ -40,6 +40,7 @@ def lexical_tokens(text: str, *, question: bool = False, abbreviations: Abbrevia
     runs = [pairs]
     if question:
         runs = _without_question_words(pairs)
+    runs = [[(same_iy(f), same_iy(a), w) for f, a, w in run] for run in runs]  # "qui" is "quy"
     tokens: list[str] = []
     if abbreviations:
         contracted = [_contract(run, abbreviations, question) for run in runs]

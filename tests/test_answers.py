@@ -68,7 +68,9 @@ def test_named_directive_answers_only_from_passages_citing_it(service):
 @pytest.mark.parametrize(
     ("typed", "canonical"),
     [("ket luan 120-kl/tw yeu cau gi", "Kết luận 120-KL/TW yêu cầu gì?"),
-     ("Ban Dân vận Tỉnh uỷ tham mưu gì về QCDC?", "Ban Dân vận Tỉnh ủy tham mưu gì về QCDC?")],
+     ("Ban Dân vận Tỉnh uỷ tham mưu gì về QCDC?", "Ban Dân vận Tỉnh ủy tham mưu gì về QCDC?"),
+     ("KL120 yêu cầu gì?", "Kết luận 120-KL/TW yêu cầu gì?"),
+     ("qui chế dân chủ ở cơ sở", "quy chế dân chủ ở cơ sở")],
 )
 def test_spelling_variants_find_the_same_passage(service, typed, canonical):
     assert service.ask(typed).sources[0].chunk_id == service.ask(canonical).sources[0].chunk_id

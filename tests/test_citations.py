@@ -55,6 +55,15 @@ def test_unaccented_text_gets_the_canonical_symbol():
     ]
 
 
+def test_the_abbreviations_most_typed_may_be_glued_to_the_number():
+    got = [(c.type, c.ref) for t in ("KL120", "NQ25 nói gì?", "QĐ217", "nd59/2023") for c in parse_citations(t)]
+    assert got == [("Kết luận", "120"), ("Nghị quyết", "25"), ("Quyết định", "217"), ("Nghị định", "59")]
+    (c,) = parse_citations("QĐ217 của Bộ Chính trị")
+    assert c.text == "QĐ217" and c.issuer == "Bộ Chính trị"
+    for text in ("KL2018", "tt1", "ABCKL120", "mã KL120A", "NQ25%"):  # a year, one digit, inside a word
+        assert parse_citations(text) == [], text
+
+
 def test_ref_key_ignores_case_accents_and_spaces():
     assert ref_key("217- QĐ/TW") == ref_key("217-qd/tw") == "217-QD/TW"
     assert canonical_ref("08-KH/BDVTU- BCSĐUBND") == "08-KH/BDVTU-BCSĐUBND"

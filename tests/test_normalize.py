@@ -72,3 +72,15 @@ def test_a_syllable_typed_with_accents_must_be_found_with_them():
     index = LexicalIndex.build(["Phát phiếu lấy ý kiến hộ gia đình.", "Mức phạt vi phạm hành chính."])
     assert index.coverage("mức phạt", 0) < index.coverage("mức phạt", 1)
     assert index.coverage("muc phat", 0) > 0  # typed without accents: either may be meant
+
+
+def test_i_and_y_spellings_of_a_syllable_are_one_token():
+    from ingest.lexical import LexicalIndex
+    from ingest.normalize import same_iy
+
+    assert [same_iy(s) for s in ("qui", "quí", "tỉ", "kĩ", "lí", "si")] == ["quy", "quý", "tỷ", "kỹ", "lý", "sy"]
+    assert [same_iy(s) for s in ("khi", "thi", "gi", "ai", "quyết")] == ["khi", "thi", "gi", "ai", "quyết"]
+    index = LexicalIndex.build(["Quy chế dân chủ ở cơ sở.", "Tỷ lệ hộ gia đình văn hóa đạt 90%."])
+    assert index.coverage("qui chế dân chủ", 0) == index.coverage("quy chế dân chủ", 0) == 1.0
+    assert index.coverage("tỉ lệ hộ gia đình văn hóa", 1) == 1.0  # typed with accents, the other spelling
+    assert "vi" not in index.tokens("Vì sao?", question=True)  # "vì sao" still shapes the question
