@@ -185,21 +185,31 @@ def _paragraphs(top: Source) -> list[_Quote]:
     return quotes
 
 
+def _figure_asked(question: str) -> str | None:
+    """What figure a question asks for: "date" ("khi nào", "ngày nào"), "number"
+    ("bao nhiêu", "mấy", "tối đa", "bao lâu"), or None."""
+    folded = fold(question)
+    if not _FIGURE.search(folded):
+        return None
+    return "date" if _ASKS_WHEN.search(folded) else "number"
+
+
 def asks_figure(question: str) -> bool:
     """Whether a question asks for a number, a date or a duration ("bao nhiêu", "mấy", "khi nào")."""
-    return bool(_FIGURE.search(fold(question)))
+    return _figure_asked(question) is not None
+
+
+def _holds(figure: str, sentence: str) -> bool:
+    """Whether a sentence holds a figure of that kind (article and clause numbers not counted)."""
+    found = facts_of(_PLACE_NUMBER.sub(" ", sentence))
+    return bool(found.dates or found.months) if figure == "date" else bool(found.figures or found.values)
 
 
 def holds_figure(question: str, sentence: str) -> bool:
     """Whether a sentence holds what a figure question asks: a date for "khi nào",
-    "ngày nào"; a number for "bao nhiêu", "mấy", "tối đa" (article and clause numbers not counted)."""
-    folded = fold(question)
-    if not _FIGURE.search(folded):
-        return False
-    found = facts_of(_PLACE_NUMBER.sub(" ", sentence))
-    if _ASKS_WHEN.search(folded):
-        return bool(found.dates or found.months)
-    return bool(found.figures or found.values)
+    "ngày nào"; a number for "bao nhiêu", "mấy", "tối đa"."""
+    figure = _figure_asked(question)
+    return figure is not None and _holds(figure, sentence)
 
 
 def _quote_text(text: str, span: Span) -> str:
@@ -300,7 +310,7 @@ def _best_sentences(question: str, sources: list[Source], retrieval: Retrieval, 
     """The sentences that cover the question best, at most MAX_SENTENCES, each once; the
     first sentence of the best source when none stands out."""
     quotes = []
-    figure = asks_figure(question)
+    figure = _figure_asked(question)  # once, not per sentence
     for i, src in enumerate(sources):
         for span in _quotable_spans(src.text, src.body_start):
             quote = _quote_text(src.text, span)
@@ -309,7 +319,7 @@ def _best_sentences(question: str, sources: list[Source], retrieval: Retrieval, 
                 cov += PRIMARY_BONUS  # a directive's own words answer what it requires
             if by_rank:
                 cov *= 1 + RANK_WEIGHT / (1 + i)
-            if figure and holds_figure(question, quote):
+            if figure and _holds(figure, quote):
                 cov *= FIGURE_WEIGHT
             quotes.append(_Quote(i, span.start, quote, cov))
     best = max((q.coverage for q in quotes), default=0.0)

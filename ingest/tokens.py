@@ -76,7 +76,6 @@ def _contract(
     and the abbreviations nested in those: "Ủy ban Mặt trận Tổ quốc" is "#ubmttq" and
     also "#mttq", so that a question about the MTTQ finds its committees."""
     known = set(abbreviations.values())
-    expansions = {abbr: words for words, abbr in abbreviations.items()}
     longest = max((len(k) for k in abbreviations), default=0)
     out: list[tuple[str, str, str]] = []
     nested: list[str] = []
@@ -87,7 +86,10 @@ def _contract(
         # lower case when it is long enough not to be a syllable ("qcdc", not "tu").
         if folded in known and (written.isupper() or (question and len(folded) >= 3)) and len(written) >= 2:
             out.append(("#" + folded, "#" + folded, written))
-            nested += _inside(expansions.get(folded, ()), abbreviations)
+            # its expansion, looked up only here: rebuilding the reverse map on every call
+            # would cost each passage and each quoted sentence, most of which write none
+            expansion = next((words for words, abbr in abbreviations.items() if abbr == folded), ())
+            nested += _inside(expansion, abbreviations)
             i += 1
             continue
         for n in range(min(longest, len(pairs) - i), 1, -1):
