@@ -215,10 +215,10 @@ class BriefBuilder:
         generator = self.service.generator
         if generator is None or not brief.sources:
             return
-        base = Answer(question=f"Giới thiệu ngắn gọn: {brief.topic}", answer="", found=True, sources=brief.sources)
-        generated = generator.improve(base).answer
+        base = Answer(f"Giới thiệu ngắn gọn: {brief.topic}", True, retrieved=brief.sources)
+        generated = generator.improve(base, keep_numbers=True).answer
         if generated.generator == "llm":
-            brief.intro = generated.answer
+            brief.intro = generated.generated
 
 
 def render_markdown(brief: Brief) -> str:

@@ -2,6 +2,10 @@
 
 With no question argument, reads one question per line from standard input
 and answers each with the model loaded once (how scripts and benchmarks use it).
+A line may be a JSON object `{"question": "…", "session": "…"}`: lines of the
+same session share a conversation's memory; plain lines stand alone.
+`python -m bot chat` is an interactive conversation; `python -m bot sources`
+lists what the library holds.
 """
 
 from __future__ import annotations
@@ -15,11 +19,13 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TextIO
 
+from bot.conversation import Conversation, Conversations
 from bot.lookup import lookup_json
 from bot.question import Question
-from bot.render import render_lookup, render_text
+from bot.render import answer_markdown, render_lookup, render_text
 from bot.service import QAService
 from bot.settings import BotSettings, get_settings
+from bot.word import answer_docx
 from ingest import QcdcError, fold, open_store
 from ingest.cli import configure_logging
 from ingest.normalize import clean_text
@@ -41,6 +47,14 @@ def build_parser() -> argparse.ArgumentParser:
     ask.add_argument("--json", action="store_true", help="one JSON object per question")
     ask.add_argument("--db", type=Path, help="index folder (default: CHROMA_PATH, else data/chroma)")
     ask.add_argument("-k", type=int, metavar="N", help="passages to retrieve (default: TOP_K)")
+    ask.add_argument(
+        "--format", choices=("text", "md", "docx"), default="text", help="terminal text (default), Markdown or Word"
+    )
+    ask.add_argument("-o", "--output", type=Path, help="with --format docx: the file to write (default: answer.docx)")
+    chat = commands.add_parser("chat", help="an interactive conversation: follow-up questions keep their context")
+    chat.add_argument("--db", type=Path, help="index folder (default: CHROMA_PATH, else data/chroma)")
+    sources = commands.add_parser("sources", help="the documents the library holds and the directives it cites")
+    sources.add_argument("--db", type=Path, help="index folder (default: CHROMA_PATH, else data/chroma)")
     look = commands.add_parser("lookup", help="a directive's card by number: '120-KL/TW', 'kl 120', '120'")
     look.add_argument("query", help="number and symbol, or part of it, with or without accents")
     look.add_argument("--json", action="store_true", help="one JSON object")
@@ -63,16 +77,26 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _stdin_questions(stream: TextIO) -> Iterator[tuple[int, str | None]]:
-    """(line number, question or None when the line is not valid UTF-8); blank lines skipped."""
+def _stdin_questions(stream: TextIO) -> Iterator[tuple[int, str | None, str | None]]:
+    """(line number, question or None when the line is not valid UTF-8, session); blank lines
+    skipped. A line that is a JSON object gives its "question" and "session"."""
     for number, raw in enumerate(stream.buffer, start=1):
         try:
             line = raw.decode("utf-8").strip()
         except UnicodeDecodeError:
-            yield number, None
+            yield number, None, None
             continue
+        if line.startswith("{"):
+            try:
+                obj = json.loads(line)
+            except ValueError:
+                obj = None
+            if isinstance(obj, dict) and isinstance(obj.get("question"), str):
+                session = obj.get("session")
+                yield number, obj["question"], str(session) if session is not None else None
+                continue
         if line:
-            yield number, line
+            yield number, line, None
 
 
 def _announce_build(settings: BotSettings, db: Path | None) -> None:
@@ -111,7 +135,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
         except QcdcError as exc:
             _error(exc.for_user(), args.question, args.json)
             return 2
-        questions: Iterator[tuple[int, str | Question | None]] = iter([(0, parsed)])
+        questions: Iterator[tuple[int, str | Question | None, str | None]] = iter([(0, parsed, None)])
     elif sys.stdin.isatty():
         _error('hãy nhập câu hỏi, ví dụ: python -m bot ask "Kết luận 120-KL/TW yêu cầu gì?"', None, False)
         return 2
@@ -125,15 +149,17 @@ def cmd_ask(args: argparse.Namespace) -> int:
         _error(exc.for_user(), None, False)
         return 2
 
+    conversations = Conversations(settings.conversation_turns, settings.conversation_ttl_s)
     failed = answered = 0
-    for number, question in questions:
+    for number, question, session in questions:
         if question is None:
             _error(f"dòng {number} không phải văn bản UTF-8 hợp lệ, đã bỏ qua.", None, args.json)
             failed += 1
             continue
         shown = question.asked if isinstance(question, Question) else question
         try:
-            answer = service.ask(question, args.k)
+            conversation = conversations.get(session) if session is not None and settings.conversation_turns else None
+            answer = service.ask(question, args.k, conversation=conversation)
         except QcdcError as exc:
             _error(exc.for_user(), shown, args.json)
             failed += 1
@@ -149,7 +175,15 @@ def cmd_ask(args: argparse.Namespace) -> int:
             continue
         answered += 1
         if args.json:
-            _print(json.dumps(answer.to_json(), ensure_ascii=False), flush=True)
+            _print(
+                json.dumps(answer.to_json() | ({"session": session} if session else {}), ensure_ascii=False), flush=True
+            )
+        elif args.format == "docx":
+            output = args.output or Path("answer.docx")
+            answer_docx(answer, output)
+            print(f"Đã ghi {output}")
+        elif args.format == "md":
+            _print(answer_markdown(answer), flush=True)
         else:
             if number:
                 _print(f"❓ {shown}")
@@ -158,6 +192,46 @@ def cmd_ask(args: argparse.Namespace) -> int:
         _error("không có câu hỏi nào ở đầu vào chuẩn.", None, False)
         return 2
     return 1 if failed else 0
+
+
+def cmd_chat(args: argparse.Namespace) -> int:
+    """Questions typed one after another, follow-ups read in the light of what came before."""
+    try:
+        settings = get_settings()
+        configure_logging(settings)
+        _announce_build(settings, args.db)
+        service = QAService(settings, args.db)
+    except QcdcError as exc:
+        _error(exc.for_user(), None, False)
+        return 2
+    conversation = Conversation(max(settings.conversation_turns, 1), settings.conversation_ttl_s)
+    print("Trợ lý QCDC — gõ câu hỏi; Enter trên dòng trống hoặc Ctrl-D để thoát.")
+    while True:
+        try:
+            line = input("❓ ").strip()
+        except EOFError:
+            print()
+            return 0
+        if not line:
+            return 0
+        try:
+            answer = service.ask(line, conversation=conversation)
+        except QcdcError as exc:
+            _error(exc.for_user(), line, False)
+            continue
+        _print(render_text(answer), end="\n\n", flush=True)
+
+
+def cmd_sources(args: argparse.Namespace) -> int:
+    try:
+        settings = get_settings()
+        configure_logging(settings)
+        _announce_build(settings, args.db)
+        _print(QAService(settings, args.db).library_text())
+    except QcdcError as exc:
+        _error(exc.for_user(), None, False)
+        return 2
+    return 0
 
 
 def cmd_lookup(args: argparse.Namespace) -> int:
@@ -222,7 +296,15 @@ def cmd_telegram(args: argparse.Namespace) -> int:
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
-        return {"ask": cmd_ask, "lookup": cmd_lookup, "brief": cmd_brief, "telegram": cmd_telegram}[args.command](args)
+        commands = {
+            "ask": cmd_ask,
+            "chat": cmd_chat,
+            "sources": cmd_sources,
+            "lookup": cmd_lookup,
+            "brief": cmd_brief,
+            "telegram": cmd_telegram,
+        }
+        return commands[args.command](args)
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:  # `python -m bot ask … | head`

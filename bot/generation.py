@@ -10,7 +10,9 @@ empty reply), the extractive answer stands. The user is always answered.
 from __future__ import annotations
 
 import concurrent.futures
+import dataclasses
 import logging
+import re
 import time
 from dataclasses import dataclass
 from typing import Any, cast
@@ -19,7 +21,8 @@ from langchain_core.language_models import BaseChatModel
 from langchain_core.output_parsers import StrOutputParser
 from langchain_core.runnables import Runnable
 
-from bot.answer import Answer
+from bot import wording
+from bot.answer import Answer, Source
 from bot.prompts import Prompts, load_prompts
 from bot.settings import BotSettings
 from bot.verification import Verification, verify
@@ -58,10 +61,10 @@ def make_chat_model(settings: BotSettings) -> BaseChatModel:
         ) from exc
 
 
-def passages_block(answer: Answer) -> str:
-    """The sources, numbered as the user sees them, each fenced as untrusted text."""
+def passages_block(sources: list[Source]) -> str:
+    """The passages, numbered, each fenced as untrusted text."""
     blocks = []
-    for s in answer.sources:
+    for s in sources:
         by = f" — {s.facts.author}" if s.facts.author else ""
         text = s.text.replace(FENCE_CLOSE, "TÀI LIỆU»»").replace(FENCE_OPEN, "««TÀI LIỆU")  # no way out of the fence
         blocks.append(f"[{s.n}] Nguồn: {s.facts.title}{by}\n{FENCE_OPEN}\n{text}\n{FENCE_CLOSE}")
@@ -69,8 +72,8 @@ def passages_block(answer: Answer) -> str:
 
 
 def card_lines(answer: Answer) -> list[str]:
-    """The directive cards the extractive answer opens with."""
-    return [line for line in answer.answer.splitlines() if line.startswith("Văn bản:")]
+    """The directive cards the extractive answer opens with, read from its data."""
+    return [wording.card_line(c.directive) for c in answer.cards if c.directive is not None]
 
 
 def card_block(cards: list[str]) -> str:
@@ -96,14 +99,18 @@ class Generator:
         self._pool = concurrent.futures.ThreadPoolExecutor(max_workers=4, thread_name_prefix="llm")
         self._failures_logged: set[str] = set()
 
-    def improve(self, answer: Answer) -> Generated:
-        """The verified generated answer, or `answer` unchanged (generator "extractive")."""
-        if not answer.found or not answer.sources:
+    def improve(self, answer: Answer, keep_numbers: bool = False) -> Generated:
+        """The verified generated answer, or `answer` unchanged (generator "extractive").
+
+        The model reads every relevant passage (`answer.retrieved`); the sources of the
+        result are those its kept sentences cite, renumbered in order of citation
+        (`keep_numbers`: as numbered in `retrieved`, for a caller that lists them itself)."""
+        pool = answer.retrieved or answer.sources
+        if not answer.found or not pool:
             return Generated(answer, 0.0, 0.0)
-        cards = card_lines(answer)
-        card = card_block(cards)
+        card = card_block(card_lines(answer))
         chain = self.directive_chain if card else self.answer_chain
-        inputs = {"question": answer.question, "card": card, "passages": passages_block(answer)}
+        inputs = {"question": answer.question, "card": card, "passages": passages_block(pool)}
         started = time.perf_counter()
         try:
             future = self._pool.submit(chain.invoke, inputs)
@@ -112,7 +119,7 @@ class Generator:
             self._log_failure(exc)
             return Generated(answer, (time.perf_counter() - started) * 1000, 0.0)
         generated = time.perf_counter()
-        kept, report = verify(text or "", [s.text for s in answer.sources], card)
+        kept, report = verify(text or "", [s.text for s in pool], card)
         verified = time.perf_counter()
         timings = ((generated - started) * 1000, (verified - generated) * 1000)
         surviving = report.checked - report.dropped
@@ -122,17 +129,11 @@ class Generator:
             )
             answer.verification = report
             return Generated(answer, *timings)
-        result = Answer(
-            question=answer.question,
-            answer="\n\n".join(["\n".join(cards), kept] if cards else [kept]),
-            found=True,
-            sources=answer.sources,
-            directives=answer.directives,
-            generator="llm",
-            timings_ms=dict(answer.timings_ms),
-            verification=report,
-        )
-        return Generated(result, *timings)
+        if keep_numbers:
+            return Generated(
+                dataclasses.replace(answer, generated=kept, generator="llm", verification=report), *timings
+            )
+        return Generated(_renumbered(answer, kept, pool, report), *timings)
 
     def _log_failure(self, exc: BaseException) -> None:
         kind = type(exc).__name__
@@ -141,6 +142,34 @@ class Generator:
             log.warning("LLM unavailable (%s: %s); answering extractively", kind, str(exc)[:200] or "timeout")
         else:
             log.debug("LLM failed again (%s)", kind)
+
+
+def _renumbered(answer: Answer, kept: str, pool: list[Source], report: Verification) -> Answer:
+    """The generated answer with only the passages it cites as sources, numbered as cited
+    (the short answer's passage kept among them)."""
+    numbers: dict[int, int] = {}
+    for m in re.finditer(r"\[(\d+)\]", kept):
+        if 1 <= int(m[1]) <= len(pool):
+            numbers.setdefault(int(m[1]), len(numbers) + 1)
+    text = re.sub(r"\[(\d+)\]", lambda m: f"[{numbers[int(m[1])]}]" if int(m[1]) in numbers else m[0], kept)
+    short = answer.short
+    if short is not None:
+        chunk = next((s.chunk_id for s in answer.sources if s.n == short.source), None)
+        rank = next((s.n for s in pool if s.chunk_id == chunk), None)
+        if rank is None:
+            short = None
+        else:
+            short = dataclasses.replace(short, source=numbers.setdefault(rank, len(numbers) + 1))
+    sources = [pool[rank - 1].renumbered(n) for rank, n in numbers.items()]
+    return dataclasses.replace(
+        answer,
+        generated=text,
+        short=short,
+        sources=sorted(sources, key=lambda s: s.n),
+        related=len(pool) - len(sources),
+        generator="llm",
+        verification=report,
+    )
 
 
 __all__ = ["Generator", "Generated", "Verification", "make_chat_model"]

@@ -1,9 +1,12 @@
-"""Answers as terminal text."""
+"""Answers as terminal text and Markdown; `blocks`, the reading order every renderer walks."""
 
 from __future__ import annotations
 
+import re
 import textwrap
+from dataclasses import dataclass
 
+from bot import wording
 from bot.answer import Answer, Source
 from bot.lookup import (
     Resolution,
@@ -42,15 +45,139 @@ def source_line(source: Source) -> str:
     return " — ".join(parts)
 
 
-def render_text(answer: Answer, width: int = 100) -> str:
-    lines = [answer.answer]
-    if answer.sources:
-        lines += ["", "Nguồn:"]
-        for s in answer.sources:
-            lines.append(f"[{s.n}] {source_line(s)}")
-            body = " ".join(s.text.split())
-            lines.append(textwrap.fill(body, width=width, initial_indent="    ", subsequent_indent="    "))
+@dataclass(frozen=True)
+class Block:
+    """One line of an answer in reading order. `kind`: message, suggestion, short, card,
+    relation, ambiguous, candidate, note, according, list, quote, generated."""
+
+    kind: str
+    text: str
+    n: int | None = None  # the source number a quote or the short answer cites
+    verdict: str | None = None
+
+
+def blocks(answer: Answer) -> list[Block]:
+    """The answer in the order it is read: the answer first, then the documents named,
+    what is missing, the quotations under whom they are from."""
+    out: list[Block] = []
+    if answer.suggestion:
+        out.append(Block("suggestion", wording.did_you_mean(answer.suggestion)))
+    if answer.message:
+        out.append(Block("message", answer.message))
+    if answer.short:
+        out.append(Block("short", answer.short.text, answer.short.source, answer.short.verdict))
+    for card in answer.cards:
+        if card.directive is not None:
+            out.append(Block("card", card.directive.card()))
+            out += [Block("relation", line) for line in card.relations]
+        else:
+            out.append(Block("ambiguous", wording.ambiguous(card.query, len(card.candidates))))
+            out += [Block("candidate", telling_apart(d)) for d in card.candidates]
+    out += [Block("note", note) for note in answer.notes]
+    if answer.generated:
+        out.append(Block("generated", answer.generated))
+        return out
+    for group in answer.groups:
+        out.append(Block("according", wording.according_to(group.source)))
+        if group.listed:
+            out.append(Block("list", wording.list_lead(group.listed, group.label)))
+        out += [Block("quote", q.text, q.source) for q in group.quotes]
+    return out
+
+
+def opens_paragraph(kind: str, previous: str) -> bool:
+    """Whether a block starts a new paragraph: what comes after the answer itself, each
+    document's quotations, the notes, the cards (one paragraph for all of them)."""
+    if kind in ("card", "ambiguous"):
+        return previous not in ("card", "relation", "ambiguous", "candidate")
+    if kind == "note":
+        return previous != "note"
+    return kind in ("according", "generated", "message") or previous in ("short", "suggestion")
+
+
+def answer_text(answer: Answer) -> str:
+    """The answer as plain text, without the source list."""
+    lines: list[str] = []
+    previous = ""
+    for b in blocks(answer):
+        if lines and opens_paragraph(b.kind, previous):
+            lines.append("")
+        if b.kind == "short":
+            verdict = f"{b.verdict}: " if b.verdict else ""
+            lines.append(f"{wording.SHORT_ANSWER}: {verdict}{b.text} [{b.n}]")
+        elif b.kind == "card":
+            lines.append(f"{wording.CARD}: {b.text}.")
+        elif b.kind in ("relation", "candidate"):
+            lines.append(f"  – {b.text}" + ("." if b.kind == "relation" else ""))
+        elif b.kind == "quote":
+            lines.append(f"• {b.text} [{b.n}]")
+        else:
+            lines.append(b.text)
+        previous = b.kind
     return "\n".join(lines)
+
+
+def source_groups(sources: list[Source]) -> list[list[Source]]:
+    """Sources that cite the same document (the same article of a legal text), together:
+    a list quoted from seven passages of one article is one document, named once."""
+    groups: dict[str, list[Source]] = {}
+    for s in sources:
+        groups.setdefault(source_line(s), []).append(s)
+    return list(groups.values())
+
+
+def numbers(group: list[Source]) -> str:
+    """ "[2]", "[1]–[7]" or "[1], [4]"."""
+    ns = [s.n for s in group]
+    if len(ns) > 2 and ns == list(range(ns[0], ns[-1] + 1)):
+        return f"[{ns[0]}]–[{ns[-1]}]"
+    return ", ".join(f"[{n}]" for n in ns)
+
+
+def render_text(answer: Answer, width: int = 100) -> str:
+    lines = [answer_text(answer)]
+    if answer.sources:
+        lines += ["", f"{wording.SOURCES}:"]
+        for group in source_groups(answer.sources):
+            lines.append(f"{numbers(group)} {source_line(group[0])}")
+            for s in group:
+                body = (f"[{s.n}] " if len(group) > 1 else "") + " ".join(s.text.split())
+                lines.append(textwrap.fill(body, width=width, initial_indent="    ", subsequent_indent="    "))
+        if answer.related:
+            lines.append(f"… {wording.related(answer.related)}.")
+    return "\n".join(lines)
+
+
+def answer_markdown(answer: Answer) -> str:
+    """The answer as Markdown: the answer in bold first, quotations as block quotes, numbered sources."""
+    out = [f"## {_md(answer.question)}", ""]
+    for b in blocks(answer):
+        if b.kind == "short":
+            verdict = f"{b.verdict}: " if b.verdict else ""
+            out += [f"**{wording.SHORT_ANSWER}:** {_md(verdict + b.text)} [{b.n}]", ""]
+        elif b.kind == "card":
+            out += [f"**{wording.CARD}:** {_md(b.text)}.", ""]
+        elif b.kind in ("relation", "candidate"):
+            out.append(f"- {_md(b.text)}")
+        elif b.kind == "according":
+            out += ["", f"*{_md(b.text)}*", ""]
+        elif b.kind == "quote":
+            out += [f"> {_md(b.text)} [{b.n}]", ""]
+        else:
+            out += [_md(b.text), ""]
+    while out and out[-1] == "":
+        out.pop()
+    if answer.sources:
+        out += ["", f"### {wording.SOURCES}", ""]
+        out += [f"- {numbers(g)} {_md(source_line(g[0]))}" for g in source_groups(answer.sources)]
+        if answer.related:
+            out += ["", f"_{wording.related(answer.related)}_"]
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(out)) + "\n"
+
+
+def _md(text: str) -> str:
+    """Corpus text as Markdown text: characters that would start markup are escaped."""
+    return re.sub(r"([\\`*_\[\]<>#|])", r"\\\1", text)
 
 
 def render_directive(d: Directive, width: int = 100) -> str:

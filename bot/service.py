@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import logging
+import re
 import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot.answer import ASK_PROMPT, Answer, compose, mentioned_directives
+from bot import intents, wording
+from bot.answer import Answer
+from bot.compose import compose, mentioned_directives
+from bot.conversation import Conversation
 from bot.lookup import (
     Resolution,
     article_ref,
@@ -20,6 +24,7 @@ from bot.lookup import (
 from bot.question import Question
 from bot.retrieval import Mode, Retrieval, Retriever
 from bot.settings import BotSettings
+from bot.spelling import Speller
 from ingest import (
     ChunkIndex,
     IndexEmbeddings,
@@ -30,18 +35,28 @@ from ingest import (
     open_store,
 )
 from ingest.generations import IndexPointer
+from ingest.normalize import fold
 from ingest.tokens import lexical_tokens
+
+_SMALL_TALK = {
+    "greeting": wording.GREETING_REPLY,
+    "thanks": wording.THANKS_REPLY,
+    "goodbye": wording.GOODBYE_REPLY,
+}
+LIBRARY_EXAMPLES = 15
+_PLACE_NOUN = r"\b(?:tinh|huyen|thanh pho|thi xa|quan|xa|phuong|thi tran)\b"
 
 log = logging.getLogger(__name__)
 
 
-@dataclass(frozen=True)
+@dataclass
 class _Loaded:
     """One index generation, ready to answer from."""
 
     index: ChunkIndex
     retriever: Retriever
     registry: Registry
+    speller: Speller | None = None
 
 
 class QAService:
@@ -151,17 +166,88 @@ class QAService:
             result.passages = [found[c] for c in chunks if c in found]
         return result
 
-    def ask(self, asked: str | Question, k: int | None = None, mode: Mode | None = None) -> Answer:
+    def ask(
+        self,
+        asked: str | Question,
+        k: int | None = None,
+        mode: Mode | None = None,
+        conversation: Conversation | None = None,
+    ) -> Answer:
+        """The answer to a question; small talk and questions about the library get a reply
+        (`found` None). With a `conversation`, a follow-up is read in its light and recorded."""
         started = time.perf_counter()
         question = self.question(asked)
-        text, citations = question.text, question.citations
         self.refresh()
+        if kind := intents.small_talk(question.text):
+            return self._reply(question.asked, _SMALL_TALK[kind], started)
+        if intents.asks_library(question.text):
+            return self._reply(question.asked, self.library_text(), started)
+        notes: list[str] = []
+        understood = question
+        if conversation is not None and (follow := conversation.understand(question.text, self._places())):
+            understood = self.question(follow)
+            notes.append(wording.follow_up(understood.text))
+        if english := intents.english(understood.text):
+            understood = self.question(english)
+            notes += [wording.ENGLISH_NOTE, wording.follow_up(understood.text)]
+        answer = self._ask(understood, k, mode, started)
+        if answer.found is False and not understood.citations and not english:
+            corrected = self._speller().correct(understood.text)
+            if corrected:
+                retried = self._ask(self.question(corrected), k, mode, started)
+                if retried.found:
+                    answer, retried.suggestion = retried, corrected
+        answer.notes = notes + answer.notes
+        answer.question = question.asked
+        if conversation is not None:
+            conversation.record(understood.text, answer)
+        answer.timings_ms["total"] = round((time.perf_counter() - started) * 1000, 1)
+        return answer
+
+    def _reply(self, asked: str, message: str, started: float) -> Answer:
+        answer = Answer(asked, None, message=message)
+        answer.timings_ms = {"total": round((time.perf_counter() - started) * 1000, 1)}
+        return answer
+
+    def library_text(self) -> str:
+        """What the library holds: the documents with their own text, then how many it only cites."""
+        loaded = self._loaded
+        titles = self._document_titles()
+        if not titles:
+            return wording.LIBRARY_EMPTY
+        cited = [d for d in loaded.registry.directives if not d.primary and not d.articles]
+        lines = [wording.library_intro(len(titles), len(loaded.registry.directives))]
+        lines += [f"• {t}" for t in titles]
+        if cited:
+            lines += ["", wording.library_directives(len(cited))]
+            lines += [f"• {d.card()}" for d in cited[:LIBRARY_EXAMPLES]]
+        return "\n".join(lines + ["", wording.library_hint()])
+
+    def _document_titles(self) -> list[str]:
+        """Each document's title (a legal đề mục's, as the Pháp điển names it), from its first passage."""
+        derived = self._loaded.retriever.derived
+        firsts = [derived.ids[r.start] for r in derived.docs.values() if r.end > r.start]
+        found = self._loaded.index.passages(firsts)
+        return sorted({found[c].facts.title for c in firsts if c in found}, key=fold)
+
+    def _places(self) -> frozenset[str]:
+        """Folded names of the places the library's documents and directives belong to ("hung yen")."""
+        names = {d.locality for d in self._loaded.registry.directives if d.locality}
+        return frozenset(re.sub(_PLACE_NOUN, "", fold(n)).strip() for n in names) - {""}
+
+    def _speller(self) -> Speller:
+        loaded = self._loaded
+        if loaded.speller is None:  # built on first use: most questions are spelt well enough
+            lexical = loaded.retriever.lexical
+            loaded.speller = Speller(lexical.vocab, lexical.idf)
+        return loaded.speller
+
+    def _ask(self, question: Question, k: int | None, mode: Mode | None, started: float) -> Answer:
+        text, citations = question.text, question.citations
         loaded = self._loaded  # one generation for the whole answer, even if another is activated meanwhile
         if not citations and not lexical_tokens(text, question=True):
             # "Cho hỏi", "Ai?", "là gì": how a conversation opens, not a question yet
-            answer = Answer(question=question.asked, answer=ASK_PROMPT, found=False)
-            answer.timings_ms = {"total": round((time.perf_counter() - started) * 1000, 1)}
-            return answer
+            return self._reply(question.asked, wording.ASK_PROMPT, started)
         resolutions = [resolve_citation(c, loaded.registry) for c in citations]
         resolutions += resolve_names(text, loaded.registry, resolutions)
         asked_article = article_ref(text)
@@ -180,8 +266,8 @@ class QAService:
         focus = asked_focus(text, citations, loaded.registry) if resolutions else None
         retrieval = loaded.retriever.retrieve(text, k, cited, mode, focus)
         retrieved = time.perf_counter()
-        answer = compose(text, retrieval, resolutions, focus)
-        answer.directives += mentioned_directives(answer, retrieval.passages, loaded.registry)
+        answer = compose(text, retrieval, resolutions, focus, chunks_of=loaded.index.chunks_of)
+        answer.directives += mentioned_directives(answer, loaded.registry)
         composed = time.perf_counter()
         timings = {
             "retrieve": round((retrieved - started) * 1000, 1),
@@ -202,8 +288,7 @@ class QAService:
         chunks = asked.article_chunks()
         if not chunks:
             answer = compose(question.text, Retrieval([], False, loaded.retriever.lexical), [asked])
-            answer.answer = asked.article_message()
-            answer.found = False
+            answer.message, answer.cards, answer.found = asked.article_message(), [], False
         else:
             focus = asked_focus(question.text, question.citations, loaded.registry)
             retrieval = Retrieval([], False, loaded.retriever.lexical)
@@ -214,7 +299,7 @@ class QAService:
                 found = loaded.index.passages(chunks)
                 retrieval = Retrieval([found[c] for c in chunks if c in found], True, loaded.retriever.lexical)
             answer = compose(question.text, retrieval, [asked], focus, whole)
-            answer.directives += mentioned_directives(answer, retrieval.passages, loaded.registry)
+            answer.directives += mentioned_directives(answer, loaded.registry)
         answer.question = question.asked
         answer.timings_ms = {"total": round((time.perf_counter() - started) * 1000, 1)}
         return answer

@@ -21,6 +21,12 @@ class BotSettings(Settings):
     max_question_chars: int = Field(
         default=1000, ge=10, description="Longer questions are refused with a clear message."
     )
+    conversation_turns: int = Field(
+        default=3, ge=0, le=20, description="Exchanges a chat remembers for follow-up questions (0: none)."
+    )
+    conversation_ttl_s: float = Field(
+        default=900.0, gt=0, le=86_400, description="Seconds of silence after which a chat's memory is forgotten."
+    )
     llm_provider: str | None = Field(
         default=None,
         description="LangChain init_chat_model provider (openai, ollama, …); unset: extractive answers only.",

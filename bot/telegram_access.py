@@ -19,6 +19,7 @@ from pathlib import Path
 
 from telegram import Update
 
+from bot.conversation import Conversations
 from bot.service import QAService
 from bot.settings import BotSettings
 
@@ -87,9 +88,11 @@ class BotState:
     refused: set[int] = field(default_factory=set)
     limit: RateLimit = field(init=False)
     updating: asyncio.Lock = field(default_factory=asyncio.Lock)
+    conversations: Conversations = field(init=False)  # each chat's short memory, for follow-up questions
 
     def __post_init__(self) -> None:
         self.limit = RateLimit(self.settings.telegram_rate_limit_per_minute)
+        self.conversations = Conversations(self.settings.conversation_turns, self.settings.conversation_ttl_s)
 
     def allowed(self, user_id: int | None, chat_id: int | None) -> bool:
         """Whether to serve a sender: anyone when no list is set, else the listed users and chats, and the admins."""

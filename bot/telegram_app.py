@@ -34,6 +34,7 @@ from bot.telegram_handlers import (
     directive_button,
     directive_command,
     help_command,
+    library_command,
     not_admin,
     served,
     source_button,
@@ -172,6 +173,7 @@ async def post_init(application: Application) -> None:
             BotCommand("hoi", "Đặt câu hỏi"),
             BotCommand("vb", "Tra cứu văn bản theo số hiệu"),
             BotCommand("nguon", "Xem nguồn của câu trả lời gần nhất"),
+            BotCommand("tailieu", "Kho có những tài liệu nào"),
             BotCommand("baigiang", "Đề cương bài giảng (tệp Word) theo chủ đề hoặc số hiệu"),
             BotCommand("help", "Hướng dẫn"),
         ]
@@ -199,6 +201,7 @@ def build_application(settings: BotSettings, service: QAService, db: Path | None
         CommandHandler("hoi", served(ask_command), block=False),
         CommandHandler("vb", served(directive_command), block=False),
         CommandHandler("nguon", served(source_command)),
+        CommandHandler("tailieu", served(library_command), block=False),
         CommandHandler("baigiang", served(brief_command), block=False),
         CommandHandler("thongke", served(stats_command), filters=admins),
         CommandHandler("capnhat", served(update_command), filters=admins, block=False),

@@ -14,6 +14,7 @@ from collections.abc import Callable
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
+from bot import wording
 from bot.answer import Answer, Source
 from bot.lookup import (
     Resolution,
@@ -24,7 +25,7 @@ from bot.lookup import (
     relation_lines,
     telling_apart,
 )
-from bot.render import source_line
+from bot.render import blocks, numbers, opens_paragraph, source_groups, source_line
 from ingest.registry import Directive
 
 MAX_MESSAGE = 4096
@@ -46,6 +47,9 @@ HELP = (
     "• /vb &lt;số hiệu&gt;: thẻ văn bản (ngày, cơ quan ban hành, trích yếu, nơi được nhắc đến); "
     "số hiệu có thể viết tắt: /vb 120, /vb kl 120.\n"
     "• /nguon &lt;số&gt;: xem toàn văn nguồn số đó của câu trả lời gần nhất.\n"
+    "• /tailieu: kho có những tài liệu nào.\n"
+    "• Hỏi tiếp được: “còn Bắc Ninh thì sao?”, “nói rõ hơn ý (2)”, “văn bản đó có hiệu lực từ khi nào?” "
+    "(bot nhớ vài câu gần nhất của cuộc trò chuyện).\n"
     "• /baigiang &lt;chủ đề hoặc số hiệu&gt;: đề cương bài giảng có trích dẫn và câu hỏi ôn tập, gửi dưới dạng tệp Word.\n"
     "Câu trả lời chỉ trích nguyên văn tài liệu trong kho; khi kho không có thông tin, bot nói rõ."
 )
@@ -61,24 +65,37 @@ def escape(text: str) -> str:
 
 
 def answer_html(answer: Answer) -> str:
-    """The answer (cards, quotes with [n]) and a short numbered source list."""
-    paragraphs: list[str] = []
-    for block in answer.answer.split("\n\n"):
-        lines = []
-        for line in block.splitlines():
-            text = escape(line)
-            if line.startswith("Văn bản:"):
-                text = "<b>Văn bản:</b>" + text[len("Văn bản:") :]
-            elif line.startswith("Theo "):
-                text = f"<i>{text}</i>"
-            lines.append(text)
-        paragraphs.append("\n".join(lines))
+    """The answer (the answer itself in bold first, cards, quotes with [n]) and the sources it cites."""
+    paragraphs: list[list[str]] = []
+    previous = ""
+    for b in blocks(answer):
+        if not paragraphs or opens_paragraph(b.kind, previous):
+            paragraphs.append([])
+        text = escape(b.text)
+        if b.kind == "short":
+            verdict = f"{escape(b.verdict)}: " if b.verdict else ""
+            text = f"<b>{wording.SHORT_ANSWER}: {verdict}{text}</b> [{b.n}]"
+        elif b.kind == "card":
+            text = f"<b>{wording.CARD}:</b> {text}."
+        elif b.kind in ("relation", "candidate"):
+            text = f"  – {text}"
+        elif b.kind in ("according", "suggestion", "list"):
+            text = f"<i>{text}</i>"
+        elif b.kind == "quote":
+            text = f"• {text} [{b.n}]"
+        paragraphs[-1].append(text)
+        previous = b.kind
+    parts = ["\n".join(p) for p in paragraphs]
     if answer.sources:
-        paragraphs.append("<b>Nguồn:</b>\n" + "\n".join(f"[{s.n}] {escape(_short_source(s))}" for s in answer.sources))
-    return "\n\n".join(paragraphs)
+        listed = "\n".join(f"{numbers(g)} {escape(_short_source(g[0]))}" for g in source_groups(answer.sources))
+        more = f"\n<i>{escape(wording.related(answer.related))}</i>" if answer.related else ""
+        parts.append(f"<b>{wording.SOURCES}:</b>\n{listed}{more}")
+    return "\n\n".join(parts)
 
 
 def _short_source(source: Source) -> str:
+    if source.legal:
+        return source.legal.citation()
     by = f" — {source.facts.author}" if source.facts.author else ""
     return f"{source.facts.title}{by}"
 

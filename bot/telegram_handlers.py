@@ -137,6 +137,13 @@ async def _work(
         return None
 
 
+async def library_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/tailieu: what the library holds."""
+    text = await _work(update, context, _state(context).service.library_text)
+    if text is not None:
+        await _reply(update, escape(text))
+
+
 async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Greet and show what the bot can do."""
     await _reply(update, GREETING)
@@ -182,8 +189,17 @@ def addressed_to_bot(update: Update, bot_username: str, bot_id: int) -> bool:
 
 async def _answer(update: Update, context: ContextTypes.DEFAULT_TYPE, question: str) -> None:
     state = _state(context)
-    answer = await _work(update, context, state.service.ask, question, action=ChatAction.TYPING)
+    chat = update.effective_chat
+    conversation = None
+    if chat is not None and state.settings.conversation_turns:
+        conversation = state.conversations.get(str(chat.id))
+    answer = await _work(
+        update, context, state.service.ask, question, None, None, conversation, action=ChatAction.TYPING
+    )
     if answer is None:
+        return
+    if answer.found is None:  # small talk, the library listing: a reply, not an answer
+        await _reply(update, escape(answer.message or ""))
         return
     if answer.found:
         state.answered += 1

@@ -15,6 +15,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+import cadre_eval  # noqa: E402  (tests/ is the script's folder)
+
 from bot.settings import get_settings  # noqa: E402
 from ingest import ingest, normalize_text  # noqa: E402
 
@@ -63,7 +65,7 @@ def evaluate(service, questions: list[dict], mode: str, full: bool = False) -> d
         if case["phrase"]:
             ranked += 1
             phrase = normalize_text(case["phrase"])
-            rank = next((i for i, s in enumerate(answer.sources, 1) if phrase in normalize_text(s.text)), None)
+            rank = next((i for i, s in enumerate(answer.retrieved or answer.sources, 1) if phrase in normalize_text(s.text)), None)
             hits1 += rank == 1
             hits3 += rank is not None and rank <= 3
             rr += 1 / rank if rank else 0
@@ -166,7 +168,14 @@ def main() -> None:
                 service.retriever.settings = settings.model_copy(update={"retrieval_dense_weight": w})
                 sweeps[name][w] = evaluate(service, questions, "hybrid", full=True)
             service.retriever.settings = settings
+        cadre = cadre_eval.evaluate(service, cadre_eval.load())
     text = table(results)
+    checks = ", ".join(f"{c} {ok}/{n}" for c, (ok, n) in cadre["checks"].items() if n)
+    cadre_text = (
+        f"Cadre-style questions (`tests/data/qa_cadre_own.jsonl`, same index): {cadre['passed']} of "
+        f"{cadre['cases']} pass every check ({cadre['passed'] / cadre['cases']:.0%}); by check: {checks}. "
+        f"Failing: {'; '.join(cadre['failed']) or 'none'}."
+    )
     sweep_rows = ["| set | dense weight | Hit@1 | Hit@3 | MRR |", "|---|---|---|---|---|"]
     for name, sweep in sweeps.items():
         sweep_rows += [
@@ -197,7 +206,7 @@ def main() -> None:
             ]
         )
     sweep_text = "\n".join(sweep_rows)
-    print(text, sweep_text, alqac_text, sep="\n\n")
+    print(text, cadre_text, sweep_text, alqac_text, sep="\n\n")
     counts = ", ".join(
         f"{name}: {len(q)} questions ({sum(not c['found'] for c in q)} negatives)" for name, q in sets.items()
     )
@@ -214,6 +223,11 @@ Modes rank by one signal or both; lexical and hybrid decide relevance by lexical
 dense alone has no such notion (it never abstains unless a named directive is unknown).
 
 {text}
+
+{cadre_text}
+A case passes when every expectation it states holds: the answer found or not (small talk: a reply,
+`found: null`), the expected passage among the first three sources cited, the expected short answer,
+every list item, the expected note (a follow-up read in context, a spelling offered, no full text).
 
 Hybrid ranking by the weight of the dense signal (the rest is BM25), same questions:
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from conftest import load_jsonl
 
-from bot.answer import NOT_FOUND
+from bot.wording import NOT_FOUND
 from ingest import InvalidQuestionError, normalize_text
 
 pytestmark = pytest.mark.integration
@@ -90,7 +90,11 @@ def test_sources_carry_only_known_facts(service):
     assert "Nguyễn Đức Hiện" in answer.answer
     assert all(s.facts.url is None for s in answer.sources)
     payload = answer.to_json()
-    assert set(payload) == {"question", "answer", "found", "sources", "directives", "generator", "verification", "timings_ms"}
+    assert set(payload) == {
+        "question", "answer", "short_answer", "found", "quotes", "sources", "related", "notes", "suggestion",
+        "directives", "generator", "verification", "timings_ms",
+    }  # fmt: skip
+    assert payload["short_answer"] == "Nguyễn Đức Hiện"  # the article's stated author
     assert payload["verification"] == {"checked": 0, "dropped": 0, "reasons": []}
     assert set(payload["sources"][0]) == {"n", "doc_id", "title", "section", "url", "site", "chunk_id", "text", "score", "citation", "document", "article", "clause"}
     assert payload["sources"][0]["document"] is None and payload["sources"][0]["article"] is None
@@ -109,7 +113,7 @@ def test_bad_questions_are_refused_with_a_reason(service, bad):
 def test_known_and_unknown_numbers_in_one_question(service):
     answer = service.ask("So sánh Kết luận 120-KL/TW và Thông tư 320/2016/TT-BTC")
     assert answer.found and all("120-KL/TW" in s.text for s in answer.sources)
-    assert answer.answer.endswith("không có văn bản nào mang số hiệu 320/2016/TT-BTC.")
+    assert "Kho tài liệu hiện có không có văn bản nào mang số hiệu 320/2016/TT-BTC." in answer.notes
 
 
 def test_quality_floors_on_the_eval_sets(service):

@@ -14,12 +14,12 @@ from telegram_fake import FakeBotAPI
 from test_cli import run
 from test_telegram import TOKEN, replies, run_bot, until
 
-from bot.answer import ASK_PROMPT
 from bot.brief import Brief, Quote, render_docx
 from bot.cli import build_parser
 from bot.telegram_access import RateLimit, parse_callback
 from bot.telegram_app import build_application, wait_for_bot_api, webhook_options
 from bot.verification import MAX_ANSWER_CHARS, verify
+from bot.wording import ASK_PROMPT
 from ingest.errors import SettingsError
 from ingest.lexical import LexicalIndex
 from ingest.normalize import normalize_text

@@ -235,7 +235,7 @@ def test_a_question_after_an_articles_title_gets_the_whole_article(law_service):
 
 
 def test_a_figure_question_is_answered_by_the_sentence_holding_the_figure(law_service):
-    from bot.answer import holds_figure
+    from bot.compose import holds_figure
 
     assert holds_figure("Luật có hiệu lực từ ngày nào?", "Luật này có hiệu lực thi hành từ ngày 01 tháng 7 năm 2023.")
     assert not holds_figure("Luật có hiệu lực từ ngày nào?", "Luật này có 91 điều.")  # a number, not a date

@@ -107,8 +107,10 @@ def test_hostile_text_stays_valid_html(service, corpus_settings):
 
 
 def test_long_answer_is_split(service, corpus_settings, monkeypatch):
-    # every passage as a source: an answer longer than one Telegram message
+    # every passage relevant and forty sentences quoted: an answer longer than one Telegram message
     monkeypatch.setattr(service.retriever, "settings", corpus_settings.model_copy(update={"top_k": 50, "min_coverage": 0.0}))
+    monkeypatch.setattr("bot.compose.MAX_SENTENCES", 40)
+    monkeypatch.setattr("bot.compose.RELATIVE_CUTOFF", 0.0)
 
     async def scenario(fake):
         fake.message("công tác dân vận của Ban Dân vận Thành ủy và Tỉnh ủy")
@@ -302,3 +304,21 @@ def test_webhook_mode(service, corpus_settings):
                     await application.stop()
 
     asyncio.run(main())
+
+
+def test_small_talk_library_and_follow_ups_in_a_chat(service, corpus_settings):
+    async def scenario(fake):
+        fake.message("Cảm ơn bạn nhé")
+        await until(fake, lambda: len(replies(fake)) >= 1)
+        thanks = replies(fake)[-1]
+        assert "Không có gì" in thanks["text"] and "reply_markup" not in thanks  # no sources, no buttons
+        fake.message("/tailieu")
+        await until(fake, lambda: len(replies(fake)) >= 2)
+        assert "Phối hợp công tác dân vận" in replies(fake)[-1]["text"]
+        fake.message("Những hạn chế trong tham mưu thực hiện QCDC ở cơ sở?")
+        await until(fake, lambda: len(replies(fake)) >= 3)
+        fake.message("nói rõ hơn ý (2)")
+        await until(fake, lambda: len(replies(fake)) >= 4)
+        assert "Hiểu câu hỏi là" in replies(fake)[-1]["text"] and "chưa kịp thời" in replies(fake)[-1]["text"]
+
+    run_bot(service, corpus_settings, scenario)

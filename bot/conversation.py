@@ -1,0 +1,136 @@
+"""A conversation's short memory: a follow-up question is read in the light of the last exchanges.
+
+Three kinds of follow-up are understood, and rewritten into a question that
+stands alone (shown to the user as "Hiểu câu hỏi là: …"):
+- "còn Bắc Ninh thì sao?": the previous question, with its place or name replaced;
+- "nói rõ hơn ý (2)": the second item of the list the previous answer gave;
+- "điều đó / văn bản đó có hiệu lực từ khi nào?": the document the previous answer was about.
+A memory holds a few exchanges and forgets them after some minutes of silence.
+Hand-written: these are the few patterns of a chat, and a rewrite that misses
+leaves the question as typed.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+import time
+from collections import OrderedDict, deque
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from bot.answer import Answer
+from ingest.facts import document_name
+from ingest.normalize import fold
+
+_AGAIN = re.compile(
+    r"^\s*(?:(?:thế|vậy|the|vay)\s+)?(?:còn|con)\s+(?P<x>.+?)(?:\s+(?:thì|thi)\s+(?:sao|thế nào|the nao|ra sao))?\s*\??\s*$"
+    r"|^\s*(?P<y>.+?)\s+(?:thì|thi)\s+(?:sao|thế nào|the nao|ra sao)\s*\??\s*$",
+    re.IGNORECASE,
+)
+_ITEM = re.compile(r"\b(?:y|muc|diem|phan|noi dung|gach)\s*(?:thu\s*)?\(?(\d{1,2})\)?")
+_THAT = re.compile(
+    r"\b(?:(?:dieu|van ban|luat|nghi dinh|ket luan|nghi quyet|chi thi|quyet dinh|quy dinh|thong tu|viec|van de|"
+    r"noi dung|cai)\s+(?:do|nay|tren|ay)|no)\b"
+)
+_PLACE_NOUN = r"(?:tỉnh|huyện|thành phố|xã|phường|thị trấn|quận|thị xã|tinh|huyen|thanh pho|xa|phuong)"
+_NAME = re.compile(rf"(?:\b{_PLACE_NOUN}\s+)?(?<!^)(?:[A-ZĐÀ-Ỹ][\wÀ-ỹ]*)(?:\s+[A-ZĐÀ-Ỹ][\wÀ-ỹ]*)*")
+MAX_ITEM_WORDS = 30
+
+
+@dataclass(frozen=True)
+class Turn:
+    question: str  # as understood
+    answer: Answer
+    at: float
+
+
+class Conversation:
+    """The last `turns` exchanges of one chat or session, forgotten after `ttl` seconds of silence."""
+
+    def __init__(self, turns: int = 3, ttl: float = 900.0, clock: Callable[[], float] = time.monotonic):
+        self.ttl = ttl
+        self.clock = clock
+        self.turns: deque[Turn] = deque(maxlen=max(turns, 1))
+
+    def last(self) -> Turn | None:
+        if self.turns and self.clock() - self.turns[-1].at > self.ttl:
+            self.turns.clear()
+        return self.turns[-1] if self.turns else None
+
+    def record(self, question: str, answer: Answer) -> None:
+        if answer.found:
+            self.turns.append(Turn(question, answer, self.clock()))
+
+    def understand(self, text: str, places: frozenset[str] = frozenset()) -> str | None:
+        """The follow-up as a question that stands alone, or None when it is not one
+        (or there is nothing before it). `places`: folded place names the library knows."""
+        last = self.last()
+        if last is None:
+            return None
+        folded = fold(text)
+        if m := _ITEM.search(folded):
+            return _item(last.answer, int(m[1]))
+        if m := _AGAIN.match(text):
+            other = (m["x"] or m["y"]).strip(" ?")
+            if len(other.split()) <= 6:
+                return _replace_name(last.question, other, places)
+        if m := _THAT.search(folded):
+            subject = _subject(last)
+            if subject:
+                return (text[: m.start()] + subject + text[m.end() :]).strip()
+        return None
+
+
+def _item(answer: Answer, number: int) -> str | None:
+    """The text of item `number` of the list the answer gave (the first words of it)."""
+    for group in answer.groups:
+        items = group.quotes[1:] if group.listed else group.quotes
+        if 1 <= number <= len(items):
+            text = re.sub(r"^\(?\d{1,2}[.)]\s*", "", items[number - 1].text)
+            return " ".join(text.split()[:MAX_ITEM_WORDS])
+    return None
+
+
+def _replace_name(previous: str, other: str, places: frozenset[str]) -> str:
+    """The previous question with its place or proper name replaced by `other`; `other`
+    added when it names none."""
+    folded = fold(previous)
+    for place in sorted(places, key=len, reverse=True):  # a place the library knows, typed in any case
+        at = folded.find(place)
+        if at != -1:
+            return previous[:at] + other + previous[at + len(place) :]
+    names = list(_NAME.finditer(previous))
+    if names:
+        m = names[-1]
+        return previous[: m.start()] + other + previous[m.end() :]
+    return f"{previous.rstrip(' ?')} {other}?"
+
+
+def _subject(turn: Turn) -> str | None:
+    """What the previous answer was about: the document it named, or the legal text it quoted."""
+    asked = [d for d in turn.answer.directives if d.get("role") == "asked" and d.get("in_corpus")]
+    if asked:
+        d = asked[0]
+        return d.get("name") or document_name(d.get("type"), d["ref"], fallback="văn bản")
+    legal = next((s.legal for s in turn.answer.sources if s.legal), None)
+    if legal:
+        return legal.source.full_title
+    return None
+
+
+class Conversations:
+    """The memories of many chats or sessions, the least recently used dropped beyond `limit`."""
+
+    def __init__(self, turns: int = 3, ttl: float = 900.0, limit: int = 10_000):
+        self.turns, self.ttl, self.limit = turns, ttl, limit
+        self._by_key: OrderedDict[str, Conversation] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: str) -> Conversation:
+        with self._lock:
+            conversation = self._by_key.pop(key, None) or Conversation(self.turns, self.ttl)
+            self._by_key[key] = conversation
+            while len(self._by_key) > self.limit:
+                self._by_key.popitem(last=False)
+            return conversation

@@ -1,0 +1,107 @@
+"""Every Vietnamese phrase an answer is made of, in one place.
+
+The answer is data (`bot.answer.Answer`); the terminal, Markdown, Telegram
+and Word renderers walk it and take their words from here, so a phrase is
+changed once and reads the same everywhere.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ingest.facts import document_name
+from ingest.registry import Directive
+
+NOT_FOUND = "Kho tài liệu hiện có không có thông tin để trả lời câu hỏi này."
+NOT_IN_DOCUMENT = "Trong kho tài liệu, văn bản này không có đoạn nào trả lời câu hỏi trên."
+ASK_PROMPT = (
+    "Mời đồng chí đặt câu hỏi cụ thể về quy chế dân chủ ở cơ sở hoặc công tác dân vận, ví dụ: "
+    "“Kết luận 120-KL/TW yêu cầu gì?” hoặc “Những hạn chế trong thực hiện QCDC ở cơ sở?”"
+)
+SOURCES = "Nguồn"
+SHORT_ANSWER = "Trả lời"
+CARD = "Văn bản"
+FULL_ANSWER = "Trích nguyên văn"
+
+# Small talk: a short polite reply, never "không có thông tin".
+GREETING_REPLY = (
+    "Xin chào đồng chí! Tôi trả lời câu hỏi về quy chế dân chủ ở cơ sở và công tác dân vận "
+    "từ tài liệu trong kho, có dẫn nguồn. Đồng chí cứ đặt câu hỏi."
+)
+THANKS_REPLY = "Không có gì ạ. Đồng chí cần hỏi thêm gì cứ nhắn."
+GOODBYE_REPLY = "Chào đồng chí, hẹn gặp lại."
+ENGLISH_NOTE = (
+    "Trợ lý trả lời bằng tiếng Việt, trích nguyên văn tài liệu trong kho (the answers are quoted from the "
+    "Vietnamese documents)."
+)
+LIBRARY_EMPTY = "Kho tài liệu hiện chưa có tài liệu nào."
+
+
+def attribution(source: Any) -> str:  # a bot.answer.Source, which imports this module
+    """'bài “Title” của Author (Role)' from the facts the corpus states; a directive's own text says so;
+    an article of a legal text is named as its heading reads ("Điều 6. Nghĩa vụ của công dân… — Luật …
+    (10/2022/QH15)")."""
+    if source.legal:  # as its heading reads: the title often says what the quoted clause belongs to
+        title = f". {source.legal.article_title} —" if source.legal.article_title else ""
+        return f"Điều {source.legal.article}{title} {source.legal.source.full_title}"
+    title = f"“{source.facts.title}”"
+    if source.facts.kind == "directive":
+        return f"văn bản gốc {title}"
+    by = f" của {source.facts.author}" if source.facts.author else ""
+    role = f" ({source.facts.author_role})" if source.facts.author and source.facts.author_role else ""
+    where = source.facts.site or source.facts.publisher
+    return f"bài {title}{by}{role}" + (f", {where}" if where else "")
+
+
+def according_to(source: Any) -> str:
+    return f"Theo {attribution(source)}:"
+
+
+def list_lead(count: int, label: str | None) -> str:
+    """What a whole list is introduced with: how many items the source states."""
+    return f"Tài liệu nêu {count} {label or 'ý'}, đủ và theo thứ tự:"
+
+
+def related(count: int) -> str:
+    return f"và {count} đoạn liên quan khác"
+
+
+def card_line(d: Directive) -> str:
+    return f"{CARD}: {d.card()}."
+
+
+def ambiguous(query: str, count: int) -> str:
+    return f"“{query}” có thể là một trong {count} văn bản:"
+
+
+def missing_document(ref: str, type_: str | None) -> str:
+    if "/" in ref:
+        return f"Kho tài liệu hiện có không có văn bản nào mang số hiệu {ref}."
+    return f"Kho tài liệu hiện có không có {document_name(type_, ref, fallback='văn bản')}."
+
+
+def no_full_text(d: Directive) -> str:
+    """A directive the library only knows from the articles that cite it."""
+    name = document_name(d.type, d.ref, fallback="văn bản")
+    return f"Kho tài liệu chưa có toàn văn {name}; dưới đây là những gì các tài liệu trong kho nói về văn bản này."
+
+
+def did_you_mean(question: str) -> str:
+    return f"Có phải đồng chí muốn hỏi: “{question}”?"
+
+
+def follow_up(question: str) -> str:
+    """How a follow-up question was read, in the light of the conversation."""
+    return f"(Hiểu câu hỏi là: “{question}”)"
+
+
+def library_intro(documents: int, directives: int) -> str:
+    return f"Kho tài liệu có {documents} tài liệu và biết {directives} văn bản được nhắc đến. Tài liệu có toàn văn:"
+
+
+def library_directives(count: int) -> str:
+    return f"Văn bản chỉ được nhắc đến trong tài liệu (chưa có toàn văn), {count} văn bản, ví dụ:"
+
+
+def library_hint() -> str:
+    return "Đồng chí có thể hỏi về nội dung các tài liệu trên, hoặc tra một văn bản theo số hiệu (ví dụ “KL120”)."

@@ -1,0 +1,64 @@
+"""The cadre-style question set (`tests/data/qa_cadre_own.jsonl`): how an answer is judged.
+
+A case passes when every expectation it states holds:
+- `found`: true (answered), false (nothing found) or null (small talk, the library listing);
+- `phrase`: in one of the first three sources the answer cites;
+- `short`: in the answer's short answer (`short_answer`);
+- `items`: every one in the answer's text (a whole list, the library listing);
+- `note`: in the answer's notes or its "Có phải …?" suggestion.
+A `session` is several turns asked in one conversation; its last turn carries the expectations.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from bot.conversation import Conversation
+from ingest.normalize import normalize_text
+
+FILE = Path(__file__).parent / "data" / "qa_cadre_own.jsonl"
+CHECKS = ("found", "phrase", "short", "items", "note")
+
+
+def load() -> list[dict]:
+    return [json.loads(line) for line in FILE.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def judge(service, case: dict) -> dict[str, bool]:
+    """Each check the case states → whether it held."""
+    turns = case.get("session") or [case]
+    conversation = Conversation() if "session" in case else None
+    for turn in turns:
+        answer = service.ask(turn["q"], conversation=conversation)
+    expect = turns[-1]
+    n = normalize_text
+    results: dict[str, bool] = {}
+    if "found" in expect:
+        results["found"] = answer.found is expect["found"]
+    if expect.get("phrase"):
+        results["phrase"] = any(n(expect["phrase"]) in n(s.text) for s in answer.sources[:3])
+    if expect.get("short"):
+        results["short"] = n(expect["short"]) in n(answer.short_answer or "")
+    if expect.get("items"):
+        text = n(answer.answer)
+        results["items"] = all(n(item) in text for item in expect["items"])
+    if expect.get("note"):
+        results["note"] = n(expect["note"]) in n(" ".join(answer.notes) + " " + (answer.suggestion or ""))
+    return results
+
+
+def evaluate(service, cases: list[dict]) -> dict[str, object]:
+    """Pass rate, each check's rate, and the failing cases' ids."""
+    passed, failed = 0, []
+    by_check = {c: [0, 0] for c in CHECKS}
+    for case in cases:
+        results = judge(service, case)
+        for check, ok in results.items():
+            by_check[check][0] += ok
+            by_check[check][1] += 1
+        if all(results.values()):
+            passed += 1
+        else:
+            failed.append(f"{case['id']} ({', '.join(c for c, ok in results.items() if not ok)})")
+    return {"cases": len(cases), "passed": passed, "checks": by_check, "failed": failed}

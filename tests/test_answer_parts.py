@@ -1,0 +1,122 @@
+"""The parts an answer is made of, without an index: the short answer, whole lists,
+small talk and English, one-letter typos, a conversation's follow-ups."""
+
+from __future__ import annotations
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from bot import intents, lists, short_answer
+from bot.answer import Answer, Quotation, QuoteGroup, Source
+from bot.conversation import Conversation
+from bot.spelling import Speller
+from ingest.facts import DocumentFacts
+from ingest.tokens import lexical_tokens
+
+SENTENCE = (
+    "có thêm 8 xã được công nhận đạt chuẩn nông thôn mới, nâng tổng số xã đạt chuẩn nông thôn mới là 95 xã "
+    "(đạt 65,5%), huyện Mỹ Hào đạt chuẩn nông thôn mới; thu ngân sách đạt 8.331 tỷ đồng, xuất khẩu đạt 3,1 tỷ USD."
+)
+
+
+def cut(question: str, sentence: str = SENTENCE) -> str | None:
+    found = short_answer.cut(question, sentence)
+    return found.text if found else None
+
+
+def test_short_answer_is_the_figure_the_question_asks_for_with_its_unit():
+    assert cut("Tổng số xã đạt chuẩn nông thôn mới là bao nhiêu?") == "95 xã"
+    assert cut("Có thêm mấy xã được công nhận?") == "8 xã"
+    assert cut("Thu ngân sách đạt bao nhiêu?") == "8.331 tỷ đồng"
+    assert cut("Xuất khẩu đạt bao nhiêu?") == "3,1 tỷ USD"
+    assert cut("Huyện nào đạt chuẩn nông thôn mới?") == "huyện Mỹ Hào"
+    # a unit no number of the sentence has: no short answer rather than another figure
+    assert cut("Ban có bao nhiêu thành viên?") is None
+
+
+def test_short_answer_dates_periods_and_bodies_are_verbatim():
+    law = "Luật này có hiệu lực thi hành từ ngày 01 tháng 7 năm 2023; Pháp lệnh ngày 20 tháng 4 năm 2007 hết hiệu lực."
+    assert cut("Luật có hiệu lực từ ngày nào?", law) == "từ ngày 01 tháng 7 năm 2023"
+    assert cut("Giai đoạn nào?", "giải phóng mặt bằng giai đoạn 2015 - 2017.") == "giai đoạn 2015 - 2017"
+    both = "Phối hợp với Trường Chính trị Nguyễn Văn Linh; Sở Nội vụ xây dựng 02 tập đề cương bài giảng."
+    assert cut("Phối hợp với cơ quan nào xây dựng đề cương?", both) == "Trường Chính trị Nguyễn Văn Linh; Sở Nội vụ"
+    assert cut("Ai là Chủ tịch nước?", "theo tư tưởng dân vận của Chủ tịch Hồ Chí Minh.") is None  # no body named
+
+
+def test_yes_no_questions_get_a_verdict_and_its_condition():
+    found = short_answer.cut("Cán bộ có được cản trở Nhân dân không?", "Nghiêm cấm cản trở Nhân dân thực hiện dân chủ.")
+    assert found is not None and found.verdict == "Không" and "cản trở" in found.text
+    assert short_answer.kind("Những nhiệm vụ, giải pháp thời gian tới?") is None  # a list, not one line
+
+
+@given(st.text(max_size=200), st.text(max_size=300))
+def test_a_short_answer_is_always_a_span_of_the_sentence(question, sentence):
+    found = short_answer.cut(question, sentence)
+    assert found is None or found.text in sentence
+
+
+def test_list_label_and_the_words_that_are_not_lists():
+    assert lists.asked_label("Nhiệm vụ, giải pháp thời gian tới?") == "Nhiệm vụ, giải pháp"
+    assert lists.asked_label("Nội dung hoạt động của MTTQ và các đoàn thể có hạn chế gì?") == "hạn chế"
+    assert lists.asked_label("Công tác dân vận chính quyền") is None  # "chính quyền" is not "quyền"
+    assert lists.asked_label("Nghị quyết 25 về nội dung gì?") is None
+
+
+def test_a_list_is_found_whole_across_passages_and_in_one_paragraph():
+    facts = DocumentFacts(title="Bài")
+    from ingest.models import Passage
+
+    chunks = [
+        Passage("d:0", "d", 0, "Mở đầu.\n\nThời gian tới cần tập trung các nhiệm vụ, giải pháp sau:\n\n(1) Một.", 1, facts),
+        Passage("d:1", "d", 1, "(2) Hai.\n\n(3) Ba.\n\nKết luận chung.", 1, facts),
+        Passage("e:0", "e", 0, "Còn những hạn chế như: việc A còn hình thức. Việc B chưa kịp thời; việc C chậm.", 1, facts),
+    ]
+    of = lambda doc: [c for c in chunks if c.doc_id == doc]  # noqa: E731
+    found = lists.find_list("Nhiệm vụ, giải pháp thời gian tới?", ["d"], of, lambda t: 1.0)
+    assert found is not None and [i.text for i in found.items] == ["(1) Một.", "(2) Hai.", "(3) Ba."]
+    assert [i.passage.chunk_id for i in found.items] == ["d:0", "d:1", "d:1"]
+    inline = lists.find_list("Những hạn chế?", ["e"], of, lambda t: 1.0)
+    assert inline is not None and [i.text for i in inline.items] == ["việc A còn hình thức.", "Việc B chưa kịp thời;", "việc C chậm."]
+
+
+def test_small_talk_library_and_english():
+    assert intents.small_talk("Cảm ơn bạn nhiều nhé!") == "thanks"
+    assert intents.small_talk("xin chào") == "greeting"
+    assert intents.small_talk("Tạm biệt") == "goodbye"
+    assert intents.small_talk("Cảm ơn, cho hỏi KL120 yêu cầu gì?") is None
+    assert intents.asks_library("Bạn trả lời được gì?") and intents.asks_library("Kho có những tài liệu nào?")
+    assert not intents.asks_library("Tài liệu về nông thôn mới")
+    assert intents.english("How many members does the people's inspection board have?") == (
+        "bao nhiêu thành viên Ban Thanh tra nhân dân?"
+    )
+    assert intents.english("Ban thanh tra nhân dân có mấy người?") is None
+    assert intents.english("QCDC") is None
+
+
+def test_one_letter_typos_against_the_vocabulary():
+    vocab = {t: i for i, t in enumerate(lexical_tokens("nông thôn mới thông tin bao nhiêu xã nhiều như Hưng Yên"))}
+    speller = Speller(vocab, lambda t: 1.0)
+    assert speller.correct("nông thông mới hưng yên bao nhiu xã") == "nông thôn mới hưng yên bao nhiêu xã"
+    assert speller.correct("nông thôn mới bao nhiêu xã") is None
+    assert speller.correct("KL120 QCDC") is None  # numbers and abbreviations are never touched
+
+
+def _answer(question: str, quotes: list[str], listed: int | None = None) -> Answer:
+    source = Source(1, "d", "d:0", " ".join(quotes), 1.0, DocumentFacts(title="Bài"))
+    group = QuoteGroup(source, tuple(Quotation(q, 1) for q in quotes), listed)
+    return Answer(question, True, groups=[group], sources=[source])
+
+
+def test_follow_ups_are_read_in_the_light_of_the_last_answer():
+    now = [0.0]
+    conversation = Conversation(turns=3, ttl=900, clock=lambda: now[0])
+    assert conversation.understand("còn Bắc Ninh thì sao?") is None  # nothing before it
+    conversation.record("Huyện nào của Hưng Yên đạt chuẩn nông thôn mới?", _answer("q", ["x"]))
+    assert conversation.understand("còn Bắc Ninh thì sao?", frozenset({"hung yen"})) == (
+        "Huyện nào của Bắc Ninh đạt chuẩn nông thôn mới?"
+    )
+    conversation.record("Nhiệm vụ, giải pháp?", _answer("q", ["… giải pháp sau:", "(1) Một việc.", "(2) Hai việc."], 2))
+    assert conversation.understand("nói rõ hơn ý (2)") == "Hai việc."
+    assert conversation.understand("Thu ngân sách đạt bao nhiêu?") is None  # stands alone
+    now[0] = 901.0  # fifteen minutes of silence: forgotten
+    assert conversation.understand("nói rõ hơn ý (2)") is None
