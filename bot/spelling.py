@@ -84,8 +84,12 @@ class Speller:
         if word in self.syllables and (pairs_made(word) or (before is None and after is None)):
             return None
         candidates = [c for c in _edits(word) if c in self.syllables and c != word]
-        if word in self.syllables:  # a real word, out of place: only a candidate that fits both its neighbours
-            candidates = [c for c in candidates if before and after and pairs_made(c) == 2]
+        if word in self.syllables:
+            # a real word, out of place: only a letter added or dropped ("thông" for "thôn"), not one
+            # replaced ("cấp" is no slip for "các"), and only a candidate that fits both its neighbours
+            candidates = [
+                c for c in candidates if abs(len(c) - len(word)) == 1 and before and after and pairs_made(c) == 2
+            ]
         if not candidates:
             return None
         return max(candidates, key=lambda c: (pairs_made(c), -self.rarity(c)))
