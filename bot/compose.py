@@ -19,7 +19,6 @@ from bot.lookup import Resolution, relation_lines
 from bot.retrieval import Retrieval
 from bot.verification import facts as facts_of
 from ingest.models import Passage
-from ingest.normalize import fold
 from ingest.registry import Directive, Registry
 from ingest.sentences import Span, clause_spans, paragraph_spans, sentence_spans
 
@@ -39,10 +38,6 @@ MIN_SENTENCE_COVERAGE = 0.25
 # An article whose title holds this share of the question is quoted whole, up to this length.
 TITLE_COVERAGE = 0.7
 WHOLE_ARTICLE = 1500
-_WHEN = r"bao gio|khi nao|ngay nao|nam nao|thang nao|luc nao|thoi diem nao"
-_HOW_MUCH = r"bao nhieu|may|bao lau|toi da|toi thieu|it nhat"
-_FIGURE = re.compile(rf"\b(?:{_WHEN}|{_HOW_MUCH})\b")
-_ASKS_WHEN = re.compile(rf"\b(?:{_WHEN})\b")
 # A sentence that holds what a figure question asks for (a date; a number) weighs this much more.
 FIGURE_WEIGHT = 1.5
 _PLACE_NUMBER = re.compile(r"\b(?:Điều|khoản|điểm|Chương|Mục|Phần)\s+\w+", re.IGNORECASE)
@@ -109,18 +104,9 @@ def _paragraphs(top: Source) -> list[_Quote]:
     return quotes
 
 
-def _figure_asked(question: str) -> str | None:
-    """What figure a question asks for: "date" ("khi nào", "ngày nào"), "number"
-    ("bao nhiêu", "mấy", "tối đa", "bao lâu"), or None."""
-    folded = fold(question)
-    if not _FIGURE.search(folded):
-        return None
-    return "date" if _ASKS_WHEN.search(folded) else "number"
-
-
 def asks_figure(question: str) -> bool:
     """Whether a question asks for a number, a date or a duration ("bao nhiêu", "mấy", "khi nào")."""
-    return _figure_asked(question) is not None
+    return short_answer.figure(question) is not None
 
 
 def _holds(figure: str, sentence: str) -> bool:
@@ -132,7 +118,7 @@ def _holds(figure: str, sentence: str) -> bool:
 def holds_figure(question: str, sentence: str) -> bool:
     """Whether a sentence holds what a figure question asks: a date for "khi nào",
     "ngày nào"; a number for "bao nhiêu", "mấy", "tối đa"."""
-    figure = _figure_asked(question)
+    figure = short_answer.figure(question)
     return figure is not None and _holds(figure, sentence)
 
 
@@ -211,7 +197,7 @@ def _best_sentences(question: str, sources: list[Source], retrieval: Retrieval, 
     """The sentences that cover the question best, at most MAX_SENTENCES, each once; the
     first sentence of the best source when none stands out."""
     quotes = []
-    figure = _figure_asked(question)  # once, not per sentence
+    figure = short_answer.figure(question)  # once, not per sentence
     for i, src in enumerate(sources):
         for span in _quotable_spans(src.text, src.body_start):
             quote = _quote_text(src.text, span)
@@ -289,11 +275,11 @@ def compose(
         listed_items, label = len(found_list.items), found_list.label
     else:
         chosen = _paragraphs(pool[0]) if whole else _whole_article(weighed, pool[0], retrieval) if by_rank else []
-        if chosen and lists.asked_label(weighed):
+        if chosen and (asked_list := lists.asked_label(weighed)):
             listed_items = lists.numbered_count([q.text for q in chosen]) or None
-            label = lists.asked_label(weighed) if listed_items else None
+            label = asked_list if listed_items else None
         chosen = chosen or _best_sentences(weighed, pool, retrieval, by_rank)
-    short = None if found_list else _short(question, weighed, chosen, pool)
+    short = None if found_list else _short(question, chosen, pool)
 
     if found_list is None:  # read in document order: documents by their best source, sentences as written
         doc_rank: dict[str, int] = {}
@@ -350,7 +336,7 @@ def _pooled(pool: list[Source], passage: Passage) -> int:
     return len(pool) - 1
 
 
-def _short(question: str, weighed: str, chosen: list[_Quote], pool: list[Source]) -> ShortAnswer | None:
+def _short(question: str, chosen: list[_Quote], pool: list[Source]) -> ShortAnswer | None:
     """The answer in one line, from the best quoted sentence that holds what was asked
     (pool indexes; renumbered by the caller). A "tác giả" question is answered by the
     article's stated author."""

@@ -16,7 +16,7 @@ import re
 import threading
 import time
 from collections import OrderedDict, deque
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from bot.answer import Answer
@@ -34,6 +34,7 @@ _THAT = re.compile(
     r"noi dung|cai)\s+(?:do|nay|tren|ay)|no)\b"
 )
 _PLACE_NOUN = r"(?:tỉnh|huyện|thành phố|xã|phường|thị trấn|quận|thị xã|tinh|huyen|thanh pho|xa|phuong)"
+_FOLDED_PLACE_NOUN = re.compile(r"\b(?:tinh|huyen|thanh pho|thi xa|quan|xa|phuong|thi tran)\b")
 _NAME = re.compile(rf"(?:\b{_PLACE_NOUN}\s+)?(?<!^)(?:[A-ZĐÀ-Ỹ][\wÀ-ỹ]*)(?:\s+[A-ZĐÀ-Ỹ][\wÀ-ỹ]*)*")
 MAX_ITEM_WORDS = 30
 
@@ -80,6 +81,11 @@ class Conversation:
             if subject:
                 return (text[: m.start()] + subject + text[m.end() :]).strip()
         return None
+
+
+def place_names(localities: Iterable[str]) -> frozenset[str]:
+    """Folded place names without their kind ("tỉnh Hưng Yên" → "hung yen"), as `understand` matches them."""
+    return frozenset(_FOLDED_PLACE_NOUN.sub("", fold(n)).strip() for n in localities) - {""}
 
 
 def _item(answer: Answer, number: int) -> str | None:

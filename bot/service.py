@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import re
 import threading
 import time
 from dataclasses import dataclass
@@ -12,7 +11,7 @@ from pathlib import Path
 from bot import intents, wording
 from bot.answer import Answer
 from bot.compose import compose, mentioned_directives
-from bot.conversation import Conversation
+from bot.conversation import Conversation, place_names
 from bot.lookup import (
     Resolution,
     article_ref,
@@ -44,7 +43,6 @@ _SMALL_TALK = {
     "goodbye": wording.GOODBYE_REPLY,
 }
 LIBRARY_EXAMPLES = 15
-_PLACE_NOUN = r"\b(?:tinh|huyen|thanh pho|thi xa|quan|xa|phuong|thi tran)\b"
 
 log = logging.getLogger(__name__)
 
@@ -232,8 +230,7 @@ class QAService:
 
     def _places(self) -> frozenset[str]:
         """Folded names of the places the library's documents and directives belong to ("hung yen")."""
-        names = {d.locality for d in self._loaded.registry.directives if d.locality}
-        return frozenset(re.sub(_PLACE_NOUN, "", fold(n)).strip() for n in names) - {""}
+        return place_names(d.locality for d in self._loaded.registry.directives if d.locality)
 
     def _speller(self) -> Speller:
         loaded = self._loaded

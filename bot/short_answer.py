@@ -84,6 +84,15 @@ def kind(question: str) -> str | None:
     return None
 
 
+def figure(question: str) -> str | None:
+    """What figure a question asks for, to weigh the sentences that hold one: "date" ("khi nào",
+    "ngày nào"), "number" ("bao nhiêu", "mấy", "tối đa", "bao lâu"), or None."""
+    q = fold(question)
+    if re.search(rf"\b(?:{_DATE_Q})\b", q):
+        return "date"
+    return "number" if re.search(rf"\b(?:{_NUMBER_Q}|bao lau)\b", q) else None
+
+
 def cut(question: str, sentence: str) -> Cut | None:
     """The span of `sentence` that answers `question`, or None."""
     asked = kind(question)
