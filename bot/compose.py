@@ -15,10 +15,12 @@ from typing import Any
 
 from bot import lists, short_answer, wording
 from bot.answer import Answer, Card, Quotation, QuoteGroup, ShortAnswer, Source
+from bot.conversation import place_names
 from bot.lookup import Resolution, relation_lines
 from bot.retrieval import Retrieval
 from bot.verification import facts as facts_of
 from ingest.models import Passage
+from ingest.normalize import fold
 from ingest.registry import Directive, Registry
 from ingest.sentences import Span, clause_spans, paragraph_spans, sentence_spans
 
@@ -37,6 +39,7 @@ MIN_SENTENCE_COVERAGE = 0.25
 
 # An article whose title holds this share of the question is quoted whole, up to this length.
 TITLE_COVERAGE = 0.7
+TITLE_WORDS = 0.5  # … or this share of its words when the title names the list asked for
 WHOLE_ARTICLE = 1500
 # A sentence that holds what a figure question asks for (a date; a number) weighs this much more.
 FIGURE_WEIGHT = 1.5
@@ -85,9 +88,18 @@ def _whole_article(question: str, top: Source, retrieval: Retrieval) -> list[_Qu
     title = top.legal.article_title if top.legal else None
     if not title or asks_figure(question) or len(top.text) - top.body_start > WHOLE_ARTICLE:
         return []
-    if retrieval.lexical.text_coverage(question, title) < TITLE_COVERAGE:
-        return []
-    return _paragraphs(top)
+    if retrieval.lexical.text_coverage(question, title) >= TITLE_COVERAGE:
+        return _paragraphs(top)
+    # the title names the list asked for ("nghĩa vụ" in "Nghĩa vụ của công dân…"): its words
+    # suffice, as the question's frame ("có những … gì khi") pairs with nothing in a title
+    label = lists.asked_label(question)
+    if (
+        label
+        and fold(label) in fold(title)
+        and retrieval.lexical.text_coverage(question, title, pairs=False) >= TITLE_WORDS
+    ):
+        return _paragraphs(top)
+    return []
 
 
 def _paragraphs(top: Source) -> list[_Quote]:
@@ -120,6 +132,14 @@ def holds_figure(question: str, sentence: str) -> bool:
     "ngày nào"; a number for "bao nhiêu", "mấy", "tối đa"."""
     figure = short_answer.figure(question)
     return figure is not None and _holds(figure, sentence)
+
+
+def _statement(quote: str) -> bool:
+    """Whether a quote states something, not a heading or a bare marker ("CHƯƠNG II", "1."):
+    "Luật này có hiệu lực thi hành từ ngày 01 tháng 7 năm 2023." is short but whole."""
+    if quote.isupper():
+        return False
+    return len(quote) >= 60 or (len(quote.split()) >= 6 and quote.rstrip("…").endswith((".", ";", ":")))
 
 
 def _quote_text(text: str, span: Span) -> str:
@@ -201,12 +221,15 @@ def _best_sentences(question: str, sources: list[Source], retrieval: Retrieval, 
     for i, src in enumerate(sources):
         for span in _quotable_spans(src.text, src.body_start):
             quote = _quote_text(src.text, span)
-            cov = retrieval.lexical.text_coverage(question, quote)
-            if src.facts.kind == "directive" and len(quote) >= 60 and not quote.isupper():
+            # a local report's sentences are about its place, which they seldom name
+            # ("có thêm 8 xã…" of Hưng Yên's report): the place counts as said
+            place = f". {src.facts.locality}" if src.facts.locality else ""
+            cov = retrieval.lexical.text_coverage(question, quote + place)
+            if src.facts.kind == "directive" and _statement(quote):
                 cov += PRIMARY_BONUS  # a directive's own words answer what it requires
             if by_rank:
                 cov *= 1 + RANK_WEIGHT / (1 + i)
-            if figure and _holds(figure, quote):
+            if figure and _holds(figure, short_answer.without_issue_dates(question, quote)):
                 cov *= FIGURE_WEIGHT
             quotes.append(_Quote(i, span.start, quote, cov))
     best = max((q.coverage for q in quotes), default=0.0)
@@ -262,7 +285,7 @@ def compose(
     by_rank = bool(retrieval.passages[0].legal)
     found_list = None
     if not whole and not by_rank and chunks_of is not None and short_answer.kind(question) not in _FIGURE_KINDS:
-        documents = list(dict.fromkeys(s.doc_id for s in pool[:3] if not s.legal))
+        documents = _of_place_asked(question, pool, list(dict.fromkeys(s.doc_id for s in pool[:3] if not s.legal)))
         found_list = lists.find_list(
             weighed, documents, chunks_of, lambda t: retrieval.lexical.text_coverage(weighed, t)
         )
@@ -321,10 +344,20 @@ _FIGURE_KINDS = {"date", "period", "duration", "number"}
 def _sentence_of(text: str, at: int) -> str | None:
     """The whole sentence a quoted clause belongs to: the answer to "với cơ quan nào" may
     run over the clause's ";" ("Trường Chính trị …; Văn phòng UBND tỉnh; Sở Nội vụ")."""
-    for span in sentence_spans(text):
-        if span.start <= at < span.end:
-            return " ".join(text[span.start : span.end].split())
+    for para in paragraph_spans(text):  # a sentence never runs over a paragraph's end
+        for span in sentence_spans(text, para) if para.start <= at < para.end else ():
+            if span.start <= at < span.end:
+                return " ".join(text[span.start : span.end].split())
     return None
+
+
+def _of_place_asked(question: str, pool: list[Source], documents: list[str]) -> list[str]:
+    """The documents a list may come from: when the question names the place of some local
+    report ("giải pháp … của Bắc Ninh"), not another place's report (Hưng Yên's list)."""
+    asked = fold(question)
+    place = {s.doc_id: s.facts.locality for s in pool if s.facts.locality}
+    named = {loc for loc in place.values() if any(name in asked for name in place_names([loc]))}
+    return [d for d in documents if not named or place.get(d) in named or d not in place]
 
 
 def _pooled(pool: list[Source], passage: Passage) -> int:
@@ -347,8 +380,14 @@ def _short(question: str, chosen: list[_Quote], pool: list[Source]) -> ShortAnsw
         top = pool[chosen[0].source] if chosen else pool[0]
         return ShortAnswer(top.facts.author, chosen[0].source) if top.facts.author and chosen else None
     ranked = sorted(chosen, key=lambda q: -q.coverage)
+    cuts = []
     for q in ranked[:1] if asked == "yesno" else ranked:
         cut = short_answer.cut(question, _sentence_of(pool[q.source].text, q.start) or q.text)
         if cut is not None and cut.text:
-            return ShortAnswer(cut.text, q.source, cut.verdict)
-    return None
+            cuts.append((cut, q.source))
+    if not cuts:
+        return None
+    # the best sentence's figure, unless another's fits the unit asked better ("mấy người" of
+    # a Ban: "05 thành viên", not the "02 người" its Phó Trưởng ban may number)
+    cut, source = max(cuts, key=lambda c: c[0].fit)
+    return ShortAnswer(cut.text, source, cut.verdict)

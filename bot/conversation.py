@@ -33,9 +33,13 @@ _THAT = re.compile(
     r"\b(?:(?:dieu|van ban|luat|nghi dinh|ket luan|nghi quyet|chi thi|quyet dinh|quy dinh|thong tu|viec|van de|"
     r"noi dung|cai)\s+(?:do|nay|tren|ay)|no)\b"
 )
-_PLACE_NOUN = r"(?:tỉnh|huyện|thành phố|xã|phường|thị trấn|quận|thị xã|tinh|huyen|thanh pho|xa|phuong)"
 _FOLDED_PLACE_NOUN = re.compile(r"\b(?:tinh|huyen|thanh pho|thi xa|quan|xa|phuong|thi tran)\b")
-_NAME = re.compile(rf"(?:\b{_PLACE_NOUN}\s+)?(?<!^)(?:[A-ZĐÀ-Ỹ][\wÀ-ỹ]*)(?:\s+[A-ZĐÀ-Ỹ][\wÀ-ỹ]*)*")
+_PLACE_NOUNS = ("thanh pho", "thi xa", "thi tran", "tinh", "huyen", "quan", "xa", "phuong")
+# Where a question's topic ends: "Thu ngân sách | 9 tháng … đạt bao nhiêu", "Ban thanh tra | có mấy người".
+_PREDICATE = {
+    "dat", "la", "co", "duoc", "tang", "giam", "gom", "bao", "may", "nhu", "the", "ra", "trong", "nam", "thang",
+    "quy", "phai", "can", "do", "vao", "tu", "den",
+}  # fmt: skip
 MAX_ITEM_WORDS = 30
 
 
@@ -99,17 +103,39 @@ def _item(answer: Answer, number: int) -> str | None:
 
 
 def _replace_name(previous: str, other: str, places: frozenset[str]) -> str:
-    """The previous question with its place or proper name replaced by `other`; `other`
-    added when it names none."""
-    folded = fold(previous)
+    """The previous question with what `other` stands in for replaced by it: a place the
+    library knows, a place of the same kind ("còn phường thì sao?"), a proper name, else
+    the topic it opens with ("Thu ngân sách 9 tháng …" → "xuất khẩu 9 tháng …")."""
+    words = list(re.finditer(r"\w+", previous))
+    folded = [fold(w[0]) for w in words]
+
+    def swap(start: int, stop: int) -> str:
+        return previous[: words[start].start()] + other + previous[words[stop - 1].end() :]
+
     for place in sorted(places, key=len, reverse=True):  # a place the library knows, typed in any case
-        at = folded.find(place)
-        if at != -1:
-            return previous[:at] + other + previous[at + len(place) :]
-    names = list(_NAME.finditer(previous))
-    if names:
-        m = names[-1]
-        return previous[: m.start()] + other + previous[m.end() :]
+        n = len(place.split())
+        for i in range(len(words) - n + 1):
+            if " ".join(folded[i : i + n]) == place:
+                return swap(i, i + n)
+    asked = re.sub(r"^(?:o|tai)\s+", "", fold(other))
+    if any(asked == p or asked.startswith(p + " ") for p in _PLACE_NOUNS):  # "xã" → "(ở) phường"
+        for i in range(len(words)):
+            kind = next((p.split() for p in _PLACE_NOUNS if folded[i : i + len(p.split())] == p.split()), None)
+            if kind:
+                stop = i + len(kind)
+                while stop < len(words) and words[stop][0][0].isupper():
+                    stop += 1
+                start = i - 1 if i and folded[i - 1] in ("o", "tai") and asked != fold(other) else i
+                return swap(start, stop)
+    for i in range(1, len(words)):  # a proper name: capitalized words not opening the question
+        if words[i][0][0].isupper() and not words[i][0].isdigit():
+            stop = i
+            while stop < len(words) and words[stop][0][0].isupper():
+                stop += 1
+            return swap(i, stop)
+    end = next((i for i, w in enumerate(folded) if w in _PREDICATE or w.isdigit()), 0)
+    if 0 < end <= 6:
+        return swap(0, end)
     return f"{previous.rstrip(' ?')} {other}?"
 
 

@@ -22,8 +22,9 @@ _FILLER = {
     "da", "nhs", "ha", "too", "there", "all", "everyone", "moi", "nguoi",
 }  # fmt: skip
 _LIBRARY = re.compile(
-    r"\b(?:ban|bot|tro ly|he thong)\b.*\b(?:tra loi duoc gi|biet gi|lam duoc gi|giup duoc gi|co the lam gi|"
-    r"tra loi nhung gi|hoi duoc gi)\b"
+    r"\b(?:ban|bot|tro ly|he thong)\b.*\b(?:tra loi duoc (?:nhung )?gi|biet (?:nhung )?gi|lam duoc (?:nhung )?gi|"
+    r"giup duoc (?:nhung )?gi|co the (?:lam|tra loi) (?:nhung )?gi|tra loi nhung gi|hoi duoc (?:nhung )?gi|"
+    r"tra loi (?:duoc )?(?:nhung )?(?:cau hoi|van de|linh vuc) (?:nao|gi))\b"
     r"|\b(?:kho|thu vien|he thong|ban)\b.*\b(?:co|gom|chua)\b.*\b(?:tai lieu|van ban)\b.*\b(?:nao|gi)\b"
     r"|\b(?:danh sach|liet ke)\b.*\b(?:tai lieu|van ban)\b"
     r"|^(?:co )?nhung tai lieu (?:nao|gi)\b"

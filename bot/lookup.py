@@ -124,7 +124,8 @@ def resolve_names(text: str, registry: Registry, known: list[Resolution] | None 
 # and the words a question wraps a document in ("theo", "số", "quy định"). Folded syllables.
 _DOCUMENT_FACT_WORDS = (
     "theo so ngay nam thang ban hanh ky cua ve quy dinh noi dung van de hieu luc thi tu khi dieu khoa "
-    "la co ke hoach thuc hien nghi quyet va nhung cac sanh"  # "so sánh": the cards side by side
+    "la co ke hoach thuc hien nghi quyet va nhung cac sanh "  # "so sánh": the cards side by side
+    "duoc do vao"  # "được ban hành vào ngày nào", "do ai ký"
 )
 _DOCUMENT_FACTS = frozenset(_DOCUMENT_FACT_WORDS.split())
 

@@ -38,16 +38,28 @@ _DATE = re.compile(
     r"|(?:(?:từ|đến|vào|trước|sau)\s+)?năm\s+\d{4}",
     re.IGNORECASE,
 )
+# "số 34/2007/PL-UBTVQH11 ngày 20 tháng 4 năm 2007": the date a cited document was issued.
+_ISSUE_DATE = re.compile(r"\S*\d\S*[/-]\S*[A-ZĐ]\S*\s+(?=(?:ngày\s+)?\d)")
+_EFFECT_Q = re.compile(r"\bhieu luc\b|\bap dung tu\b")
 _PERIOD = re.compile(r"(?:giai đoạn\s+)?\d{4}\s*[-–]\s*\d{4}", re.IGNORECASE)
 _DURATION = re.compile(
-    r"(?:(?:trong|sau|trước)\s+(?:thời hạn\s+)?)?(?:\d+|\d+\s*\(\w+\))\s+(?:ngày làm việc|ngày|tháng|năm|giờ|tuần|phút)",
+    r"(?:(?:trong|sau|trước)\s+(?:thời hạn\s+)?)?(?<![\w.,/])\d+(?:\s*\([^()\d]{1,20}\))?\s+"
+    r"(?:ngày làm việc|ngày|tháng|năm|giờ|tuần|phút)",
     re.IGNORECASE,
 )
 _PLACE_NUMBER = re.compile(r"\b(?:Điều|khoản|điểm|Chương|Mục|Phần|số|khóa|khoá|loại)\s+[\w/.-]+", re.IGNORECASE)
+_BOUND = re.compile(
+    r"(?:không\s+(?:ít|nhiều)\s+hơn|không\s+quá|không\s+dưới|không\s+vượt\s+quá|tối\s+đa|tối\s+thiểu|"
+    r"ít\s+nhất(?:\s+là)?|nhiều\s+nhất(?:\s+là)?|trên|dưới|hơn|gần|khoảng)\s+$",
+    re.IGNORECASE,
+)
+# Where a number's unit ends, as written: "đầu tư" is a unit's word, "từ" is not (folded, both are "tu").
 _UNIT_STOP = {
-    "va", "voi", "trong", "cua", "duoc", "dat", "tang", "giam", "so", "la", "co", "da", "de", "cho", "theo",
-    "tai", "o", "thi", "nhu", "nam", "tu", "den", "tren", "moi", "nay", "do",
+    "và", "với", "trong", "của", "được", "đạt", "tăng", "giảm", "số", "là", "có", "đã", "để", "cho", "theo",
+    "tại", "ở", "thì", "như", "năm", "từ", "đến", "trên", "mới", "này", "đó",
 }  # fmt: skip
+# "đô thị loại mấy", "lần thứ mấy", "khóa mấy": the number is a rank written after that word ("loại I").
+_ORDINAL = {"loai", "thu", "khoa", "cap", "hang"}
 _STOP = {"cua", "va", "la", "o", "cac", "nhung", "duoc", "co", "khong", "thi", "nao", "gi", "ai", "voi", "cho", "ve"}
 _NEGATION = re.compile(r"\bkhong (?:duoc|phai|co|can|the)\b|\bnghiem cam\b|\bcam\b|\bchua (?:duoc|co)\b")
 MAX_SHORT = 250
@@ -57,6 +69,7 @@ MAX_SHORT = 250
 class Cut:
     text: str
     verdict: str | None = None
+    fit: int = 0  # how many words of the unit the question names the cut has ("05 thành viên")
 
 
 def kind(question: str) -> str | None:
@@ -93,6 +106,20 @@ def figure(question: str) -> str | None:
     return "number" if re.search(rf"\b(?:{_NUMBER_Q}|bao lau)\b", q) else None
 
 
+def without_issue_dates(question: str, sentence: str) -> str:
+    """The sentence with the issue dates of the documents it cites blanked (same length) when
+    the question asks from when something is in force: "Pháp lệnh số 34/2007/PL-UBTVQH11 ngày
+    20 tháng 4 năm 2007 … hết hiệu lực kể từ ngày Luật này có hiệu lực" is not the Law's date."""
+    if not _EFFECT_Q.search(fold(question)):
+        return sentence
+    out = sentence
+    for ref in _ISSUE_DATE.finditer(sentence):
+        date = _DATE.match(sentence, ref.end())
+        if date:
+            out = out[: date.start()] + " " * (date.end() - date.start()) + out[date.end() :]
+    return out
+
+
 def cut(question: str, sentence: str) -> Cut | None:
     """The span of `sentence` that answers `question`, or None."""
     asked = kind(question)
@@ -100,13 +127,13 @@ def cut(question: str, sentence: str) -> Cut | None:
         return None
     q_words = _content(question)
     if asked == "date":
-        return _best(_DATE.finditer(sentence), sentence, q_words)
+        return _best(_DATE.finditer(without_issue_dates(question, sentence)), sentence, q_words)
     if asked == "period":
         return _best(_PERIOD.finditer(sentence), sentence, q_words) or _best(
             _DATE.finditer(sentence), sentence, q_words
         )
     if asked == "duration":
-        return _best(_DURATION.finditer(sentence), sentence, q_words)
+        return _best(_DURATION.finditer(sentence), sentence, q_words, bounded=True)
     if asked == "number":
         return _number(question, sentence, q_words)
     if asked in ("which", "who"):
@@ -129,12 +156,15 @@ def _context_score(sentence: str, start: int, end: int, q_words: set[str], reach
     return score + sum(1 / d for d, w in enumerate(after, 1) if w in q_words)
 
 
-def _best(matches, sentence: str, q_words: set[str]) -> Cut | None:
+def _best(matches, sentence: str, q_words: set[str], bounded: bool = False) -> Cut | None:
+    """The match with the question's words nearest; `bounded`: with the bound written before
+    it ("không ít hơn 30 (ba mươi) ngày" is a floor, not the time limit)."""
     found = [(_context_score(sentence, m.start(), m.end(), q_words), -i, m) for i, m in enumerate(matches)]
     if not found:
         return None
     m = max(found, key=lambda f: (f[0], f[1]))[2]
-    return Cut(m[0].strip())
+    bound = _BOUND.search(sentence[: m.start()]) if bounded else None
+    return Cut(sentence[bound.start() if bound else m.start() : m.end()].strip())
 
 
 def _masked(sentence: str) -> str:
@@ -150,28 +180,58 @@ def _number(question: str, sentence: str, q_words: set[str]) -> Cut | None:
     the sentence has it there, else the few words that follow the number."""
     q = fold(question)
     after = re.search(rf"\b(?:{_NUMBER_Q})\b\s*(.*)", q)
-    unit = [w for w in re.findall(r"\w+", after[1])][:4] if after else []
-    if not unit and (counted := re.search(r"\bso (?:luong )?(\w+)", q)):  # "tổng số xã … là bao nhiêu"
+    unit = [w for w in re.findall(r"\w+", after[1])][:6] if after else []
+    lead = re.findall(r"\w+", q[: after.start()])[-3:][::-1] if after else []  # "có thêm [mấy] xã"
+    if not unit and (
+        counted := re.search(r"(?<!chi )(?<!he )\bso (?:luong )?(\w+)", q)
+    ):  # "tổng số xã … là bao nhiêu", not "chỉ số"
         unit = [counted[1]]
     if unit[:2] == ["phan", "tram"] or unit[:2] == ["ty", "le"] or re.search(r"\bty le\b", q):
         unit = ["%"]
+    if not unit and lead and lead[0] in _ORDINAL:
+        return _rank(lead, sentence)
     masked = _masked(sentence)
     given = set(re.findall(r"\d+(?:[.,]\d+)*", question))  # "9 tháng đầu năm": context, not the answer
-    best: tuple[tuple[int, float, int], Cut] | None = None
+    best: tuple[tuple[int, int, float, int], Cut] | None = None
     for i, m in enumerate(_NUMBER.finditer(masked)):
         if re.sub(r"^từ\s+|%$", "", m[0]) in given:
             continue
         tail_words = list(re.finditer(r"[^\s,.;:()“”\"]+|[,.;:()“”\"]", sentence[m.end() :]))
         taken, matched = _unit(tail_words, unit, m[0].endswith("%"))
-        if m[0].endswith("%") and unit != ["%"]:
+        if m[0].endswith("%") and unit and unit != ["%"]:
             matched = -1  # a share, when the question asks for a count
         end = m.end() + (tail_words[taken - 1].end() if taken else 0)
-        score = (matched, _context_score(sentence, m.start(), end, q_words), -i)
+        score = (matched, _aligned(lead, sentence[: m.start()]), _context_score(sentence, m.start(), end, q_words), -i)
         if best is None or score > best[0]:
-            best = (score, Cut(sentence[m.start() : end].strip()))
+            bound = _BOUND.search(sentence[: m.start()])  # "không ít hơn 05": a floor, not a count
+            start = bound.start() if bound else m.start()
+            best = (score, Cut(sentence[start:end].strip(), fit=max(matched, 0)))
     if best is None or (unit and best[0][0] <= 0):
         return None  # the question names a unit ("mấy thành viên") that no number here has
+    if not unit and lead and not best[0][1]:
+        return None  # nor says what is counted, and no number stands where it has "bao nhiêu"
     return best[1]
+
+
+def _rank(lead: list[str], sentence: str) -> Cut | None:
+    """ "loại I" for "đô thị loại mấy", "lần thứ XXI" for "lần thứ mấy": the word before "mấy"
+    (and the one before it, when the sentence has it too) with the number written after it."""
+    plain = _fold_keep_case(sentence)
+    words = r"\s+".join(re.escape(w) for w in (lead[:2][::-1] if lead[1:2] == ["lan"] else lead[:1]))
+    m = re.search(rf"\b(?i:{words})\s+(?:[IVXLC]+|\d+)\b", plain) or re.search(
+        rf"\b(?i:{re.escape(lead[0])})\s+(?:[IVXLC]+|\d+)\b", plain
+    )
+    return Cut(sentence[m.start() : m.end()]) if m else None
+
+
+def _aligned(lead: list[str], before: str) -> int:
+    """How many of the words just before the question's "mấy" stand, in order, just before
+    the number: "có thêm mấy xã" takes "có thêm 8 xã" over "… là 95 xã" in one sentence."""
+    words = re.findall(r"\w+", fold(before))[::-1]
+    n = 0
+    while n < len(lead) and n < len(words) and lead[n] == words[n]:
+        n += 1
+    return n
 
 
 def _unit(tail, unit: list[str], percent: bool) -> tuple[int, int]:
@@ -179,18 +239,19 @@ def _unit(tail, unit: list[str], percent: bool) -> tuple[int, int]:
     if percent:
         return 0, 2 if unit == ["%"] else 0
     words = [fold(w[0]) for w in tail]
+    said = [unicodedata.normalize("NFC", w[0]).lower() for w in tail]
     if unit[:1] == ["nguoi"] and words[:2] == ["thanh", "vien"]:  # "mấy người" of a body: its members
-        return 2, 1
+        return 2, 2
     matched = 0
     while matched < len(unit) and matched < len(words) and words[matched] == unit[matched]:
-        if matched and words[matched] in _UNIT_STOP:  # "8 xã được công nhận": the unit ends at the verb
+        if matched and said[matched] in _UNIT_STOP:  # "8 xã được công nhận": the unit ends at the verb
             break
         matched += 1
     if matched:
         return matched, matched
     taken = 0
-    for w in words[:3]:
-        if not re.match(r"\w", w) or w in _UNIT_STOP or w.isdigit():
+    for w, typed in zip(words[:3], said):
+        if not re.match(r"\w", w) or typed in _UNIT_STOP or w.isdigit():
             break
         taken += 1
     return taken, 0

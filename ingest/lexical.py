@@ -23,7 +23,7 @@ from ingest.bm25 import Bm25, Rows
 from ingest.citations import find_refs, ref_key
 from ingest.models import Passage
 from ingest.normalize import WORD, fold, normalize_text, same_iy
-from ingest.tokens import Abbreviations, lexical_tokens
+from ingest.tokens import Abbreviations, lexical_tokens, written_out
 
 log = logging.getLogger(__name__)
 
@@ -192,23 +192,25 @@ class LexicalIndex:
             abbreviation = len(word) >= 2 and (word.isupper() or len(word) >= 3)
             return f"{expansion} ({word})" if expansion and abbreviation else word
 
-        return WORD.sub(full, normalize_text(question))
+        return WORD.sub(full, written_out(normalize_text(question), question=True))
 
     def coverage(self, question: str, i: int) -> float:
         """How much of the question passage i contains (see `text_coverage`)."""
         return float(self.coverage_all(question)[i])
 
-    def text_coverage(self, question: str, text: str) -> float:
+    def text_coverage(self, question: str, text: str, pairs: bool = True) -> float:
         """Share of the question's IDF weight found in a text (a sentence), over words and over word pairs.
 
         Words alone let folded collisions through ("tỷ giá đô la Mỹ" shares
         "tỷ", "giá", "đô", "Mỹ" with this corpus); word pairs must match too,
-        when the question has any.
+        when the question has any, unless `pairs` is False (a short title, whose
+        word order is not the question's: "Nghĩa vụ của công dân" for "công dân có
+        những nghĩa vụ gì").
         """
         present = set(lexical_tokens(text, abbreviations=self._folded_abbr))
-        words, pairs = self._question_terms(question)
+        words, word_pairs = self._question_terms(question)
         word_share = _share(words, present)
-        return word_share if not pairs else (word_share + _share(pairs, present)) / 2
+        return word_share if not (pairs and word_pairs) else (word_share + _share(word_pairs, present)) / 2
 
     def _question_terms(self, question: str) -> tuple[dict[str, float], dict[str, float]]:
         """The question's words and word pairs, each with its IDF (unknown ones too: they
@@ -278,7 +280,7 @@ class LexicalIndex:
         return cls({t: i for i, t in enumerate(terms)}, rows, meta["abbreviations"], bm25), list(meta["ids"])
 
 
-LEXICAL_FORMAT = 5
+LEXICAL_FORMAT = 6
 
 
 def _share(terms: dict[str, float], present: set[str]) -> float:
@@ -295,12 +297,14 @@ def _read_meta(folder: Path) -> dict[str, Any] | None:
 
 
 def passage_text(p: Passage) -> str:
-    """What a passage is matched on: its text plus its document's title and author,
-    which name its topic and answer "who wrote…" questions. An article's title
+    """What a passage is matched on: its text plus its document's title, author and
+    locality, which name its topic, answer "who wrote…" questions and tie every
+    passage of a local report to its place (a figure of Hưng Yên's report says
+    "tỉnh", not "Hưng Yên", and lost to the law's "nông thôn mới"). An article's title
     counts twice more (its heading opens the text): it says what the article
     is about, where the body's words are shared by its neighbours ("quyền",
     "nghĩa vụ", "công dân" in Điều 1, 5 and 6 alike)."""
-    byline = " ".join(value or "" for value in (p.facts.author, p.facts.author_role))
+    byline = " ".join(value or "" for value in (p.facts.author, p.facts.author_role, p.facts.locality))
     title = f"\n{p.legal.article_title}" * TITLE_REPEATS if p.legal and p.legal.article_title else ""
     return f"{p.title}\n{byline}{title}\n{p.text}"
 

@@ -11,11 +11,12 @@ import re
 from ingest.normalize import WORD, fold, inside_spans, normalize_text, same_iy
 
 # Words that shape a question but carry no topic ("… là gì?", "bao nhiêu",
-# "ai là tác giả"), removed from questions before lexical matching. Folded.
+# "ai là tác giả", "làm sao để … hơn?"), removed from questions before lexical
+# matching. Folded.
 _QUESTION_PHRASES = re.compile(
     r"\b(?:la gi|la ai|ai la|tac gia|bai viet|bai bao|cho biet|cho hoi|nhu the nao|the nao|"
-    r"bao nhieu|bao lau|bao gio|khi nao|o dau|tai sao|vi sao|ra sao|lam sao|yeu cau gi|quy dinh gi|"
-    r"noi dung gi|van de gi|ngay nao|nam nao|hien nay|(?:hay|phai) khong|khong(?= $)|nao|gi|ai|a|nhe|vay)\b"
+    r"bao nhieu|bao lau|bao gio|khi nao|o dau|tai sao|vi sao|ra sao|lam sao(?: de)?|lam the nao de|yeu cau gi|quy dinh gi|"
+    r"noi dung gi|van de gi|ngay nao|nam nao|hien nay|(?:hay|phai) khong|khong(?= $)|hon(?= $)|nao|gi|ai|a|nhe|vay)\b"
 )
 # "mấy" ("how many"): removed as typed with its accent, or without any ("may" in
 # a question typed without accents); "máy" (a machine) stays.
@@ -23,6 +24,45 @@ _HOW_MANY = {"mấy", "may"}
 
 
 Abbreviations = dict[tuple[str, ...], str]  # folded expansion words -> folded abbreviation
+
+# Abbreviations of plain phrases, read as their words rather than as one token
+# (unlike `lexical.CURATED_ABBREVIATIONS`): the texts say "nông thôn mới" and
+# "cán bộ, công chức" as words that also stand apart ("nông thôn", "công chức"),
+# and a token would hide them from those questions. None is a Vietnamese syllable,
+# so a question may type them in lower case.
+WRITTEN_OUT = {
+    "NTM": "nông thôn mới",
+    "CBCCVC": "cán bộ, công chức, viên chức",
+    "CBCC": "cán bộ, công chức",
+    "CCVC": "công chức, viên chức",
+    "KTXH": "kinh tế - xã hội",
+    "KT-XH": "kinh tế - xã hội",
+    "CTXH": "chính trị - xã hội",
+    "CT-XH": "chính trị - xã hội",
+    "HTCT": "hệ thống chính trị",
+    "CTDV": "công tác dân vận",
+    "DVK": "dân vận khéo",
+    "GPMB": "giải phóng mặt bằng",
+    "CCHC": "cải cách hành chính",
+    "TTHC": "thủ tục hành chính",
+    "ANTT": "an ninh trật tự",
+    "ĐBQH": "đại biểu quốc hội",
+}
+_WRITTEN_OUT = re.compile(
+    r"(?<![\w-])(" + "|".join(sorted(WRITTEN_OUT, key=len, reverse=True)) + r")(?![\w-])", re.IGNORECASE
+)
+_BY_FOLD = {fold(k).upper(): v for k, v in WRITTEN_OUT.items()}
+
+
+def written_out(text: str, question: bool = False) -> str:
+    """The text with `WRITTEN_OUT` abbreviations replaced by their words; in a text only
+    as written in capitals, in a question as typed."""
+
+    def words(m: re.Match[str]) -> str:
+        typed = m[0]
+        return _BY_FOLD[fold(typed).upper()] if question or typed.isupper() else typed
+
+    return _WRITTEN_OUT.sub(words, text)
 
 
 def lexical_tokens(text: str, *, question: bool = False, abbreviations: Abbreviations | None = None) -> list[str]:
@@ -35,7 +75,7 @@ def lexical_tokens(text: str, *, question: bool = False, abbreviations: Abbrevia
     dân chủ") and its abbreviation ("QCDC", or "qcdc" typed in a question)
     become one token "#qcdc".
     """
-    raw = WORD.findall(normalize_text(text))
+    raw = WORD.findall(written_out(normalize_text(text), question))
     pairs = [(fold(w), w.lower(), w) for w in raw]
     runs = [pairs]
     if question:

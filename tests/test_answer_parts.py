@@ -27,9 +27,13 @@ def cut(question: str, sentence: str = SENTENCE) -> str | None:
 def test_short_answer_is_the_figure_the_question_asks_for_with_its_unit():
     assert cut("Tổng số xã đạt chuẩn nông thôn mới là bao nhiêu?") == "95 xã"
     assert cut("Có thêm mấy xã được công nhận?") == "8 xã"
+    # the words before "mấy" stand before the number: "thêm 8 xã", not the "95 xã" the rest is about
+    assert cut("Có thêm mấy xã được công nhận đạt chuẩn nông thôn mới?") == "8 xã"
     assert cut("Thu ngân sách đạt bao nhiêu?") == "8.331 tỷ đồng"
     assert cut("Xuất khẩu đạt bao nhiêu?") == "3,1 tỷ USD"
     assert cut("Huyện nào đạt chuẩn nông thôn mới?") == "huyện Mỹ Hào"
+    # a bound is part of the figure: a floor is not a count
+    assert cut("Ban có mấy người?", "Ban có không ít hơn 05 thành viên.") == "không ít hơn 05 thành viên"
     # a unit no number of the sentence has: no short answer rather than another figure
     assert cut("Ban có bao nhiêu thành viên?") is None
 
@@ -38,6 +42,10 @@ def test_short_answer_dates_periods_and_bodies_are_verbatim():
     law = "Luật này có hiệu lực thi hành từ ngày 01 tháng 7 năm 2023; Pháp lệnh ngày 20 tháng 4 năm 2007 hết hiệu lực."
     assert cut("Luật có hiệu lực từ ngày nào?", law) == "từ ngày 01 tháng 7 năm 2023"
     assert cut("Giai đoạn nào?", "giải phóng mặt bằng giai đoạn 2015 - 2017.") == "giai đoạn 2015 - 2017"
+    # a cited document's issue date is not when something comes into force, but is when it was issued
+    replaced = "Pháp lệnh số 34/2007/PL-UBTVQH11 ngày 20 tháng 4 năm 2007 hết hiệu lực kể từ ngày Luật này có hiệu lực."
+    assert cut("Luật có hiệu lực từ ngày nào?", replaced) is None
+    assert cut("Pháp lệnh 34 ban hành ngày nào?", replaced) == "ngày 20 tháng 4 năm 2007"
     both = "Phối hợp với Trường Chính trị Nguyễn Văn Linh; Sở Nội vụ xây dựng 02 tập đề cương bài giảng."
     assert cut("Phối hợp với cơ quan nào xây dựng đề cương?", both) == "Trường Chính trị Nguyễn Văn Linh; Sở Nội vụ"
     assert cut("Ai là Chủ tịch nước?", "theo tư tưởng dân vận của Chủ tịch Hồ Chí Minh.") is None  # no body named
@@ -67,16 +75,24 @@ def test_a_list_is_found_whole_across_passages_and_in_one_paragraph():
     from ingest.models import Passage
 
     chunks = [
-        Passage("d:0", "d", 0, "Mở đầu.\n\nThời gian tới cần tập trung các nhiệm vụ, giải pháp sau:\n\n(1) Một.", 1, facts),
+        Passage(
+            "d:0", "d", 0, "Mở đầu.\n\nThời gian tới cần tập trung các nhiệm vụ, giải pháp sau:\n\n(1) Một.", 1, facts
+        ),
         Passage("d:1", "d", 1, "(2) Hai.\n\n(3) Ba.\n\nKết luận chung.", 1, facts),
-        Passage("e:0", "e", 0, "Còn những hạn chế như: việc A còn hình thức. Việc B chưa kịp thời; việc C chậm.", 1, facts),
+        Passage(
+            "e:0", "e", 0, "Còn những hạn chế như: việc A còn hình thức. Việc B chưa kịp thời; việc C chậm.", 1, facts
+        ),
     ]
     of = lambda doc: [c for c in chunks if c.doc_id == doc]  # noqa: E731
     found = lists.find_list("Nhiệm vụ, giải pháp thời gian tới?", ["d"], of, lambda t: 1.0)
     assert found is not None and [i.text for i in found.items] == ["(1) Một.", "(2) Hai.", "(3) Ba."]
     assert [i.passage.chunk_id for i in found.items] == ["d:0", "d:1", "d:1"]
     inline = lists.find_list("Những hạn chế?", ["e"], of, lambda t: 1.0)
-    assert inline is not None and [i.text for i in inline.items] == ["việc A còn hình thức.", "Việc B chưa kịp thời;", "việc C chậm."]
+    assert inline is not None and [i.text for i in inline.items] == [
+        "việc A còn hình thức.",
+        "Việc B chưa kịp thời;",
+        "việc C chậm.",
+    ]
 
 
 def test_small_talk_library_and_english():
@@ -118,5 +134,12 @@ def test_follow_ups_are_read_in_the_light_of_the_last_answer():
     conversation.record("Nhiệm vụ, giải pháp?", _answer("q", ["… giải pháp sau:", "(1) Một việc.", "(2) Hai việc."], 2))
     assert conversation.understand("nói rõ hơn ý (2)") == "Hai việc."
     assert conversation.understand("Thu ngân sách đạt bao nhiêu?") is None  # stands alone
+    conversation.record("Thu ngân sách 9 tháng đầu năm 2018 đạt bao nhiêu?", _answer("q", ["x"]))
+    # no name to replace: the topic the question opens with ("nhiêu" is not a name: "ê" is lower case)
+    assert conversation.understand("còn xuất khẩu thì sao?") == "xuất khẩu 9 tháng đầu năm 2018 đạt bao nhiêu?"
+    conversation.record("Ban thanh tra nhân dân ở xã có mấy người?", _answer("q", ["x"]))
+    assert conversation.understand("còn ở phường thì sao?") == "Ban thanh tra nhân dân ở phường có mấy người?"
+    conversation.record("Tỉnh Thái Bình có bao nhiêu xã?", _answer("q", ["x"]))
+    assert conversation.understand("còn Nam Định thì sao?") == "Tỉnh Nam Định có bao nhiêu xã?"
     now[0] = 901.0  # fifteen minutes of silence: forgotten
     assert conversation.understand("nói rõ hơn ý (2)") is None

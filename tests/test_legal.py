@@ -227,6 +227,9 @@ def test_a_question_after_an_articles_title_gets_the_whole_article(law_service):
     for item in ("Tuân thủ quy định của pháp luật", "Chấp hành quyết định của cộng đồng dân cư"):
         assert item in answer.answer
     assert "Theo Điều 6. Nghĩa vụ của công dân" in answer.answer and "Theo Điều 1." not in answer.answer
+    # the question's frame ("có những … gì khi") pairs with nothing in the title; its words name the list
+    answer = law_service.ask("Công dân có những nghĩa vụ gì khi thực hiện dân chủ ở cơ sở?")
+    assert all(item in answer.answer for item in ("Tuân thủ quy định của pháp luật", "Kịp thời kiến nghị"))
     assert "— Luật Thực hiện dân chủ ở cơ sở (10/2022/QH15):" in answer.answer
     # an article asked for as such is read from its start
     answer = law_service.ask("Điều 12 Luật THDCCS quy định gì?")
@@ -244,6 +247,10 @@ def test_a_figure_question_is_answered_by_the_sentence_holding_the_figure(law_se
     assert not holds_figure("Ban gồm những ai?", "Ban có 05 thành viên.")  # not a figure question
     # the date in force, not the sentence on what it replaces (which also says "hiệu lực")
     assert "01 tháng 7 năm 2023" in law_service.ask("Luật THDCCS có hiệu lực thi hành từ ngày nào?").answer
+    # "mấy người" of a Ban is its members ("không ít hơn 05 thành viên"), not its deputies' "02 người"
+    assert law_service.ask("Ban thanh tra nhân dân ở xã có mấy người?").short_answer == "không ít hơn 05 thành viên"
+    # … and the short answer is that date, not the date the replaced Pháp lệnh was issued
+    assert law_service.ask("Luật THDCCS có hiệu lực từ ngày nào?").short_answer == "từ ngày 01 tháng 7 năm 2023"
 
 
 def test_questions_the_law_does_not_answer_are_said_so(law_service):

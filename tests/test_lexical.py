@@ -70,3 +70,35 @@ def test_saved_index_loads_only_for_the_same_chunks(tmp_path):
     assert list(loaded.scores("quy chế dân chủ")) == list(index.scores("quy chế dân chủ"))
     assert LexicalIndex.load(tmp_path / "lex", ["a", "b"]) is None
     assert LexicalIndex.load(tmp_path / "missing", ["a"]) is None
+
+
+def test_abbreviations_of_plain_phrases_are_read_as_their_words():
+    index = LexicalIndex.build(TEXTS)
+    typed = index.tokens("xã đạt chuẩn NTM", question=True)
+    assert {"nong", "thon", "moi", "thon_moi"} <= set(typed) and "ntm" not in typed
+    assert set(index.tokens("cbccvc", question=True)) == set(
+        index.tokens("cán bộ, công chức, viên chức", question=True)
+    )
+    assert index.coverage("Huyện nào đạt chuẩn NTM?", 1) == index.coverage("Huyện nào đạt chuẩn nông thôn mới?", 1)
+    assert index.expand("Xây dựng NTM") == "Xây dựng nông thôn mới"
+    assert "ntm" in index.tokens("ntm", question=False)  # in a text only as written in capitals
+
+
+def test_the_frame_of_a_how_question_is_not_its_topic():
+    index = LexicalIndex.empty()
+    tokens = index.tokens("Làm sao để chính quyền gần dân hơn?", question=True)
+    assert "de" not in tokens and "hon" not in tokens and "gan_dan" in tokens
+    assert "hon" in index.tokens("hơn 2 năm qua", question=True)  # "hơn" opening a phrase stays
+
+
+def test_a_local_report_is_matched_on_its_place():
+    from ingest.facts import DocumentFacts
+    from ingest.lexical import passage_text
+    from ingest.models import Passage
+
+    said = "có thêm 8 xã được công nhận đạt chuẩn nông thôn mới"
+    elsewhere = DocumentFacts(title="Phát huy vai trò tham mưu")
+    there = DocumentFacts(title="Phát huy vai trò tham mưu", locality="tỉnh Hưng Yên")
+    texts = [passage_text(Passage(f"{i}:0", str(i), 0, said, 1.0, f)) for i, f in enumerate((elsewhere, there))]
+    index = LexicalIndex.build(texts)
+    assert index.scores("Hưng Yên có bao nhiêu xã đạt chuẩn nông thôn mới?").argmax() == 1
