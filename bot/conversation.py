@@ -128,7 +128,7 @@ def _replace_name(previous: str, other: str, places: frozenset[str]) -> str:
                 start = i - 1 if i and folded[i - 1] in ("o", "tai") and asked != fold(other) else i
                 return swap(start, stop)
     for i in range(1, len(words)):  # a proper name: capitalized words not opening the question
-        if words[i][0][0].isupper() and not words[i][0].isdigit():
+        if words[i][0][0].isupper():
             stop = i
             while stop < len(words) and words[stop][0][0].isupper():
                 stop += 1

@@ -48,10 +48,11 @@ WRITTEN_OUT = {
     "ANTT": "an ninh trật tự",
     "ĐBQH": "đại biểu quốc hội",
 }
+_BY_FOLD = {fold(k).upper(): v for k, v in WRITTEN_OUT.items()}  # "dbqh" typed without its Đ too
 _WRITTEN_OUT = re.compile(
-    r"(?<![\w-])(" + "|".join(sorted(WRITTEN_OUT, key=len, reverse=True)) + r")(?![\w-])", re.IGNORECASE
+    r"(?<![\w-])(" + "|".join(sorted({*WRITTEN_OUT, *_BY_FOLD}, key=len, reverse=True)) + r")(?![\w-])",
+    re.IGNORECASE,
 )
-_BY_FOLD = {fold(k).upper(): v for k, v in WRITTEN_OUT.items()}
 
 
 def written_out(text: str, question: bool = False) -> str:

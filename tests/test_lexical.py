@@ -81,6 +81,7 @@ def test_abbreviations_of_plain_phrases_are_read_as_their_words():
     )
     assert index.coverage("Huyện nào đạt chuẩn NTM?", 1) == index.coverage("Huyện nào đạt chuẩn nông thôn mới?", 1)
     assert index.expand("Xây dựng NTM") == "Xây dựng nông thôn mới"
+    assert index.expand("vai trò của dbqh") == index.expand("vai trò của ĐBQH") == "vai trò của đại biểu quốc hội"
     assert "ntm" in index.tokens("ntm", question=False)  # in a text only as written in capitals
 
 
