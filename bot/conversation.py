@@ -33,8 +33,17 @@ _THAT = re.compile(
     r"\b(?:(?:dieu|van ban|luat|nghi dinh|ket luan|nghi quyet|chi thi|quyet dinh|quy dinh|thong tu|viec|van de|"
     r"noi dung|cai)\s+(?:do|nay|tren|ay)|no)\b"
 )
-_FOLDED_PLACE_NOUN = re.compile(r"\b(?:tinh|huyen|thanh pho|thi xa|quan|xa|phuong|thi tran)\b")
-_PLACE_NOUNS = ("thanh pho", "thi xa", "thi tran", "tinh", "huyen", "quan", "xa", "phuong")
+_PLACE_NOUNS = (
+    ("thanh", "pho"),
+    ("thi", "xa"),
+    ("thi", "tran"),
+    ("tinh",),
+    ("huyen",),
+    ("quan",),
+    ("xa",),
+    ("phuong",),
+)
+_FOLDED_PLACE_NOUN = re.compile(r"\b(?:" + "|".join(" ".join(p) for p in _PLACE_NOUNS) + r")\b")
 # Where a question's topic ends: "Thu ngân sách | 9 tháng … đạt bao nhiêu", "Ban thanh tra | có mấy người".
 _PREDICATE = {
     "dat", "la", "co", "duoc", "tang", "giam", "gom", "bao", "may", "nhu", "the", "ra", "trong", "nam", "thang",
@@ -117,22 +126,22 @@ def _replace_name(previous: str, other: str, places: frozenset[str]) -> str:
         for i in range(len(words) - n + 1):
             if " ".join(folded[i : i + n]) == place:
                 return swap(i, i + n)
+
+    def name_end(stop: int) -> int:  # past the capitalized words from `stop` on
+        while stop < len(words) and words[stop][0][0].isupper():
+            stop += 1
+        return stop
+
     asked = re.sub(r"^(?:o|tai)\s+", "", fold(other))
-    if any(asked == p or asked.startswith(p + " ") for p in _PLACE_NOUNS):  # "xã" → "(ở) phường"
+    if _FOLDED_PLACE_NOUN.match(asked):  # "xã" → "(ở) phường"
         for i in range(len(words)):
-            kind = next((p.split() for p in _PLACE_NOUNS if folded[i : i + len(p.split())] == p.split()), None)
+            kind = next((p for p in _PLACE_NOUNS if tuple(folded[i : i + len(p)]) == p), None)
             if kind:
-                stop = i + len(kind)
-                while stop < len(words) and words[stop][0][0].isupper():
-                    stop += 1
                 start = i - 1 if i and folded[i - 1] in ("o", "tai") and asked != fold(other) else i
-                return swap(start, stop)
+                return swap(start, name_end(i + len(kind)))
     for i in range(1, len(words)):  # a proper name: capitalized words not opening the question
         if words[i][0][0].isupper():
-            stop = i
-            while stop < len(words) and words[stop][0][0].isupper():
-                stop += 1
-            return swap(i, stop)
+            return swap(i, name_end(i))
     end = next((i for i, w in enumerate(folded) if w in _PREDICATE or w.isdigit()), 0)
     if 0 < end <= 6:
         return swap(0, end)

@@ -53,7 +53,6 @@ class Block:
     kind: str
     text: str
     n: int | None = None  # the source number a quote or the short answer cites
-    verdict: str | None = None
 
 
 def blocks(answer: Answer) -> list[Block]:
@@ -65,7 +64,7 @@ def blocks(answer: Answer) -> list[Block]:
     if answer.message:
         out.append(Block("message", answer.message))
     if answer.short:
-        out.append(Block("short", answer.short.text, answer.short.source, answer.short.verdict))
+        out.append(Block("short", answer.short_answer or "", answer.short.source))  # "Có: …" for a yes-no
     for card in answer.cards:
         if card.directive is not None:
             out.append(Block("card", card.directive.card()))
@@ -103,8 +102,7 @@ def answer_text(answer: Answer) -> str:
         if lines and opens_paragraph(b.kind, previous):
             lines.append("")
         if b.kind == "short":
-            verdict = f"{b.verdict}: " if b.verdict else ""
-            lines.append(f"{wording.SHORT_ANSWER}: {verdict}{b.text} [{b.n}]")
+            lines.append(f"{wording.SHORT_ANSWER}: {b.text} [{b.n}]")
         elif b.kind == "card":
             lines.append(f"{wording.CARD}: {b.text}.")
         elif b.kind in ("relation", "candidate"):
@@ -153,8 +151,7 @@ def answer_markdown(answer: Answer) -> str:
     out = [f"## {_md(answer.question)}", ""]
     for b in blocks(answer):
         if b.kind == "short":
-            verdict = f"{b.verdict}: " if b.verdict else ""
-            out += [f"**{wording.SHORT_ANSWER}:** {_md(verdict + b.text)} [{b.n}]", ""]
+            out += [f"**{wording.SHORT_ANSWER}:** {_md(b.text)} [{b.n}]", ""]
         elif b.kind == "card":
             out += [f"**{wording.CARD}:** {_md(b.text)}.", ""]
         elif b.kind in ("relation", "candidate"):

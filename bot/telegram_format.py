@@ -73,8 +73,7 @@ def answer_html(answer: Answer) -> str:
             paragraphs.append([])
         text = escape(b.text)
         if b.kind == "short":
-            verdict = f"{escape(b.verdict)}: " if b.verdict else ""
-            text = f"<b>{wording.SHORT_ANSWER}: {verdict}{text}</b> [{b.n}]"
+            text = f"<b>{wording.SHORT_ANSWER}: {text}</b> [{b.n}]"
         elif b.kind == "card":
             text = f"<b>{wording.CARD}:</b> {text}."
         elif b.kind in ("relation", "candidate"):

@@ -24,7 +24,7 @@ def answer_docx(answer: Answer, path: Path) -> None:
         text = clean_text(b.text)  # Word's XML cannot hold control characters
         if b.kind == "short":
             paragraph = document.add_paragraph()
-            paragraph.add_run(f"{wording.SHORT_ANSWER}: " + (f"{b.verdict}: " if b.verdict else "") + text).bold = True
+            paragraph.add_run(f"{wording.SHORT_ANSWER}: {text}").bold = True
             paragraph.add_run(f" [{b.n}]")
         elif b.kind == "card":
             paragraph = document.add_paragraph()
