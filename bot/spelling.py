@@ -22,6 +22,9 @@ _QUESTION_PAIRS = {
     "bao_nhieu", "bao_lau", "bao_gio", "khi_nao", "the_nao", "ra_sao", "la_gi", "nhu_the", "ngay_nao",
     "nam_nao", "co_quan", "o_dau", "vi_sao", "tai_sao", "lam_gi",
 }  # fmt: skip
+# Words a question is phrased with, which a small library may never write: never typos
+# ("Có phải … không?" became "Có phát … phòng?" on the two seed articles).
+_QUESTION_WORDS = {"khong", "phai", "chua", "hay", "nhung", "cac", "nao", "gi", "dau", "sao", "ai", "the", "nhe", "vay"}
 _QUESTION_ACCENTS = {"nhieu": "nhiêu", "lau": "lâu", "gio": "giờ", "nao": "nào", "gi": "gì", "dau": "đâu"}
 _LETTERS = "abcdefghijklmnopqrstuvwxyz"
 _WORD = re.compile(r"\w+")
@@ -43,7 +46,7 @@ class Speller:
     def __init__(self, vocab: dict[str, int], rarity: Callable[[str], float]):
         self.syllables = {t for t in vocab if t.isascii() and t.isalpha()}
         self.pairs = {t for t in vocab if "_" in t and t.replace("_", "").isalpha() and t.isascii()} | _QUESTION_PAIRS
-        self.syllables |= {w for pair in _QUESTION_PAIRS for w in pair.split("_")}
+        self.syllables |= {w for pair in _QUESTION_PAIRS for w in pair.split("_")} | _QUESTION_WORDS
         self.accented: dict[str, str] = {}
         for t in sorted((t[1:] for t in vocab if t.startswith("~")), key=lambda a: rarity("~" + a)):
             self.accented.setdefault(fold(t), t)  # the commonest accented spelling of a folded syllable
