@@ -59,10 +59,15 @@ def build_parser() -> argparse.ArgumentParser:
     look.add_argument("query", help="number and symbol, or part of it, with or without accents")
     look.add_argument("--json", action="store_true", help="one JSON object")
     look.add_argument("--db", type=Path, help="index folder (default: CHROMA_PATH, else data/chroma)")
-    brief = commands.add_parser("brief", help="a cited lecture outline of a directive or topic")
-    brief.add_argument("topic", help="a document number ('120-KL/TW', 'kl 120') or a topic")
-    brief.add_argument("--format", choices=("md", "docx"), default="md", help="Markdown (default) or Word")
-    brief.add_argument("-o", "--output", type=Path, help="file to write (Markdown default: standard output)")
+    brief = commands.add_parser("brief", help="a lecture outline (đề cương) of a law, a directive or a topic")
+    brief.add_argument(
+        "topic", help="a document number or name ('10/2022/QH15', '120-KL/TW', 'Luật THDCCS') or a topic"
+    )
+    brief.add_argument(
+        "--format", choices=("md", "html", "docx"), default="md", help="Markdown (default), HTML or Word"
+    )
+    brief.add_argument("-o", "--output", type=Path, help="file to write (Markdown, HTML default: standard output)")
+    brief.add_argument("--chapter", metavar="N", help="one chapter of a legal text: 'II' or '2'")
     brief.add_argument("--quiz", type=int, default=0, metavar="N", help="add N review questions with answers")
     brief.add_argument("--db", type=Path, help="index folder (default: CHROMA_PATH, else data/chroma)")
     tg = commands.add_parser("telegram", help="run the Telegram bot (long polling, or a webhook)")
@@ -252,7 +257,9 @@ def cmd_lookup(args: argparse.Namespace) -> int:
 
 
 def cmd_brief(args: argparse.Namespace) -> int:
-    from bot.brief import BriefBuilder, BriefError, render_docx, render_markdown
+    from bot.brief import BriefBuilder, BriefError
+    from bot.outline_docx import render_docx
+    from bot.outline_render import render_html, render_markdown
 
     if not 0 <= args.quiz <= 50:
         _error("--quiz phải nằm trong khoảng 0 đến 50.", None, False)
@@ -261,19 +268,21 @@ def cmd_brief(args: argparse.Namespace) -> int:
         settings = get_settings()
         configure_logging(settings)
         _announce_build(settings, args.db)
-        brief = BriefBuilder(QAService(settings, args.db)).build(args.topic, quiz=args.quiz)
+        outline = BriefBuilder(QAService(settings, args.db)).build(args.topic, quiz=args.quiz, chapter=args.chapter)
+        if args.format == "docx":
+            output = args.output or Path(re.sub(r"[^\w-]+", "-", fold(outline.title)).strip("-")[:80] + ".docx")
+            render_docx(outline, output, settings.brief_template)
+            print(f"Đã ghi {output}")
+            return 0
     except QcdcError as exc:
         _error(exc.for_user(), args.topic, False)
         return 1 if isinstance(exc, BriefError) else 2
-    if args.format == "docx":
-        output = args.output or Path(re.sub(r"[^\w-]+", "-", fold(brief.title)).strip("-") + ".docx")
-        render_docx(brief, output)
-        print(f"Đã ghi {output}")
-    elif args.output:
-        args.output.write_text(render_markdown(brief), encoding="utf-8")
+    text = render_html(outline) if args.format == "html" else render_markdown(outline)
+    if args.output:
+        args.output.write_text(text, encoding="utf-8")
         print(f"Đã ghi {args.output}")
     else:
-        _print(render_markdown(brief), end="")
+        _print(text, end="")
     return 0
 
 

@@ -37,6 +37,9 @@ class BotSettings(Settings):
     llm_timeout: float = Field(default=30.0, gt=0, le=600, description="Seconds before falling back to extractive.")
     llm_temperature: float = Field(default=0.0, ge=0.0, le=2.0)
     prompts_dir: Path = Field(default=PROJECT_ROOT / "prompts", description="Folder of the prompt templates.")
+    brief_template: Path | None = Field(
+        default=None, description="A unit's Word template (.docx) for lecture outlines; unset: NĐ 30/2020 format."
+    )
 
     telegram_bot_token: SecretStr | None = Field(default=None, description="Token from @BotFather.")
     telegram_api_base_url: str = Field(

@@ -50,7 +50,7 @@ HELP = (
     "• /tailieu: kho có những tài liệu nào.\n"
     "• Hỏi tiếp được: “còn Bắc Ninh thì sao?”, “nói rõ hơn ý (2)”, “văn bản đó có hiệu lực từ khi nào?” "
     "(bot nhớ vài câu gần nhất của cuộc trò chuyện).\n"
-    "• /baigiang &lt;chủ đề hoặc số hiệu&gt;: đề cương bài giảng có trích dẫn và câu hỏi ôn tập, gửi dưới dạng tệp Word.\n"
+    "• /baigiang &lt;chủ đề, số hiệu hoặc luật [chương II]&gt;: đề cương bài giảng (mục đích, nội dung, câu hỏi ôn tập, tài liệu tham khảo) có trích dẫn nguyên văn, gửi dưới dạng tệp Word.\n"
     "Câu trả lời chỉ trích nguyên văn tài liệu trong kho; khi kho không có thông tin, bot nói rõ."
 )
 REFUSAL = "Xin lỗi, bot này chỉ phục vụ cán bộ của đơn vị đã được cấp quyền. Hãy liên hệ quản trị viên."
@@ -176,12 +176,19 @@ def update_report_html(new: int, changed: int, removed: int, chunks: int, direct
     )
 
 
-def brief_html(title: str, quotes: int, sources: int, questions: int) -> str:
-    return (
-        f"<b>Đề cương bài giảng: {escape(title)}</b>\n"
-        f"{quotes} trích dẫn nguyên văn từ {sources} đoạn tài liệu, {questions} câu hỏi ôn tập. "
-        "Tệp Word ở dưới."
-    )
+BRIEF_USAGE = (
+    "Hãy gõ chủ đề, số hiệu hoặc tên luật sau lệnh, ví dụ: /baigiang 120-KL/TW, "
+    "/baigiang Luật 10/2022/QH15 chương II hoặc /baigiang Năm dân vận chính quyền."
+)
+
+
+def brief_progress_html(topic: str) -> str:
+    return f"⏳ Đang lập đề cương “{escape(topic)}”: tìm tài liệu, chọn trích dẫn, soạn câu hỏi…"
+
+
+def brief_html(title: str, summary: list[str]) -> str:
+    lines = [f"<b>Đề cương bài giảng: {escape(title)}</b>", *(f"• {escape(line)}" for line in summary)]
+    return "\n".join(lines + ["Tệp Word (Times New Roman 14, A4, lề theo Nghị định 30/2020/NĐ-CP) ở dưới."])
 
 
 def source_keyboard(answer: Answer, answer_id: str) -> InlineKeyboardMarkup | None:

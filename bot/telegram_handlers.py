@@ -24,15 +24,19 @@ from telegram.constants import ChatAction, ChatType
 from telegram.ext import ContextTypes
 
 from bot.answer import Answer
-from bot.brief import BriefBuilder, render_docx
+from bot.brief import BriefBuilder
+from bot.outline_docx import render_docx
+from bot.outline_render import summary_lines
 from bot.telegram_access import BotState, parse_callback, sender_key
 from bot.telegram_format import (
+    BRIEF_USAGE,
     GREETING,
     HELP,
     NOT_ADMIN,
     REFUSAL,
     answer_html,
     brief_html,
+    brief_progress_html,
     candidate_keyboard,
     directive_html,
     escape,
@@ -281,26 +285,30 @@ async def directive_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -
 
 
 async def brief_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """/baigiang <chủ đề hoặc số hiệu>: a short summary and the lecture outline as a Word file."""
+    """/baigiang <chủ đề | số hiệu | luật [chương II]>: the outline as a Word file, with a summary
+    of what it holds. A status message shows it is being made, then becomes the summary."""
     topic = " ".join(context.args or [])
     if not topic.strip():
-        await _reply(
-            update,
-            "Hãy gõ chủ đề hoặc số hiệu sau lệnh, ví dụ: /baigiang 120-KL/TW hoặc /baigiang Năm dân vận chính quyền.",
-        )
+        await _reply(update, BRIEF_USAGE)
         return
-    builder = BriefBuilder(_state(context).service)
-    brief = await _work(update, context, builder.build, topic, 5, action=ChatAction.UPLOAD_DOCUMENT)
-    if brief is None:
+    state = _state(context)
+    message = update.effective_message
+    if message is None or not await _within_limit(update, state):
         return
-    document = io.BytesIO()
-    await asyncio.to_thread(render_docx, brief, document)
+    status = await message.reply_html(brief_progress_html(topic))
+    try:
+        if update.effective_chat:
+            await context.bot.send_chat_action(update.effective_chat.id, ChatAction.UPLOAD_DOCUMENT)
+        outline = await asyncio.to_thread(BriefBuilder(state.service).build, topic, 5)
+        document = io.BytesIO()
+        await asyncio.to_thread(render_docx, outline, document, state.settings.brief_template)
+    except QcdcError as exc:
+        await status.edit_text(escape(exc.for_user()), parse_mode="HTML")
+        return
     document.seek(0)
-    quotes = sum(len(q) for _, q in brief.by_document) + len(brief.figures) + len(brief.limitations) + len(brief.tasks)
-    await _reply(update, brief_html(brief.title, quotes, len(brief.sources), len(brief.quiz)))
-    filename = re.sub(r"[^\w-]+", "-", fold(brief.title)).strip("-")[:60] + ".docx"
-    if update.effective_message is not None:
-        await update.effective_message.reply_document(document=document, filename=filename)
+    await status.edit_text(brief_html(outline.title, summary_lines(outline)), parse_mode="HTML")
+    filename = re.sub(r"[^\w-]+", "-", fold(outline.title)).strip("-")[:60] + ".docx"
+    await message.reply_document(document=document, filename=filename)
 
 
 async def stats_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -14,6 +14,7 @@ from ingest import IndexEmbeddings, ingest, make_embedder
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"
 CORPUS = ROOT / "corpus"
+LAW_FILE = ROOT.parent / "shared" / "documents" / "law" / "phapdien-de-muc-44.13-thuc-hien-dan-chu-o-co-so.md"
 
 
 def make_settings(tmp: Path, corpus: Path = CORPUS, **overrides) -> Settings:
@@ -45,6 +46,16 @@ def service(corpus_settings):
     from bot.service import QAService
 
     return QAService(corpus_settings)
+
+
+@pytest.fixture(scope="session")
+def law_service(tmp_path_factory, embedder):
+    """The corpus and the Law's Pháp điển page in one index (built once per session: ~500 passages)."""
+    from bot.service import QAService
+
+    settings = make_settings(tmp_path_factory.mktemp("law-index"))
+    ingest(settings, [LAW_FILE], embedder=embedder)
+    return QAService(settings, embedder=embedder)
 
 
 @pytest.fixture

@@ -14,13 +14,15 @@ from telegram_fake import FakeBotAPI
 from test_cli import run
 from test_telegram import TOKEN, replies, run_bot, until
 
-from bot.brief import Brief, Quote, render_docx
 from bot.cli import build_parser
+from bot.outline import Outline, Point, Quote, Reference, Section
+from bot.outline_docx import render_docx
 from bot.telegram_access import RateLimit, parse_callback
 from bot.telegram_app import build_application, wait_for_bot_api, webhook_options
 from bot.verification import MAX_ANSWER_CHARS, verify
 from bot.wording import ASK_PROMPT
 from ingest.errors import SettingsError
+from ingest.facts import DocumentFacts
 from ingest.lexical import LexicalIndex
 from ingest.normalize import normalize_text
 
@@ -115,8 +117,11 @@ def test_control_character_runs_in_a_question_are_collapsed(service):
 
 
 def test_word_file_with_control_characters_is_written(tmp_path):
-    brief = Brief(topic="QCDC", title="QCDC\x1b[1m", by_document=[("Bài\x02", [Quote("Trích dẫn\x02 có ký tự\x1b lạ\x1f.", 1)])])
-    render_docx(brief, tmp_path / "de-cuong.docx")
+    outline = Outline("QCDC", "QCDC\x1b[1m", "topic")
+    outline.known["a"] = Reference("a", "a", None, "Bài\x02", DocumentFacts(title="Bài\x02"))
+    outline.sections = [Section("Nội dung", [Point("Bài\x02", [Quote("Trích dẫn\x02 có ký tự\x1b lạ\x1f.", "a")])])]
+    outline.number()
+    render_docx(outline, tmp_path / "de-cuong.docx")
     text = "\n".join(p.text for p in docx.Document(tmp_path / "de-cuong.docx").paragraphs)
     assert "Trích dẫn có ký tự" in text and "\x02" not in text
 

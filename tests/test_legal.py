@@ -7,7 +7,7 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, load_jsonl, make_settings
+from conftest import ROOT, load_jsonl
 
 from bot.lookup import article_ref, article_text, lookup
 from ingest import phapdien
@@ -153,17 +153,6 @@ def test_markdown_with_foreign_or_no_front_matter_ingests(tmp_path):
     assert report.skipped == 2 and not report.failures
     assert {d.id: d.title for d in docs} == {"ghi-chu": "Ghi chú họp chi bộ", "trang": "trang"}
     assert "2 non-document file(s) skipped" in report.summary()
-
-
-@pytest.fixture(scope="module")
-def law_service(tmp_path_factory, embedder):
-    """The corpus and the Law's Pháp điển page in one index (built once: ~500 passages)."""
-    from bot.service import QAService
-    from ingest import ingest
-
-    settings = make_settings(tmp_path_factory.mktemp("law-index"))
-    ingest(settings, [LAW_FILE], embedder=embedder)
-    return QAService(settings, embedder=embedder)
 
 
 def test_answers_name_the_article_and_list_asked_and_mentioned_documents(law_service):
