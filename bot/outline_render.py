@@ -100,7 +100,7 @@ def render_markdown(outline: Outline) -> str:
         elif b.kind == "section":
             out += ["", f"### {b.label} {text}", ""]
         elif b.kind == "point":
-            out += [f"#### {b.label} {text}", ""]
+            out += ["", f"#### {b.label} {text}", ""]
         elif b.kind == "group":
             out += [f"**{text}**", ""]
         elif b.kind == "line":

@@ -16,6 +16,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 import cadre_eval  # noqa: E402  (tests/ is the script's folder)
+import outline_eval  # noqa: E402
 
 from bot.settings import get_settings  # noqa: E402
 from ingest import ingest, normalize_text  # noqa: E402
@@ -169,7 +170,18 @@ def main() -> None:
                 sweeps[name][w] = evaluate(service, questions, "hybrid", full=True)
             service.retriever.settings = settings
         cadre = cadre_eval.evaluate(service, cadre_eval.load())
+        outline_rows, outline_problems = outline_eval.evaluate(service)
     text = table(results)
+    outline_text = "\n".join(
+        [
+            f"Lecture outlines (`tests/outline_eval.py`, same index, {outline_eval.QUIZ} questions asked, "
+            f"build time over {outline_eval.RUNS} runs):",
+            "",
+            *outline_rows,
+            "",
+            "Problems: " + ("; ".join(outline_problems) if outline_problems else "none") + ".",
+        ]
+    )
     checks = ", ".join(f"{c} {ok}/{n}" for c, (ok, n) in cadre["checks"].items() if n)
     cadre_text = (
         f"Cadre-style questions (`tests/data/qa_cadre_own.jsonl`, same index): {cadre['passed']} of "
@@ -206,7 +218,7 @@ def main() -> None:
             ]
         )
     sweep_text = "\n".join(sweep_rows)
-    print(text, cadre_text, sweep_text, alqac_text, sep="\n\n")
+    print(text, cadre_text, outline_text, sweep_text, alqac_text, sep="\n\n")
     counts = ", ".join(
         f"{name}: {len(q)} questions ({sum(not c['found'] for c in q)} negatives)" for name, q in sets.items()
     )
@@ -228,6 +240,8 @@ dense alone has no such notion (it never abstains unless a named directive is un
 A case passes when every expectation it states holds: the answer found or not (small talk: a reply,
 `found: null`), the expected passage among the first three sources cited, the expected short answer,
 every list item, the expected note (a follow-up read in context, a spelling offered, no full text).
+
+{outline_text}
 
 Hybrid ranking by the weight of the dense signal (the rest is BM25), same questions:
 

@@ -249,3 +249,16 @@ def test_cli_json_reports_generator_and_verification(planted_settings, tmp_path)
 def test_unknown_provider_is_a_clear_error(tmp_path):
     with pytest.raises(SettingsError, match="LLM_PROVIDER"):
         make_chat_model(make_settings(tmp_path, llm_provider="no-such-provider", llm_model="x"))
+
+
+@pytest.mark.parametrize(("reply", "kept"), [("Kết luận số 120-KL/TW ngày 07/01/2016 của Bộ Chính trị [1].", True),
+                                             ("Kết luận 120 được ban hành năm 2099 [1].", False)])
+def test_an_outline_introduction_rests_on_its_quotations(planted_settings, reply, kept):
+    from bot.brief import BriefBuilder
+
+    with FakeOpenAI(lambda m: reply) as server:
+        outline = BriefBuilder(llm_service(planted_settings, server)).build("120-KL/TW")
+        assert (outline.intro is not None) == kept
+        if kept:
+            assert "07/01/2016" in outline.intro and "[1]" in outline.intro
+            assert "120-KL/TW ngày 07/01/2016" in server.requests[-1]["messages"][-1]["content"]
