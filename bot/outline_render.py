@@ -9,6 +9,7 @@ from html import escape
 
 from bot.outline import FILL, Outline, Quote
 from bot.quiz import letter
+from bot.render import md_escape as _md
 
 HEADING = "ĐỀ CƯƠNG BÀI GIẢNG"
 NOTICE = (
@@ -182,8 +183,3 @@ def summary_lines(outline: Outline) -> list[str]:
     )
     lines.append(f"Tài liệu tham khảo: {len(outline.references)}.")
     return lines + outline.notes
-
-
-def _md(text: str) -> str:
-    """Library text as Markdown text: characters that would start markup are escaped."""
-    return re.sub(r"([\\`*_\[\]<>#|])", r"\\\1", text)

@@ -103,9 +103,7 @@ def build_topic(service: QAService, topic: str, quiz: int) -> Outline:
             place = f"Điều {article.place.article}" + (f", {where}" if where else "")
             for sentence in sentences(paragraph):
                 if (whole and not sentence.endswith(":")) or on_topic(sentence):
-                    sections.add(
-                        "Quy định của pháp luật", first, heading, re.sub(r"^(?:\d+\.|[a-zđ]\))\s+", "", sentence), place
-                    )
+                    sections.add("Quy định của pháp luật", first, heading, sentence, place)  # labels already cut
         if whole and (
             lf := list_fact(
                 article, outline.cite(first), f"Theo Điều {article.place.article} {article.place.source.title}"

@@ -148,31 +148,31 @@ def render_text(answer: Answer, width: int = 100) -> str:
 
 def answer_markdown(answer: Answer) -> str:
     """The answer as Markdown: the answer in bold first, quotations as block quotes, numbered sources."""
-    out = [f"## {_md(answer.question)}", ""]
+    out = [f"## {md_escape(answer.question)}", ""]
     for b in blocks(answer):
         if b.kind == "short":
-            out += [f"**{wording.SHORT_ANSWER}:** {_md(b.text)} [{b.n}]", ""]
+            out += [f"**{wording.SHORT_ANSWER}:** {md_escape(b.text)} [{b.n}]", ""]
         elif b.kind == "card":
-            out += [f"**{wording.CARD}:** {_md(b.text)}.", ""]
+            out += [f"**{wording.CARD}:** {md_escape(b.text)}.", ""]
         elif b.kind in ("relation", "candidate"):
-            out.append(f"- {_md(b.text)}")
+            out.append(f"- {md_escape(b.text)}")
         elif b.kind == "according":
-            out += ["", f"*{_md(b.text)}*", ""]
+            out += ["", f"*{md_escape(b.text)}*", ""]
         elif b.kind == "quote":
-            out += [f"> {_md(b.text)} [{b.n}]", ""]
+            out += [f"> {md_escape(b.text)} [{b.n}]", ""]
         else:
-            out += [_md(b.text), ""]
+            out += [md_escape(b.text), ""]
     while out and out[-1] == "":
         out.pop()
     if answer.sources:
         out += ["", f"### {wording.SOURCES}", ""]
-        out += [f"- {numbers(g)} {_md(source_line(g[0]))}" for g in source_groups(answer.sources)]
+        out += [f"- {numbers(g)} {md_escape(source_line(g[0]))}" for g in source_groups(answer.sources)]
         if answer.related:
             out += ["", f"_{wording.related(answer.related)}_"]
     return re.sub(r"\n{3,}", "\n\n", "\n".join(out)) + "\n"
 
 
-def _md(text: str) -> str:
+def md_escape(text: str) -> str:
     """Corpus text as Markdown text: characters that would start markup are escaped."""
     return re.sub(r"([\\`*_\[\]<>#|])", r"\\\1", text)
 
