@@ -14,10 +14,12 @@ import re
 from dataclasses import dataclass, field
 
 from bot.answer import Source
+from bot.lookup import card_facts, relation_lines
 from bot.render import source_line
 from ingest import QcdcError
 from ingest.facts import DocumentFacts, vn_date
 from ingest.models import Passage
+from ingest.registry import Directive
 from ingest.sentences import paragraph_spans, sentence_spans
 
 FILL = "[Giảng viên bổ sung]"  # a place the outline cannot fill without inventing
@@ -84,7 +86,7 @@ class Outline:
     topic: str
     title: str
     kind: str  # "law", "directive", "topic"
-    purpose: list[str] = field(default_factory=list)
+    purpose: list[str] = field(default_factory=lambda: [f"Mục đích: {FILL}", f"Yêu cầu: {FILL}"])
     sections: list[Section] = field(default_factory=list)
     quiz: list[QuizItem] = field(default_factory=list)
     quiz_wanted: int = 0
@@ -150,6 +152,20 @@ def reference_line(p: Passage) -> str:
     return source_line(dataclasses.replace(Source.from_passage(0, p), section=None))
 
 
+def card_points(d: Directive, omit: tuple[str, ...] = ()) -> list[Point]:
+    """A directive's card as a point of labelled lines, and its relations when it has any."""
+    facts = [("Loại văn bản", d.type or ""), ("Số, ký hiệu", d.ref), *card_facts(d)]
+    points = [Point("Thông tin văn bản", lines=[f"{k}: {v}" for k, v in facts if v and k not in omit])]
+    if relations := relation_lines(d):
+        points.append(Point("Quan hệ với các văn bản khác", lines=[r[0].upper() + r[1:] for r in relations]))
+    return points
+
+
+def strip_label(text: str) -> str:
+    """A clause's or point's text without its label: "1. Hội nghị …" → "Hội nghị …"."""
+    return _LABEL.sub("", text)
+
+
 def body(p: Passage) -> str:
     """A passage's text without the heading line a legal passage carries."""
     return p.text[Source.from_passage(0, p).body_start :]
@@ -170,5 +186,6 @@ def sentences(text: str) -> list[str]:
     return out
 
 
+_LABEL = re.compile(r"^(?:\d+\.|[a-zđ]\))\s+")
 _LABEL_ONLY = re.compile(r"(?:\d+|[a-zđ])[.)]")
 _LABEL_END = re.compile(r"(?<=:)\s+(?:\d{1,2}|[a-zđ])[.)]$")

@@ -13,8 +13,19 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass
 
-from bot.lookup import card_facts, directive_title, relation_lines
-from bot.outline import FILL, BriefError, Outline, Point, Quote, Section, body, paragraphs, sentences
+from bot.lookup import directive_title
+from bot.outline import (
+    BriefError,
+    Outline,
+    Point,
+    Quote,
+    Section,
+    body,
+    card_points,
+    paragraphs,
+    sentences,
+    strip_label,
+)
 from bot.quiz import Fact, ListFact, make_quiz
 from bot.service import QAService
 from ingest.legal import LegalPlace
@@ -31,7 +42,6 @@ _WHO = re.compile(
 _DELEGATES = re.compile(r"\bquy dinh chi tiet\b|\bhuong dan thi hanh\b")
 _CLAUSE = re.compile(r"^(\d+)\.\s")
 _POINT = re.compile(r"^([a-zđ])\)\s")
-_LABEL = re.compile(r"^(?:\d+\.|[a-zđ]\))\s+")
 _LIST_TITLE = re.compile(r"^(?:nhung|cac|quyen|nghia vu|hinh thuc|noi dung|nhiem vu|nguyen tac|trach nhiem)\b")
 KEY_QUOTES = 2  # key provisions quoted per article
 ROMAN = {
@@ -62,7 +72,7 @@ class Article:
                 where = f"khoản {clause}" if clause else None
                 if point and clause:
                     where = f"khoản {clause}, điểm {point[1]}"
-                out.append((where, _LABEL.sub("", paragraph)))
+                out.append((where, strip_label(paragraph)))
         return out
 
 
@@ -105,7 +115,7 @@ def list_fact(article: Article, key: str, according: str) -> ListFact | None:
     if not _LIST_TITLE.match(fold(article.place.article_title)):
         return None
     numbered = [x for p in article.passages for x in paragraphs(body(p)) if _CLAUSE.match(x)]
-    items = [_LABEL.sub("", " ".join(x.split())) for x in numbered]
+    items = [strip_label(" ".join(x.split())) for x in numbered]
     if not 3 <= len(items) <= 8 or any(len(i) > 250 for i in items):
         return None
     return ListFact(article.place.article_title, tuple(items), key, according, f"Điều {article.place.article}")
@@ -120,24 +130,23 @@ def build_law(service: QAService, d: Directive, quiz: int, chapter: str | None =
     source = articles[0].place.source
     short = source.full_title if source.type == "Luật" else source.title
     outline = Outline(d.ref, directive_title(d), "law")
-    outline.purpose = [f"Mục đích: {FILL}", f"Yêu cầu: {FILL}"]
     key = outline.cite(passages[0])
     chapters = _chapters(articles)
     wanted_chapter = _chapter_label(chapter, chapters) if chapter else None
 
-    card = Section("Khái quát về văn bản")
-    card.points.append(Point("Thông tin văn bản", lines=[f"{label}: {value}" for label, value in _card(d)]))
+    # The structure below says what the card's "Toàn văn trong kho" and "Số điều trong kho" would.
+    info, *relations = card_points(d, omit=("Toàn văn trong kho", "Số điều trong kho"))
+    card = Section("Khái quát về văn bản", [info])
     if len(chapters) > 1 or chapters.get(None) is None:
         lines = [f"Trong kho có {len(articles)} điều, {len([c for c in chapters if c])} chương:"]
         lines += [f"{c}: {_span(arts)}" for c, arts in chapters.items() if c]
     else:
         lines = [f"Trong kho có {len(articles)} điều ({_span(articles)}); kho không ghi các chương của văn bản."]
-    card.points.append(Point("Bố cục", lines=lines))
-    if relations := relation_lines(d):
-        card.points.append(Point("Quan hệ với các văn bản khác", lines=[r[0].upper() + r[1:] for r in relations]))
+    card.points += [Point("Bố cục", lines=lines), *relations]
     outline.sections.append(card)
 
-    related = _cross_references(service, articles)
+    every = service.index.all_passages()  # the cross-references and the detailing texts search it all
+    related = _cross_references(every, articles)
     facts: list[Fact] = []
     lists: list[ListFact] = []
     for label, arts in chapters.items():
@@ -160,7 +169,7 @@ def build_law(service: QAService, d: Directive, quiz: int, chapter: str | None =
             section.points.append(point)
         outline.sections.append(section)
     if not wanted_chapter:
-        outline.sections.append(_detailing(service, outline, d, source.title))
+        outline.sections.append(_detailing(every, outline, d, source.title))
     pools = {key: [s for a in articles for _, p in a.clauses() for s in sentences(p)]}
     outline.quiz, outline.quiz_note = make_quiz(facts, lists, pools, quiz)
     outline.quiz_wanted = quiz
@@ -169,12 +178,6 @@ def build_law(service: QAService, d: Directive, quiz: int, chapter: str | None =
     if wanted_chapter:
         outline.title += f" — {wanted_chapter}"
     return outline
-
-
-def _card(d: Directive) -> list[tuple[str, str]]:
-    facts = [("Loại văn bản", d.type or ""), ("Số, ký hiệu", d.ref), *card_facts(d)]
-    shown_elsewhere = ("Toàn văn trong kho", "Số điều trong kho")  # the structure says it
-    return [(label, value) for label, value in facts if value and label not in shown_elsewhere]
 
 
 def _chapters(articles: list[Article]) -> dict[str | None, list[Article]]:
@@ -202,9 +205,9 @@ def _chapter_label(asked: str, chapters: dict[str | None, list[Article]]) -> str
     )
 
 
-def _cross_references(service: QAService, articles: list[Article]) -> dict[str, list[str]]:
+def _cross_references(every: list[Passage], articles: list[Article]) -> dict[str, list[str]]:
     """Code → "Liên quan (Pháp điển): Nghị định 59/2023/NĐ-CP, Điều 3. …", both ways the notes state it."""
-    places = {p.legal.code: p.legal for p in service.index.all_passages() if p.legal and p.legal.code}
+    places = {p.legal.code: p.legal for p in every if p.legal and p.legal.code}
     own = {a.place.code for a in articles if a.place.code}
     links: dict[str, set[str]] = defaultdict(set)
     for code, place in places.items():
@@ -222,12 +225,12 @@ def _cross_references(service: QAService, articles: list[Article]) -> dict[str, 
     return out
 
 
-def _detailing(service: QAService, outline: Outline, d: Directive, name: str) -> Section:
+def _detailing(every: list[Passage], outline: Outline, d: Directive, name: str) -> Section:
     """The sentences of other legal texts that say they detail or guide this one, quoted."""
     section = Section("Văn bản quy định chi tiết, hướng dẫn thi hành")
     folded_names = {fold(n) for n in [name, *d.names] if n} | {fold(d.ref)}
     by_source: dict[str, Point] = {}
-    for p in sorted(service.index.all_passages(), key=lambda p: (p.doc_id, p.position)):
+    for p in sorted(every, key=lambda p: (p.doc_id, p.position)):
         if not p.legal or p.legal.source.ref == d.ref:
             continue
         for sentence in sentences(body(p)):
@@ -235,6 +238,6 @@ def _detailing(service: QAService, outline: Outline, d: Directive, name: str) ->
             if _DELEGATES.search(folded) and any(n in folded for n in folded_names):
                 src = p.legal.source
                 point = by_source.setdefault(src.ref, Point(f"{src.type} {src.ref}"))
-                point.quotes.append(Quote(_LABEL.sub("", sentence), outline.cite(p), f"Điều {p.legal.article}"))
+                point.quotes.append(Quote(strip_label(sentence), outline.cite(p), f"Điều {p.legal.article}"))
     section.points = sorted(by_source.values(), key=lambda point: point.heading)
     return section

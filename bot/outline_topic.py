@@ -13,8 +13,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from bot.lookup import card_facts, directive_title, relation_lines
-from bot.outline import FILL, BriefError, Outline, Point, Quote, Section, body, paragraphs, sentences
+from bot.lookup import directive_title
+from bot.outline import FILL, BriefError, Outline, Point, Quote, Section, body, card_points, paragraphs, sentences
 from bot.outline_law import legal_articles, list_fact
 from bot.quiz import Fact, ListFact, date_question, make_quiz
 from bot.service import QAService
@@ -90,7 +90,7 @@ def build_topic(service: QAService, topic: str, quiz: int) -> Outline:
     def on_topic(text: str) -> bool:
         return lexical.text_coverage(topic, text) >= threshold
 
-    outline = Outline(topic, topic, "topic", purpose=[f"Mục đích: {FILL}", f"Yêu cầu: {FILL}"])
+    outline = Outline(topic, topic, "topic")
     sections = _Sections(outline)
     lists: list[ListFact] = []
     rank = {p.doc_id: i for i, p in reversed(list(enumerate(passages)))}
@@ -110,10 +110,9 @@ def build_topic(service: QAService, topic: str, quiz: int) -> Outline:
             )
         ):
             lists.append(lf)
+    retrieved = {p.chunk_id for p in ordered}
     for doc_id in dict.fromkeys(p.doc_id for p in ordered if not p.legal):
-        chunks = service.index.chunks_of(doc_id)
-        retrieved = {p.chunk_id for p in ordered}
-        _document(sections, chunks, retrieved, on_topic)
+        _document(sections, service.index.chunks_of(doc_id), retrieved, on_topic)
     outline.sections = sections.sections()
     pools = _pools(service, outline, ordered)
     outline.quiz, outline.quiz_note = make_quiz(sections.facts, lists, pools, quiz)
@@ -183,7 +182,7 @@ def _pools(service: QAService, outline: Outline, passages: list[Passage]) -> dic
 def build_directive(service: QAService, d: Directive, quiz: int) -> Outline:
     """A directive the library cites but does not hold: what the citing documents say of it."""
     name = directive_title(d)
-    outline = Outline(d.ref, name, "directive", purpose=[f"Mục đích: {FILL}", f"Yêu cầu: {FILL}"])
+    outline = Outline(d.ref, name, "directive")
     passages = in_document_order(list(service.index.passages(sorted({m.chunk_id for m in d.mentions})).values()))
     documents = list(dict.fromkeys(p.doc_id for p in passages))
     if not d.primary:
@@ -191,11 +190,7 @@ def build_directive(service: QAService, d: Directive, quiz: int) -> Outline:
             f"Kho tài liệu không có toàn văn {name}; đề cương chỉ dựa trên {len(passages)} đoạn của "
             f"{len(documents)} tài liệu nhắc đến văn bản này."
         )
-    card = Section("Thông tin chung về văn bản")
-    facts = [("Loại văn bản", d.type or ""), ("Số, ký hiệu", d.ref), *card_facts(d)]
-    card.points.append(Point("Thông tin văn bản", lines=[f"{label}: {value}" for label, value in facts if value]))
-    if relations := relation_lines(d):
-        card.points.append(Point("Quan hệ với các văn bản khác", lines=[r[0].upper() + r[1:] for r in relations]))
+    card = Section("Thông tin chung về văn bản", card_points(d))
     if not d.primary:
         card.points.append(Point(f"Nội dung chính của {name}", lines=[f"{FILL}: kho không có toàn văn."]))
     outline.sections.append(card)

@@ -13,7 +13,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from bot.outline import QuizItem
+from bot.outline import QuizItem, strip_label
 from ingest.normalize import fold
 
 # A figure with what it counts: "30 (ba mươi) ngày", "05 thành viên", "50%". Not a
@@ -153,8 +153,7 @@ def letter(i: int) -> str:
 
 
 def _who(sentence: str) -> re.Match[str] | None:
-    text = re.sub(r"^(?:\d+\.|[a-zđ]\))\s+", "", sentence)
-    m = _WHO.match(text)
+    m = _WHO.match(strip_label(sentence))
     # "… được Ủy ban … quyết định": the subject is acted on, not acting.
     if m is None or not _ACTOR.match(fold(m["who"])) or re.search(r"\b(?:duoc|bi|do|tu minh)\b", fold(m["who"])):
         return None
