@@ -10,23 +10,10 @@ from pathlib import Path
 
 from ingest.citations import parse_citations
 from ingest.errors import QcdcError
+from ingest.logs import configure_logging
 from ingest.normalize import printable
 from ingest.pipeline import ingest
-from ingest.settings import Settings, get_settings
-
-
-def configure_logging(settings: Settings) -> None:
-    """Logs go to stderr; chatty libraries are turned down."""
-    logging.basicConfig(
-        level=settings.log_level,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-        stream=sys.stderr,
-    )
-    for noisy in ("httpx", "chromadb", "sentence_transformers", "transformers", "urllib3", "bm25s"):
-        logging.getLogger(noisy).setLevel(max(logging.WARNING, logging.getLogger().level))
-    # File readers warn about every oddity of a broken file; the loader reports it in one line.
-    for reader in ("pypdf", "trafilatura", "htmldate", "courlan", "docx"):
-        logging.getLogger(reader).setLevel(logging.ERROR)
+from ingest.settings import get_settings
 
 
 def build_parser() -> argparse.ArgumentParser:

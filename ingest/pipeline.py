@@ -24,6 +24,7 @@ from ingest.errors import CorpusError, IndexStateError
 from ingest.generations import FORMAT_VERSION, Store, open_store
 from ingest.lexical import LEXICAL_FORMAT
 from ingest.loaders import load_file, sidecar_paths
+from ingest.logs import event
 from ingest.models import Chunk, Document
 from ingest.normalize import printable
 from ingest.registry import Mention, build_registry, load_overrides
@@ -174,11 +175,40 @@ def ingest(
     Writes a new generation (see ingest.generations): unchanged documents are copied
     with their vectors, changed and new ones embedded, and documents whose file
     is gone from a scanned folder (or from disk) left out. The previous
-    generation serves until the new one is complete.
+    generation serves until the new one is complete. Logs one `ingestion` event
+    (see ingest.logs) whether it succeeds or fails.
     """
     started = time.perf_counter()
+    try:
+        report = _ingest(settings, paths, db, rebuild, embedder, progress, started)
+    except BaseException as exc:
+        event("ingestion", ok=False, error=type(exc).__name__, seconds=round(time.perf_counter() - started, 2))
+        raise
+    event(
+        "ingestion",
+        ok=not report.failures,
+        new=report.new,
+        changed=report.changed,
+        unchanged=report.unchanged,
+        removed=report.removed,
+        failed=len(report.failures),
+        chunks=report.chunks_total,
+        seconds=round(report.seconds, 2),
+    )
+    return report
+
+
+def _ingest(
+    settings: Settings,
+    paths: Iterable[Path],
+    db: Path | None,
+    rebuild: bool,
+    embedder: IndexEmbeddings | None,
+    progress: bool,
+    started: float,
+) -> IngestReport:
     store = open_store(settings, db)
-    roots = [settings.corpus_dir, *paths]
+    roots = [settings.corpus_dir, *([settings.documents_dir] if settings.documents_dir else []), *paths]
     report = IngestReport()
     embedder = embedder or make_embedder(settings)
 
@@ -218,7 +248,6 @@ def ingest(
                 old.close()
     report.rebuilt = old is None
     report.seconds = time.perf_counter() - started
-    log.info("ingestion: %s", report.summary())
     return report
 
 

@@ -43,6 +43,10 @@ class Settings(BaseSettings):
         default=PROJECT_ROOT / "corpus",
         description="Folder whose Markdown documents are ingested when no path is given.",
     )
+    documents_dir: Path | None = Field(
+        default=None,
+        description="A folder of the unit's documents (Word, PDF, HTML, text, Pháp điển pages) scanned by every ingestion besides CORPUS_DIR.",
+    )
     max_file_mb: float = Field(default=20.0, gt=0, description="Larger files are refused at ingestion.")
     embedding_model: str = Field(
         default=DEFAULT_EMBEDDING_MODEL,
@@ -95,11 +99,20 @@ class Settings(BaseSettings):
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = Field(
         default="WARNING", description="Python logging level."
     )
+    log_format: Literal["text", "json"] = Field(
+        default="text",
+        description="text: readable lines; json: one JSON object per line, with an event per answer and per ingestion.",
+    )
 
     @field_validator("log_level", mode="before")
     @classmethod
     def _upper_level(cls, value: object) -> object:
         return value.upper() if isinstance(value, str) else value
+
+    @field_validator("log_format", mode="before")
+    @classmethod
+    def _lower_format(cls, value: object) -> object:
+        return value.lower() if isinstance(value, str) else value
 
 
 S = TypeVar("S", bound=BaseSettings)
