@@ -1,4 +1,5 @@
 """`python -m bot ask ["question"] [--json] [--db DIR] [-k N]`: answers in the terminal.
+(The administrator's commands, health, feedback, gaps and stats, are in bot.cli_ops.)
 
 With no question argument, reads one question per line from standard input
 and answers each with the model loaded once (how scripts and benchmarks use it).
@@ -19,6 +20,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TextIO
 
+from bot import cli_ops
 from bot.conversation import Conversation, Conversations
 from bot.lookup import lookup_json
 from bot.question import Question
@@ -27,7 +29,7 @@ from bot.service import QAService
 from bot.settings import BotSettings, get_settings
 from bot.word import answer_docx
 from ingest import QcdcError, fold, open_store
-from ingest.cli import configure_logging
+from ingest.logs import configure_logging
 from ingest.normalize import clean_text
 
 log = logging.getLogger(__name__)
@@ -79,6 +81,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="webhook mode: address to listen on (default 127.0.0.1, behind a reverse proxy; 0.0.0.0 to face the internet)",
     )
     tg.add_argument("--port", type=int, default=8443, help="webhook mode: port to listen on (default 8443)")
+    cli_ops.add_commands(commands)
     return parser
 
 
@@ -312,6 +315,7 @@ def main(argv: list[str] | None = None) -> int:
             "lookup": cmd_lookup,
             "brief": cmd_brief,
             "telegram": cmd_telegram,
+            **cli_ops.COMMANDS,
         }
         return commands[args.command](args)
     except KeyboardInterrupt:

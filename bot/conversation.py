@@ -62,7 +62,9 @@ class Turn:
 class Conversation:
     """The last `turns` exchanges of one chat or session, forgotten after `ttl` seconds of silence."""
 
-    def __init__(self, turns: int = 3, ttl: float = 900.0, clock: Callable[[], float] = time.monotonic):
+    def __init__(
+        self, turns: int = 3, ttl: float = 900.0, clock: Callable[[], float] = time.time
+    ):  # wall time: a memory persists across restarts
         self.ttl = ttl
         self.clock = clock
         self.turns: deque[Turn] = deque(maxlen=max(turns, 1))

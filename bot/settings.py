@@ -40,6 +40,10 @@ class BotSettings(Settings):
     brief_template: Path | None = Field(
         default=None, description="A unit's Word template (.docx) for lecture outlines; unset: NĐ 30/2020 format."
     )
+    feedback_db: Path | None = Field(
+        default=None,
+        description="SQLite file of feedback, unanswered questions and statistics; unset: feedback.sqlite3 beside the index.",
+    )
 
     telegram_bot_token: SecretStr | None = Field(default=None, description="Token from @BotFather.")
     telegram_api_base_url: str = Field(
@@ -53,6 +57,10 @@ class BotSettings(Settings):
     telegram_webhook_secret: SecretStr | None = Field(
         default=None, description="Secret token Telegram sends with each webhook call."
     )
+    telegram_state_file: Path | None = Field(
+        default=None,
+        description="Where chats' recent answers and memory persist across restarts; unset: telegram-state.pickle beside the index.",
+    )
 
     @field_validator("telegram_allowed_users", "telegram_allowed_chats", "telegram_admins", mode="before")
     @classmethod
@@ -61,6 +69,20 @@ class BotSettings(Settings):
         if isinstance(value, str):
             return [part.strip() for part in value.split(",") if part.strip()]
         return value
+
+
+def beside_index(settings: BotSettings, db: Path | None, name: str) -> Path:
+    """A file kept next to the index folder (never inside it: the index's generations are replaced whole)."""
+    index = (db or settings.chroma_path).resolve()
+    return index.parent / name
+
+
+def feedback_path(settings: BotSettings, db: Path | None = None) -> Path:
+    return settings.feedback_db or beside_index(settings, db, "feedback.sqlite3")
+
+
+def state_path(settings: BotSettings, db: Path | None = None) -> Path:
+    return settings.telegram_state_file or beside_index(settings, db, "telegram-state.pickle")
 
 
 @lru_cache(maxsize=1)

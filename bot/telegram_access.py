@@ -12,21 +12,22 @@ from __future__ import annotations
 import asyncio
 import re
 import time
-from collections import Counter, defaultdict, deque
+from collections import defaultdict, deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from telegram import Update
 
-from bot.conversation import Conversations
+from bot.journal import Journal
 from bot.service import QAService
 from bot.settings import BotSettings
 
-# Callback data as the bot writes it: "src:<answer id>:<n>", "vb:<directive key>".
+# Callback data as the bot writes it: "src:<answer id>:<n>", "vb:<directive key>", "fb:<answer id>:<up|down|note>".
 _CALLBACK = {
-    "src": re.compile(r"src:([0-9a-f]{8}):(\d{1,2})"),
+    "src": re.compile(r"src:([0-9a-f]{12}):(\d{1,2})"),
     "vb": re.compile(r"vb:([0-9a-f]{12})"),
+    "fb": re.compile(r"fb:([0-9a-f]{12}):(up|down|note)"),
 }
 
 
@@ -77,22 +78,19 @@ class RateLimit:
 
 @dataclass
 class BotState:
-    """What the handlers share: the service, access lists, limits and statistics."""
+    """What the handlers share: the service, the journal, access lists and limits.
+    (What belongs to a chat, its recent answers and memory, is in PTB's chat_data, persisted.)"""
 
     service: QAService
     settings: BotSettings
     db: Path | None = None
-    answered: int = 0
-    unanswered: int = 0
-    directives_asked: Counter[str] = field(default_factory=Counter)
+    journal: Journal | None = None  # None when its file cannot be opened: the bot answers all the same
     refused: set[int] = field(default_factory=set)
     limit: RateLimit = field(init=False)
     updating: asyncio.Lock = field(default_factory=asyncio.Lock)
-    conversations: Conversations = field(init=False)  # each chat's short memory, for follow-up questions
 
     def __post_init__(self) -> None:
         self.limit = RateLimit(self.settings.telegram_rate_limit_per_minute)
-        self.conversations = Conversations(self.settings.conversation_turns, self.settings.conversation_ttl_s)
 
     def allowed(self, user_id: int | None, chat_id: int | None) -> bool:
         """Whether to serve a sender: anyone when no list is set, else the listed users and chats, and the admins."""

@@ -7,12 +7,13 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import logging
+import pickle
 import re
+import time
 from pathlib import Path
-from typing import Any
 
-from telegram import BotCommand, Update
-from telegram.error import InvalidToken, NetworkError, TimedOut
+from telegram import BotCommand, BotCommandScopeChat, Update
+from telegram.error import InvalidToken, NetworkError, TelegramError, TimedOut
 from telegram.ext import (
     AIORateLimiter,
     Application,
@@ -20,12 +21,18 @@ from telegram.ext import (
     CommandHandler,
     ContextTypes,
     MessageHandler,
+    PersistenceInput,
+    PicklePersistence,
     filters,
 )
 
+from bot.health import live
+from bot.journal import Journal
 from bot.service import QAService
-from bot.settings import BotSettings
+from bot.settings import BotSettings, feedback_path, state_path
 from bot.telegram_access import BotState
+from bot.telegram_admin import feedback_command, gaps_command, not_admin, stats_command, update_command
+from bot.telegram_feedback import REPLY_TO_PROMPT, comment_reply, feedback_button
 from bot.telegram_format import APOLOGY
 from bot.telegram_handlers import (
     addressed_to_bot,
@@ -35,22 +42,21 @@ from bot.telegram_handlers import (
     directive_command,
     help_command,
     library_command,
-    not_admin,
     served,
     source_button,
     source_command,
     start,
-    stats_command,
     text_message,
-    update_command,
 )
-from ingest.errors import SettingsError
+from bot.webhook import WebhookOptions, serve
+from ingest.errors import QcdcError, SettingsError
 
 log = logging.getLogger(__name__)
 
 TOKEN_FORMAT = re.compile(r"^\d{5,12}:[A-Za-z0-9_-]{30,}$")
 # What Telegram accepts as a webhook's secret token.
 SECRET_FORMAT = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
+STATE_SAVE_S = 10  # seconds between saves of the chats' state: what a killed process can lose
 
 
 def check_token(settings: BotSettings) -> str:
@@ -95,13 +101,13 @@ def quiet_logs(token: str) -> None:
     logging.getLogger().addFilter(redact)
 
 
-def webhook_options(settings: BotSettings, webhook_url: str, listen: str, port: int) -> dict[str, Any]:
-    """Arguments for PTB's webhook server; the URL path is derived from the token without revealing it.
+def webhook_options(settings: BotSettings, webhook_url: str, listen: str, port: int) -> WebhookOptions:
+    """Where the webhook server listens and what Telegram is told; the URL path is derived from the token without revealing it.
 
     A webhook needs TELEGRAM_WEBHOOK_SECRET: without it anyone who finds the
     address can post a forged update (an admin's /capnhat, say) and have it
-    executed. Telegram sends the secret with every call; PTB refuses calls
-    without it.
+    executed. Telegram sends the secret with every call; the server (bot.webhook)
+    refuses calls without it.
     """
     token = check_token(settings)
     path = hashlib.sha1(token.encode()).hexdigest()[:16]
@@ -116,14 +122,7 @@ def webhook_options(settings: BotSettings, webhook_url: str, listen: str, port: 
         )
     if listen in ("0.0.0.0", "::"):
         log.warning("webhook server listening on all interfaces (%s); put it behind a reverse proxy with TLS", listen)
-    return {
-        "listen": listen,
-        "port": port,
-        "url_path": path,
-        "webhook_url": f"{webhook_url.rstrip('/')}/{path}",
-        "secret_token": secret,
-        "allowed_updates": Update.ALL_TYPES,
-    }
+    return WebhookOptions(listen, port, path, f"{webhook_url.rstrip('/')}/{path}", secret)
 
 
 async def wait_for_bot_api(application: Application, first_delay: float = 1.0, max_delay: float = 60.0) -> None:
@@ -166,33 +165,94 @@ async def error_handler(update: object, context: ContextTypes.DEFAULT_TYPE) -> N
             log.warning("could not apologise for a failed update")
 
 
+USER_COMMANDS = [
+    BotCommand("hoi", "Đặt câu hỏi"),
+    BotCommand("vb", "Tra cứu văn bản theo số hiệu"),
+    BotCommand("nguon", "Xem nguồn của câu trả lời gần nhất"),
+    BotCommand("tailieu", "Kho có những tài liệu nào"),
+    BotCommand("baigiang", "Đề cương bài giảng (tệp Word) theo chủ đề hoặc số hiệu"),
+    BotCommand("help", "Hướng dẫn"),
+]
+ADMIN_COMMANDS = [
+    BotCommand("thongke", "Thống kê (quản trị)"),
+    BotCommand("phanhoi", "Phản hồi 👎 gần nhất (quản trị)"),
+    BotCommand("thieu", "Kho còn thiếu gì (quản trị)"),
+    BotCommand("capnhat", "Cập nhật chỉ mục (quản trị)"),
+]
+
+
 async def post_init(application: Application) -> None:
-    """Register the command menu shown in Telegram clients."""
-    await application.bot.set_my_commands(
-        [
-            BotCommand("hoi", "Đặt câu hỏi"),
-            BotCommand("vb", "Tra cứu văn bản theo số hiệu"),
-            BotCommand("nguon", "Xem nguồn của câu trả lời gần nhất"),
-            BotCommand("tailieu", "Kho có những tài liệu nào"),
-            BotCommand("baigiang", "Đề cương bài giảng (tệp Word) theo chủ đề hoặc số hiệu"),
-            BotCommand("help", "Hướng dẫn"),
-        ]
+    """Register the command menu shown in Telegram clients; admins' private chats also list theirs."""
+    await application.bot.set_my_commands(USER_COMMANDS)
+    state: BotState = application.bot_data["state"]
+    for admin in state.settings.telegram_admins:
+        try:
+            await application.bot.set_my_commands(USER_COMMANDS + ADMIN_COMMANDS, scope=BotCommandScopeChat(admin))
+        except TelegramError as exc:  # an admin who never opened a chat with the bot
+            log.info("admin menu not set for %s: %s", admin, exc)
+
+
+def open_journal(settings: BotSettings, db: Path | None) -> Journal | None:
+    """The journal, or None (with an error in the log) when its file cannot be opened: the bot
+    must answer even on a full or read-only disk."""
+    try:
+        return Journal(feedback_path(settings, db))
+    except QcdcError as exc:
+        log.error("feedback, gaps and statistics are off: %s", exc)
+        return None
+
+
+class _StateUnpickler(pickle.Unpickler):
+    def persistent_load(self, pid: object) -> None:  # PTB pickles the Bot as a persistent id
+        return None
+
+
+def open_persistence(settings: BotSettings, db: Path | None) -> PicklePersistence:
+    """PTB's persistence of chat_data (each chat's recent answers and memory) across restarts.
+
+    A file that cannot be read back (cut short by a full disk, written by an older version
+    whose classes are gone) is moved aside rather than stopping the bot: the chats lose
+    their source buttons, not their bot.
+    """
+    path = state_path(settings, db)
+    if path.exists():
+        try:
+            with path.open("rb") as stream:
+                _StateUnpickler(stream).load()
+        except Exception as exc:  # noqa: BLE001 - pickle raises anything on a damaged file
+            aside = path.with_name(f"{path.name}.corrupt-{int(time.time())}")
+            path.rename(aside)
+            log.error("the Telegram state file %s cannot be read (%s); kept as %s, starting afresh", path, exc, aside)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return PicklePersistence(
+        path,
+        store_data=PersistenceInput(bot_data=False, user_data=False, callback_data=False),
+        update_interval=STATE_SAVE_S,
     )
 
 
-def build_application(settings: BotSettings, service: QAService, db: Path | None = None) -> Application:
-    """The Application with every handler; `service` answers the questions."""
+def build_application(
+    settings: BotSettings, service: QAService, db: Path | None = None, *, polling: bool = True
+) -> Application:
+    """The Application with every handler; `service` answers the questions. Without `polling`
+    it has no Updater: bot.webhook feeds it."""
     token = check_token(settings)
-    application = (
+    builder = (
         Application.builder()
         .token(token)
         .base_url(settings.telegram_api_base_url)
         .rate_limiter(AIORateLimiter(max_retries=3))
+        .persistence(open_persistence(settings, db))
         .post_init(post_init)
-        .build()
     )
-    application.bot_data["state"] = BotState(service=service, settings=settings, db=db)
+    if not polling:
+        builder = builder.updater(None)
+    application = builder.build()
+    application.bot_data["state"] = BotState(
+        service=service, settings=settings, db=db, journal=open_journal(settings, db)
+    )
     admins = filters.User(user_id=settings.telegram_admins)
+    admin_only = ["thongke", "phanhoi", "thieu", "capnhat"]
     # Every handler passes the one access gate (`served`). Questions run
     # concurrently (block=False): one slow answer does not hold the others.
     handlers = [
@@ -203,11 +263,15 @@ def build_application(settings: BotSettings, service: QAService, db: Path | None
         CommandHandler("nguon", served(source_command)),
         CommandHandler("tailieu", served(library_command), block=False),
         CommandHandler("baigiang", served(brief_command), block=False),
-        CommandHandler("thongke", served(stats_command), filters=admins),
+        CommandHandler("thongke", served(stats_command), filters=admins, block=False),
+        CommandHandler("phanhoi", served(feedback_command), filters=admins, block=False),
+        CommandHandler("thieu", served(gaps_command), filters=admins, block=False),
         CommandHandler("capnhat", served(update_command), filters=admins, block=False),
-        CommandHandler(["thongke", "capnhat"], served(not_admin)),  # the same commands from anyone else
+        CommandHandler(admin_only, served(not_admin)),  # the same commands from anyone else
         CallbackQueryHandler(served(source_button), pattern=r"^src:", block=False),
         CallbackQueryHandler(served(directive_button), pattern=r"^vb:", block=False),
+        CallbackQueryHandler(served(feedback_button), pattern=r"^fb:", block=False),
+        MessageHandler(filters.TEXT & ~filters.COMMAND & REPLY_TO_PROMPT, served(comment_reply), block=False),
         MessageHandler(filters.TEXT & ~filters.COMMAND & _AddressedToBot(), served(text_message), block=False),
     ]
     application.add_handlers(handlers)
@@ -216,19 +280,20 @@ def build_application(settings: BotSettings, service: QAService, db: Path | None
 
 
 def run(settings: BotSettings, db: Path | None, webhook_url: str | None, listen: str, port: int) -> None:
-    """Run until interrupted: long polling, or a webhook when `webhook_url` is given."""
+    """Run until interrupted: long polling, or a webhook (with GET /healthz) when `webhook_url` is given."""
     token = check_token(settings)
     options = webhook_options(settings, webhook_url, listen, port) if webhook_url else None  # refuse before loading
     quiet_logs(token)
     service = QAService(settings, db)
-    application = build_application(settings, service, db)
+    application = build_application(settings, service, db, polling=options is None)
     # PTB runs on the event loop that is current, so the wait shares it.
     loop = asyncio.new_event_loop()
     asyncio.set_event_loop(loop)
     try:
         loop.run_until_complete(wait_for_bot_api(application))
         if options:
-            application.run_webhook(**options, bootstrap_retries=-1)
+            state: BotState = application.bot_data["state"]
+            loop.run_until_complete(serve(application, options, lambda: live(service, state.journal)))
         else:
             application.run_polling(allowed_updates=Update.ALL_TYPES, bootstrap_retries=-1)
     except KeyboardInterrupt:

@@ -26,6 +26,7 @@ from bot.lookup import (
     telling_apart,
 )
 from bot.render import blocks, numbers, opens_paragraph, source_groups, source_line
+from bot.reports import Report
 from ingest.registry import Directive
 
 MAX_MESSAGE = 4096
@@ -40,22 +41,46 @@ GREETING = (
     "Lệnh: /hoi &lt;câu hỏi&gt; · /vb &lt;số hiệu&gt; (ví dụ /vb 120-KL/TW) · /nguon &lt;số&gt; · "
     "/baigiang &lt;chủ đề hoặc số hiệu&gt; · /help"
 )
-HELP = (
-    "<b>Cách dùng</b>\n"
-    "• Trong trò chuyện riêng: gõ câu hỏi, có dấu hay không dấu đều được.\n"
-    "• Trong nhóm: dùng /hoi &lt;câu hỏi&gt;, nhắc tên bot, hoặc trả lời tin nhắn của bot.\n"
+HELP = (  # the cadres' part of HUONG_DAN.md, in short: change both together
+    "<b>Hướng dẫn sử dụng Trợ lý QCDC</b>\n\n"
+    "<b>Hỏi gì</b>\n"
+    "Quy chế dân chủ ở cơ sở, công tác dân vận, Luật Thực hiện dân chủ ở cơ sở và các văn bản trong kho. "
+    "Gõ có dấu hay không dấu, viết tắt (QCDC, MTTQ, KL120, Luật THDCCS) đều được.\n"
+    "• Trò chuyện riêng: gõ câu hỏi.\n"
+    "• Trong nhóm: /hoi &lt;câu hỏi&gt;, nhắc tên bot, hoặc trả lời tin nhắn của bot.\n"
+    "• Hỏi tiếp: “còn Bắc Ninh thì sao?”, “nói rõ hơn ý (2)”, “văn bản đó có hiệu lực từ khi nào?” "
+    "(bot nhớ vài câu gần nhất của cuộc trò chuyện).\n\n"
+    "<b>Lệnh</b>\n"
+    "• /hoi &lt;câu hỏi&gt;: hỏi (trong nhóm).\n"
     "• /vb &lt;số hiệu&gt;: thẻ văn bản (ngày, cơ quan ban hành, trích yếu, nơi được nhắc đến); "
-    "số hiệu có thể viết tắt: /vb 120, /vb kl 120.\n"
-    "• /nguon &lt;số&gt;: xem toàn văn nguồn số đó của câu trả lời gần nhất.\n"
+    "viết tắt được: /vb 120, /vb kl 120; một điều: /vb Điều 12 Luật THDCCS.\n"
+    "• /nguon &lt;số&gt;: toàn văn nguồn số đó của câu trả lời gần nhất.\n"
     "• /tailieu: kho có những tài liệu nào.\n"
-    "• Hỏi tiếp được: “còn Bắc Ninh thì sao?”, “nói rõ hơn ý (2)”, “văn bản đó có hiệu lực từ khi nào?” "
-    "(bot nhớ vài câu gần nhất của cuộc trò chuyện).\n"
-    "• /baigiang &lt;chủ đề, số hiệu hoặc luật [chương II]&gt;: đề cương bài giảng (mục đích, nội dung, câu hỏi ôn tập, tài liệu tham khảo) có trích dẫn nguyên văn, gửi dưới dạng tệp Word.\n"
-    "Câu trả lời chỉ trích nguyên văn tài liệu trong kho; khi kho không có thông tin, bot nói rõ."
+    "• /baigiang &lt;chủ đề, số hiệu hoặc luật [chương II]&gt;: đề cương bài giảng có trích dẫn nguyên văn "
+    "và câu hỏi ôn tập, gửi dưới dạng tệp Word.\n\n"
+    "<b>Nút dưới câu trả lời</b>\n"
+    "• 📄 Nguồn n: toàn văn đoạn được trích.\n"
+    "• 👍 / 👎: câu trả lời dùng được / chưa đúng; sau 👎, “✍️ Góp ý thêm” để viết vài dòng góp ý.\n\n"
+    "<b>Ví dụ</b>\n"
+    "• Ban thanh tra nhân dân ở xã có mấy người?\n"
+    "• Kết luận 120-KL/TW yêu cầu gì?\n"
+    "• Những hạn chế trong thực hiện QCDC ở cơ sở?\n\n"
+    "<b>Bot không làm gì</b>\n"
+    "Bot chỉ trích nguyên văn tài liệu trong kho, không suy đoán, không trả lời chuyện ngoài kho; khi kho "
+    "không có thông tin, bot nói rõ. Câu hỏi chưa có câu trả lời được ghi lại (không kèm tên người hỏi) để "
+    "quản trị viên bổ sung tài liệu. Hướng dẫn đầy đủ: tệp HUONG_DAN.md của đơn vị."
 )
 REFUSAL = "Xin lỗi, bot này chỉ phục vụ cán bộ của đơn vị đã được cấp quyền. Hãy liên hệ quản trị viên."
 APOLOGY = "Xin lỗi, đã có lỗi khi xử lý yêu cầu của bạn. Hãy thử lại sau ít phút."
 NOT_ADMIN = "Lệnh này chỉ dành cho quản trị viên."
+GAP_NOTICE = (
+    "ℹ️ Câu hỏi chưa có câu trả lời được ghi lại (không kèm tên người hỏi) để quản trị viên bổ sung tài liệu "
+    "cho kho. Thông báo này chỉ hiện một lần."
+)
+COMMENT_PROMPT = "✍️ Đồng chí hãy trả lời tin nhắn này bằng góp ý cho câu trả lời trên (vài dòng)."
+COMMENT_THANKS = "Cảm ơn đồng chí, góp ý đã được ghi lại để quản trị viên xem xét."
+NO_JOURNAL = "Chưa ghi được phản hồi; hãy báo quản trị viên."
+JOURNAL_CLOSED = "Chưa mở được cơ sở dữ liệu phản hồi (FEEDBACK_DB); `python -m bot health` cho biết lý do."
 
 _TAG = re.compile(r"</?(?:b|i|blockquote|a)(?:\s[^>]*)?>")
 
@@ -159,15 +184,6 @@ def candidate_keyboard(result: Resolution, key: Callable[[Directive], str]) -> I
     )
 
 
-def stats_html(answered: int, unanswered: int, top: list[tuple[str, int]], chunks: int, directives: int) -> str:
-    listed = ", ".join(f"{escape(ref)} ({n})" for ref, n in top) or "chưa có"
-    return (
-        f"<b>Thống kê</b>\nĐã trả lời: {answered}\nKhông có thông tin: {unanswered}\n"
-        f"Văn bản được hỏi nhiều nhất: {listed}\n"
-        f"Chỉ mục: {chunks} đoạn, {directives} văn bản"
-    )
-
-
 def update_report_html(new: int, changed: int, removed: int, chunks: int, directives: int, failures: int) -> str:
     failed = f"; {failures} tệp lỗi" if failures else ""
     return escape(
@@ -191,12 +207,48 @@ def brief_html(title: str, summary: list[str]) -> str:
     return "\n".join(lines + ["Tệp Word (Times New Roman 14, A4, lề theo Nghị định 30/2020/NĐ-CP) ở dưới."])
 
 
-def source_keyboard(answer: Answer, answer_id: str) -> InlineKeyboardMarkup | None:
-    """One button per source; callback data stays far under Telegram's 64 bytes."""
-    if not answer.sources:
+FEEDBACK_LABELS = {"up": "👍", "down": "👎"}
+
+
+def feedback_row(answer_id: str, rated: str | None = None) -> list[InlineKeyboardButton]:
+    """👍 and 👎 (the one pressed marked ✓); after a 👎, "Góp ý thêm" for a comment."""
+    row = [
+        InlineKeyboardButton(label + (" ✓" if rated == key else ""), callback_data=f"fb:{answer_id}:{key}")
+        for key, label in FEEDBACK_LABELS.items()
+    ]
+    if rated == "down":
+        row.append(InlineKeyboardButton("✍️ Góp ý thêm", callback_data=f"fb:{answer_id}:note"))
+    return row
+
+
+def answer_keyboard(answer: Answer, answer_id: str) -> InlineKeyboardMarkup | None:
+    """One button per source, three to a row, then 👍 / 👎; callback data stays far under 64 bytes.
+    Replies that are not answers (small talk, the library listing) get none."""
+    if answer.found is None:
         return None
     buttons = [InlineKeyboardButton(f"📄 Nguồn {s.n}", callback_data=f"src:{answer_id}:{s.n}") for s in answer.sources]
-    return InlineKeyboardMarkup([buttons[i : i + 3] for i in range(0, len(buttons), 3)])
+    rows = [buttons[i : i + 3] for i in range(0, len(buttons), 3)]
+    return InlineKeyboardMarkup([*rows, feedback_row(answer_id)])
+
+
+def rated_keyboard(markup: InlineKeyboardMarkup | None, answer_id: str, rated: str) -> InlineKeyboardMarkup:
+    """The answer's keyboard with its feedback row showing the rating given."""
+    rows = [
+        list(row)
+        for row in (markup.inline_keyboard if markup else ())
+        if not any(str(b.callback_data or "").startswith("fb:") for b in row)
+    ]
+    return InlineKeyboardMarkup([*rows, feedback_row(answer_id, rated)])
+
+
+def report_html(report: Report) -> str:
+    """An administrator's report (bot.reports) in Telegram HTML."""
+    lines = [f"<b>{escape(report.title)}</b>"]
+    for heading, items in report.sections:
+        lines += ["", f"<b>{escape(heading)}</b>", *(f"• {escape(item)}" for item in items)]
+    if report.empty and not report.sections:
+        lines += ["", escape(report.empty)]
+    return "\n".join(lines)
 
 
 def split_message(text: str, limit: int = MAX_MESSAGE) -> list[str]:

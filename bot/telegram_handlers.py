@@ -10,6 +10,7 @@ sends HTML built by `telegram_format`.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import functools
 import hashlib
 import io
@@ -25,16 +26,19 @@ from telegram.ext import ContextTypes
 
 from bot.answer import Answer
 from bot.brief import BriefBuilder
+from bot.conversation import Conversation
 from bot.outline_docx import render_docx
 from bot.outline_render import summary_lines
+from bot.recording import lookup_exchange, record_answer
 from bot.telegram_access import BotState, parse_callback, sender_key
 from bot.telegram_format import (
     BRIEF_USAGE,
+    GAP_NOTICE,
     GREETING,
     HELP,
-    NOT_ADMIN,
     REFUSAL,
     answer_html,
+    answer_keyboard,
     brief_html,
     brief_progress_html,
     candidate_keyboard,
@@ -43,12 +47,9 @@ from bot.telegram_format import (
     lookup_html,
     rate_limited,
     source_html,
-    source_keyboard,
     split_message,
-    stats_html,
-    update_report_html,
 )
-from ingest import QcdcError, fold, ingest
+from ingest import QcdcError, fold
 from ingest.registry import Directive
 
 log = logging.getLogger(__name__)
@@ -60,16 +61,27 @@ T = TypeVar("T")
 Handler = Callable[[Update, ContextTypes.DEFAULT_TYPE], Coroutine[Any, Any, None]]
 
 
-def _state(context: ContextTypes.DEFAULT_TYPE) -> BotState:
+def state_of(context: ContextTypes.DEFAULT_TYPE) -> BotState:
     return context.application.bot_data["state"]
 
 
-def _chat_data(context: ContextTypes.DEFAULT_TYPE) -> dict[Any, Any]:
+def chat_store(context: ContextTypes.DEFAULT_TYPE) -> dict[Any, Any]:
     """The chat's storage (every handler here serves an update with a chat)."""
     return context.chat_data if context.chat_data is not None else {}
 
 
-async def _reply(update: Update, text: str, **kwargs: Any) -> None:
+def ids(update: Update) -> tuple[int | None, int | None]:
+    """(chat id, user id) of an update, as the journal takes them."""
+    chat, user = update.effective_chat, update.effective_user
+    return (chat.id if chat else None, user.id if user else None)
+
+
+def new_id(text: str) -> str:
+    """An id for an answer or a lookup: its buttons name it, the journal keys it (with the chat)."""
+    return hashlib.sha1(f"{time.time_ns()}{text}".encode()).hexdigest()[:12]
+
+
+async def reply(update: Update, text: str, **kwargs: Any) -> None:
     """Send HTML, split into parts Telegram accepts; buttons go under the last part."""
     message = update.effective_message
     if message is None:
@@ -96,7 +108,7 @@ def served(handler: Handler) -> Handler:
             await update.callback_query.answer()  # stop the button's spinner, whoever pressed it
             if update.effective_message is None:
                 return  # a button on an inline message: there is no chat to answer in
-        state = _state(context)
+        state = state_of(context)
         user, chat = update.effective_user, update.effective_chat
         if state.allowed(user.id if user else None, chat.id if chat else None):
             await handler(update, context)
@@ -104,20 +116,20 @@ def served(handler: Handler) -> Handler:
         key = user.id if user else (chat.id if chat else 0)
         if key not in state.refused:
             state.refused.add(key)
-            await _reply(update, REFUSAL)
+            await reply(update, REFUSAL)
         log.info("refused user %s in chat %s", user.id if user else None, chat.id if chat else None)
 
     return gated
 
 
-async def _within_limit(update: Update, state: BotState) -> bool:
+async def within_limit(update: Update, state: BotState) -> bool:
     """Counts a request against its sender's per-minute limit; over it, says once a minute when to try again."""
     key = sender_key(update)
     if not (wait := state.limit.wait_seconds(key)):
         return True
     log.info("rate limit: sender %s waits %s s", key, wait)
     if state.limit.should_notify(key):
-        await _reply(update, rate_limited(state.settings.telegram_rate_limit_per_minute, wait))
+        await reply(update, rate_limited(state.settings.telegram_rate_limit_per_minute, wait))
     return False
 
 
@@ -130,39 +142,39 @@ async def _work(
 ) -> T | None:
     """A request that costs: counted against the rate limit, `action` shown while
     `work` runs off the event loop; None when it was refused or failed (the user is told why)."""
-    if not await _within_limit(update, _state(context)):
+    if not await within_limit(update, state_of(context)):
         return None
     if action is not None and update.effective_chat:
         await context.bot.send_chat_action(update.effective_chat.id, action)
     try:
         return await asyncio.to_thread(work, *args)
     except QcdcError as exc:
-        await _reply(update, escape(exc.for_user()))
+        await reply(update, escape(exc.for_user()))
         return None
 
 
 async def library_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/tailieu: what the library holds."""
-    text = await _work(update, context, _state(context).service.library_text)
+    text = await _work(update, context, state_of(context).service.library_text)
     if text is not None:
-        await _reply(update, escape(text))
+        await reply(update, escape(text))
 
 
 async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Greet and show what the bot can do."""
-    await _reply(update, GREETING)
+    await reply(update, GREETING)
 
 
 async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Explain the commands."""
-    await _reply(update, HELP)
+    await reply(update, HELP)
 
 
 async def ask_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/hoi <câu hỏi>."""
     question = " ".join(context.args or [])
     if not question.strip():
-        await _reply(update, "Hãy gõ câu hỏi sau lệnh, ví dụ: /hoi Kết luận 120-KL/TW yêu cầu gì?")
+        await reply(update, "Hãy gõ câu hỏi sau lệnh, ví dụ: /hoi Kết luận 120-KL/TW yêu cầu gì?")
         return
     await _answer(update, context, question)
 
@@ -191,36 +203,47 @@ def addressed_to_bot(update: Update, bot_username: str, bot_id: int) -> bool:
     return replying or f"@{bot_username}".lower() in message.text.lower()
 
 
+def _conversation(context: ContextTypes.DEFAULT_TYPE, state: BotState) -> Conversation | None:
+    """The chat's short memory, kept in chat_data so that it survives a restart."""
+    if not state.settings.conversation_turns:
+        return None
+    store = chat_store(context)
+    memory = store.get("conversation")
+    if not isinstance(memory, Conversation):
+        memory = Conversation(state.settings.conversation_turns, state.settings.conversation_ttl_s)
+        store["conversation"] = memory
+    return memory
+
+
 async def _answer(update: Update, context: ContextTypes.DEFAULT_TYPE, question: str) -> None:
-    state = _state(context)
-    chat = update.effective_chat
-    conversation = None
-    if chat is not None and state.settings.conversation_turns:
-        conversation = state.conversations.get(str(chat.id))
+    state = state_of(context)
+    conversation = _conversation(context, state) if update.effective_chat else None
     answer = await _work(
         update, context, state.service.ask, question, None, None, conversation, action=ChatAction.TYPING
     )
     if answer is None:
         return
     if answer.found is None:  # small talk, the library listing: a reply, not an answer
-        await _reply(update, escape(answer.message or ""))
+        await reply(update, escape(answer.message or ""))
         return
-    if answer.found:
-        state.answered += 1
-    else:
-        state.unanswered += 1
-    state.directives_asked.update(d["ref"] for d in answer.directives)
     answer_id = _remember(context, answer)
-    await _reply(update, answer_html(answer), reply_markup=source_keyboard(answer, answer_id))
+    chat_id, user_id = ids(update)
+    await asyncio.to_thread(record_answer, state.journal, answer, answer_id, chat_id, user_id, state.service.registry)
+    text = answer_html(answer)
+    journal = state.journal
+    if answer.found is False and journal is not None and await asyncio.to_thread(journal.first_notice, user_id):
+        text += f"\n\n<i>{escape(GAP_NOTICE)}</i>"
+    await reply(update, text, reply_markup=answer_keyboard(answer, answer_id))
 
 
 def _remember(context: ContextTypes.DEFAULT_TYPE, answer: Answer) -> str:
-    """Keep the chat's recent answers for the source buttons and /nguon."""
-    chat = _chat_data(context)
-    answers: dict[str, Answer] = chat.setdefault("answers", {})
-    answer_id = hashlib.sha1(f"{time.time_ns()}{answer.question}".encode()).hexdigest()[:8]
-    answers[answer_id] = answer
-    chat["last"] = answer_id
+    """Keep the chat's recent answers for the source buttons and /nguon. Without the passages
+    retrieved but not cited: only answering needs them, and chat_data is persisted."""
+    store = chat_store(context)
+    answers: dict[str, Answer] = store.setdefault("answers", {})
+    answer_id = new_id(answer.question)
+    answers[answer_id] = dataclasses.replace(answer, retrieved=[])
+    store["last"] = answer_id
     while len(answers) > KEPT_ANSWERS:
         answers.pop(next(iter(answers)))
     return answer_id
@@ -228,29 +251,29 @@ def _remember(context: ContextTypes.DEFAULT_TYPE, answer: Answer) -> str:
 
 async def source_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """A source button under an answer: the full passage and its document."""
-    if not await _within_limit(update, _state(context)) or update.callback_query is None:
+    if not await within_limit(update, state_of(context)) or update.callback_query is None:
         return
     fields = parse_callback(update.callback_query.data, "src")
-    answer = _chat_data(context).get("answers", {}).get(fields[0]) if fields else None
+    answer = chat_store(context).get("answers", {}).get(fields[0]) if fields else None
     if answer is None or fields is None or not 1 <= int(fields[1]) <= len(answer.sources):
-        await _reply(update, "Câu trả lời này đã cũ; hãy hỏi lại để xem nguồn.")
+        await reply(update, "Câu trả lời này đã cũ; hãy hỏi lại để xem nguồn.")
         return
-    await _reply(update, source_html(answer.sources[int(fields[1]) - 1]))
+    await reply(update, source_html(answer.sources[int(fields[1]) - 1]))
 
 
 async def source_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/nguon <n>: source n of the last answer."""
-    if not await _within_limit(update, _state(context)):
+    if not await within_limit(update, state_of(context)):
         return
-    chat = _chat_data(context)
+    chat = chat_store(context)
     answer = chat.get("answers", {}).get(chat.get("last", ""))
     arg = (context.args or [""])[0]
     if answer is None:
-        await _reply(update, "Chưa có câu trả lời nào trong cuộc trò chuyện này.")
+        await reply(update, "Chưa có câu trả lời nào trong cuộc trò chuyện này.")
     elif not arg.isdigit() or not 1 <= int(arg) <= len(answer.sources):
-        await _reply(update, f"Hãy gõ /nguon và một số từ 1 đến {len(answer.sources)}.")
+        await reply(update, f"Hãy gõ /nguon và một số từ 1 đến {len(answer.sources)}.")
     else:
-        await _reply(update, source_html(answer.sources[int(arg) - 1]))
+        await reply(update, source_html(answer.sources[int(arg) - 1]))
 
 
 def _directive_key(d: Directive) -> str:
@@ -261,27 +284,29 @@ async def directive_command(update: Update, context: ContextTypes.DEFAULT_TYPE) 
     """/vb <số hiệu>: a directive's card, or buttons for the candidates."""
     query = " ".join(context.args or [])
     if not query.strip():
-        await _reply(update, "Hãy gõ số hiệu sau lệnh, ví dụ: /vb 120-KL/TW hoặc /vb kl 120.")
+        await reply(update, "Hãy gõ số hiệu sau lệnh, ví dụ: /vb 120-KL/TW hoặc /vb kl 120.")
         return
-    state = _state(context)
+    state = state_of(context)
     result = await _work(update, context, state.service.lookup, query)
     if result is None:
         return
-    state.directives_asked.update(d.ref for d in result.directives)
-    await _reply(update, lookup_html(result), reply_markup=candidate_keyboard(result, _directive_key))
+    if state.journal is not None:
+        chat_id, user_id = ids(update)
+        await asyncio.to_thread(state.journal.record, lookup_exchange(result, new_id(query), chat_id, user_id))
+    await reply(update, lookup_html(result), reply_markup=candidate_keyboard(result, _directive_key))
 
 
 async def directive_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """A candidate button from /vb: that directive's card."""
-    state = _state(context)
-    if not await _within_limit(update, state) or update.callback_query is None:
+    state = state_of(context)
+    if not await within_limit(update, state) or update.callback_query is None:
         return
     fields = parse_callback(update.callback_query.data, "vb")
     match = next((d for d in state.service.registry.directives if fields and _directive_key(d) == fields[0]), None)
     if match is None:
-        await _reply(update, "Không còn tìm thấy văn bản này; hãy tra lại bằng /vb.")
+        await reply(update, "Không còn tìm thấy văn bản này; hãy tra lại bằng /vb.")
         return
-    await _reply(update, directive_html(match))
+    await reply(update, directive_html(match))
 
 
 async def brief_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -289,11 +314,11 @@ async def brief_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     of what it holds. A status message shows it is being made, then becomes the summary."""
     topic = " ".join(context.args or [])
     if not topic.strip():
-        await _reply(update, BRIEF_USAGE)
+        await reply(update, BRIEF_USAGE)
         return
-    state = _state(context)
+    state = state_of(context)
     message = update.effective_message
-    if message is None or not await _within_limit(update, state):
+    if message is None or not await within_limit(update, state):
         return
     status = await message.reply_html(brief_progress_html(topic))
     try:
@@ -309,46 +334,3 @@ async def brief_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     await status.edit_text(brief_html(outline.title, summary_lines(outline)), parse_mode="HTML")
     filename = re.sub(r"[^\w-]+", "-", fold(outline.title)).strip("-")[:60] + ".docx"
     await message.reply_document(document=document, filename=filename)
-
-
-async def stats_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """/thongke (admins): questions answered and not, top directives, index size."""
-    state = _state(context)
-    service = state.service
-    await _reply(
-        update,
-        stats_html(
-            state.answered,
-            state.unanswered,
-            state.directives_asked.most_common(5),
-            service.index.count(),
-            len(service.registry.directives),
-        ),
-    )
-
-
-async def update_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """/capnhat (admins): re-ingest the corpus; questions keep being answered meanwhile."""
-    state = _state(context)
-    if state.updating.locked():
-        await _reply(update, "Đang cập nhật chỉ mục; hãy chờ lần cập nhật này xong.")
-        return
-    async with state.updating:
-        await _reply(update, "Đang cập nhật chỉ mục từ kho tài liệu…")
-        try:
-            report = await asyncio.to_thread(ingest, state.settings, db=state.db, embedder=state.service.embedder)
-            await asyncio.to_thread(state.service.refresh)  # the new generation, once complete
-        except QcdcError as exc:
-            await _reply(update, escape(f"Cập nhật thất bại: {exc.for_user()}"))
-            return
-    await _reply(
-        update,
-        update_report_html(
-            report.new, report.changed, report.removed, report.chunks_total, report.directives, len(report.failures)
-        ),
-    )
-
-
-async def not_admin(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """An admin command from someone who is not an admin."""
-    await _reply(update, NOT_ADMIN)

@@ -172,6 +172,10 @@ class FakeBotAPI:
             return self._ok({"message_id": self._next_message, "date": int(time.time()), "from": BOT,
                              "chat": {"id": int(params["chat_id"]), "type": "private"},
                              "document": {"file_id": "f1", "file_unique_id": "u1", "file_name": document["filename"]}})
+        if method == "editMessageReplyMarkup":
+            return self._ok({"message_id": int(params.get("message_id", 0)), "date": int(time.time()), "from": BOT,
+                             "chat": {"id": int(params["chat_id"]), "type": "private"}, "text": "…",
+                             **({"reply_markup": json.loads(params["reply_markup"])} if params.get("reply_markup") else {})})
         if method in {"sendMessage", "editMessageText"}:
             if self.flood_next_message:
                 self.flood_next_message = False
@@ -202,9 +206,10 @@ class FakeBotAPI:
                     return self._bad("BUTTON_DATA_INVALID")
         chat_id = int(params["chat_id"])
         self._next_message += 1
+        params["_message_id"] = self._next_message  # recorded with the call: tests reply to it
         message = {"message_id": self._next_message, "date": int(time.time()), "from": BOT, "text": text,
                    "chat": {"id": chat_id, "type": "private" if chat_id > 0 else "group"}}
-        if markup:
+        if markup and "inline_keyboard" in markup:  # Telegram returns inline keyboards only (not ForceReply)
             message["reply_markup"] = markup
         return self._ok(message)
 
@@ -229,7 +234,7 @@ class FakeBotAPI:
         return update
 
     def message(self, text: str, user_id: int = 1, chat_id: int | None = None, chat_type: str = "private",
-                reply_to_bot: bool = False) -> dict[str, Any]:
+                reply_to_bot: bool = False, reply_to: dict[str, Any] | None = None) -> dict[str, Any]:
         """A user sends `text` (commands get their entity, as Telegram clients send them)."""
         chat_id = user_id if chat_id is None else chat_id
         self._next_message += 1
@@ -243,17 +248,29 @@ class FakeBotAPI:
         if reply_to_bot:
             message["reply_to_message"] = {"message_id": 1, "date": int(time.time()), "from": BOT,
                                            "chat": message["chat"], "text": "câu trả lời trước"}
+        if reply_to is not None:  # a reply to one of the bot's messages, as the API returned it
+            message["reply_to_message"] = {"message_id": reply_to["message_id"], "date": int(time.time()),
+                                           "from": BOT, "chat": message["chat"], "text": reply_to["text"]}
         return self._push({"message": message})
 
-    def press(self, data: str, user_id: int = 1, chat_id: int | None = None) -> dict[str, Any]:
-        """A user presses an inline button carrying `data` under one of the bot's messages."""
+    def press(self, data: str, user_id: int = 1, chat_id: int | None = None,
+              markup: dict[str, Any] | None = None) -> dict[str, Any]:
+        """A user presses an inline button carrying `data` under one of the bot's messages (whose keyboard is `markup`)."""
         chat_id = user_id if chat_id is None else chat_id
+        message = {"message_id": 5, "date": int(time.time()), "from": BOT, "text": "…",
+                   "chat": {"id": chat_id, "type": "private" if chat_id > 0 else "group"}}
+        if markup is not None:
+            message["reply_markup"] = markup
         return self._push({"callback_query": {
             "id": f"cb{self._next_update}", "chat_instance": "ci", "data": data,
             "from": {"id": user_id, "is_bot": False, "first_name": f"Cán bộ {user_id}"},
-            "message": {"message_id": 5, "date": int(time.time()), "from": BOT, "text": "…",
-                        "chat": {"id": chat_id, "type": "private" if chat_id > 0 else "group"}},
+            "message": message,
         }})
+
+    def result(self, method: str, index: int = -1) -> dict[str, Any]:
+        """What the server answered to a call (the message as sent, with its id), rebuilt from the call."""
+        params = self.sent(method)[index]
+        return {"message_id": params.get("_message_id"), "text": params.get("text", "")}
 
     def raw(self, update: dict[str, Any]) -> dict[str, Any]:
         """Any update as given (channel posts, edits, forged or malformed ones): what a fuzzer sends."""

@@ -10,7 +10,7 @@ from telegram_fake import TelegramHTML
 from test_cli import run
 
 from bot.render import answer_markdown, render_text
-from bot.telegram_format import MAX_MESSAGE, answer_html, source_keyboard, split_message
+from bot.telegram_format import MAX_MESSAGE, answer_html, answer_keyboard, split_message
 from bot.word import answer_docx
 from ingest.normalize import normalize_text
 
@@ -51,8 +51,9 @@ def test_every_renderer_walks_the_same_answer(service, tmp_path):
     html = answer_html(answer)
     assert valid_html(html) and "<b>Nguồn:</b>" in html
     assert all(len(part) <= MAX_MESSAGE and valid_html(part) for part in split_message(html))
-    keyboard = source_keyboard(answer, "abc")
-    assert keyboard is not None and sum(len(row) for row in keyboard.inline_keyboard) == len(answer.sources)
+    keyboard = answer_keyboard(answer, "0123456789ab")
+    assert keyboard is not None and sum(len(row) for row in keyboard.inline_keyboard) == len(answer.sources) + 2
+    assert [b.text for b in keyboard.inline_keyboard[-1]] == ["👍", "👎"]
     text = render_text(answer)
     assert "[1]–[7]" in text and text.count("Phát huy vai trò tham mưu") == 2  # the document named once (+ its quote heading)
     md = answer_markdown(answer)

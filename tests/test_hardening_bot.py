@@ -19,6 +19,7 @@ from bot.outline import Outline, Point, Quote, Reference, Section
 from bot.outline_docx import render_docx
 from bot.telegram_access import RateLimit, parse_callback
 from bot.telegram_app import build_application, wait_for_bot_api, webhook_options
+from bot.telegram_format import COMMENT_PROMPT
 from bot.verification import MAX_ANSWER_CHARS, verify
 from bot.wording import ASK_PROMPT
 from ingest.errors import SettingsError
@@ -196,9 +197,11 @@ def test_unreachable_bot_api_at_start_is_retried_with_one_line_each(service, cor
 
 
 def test_callback_data_is_parsed_strictly():
-    assert parse_callback("src:0123abcd:2", "src") == ("0123abcd", "2")
-    for forged in ("src:garbage", "src:a:b:c:d", "src:", "", None, "src:0123abcd:99999", "vb:../../x"):
-        assert parse_callback(forged, "src") is None and parse_callback(forged, "vb") is None
+    assert parse_callback("src:0123456789ab:2", "src") == ("0123456789ab", "2")
+    assert parse_callback("fb:0123456789ab:down", "fb") == ("0123456789ab", "down")
+    for forged in ("src:garbage", "src:a:b:c:d", "src:", "", None, "src:0123456789ab:99999", "vb:../../x",
+                   "fb:0123456789ab:delete", "fb:0123456789ab", "fb:../x:up"):
+        assert all(parse_callback(forged, kind) is None for kind in ("src", "vb", "fb"))
 
 
 def _random_update(rng: random.Random, i: int) -> dict:
@@ -207,16 +210,22 @@ def _random_update(rng: random.Random, i: int) -> dict:
     user = {"id": rng.choice([1, 2, 3]), "is_bot": False, "first_name": "Fuzz"}
     chat = {"id": rng.choice([1, -100200]), "type": rng.choice(["private", "group", "supergroup"])}
     message = {"message_id": 5000 + i, "date": 0, "chat": chat}
-    command = rng.choice(["/hoi", "/vb", "/nguon", "/baigiang", "/thongke", "/start", "/help", "/khong_co", ""])
+    command = rng.choice(["/hoi", "/vb", "/nguon", "/baigiang", "/thongke", "/phanhoi", "/thieu", "/start", "/help",
+                          "/khong_co", ""])
     kind = rng.randrange(7)
     if kind == 0:
         body = f"{command} {text}".strip()
         message |= {"from": user, "text": body or "x"}
         if command and body:
             message["entities"] = [{"type": "bot_command", "offset": 0, "length": len(command)}]
+        if rng.random() < 0.3:  # a reply to the bot's "Góp ý thêm" prompt, known to the chat or not
+            message["reply_to_message"] = {"message_id": rng.choice([1, 101, 4999]), "date": 0, "chat": chat,
+                                           "from": {"id": 999, "is_bot": True, "first_name": "bot"},
+                                           "text": COMMENT_PROMPT}
         return {"message": message}
     if kind == 1:
-        data = rng.choice(["src:", "vb:", "src:0123abcd:1", "vb:0123456789ab", ""]) + text[:40]
+        data = rng.choice(["src:", "vb:", "src:0123456789ab:1", "vb:0123456789ab", "fb:0123456789ab:down",
+                           "fb:0123456789ab:note", "fb:", ""]) + text[:40]
         query = {"id": f"q{i}", "chat_instance": "c", "from": user, "data": data[:64]}
         if rng.random() < 0.5:
             query["message"] = message | {"from": {"id": 999, "is_bot": True, "first_name": "bot"}, "text": "…"}

@@ -5,6 +5,8 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import tempfile
+from pathlib import Path
 
 import pytest
 from pydantic import SecretStr
@@ -20,7 +22,10 @@ TOKEN = "123456789:AAHfake-token-for-tests_0123456789abcdef"
 
 
 def run_bot(service, settings, scenario, **overrides):
-    """Start the bot against a fresh fake server, run `scenario(fake)`, stop the bot."""
+    """Start the bot against a fresh fake server, run `scenario(fake)`, stop the bot.
+    Its journal and chat state are new, in a temporary folder, unless `overrides` name them."""
+    fresh = Path(tempfile.mkdtemp(prefix="qcdc-bot-"))
+    overrides = {"feedback_db": fresh / "feedback.sqlite3", "telegram_state_file": fresh / "state.pickle"} | overrides
     settings = settings.model_copy(update={"telegram_bot_token": SecretStr(TOKEN), **overrides})
 
     async def main():
@@ -257,11 +262,13 @@ def test_flood_control_is_respected(service, corpus_settings):
     run_bot(service, corpus_settings, scenario)
 
 
-def test_webhook_mode(service, corpus_settings):
+def test_webhook_mode_with_healthz_on_the_same_port(service, corpus_settings, tmp_path):
     import socket
     import urllib.request
 
+    from bot.health import live
     from bot.telegram_app import webhook_options
+    from bot.webhook import serve
 
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -272,36 +279,52 @@ def test_webhook_mode(service, corpus_settings):
 
     async def main():
         with FakeBotAPI(TOKEN) as fake:
-            here = settings.model_copy(update={"telegram_api_base_url": fake.base_url})
+            here = settings.model_copy(update={"telegram_api_base_url": fake.base_url,
+                                               "feedback_db": tmp_path / "feedback.sqlite3",
+                                               "telegram_state_file": tmp_path / "state.pickle"})
             options = webhook_options(here, "https://bot.example.org/qcdc", "127.0.0.1", port)
-            assert TOKEN not in options["webhook_url"]
-            application = build_application(here, service)
-            async with application:
-                await application.start()
-                await application.updater.start_webhook(**options)
-                try:
-                    (set_webhook,) = fake.sent("setWebhook")
-                    assert set_webhook["url"] == options["webhook_url"]
-                    update = {"update_id": 1, "message": {
-                        "message_id": 1, "date": 0, "text": "Chỉ thị 05 của Bộ Chính trị",
-                        "from": {"id": 1, "is_bot": False, "first_name": "A"}, "chat": {"id": 1, "type": "private"}}}
+            assert TOKEN not in options.webhook_url
+            application = build_application(here, service, polling=False)
+            state = application.bot_data["state"]
+            stop = asyncio.Event()
+            server = asyncio.create_task(serve(application, options, lambda: live(service, state.journal), stop))
+            try:
+                await until(fake, lambda: fake.sent("setWebhook"))
+                (set_webhook,) = fake.sent("setWebhook")
+                assert set_webhook["url"] == options.webhook_url and set_webhook["secret_token"] == "s3cret-s3cret"
+                update = {"update_id": 1, "message": {
+                    "message_id": 1, "date": 0, "text": "Chỉ thị 05 của Bộ Chính trị",
+                    "from": {"id": 1, "is_bot": False, "first_name": "A"}, "chat": {"id": 1, "type": "private"}}}
 
-                    def post(secret):
-                        request = urllib.request.Request(
-                            f"http://127.0.0.1:{port}/{options['url_path']}", data=json.dumps(update).encode(),
-                            headers={"Content-Type": "application/json", "X-Telegram-Bot-Api-Secret-Token": secret})
-                        try:
-                            return urllib.request.urlopen(request, timeout=10).status
-                        except urllib.error.HTTPError as exc:
-                            return exc.code
+                def call(path, secret=None, body=None):
+                    request = urllib.request.Request(
+                        f"http://127.0.0.1:{port}/{path}", data=body,
+                        headers={"Content-Type": "application/json", "X-Telegram-Bot-Api-Secret-Token": secret or ""})
+                    try:
+                        with urllib.request.urlopen(request, timeout=10) as response:
+                            return response.status, response.read()
+                    except urllib.error.HTTPError as exc:
+                        return exc.code, exc.read()
 
-                    assert await asyncio.to_thread(post, "wrong") == 403
-                    assert await asyncio.to_thread(post, "s3cret-s3cret") == 200
-                    await until(fake, lambda: replies(fake))
-                    assert "05-CT/TW" in replies(fake)[0]["text"]
-                finally:
-                    await application.updater.stop()
-                    await application.stop()
+                await asyncio.sleep(0.2)  # the server listens before setWebhook; the app starts after it
+                body = json.dumps(update).encode()
+                assert (await asyncio.to_thread(call, options.url_path, "wrong", body))[0] == 403
+                assert (await asyncio.to_thread(call, options.url_path, None, body))[0] == 403
+                assert (await asyncio.to_thread(call, options.url_path, "s3cret-s3cret", b"{not json"))[0] == 400
+                assert (await asyncio.to_thread(call, options.url_path, "s3cret-s3cret", body))[0] == 200
+                await until(fake, lambda: replies(fake))
+                assert "05-CT/TW" in replies(fake)[0]["text"]
+
+                status, raw = await asyncio.to_thread(call, "healthz")  # the same port, no secret needed
+                health = json.loads(raw)
+                assert status == 200 and health["ok"] and health["index"]["passages"] > 0 and health["journal"]["ok"]
+                state.journal.path.unlink()  # the journal's file deleted under the running bot
+                state.journal.path.mkdir()
+                status, raw = await asyncio.to_thread(call, "healthz")
+                assert status == 503 and not json.loads(raw)["journal"]["ok"]
+            finally:
+                stop.set()
+                await server
 
     asyncio.run(main())
 

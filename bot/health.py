@@ -1,0 +1,138 @@
+"""Is the bot fit to serve? `python -m bot health` (one line per check, exit 0 or 1) and, in
+webhook mode, `GET /healthz` (JSON, 200 or 503) for a monitor or a load balancer.
+
+The command checks everything a fresh start needs: the index opens, holds passages and was
+built with the configured model; the model loads and embeds with the index's dimension; the
+feedback database is sound and writable; with a token, Telegram accepts it (getMe). /healthz
+checks only what a running bot can lose: its index and its journal.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from bot.journal import Journal
+from bot.service import QAService
+from bot.settings import BotSettings, feedback_path
+from ingest import ChunkIndex, QcdcError, embedding_identity, make_embedder, open_store
+
+log = logging.getLogger(__name__)
+
+BOT_API_TIMEOUT = 15.0  # seconds for getMe
+
+
+@dataclass(frozen=True)
+class Check:
+    name: str
+    ok: bool | None  # None: not checked (no token)
+    detail: str
+
+    def line(self) -> str:
+        mark = {True: "OK  ", False: "LỖI ", None: "--  "}[self.ok]
+        return f"{mark} {self.name}: {self.detail}"
+
+
+def check_index(settings: BotSettings, db: Path | None) -> tuple[Check, int | None]:
+    """The index and, when it opens, its vectors' dimension."""
+    name = "Chỉ mục"
+    try:
+        store = open_store(settings, db)
+        if not store.is_current():
+            return Check(
+                name, False, f"chưa có ở {store.location} (hoặc của phiên bản cũ): chạy `python -m ingest`"
+            ), None
+        index = ChunkIndex.open(store)
+        try:
+            passages = index.count()
+            index.check_model(embedding_identity(settings))
+            pointer = index.pointer
+        finally:
+            index.close()
+    except QcdcError as exc:
+        return Check(name, False, exc.for_user()), None
+    except Exception as exc:  # noqa: BLE001 - a health check reports every failure as a line
+        return Check(name, False, f"không mở được ({type(exc).__name__}: {exc})"), None
+    if passages == 0:
+        return Check(name, False, f"{store.location} rỗng: chạy `python -m ingest`"), pointer.dimension
+    return (
+        Check(name, True, f"{store.location}, {passages} đoạn, mô hình {pointer.embedding_model}"),
+        pointer.dimension,
+    )
+
+
+def check_model(settings: BotSettings, dimension: int | None) -> Check:
+    name = "Mô hình nhúng"
+    try:
+        vector = make_embedder(settings).embed_query("quy chế dân chủ ở cơ sở")
+    except QcdcError as exc:
+        return Check(name, False, exc.for_user())
+    except Exception as exc:  # noqa: BLE001
+        return Check(name, False, f"không nạp được {settings.embedding_model} ({type(exc).__name__}: {exc})")
+    if dimension is not None and len(vector) != dimension:
+        return Check(name, False, f"{settings.embedding_model} cho vector {len(vector)} chiều, chỉ mục cần {dimension}")
+    return Check(name, True, f"{settings.embedding_model}, {len(vector)} chiều")
+
+
+def check_journal(settings: BotSettings, db: Path | None) -> Check:
+    name = "Cơ sở dữ liệu phản hồi"
+    path = feedback_path(settings, db)
+    if not path.exists():
+        return Check(name, True, f"{path}: chưa có, bot tạo khi chạy lần đầu")
+    try:
+        return Check(name, True, Journal(path, repair=False).check())
+    except QcdcError as exc:
+        return Check(name, False, exc.for_user())
+
+
+def check_bot_api(settings: BotSettings) -> Check:
+    name = "Telegram Bot API"
+    if settings.telegram_bot_token is None or not settings.telegram_bot_token.get_secret_value().strip():
+        return Check(name, None, "chưa đặt TELEGRAM_BOT_TOKEN, không kiểm tra")
+    from telegram import Bot
+    from telegram.error import TelegramError
+
+    from bot.telegram_app import check_token
+
+    try:
+        token = check_token(settings)
+    except QcdcError as exc:
+        return Check(name, False, exc.for_user())
+
+    async def get_me() -> str:
+        async with Bot(token, base_url=settings.telegram_api_base_url) as bot:  # `async with` calls getMe
+            return f"@{bot.username}"
+
+    try:
+        return Check(name, True, asyncio.run(asyncio.wait_for(get_me(), BOT_API_TIMEOUT)))
+    except TelegramError as exc:
+        return Check(name, False, f"Telegram trả lời: {str(exc).replace(token, '<token>')}")
+    except Exception as exc:  # noqa: BLE001 - unreachable, timed out
+        return Check(name, False, f"không kết nối được ({type(exc).__name__}: {str(exc).replace(token, '<token>')})")
+
+
+def run_checks(settings: BotSettings, db: Path | None = None) -> list[Check]:
+    index, dimension = check_index(settings, db)
+    return [index, check_model(settings, dimension), check_journal(settings, db), check_bot_api(settings)]
+
+
+def live(service: QAService, journal: Journal | None) -> dict[str, Any]:
+    """What /healthz answers: the running bot's index and journal."""
+    checks: dict[str, Any] = {}
+    try:
+        passages = service.index.count()
+        checks["index"] = {"ok": passages > 0, "passages": passages}
+    except Exception as exc:  # noqa: BLE001
+        checks["index"] = {"ok": False, "error": type(exc).__name__}
+    if journal is None:
+        checks["journal"] = {"ok": False, "error": "not open"}
+    else:
+        try:
+            journal.check()
+            checks["journal"] = {"ok": True}
+        except QcdcError as exc:
+            checks["journal"] = {"ok": False, "error": str(exc)}
+    return {"ok": all(c["ok"] for c in checks.values()), **checks}
