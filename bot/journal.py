@@ -173,7 +173,9 @@ class Journal:
                     user_message=f"Không mở được cơ sở dữ liệu phản hồi {path} ({exc}).",
                 ) from exc
             aside = path.with_name(f"{path.name}.corrupt-{datetime.now():%Y%m%d-%H%M%S}")
-            path.rename(aside)
+            for suffix in ("", "-wal", "-shm"):  # its write-ahead log goes with it
+                if (part := Path(f"{path}{suffix}")).exists():
+                    part.rename(Path(f"{aside}{suffix}"))
             log.error(
                 "the feedback database %s is not a database (%s); kept as %s, starting a new one", path, exc, aside
             )

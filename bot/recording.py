@@ -87,8 +87,9 @@ def log_answer(answer: Answer, chat: str, user: str) -> None:
     )
 
 
-def record_answer(journal: Journal | None, answer: Answer, answer_id: str, chat: int | None, user: int | None,
-                  registry: Registry) -> None:  # fmt: skip
+def record_answer(
+    journal: Journal | None, answer: Answer, answer_id: str, chat: int | None, user: int | None, registry: Registry
+) -> None:
     """Journal the exchange (when there is a journal) and log the event."""
     if journal is not None:
         journal.record(answer_exchange(answer, answer_id, chat, user, registry))

@@ -1,4 +1,6 @@
-"""The Telegram bot's handlers: one shape, one access gate.
+"""The Telegram bot's handlers for cadres (questions, lookups, sources, outlines) and the
+helpers every handler shares (`reply`, `within_limit`, `state_of`, `chat_store`); the
+feedback buttons are in telegram_feedback, the admins' commands in telegram_admin.
 
 Every handler is registered through `served` (bot.telegram_app), which
 answers a button press, refuses senders outside the access lists once, and
@@ -66,7 +68,7 @@ def state_of(context: ContextTypes.DEFAULT_TYPE) -> BotState:
 
 
 def chat_store(context: ContextTypes.DEFAULT_TYPE) -> dict[Any, Any]:
-    """The chat's storage (every handler here serves an update with a chat)."""
+    """The chat's storage, persisted across restarts (every handler here serves an update with a chat)."""
     return context.chat_data if context.chat_data is not None else {}
 
 

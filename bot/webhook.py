@@ -48,8 +48,6 @@ class _Updates(tornado.web.RequestHandler):
         if not hmac.compare_digest(given.encode(), self.secret.encode()):
             log.warning("webhook call without the right secret from %s", self.request.remote_ip)
             raise tornado.web.HTTPError(HTTPStatus.FORBIDDEN)
-        if len(self.request.body) > MAX_UPDATE_BYTES:
-            raise tornado.web.HTTPError(HTTPStatus.REQUEST_ENTITY_TOO_LARGE)
         try:
             update = Update.de_json(json.loads(self.request.body), self.bot_application.bot)
         except Exception as exc:  # anything malformed is the caller's fault, not a crash
@@ -67,9 +65,6 @@ class _Health(tornado.web.RequestHandler):
         self.set_status(HTTPStatus.OK if report.get("ok") else HTTPStatus.SERVICE_UNAVAILABLE)
         self.set_header("Content-Type", "application/json; charset=utf-8")
         self.finish(json.dumps(report, ensure_ascii=False))
-
-    def log_exception(self, *args: Any) -> None:  # a failing check is reported in the body, not as a traceback
-        log.warning("health check failed", exc_info=args if len(args) == 3 else None)
 
 
 def web_app(
@@ -110,9 +105,12 @@ async def serve(
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(sig, stop.set)
-    server = web_app(application, options, health).listen(options.port, address=options.listen)
+    app = web_app(application, options, health)
+    server = app.listen(options.port, address=options.listen, max_body_size=MAX_UPDATE_BYTES)
     try:
         async with application:
+            if application.post_init is not None:  # run_polling/run_webhook call it; a custom server must
+                await application.post_init(application)
             await set_webhook(application, options)
             await application.start()
             log.info("webhook server on %s:%s (health: GET /healthz)", options.listen, options.port)

@@ -75,7 +75,10 @@ def test_feedback_buttons_comment_gaps_and_admin_views(service, corpus_settings,
         await until(fake, lambda: len(replies(fake, CADRE)) == 7)
         assert "quản trị" in replies(fake, CADRE)[6]["text"]
 
-    run_bot(service, corpus_settings, scenario, telegram_admins=[1], feedback_db=db)
+    fake = run_bot(service, corpus_settings, scenario, telegram_admins=[1], feedback_db=db)
+    menus = fake.sent("setMyCommands")
+    admin_menu = [m for m in menus if "scope" in m and json.loads(m["scope"]) == {"type": "chat", "chat_id": 1}]
+    assert admin_menu and "phanhoi" in admin_menu[0]["commands"] and "phanhoi" not in menus[0]["commands"]
     (entry,) = Journal(db).feedback()
     assert entry.rating == -1 and entry.comment == "Thiếu số liệu của năm 2019"
     assert entry.question.startswith("Thu ngân sách") and "8.331" in entry.answer and entry.sources

@@ -33,6 +33,7 @@ def run_bot(service, settings, scenario, **overrides):
             settings_here = settings.model_copy(update={"telegram_api_base_url": fake.base_url})
             application = build_application(settings_here, service)
             async with application:
+                await application.post_init(application)  # as run_polling does
                 await application.start()
                 await application.updater.start_polling(poll_interval=0.0, timeout=1)
                 try:
