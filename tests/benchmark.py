@@ -127,6 +127,36 @@ def llm_overhead() -> tuple[list[float], list[float]]:
     return gen, ver
 
 
+def journal_overhead(n: int = 10_000) -> dict[str, list[float]]:
+    """What the Telegram bot's journal (bot/journal.py) costs: a write per answer, and the admin
+    reports over a journal of `n` exchanges (a unit's year, about 30 questions a day)."""
+    from bot.gaps import gap_report
+    from bot.journal import AskedDocument, Exchange, Journal
+
+    words = "quy chế dân chủ cơ sở ban thanh tra nhân dân giá vàng hôm nay hội nghị xã phường mặt trận".split()
+    now = dt.datetime.now(dt.UTC)
+    timings: dict[str, list[float]] = {"record": [], "stats": [], "gaps": [], "negative": []}
+    with tempfile.TemporaryDirectory() as tmp:
+        journal = Journal(Path(tmp) / "feedback.sqlite3")
+        for i in range(n):
+            question = " ".join(words[(i * k) % len(words)] for k in (1, 3, 5, 7, 11, 13))
+            asked = (AskedDocument("120-KL/TW", "Kết luận", held=False, cited=True),) if i % 5 == 0 else ()
+            exchange = Exchange(f"{i:012x}", -100, i % 300, question, i % 5 != 1, "trả lời " * 40,
+                                sources=("Bài A", "Điều 12 Luật"), asked=asked, at=now - dt.timedelta(minutes=17 * i))  # fmt: skip
+            started = time.perf_counter()
+            journal.record(exchange)
+            timings["record"].append(time.perf_counter() - started)
+            if i % 3 == 0:
+                journal.rate(-100, f"{i:012x}", i % 300, 1 if i % 2 else -1)
+        for name, work in (("stats", journal.stats), ("gaps", lambda: gap_report(journal)),
+                           ("negative", lambda: journal.feedback(negative=True, limit=5))):  # fmt: skip
+            for _ in range(RUNS):
+                started = time.perf_counter()
+                work()
+                timings[name].append(time.perf_counter() - started)
+    return timings
+
+
 def main() -> None:
     py = sys.executable
     with tempfile.TemporaryDirectory() as tmp:
@@ -179,6 +209,8 @@ def main() -> None:
         print(f"warm: p50 {pct(warm, .5):.1f} ms p95 {pct(warm, .95):.1f} ms over {len(warm)} answers", flush=True)
 
     gen_ms, verify_ms = llm_overhead()
+    journal = journal_overhead()
+    ms = {k: [v * 1000 for v in vs] for k, vs in journal.items()}
     phase_med = {k: statistics.median(p[k] for p in phases) for k in phases[0]}
     mib = lambda kib: f"{kib / 1024:.0f} MiB"  # noqa: E731
     report = f"""## Speed and memory (`make bench`)
@@ -220,6 +252,16 @@ real model adds its inference time. Over {len(gen_ms)} answers:
 |---|---|---|
 | generation round trip (local stand-in server, no inference) | {pct(gen_ms, .5):.1f} ms | {pct(gen_ms, .95):.1f} ms |
 | verification of the generated answer | {pct(verify_ms, .5):.2f} ms | {pct(verify_ms, .95):.2f} ms |
+
+The Telegram bot's journal (`bot/journal.py`: feedback, gaps, statistics), on a file of
+{len(ms["record"]):,} exchanges (a unit's year at about 30 questions a day; 20% unanswered):
+
+| what | p50 | p95 |
+|---|---|---|
+| recording one answer (off the event loop, after the answer is composed) | {pct(ms["record"], .5):.2f} ms | {pct(ms["record"], .95):.2f} ms |
+| `/thongke` statistics | {pct(ms["stats"], .5):.0f} ms | {pct(ms["stats"], .95):.0f} ms |
+| `/thieu` gaps, unanswered questions grouped by topic | {pct(ms["gaps"], .5):.0f} ms | {pct(ms["gaps"], .95):.0f} ms |
+| `/phanhoi` latest negative feedback | {pct(ms["negative"], .5):.1f} ms | {pct(ms["negative"], .95):.1f} ms |
 """
     write_section("bench", report)
     print(report)
