@@ -64,7 +64,9 @@ async def feedback_button(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
         while len(prompts) > KEPT_PROMPTS:
             prompts.pop(next(iter(prompts)))
         return
-    await asyncio.to_thread(state.journal.rate, chat_id, answer_id, user_id, 1 if action == "up" else -1)
+    if not await asyncio.to_thread(state.journal.rate, chat_id, answer_id, user_id, 1 if action == "up" else -1):
+        await reply(update, NO_JOURNAL)  # a full disk: say so rather than show a ✓ that was not kept
+        return
     try:
         await query.edit_message_reply_markup(rated_keyboard(message.reply_markup, answer_id, action))
     except BadRequest as exc:  # "message is not modified" (pressed twice), or a message too old to edit
