@@ -159,6 +159,16 @@ def _moment(text: str) -> datetime:
     return datetime.fromisoformat(text)
 
 
+def set_aside(path: Path, companions: tuple[str, ...] = ()) -> Path:
+    """Rename a damaged file (and its companion files, `path` + suffix) to `….corrupt-<time>`,
+    kept for recovery; the new name."""
+    aside = path.with_name(f"{path.name}.corrupt-{datetime.now():%Y%m%d-%H%M%S}")
+    for suffix in ("", *companions):
+        if (part := Path(f"{path}{suffix}")).exists():
+            part.rename(Path(f"{aside}{suffix}"))
+    return aside
+
+
 class Journal:
     def __init__(self, path: Path, *, repair: bool = True):
         """Open (or create) the journal; `repair`: move a file that is not a database aside."""
@@ -172,10 +182,7 @@ class Journal:
                     f"cannot open the feedback database {path}: {exc}",
                     user_message=f"Không mở được cơ sở dữ liệu phản hồi {path} ({exc}).",
                 ) from exc
-            aside = path.with_name(f"{path.name}.corrupt-{datetime.now():%Y%m%d-%H%M%S}")
-            for suffix in ("", "-wal", "-shm"):  # its write-ahead log goes with it
-                if (part := Path(f"{path}{suffix}")).exists():
-                    part.rename(Path(f"{aside}{suffix}"))
+            aside = set_aside(path, companions=("-wal", "-shm"))  # its write-ahead log goes with it
             log.error(
                 "the feedback database %s is not a database (%s); kept as %s, starting a new one", path, exc, aside
             )
@@ -345,7 +352,8 @@ class Journal:
         )[0]
         votes = self._rows("SELECT sum(rating > 0), sum(rating < 0), count(comment) FROM feedback")[0]
         top = self._rows("SELECT ref, count(*) FROM asked GROUP BY ref ORDER BY count(*) DESC, ref LIMIT 5")
-        monday = (today or date.today()) - timedelta(days=(today or date.today()).weekday())
+        today = today or date.today()
+        monday = today - timedelta(days=today.weekday())
         first = monday - timedelta(weeks=weeks - 1)
         start = _iso(datetime.combine(first, datetime.min.time()).astimezone(UTC))
         by_week: dict[date, list[int]] = {first + timedelta(weeks=i): [0, 0, 0, 0] for i in range(weeks)}

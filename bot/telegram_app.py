@@ -9,7 +9,6 @@ import hashlib
 import logging
 import pickle
 import re
-import time
 from pathlib import Path
 
 from telegram import BotCommand, BotCommandScopeChat, Update
@@ -27,7 +26,7 @@ from telegram.ext import (
 )
 
 from bot.health import live
-from bot.journal import Journal
+from bot.journal import Journal, set_aside
 from bot.service import QAService
 from bot.settings import BotSettings, feedback_path, state_path
 from bot.telegram_access import BotState
@@ -220,8 +219,7 @@ def open_persistence(settings: BotSettings, db: Path | None) -> PicklePersistenc
             with path.open("rb") as stream:
                 _StateUnpickler(stream).load()
         except Exception as exc:  # noqa: BLE001 - pickle raises anything on a damaged file
-            aside = path.with_name(f"{path.name}.corrupt-{int(time.time())}")
-            path.rename(aside)
+            aside = set_aside(path)
             log.error("the Telegram state file %s cannot be read (%s); kept as %s, starting afresh", path, exc, aside)
     path.parent.mkdir(parents=True, exist_ok=True)
     return PicklePersistence(
@@ -252,7 +250,7 @@ def build_application(
         service=service, settings=settings, db=db, journal=open_journal(settings, db)
     )
     admins = filters.User(user_id=settings.telegram_admins)
-    admin_only = ["thongke", "phanhoi", "thieu", "capnhat"]
+    admin_only = [c.command for c in ADMIN_COMMANDS]
     # Every handler passes the one access gate (`served`). Questions run
     # concurrently (block=False): one slow answer does not hold the others.
     handlers = [
