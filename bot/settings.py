@@ -61,6 +61,15 @@ class BotSettings(Settings):
         default=None,
         description="Where chats' recent answers and memory persist across restarts; unset: telegram-state.pickle beside the index.",
     )
+    webhook_max_connections: int = Field(
+        default=500, ge=1, le=100_000, description="Connections a webhook server keeps open at once; beyond: 503."
+    )
+    webhook_body_timeout_s: float = Field(
+        default=10.0, gt=0, le=600, description="Seconds a webhook call has to send its whole body."
+    )
+    webhook_idle_timeout_s: float = Field(
+        default=60.0, gt=0, le=3600, description="Seconds a webhook connection may wait for its (next) headers."
+    )
 
     @field_validator("telegram_allowed_users", "telegram_allowed_chats", "telegram_admins", mode="before")
     @classmethod

@@ -48,6 +48,7 @@ from bot.telegram_handlers import (
     text_message,
 )
 from bot.webhook import WebhookOptions, serve
+from bot.webhook_server import WebhookLimits
 from ingest.errors import QcdcError, SettingsError
 
 log = logging.getLogger(__name__)
@@ -121,7 +122,8 @@ def webhook_options(settings: BotSettings, webhook_url: str, listen: str, port: 
         )
     if listen in ("0.0.0.0", "::"):
         log.warning("webhook server listening on all interfaces (%s); put it behind a reverse proxy with TLS", listen)
-    return WebhookOptions(listen, port, path, f"{webhook_url.rstrip('/')}/{path}", secret)
+    url = f"{webhook_url.rstrip('/')}/{path}"
+    return WebhookOptions(listen, port, path, url, secret, WebhookLimits.from_settings(settings))
 
 
 async def wait_for_bot_api(application: Application, first_delay: float = 1.0, max_delay: float = 60.0) -> None:

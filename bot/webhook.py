@@ -1,32 +1,31 @@
-"""Webhook mode: one HTTP server for Telegram's updates and for `GET /healthz`.
+"""Webhook mode: Telegram's updates and `GET /healthz` on one port.
 
 PTB's own webhook server serves only the update path, so this is PTB's
 documented "custom webhook" setup (an Application without an Updater, updates
-put on its queue) on tornado, which PTB's webhook extra already installs.
-Telegram's calls must carry TELEGRAM_WEBHOOK_SECRET; /healthz needs none and
-says only whether the bot can answer (for a load balancer or a monitor).
+put on its queue) on tornado, which PTB's webhook extra already installs,
+through the channel-neutral hardened server of `bot.webhook_server`: Telegram's
+calls must carry TELEGRAM_WEBHOOK_SECRET in their header (checked before the
+body is read); /healthz needs none and says only whether the bot can answer.
 """
 
 from __future__ import annotations
 
 import asyncio
-import hmac
-import json
 import logging
 import signal
 from collections.abc import Callable
-from dataclasses import dataclass
-from http import HTTPStatus
+from dataclasses import dataclass, field
 from typing import Any
 
-import tornado.web
 from telegram import Update
 from telegram.error import NetworkError, TimedOut
 from telegram.ext import Application
 
+from bot.webhook_server import MalformedUpdate, OnUpdate, WebhookEndpoint, WebhookLimits, serving
+
 log = logging.getLogger(__name__)
 
-MAX_UPDATE_BYTES = 1_000_000  # Telegram's updates are a few kilobytes
+SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 
 
 @dataclass(frozen=True)
@@ -36,46 +35,24 @@ class WebhookOptions:
     url_path: str  # derived from the token, without revealing it
     webhook_url: str
     secret_token: str
+    limits: WebhookLimits = field(default_factory=WebhookLimits)
 
 
-class _Updates(tornado.web.RequestHandler):
-    def initialize(self, bot_application: Application, secret: str) -> None:
-        self.bot_application = bot_application
-        self.secret = secret
+def telegram_updates(application: Application) -> OnUpdate:
+    """The endpoint's coroutine: a parsed update onto PTB's queue."""
 
-    async def post(self) -> None:
-        given = self.request.headers.get("X-Telegram-Bot-Api-Secret-Token", "")
-        if not hmac.compare_digest(given.encode(), self.secret.encode()):
-            log.warning("webhook call without the right secret from %s", self.request.remote_ip)
-            raise tornado.web.HTTPError(HTTPStatus.FORBIDDEN)
+    async def put(data: dict[str, Any]) -> None:
         try:
-            update = Update.de_json(json.loads(self.request.body), self.bot_application.bot)
+            update = Update.de_json(data, application.bot)
         except Exception as exc:  # anything malformed is the caller's fault, not a crash
-            log.warning("webhook call with a malformed update: %s", exc)
-            raise tornado.web.HTTPError(HTTPStatus.BAD_REQUEST) from exc
-        await self.bot_application.update_queue.put(update)
+            raise MalformedUpdate(str(exc)) from exc
+        await application.update_queue.put(update)
+
+    return put
 
 
-class _Health(tornado.web.RequestHandler):
-    def initialize(self, health: Callable[[], dict[str, Any]]) -> None:
-        self.health = health
-
-    async def get(self) -> None:
-        report = await asyncio.to_thread(self.health)
-        self.set_status(HTTPStatus.OK if report.get("ok") else HTTPStatus.SERVICE_UNAVAILABLE)
-        self.set_header("Content-Type", "application/json; charset=utf-8")
-        self.finish(json.dumps(report, ensure_ascii=False))
-
-
-def web_app(
-    application: Application, options: WebhookOptions, health: Callable[[], dict[str, Any]]
-) -> tornado.web.Application:
-    return tornado.web.Application(
-        [
-            (rf"/{options.url_path}/?", _Updates, {"bot_application": application, "secret": options.secret_token}),
-            (r"/healthz", _Health, {"health": health}),
-        ]
-    )
+def endpoint(application: Application, options: WebhookOptions) -> WebhookEndpoint:
+    return WebhookEndpoint(options.url_path, SECRET_HEADER, options.secret_token, telegram_updates(application))
 
 
 async def set_webhook(application: Application, options: WebhookOptions, first_delay: float = 1.0) -> None:
@@ -105,17 +82,12 @@ async def serve(
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(sig, stop.set)
-    app = web_app(application, options, health)
-    server = app.listen(options.port, address=options.listen, max_body_size=MAX_UPDATE_BYTES)
-    try:
-        async with application:
-            if application.post_init is not None:  # run_polling/run_webhook call it; a custom server must
-                await application.post_init(application)
-            await set_webhook(application, options)
-            await application.start()
-            log.info("webhook server on %s:%s (health: GET /healthz)", options.listen, options.port)
-            await stop.wait()
-            await application.stop()
-    finally:
-        server.stop()
-        await server.close_all_connections()
+    server = serving(endpoint(application, options), health, options.listen, options.port, options.limits)
+    async with server, application:
+        if application.post_init is not None:  # run_polling/run_webhook call it; a custom server must
+            await application.post_init(application)
+        await set_webhook(application, options)
+        await application.start()
+        log.info("webhook server on %s:%s (health: GET /healthz)", options.listen, options.port)
+        await stop.wait()
+        await application.stop()

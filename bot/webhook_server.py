@@ -1,0 +1,261 @@
+"""A webhook server that slow or hostile clients cannot exhaust, for any channel (Telegram, Zalo).
+
+One tornado app serves a channel's update path and `GET /healthz` (issue 32):
+
+- the secret header is checked as soon as the headers arrive, before any byte
+  of the body is read (`stream_request_body`): a wrong or missing secret gets
+  403 at once and the connection is closed;
+- a body must arrive within `body_timeout_s`, the headers (and the next
+  request on a kept-alive connection) within `idle_timeout_s`; tornado's
+  defaults were an hour;
+- at most `max_connections` are open at once (fewer when the process's file
+  limit would not allow them, so `accept` never fails with "Too many open
+  files"); beyond, a connection gets 503 and is closed;
+- every refusal is logged at most once per kind per minute (`bot.log_rate`).
+
+A channel gives a `WebhookEndpoint` (path, secret header, secret, and a
+coroutine taking the parsed JSON object) and a health callback, and runs
+`serving(...)`; `bot.webhook` does it for Telegram.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hmac
+import json
+import logging
+import resource
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from http import HTTPStatus
+from typing import TYPE_CHECKING, Any
+
+import tornado.httpserver
+import tornado.iostream
+import tornado.netutil
+import tornado.web
+from tornado.log import access_log, gen_log
+
+from bot.log_rate import RateLimitedLog, RateLimitFilter
+
+if TYPE_CHECKING:
+    from bot.settings import BotSettings
+
+log = logging.getLogger(__name__)
+
+Health = Callable[[], dict[str, Any]]
+OnUpdate = Callable[[dict[str, Any]], Awaitable[None]]
+
+MAX_HEADER_BYTES = 16 * 1024  # a channel's headers are a few hundred bytes; tornado's default is 64 KiB
+_REFUSED = b"HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\nConnection: close\r\nRetry-After: 5\r\n\r\n"
+
+
+class MalformedUpdate(ValueError):
+    """Raised by an endpoint's `on_update` for an update it cannot read: the caller gets 400."""
+
+
+@dataclass(frozen=True)
+class WebhookLimits:
+    max_body_bytes: int = 1_000_000  # updates are a few kilobytes
+    body_timeout_s: float = 10.0
+    idle_timeout_s: float = 60.0
+    max_connections: int = 500
+
+    @classmethod
+    def from_settings(cls, settings: BotSettings) -> WebhookLimits:
+        return cls(
+            body_timeout_s=settings.webhook_body_timeout_s,
+            idle_timeout_s=settings.webhook_idle_timeout_s,
+            max_connections=settings.webhook_max_connections,
+        )
+
+
+@dataclass(frozen=True)
+class WebhookEndpoint:
+    path: str  # the update path, without its leading '/'
+    secret_header: str  # "X-Telegram-Bot-Api-Secret-Token", "X-Bot-Api-Secret-Token"
+    secret: str
+    on_update: OnUpdate  # the parsed JSON object; raises MalformedUpdate for one it cannot read
+
+
+@tornado.web.stream_request_body
+class _Updates(tornado.web.RequestHandler):
+    refusal = ""  # why this request was refused, for the access log
+
+    def initialize(self, endpoint: WebhookEndpoint) -> None:
+        self.endpoint = endpoint
+        self._chunks: list[bytes] = []
+
+    def prepare(self) -> None:
+        """Runs once the headers are in, before the body: a caller without the secret never gets to send it."""
+        given = self.request.headers.get(self.endpoint.secret_header, "")
+        if not hmac.compare_digest(given.encode(), self.endpoint.secret.encode()):
+            self.refusal = "without the right secret"
+            raise tornado.web.HTTPError(HTTPStatus.FORBIDDEN)
+
+    def data_received(self, chunk: bytes) -> None:
+        self._chunks.append(chunk)  # tornado caps the total at max_body_size
+
+    async def post(self) -> None:
+        try:
+            data = json.loads(b"".join(self._chunks))
+        except (ValueError, RecursionError):  # RecursionError: '[[[[…' nested beyond Python's limit
+            self.refusal = "whose body is not JSON"
+            raise tornado.web.HTTPError(HTTPStatus.BAD_REQUEST) from None
+        if not isinstance(data, dict):
+            self.refusal = "whose body is not a JSON object"
+            raise tornado.web.HTTPError(HTTPStatus.BAD_REQUEST)
+        try:
+            await self.endpoint.on_update(data)
+        except MalformedUpdate as exc:
+            self.refusal = f"with a malformed update ({type(exc.__cause__ or exc).__name__})"
+            raise tornado.web.HTTPError(HTTPStatus.BAD_REQUEST) from exc
+
+
+class _Health(tornado.web.RequestHandler):
+    def initialize(self, health: Health) -> None:
+        self.health = health
+
+    async def get(self) -> None:
+        report = await asyncio.to_thread(self.health)
+        self.set_status(HTTPStatus.OK if report.get("ok") else HTTPStatus.SERVICE_UNAVAILABLE)
+        self.set_header("Content-Type", "application/json; charset=utf-8")
+        self.finish(json.dumps(report, ensure_ascii=False))
+
+
+def _access_log(refusals: RateLimitedLog) -> Callable[[tornado.web.RequestHandler], None]:
+    """tornado's access log, except that refusals (4xx, 5xx) are one line per kind per minute."""
+
+    def log_request(handler: tornado.web.RequestHandler) -> None:
+        status, request = handler.get_status(), handler.request
+        if status < 400:
+            access_log.info(
+                "%d %s %s (%s) %.1f ms",
+                status,
+                request.method,
+                request.path,
+                request.remote_ip,
+                1000 * request.request_time(),
+            )
+            return
+        why = getattr(handler, "refusal", "")
+        level = logging.WARNING if status < 500 else logging.ERROR
+        refusals.log(
+            level,
+            f"{status} {why}",
+            "webhook server answered %d to %s %.80r from %s %s",
+            status,
+            request.method,
+            request.path,
+            request.remote_ip,
+            why or "",
+        )
+
+    return log_request
+
+
+def build_app(endpoint: WebhookEndpoint, health: Health, refusals: RateLimitedLog) -> tornado.web.Application:
+    return tornado.web.Application(
+        [
+            (rf"/{endpoint.path}/?", _Updates, {"endpoint": endpoint}),
+            (r"/healthz", _Health, {"health": health}),
+        ],
+        log_function=_access_log(refusals),
+    )
+
+
+def connection_cap(requested: int) -> int:
+    """`requested`, or fewer when the file limit leaves less room: the index, the journal and the
+    channel's own API connections keep a quarter of it (at least 64 files)."""
+    soft, _hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft == resource.RLIM_INFINITY:
+        return requested
+    return max(1, min(requested, soft - max(64, soft // 4)))
+
+
+class BoundedHTTPServer(tornado.httpserver.HTTPServer):
+    """An HTTPServer that closes connections beyond `max_connections` (with a 503) instead of serving them.
+
+    tornado has no such bound; counting in handle_stream / on_close is the
+    documented pair every connection goes through."""
+
+    port = 0  # where it listens, once started (port 0 asks the system for one)
+
+    def initialize(  # type: ignore[override]  # tornado's Configurable passes the constructor's arguments
+        self, *args: Any, max_connections: int, refusals: RateLimitedLog, **kwargs: Any
+    ) -> None:
+        super().initialize(*args, **kwargs)
+        self.max_connections = max_connections
+        self.refusals = refusals
+        self.open_connections = 0
+
+    def handle_stream(self, stream: tornado.iostream.IOStream, address: tuple[Any, ...]) -> None:
+        if self.open_connections >= self.max_connections:
+            self.refusals.warning(
+                "connections",
+                "webhook server has its %d connections open; refusing more (%s)",
+                self.max_connections,
+                address[0],
+            )
+            try:
+                stream.write(_REFUSED)  # written at once into an empty socket buffer
+            except tornado.iostream.StreamClosedError:
+                pass
+            stream.close()
+            return
+        self.open_connections += 1
+        super().handle_stream(stream, address)
+
+    def on_close(self, server_conn: object) -> None:
+        self.open_connections -= 1
+        super().on_close(server_conn)
+
+
+def start_server(
+    endpoint: WebhookEndpoint, health: Health, address: str, port: int, limits: WebhookLimits = WebhookLimits()
+) -> BoundedHTTPServer:
+    """Listen on `address:port` on the running event loop; stop it with `stop_server`."""
+    refusals = RateLimitedLog(log)
+    cap = connection_cap(limits.max_connections)
+    if cap < limits.max_connections:
+        log.warning(
+            "WEBHOOK_MAX_CONNECTIONS=%d exceeds what the file limit allows; serving %d at once "
+            "(raise LimitNOFILE in the systemd unit)",
+            limits.max_connections,
+            cap,
+        )
+    server = BoundedHTTPServer(
+        build_app(endpoint, health, refusals),
+        max_connections=cap,
+        refusals=refusals,
+        idle_connection_timeout=limits.idle_timeout_s,  # tornado also times the headers with it
+        body_timeout=limits.body_timeout_s,
+        max_body_size=limits.max_body_bytes,
+        max_header_size=MAX_HEADER_BYTES,
+    )
+    sockets = tornado.netutil.bind_sockets(port, address=address)
+    server.add_sockets(sockets)
+    server.port = sockets[0].getsockname()[1]
+    return server
+
+
+async def stop_server(server: BoundedHTTPServer) -> None:
+    server.stop()
+    await server.close_all_connections()
+
+
+@asynccontextmanager
+async def serving(
+    endpoint: WebhookEndpoint, health: Health, address: str, port: int, limits: WebhookLimits = WebhookLimits()
+) -> AsyncIterator[BoundedHTTPServer]:
+    """`async with serving(...) as server:` serves until the block ends; tornado's per-connection
+    messages (a body that timed out, a malformed request) are one line per kind per minute meanwhile."""
+    quiet = RateLimitFilter()
+    gen_log.addFilter(quiet)
+    server = start_server(endpoint, health, address, port, limits)
+    try:
+        yield server
+    finally:
+        await stop_server(server)
+        gen_log.removeFilter(quiet)
