@@ -81,6 +81,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="webhook mode: address to listen on (default 127.0.0.1, behind a reverse proxy; 0.0.0.0 to face the internet)",
     )
     tg.add_argument("--port", type=int, default=8443, help="webhook mode: port to listen on (default 8443)")
+    zalo = commands.add_parser("zalo", help="run the Zalo bot (long polling, or a webhook)")
+    zalo.add_argument("--db", type=Path, help="index folder (default: CHROMA_PATH, else data/chroma)")
+    zalo.add_argument("--webhook-url", help="public HTTPS address Zalo posts messages to (default: long polling)")
+    zalo.add_argument("--listen", default="127.0.0.1", help="webhook mode: address to listen on (default 127.0.0.1)")
+    zalo.add_argument("--port", type=int, default=8444, help="webhook mode: port to listen on (default 8444)")
     cli_ops.add_commands(commands)
     return parser
 
@@ -305,6 +310,23 @@ def cmd_telegram(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_zalo(args: argparse.Namespace) -> int:
+    from bot.channels.zalo.app import check_token, probe, run
+
+    try:
+        settings = get_settings()
+        configure_logging(settings)
+        logging.getLogger().setLevel(min(logging.getLogger().level, logging.INFO))  # a service logs its work
+        check_token(settings)  # before loading anything: a missing or refused token is the commonest mistake
+        probe(settings)
+        _announce_build(settings, args.db)
+        run(settings, args.db, args.webhook_url, args.listen, args.port)
+    except QcdcError as exc:
+        _error(exc.for_user(), None, False)
+        return 2
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
@@ -315,6 +337,7 @@ def main(argv: list[str] | None = None) -> int:
             "lookup": cmd_lookup,
             "brief": cmd_brief,
             "telegram": cmd_telegram,
+            "zalo": cmd_zalo,
             **cli_ops.COMMANDS,
         }
         return commands[args.command](args)

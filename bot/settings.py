@@ -71,7 +71,32 @@ class BotSettings(Settings):
         default=60.0, gt=0, le=3600, description="Seconds a webhook connection may wait for its (next) headers."
     )
 
-    @field_validator("telegram_allowed_users", "telegram_allowed_chats", "telegram_admins", mode="before")
+    zalo_bot_token: SecretStr | None = Field(default=None, description="Token of the bot made with Zalo Bot Creator.")
+    zalo_api_base_url: str = Field(
+        default="https://bot-api.zaloplatforms.com",
+        description="Zalo Bot API base URL; every call is POST {base}/bot{token}/{method} (a proxy, a test server).",
+    )
+    zalo_allowed_users: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    zalo_allowed_chats: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    zalo_admins: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    zalo_rate_limit_per_minute: int = Field(default=10, ge=1, le=600)
+    zalo_webhook_secret: SecretStr | None = Field(
+        default=None, description="Secret Zalo sends in X-Bot-Api-Secret-Token with each webhook call (8-256)."
+    )
+    zalo_state_file: Path | None = Field(
+        default=None,
+        description="Ids of the Zalo messages already answered; unset: zalo-state.json beside the journal.",
+    )
+
+    @field_validator(
+        "telegram_allowed_users",
+        "telegram_allowed_chats",
+        "telegram_admins",
+        "zalo_allowed_users",
+        "zalo_allowed_chats",
+        "zalo_admins",
+        mode="before",
+    )
     @classmethod
     def _id_list(cls, value: object) -> object:
         """Comma-separated ids ("123, -100456"), as people write them in .env."""

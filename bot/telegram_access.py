@@ -11,14 +11,12 @@ from __future__ import annotations
 
 import asyncio
 import re
-import time
-from collections import defaultdict, deque
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from telegram import Update
 
+from bot.channels.core import RateLimit  # channel-neutral, shared with the Zalo bot
 from bot.journal import Journal
 from bot.service import QAService
 from bot.settings import BotSettings
@@ -45,35 +43,6 @@ def sender_key(update: Update) -> int:
     if message is not None and message.sender_chat is not None:
         return message.sender_chat.id
     return update.effective_chat.id if update.effective_chat is not None else 0
-
-
-@dataclass
-class RateLimit:
-    """At most `per_minute` requests per sender in any 60 seconds."""
-
-    per_minute: int
-    clock: Callable[[], float] = time.monotonic
-    recent: dict[int, deque[float]] = field(default_factory=lambda: defaultdict(deque))
-    notified: dict[int, float] = field(default_factory=dict)
-
-    def wait_seconds(self, key: int) -> int:
-        """0 when the sender may ask now (and counts the request), else seconds to wait."""
-        now = self.clock()
-        window = self.recent[key]
-        while window and now - window[0] >= 60:
-            window.popleft()
-        if len(window) >= self.per_minute:
-            return max(1, int(60 - (now - window[0])) + 1)
-        window.append(now)
-        return 0
-
-    def should_notify(self, key: int) -> bool:
-        """Whether to tell an over-limit sender when to come back: once a minute at most."""
-        now = self.clock()
-        if now - self.notified.get(key, -60.0) < 60:
-            return False
-        self.notified[key] = now
-        return True
 
 
 @dataclass

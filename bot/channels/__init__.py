@@ -1,0 +1,1 @@
+"""Messaging channels beside Telegram, each an adapter over one channel-neutral core (`core`)."""

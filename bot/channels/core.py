@@ -1,0 +1,292 @@
+"""The channel-neutral conversation core: what a messaging channel needs from the assistant,
+behind one object, so that a channel is only its client, its formatting and its handlers.
+
+`Core` answers a question in a chat's conversation, looks up a directive, lists the library,
+gives a source's full passage, records feedback, builds an outline, produces the
+administrators' reports and re-ingests; `AccessRules` and `RateLimit` are the access and rate
+rules as data. Every method that reads the index or the journal blocks: a channel calls it off
+its event loop (`asyncio.to_thread`). Nothing here knows a channel's wire format or markup.
+
+Chats and users are a channel's own ids, as strings. The journal keys Telegram's integer ids
+with an HMAC; another channel's ids go through `journal_id`, which maps them into integers
+Telegram never uses, so a Zalo user and a Telegram user never share a pseudonym and neither
+id is ever stored.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import logging
+import threading
+import time
+from collections import OrderedDict, defaultdict, deque
+from collections.abc import Callable, Hashable, Iterable
+from dataclasses import dataclass, field
+from enum import Enum
+
+from bot.answer import Answer, Source
+from bot.brief import BriefBuilder
+from bot.conversation import Conversation
+from bot.gaps import gap_report
+from bot.journal import Journal
+from bot.lookup import Resolution
+from bot.outline import Outline
+from bot.recording import lookup_exchange, record_answer
+from bot.reports import Report, feedback_report, gaps_report, stats_report
+from bot.service import QAService
+from bot.settings import BotSettings
+from ingest import ingest
+
+log = logging.getLogger(__name__)
+
+KEPT_ANSWERS = 20  # per chat: the answers /nguon and feedback may still name
+KEPT_CHATS = 1000  # chats whose memory is kept (least recently active forgotten first)
+NEGATIVE_SHOWN = 5  # the latest 👎 in the feedback report
+MAX_COMMENT = 1000  # characters kept of a comment
+OUTLINE_QUIZ = 5  # review questions in an outline built from a chat
+
+
+@dataclass
+class RateLimit:
+    """At most `per_minute` requests per sender in any 60 seconds (any hashable sender key)."""
+
+    per_minute: int
+    clock: Callable[[], float] = time.monotonic
+    recent: dict[Hashable, deque[float]] = field(default_factory=lambda: defaultdict(deque))
+    notified: dict[Hashable, float] = field(default_factory=dict)
+
+    def wait_seconds(self, key: Hashable) -> int:
+        """0 when the sender may ask now (and counts the request), else seconds to wait."""
+        now = self.clock()
+        window = self.recent[key]
+        while window and now - window[0] >= 60:
+            window.popleft()
+        if len(window) >= self.per_minute:
+            return max(1, int(60 - (now - window[0])) + 1)
+        window.append(now)
+        return 0
+
+    def should_notify(self, key: Hashable) -> bool:
+        """Whether to tell an over-limit sender when to come back: once a minute at most."""
+        now = self.clock()
+        if now - self.notified.get(key, -60.0) < 60:
+            return False
+        self.notified[key] = now
+        return True
+
+
+@dataclass(frozen=True)
+class AccessRules:
+    """Who a channel serves: anyone when no list is set, else the listed users and chats, and the admins."""
+
+    users: frozenset[str] = frozenset()
+    chats: frozenset[str] = frozenset()
+    admins: frozenset[str] = frozenset()
+
+    @classmethod
+    def of(cls, users: Iterable[object], chats: Iterable[object], admins: Iterable[object]) -> AccessRules:
+        return cls(frozenset(map(str, users)), frozenset(map(str, chats)), frozenset(map(str, admins)))
+
+    def allowed(self, user: str | None, chat: str | None) -> bool:
+        if not self.users and not self.chats or self.is_admin(user):
+            return True
+        return (user is not None and user in self.users) or (chat is not None and chat in self.chats)
+
+    def is_admin(self, user: str | None) -> bool:
+        return user is not None and user in self.admins
+
+
+class Admission(Enum):
+    SERVE = "serve"
+    REFUSE = "refuse"  # a stranger's first message: tell them once
+    IGNORE = "ignore"  # a stranger already told
+
+
+_TELEGRAM_IDS = 1 << 53  # Telegram's ids are below 2**52 in magnitude; channel ids go above
+
+
+def journal_id(channel: str, raw: str | None) -> int | None:
+    """A channel's string id as the integer the journal keys (with its HMAC), namespaced by channel."""
+    if raw is None:
+        return None
+    digest = hashlib.sha256(f"{channel}:{raw}".encode()).digest()
+    return _TELEGRAM_IDS + int.from_bytes(digest[:7], "big")
+
+
+@dataclass
+class ChatMemory:
+    """One chat's recent answers (for /nguon and feedback) and its conversation."""
+
+    conversation: Conversation | None
+    answers: OrderedDict[str, Answer] = field(default_factory=OrderedDict)
+
+    def remember(self, answer: Answer) -> str:
+        answer_id = new_id(answer.question)
+        self.answers[answer_id] = dataclasses.replace(answer, retrieved=[])  # only answering needs them
+        while len(self.answers) > KEPT_ANSWERS:
+            self.answers.popitem(last=False)
+        return answer_id
+
+    def last(self) -> tuple[str, Answer] | None:
+        return next(reversed(self.answers.items()), None)
+
+
+def new_id(text: str) -> str:
+    """An id for an answer or a lookup: the journal keys it (with the chat)."""
+    return hashlib.sha1(f"{time.time_ns()}{text}".encode()).hexdigest()[:12]
+
+
+@dataclass(frozen=True)
+class Asked:
+    """What a question got: the answer (`found` None for small talk), its id when it was
+    recorded, and whether to tell the user once that unanswered questions are recorded."""
+
+    answer: Answer
+    answer_id: str | None = None
+    gap_notice: bool = False
+
+
+class Core:
+    """The assistant as a channel sees it. `channel` names the channel in the journal's ids."""
+
+    def __init__(
+        self,
+        service: QAService,
+        settings: BotSettings,
+        journal: Journal | None,
+        rules: AccessRules,
+        per_minute: int,
+        channel: str,
+    ):
+        self.service = service
+        self.settings = settings
+        self.journal = journal
+        self.rules = rules
+        self.limit = RateLimit(per_minute)
+        self.channel = channel
+        self.refused: set[str] = set()
+        self.updating = threading.Lock()
+        self._chats: OrderedDict[str, ChatMemory] = OrderedDict()
+        self._lock = threading.Lock()
+
+    # --- access and rate --------------------------------------------------------------
+
+    def admit(self, user: str | None, chat: str | None) -> Admission:
+        if self.rules.allowed(user, chat):
+            return Admission.SERVE
+        key = user or chat or "-"
+        if key in self.refused:
+            return Admission.IGNORE
+        self.refused.add(key)
+        log.info("refused a %s sender", self.channel)
+        return Admission.REFUSE
+
+    def is_admin(self, user: str | None) -> bool:
+        return self.rules.is_admin(user)
+
+    def _ids(self, chat: str | None, user: str | None) -> tuple[int | None, int | None]:
+        return journal_id(self.channel, chat), journal_id(self.channel, user)
+
+    def memory(self, chat: str) -> ChatMemory:
+        with self._lock:
+            memory = self._chats.pop(chat, None)
+            if memory is None:
+                turns = self.settings.conversation_turns
+                memory = ChatMemory(Conversation(turns, self.settings.conversation_ttl_s) if turns else None)
+            self._chats[chat] = memory
+            while len(self._chats) > KEPT_CHATS:
+                self._chats.popitem(last=False)
+            return memory
+
+    # --- what cadres ask --------------------------------------------------------------
+
+    def ask(self, chat: str, user: str | None, text: str) -> Asked:
+        """Answer in the chat's conversation; a found or unfound answer is journaled and remembered."""
+        memory = self.memory(chat)
+        answer = self.service.ask(text, None, None, memory.conversation)
+        if answer.found is None:
+            return Asked(answer)
+        answer_id = memory.remember(answer)
+        chat_id, user_id = self._ids(chat, user)
+        record_answer(self.journal, answer, answer_id, chat_id, user_id, self.service.registry)
+        notice = answer.found is False and self.journal is not None and self.journal.first_notice(user_id)
+        return Asked(answer, answer_id, notice)
+
+    def lookup(self, chat: str, user: str | None, query: str) -> Resolution:
+        result = self.service.lookup(query)
+        if self.journal is not None:
+            chat_id, user_id = self._ids(chat, user)
+            self.journal.record(lookup_exchange(result, new_id(query), chat_id, user_id))
+        return result
+
+    def library(self) -> str:
+        return self.service.library_text()
+
+    def source(self, chat: str, n: int) -> Source | None:
+        """Source `n` of the chat's last answer, or None."""
+        last = self.memory(chat).last()
+        if last is None or not 1 <= n <= len(last[1].sources):
+            return None
+        return last[1].sources[n - 1]
+
+    def last_answer(self, chat: str) -> Answer | None:
+        last = self.memory(chat).last()
+        return last[1] if last else None
+
+    def outline(self, topic: str) -> Outline:
+        return BriefBuilder(self.service).build(topic, OUTLINE_QUIZ)
+
+    # --- feedback ---------------------------------------------------------------------
+
+    def rate(self, chat: str, user: str | None, rating: int) -> bool | None:
+        """👍 (1) or 👎 (-1) on the chat's last answer: None when there is none, else whether it was kept."""
+        last = self.memory(chat).last()
+        if last is None:
+            return None
+        if self.journal is None:
+            return False
+        chat_id, user_id = self._ids(chat, user)
+        return self.journal.rate(chat_id, last[0], user_id, rating)
+
+    def comment(self, chat: str, user: str | None, text: str) -> bool | None:
+        """A comment on the chat's last answer (counted as a 👎 if none was given); as `rate`."""
+        last = self.memory(chat).last()
+        if last is None:
+            return None
+        if self.journal is None:
+            return False
+        chat_id, user_id = self._ids(chat, user)
+        return self.journal.comment(chat_id, last[0], user_id, text[:MAX_COMMENT])
+
+    # --- administrators ---------------------------------------------------------------
+
+    def report(self, kind: str) -> Report | None:
+        """ "stats", "feedback" (the latest 👎) or "gaps"; None without a journal."""
+        journal = self.journal
+        if journal is None:
+            return None
+        if kind == "stats":
+            return stats_report(journal.stats(), self.service.index.count(), len(self.service.registry.directives))
+        if kind == "feedback":
+            return feedback_report(journal.feedback(negative=True, limit=NEGATIVE_SHOWN))
+        return gaps_report(gap_report(journal))
+
+    def update(self) -> tuple[int, int, int, int, int, int] | None:
+        """Re-ingest the library (questions keep being answered meanwhile); None when an update
+        is already running, else (new, changed, removed, chunks, directives, failures)."""
+        if not self.updating.acquire(blocking=False):
+            return None
+        try:
+            report = ingest(self.settings, db=self.service.db, embedder=self.service.embedder)
+            self.service.refresh()
+        finally:
+            self.updating.release()
+        return (
+            report.new,
+            report.changed,
+            report.removed,
+            report.chunks_total,
+            report.directives,
+            len(report.failures),
+        )

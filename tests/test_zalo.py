@@ -1,0 +1,321 @@
+"""The Zalo bot end to end: the real core, client and handlers against a local Zalo Bot API server."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import pytest
+from conftest import ROOT
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from pydantic import SecretStr
+from zalo_fake import FakeZaloAPI
+
+from bot.channels.core import AccessRules, journal_id
+from bot.channels.zalo import formatting as fmt
+from bot.channels.zalo.app import Processed, build_bot, poll, wait_for_api
+from bot.channels.zalo.client import Backoff, TokenRefused, ZaloClient, parse_update
+from bot.journal import Journal
+
+pytestmark = pytest.mark.integration
+
+TOKEN = "2937181934592837410:ZpQ-fake-zalo-token_0123456789"
+FAST = Backoff(attempts=5, first=0.01, most=0.05)
+
+
+def run_zalo(service, settings, scenario, **overrides):
+    """Start the Zalo bot against a fresh fake server, run `scenario(fake, folder)`, stop the bot.
+    Its journal and state are new, in a temporary folder, unless `overrides` name them."""
+    fresh = Path(tempfile.mkdtemp(prefix="qcdc-zalo-"))
+    overrides = {"feedback_db": fresh / "feedback.sqlite3", "zalo_state_file": fresh / "zalo-state.json"} | overrides
+    settings = settings.model_copy(update={"zalo_bot_token": SecretStr(TOKEN), **overrides})
+
+    async def start(fake):
+        client = ZaloClient(TOKEN, fake.base_url, FAST)
+        bot = build_bot(settings, service, client)
+        stop = asyncio.Event()
+        await wait_for_api(client, first_delay=0.01)
+        return client, bot, stop, asyncio.create_task(poll(bot, client, stop, timeout=1, first_delay=0.01))
+
+    async def main():
+        with FakeZaloAPI(TOKEN) as fake:
+            running = [await start(fake)]
+
+            async def restart():
+                await stop_bot(*running.pop())
+                running.append(await start(fake))
+
+            try:
+                await scenario(fake, restart)
+            finally:
+                await stop_bot(*running.pop())
+            return fake
+
+    return asyncio.run(main())
+
+
+async def stop_bot(client, bot, stop, polling):
+    stop.set()
+    await polling
+    await bot.drain()
+    await client.aclose()
+
+
+async def until(fake, predicate, timeout=30.0):
+    await asyncio.to_thread(fake.wait, predicate, timeout)
+
+
+def texts(fake, chat_id=None):
+    return [m["text"] for m in fake.sent() if chat_id is None or m["chat_id"] == chat_id]
+
+
+def test_zalo_question_answered_with_sources_in_short_messages(service, corpus_settings):
+    async def scenario(fake, restart):
+        fake.message("Thu ngân sách 9 tháng đầu năm 2018 đạt bao nhiêu?")
+        await until(fake, lambda: texts(fake))
+        await asyncio.sleep(0.3)
+        reply = "\n\n".join(texts(fake))
+        assert all(len(t) <= 2000 for t in texts(fake))
+        assert "8.331 tỷ đồng" in reply and "[1]" in reply and "Nguồn" in reply and "danvanhungyen.vn" in reply
+        assert "<b>" not in reply  # plain text: Zalo shows markup as it is
+        assert fake.sent("sendChatAction")[0] == {"chat_id": "u-1", "action": "typing"}
+        count = len(texts(fake))
+        fake.message("/nguon 1")
+        await until(fake, lambda: len(texts(fake)) > count)
+        assert "Vương Quang Hưng" in texts(fake)[-1] and texts(fake)[-1].startswith("[1] ")
+
+    run_zalo(service, corpus_settings, scenario)
+
+
+def test_zalo_long_answer_split_at_boundaries(service, corpus_settings, monkeypatch):
+    # every passage relevant and forty sentences quoted: an answer longer than one Zalo message
+    monkeypatch.setattr(
+        service.retriever, "settings", corpus_settings.model_copy(update={"top_k": 50, "min_coverage": 0.0})
+    )
+    monkeypatch.setattr("bot.compose.MAX_SENTENCES", 40)
+    monkeypatch.setattr("bot.compose.RELATIVE_CUTOFF", 0.0)
+    question = "công tác dân vận của Ban Dân vận Thành ủy và Tỉnh ủy"
+    whole = fmt.answer_message(service.ask(question))
+    assert len(whole) > 2000
+
+    async def scenario(fake, restart):
+        fake.message(question)
+        await until(fake, lambda: "/nguon" in "".join(texts(fake)))  # the hint closes the answer
+        parts = texts(fake)
+        assert len(parts) >= 2 and all(len(p) <= 2000 for p in parts)
+        assert " ".join(" ".join(parts).split()) == " ".join(whole.split())  # nothing lost, nothing added
+        marks = [m.group() for m in fmt.MARK.finditer(whole)]
+        assert sorted(m.group() for p in parts for m in fmt.MARK.finditer(p)) == sorted(marks)
+
+    run_zalo(service, corpus_settings, scenario)
+
+
+def test_zalo_follow_up_small_talk_and_lookup(service, corpus_settings):
+    async def scenario(fake, restart):
+        fake.message("Cảm ơn bạn nhé")
+        await until(fake, lambda: len(texts(fake)) >= 1)
+        assert "Không có gì" in texts(fake)[-1] and "Nguồn" not in texts(fake)[-1]
+        fake.message("Những hạn chế trong tham mưu thực hiện QCDC ở cơ sở?")
+        await until(fake, lambda: any("/nguon" in t for t in texts(fake)))
+        count = len(texts(fake))
+        fake.message("nói rõ hơn ý (2)")
+        await until(fake, lambda: any("/nguon" in t for t in texts(fake)[count:]))
+        follow = "\n".join(texts(fake)[count:])
+        assert "Hiểu câu hỏi là" in follow and "chưa kịp thời" in follow
+        count = len(texts(fake))
+        fake.message("/vb kl 120")
+        await until(fake, lambda: len(texts(fake)) > count)
+        assert texts(fake)[count].startswith("Kết luận số 120-KL/TW")
+        fake.message("/vb")
+        await until(fake, lambda: len(texts(fake)) > count + 1)
+        assert texts(fake)[-1] == fmt.LOOKUP_USAGE
+
+    run_zalo(service, corpus_settings, scenario)
+
+
+def test_zalo_feedback_recorded_with_hashed_ids(service, corpus_settings, tmp_path):
+    db = tmp_path / "feedback.sqlite3"
+
+    async def scenario(fake, restart):
+        fake.message("👍", user_id="u-77")
+        await until(fake, lambda: texts(fake))
+        assert texts(fake)[-1] == fmt.NO_ANSWER_YET
+        fake.message("Thu ngân sách 9 tháng đầu năm 2018 đạt bao nhiêu?", user_id="u-77")
+        await until(fake, lambda: any("/nguon" in t for t in texts(fake)))
+        count = len(texts(fake))
+        fake.message("👎🏻", user_id="u-77")
+        await until(fake, lambda: len(texts(fake)) > count)
+        assert texts(fake)[-1] == fmt.RATED[-1]
+        fake.message("/gopy Thiếu số liệu của quý IV", user_id="u-77")
+        await until(fake, lambda: len(texts(fake)) > count + 1)
+        assert texts(fake)[-1] == fmt.COMMENT_THANKS
+
+    run_zalo(service, corpus_settings, scenario, feedback_db=db)
+    journal = Journal(db)
+    (entry,) = journal.feedback(negative=True)
+    assert entry.rating == -1 and entry.comment == "Thiếu số liệu của quý IV" and "8.331" in (entry.answer or "")
+    assert entry.user == journal.pseudonym(journal_id("zalo", "u-77")) and "u-77" not in db.read_bytes().decode(
+        "latin-1"
+    )
+
+
+def test_zalo_stranger_refused_once_when_access_is_restricted(service, corpus_settings):
+    async def scenario(fake, restart):
+        for _ in range(3):
+            fake.message("Kết luận 120-KL/TW yêu cầu gì?", user_id="u-stranger")
+        fake.message("/vb kl 120", user_id="u-member")
+        await until(fake, lambda: texts(fake, "u-member"))
+        await asyncio.sleep(0.5)
+        assert texts(fake, "u-stranger") == [fmt.REFUSAL]
+        fake.message("/thongke", user_id="u-member")
+        await until(fake, lambda: len(texts(fake, "u-member")) == 2)
+        assert texts(fake, "u-member")[-1] == fmt.NOT_ADMIN
+
+    run_zalo(service, corpus_settings, scenario, zalo_allowed_users=["u-member"])
+
+
+def test_zalo_flood_is_rate_limited(service, corpus_settings):
+    async def scenario(fake, restart):
+        for _ in range(6):
+            fake.message("/vb kl 120")
+        await until(fake, lambda: fake.pending() == 0)
+        await until(fake, lambda: len(texts(fake)) >= 3)
+        await asyncio.sleep(0.5)
+        replies = texts(fake)
+        assert sum(t.startswith("Kết luận số 120-KL/TW") for t in replies) == 2
+        assert [t for t in replies if "trong một phút" in t] == [
+            fmt.rate_limited(2, int(t.split()[-2])) for t in replies if "trong một phút" in t
+        ]
+        assert len(replies) == 3  # two answers and one notice; the rest dropped in silence
+
+    run_zalo(service, corpus_settings, scenario, zalo_rate_limit_per_minute=2)
+
+
+def test_zalo_api_502_three_times_then_recovers(service, corpus_settings):
+    async def scenario(fake, restart):
+        fake.unreachable_calls = 3
+        fake.message("/vb kl 120")
+        await until(fake, lambda: texts(fake))
+        assert texts(fake)[0].startswith("Kết luận số 120-KL/TW")
+        fake.unreachable_calls = 3  # while the answer is being sent, too
+        fake.message("/tailieu")
+        await until(fake, lambda: len(texts(fake)) >= 2)
+        assert "Phối hợp công tác dân vận" in "\n".join(texts(fake)[1:])
+
+    run_zalo(service, corpus_settings, scenario)
+
+
+def test_zalo_restart_never_answers_an_update_twice(service, corpus_settings):
+    async def scenario(fake, restart):
+        update = fake.message("/vb kl 120", message_id="um-once")
+        await until(fake, lambda: len(texts(fake)) == 1)
+        await restart()  # a new process: the ids taken are read back from the state file
+        fake.push(update)  # redelivered (a lost acknowledgement, a replayed webhook call)
+        fake.message("/vb kl 120", message_id="um-next")
+        await until(fake, lambda: len(texts(fake)) >= 2)
+        await until(fake, lambda: fake.pending() == 0)
+        await asyncio.sleep(0.5)
+        assert len(texts(fake)) == 2
+
+    run_zalo(service, corpus_settings, scenario)
+
+
+# --- the pieces ---------------------------------------------------------------------------
+
+
+def test_zalo_refused_token_is_one_line_and_exit_code_2(tmp_path):
+    with FakeZaloAPI("the-right-token") as fake:
+        env = {
+            **os.environ,
+            "ZALO_BOT_TOKEN": TOKEN,
+            "ZALO_API_BASE_URL": fake.base_url,
+            "CHROMA_PATH": str(tmp_path / "chroma"),
+            "CHROMA_HOST": "",
+        }
+        proc = subprocess.run(
+            [sys.executable, "-m", "bot", "zalo"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+        )
+    assert proc.returncode == 2
+    lines = [line for line in proc.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1 and "ZALO_BOT_TOKEN" in lines[0] and TOKEN not in proc.stderr
+
+
+def test_zalo_wait_for_api_stops_on_a_refused_token():
+    async def main():
+        with FakeZaloAPI("another-token") as fake:
+            client = ZaloClient(TOKEN, fake.base_url, FAST)
+            try:
+                with pytest.raises(TokenRefused):
+                    await wait_for_api(client, first_delay=0.01)
+            finally:
+                await client.aclose()
+            return fake
+
+    assert asyncio.run(main()).calls == []  # refused at the path: nothing reached a method
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [
+        {"ok": True, "result": {"message": {"message_id": 5, "chat": {"id": 9}, "from": {"id": 7}, "text": "x"}}},
+        {
+            "event_name": "message.text.received",
+            "message": {
+                "message_id": "5",
+                "chat": {"id": "9", "chat_type": "PRIVATE"},
+                "from": {"id": "7"},
+                "text": "x",
+            },
+        },
+    ],
+)
+def test_zalo_update_shapes_parse_to_string_ids(payload):
+    message = parse_update(payload)
+    assert message is not None and (message.message_id, message.chat_id, message.user_id) == ("5", "9", "7")
+
+
+@pytest.mark.parametrize("payload", [None, [], {"message": None}, {"message": {"text": "no ids"}}, {"result": "x"}])
+def test_zalo_malformed_updates_are_ignored(payload):
+    assert parse_update(payload) is None
+
+
+def test_zalo_damaged_state_file_is_set_aside(tmp_path):
+    path = tmp_path / "zalo-state.json"
+    path.write_text("{not json")
+    processed = Processed(path)
+    message = parse_update({"message": {"message_id": "1", "chat": {"id": "c"}, "text": "x"}})
+    assert message is not None and processed.take(message) and not processed.take(message)
+    assert json.loads(path.read_text()) == {"taken": ["c:1"]}
+    assert any(p.name.startswith("zalo-state.json.corrupt-") for p in tmp_path.iterdir())
+
+
+def test_zalo_ids_never_share_a_pseudonym_with_telegram():
+    assert journal_id("zalo", "123") != 123 and journal_id("zalo", "123") != journal_id("zalo", "124")
+    assert journal_id("zalo", "123") > 2**53 and journal_id("zalo", None) is None
+    rules = AccessRules.of(["a"], [], ["admin"])
+    assert rules.allowed("a", None) and rules.allowed("admin", "x") and not rules.allowed("b", "c")
+    assert AccessRules().allowed(None, None)
+
+
+_word = st.sampled_from(["Điều", "khoản", "dân", "chủ", "ở", "cơ", "sở", "https://example.org/" + "a" * 60, "x" * 30])
+_mark = st.sampled_from(["[1]", "[12]", "[1]–[7]", "[1], [4]", "[2, Điều 5]"])
+_sentence = st.lists(st.one_of(_word, _mark), min_size=1, max_size=40).map(lambda ws: " ".join(ws) + ".")
+_line = st.lists(_sentence, min_size=1, max_size=30).map(" ".join)
+_text = st.lists(st.lists(_line, min_size=1, max_size=4).map("\n".join), min_size=1, max_size=4).map("\n\n".join)
+
+
+@settings(max_examples=150, deadline=None)
+@given(text=_text, limit=st.integers(min_value=120, max_value=2000))
+def test_zalo_split_keeps_every_word_and_mark_within_the_limit(text, limit):
+    parts = fmt.split_message(text, limit)
+    assert all(0 < len(p) <= limit for p in parts)
+    assert " ".join(" ".join(parts).split()) == " ".join(text.split())
+    assert sorted(m.group() for p in parts for m in fmt.MARK.finditer(p)) == sorted(
+        m.group() for m in fmt.MARK.finditer(text)
+    )
