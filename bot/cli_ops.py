@@ -7,18 +7,22 @@ runs: SQLite's WAL lets a reader in beside the writer.
 from __future__ import annotations
 
 import argparse
+import io
 import json
 import sys
 from dataclasses import asdict
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bot.journal import Journal, JournalError, parse_day
 from bot.settings import BotSettings, feedback_path, get_settings
 from ingest import QcdcError
 from ingest.logs import configure_logging
 from ingest.normalize import clean_text
+
+if TYPE_CHECKING:
+    from bot.gaps import Topic
 
 _DB_HELP = "index folder (default: CHROMA_PATH); the journal is beside it unless FEEDBACK_DB is set"
 
@@ -92,8 +96,12 @@ def cmd_feedback(args: argparse.Namespace) -> int:
         with args.output.open("w", encoding="utf-8", newline="") as stream:
             write_feedback(entries, stream, args.format)
         print(f"Đã ghi {len(entries)} phản hồi vào {args.output}", file=sys.stderr)
-    else:
-        write_feedback(entries, sys.stdout, args.format)
+    else:  # UTF-8 whatever the locale (systemd-run's may be C), and no newline translation inside CSV
+        stream = io.TextIOWrapper(sys.stdout.buffer, encoding="utf-8", newline="", write_through=True)
+        try:
+            write_feedback(entries, stream, args.format)
+        finally:
+            stream.detach()  # leave sys.stdout open
     return 0
 
 
@@ -109,23 +117,26 @@ def cmd_gaps(args: argparse.Namespace) -> int:
     if args.json:
         data = {
             "documents": [asdict(d) for d in report.documents],
-            "topics": [
-                {
-                    "question": t.question,
-                    "asked": t.asked,
-                    "users": len(t.users),
-                    "last": t.last,
-                    "variants": t.variants(),
-                    "words": sorted(t.words),
-                }
-                for t in report.topics
-            ],
+            "topics": [_topic_json(t) for t in report.topics],
             "questions": report.questions,
+            "wrong": [_topic_json(t) | {"comments": t.comments} for t in report.wrong],
+            "wrong_questions": report.wrong_questions,
         }
         print(json.dumps(data, ensure_ascii=False, default=str, indent=1))
     else:
         print(clean_text(gaps_report(report).text()))
     return 0
+
+
+def _topic_json(t: Topic) -> dict[str, Any]:
+    return {
+        "question": t.question,
+        "asked": t.asked,
+        "users": len(t.users),
+        "last": t.last,
+        "variants": t.variants(),
+        "words": sorted(t.words),
+    }
 
 
 def cmd_stats(args: argparse.Namespace) -> int:

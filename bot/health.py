@@ -3,8 +3,9 @@ webhook mode, `GET /healthz` (JSON, 200 or 503) for a monitor or a load balancer
 
 The command checks everything a fresh start needs: the index opens, holds passages and was
 built with the configured model; the model loads and embeds with the index's dimension; the
-feedback database is sound and writable; with a token, Telegram accepts it (getMe). /healthz
-checks only what a running bot can lose: its index and its journal.
+feedback database is sound and writable (and which damaged copies the bot set aside); with a token, Telegram accepts it (getMe). /healthz
+checks only what a running bot can lose: its index and its journal (waiting to be opened again,
+or a damaged one set aside and a new one started).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.journal import Journal
+from bot.journal_store import set_aside_copies
 from bot.service import QAService
 from bot.settings import BotSettings, feedback_path
 from ingest import ChunkIndex, QcdcError, embedding_identity, make_embedder, open_store
@@ -78,14 +80,17 @@ def check_model(settings: BotSettings, dimension: int | None) -> Check:
 
 
 def check_journal(settings: BotSettings, db: Path | None) -> Check:
+    """Sound and writable (never repaired here: the bot does that); damaged copies set aside are named."""
     name = "Cơ sở dữ liệu phản hồi"
     path = feedback_path(settings, db)
+    aside = set_aside_copies(path)
+    note = f"; đã có {len(aside)} tệp hỏng được cất riêng, mới nhất {aside[0].name}" if aside else ""
     if not path.exists():
-        return Check(name, True, f"{path}: chưa có, bot tạo khi chạy lần đầu")
+        return Check(name, True, f"{path}: chưa có, bot tạo khi chạy lần đầu{note}")
     try:
-        return Check(name, True, Journal(path, repair=False).check())
+        return Check(name, True, Journal(path, repair=False).check() + note)
     except QcdcError as exc:
-        return Check(name, False, exc.for_user())
+        return Check(name, False, exc.for_user() + note)
 
 
 def check_bot_api(settings: BotSettings) -> Check:
@@ -127,12 +132,23 @@ def live(service: QAService, journal: Journal | None) -> dict[str, Any]:
         checks["index"] = {"ok": passages > 0, "passages": passages}
     except Exception as exc:  # noqa: BLE001
         checks["index"] = {"ok": False, "error": type(exc).__name__}
-    if journal is None:
-        checks["journal"] = {"ok": False, "error": "not open"}
-    else:
-        try:
-            journal.check()
-            checks["journal"] = {"ok": True}
-        except QcdcError as exc:
-            checks["journal"] = {"ok": False, "error": str(exc)}
+    checks["journal"] = live_journal(journal)
     return {"ok": all(c["ok"] for c in checks.values()), **checks}
+
+
+def live_journal(journal: Journal | None) -> dict[str, Any]:
+    """/healthz's journal: ok, or why not ("waiting": it cannot be opened now and is tried again,
+    `retry_in_s`); `set_aside`: the damaged file this bot moved aside before starting a new one."""
+    if journal is None:
+        return {"ok": False, "error": "not open"}
+    try:
+        journal.check()
+        report: dict[str, Any] = {"ok": True}
+    except QcdcError as exc:
+        report = {"ok": False, "error": str(exc)}
+    state = journal.state()
+    if not state.open:
+        report |= {"waiting": True, "retry_in_s": round(state.retry_in_s or 0.0, 1)}
+    if state.set_aside is not None:
+        report["set_aside"] = state.set_aside.name
+    return report

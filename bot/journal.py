@@ -7,8 +7,9 @@ months. It feeds /thongke, /phanhoi, /thieu and `python -m bot feedback|gaps`.
 Telegram ids are never stored: chats and users are pseudonyms, an HMAC of the
 id with a random key kept in the file, so that the same person is counted
 once without being named. Writing is best effort: a full disk or a locked
-file is logged and the answer still goes out. A file that is not a database
-is moved aside (kept, for recovery) and a new one started.
+file is logged and the answer still goes out (the exchange is written with the
+next write that succeeds). The file itself (locks, damage, reopening) is
+`bot.journal_store`'s; statistics are `bot.journal_stats`'.
 """
 
 from __future__ import annotations
@@ -19,17 +20,32 @@ import json
 import logging
 import secrets
 import sqlite3
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 from pathlib import Path
 
-from ingest import QcdcError
+from bot.journal_stats import Stats, stats_of
+from bot.journal_stats import Week as Week
+from bot.journal_store import (
+    BUSY_TIMEOUT_S,
+    RETRY_S,
+    Damaged,
+    JournalError,
+    Store,
+    StoreState,
+    first_line,
+    is_damaged,
+)
+from bot.journal_store import set_aside as set_aside  # the Telegram state file is set aside the same way
 
 log = logging.getLogger(__name__)
 
 MAX_TEXT = 4000  # characters of a question, answer or comment kept
+UNSAVED = 200  # exchanges kept in memory while the journal cannot be written
+_TABLES = {"meta", "exchanges", "asked", "feedback", "notified"}
+_Sql = tuple[str, tuple[object, ...]]
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS exchanges (
@@ -48,10 +64,6 @@ CREATE TABLE IF NOT EXISTS feedback (
     PRIMARY KEY (chat, exchange, user));
 CREATE TABLE IF NOT EXISTS notified (user TEXT PRIMARY KEY, at TEXT NOT NULL);
 """
-
-
-class JournalError(QcdcError):
-    """The journal cannot be read (corrupt, unreadable, locked for too long)."""
 
 
 @dataclass(frozen=True)
@@ -100,9 +112,24 @@ class FeedbackEntry:
 
 @dataclass(frozen=True)
 class Unanswered:
+    """A question left unanswered ("nothing found"), or answered and then marked 👎 (`comment`: what
+    the person wrote about it, if anything; `user` is then who marked it)."""
+
     question: str
     user: str
     at: datetime
+    comment: str | None = None
+
+
+@dataclass(frozen=True)
+class MissingAsk:
+    """One question's mention of a document the library does not hold (gaps merges the spellings)."""
+
+    ref: str
+    type: str | None
+    user: str
+    at: datetime
+    cited: bool
 
 
 @dataclass(frozen=True)
@@ -115,29 +142,6 @@ class MissingDocument:
     users: int
     last: datetime
     cited: bool  # the library cites it (it knows the number) but lacks its text
-
-
-@dataclass(frozen=True)
-class Week:
-    start: date  # its Monday
-    answered: int = 0
-    unanswered: int = 0
-    up: int = 0
-    down: int = 0
-
-
-@dataclass(frozen=True)
-class Stats:
-    answered: int
-    unanswered: int
-    lookups: int
-    users: int
-    up: int
-    down: int
-    comments: int
-    top_documents: list[tuple[str, int]]
-    weeks: list[Week]
-    since: datetime | None  # the first exchange recorded
 
 
 def parse_day(text: str) -> datetime:
@@ -159,82 +163,78 @@ def _moment(text: str) -> datetime:
     return datetime.fromisoformat(text)
 
 
-def set_aside(path: Path, companions: tuple[str, ...] = ()) -> Path:
-    """Rename a damaged file (and its companion files, `path` + suffix) to `….corrupt-<time>`,
-    kept for recovery; the new name."""
-    aside = path.with_name(f"{path.name}.corrupt-{datetime.now():%Y%m%d-%H%M%S}")
-    for suffix in ("", *companions):
-        if (part := Path(f"{path}{suffix}")).exists():
-            part.rename(Path(f"{aside}{suffix}"))
-    return aside
-
-
 class Journal:
-    def __init__(self, path: Path, *, repair: bool = True):
-        """Open (or create) the journal; `repair`: move a file that is not a database aside."""
+    def __init__(
+        self,
+        path: Path,
+        *,
+        repair: bool = True,
+        busy_timeout: float = BUSY_TIMEOUT_S,
+        retry_s: tuple[float, float] = RETRY_S,
+    ):
+        """Open (or create) the journal. `repair` (the bot): a damaged file is set aside and a new one
+        started, a file that cannot be opened now is tried again later; without it (the CLI, health
+        checks) both raise JournalError."""
         self.path = path
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            self._create()
-        except sqlite3.DatabaseError as exc:
-            if not repair or not path.exists() or isinstance(exc, sqlite3.OperationalError):
-                raise JournalError(
-                    f"cannot open the feedback database {path}: {exc}",
-                    user_message=f"Không mở được cơ sở dữ liệu phản hồi {path} ({exc}).",
-                ) from exc
-            aside = set_aside(path, companions=("-wal", "-shm"))  # its write-ahead log goes with it
-            log.error(
-                "the feedback database %s is not a database (%s); kept as %s, starting a new one", path, exc, aside
-            )
-            self._create()
-        except OSError as exc:
-            raise JournalError(
-                f"cannot open the feedback database {path}: {exc}",
-                user_message=f"Không mở được cơ sở dữ liệu phản hồi {path} ({exc.strerror or exc}).",
-            ) from exc
-        with self._connect() as db:
-            row = db.execute("SELECT value FROM meta WHERE key = 'pseudonym_key'").fetchone()
-        self._key = bytes.fromhex(row[0])
+        self._key: bytes | None = None
+        self._unsaved: deque[Exchange] = deque(maxlen=UNSAVED)
+        self._store = Store(path, self._prepare, repair=repair, busy_timeout=busy_timeout, retry_s=retry_s)
 
-    def _create(self) -> None:
-        with self._connect() as db:
+    def _prepare(self, db: sqlite3.Connection) -> None:
+        """The schema and the pseudonym key. A journal that has them is only read: it opens even
+        while another process holds the write lock."""
+        tables = {row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        if not tables >= _TABLES:
             db.execute("PRAGMA journal_mode=WAL")  # readers (/thongke, an export) never block the bot's writes
             db.executescript(_SCHEMA)
             db.execute(
                 "INSERT OR IGNORE INTO meta VALUES ('pseudonym_key', ?), ('created', ?)",
                 (secrets.token_hex(32), _iso(datetime.now(UTC))),
             )
-
-    @contextmanager
-    def _connect(self) -> Iterator[sqlite3.Connection]:
-        """A connection per operation: handlers run in several threads, and each is short."""
-        db = sqlite3.connect(self.path, timeout=5)
-        try:
-            with db:  # commits, or rolls back on an exception
-                yield db
-        finally:
-            db.close()
+        row = db.execute("SELECT value FROM meta WHERE key = 'pseudonym_key'").fetchone()
+        self._key = bytes.fromhex(row[0])
 
     def pseudonym(self, raw: int | None) -> str:
-        """A stable, short stand-in for a Telegram id ("-" when there is none)."""
-        if raw is None:
+        """A stable, short stand-in for a Telegram id ("-" when there is none, or no journal open yet)."""
+        if raw is None or self._key is None:
             return "-"
         return hmac.new(self._key, str(raw).encode(), hashlib.sha256).hexdigest()[:12]
 
-    def _write(self, what: str, sql: list[tuple[str, tuple[object, ...]]]) -> bool:
-        try:
-            with self._connect() as db:
-                for statement, params in sql:
-                    db.execute(statement, params)
-            return True
-        except sqlite3.Error as exc:
-            log.warning("could not record %s in %s: %s", what, self.path, exc)
-            return False
+    def state(self) -> StoreState:
+        """Open or waiting (and why), and the damaged file set aside, for health checks."""
+        return self._store.state()
 
-    def record(self, exchange: Exchange) -> bool:
-        """Keep one exchange; False (and a log line) when it could not be written."""
+    def _write(self, what: str, statements: Callable[[], list[_Sql]], keep: Exchange | None = None) -> bool:
+        """Run `statements` (built once the journal is open, so that pseudonyms use its key), after
+        the exchanges a lock or a full disk kept from being written; False (and a log line) on failure,
+        and `keep` kept for the next write when the failure may pass (a lock, a full disk)."""
+        unsaved = list(self._unsaved)
+
+        def write(db: sqlite3.Connection) -> None:
+            for exchange in unsaved:
+                for statement, params in self._exchange_sql(exchange):
+                    db.execute(statement, params)
+            for statement, params in statements():
+                db.execute(statement, params)
+
+        try:
+            self._store.run(write)
+        except (sqlite3.Error, JournalError) as exc:
+            log.warning("could not record %s in %s: %s", what, self.path, exc)
+            if keep is not None and isinstance(exc, (sqlite3.OperationalError, JournalError)):
+                self._unsaved.append(keep)
+            return False
+        for exchange in unsaved:
+            if exchange in self._unsaved:
+                self._unsaved.remove(exchange)
+        if unsaved:
+            log.info("recorded %d exchanges kept while the journal could not be written", len(unsaved))
+        return True
+
+    def _exchange_sql(self, exchange: Exchange) -> list[_Sql]:
         chat = self.pseudonym(exchange.chat)
-        sql: list[tuple[str, tuple[object, ...]]] = [
+        sql: list[_Sql] = [
+            ("DELETE FROM asked WHERE chat = ? AND exchange = ?", (chat, exchange.id)),
             (
                 "INSERT OR REPLACE INTO exchanges VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
@@ -243,7 +243,7 @@ class Journal:
                     exchange.answer[:MAX_TEXT], json.dumps(list(exchange.sources), ensure_ascii=False),
                     exchange.latency_ms,
                 ),
-            )
+            ),
         ]  # fmt: skip
         sql += [
             (
@@ -252,13 +252,18 @@ class Journal:
             )
             for d in exchange.asked
         ]
-        return self._write("an exchange", sql)
+        return sql
+
+    def record(self, exchange: Exchange) -> bool:
+        """Keep one exchange; False (and a log line) when it could not be written now: it is then
+        kept in memory (UNSAVED at most) and written with the next write that succeeds."""
+        return self._write("an exchange", lambda: self._exchange_sql(exchange), keep=exchange)
 
     def rate(self, chat: int | None, exchange: str, user: int | None, rating: int) -> bool:
         """A 👍 (1) or 👎 (-1); pressing again changes the rating and keeps the comment."""
         return self._write(
             "a rating",
-            [
+            lambda: [
                 (
                     "INSERT INTO feedback VALUES (?, ?, ?, ?, ?, NULL) ON CONFLICT (chat, exchange, user) "
                     "DO UPDATE SET rating = excluded.rating, at = excluded.at",
@@ -271,7 +276,7 @@ class Journal:
         """A comment on an answer (offered after a 👎); it counts as a 👎 if none was given."""
         return self._write(
             "a comment",
-            [
+            lambda: [
                 (
                     "INSERT INTO feedback VALUES (?, ?, ?, ?, -1, ?) ON CONFLICT (chat, exchange, user) "
                     "DO UPDATE SET comment = excluded.comment, at = excluded.at",
@@ -282,13 +287,16 @@ class Journal:
 
     def first_notice(self, user: int | None) -> bool:
         """True once per user: whether to tell them that unanswered questions are recorded."""
+
+        def notice(db: sqlite3.Connection) -> bool:
+            cursor = db.execute(
+                "INSERT OR IGNORE INTO notified VALUES (?, ?)", (self.pseudonym(user), _iso(datetime.now(UTC)))
+            )
+            return cursor.rowcount == 1
+
         try:
-            with self._connect() as db:
-                cursor = db.execute(
-                    "INSERT OR IGNORE INTO notified VALUES (?, ?)", (self.pseudonym(user), _iso(datetime.now(UTC)))
-                )
-                return cursor.rowcount == 1
-        except sqlite3.Error as exc:
+            return self._store.run(notice)
+        except (sqlite3.Error, JournalError) as exc:
             log.warning("could not record a notice in %s: %s", self.path, exc)
             return False
 
@@ -296,12 +304,13 @@ class Journal:
 
     def _rows(self, sql: str, params: tuple[object, ...] = ()) -> list[tuple[object, ...]]:
         try:
-            with self._connect() as db:
-                return db.execute(sql, params).fetchall()
+            return self._store.run(lambda db: db.execute(sql, params).fetchall())
         except sqlite3.Error as exc:
+            if is_damaged(exc):  # only without repair: the bot sets a damaged journal aside
+                raise self._store.error_for(exc, first_line(str(exc))) from exc
             raise JournalError(
                 f"cannot read the feedback database {self.path}: {exc}",
-                user_message=f"Không đọc được cơ sở dữ liệu phản hồi ({exc}).",
+                user_message=f"Không đọc được cơ sở dữ liệu phản hồi ({first_line(str(exc))}).",
             ) from exc
 
     def feedback(
@@ -331,70 +340,54 @@ class Journal:
         )
         return [Unanswered(str(q), str(u), _moment(str(a))) for q, u, a in rows]
 
-    def missing(self, since: datetime | None = None) -> list[MissingDocument]:
-        """Documents asked for that the library does not hold, the most asked first."""
+    def wrongly_answered(self, since: datetime | None = None) -> list[Unanswered]:
+        """Questions that were answered and then marked 👎 (and not changed to 👍 since), oldest first."""
         rows = self._rows(
-            "SELECT a.ref, max(a.type), count(*), count(DISTINCT e.user), max(e.at), max(a.cited) "
-            "FROM asked a JOIN exchanges e ON e.chat = a.chat AND e.id = a.exchange "
-            "WHERE a.held = 0 AND e.at >= ? GROUP BY a.ref ORDER BY count(*) DESC, max(e.at) DESC",
+            "SELECT e.question, f.user, f.at, f.comment FROM feedback f "
+            "JOIN exchanges e ON e.chat = f.chat AND e.id = f.exchange "
+            "WHERE f.rating < 0 AND e.found = 1 AND f.at >= ? ORDER BY f.at",
             (_iso(since) if since else "",),
         )
-        return [
-            MissingDocument(str(ref), _opt(kind), int(str(n)), int(str(users)), _moment(str(last)), bool(cited))
-            for ref, kind, n, users, last, cited in rows
-        ]
+        return [Unanswered(str(q), str(u), _moment(str(a)), _opt(c)) for q, u, a, c in rows]
+
+    def missing_asks(self, since: datetime | None = None) -> list[MissingAsk]:
+        """Every mention, in a question, of a document the library does not hold, oldest first."""
+        rows = self._rows(
+            "SELECT a.ref, a.type, e.user, e.at, a.cited FROM asked a "
+            "JOIN exchanges e ON e.chat = a.chat AND e.id = a.exchange WHERE a.held = 0 AND e.at >= ? ORDER BY e.at",
+            (_iso(since) if since else "",),
+        )
+        return [MissingAsk(str(r), _opt(t), str(u), _moment(str(a)), bool(c)) for r, t, u, a, c in rows]
 
     def stats(self, weeks: int = 8, today: date | None = None) -> Stats:
         """Counts over the whole journal, the most asked documents, and the last `weeks` weeks."""
-        totals = self._rows(
-            "SELECT sum(kind = 'answer' AND found = 1), sum(kind = 'answer' AND found = 0), sum(kind = 'lookup'), "
-            "count(DISTINCT user), min(at) FROM exchanges"
-        )[0]
-        votes = self._rows("SELECT sum(rating > 0), sum(rating < 0), count(comment) FROM feedback")[0]
-        top = self._rows("SELECT ref, count(*) FROM asked GROUP BY ref ORDER BY count(*) DESC, ref LIMIT 5")
-        today = today or date.today()
-        monday = today - timedelta(days=today.weekday())
-        first = monday - timedelta(weeks=weeks - 1)
-        start = _iso(datetime.combine(first, datetime.min.time()).astimezone(UTC))
-        by_week: dict[date, list[int]] = {first + timedelta(weeks=i): [0, 0, 0, 0] for i in range(weeks)}
-
-        def week_of(at: object) -> list[int] | None:
-            day = _moment(str(at)).astimezone().date()
-            return by_week.get(day - timedelta(days=day.weekday()))
-
-        for at, found in self._rows("SELECT at, found FROM exchanges WHERE kind = 'answer' AND at >= ?", (start,)):
-            if (counts := week_of(at)) is not None:
-                counts[0 if found else 1] += 1
-        for at, rating in self._rows("SELECT at, rating FROM feedback WHERE at >= ?", (start,)):
-            if (counts := week_of(at)) is not None:
-                counts[2 if int(str(rating)) > 0 else 3] += 1
-        answered, unanswered, lookups, users, first_at = totals
-        return Stats(
-            answered=int(str(answered or 0)),
-            unanswered=int(str(unanswered or 0)),
-            lookups=int(str(lookups or 0)),
-            users=int(str(users or 0)),
-            up=int(str(votes[0] or 0)),
-            down=int(str(votes[1] or 0)),
-            comments=int(str(votes[2] or 0)),
-            top_documents=[(str(ref), int(str(n))) for ref, n in top],
-            weeks=[Week(day, *counts) for day, counts in by_week.items()],
-            since=_moment(str(first_at)) if first_at else None,
-        )
+        return stats_of(self._rows, weeks, today)
 
     def check(self) -> str:
-        """What `python -m bot health` says of the journal; JournalError when it is unusable."""
+        """What `python -m bot health` and /healthz say of the journal: sound (an integrity check),
+        writable (not read-only, not locked), its size; JournalError when it is unusable. In the bot
+        (`repair`), a damaged journal found here is set aside and a new one started."""
+
+        def counts(db: sqlite3.Connection) -> tuple[int, int]:
+            if (result := db.execute("PRAGMA quick_check").fetchone()[0]) != "ok":
+                raise Damaged(f"integrity check: {result}")
+            db.execute("BEGIN IMMEDIATE")  # can write: not read-only, not locked
+            exchanges = db.execute("SELECT count(*) FROM exchanges").fetchone()[0]
+            votes = db.execute("SELECT count(*) FROM feedback").fetchone()[0]
+            db.rollback()
+            return exchanges, votes
+
         try:
-            with self._connect() as db:
-                if (result := db.execute("PRAGMA quick_check").fetchone()[0]) != "ok":
-                    raise JournalError(f"integrity check: {result}", user_message=f"hỏng ({result})")
-                db.execute("BEGIN IMMEDIATE")  # can write: not read-only, not locked
-                exchanges = db.execute("SELECT count(*) FROM exchanges").fetchone()[0]
-                votes = db.execute("SELECT count(*) FROM feedback").fetchone()[0]
-                db.rollback()
+            exchanges, votes = self._store.run(counts)
         except sqlite3.Error as exc:
-            raise JournalError(f"{self.path}: {exc}", user_message=f"{self.path}: {exc}") from exc
-        return f"{self.path}: {exchanges} lượt hỏi, {votes} phản hồi"
+            why = first_line(str(exc))
+            if is_damaged(exc):
+                why = f"hỏng ({why}); bot sẽ cất riêng tệp này và bắt đầu tệp mới khi chạy"
+            raise JournalError(f"{self.path}: {exc}", user_message=f"{self.path}: {why}") from exc
+        line = f"{self.path}: {exchanges} lượt hỏi, {votes} phản hồi"
+        if aside := self._store.set_aside:
+            line += f"; tệp hỏng đã được cất riêng thành {aside.name}"
+        return line
 
 
 def _opt(value: object) -> str | None:

