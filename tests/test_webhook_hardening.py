@@ -1,0 +1,345 @@
+"""Issue 32, finding 1: slow or hostile clients cannot exhaust the webhook server.
+
+Every test runs a real tornado server (bot.webhook_server) on 127.0.0.1 in a
+thread, with small timeouts and caps passed as parameters; each client socket
+has a 10 s timeout, so a regression fails instead of hanging. No test asserts
+how fast anything is.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+import re
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+from conftest import ROOT
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from tornado.log import gen_log
+
+from bot import webhook_server
+from bot.log_rate import RateLimitedLog, RateLimitFilter
+from bot.settings import BotSettings
+from bot.webhook_server import MalformedUpdate, WebhookEndpoint, WebhookLimits, connection_cap, serving
+
+SECRET = "right-secret_123"
+HEADER = "X-Bot-Api-Secret-Token"  # Zalo's name: the server is channel-neutral
+WAIT_S = 10.0  # every socket operation and every wait gives up after this
+
+
+@dataclass
+class Running:
+    port: int
+    server: webhook_server.BoundedHTTPServer
+    updates: list[dict[str, Any]] = field(default_factory=list)
+
+
+@contextlib.contextmanager
+def running(limits: WebhookLimits | None = None, healthy: bool = True) -> Iterator[Running]:
+    """A hardened server in its own thread and event loop, stopped when the block ends."""
+    ready = threading.Event()
+    box: dict[str, Any] = {}
+
+    async def on_update(data: dict[str, Any]) -> None:
+        if "update_id" not in data:
+            raise MalformedUpdate("no update_id")
+        box["running"].updates.append(data)
+
+    async def main() -> None:
+        stop = asyncio.Event()
+        box["loop"], box["stop"] = asyncio.get_running_loop(), stop
+        endpoint = WebhookEndpoint("hook", HEADER, SECRET, on_update)
+        async with serving(endpoint, lambda: {"ok": healthy}, "127.0.0.1", 0, limits or WebhookLimits()) as server:
+            box["running"] = Running(server.port, server)
+            ready.set()
+            await stop.wait()
+
+    thread = threading.Thread(target=asyncio.run, args=(main(),), daemon=True)
+    thread.start()
+    assert ready.wait(WAIT_S), "the server did not start"
+    try:
+        yield box["running"]
+    finally:
+        box["loop"].call_soon_threadsafe(box["stop"].set)
+        thread.join(WAIT_S)
+
+
+def connect(port: int) -> socket.socket:
+    sock = socket.create_connection(("127.0.0.1", port), timeout=WAIT_S)
+    sock.settimeout(WAIT_S)
+    return sock
+
+
+def post_head(secret: str | None, length: int = 1000) -> bytes:
+    lines = ["POST /hook HTTP/1.1", "Host: bot", "Content-Type: application/json", f"Content-Length: {length}"]
+    if secret is not None:
+        lines.append(f"{HEADER}: {secret}")
+    return ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1")
+
+
+def read_all(sock: socket.socket) -> bytes:
+    """Everything the server sends until it closes the connection (b'' if it closes at once)."""
+    data = b""
+    with contextlib.suppress(ConnectionResetError):
+        while chunk := sock.recv(4096):
+            data += chunk
+    return data
+
+
+def status(response: bytes) -> int:
+    match = re.match(rb"HTTP/1\.1 (\d{3})", response)
+    return int(match.group(1)) if match else 0
+
+
+def call(port: int, path: str, body: bytes = b"", secret: str | None = SECRET) -> tuple[int, bytes]:
+    with connect(port) as sock:
+        if path == "healthz":
+            sock.sendall(b"GET /healthz HTTP/1.1\r\nHost: bot\r\nConnection: close\r\n\r\n")
+        else:
+            sock.sendall(post_head(secret, len(body)).replace(b"\r\n\r\n", b"\r\nConnection: close\r\n\r\n") + body)
+        response = read_all(sock)
+    return status(response), response.partition(b"\r\n\r\n")[2]
+
+
+def until(condition, what: str) -> None:
+    deadline = time.monotonic() + WAIT_S
+    while not condition():
+        assert time.monotonic() < deadline, what
+        time.sleep(0.02)
+
+
+# --- the secret is checked before the body ------------------------------------------------
+
+header_text = st.text(st.characters(min_codepoint=33, max_codepoint=126), min_size=0, max_size=40)
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    secret=st.one_of(
+        st.none(),
+        header_text.filter(lambda s: s != SECRET),
+        st.just(SECRET.upper()),
+        st.just(SECRET[:-1]),
+        st.just(SECRET + "x"),
+    )
+)
+def test_webhook_slow_client_refused_before_body(server, secret):
+    """A call without the right secret gets 403 from its headers alone, and the connection is closed."""
+    with connect(server.port) as sock:
+        sock.sendall(post_head(secret, length=1000))  # announces a body it never sends
+        response = read_all(sock)  # returns only because the server closes the connection
+    assert status(response) == 403
+    assert server.updates == []
+
+
+@pytest.fixture(scope="module")
+def server():
+    with running() as here:
+        yield here
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        (b'{"update_id": 7, "message": {"text": "Ch\xe1\xbb\x89 th\xe1\xbb\x8b 05"}}', 200),
+        (b"{not json", 400),
+        (b"[1, 2, 3]", 400),  # JSON, but not an object
+        (b'"text"', 400),
+        (b'{"message": {}}', 400),  # the channel's own check (MalformedUpdate)
+        (b"[" * 100_000, 400),  # nested beyond Python's recursion limit
+        (b"\xff\xfe\x00", 400),
+    ],
+)
+def test_webhook_right_secret_reads_the_body(server, body, expected):
+    before = len(server.updates)
+    code, _ = call(server.port, "hook", body)
+    assert code == expected
+    assert len(server.updates) == before + (expected == 200)
+    if expected == 200:
+        assert server.updates[-1]["message"]["text"] == "Chỉ thị 05"
+
+
+def test_webhook_body_over_the_limit_is_refused():
+    with running(WebhookLimits(max_body_bytes=1000)) as here:
+        code, _ = call(here.port, "hook", b'{"update_id": 1, "pad": "' + b"x" * 2000 + b'"}')
+        assert code == 400 and here.updates == []
+        assert call(here.port, "hook", b'{"update_id": 2}')[0] == 200
+
+
+# --- timeouts -----------------------------------------------------------------------------
+
+
+def test_webhook_stalled_body_closed_by_timeout():
+    with running(WebhookLimits(body_timeout_s=0.3)) as here, connect(here.port) as sock:
+        sock.sendall(post_head(SECRET, length=100) + b'{"update_id": ')  # the right secret, then silence
+        assert read_all(sock) == b""  # closed by the server, without an answer
+        assert here.updates == []
+        until(lambda: here.server.open_connections == 0, "the stalled connection is still counted")
+
+
+@pytest.mark.parametrize("sent", [b"", b"POST /hook HTTP/1.1\r\nHost: bot\r\n", b"GET /healthz HTTP/1.1\r\n"])
+def test_webhook_idle_or_slow_headers_closed_by_timeout(sent):
+    with running(WebhookLimits(idle_timeout_s=0.3)) as here, connect(here.port) as sock:
+        sock.sendall(sent)
+        assert read_all(sock) == b""
+        until(lambda: here.server.open_connections == 0, "the idle connection is still counted")
+
+
+# --- a bound on open connections; /healthz answers throughout ---------------------------
+
+
+def test_webhook_connections_beyond_cap_refused():
+    with running(WebhookLimits(max_connections=5)) as here:
+        held = [connect(here.port) for _ in range(5)]  # idle: they hold their slots until the idle timeout
+        try:
+            until(lambda: here.server.open_connections == 5, "the five connections were not counted")
+            for _ in range(3):
+                with connect(here.port) as extra:
+                    try:
+                        extra.sendall(b"GET /healthz HTTP/1.1\r\nHost: bot\r\n\r\n")
+                        response = read_all(extra)
+                    except (BrokenPipeError, ConnectionResetError):
+                        response = b""
+                    assert status(response) in (0, 503)  # refused: a 503, or closed before it could be read
+        finally:
+            for sock in held:
+                sock.close()
+        until(lambda: here.server.open_connections == 0, "closed connections are still counted")
+        assert call(here.port, "healthz")[0] == 200  # slots come back
+
+
+def test_webhook_slow_clients_leave_healthz_answering():
+    """200 clients trickling their headers hold connections; /healthz (and a real update) still get through."""
+    with running(WebhookLimits(max_connections=400)) as here, contextlib.ExitStack() as stack:
+        slow = [stack.enter_context(connect(here.port)) for _ in range(200)]
+        for sock in slow:
+            sock.sendall(b"POST /hook HTTP/1.1\r\nHo")
+        until(lambda: here.server.open_connections == 200, "the slow connections were not all accepted")
+        code, body = call(here.port, "healthz")
+        assert code == 200 and json.loads(body) == {"ok": True}
+        assert call(here.port, "hook", b'{"update_id": 3}')[0] == 200
+        for sock in slow[:100]:  # half of them finish with a wrong secret: refused at once
+            sock.sendall(f"st: bot\r\nContent-Length: 500\r\n{HEADER}: wrong\r\n\r\n".encode())
+        assert {status(read_all(sock)) for sock in slow[:100]} == {403}
+        assert here.updates == [{"update_id": 3}]
+
+
+def test_webhook_unhealthy_is_503_not_an_error():
+    with running(healthy=False) as here:
+        code, body = call(here.port, "healthz")
+        assert code == 503 and json.loads(body) == {"ok": False}
+
+
+def test_connection_cap_follows_the_file_limit(monkeypatch):
+    for soft, expected in [
+        (256, 192),
+        (1024, 768),
+        (20_000, 1000),
+        (webhook_server.resource.RLIM_INFINITY, 1000),
+        (65, 1),
+    ]:
+        monkeypatch.setattr(webhook_server.resource, "getrlimit", lambda _kind, soft=soft: (soft, soft))
+        assert connection_cap(1000) == expected
+
+
+def test_webhook_limits_come_from_settings():
+    settings = BotSettings(
+        _env_file=None, webhook_max_connections=7, webhook_body_timeout_s=2.5, webhook_idle_timeout_s=4
+    )
+    assert WebhookLimits.from_settings(settings) == WebhookLimits(1_000_000, 2.5, 4.0, 7)
+
+
+# --- one log line per kind of refusal per minute -------------------------------------------
+
+
+def test_webhook_refusals_logged_once_per_kind(caplog, monkeypatch):
+    caplog.set_level(logging.INFO)
+    monkeypatch.setattr(gen_log, "filters", [])  # another test's server shares tornado's logger: count only ours
+    with running(WebhookLimits(body_timeout_s=0.2)) as here:
+        for i in range(20):
+            assert call(here.port, "hook", b"{}", secret=f"wrong-{i}")[0] == 403
+            assert call(here.port, "hook", b"{not json")[0] == 400
+        for _ in range(5):
+            with connect(here.port) as sock:
+                sock.sendall(post_head(SECRET, length=50))
+                assert read_all(sock) == b""
+    lines = [r.getMessage() for r in caplog.records if r.name in ("bot.webhook_server", "tornado.general")]
+    assert sum("without the right secret" in line for line in lines) == 1
+    assert sum("not JSON" in line for line in lines) == 1
+    assert sum("Timeout reading body" in line for line in lines) == 1
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 0.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@given(st.lists(st.tuples(st.sampled_from(["secret", "timeout", "cap"]), st.floats(0, 90)), max_size=60))
+def test_rate_limited_log_one_line_per_kind_per_interval(events):
+    """Against a model: a line is written when its kind was last written at least 60 s before, and it
+    counts the ones left out in between; nothing is lost from the count."""
+    clock, logger = Clock(), logging.getLogger("test.rate")
+    limited = RateLimitedLog(logger, 60.0, clock)
+    written: list[str] = []
+    handler = logging.Handler()
+    handler.emit = lambda record: written.append(record.getMessage())  # type: ignore[method-assign]
+    logger.addHandler(handler)
+    logger.setLevel(logging.INFO)
+    last: dict[str, float] = {}
+    pending: dict[str, int] = {}
+    expected: list[str] = []
+    try:
+        for kind, step in events:
+            clock.now += step
+            if kind not in last or clock.now - last[kind] >= 60.0:
+                left = pending.pop(kind, 0)
+                expected.append(f"{kind} event" + (f" ({left} more like it in the last 60 s)" if left else ""))
+                last[kind] = clock.now
+            else:
+                pending[kind] = pending.get(kind, 0) + 1
+            limited.warning(kind, "%s event", kind)
+    finally:
+        logger.removeHandler(handler)
+    assert written == expected
+
+
+def test_rate_limit_filter_keys_on_the_message_format():
+    clock = Clock()
+    quiet = RateLimitFilter(60.0, clock)
+
+    def record(msg: str, *args: object) -> logging.LogRecord:
+        return logging.LogRecord("tornado.general", logging.INFO, __file__, 1, msg, args, None)
+
+    assert quiet.filter(record("Timeout reading body from %s", "1.2.3.4"))
+    assert not quiet.filter(record("Timeout reading body from %s", "5.6.7.8"))  # another address, same kind
+    assert quiet.filter(record("Malformed HTTP message from %s: %s", "1.2.3.4", "bad"))
+    clock.now = 61
+    again = record("Timeout reading body from %s", "9.9.9.9")
+    assert (
+        quiet.filter(again)
+        and again.getMessage() == "Timeout reading body from 9.9.9.9 (1 more like it in the last 60 s)"
+    )
+
+
+# --- the systemd unit --------------------------------------------------------------------
+
+
+def test_bot_unit_raises_its_file_limit():
+    unit = (ROOT / "deploy" / "tro-ly-qcdc.service").read_text()
+    match = re.search(r"^LimitNOFILE=(\d+)$", unit, re.MULTILINE)
+    assert match and int(match.group(1)) >= 8192
+    nginx = (ROOT / "deploy" / "nginx-tro-ly-qcdc.conf").read_text()
+    for directive in ("proxy_request_buffering on", "client_body_timeout", "client_max_body_size", "/healthz"):
+        assert directive in nginx
