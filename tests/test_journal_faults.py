@@ -167,3 +167,17 @@ def test_journal_damaged_while_the_bot_runs_is_set_aside_at_first_use(tmp_path, 
     assert len(list(tmp_path.glob("f.sqlite3.corrupt-*"))) == 1
     assert journal.record(exchange("m" * 12, "sau đó")) and journal.stats().answered >= 1
     assert "set_aside" in live_journal(journal)
+
+
+def test_journal_locked_at_bot_start_is_open_for_the_bot(tmp_path):
+    """The bot's start (telegram_app.open_journal) while a backup holds the bot's own journal: it
+    opens (reading only), instead of 'feedback, gaps and statistics are off' until a restart."""
+    from bot.telegram_app import open_journal
+
+    path = tmp_path / "f.sqlite3"
+    _file(path, wal=True)
+    with held(path):
+        journal = open_journal(BotSettings(feedback_db=path), None)
+        assert journal is not None and journal.state().open
+        assert [q.question for q in journal.unanswered()] == []  # reads work beside the writer's lock
+    assert journal.rate(-100777, "0" * 12, 1, -1) and journal.feedback()[0].question == "câu hỏi trước đó"
