@@ -25,10 +25,11 @@ from telegram.ext import (
     filters,
 )
 
+from bot.channels.core import open_journal, quiet_logs  # channel-neutral, shared with the Zalo bot
 from bot.health import live
-from bot.journal import Journal, set_aside
+from bot.journal import set_aside
 from bot.service import QAService
-from bot.settings import BotSettings, feedback_path, state_path
+from bot.settings import BotSettings, state_path
 from bot.telegram_access import BotState
 from bot.telegram_admin import feedback_command, gaps_command, not_admin, stats_command, update_command
 from bot.telegram_feedback import REPLY_TO_PROMPT, comment_reply, feedback_button
@@ -49,7 +50,7 @@ from bot.telegram_handlers import (
 )
 from bot.webhook import WebhookOptions, serve
 from bot.webhook_server import WebhookLimits
-from ingest.errors import QcdcError, SettingsError
+from ingest.errors import SettingsError
 
 log = logging.getLogger(__name__)
 
@@ -73,32 +74,6 @@ def check_token(settings: BotSettings) -> str:
             user_message="TELEGRAM_BOT_TOKEN không đúng dạng (số, dấu hai chấm, rồi chuỗi ký tự); xem README.",
         )
     return token
-
-
-class RedactToken(logging.Filter):
-    """Remove the token from every log record (httpx and exception texts carry URLs)."""
-
-    def __init__(self, token: str):
-        super().__init__()
-        self._token = token
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        message = record.getMessage()
-        if self._token in message:
-            record.msg = message.replace(self._token, "<token>")
-            record.args = ()
-        if record.exc_info and record.exc_info[1] is not None and self._token in str(record.exc_info[1]):
-            record.exc_text = logging.Formatter().formatException(record.exc_info).replace(self._token, "<token>")
-        return True
-
-
-def quiet_logs(token: str) -> None:
-    """httpx logs every request URL (token included) at INFO: keep it at WARNING, redact the rest."""
-    logging.getLogger("httpx").setLevel(logging.WARNING)
-    redact = RedactToken(token)
-    for handler in logging.getLogger().handlers:
-        handler.addFilter(redact)
-    logging.getLogger().addFilter(redact)
 
 
 def webhook_options(settings: BotSettings, webhook_url: str, listen: str, port: int) -> WebhookOptions:
@@ -191,16 +166,6 @@ async def post_init(application: Application) -> None:
             await application.bot.set_my_commands(USER_COMMANDS + ADMIN_COMMANDS, scope=BotCommandScopeChat(admin))
         except TelegramError as exc:  # an admin who never opened a chat with the bot
             log.info("admin menu not set for %s: %s", admin, exc)
-
-
-def open_journal(settings: BotSettings, db: Path | None) -> Journal | None:
-    """The journal, or None (with an error in the log) when its file cannot be opened: the bot
-    must answer even on a full or read-only disk."""
-    try:
-        return Journal(feedback_path(settings, db))
-    except QcdcError as exc:
-        log.error("feedback, gaps and statistics are off: %s", exc)
-        return None
 
 
 class _StateUnpickler(pickle.Unpickler):

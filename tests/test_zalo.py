@@ -10,6 +10,7 @@ import sys
 import tempfile
 from pathlib import Path
 
+import httpx
 import pytest
 from conftest import ROOT
 from hypothesis import given, settings
@@ -21,7 +22,10 @@ from bot.channels.core import AccessRules, journal_id
 from bot.channels.zalo import formatting as fmt
 from bot.channels.zalo.app import Processed, build_bot, poll, wait_for_api
 from bot.channels.zalo.client import Backoff, TokenRefused, ZaloClient, parse_update
+from bot.channels.zalo.webhook import SECRET_HEADER, endpoint, serve_webhook, webhook_options
 from bot.journal import Journal
+from bot.webhook_server import serving
+from ingest.errors import SettingsError
 
 pytestmark = pytest.mark.integration
 
@@ -319,3 +323,72 @@ def test_zalo_split_keeps_every_word_and_mark_within_the_limit(text, limit):
     assert sorted(m.group() for p in parts for m in fmt.MARK.finditer(p)) == sorted(
         m.group() for m in fmt.MARK.finditer(text)
     )
+
+
+SECRET = "s3cret-for-the-zalo-webhook"
+
+
+def test_zalo_webhook_refuses_a_wrong_or_missing_secret(service, corpus_settings, tmp_path):
+    settings = corpus_settings.model_copy(
+        update={
+            "zalo_bot_token": SecretStr(TOKEN),
+            "zalo_webhook_secret": SecretStr(SECRET),
+            "feedback_db": tmp_path / "feedback.sqlite3",
+            "zalo_state_file": tmp_path / "zalo-state.json",
+        }
+    )
+    wrong = [None, "", "not-the-secret", SECRET[:-1], SECRET + "x", SECRET.upper()]
+
+    async def main():
+        with FakeZaloAPI(TOKEN) as fake:
+            client = ZaloClient(TOKEN, fake.base_url, FAST)
+            bot = build_bot(settings, service, client)
+            options = webhook_options(settings, "https://qcdc.example.vn/hook/", "127.0.0.1", 0)
+            statuses = []
+            async with serving(endpoint(bot, options), lambda: {"ok": True}, "127.0.0.1", 0) as server:
+                url = f"http://127.0.0.1:{server.port}/{options.url_path}"
+                body = {"ok": True, "result": fake.update("/vb kl 120", message_id="um-hook")}
+                async with httpx.AsyncClient() as http:
+                    for secret in wrong:
+                        headers = {} if secret is None else {SECRET_HEADER: secret}
+                        statuses.append((await http.post(url, json=body, headers=headers)).status_code)
+                    for _ in range(2):  # the right secret; the second call a replay, taken once
+                        statuses.append((await http.post(url, json=body, headers={SECRET_HEADER: SECRET})).status_code)
+                    statuses.append((await http.post(url, content=b"[1", headers={SECRET_HEADER: SECRET})).status_code)
+                await until(fake, lambda: fake.sent())
+                await bot.drain()
+            stop = asyncio.Event()
+            serving_task = asyncio.create_task(serve_webhook(bot, client, options, stop))
+            await until(fake, lambda: fake.webhook is not None)
+            stop.set()
+            await serving_task
+            await client.aclose()
+            return fake, statuses, options
+
+    fake, statuses, options = asyncio.run(main())
+    assert statuses == [403] * len(wrong) + [200, 200, 400]
+    assert len(fake.sent()) == 1 and fake.sent()[0]["text"].startswith("Kết luận số 120-KL/TW")
+    assert fake.webhook == {"url": "https://qcdc.example.vn/hook/" + options.url_path, "secret_token": SECRET}
+    assert TOKEN not in options.url_path
+
+
+@pytest.mark.parametrize("secret", [None, "", "short", "with space inside", "x" * 257])
+def test_zalo_webhook_needs_a_valid_secret(corpus_settings, secret):
+    settings = corpus_settings.model_copy(
+        update={"zalo_bot_token": SecretStr(TOKEN), "zalo_webhook_secret": SecretStr(secret) if secret else None}
+    )
+    with pytest.raises(SettingsError, match="ZALO_WEBHOOK_SECRET"):
+        webhook_options(settings, "https://qcdc.example.vn/hook", "127.0.0.1", 8444)
+
+
+def test_zalo_channel_is_an_adapter_without_telegram():
+    code = (
+        "import sys, bot.channels.zalo.app, bot.channels.zalo.webhook; "
+        "print(sorted({m.split('.')[0] for m in sys.modules} & {'telegram'}))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
+    from bot.channels.core import RateLimit
+    from bot.telegram_access import RateLimit as TelegramRateLimit
+
+    assert TelegramRateLimit is RateLimit  # moved, not copied

@@ -24,6 +24,7 @@ from collections import OrderedDict, defaultdict, deque
 from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass, field
 from enum import Enum
+from pathlib import Path
 
 from bot.answer import Answer, Source
 from bot.brief import BriefBuilder
@@ -35,8 +36,8 @@ from bot.outline import Outline
 from bot.recording import lookup_exchange, record_answer
 from bot.reports import Report, feedback_report, gaps_report, stats_report
 from bot.service import QAService
-from bot.settings import BotSettings
-from ingest import ingest
+from bot.settings import BotSettings, feedback_path
+from ingest import QcdcError, ingest
 
 log = logging.getLogger(__name__)
 
@@ -290,3 +291,39 @@ class Core:
             report.directives,
             len(report.failures),
         )
+
+
+def open_journal(settings: BotSettings, db: Path | None) -> Journal | None:
+    """The journal, or None (with an error in the log) when its file cannot be opened: a bot
+    must answer even on a full or read-only disk."""
+    try:
+        return Journal(feedback_path(settings, db))
+    except QcdcError as exc:
+        log.error("feedback, gaps and statistics are off: %s", exc)
+        return None
+
+
+class RedactToken(logging.Filter):
+    """Remove the token from every log record (httpx and exception texts carry URLs)."""
+
+    def __init__(self, token: str):
+        super().__init__()
+        self._token = token
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        if self._token in message:
+            record.msg = message.replace(self._token, "<token>")
+            record.args = ()
+        if record.exc_info and record.exc_info[1] is not None and self._token in str(record.exc_info[1]):
+            record.exc_text = logging.Formatter().formatException(record.exc_info).replace(self._token, "<token>")
+        return True
+
+
+def quiet_logs(token: str) -> None:
+    """httpx logs every request URL (a bot's token included) at INFO: keep it at WARNING, redact the rest."""
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    redact = RedactToken(token)
+    for handler in logging.getLogger().handlers:
+        handler.addFilter(redact)
+    logging.getLogger().addFilter(redact)

@@ -17,7 +17,7 @@ import signal
 from collections import OrderedDict
 from pathlib import Path
 
-from bot.channels.core import AccessRules, Core
+from bot.channels.core import AccessRules, Core, open_journal, quiet_logs
 from bot.channels.zalo.client import POLL_TIMEOUT, Backoff, Message, TokenRefused, ZaloClient, ZaloUnavailable
 from bot.channels.zalo.formatting import APOLOGY
 from bot.channels.zalo.handlers import ZaloHandlers
@@ -164,8 +164,6 @@ def build_bot(
     db: Path | None = None,
 ) -> ZaloBot:
     """The bot over the core: the journal (None when it cannot be opened), the access list, the limit."""
-    from bot.telegram_app import open_journal  # the same journal, opened the same way
-
     rules = AccessRules.of(settings.zalo_allowed_users, settings.zalo_allowed_chats, settings.zalo_admins)
     core = Core(service, settings, open_journal(settings, db), rules, settings.zalo_rate_limit_per_minute, "zalo")
     return ZaloBot(ZaloHandlers(core, client), Processed(zalo_state_path(settings, db)))
@@ -188,8 +186,6 @@ async def serve_polling(bot: ZaloBot, client: ZaloClient, stop: asyncio.Event) -
 def probe(settings: BotSettings) -> None:
     """One getMe before anything is loaded: a refused token is said at once (one line, exit code 2);
     an API that cannot be reached now is waited for later."""
-    from bot.telegram_app import quiet_logs  # httpx logs URLs at INFO, and the token is in Zalo's
-
     quiet_logs(check_token(settings))
 
     async def once() -> None:
@@ -217,7 +213,6 @@ def refused(exc: TokenRefused) -> SettingsError:
 def run(settings: BotSettings, db: Path | None, webhook_url: str | None, listen: str, port: int) -> None:
     """Run until SIGINT / SIGTERM: long polling, or a webhook (with GET /healthz) when `webhook_url` is given."""
     from bot.channels.zalo.webhook import serve_webhook, webhook_options
-    from bot.telegram_app import quiet_logs  # httpx logs URLs, and the token is in Zalo's
 
     token = check_token(settings)
     options = webhook_options(settings, webhook_url, listen, port) if webhook_url else None  # refuse before loading
