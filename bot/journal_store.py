@@ -54,8 +54,12 @@ def set_aside(path: Path, companions: tuple[str, ...] = ()) -> Path:
 
 def set_aside_copies(path: Path) -> list[Path]:
     """Damaged journals set aside beside `path`, the newest first."""
-    copies = [p for p in path.parent.glob(f"{path.name}.corrupt-*") if not p.name.endswith(("-wal", "-shm"))]
-    return sorted(copies, key=lambda p: p.name, reverse=True)
+    try:
+        names = [p.name for p in path.parent.iterdir()]
+    except OSError:  # no folder yet, or not readable: nothing to list
+        return []
+    copies = [n for n in names if n.startswith(f"{path.name}.corrupt-") and not n.endswith(("-wal", "-shm"))]
+    return [path.with_name(n) for n in sorted(copies, reverse=True)]
 
 
 def is_damaged(exc: BaseException) -> bool:
@@ -129,15 +133,20 @@ class Store:
                     raise
                 self._replace_damaged(exc)
                 self._run_prepare(check=False)
-        except (sqlite3.Error, OSError) as exc:
-            reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else first_line(str(exc))
+        except (sqlite3.Error, OSError, JournalError) as exc:
+            if isinstance(exc, JournalError):
+                reason = exc.for_user()
+            elif isinstance(exc, OSError) and exc.strerror:
+                reason = exc.strerror
+            else:
+                reason = first_line(str(exc))
             if not self.repair:
                 raise self.error_for(exc, reason) from exc
             if first or reason != self._error:
                 log.warning(
                     "the feedback database %s cannot be opened (%s); feedback, gaps and statistics wait, "
                     "trying again in %.0f s",
-                    self.path, reason, self._delay,
+                    self.path, first_line(str(exc)), self._delay,
                 )  # fmt: skip
             self._error = reason
             self._next_try = time.monotonic() + self._delay
@@ -164,7 +173,13 @@ class Store:
 
     def _replace_damaged(self, exc: BaseException) -> None:
         self._open = False
-        self.set_aside = set_aside(self.path, companions=("-wal", "-shm"))  # its write-ahead log goes with it
+        try:
+            self.set_aside = set_aside(self.path, companions=("-wal", "-shm"))  # its write-ahead log goes with it
+        except OSError as error:  # a read-only folder: report it, never raise into a handler
+            raise JournalError(
+                f"the feedback database {self.path} is damaged ({exc}) and cannot be set aside: {error}",
+                user_message=f"Cơ sở dữ liệu phản hồi {self.path} bị hỏng và không đổi tên được ({error.strerror}).",
+            ) from error
         self._generation += 1
         log.error(
             "the feedback database %s is damaged (%s); kept as %s, starting a new one",

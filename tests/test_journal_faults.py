@@ -5,6 +5,7 @@ sleeping), and every wait is bounded."""
 
 from __future__ import annotations
 
+import shutil
 import sqlite3
 import threading
 from collections.abc import Iterator
@@ -118,23 +119,34 @@ def _damage(path: Path, pages: tuple[int, ...]) -> None:
             stream.write(b"\xde\xad\xbe\xef" * (page_size // 4))
 
 
-def _filled(path: Path, n: int = 200) -> Journal:
+@pytest.fixture(scope="module")
+def filled_file(tmp_path_factory) -> Path:
+    """A journal of 200 exchanges and 20 👎, written once; each test damages its own copy."""
+    path = tmp_path_factory.mktemp("filled") / "f.sqlite3"
     journal = Journal(path)
-    for i in range(n):
+    for i in range(200):
         journal.record(exchange(f"{i:012}", "câu hỏi về quy chế dân chủ " * 8, found=i % 3 > 0, user=i))
         if i % 10 == 0:
             journal.rate(-100777, f"{i:012}", i, -1)
-    return journal
+    db = sqlite3.connect(path)
+    db.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # everything in the main file
+    db.close()
+    return path
+
+
+def _filled(source: Path, path: Path) -> Journal:
+    shutil.copyfile(source, path)
+    return Journal(path)
 
 
 @pytest.mark.parametrize("pages", [(0,), (2,), (3, 5, 8), tuple(range(10, 30)), (40, 60)])
-def test_journal_damaged_in_middle_pages_is_set_aside_and_a_new_one_started(tmp_path, pages):
+def test_journal_damaged_in_middle_pages_is_set_aside_and_a_new_one_started(tmp_path, filled_file, pages):
     path = tmp_path / "f.sqlite3"
-    _filled(path).stats()
+    _filled(filled_file, path).stats()
     _damage(path, pages)
 
     with pytest.raises(JournalError) as cli:
-        Journal(path, repair=False).stats()  # the CLI and `bot health` report, never repair
+        Journal(path, repair=False).check()  # `bot health` reports, never repairs
     assert "hỏng" in cli.value.for_user() and "\n" not in cli.value.for_user()
     line = check_journal(BotSettings(feedback_db=path), None)
     assert line.ok is False and "hỏng" in line.detail and "\n" not in line.detail
@@ -151,9 +163,9 @@ def test_journal_damaged_in_middle_pages_is_set_aside_and_a_new_one_started(tmp_
 
 
 @pytest.mark.parametrize("use", ["record", "rate", "stats", "gaps", "feedback", "check"])
-def test_journal_damaged_while_the_bot_runs_is_set_aside_at_first_use(tmp_path, use):
+def test_journal_damaged_while_the_bot_runs_is_set_aside_at_first_use(tmp_path, filled_file, use):
     path = tmp_path / "f.sqlite3"
-    journal = _filled(path)
+    journal = _filled(filled_file, path)
     _damage(path, tuple(range(2, 40)))
     operations = {
         "record": lambda: journal.record(exchange("n" * 12, "mới")),
@@ -181,3 +193,19 @@ def test_journal_locked_at_bot_start_is_open_for_the_bot(tmp_path):
         assert journal is not None and journal.state().open
         assert [q.question for q in journal.unanswered()] == []  # reads work beside the writer's lock
     assert journal.rate(-100777, "0" * 12, 1, -1) and journal.feedback()[0].question == "câu hỏi trước đó"
+
+
+def test_journal_damaged_that_cannot_be_set_aside_is_reported_not_raised(tmp_path, filled_file, monkeypatch):
+    path = tmp_path / "f.sqlite3"
+    journal = _filled(filled_file, path)
+    _damage(path, tuple(range(2, 12)))
+
+    def refuse(self, target):
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(Path, "rename", refuse)
+    assert not journal.record(exchange("n" * 12, "mới"))  # logged, the answer still goes out
+    with pytest.raises(JournalError) as report:
+        journal.stats()
+    assert "hỏng" in report.value.for_user()
+    assert Journal(path).state().open is False  # a new start waits and tries again later
