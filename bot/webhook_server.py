@@ -25,13 +25,17 @@ import hmac
 import json
 import logging
 import resource
+import time
+import typing
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from http import HTTPStatus
 from typing import TYPE_CHECKING, Any
 
+import tornado.http1connection
 import tornado.httpserver
+import tornado.httputil
 import tornado.iostream
 import tornado.netutil
 import tornado.web
@@ -47,6 +51,7 @@ log = logging.getLogger(__name__)
 Health = Callable[[], dict[str, Any]]
 OnUpdate = Callable[[dict[str, Any]], Awaitable[None]]
 
+EVICT_AFTER_S = 1.0  # a client's headers come in one packet; waiting longer is trickling or idling
 MAX_HEADER_BYTES = 16 * 1024  # a channel's headers are a few hundred bytes; tornado's default is 64 KiB
 _REFUSED = b"HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\nConnection: close\r\nRetry-After: 5\r\n\r\n"
 
@@ -174,11 +179,41 @@ def connection_cap(requested: int) -> int:
     return max(1, min(requested, soft - max(64, soft // 4)))
 
 
-class BoundedHTTPServer(tornado.httpserver.HTTPServer):
-    """An HTTPServer that closes connections beyond `max_connections` (with a 503) instead of serving them.
+class _HeadersSeen(tornado.httputil.HTTPMessageDelegate):
+    """tornado's delegate for one request, telling the server when the request's headers are in."""
 
-    tornado has no such bound; counting in handle_stream / on_close is the
-    documented pair every connection goes through."""
+    def __init__(self, inner: tornado.httputil.HTTPMessageDelegate, seen: Callable[[], object]):
+        self.inner = inner
+        self.seen = seen
+
+    def headers_received(
+        self,
+        start_line: tornado.httputil.RequestStartLine | tornado.httputil.ResponseStartLine,
+        headers: tornado.httputil.HTTPHeaders,
+    ) -> Awaitable[None] | None:
+        self.seen()
+        return self.inner.headers_received(start_line, headers)
+
+    def data_received(self, chunk: bytes) -> Awaitable[None] | None:
+        return self.inner.data_received(chunk)
+
+    def finish(self) -> None:
+        self.inner.finish()
+
+    def on_connection_close(self) -> None:
+        self.inner.on_connection_close()
+
+
+class BoundedHTTPServer(tornado.httpserver.HTTPServer):
+    """An HTTPServer with at most `max_connections` open.
+
+    At the bound, a new connection takes the place of the one that has waited
+    longest for its headers (a client trickling them, or a kept-alive
+    connection with nothing to send), if it has waited `EVICT_AFTER_S`;
+    otherwise it gets 503 and is closed. So a flood of slow clients cannot keep
+    /healthz or a real update out for the whole idle timeout, and a request
+    whose headers are in is never cut. tornado has neither bound: the counting
+    sits in handle_stream / on_close, the pair every connection goes through."""
 
     port = 0  # where it listens, once started (port 0 asks the system for one)
 
@@ -189,12 +224,15 @@ class BoundedHTTPServer(tornado.httpserver.HTTPServer):
         self.max_connections = max_connections
         self.refusals = refusals
         self.open_connections = 0
+        self.evicted = 0
+        # connections waiting for a request's headers, oldest first (a dict keeps insertion order)
+        self._waiting: dict[tornado.http1connection.HTTP1ServerConnection, float] = {}
 
     def handle_stream(self, stream: tornado.iostream.IOStream, address: tuple[Any, ...]) -> None:
-        if self.open_connections >= self.max_connections:
+        if self.open_connections >= self.max_connections and not self._evict_one():
             self.refusals.warning(
                 "connections",
-                "webhook server has its %d connections open; refusing more (%s)",
+                "webhook server has its %d connections open, all busy; refusing more (%s)",
                 self.max_connections,
                 address[0],
             )
@@ -207,8 +245,33 @@ class BoundedHTTPServer(tornado.httpserver.HTTPServer):
         self.open_connections += 1
         super().handle_stream(stream, address)
 
+    def _evict_one(self) -> bool:
+        """Close the connection that has waited longest for its headers, if it has waited long enough."""
+        oldest = next(iter(self._waiting.items()), None)
+        if oldest is None or time.monotonic() - oldest[1] < EVICT_AFTER_S:
+            return False
+        conn = oldest[0]
+        del self._waiting[conn]
+        self.evicted += 1
+        self.refusals.warning(
+            "evicted",
+            "webhook server at its %d connections: closing the one waiting longest for its headers",
+            self.max_connections,
+        )
+        conn.stream.close()  # its request loop ends and on_close counts it out
+        return True
+
+    def start_request(
+        self, server_conn: object, request_conn: tornado.httputil.HTTPConnection
+    ) -> tornado.httputil.HTTPMessageDelegate:
+        conn = typing.cast(tornado.http1connection.HTTP1ServerConnection, server_conn)
+        self._waiting.pop(conn, None)
+        self._waiting[conn] = time.monotonic()  # before each request's headers, on a kept-alive one too
+        return _HeadersSeen(super().start_request(server_conn, request_conn), lambda: self._waiting.pop(conn, None))
+
     def on_close(self, server_conn: object) -> None:
         self.open_connections -= 1
+        self._waiting.pop(typing.cast(tornado.http1connection.HTTP1ServerConnection, server_conn), None)
         super().on_close(server_conn)
 
 

@@ -79,8 +79,10 @@ def connect(port: int) -> socket.socket:
     return sock
 
 
-def post_head(secret: str | None, length: int = 1000) -> bytes:
+def post_head(secret: str | None, length: int = 1000, close: bool = False) -> bytes:
     lines = ["POST /hook HTTP/1.1", "Host: bot", "Content-Type: application/json", f"Content-Length: {length}"]
+    if close:
+        lines.append("Connection: close")
     if secret is not None:
         lines.append(f"{HEADER}: {secret}")
     return ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1")
@@ -105,7 +107,7 @@ def call(port: int, path: str, body: bytes = b"", secret: str | None = SECRET) -
         if path == "healthz":
             sock.sendall(b"GET /healthz HTTP/1.1\r\nHost: bot\r\nConnection: close\r\n\r\n")
         else:
-            sock.sendall(post_head(secret, len(body)).replace(b"\r\n\r\n", b"\r\nConnection: close\r\n\r\n") + body)
+            sock.sendall(post_head(secret, len(body), close=True) + body)
         response = read_all(sock)
     return status(response), response.partition(b"\r\n\r\n")[2]
 
@@ -198,9 +200,12 @@ def test_webhook_idle_or_slow_headers_closed_by_timeout(sent):
 
 
 def test_webhook_connections_beyond_cap_refused():
+    """At the bound, with every connection in the middle of a request, a new one gets 503 (or is closed)."""
     with running(WebhookLimits(max_connections=5)) as here:
-        held = [connect(here.port) for _ in range(5)]  # idle: they hold their slots until the idle timeout
+        busy = [connect(here.port) for _ in range(5)]
         try:
+            for sock in busy:  # headers in (the right secret), body still coming: not to be cut
+                sock.sendall(post_head(SECRET, length=100, close=True) + b'{"update_id": ')
             until(lambda: here.server.open_connections == 5, "the five connections were not counted")
             for _ in range(3):
                 with connect(here.port) as extra:
@@ -210,11 +215,38 @@ def test_webhook_connections_beyond_cap_refused():
                     except (BrokenPipeError, ConnectionResetError):
                         response = b""
                     assert status(response) in (0, 503)  # refused: a 503, or closed before it could be read
+            assert here.server.evicted == 0
+            for sock in busy:  # the requests under way still complete
+                sock.sendall(b"1}" + b" " * 84)
+                assert status(read_all(sock)) == 200
         finally:
-            for sock in held:
+            for sock in busy:
                 sock.close()
         until(lambda: here.server.open_connections == 0, "closed connections are still counted")
         assert call(here.port, "healthz")[0] == 200  # slots come back
+        assert len(here.updates) == 5
+
+
+@pytest.mark.parametrize("trickled", [b"", b"POST /hook HTTP/1.1\r\nHo", b"GET /heal"])
+def test_webhook_slow_headers_give_way_at_the_cap(monkeypatch, trickled):
+    """At the bound, the connection waiting longest for its headers is closed to let a new one in."""
+    monkeypatch.setattr(webhook_server, "EVICT_AFTER_S", 0.0)  # no need to wait a second in a test
+    with running(WebhookLimits(max_connections=3)) as here, contextlib.ExitStack() as stack:
+        slow = []
+        for n in range(1, 4):  # one after the other, so that their age is known
+            slow.append(stack.enter_context(connect(here.port)))
+            slow[-1].sendall(trickled)
+            until(lambda n=n: here.server.open_connections == n, "a slow connection was not accepted")
+        code, body = call(here.port, "healthz")
+        assert code == 200 and json.loads(body) == {"ok": True}
+        assert here.server.evicted == 1
+        assert read_all(slow[0]) == b""  # the oldest was closed, without an answer
+        until(lambda: here.server.open_connections == 2, "the closed connections are still counted")
+        slow.append(stack.enter_context(connect(here.port)))  # the bound again: three waiting for headers
+        until(lambda: here.server.open_connections == 3, "a slow connection was not accepted")
+        assert call(here.port, "hook", b'{"update_id": 4}')[0] == 200
+        assert here.server.evicted == 2 and here.updates == [{"update_id": 4}]
+        assert read_all(slow[1]) == b""  # the next oldest
 
 
 def test_webhook_slow_clients_leave_healthz_answering():
