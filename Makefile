@@ -8,7 +8,7 @@ STAMP  := $(VENV)/.installed
 # pip finds on these machines, so no CUDA wheels are pulled.
 PIP    := $(PY) -m pip --disable-pip-version-check --no-input -q
 
-.PHONY: setup ask ingest telegram lint test bench eval clean
+.PHONY: setup ask ingest telegram zalo lint test bench eval clean
 
 setup: $(STAMP)
 
@@ -30,6 +30,10 @@ ingest: setup
 # Needs TELEGRAM_BOT_TOKEN (in .env); see README.
 telegram: setup
 	@$(PY) -m bot telegram
+
+# Needs ZALO_BOT_TOKEN (in .env); see HUONG_DAN.md, "Bot Zalo".
+zalo: setup
+	@$(PY) -m bot zalo
 
 # Lint, formatting and types (configured in pyproject.toml); part of `make test`, so CI runs them.
 lint: setup

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -31,6 +32,7 @@ pytestmark = pytest.mark.integration
 
 TOKEN = "2937181934592837410:ZpQ-fake-zalo-token_0123456789"
 FAST = Backoff(attempts=5, first=0.01, most=0.05)
+STATS = "Thống kê"  # the statistics report's title
 
 
 def run_zalo(service, settings, scenario, **overrides):
@@ -61,7 +63,10 @@ def run_zalo(service, settings, scenario, **overrides):
                 await stop_bot(*running.pop())
             return fake
 
-    return asyncio.run(main())
+    try:
+        return asyncio.run(main())
+    finally:
+        shutil.rmtree(fresh, ignore_errors=True)
 
 
 async def stop_bot(client, bot, stop, polling):
@@ -167,6 +172,21 @@ def test_zalo_feedback_recorded_with_hashed_ids(service, corpus_settings, tmp_pa
     assert entry.user == journal.pseudonym(journal_id("zalo", "u-77")) and "u-77" not in db.read_bytes().decode(
         "latin-1"
     )
+
+
+def test_zalo_outline_and_admin_reports(service, corpus_settings):
+    async def scenario(fake, restart):
+        fake.message("/baigiang 120-KL/TW", user_id="u-admin")
+        fake.message("/thongke", user_id="u-admin")  # answered after the outline: a chat's messages in order
+        await until(fake, lambda: any(t.startswith(STATS) for t in texts(fake)))
+        *outline, stats = texts(fake)
+        assert outline[0].startswith("⏳") and outline[1].startswith("Đề cương bài giảng: ")
+        assert len(outline) > 2 and all(len(t) <= 2000 for t in outline) and "<b>" not in "".join(outline)
+        assert "TÀI LIỆU THAM KHẢO" in "".join(outline) and stats.startswith(STATS)
+        fake.message("/thongke", user_id="u-other")
+        await until(fake, lambda: texts(fake)[-1] == fmt.NOT_ADMIN)
+
+    run_zalo(service, corpus_settings, scenario, zalo_admins=["u-admin"])
 
 
 def test_zalo_stranger_refused_once_when_access_is_restricted(service, corpus_settings):
@@ -392,3 +412,10 @@ def test_zalo_channel_is_an_adapter_without_telegram():
     from bot.telegram_access import RateLimit as TelegramRateLimit
 
     assert TelegramRateLimit is RateLimit  # moved, not copied
+
+
+def test_zalo_systemd_unit_and_make_target():
+    unit = (ROOT / "deploy" / "tro-ly-qcdc-zalo.service").read_text()
+    for line in ("Restart=on-failure", "User=qcdc", "EnvironmentFile=/etc/tro-ly-qcdc/env", "-m bot zalo"):
+        assert line in unit
+    assert "\nzalo: setup\n\t@$(PY) -m bot zalo\n" in (ROOT / "Makefile").read_text()
