@@ -228,6 +228,10 @@ class BoundedHTTPServer(tornado.httpserver.HTTPServer):
         # connections waiting for a request's headers, oldest first (a dict keeps insertion order)
         self._waiting: dict[tornado.http1connection.HTTP1ServerConnection, float] = {}
 
+    @property
+    def waiting_for_headers(self) -> int:
+        return len(self._waiting)
+
     def handle_stream(self, stream: tornado.iostream.IOStream, address: tuple[Any, ...]) -> None:
         if self.open_connections >= self.max_connections and not self._evict_one():
             self.refusals.warning(

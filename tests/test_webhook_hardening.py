@@ -207,6 +207,7 @@ def test_webhook_connections_beyond_cap_refused():
             for sock in busy:  # headers in (the right secret), body still coming: not to be cut
                 sock.sendall(post_head(SECRET, length=100, close=True) + b'{"update_id": ')
             until(lambda: here.server.open_connections == 5, "the five connections were not counted")
+            until(lambda: here.server.waiting_for_headers == 0, "the five requests' headers were not read")
             for _ in range(3):
                 with connect(here.port) as extra:
                     try:
