@@ -10,7 +10,8 @@ One tornado app serves a channel's update path and `GET /healthz` (issue 32):
   defaults were an hour;
 - at most `max_connections` are open at once (fewer when the process's file
   limit would not allow them, so `accept` never fails with "Too many open
-  files"); beyond, a connection gets 503 and is closed;
+  files"); at the bound the connection waiting longest for its headers makes
+  room, and when none is waiting a new connection gets 503 and is closed;
 - every refusal is logged at most once per kind per minute (`bot.log_rate`).
 
 A channel gives a `WebhookEndpoint` (path, secret header, secret, and a
@@ -26,12 +27,11 @@ import json
 import logging
 import resource
 import time
-import typing
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from http import HTTPStatus
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import tornado.http1connection
 import tornado.httpserver
@@ -268,14 +268,14 @@ class BoundedHTTPServer(tornado.httpserver.HTTPServer):
     def start_request(
         self, server_conn: object, request_conn: tornado.httputil.HTTPConnection
     ) -> tornado.httputil.HTTPMessageDelegate:
-        conn = typing.cast(tornado.http1connection.HTTP1ServerConnection, server_conn)
+        conn = cast(tornado.http1connection.HTTP1ServerConnection, server_conn)
         self._waiting.pop(conn, None)
         self._waiting[conn] = time.monotonic()  # before each request's headers, on a kept-alive one too
         return _HeadersSeen(super().start_request(server_conn, request_conn), lambda: self._waiting.pop(conn, None))
 
     def on_close(self, server_conn: object) -> None:
         self.open_connections -= 1
-        self._waiting.pop(typing.cast(tornado.http1connection.HTTP1ServerConnection, server_conn), None)
+        self._waiting.pop(cast(tornado.http1connection.HTTP1ServerConnection, server_conn), None)
         super().on_close(server_conn)
 
 
@@ -318,9 +318,9 @@ async def serving(
 ) -> AsyncIterator[BoundedHTTPServer]:
     """`async with serving(...) as server:` serves until the block ends; tornado's per-connection
     messages (a body that timed out, a malformed request) are one line per kind per minute meanwhile."""
+    server = start_server(endpoint, health, address, port, limits)
     quiet = RateLimitFilter()
     gen_log.addFilter(quiet)
-    server = start_server(endpoint, health, address, port, limits)
     try:
         yield server
     finally:
