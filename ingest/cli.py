@@ -13,6 +13,7 @@ from ingest.errors import QcdcError
 from ingest.logs import configure_logging
 from ingest.normalize import printable
 from ingest.pipeline import ingest
+from ingest.report import failure_line, unresolved_line
 from ingest.settings import get_settings
 
 
@@ -43,7 +44,7 @@ def citations_main(argv: list[str]) -> int:
     data = sys.stdin.buffer.read()
     text = data.decode("utf-8", errors="replace")
     if "\ufffd" in text and "\ufffd".encode() not in data:
-        print("warning: input is not valid UTF-8; undecodable bytes were replaced", file=sys.stderr)
+        print("cảnh báo: đầu vào không phải UTF-8 hợp lệ; các byte lỗi đã được thay bằng �", file=sys.stderr)
     cites = parse_citations(text)
     if args.json:
         print(json.dumps([c.to_json() for c in cites], ensure_ascii=False, indent=1))
@@ -56,7 +57,7 @@ def citations_main(argv: list[str]) -> int:
             facts.append(f"về {c.subject}")
         print(f"{c.start}-{c.end}\t" + "\t".join(facts))
     if not cites:
-        print("(no citation found)", file=sys.stderr)
+        print("(không thấy trích dẫn văn bản nào)", file=sys.stderr)
     return 0
 
 
@@ -76,22 +77,23 @@ def main(argv: list[str] | None = None) -> int:
             progress=not args.quiet and sys.stderr.isatty(),
         )
     except QcdcError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        logging.getLogger(__name__).info("ingestion stopped: %s", exc)  # the English detail and hint
+        print(printable(f"lỗi: {exc.for_user()}"), file=sys.stderr)
         return 2
     except KeyboardInterrupt:
-        print("interrupted: the index still serves its last complete state", file=sys.stderr)
+        print("đã dừng: chỉ mục vẫn phục vụ bản đầy đủ gần nhất", file=sys.stderr)
         return 130
     except Exception as exc:
         logging.getLogger(__name__).debug("ingestion failed", exc_info=True)
         print(
-            f"error: ingestion failed ({type(exc).__name__}: {printable(str(exc))[:300]}); "
-            "the index still serves its last complete state (LOG_LEVEL=DEBUG shows the details)",
+            f"lỗi: cập nhật chỉ mục thất bại ({type(exc).__name__}: {printable(str(exc))[:300]}); "
+            "chỉ mục vẫn phục vụ bản đầy đủ gần nhất (LOG_LEVEL=DEBUG cho biết chi tiết)",
             file=sys.stderr,
         )
         return 2
     for mention in report.unresolved:
-        print(printable(f"unresolved: {mention.doc_id}: “{mention.text}” in “{mention.sentence[:120]}”"))
+        print(unresolved_line(mention))
     for path, reason in report.failures:
-        print(printable(f"failed: {path}: {reason}"), file=sys.stderr)
+        print(failure_line(path, reason), file=sys.stderr)
     print(report.summary())
     return 1 if report.failures else 0

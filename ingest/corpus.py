@@ -41,27 +41,29 @@ def is_safe_url(value: str) -> bool:
     return len(value) <= 2000 and _URL.match(value) is not None
 
 
-def safe_yaml(text: str, where: str) -> object:
+def safe_yaml(text: str, where: str, where_vi: str | None = None) -> object:
     """YAML → Python, every way it can fail turned into one CorpusError.
 
     PyYAML raises more than YAMLError: ValueError for a date that does not
     exist ("2020-02-30") or an integer of 100,000 digits, RecursionError for
-    lists nested 50,000 deep.
+    lists nested 50,000 deep. `where_vi` names the place in the Vietnamese message.
     """
+    where_vi = where_vi or where
     try:
         return yaml.safe_load(text)
     except yaml.YAMLError as exc:
-        problem = str(getattr(exc, "problem", None) or "syntax error")
+        problem, line = str(getattr(exc, "problem", None) or "syntax error"), ""
         if (mark := getattr(exc, "problem_mark", None)) is not None:
-            problem += f" at line {mark.line + 1}"
+            problem, line = f"{problem} at line {mark.line + 1}", f" (dòng {mark.line + 1})"
         raise CorpusError(
-            f"{where} is not valid YAML ({problem})", user_message=f"{where} không phải YAML hợp lệ."
+            f"{where} is not valid YAML ({problem})", user_message=f"{where_vi} không phải YAML hợp lệ{line}."
         ) from exc
     except (ValueError, TypeError, OverflowError, RecursionError) as exc:
         reason = "nested too deeply" if isinstance(exc, RecursionError) else printable(str(exc))[:120]
+        reason_vi = "lồng quá sâu" if isinstance(exc, RecursionError) else reason
         raise CorpusError(
             f"{where} has a value that cannot be read ({reason})",
-            user_message=f"{where} có giá trị không đọc được ({reason}).",
+            user_message=f"{where_vi} có giá trị không đọc được ({reason_vi}).",
         ) from exc
 
 
@@ -138,13 +140,19 @@ def parse_document(text: str, path: str) -> Document:
             user_message=f"{path}: thiếu phần thông tin đầu tệp (YAML giữa hai dòng '---').",
             hint="See corpus/README.md for the format.",
         )
-    data = safe_yaml(m["yaml"], f"{path}: front matter") or {}
+    data = safe_yaml(m["yaml"], f"{path}: front matter", f"{path}: phần thông tin đầu tệp") or {}
     if not isinstance(data, dict):
-        raise CorpusError(f"{path}: front matter must be a YAML mapping")
+        raise CorpusError(
+            f"{path}: front matter must be a YAML mapping",
+            user_message=f"{path}: phần thông tin đầu tệp phải là các dòng 'khóa: giá trị'.",
+        )
     meta = validate_facts(data, path)
     body = clean_text(text[m.end() :]).strip()
     if not body:
-        raise CorpusError(f"{path}: the document has no text after its front matter")
+        raise CorpusError(
+            f"{path}: the document has no text after its front matter",
+            user_message=f"{path}: tệp không có nội dung sau phần thông tin đầu tệp.",
+        )
     return meta.document(body, path)
 
 
@@ -192,9 +200,14 @@ def read_document(path: Path) -> Document:
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
-        raise CorpusError(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})") from exc
+        raise CorpusError(
+            f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})",
+            user_message=f"{path}: tệp không phải văn bản UTF-8.",
+        ) from exc
     except OSError as exc:
-        raise CorpusError(f"{path}: cannot be read ({exc.strerror})") from exc
+        raise CorpusError(
+            f"{path}: cannot be read ({exc.strerror})", user_message=f"{path}: không đọc được tệp."
+        ) from exc
     return parse_document(text, str(path))
 
 
@@ -202,6 +215,17 @@ def inside(path: Path, root: Path) -> bool:
     """Whether `path`, links followed, is `root` or under it (`root` resolved)."""
     target = path.resolve()
     return target == root or root in target.parents
+
+
+def link_outside(path: Path, root: Path) -> CorpusError | None:
+    """The error that refuses `path` when it is a symbolic link out of `root` (resolved), the
+    folder scanned; None otherwise. One rule for documents and their sidecars alike."""
+    if not path.is_symlink() or inside(path, root):
+        return None
+    return CorpusError(
+        f"{printable(str(path))}: a symbolic link to a file outside {printable(str(root))}; not followed",
+        user_message=f"{printable(path.name)}: liên kết tới tệp nằm ngoài thư mục quét; không đọc.",
+    )
 
 
 def discover(
@@ -233,11 +257,7 @@ def discover(
                     if skipped is not None:
                         skipped.append(found)
                     continue
-                if found.is_symlink() and not inside(found, root):
-                    problem = CorpusError(
-                        f"{printable(str(found))}: a symbolic link to a file outside {printable(str(path))}; not followed",
-                        user_message=f"{printable(found.name)}: liên kết tới tệp nằm ngoài thư mục; không đọc.",
-                    )
+                if (problem := link_outside(found, root)) is not None:
                     if problems is None:
                         continue
                     problems.append((found, problem))

@@ -20,7 +20,7 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
-from ingest import legacy, phapdien
+from ingest import corpus, legacy, phapdien
 from ingest.corpus import DOCUMENT_TYPES, SIDECAR, is_safe_url, parse_document, parse_foreign, safe_yaml, validate_facts
 from ingest.errors import CorpusError
 from ingest.header import official_header
@@ -298,10 +298,14 @@ def sidecar_paths(path: Path) -> tuple[Path, Path]:
     return path.with_suffix(SIDECAR), sidecar
 
 
-def _sidecar(path: Path, max_bytes: int) -> dict[str, Any]:
+def _sidecar(path: Path, max_bytes: int, root: Path) -> dict[str, Any]:
+    """The facts a sidecar states; a link out of the folder scanned (`root`) is refused,
+    as for documents: `doc.meta.yaml -> /outside/secret.yaml` would show another file."""
     for candidate in sidecar_paths(path):
         if candidate.is_file():
             name = printable(candidate.name)
+            if (refused := corpus.link_outside(candidate, root)) is not None:
+                raise _fail(path, str(refused), refused.for_user())
             try:
                 text = read_bounded(candidate, max_bytes).decode("utf-8")
             except UnicodeDecodeError as exc:
@@ -325,15 +329,17 @@ def _legal(doc: Document) -> Document:
     )
 
 
-def load_file(path: Path, max_bytes: int, strict: bool = True) -> Document:
+def load_file(path: Path, max_bytes: int, strict: bool = True, root: Path | None = None) -> Document:
     """One file as a Document, or CorpusError with the reason.
 
     `strict` (the corpus folder): Markdown must carry this project's front
     matter, and unknown keys are typos. Otherwise any Markdown reads: front
     matter optional, keys this project does not know ignored and named in
-    `Document.notes`.
+    `Document.notes`. `root`: the folder scanned, which a sidecar must lie in
+    (by default the file's own folder).
     """
     suffix = path.suffix.lower()
+    root = (root or path.parent).resolve()
     if has_surrogates(str(path)):
         raise _fail(
             path,
@@ -357,7 +363,7 @@ def load_file(path: Path, max_bytes: int, strict: bool = True) -> Document:
         if strict:
             return _legal(parse_document(text, printable(str(path))))
         try:
-            extra = {**(official_header(text[:20_000]) or {}), **_sidecar(path, max_bytes)}
+            extra = {**(official_header(text[:20_000]) or {}), **_sidecar(path, max_bytes, root)}
             doc, ignored = parse_foreign(text, printable(str(path)), _slug(path.stem), extra)
         except CorpusError as exc:
             raise _fail(path, str(exc), exc.for_user()) from exc
@@ -377,7 +383,7 @@ def load_file(path: Path, max_bytes: int, strict: bool = True) -> Document:
         "source_file": path.name,
         **facts,
         **header,
-        **_sidecar(path, max_bytes),
+        **_sidecar(path, max_bytes, root),
     }
     if isinstance(facts.get("published"), str):
         try:

@@ -9,7 +9,6 @@ import logging
 import sqlite3
 import time
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -17,53 +16,21 @@ from tqdm import tqdm
 
 from ingest.chunk_store import ChunkIndex, StoredDocument
 from ingest.chunking import chunk_document
-from ingest.corpus import discover, inside
-from ingest.derived import Derived, DocRecord, Fresh, RowTable, derive
+from ingest.corpus import inside
+from ingest.derived import Derived, Fresh, RowTable, derive
 from ingest.embeddings import IndexEmbeddings, make_embedder
 from ingest.errors import CorpusError, IndexStateError
 from ingest.generations import FORMAT_VERSION, Store, open_store
 from ingest.lexical import LEXICAL_FORMAT
-from ingest.loaders import load_file, sidecar_paths
 from ingest.logs import event
 from ingest.models import Chunk, Document
 from ingest.normalize import printable
-from ingest.registry import Mention, build_registry, load_overrides
+from ingest.reading import failure_reason, load_documents
+from ingest.registry import build_registry, load_overrides
+from ingest.report import IngestReport
 from ingest.settings import PROJECT_ROOT, Settings
 
 log = logging.getLogger(__name__)
-
-
-@dataclass
-class IngestReport:
-    new: int = 0
-    changed: int = 0
-    unchanged: int = 0
-    removed: int = 0
-    chunks_embedded: int = 0
-    chunks_total: int = 0
-    seconds: float = 0.0
-    rebuilt: bool = False
-    directives: int = 0
-    unresolved: list[Mention] = field(default_factory=list)
-    failures: list[tuple[str, str]] = field(default_factory=list)
-    skipped: int = 0  # files in scanned folders that are not documents (README, images, …)
-    ignored: list[tuple[str, str]] = field(default_factory=list)  # (path, key) of front matter not used
-
-    def summary(self) -> str:
-        text = (
-            f"documents: {self.new} new, {self.changed} changed, {self.unchanged} unchanged, "
-            f"{self.removed} removed; chunks: {self.chunks_embedded} embedded, "
-            f"{self.chunks_total} in index; {self.seconds:.1f} s"
-        )
-        text += f"; directives: {self.directives} ({len(self.unresolved)} unresolved mentions)"
-        if self.skipped:
-            text += f"; {self.skipped} non-document file(s) skipped"
-        if self.ignored:
-            keys = sorted({key for _, key in self.ignored})
-            text += f"; front matter not used: {', '.join(keys)}"
-        if self.failures:
-            text += f"; {len(self.failures)} file(s) failed"
-        return text
 
 
 def embedding_text(chunk: Chunk) -> str:
@@ -71,85 +38,19 @@ def embedding_text(chunk: Chunk) -> str:
     return chunk.text_norm
 
 
-def _display_path(path: Path) -> str:
-    """Where a document came from, relative to the project when inside it; printable,
-    so that a file name with a newline in it cannot forge a line of the report."""
-    try:
-        shown = str(path.resolve().relative_to(PROJECT_ROOT))
-    except ValueError:
-        shown = str(path.resolve())
-    return printable(shown)
-
-
-def file_stat(path: Path) -> list[int]:
-    """Size and modification time of a file and of the sidecars that may describe it."""
-    stat: list[int] = []
-    for candidate in (path, *sidecar_paths(path)):
-        try:
-            st = candidate.stat()
-            stat += [st.st_size, st.st_mtime_ns]
-        except OSError:
-            stat += [-1, -1]
-    return stat
-
-
-def load_documents(
-    paths: Iterable[Path],
-    report: IngestReport,
-    max_bytes: int,
-    known: dict[str, DocRecord] | None = None,
-    stats: dict[str, list[int]] | None = None,
-    strict_root: Path | None = None,
-) -> list[Document]:
-    """Read every corpus file; a bad file is reported and skipped, never fatal.
-
-    Whatever reading one file raises (a loader's CorpusError, or an error
-    no one foresaw in a third-party reader) fails that file alone. A file
-    whose stat matches what the index recorded (`known`, by path) is not read
-    again: it comes back as `Document.unread`. `stats` receives every
-    document's file stat, by id. Markdown under `strict_root` (the corpus
-    folder) must carry the corpus's front matter; elsewhere any Markdown reads.
-    """
-    docs: dict[str, Document] = {}
-    problems: list[tuple[Path, CorpusError]] = []
-    by_path = {r.path: r for r in (known or {}).values() if r.stat}
-    skipped: list[Path] = []
-    for path in discover(paths, problems, skipped):
-        shown = _display_path(path)
-        stat = file_stat(path)
-        record = by_path.get(shown)
-        if record is not None and record.stat == stat and record.doc_id not in docs:
-            doc = Document.unread(record.doc_id, shown, record.doc_hash)
-        else:
-            try:
-                doc = load_file(path, max_bytes, strict=strict_root is not None and inside(path, strict_root.resolve()))
-            except CorpusError as exc:
-                report.failures.append((shown, str(exc)))
-                continue
-            except Exception as exc:
-                log.debug("reading %s failed", shown, exc_info=True)
-                report.failures.append((shown, f"cannot be read ({type(exc).__name__}: {printable(str(exc))[:200]})"))
-                continue
-        if doc.id in docs:
-            report.failures.append((shown, f"id {doc.id!r} is already used by {docs[doc.id].path}"))
-            continue
-        docs[doc.id] = replace(doc, path=shown)
-        report.ignored += [(shown, note) for note in doc.notes]
-        if stats is not None:
-            stats[doc.id] = stat
-    report.failures += [(_display_path(path), str(exc)) for path, exc in problems]
-    report.skipped += len(skipped)
-    return list(docs.values())
-
-
 def _under(path: str, roots: list[Path]) -> bool:
     return any(inside(PROJECT_ROOT / path, r) for r in roots)
 
 
 def _signature(
-    model: str, docs: list[Document], failures: list[tuple[str, str]], overrides: list[dict[str, Any]]
+    model: str,
+    docs: list[Document],
+    failures: list[tuple[str, str]],
+    overrides: list[dict[str, Any]],
+    gone: list[str],
 ) -> str:
-    """Everything a generation is made from: equal signatures, nothing to redo."""
+    """Everything a generation is made from: equal signatures, nothing to redo. `gone`: stored
+    documents whose file is no longer there (one ingested from a path given once, above all)."""
     state = {
         "format": FORMAT_VERSION,
         "lexical": LEXICAL_FORMAT,  # a new tokenization re-derives the lexical index (no re-embedding)
@@ -158,6 +59,8 @@ def _signature(
         "failed": sorted(path for path, _ in failures),
         "overrides": overrides,
     }
+    if gone:  # only then, so that the signatures of indexes written before stay the same
+        state["gone"] = sorted(gone)
     return hashlib.sha256(json.dumps(state, ensure_ascii=False, sort_keys=True, default=str).encode()).hexdigest()
 
 
@@ -231,9 +134,11 @@ def _ingest(
             try:
                 overrides = load_overrides(settings.corpus_dir)
             except CorpusError as exc:
-                report.failures.append((str(settings.corpus_dir / "directives.yaml"), str(exc)))
+                where = settings.corpus_dir / "directives.yaml"
+                report.failures.append((str(where), f"không dùng được: {failure_reason(exc, where, str(where))}"))
                 overrides = []
-            signature = _signature(embedder.identity, docs, report.failures, overrides)
+            gone = [r.path for r in (table.docs.values() if table else ()) if not (PROJECT_ROOT / r.path).exists()]
+            signature = _signature(embedder.identity, docs, report.failures, overrides, gone)
             if old is not None and old.pointer.signature == signature:  # nothing changed since the last run
                 report.unchanged = len(docs)
                 report.chunks_total = old.count()

@@ -67,8 +67,8 @@ def test_ingest_cli_reports_bad_files_and_model_mismatch(corpus_settings, tmp_pa
     (corpus_copy / "empty.md").write_text("", encoding="utf-8")
     env = {"CHROMA_PATH": str(tmp_path / "db"), "CORPUS_DIR": str(corpus_copy)}
     code, out, err = run(["ingest", "--quiet"], tmp_path, **env)
-    assert code == 1 and "2 new" in out
-    assert err.startswith("failed: ") and "empty.md" in err
+    assert code == 1 and "2 mới" in out
+    assert err.startswith("tệp lỗi: ") and err.count("empty.md") == 1
 
     code, out, err = run(["ingest"], tmp_path, corpus_settings, EMBEDDING_MODEL="sentence-transformers/all-MiniLM-L6-v2")
     assert code == 2 and "--rebuild" in err and err.count("\n") == 1

@@ -113,8 +113,8 @@ def test_bad_file_is_reported_and_the_rest_ingested(tmp_path, corpus_copy, embed
     assert report.new == 2
     failed = dict(report.failures)
     assert set(failed) == {str(corpus_copy / "broken.md"), str(corpus_copy / "dup.md")}
-    assert "front matter" in failed[str(corpus_copy / "broken.md")]
-    assert "already used" in failed[str(corpus_copy / "dup.md")]
+    assert "thông tin đầu tệp" in failed[str(corpus_copy / "broken.md")]  # reasons are for Vietnamese operators
+    assert "đã dùng cho" in failed[str(corpus_copy / "dup.md")]
 
 
 class Killed(Exception):
@@ -217,13 +217,13 @@ def test_answering_rebuilds_an_index_of_an_older_version(built):
 
 def test_an_update_reads_and_derives_only_what_changed(built, embedder, corpus_copy, monkeypatch):
     """Unchanged files are not read again (same size and time); unchanged passages are not tokenized again."""
-    from ingest import lexical, pipeline
+    from ingest import lexical, reading
 
     settings, first = built
-    real_load, real_tokens = pipeline.load_file, lexical.LexicalIndex.tokens
+    real_load, real_tokens = reading.load_file, lexical.LexicalIndex.tokens
     read, tokenized = [], []
     monkeypatch.setattr(
-        pipeline, "load_file", lambda path, *a, **kw: read.append(path.name) or real_load(path, *a, **kw)
+        reading, "load_file", lambda path, *a, **kw: read.append(path.name) or real_load(path, *a, **kw)
     )
     monkeypatch.setattr(
         lexical.LexicalIndex,

@@ -152,7 +152,7 @@ def test_markdown_with_foreign_or_no_front_matter_ingests(tmp_path):
     docs = load_documents([tmp_path], report, MB, strict_root=ROOT / "corpus")
     assert report.skipped == 2 and not report.failures
     assert {d.id: d.title for d in docs} == {"ghi-chu": "Ghi chú họp chi bộ", "trang": "trang"}
-    assert "2 non-document file(s) skipped" in report.summary()
+    assert "bỏ qua 2 tệp không phải tài liệu" in report.summary()
 
 
 def test_answers_name_the_article_and_list_asked_and_mentioned_documents(law_service):

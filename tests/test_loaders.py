@@ -161,8 +161,9 @@ def test_cli_exit_code_says_something_failed(tmp_path, corpus_copy):
 
     (corpus_copy / "broken.pdf").write_bytes(b"%PDF garbage")
     code, out, err = run(["ingest", "--quiet"], tmp_path, CHROMA_PATH=str(tmp_path / "db"), CORPUS_DIR=str(corpus_copy))
-    assert code == 1 and "2 new" in out
-    assert err.count("\n") == 1 and err.startswith("failed: ") and "broken.pdf" in err and "corrupt PDF" in err
+    assert code == 1 and "2 mới" in out
+    assert err.count("\n") == 1 and err.startswith("tệp lỗi: ") and "broken.pdf" in err and "PDF hỏng" in err
+    assert err.count("broken.pdf") == 1  # the path once, then the reason
 
 
 OFFICIAL = [
