@@ -18,87 +18,10 @@ import re
 import unicodedata
 from dataclasses import asdict, dataclass
 
+from ingest.doc_types import ABBREVIATED_TYPES, CODE_SPELLING, CODE_TYPES, GENERIC, GLUED, TYPES, written_as_type
 from ingest.normalize import fold, normalize_text
 
-# Type words, folded → as written. Longer phrases first, so "Thông báo kết
-# luận" is not read as "Thông báo".
-TYPES = {
-    "thong bao ket luan": "Thông báo kết luận",
-    "chuong trinh phoi hop": "Chương trình phối hợp",
-    "chuong trinh hanh dong": "Chương trình hành động",
-    "nghi quyet lien tich": "Nghị quyết liên tịch",
-    "thong tu lien tich": "Thông tư liên tịch",
-    "nghi quyet": "Nghị quyết",
-    "ket luan": "Kết luận",
-    "chi thi": "Chỉ thị",
-    "quyet dinh": "Quyết định",
-    "quy dinh": "Quy định",
-    "thong bao": "Thông báo",
-    "de an": "Đề án",
-    "ke hoach": "Kế hoạch",
-    "chuong trinh": "Chương trình",
-    "huong dan": "Hướng dẫn",
-    "quy che": "Quy chế",
-    "phap lenh": "Pháp lệnh",
-    "nghi dinh": "Nghị định",
-    "thong tu": "Thông tư",
-    "cong van": "Công văn",
-    "cong dien": "Công điện",
-    "dieu le": "Điều lệ",
-    "bao cao": "Báo cáo",
-    "luat": "Luật",
-}
-# Abbreviated types people type in questions ("KL 120", "NQ 25"); only with a bare number.
-ABBREVIATED_TYPES = {
-    "nq": "Nghị quyết",
-    "kl": "Kết luận",
-    "ct": "Chỉ thị",
-    "qd": "Quyết định",
-    "tb": "Thông báo",
-    "kh": "Kế hoạch",
-    "hd": "Hướng dẫn",
-    "nd": "Nghị định",
-    "tt": "Thông tư",
-    "da": "Đề án",
-}
-# The type a symbol's code stands for, when the text writes no type word.
-CODE_TYPES = {
-    "KL": "Kết luận",
-    "NQ": "Nghị quyết",
-    "CT": "Chỉ thị",
-    "QĐ": "Quyết định",
-    "QĐi": "Quy định",
-    "TB": "Thông báo",
-    "TBKL": "Thông báo kết luận",
-    "ĐA": "Đề án",
-    "KH": "Kế hoạch",
-    "CTr": "Chương trình",
-    "CTPH": "Chương trình phối hợp",
-    "HD": "Hướng dẫn",
-    "QC": "Quy chế",
-    "NĐ": "Nghị định",
-    "TT": "Thông tư",
-    "TTLT": "Thông tư liên tịch",
-    "NQLT": "Nghị quyết liên tịch",
-    "PL": "Pháp lệnh",
-    "CV": "Công văn",
-    "CĐ": "Công điện",
-    "BC": "Báo cáo",
-}
-# Symbol parts written with Đ or in mixed case, keyed by their folded upper
-# form, so "217-qd/tw" and "217-QĐ/TW" get one spelling.
-_CODE_SPELLING = {fold(code).upper(): code for code in CODE_TYPES} | {
-    "BCSDUBND": "BCSĐUBND",
-    "BCSD": "BCSĐ",
-    "DU": "ĐU",
-    "HDND": "HĐND",
-    "TTDT": "TTĐT",
-    "DUK": "ĐUK",
-}
-
-# "văn bản số 01": a document of unstated type (matches any type on lookup).
-_GENERIC = "van ban"
-_TYPE_RE = "|".join(sorted(map(re.escape, [*TYPES, _GENERIC]), key=len, reverse=True))
+_TYPE_RE = "|".join(sorted(map(re.escape, [*TYPES, GENERIC]), key=len, reverse=True))
 _ABBR_RE = "|".join(ABBREVIATED_TYPES)
 _SYM = r"[a-z][a-z0-9]*"
 _PARTY = rf"\d{{1,5}}\s?[-–]\s?{_SYM}\s?/\s?{_SYM}(?:\s?-\s?{_SYM})*"
@@ -108,12 +31,10 @@ _REF = rf"(?<![\w/.,-])(?:{_PARTY}|{_STATE})(?![\w/])"
 # when a unit follows it ("Kế hoạch 5 năm", "Chương trình 10 phút").
 _UNIT = r"nam|thang|ngay(?!\s+\d)|tuan|phut|gio|%|ty|trieu|nghin|nguoi|xa|huyen|dong|lan|muc|so|diem|km|ha"
 _BARE = rf"\d{{1,4}}(?![\w/.,%-]*\d)(?![\w/%-])(?!\s*(?:{_UNIT})\b)"
-# "KL120", "NQ25", "NĐ59/2023": the abbreviations most typed, glued to the number (two digits or more).
-_GLUED = "nq|kl|ct|qd|nd|tt"
 _MENTION = re.compile(
     rf"(?<![a-z])(?:(?P<type>{_TYPE_RE})(?:\s+so(?:\s+hieu)?)?\s*:?\s*)?(?P<ref>{_REF})"
     rf"|(?<![a-z])(?P<btype>{_TYPE_RE}|{_ABBR_RE})(?:\s+(?P<so>so))?\s+(?P<bare>{_BARE}|\d{{1,4}}(?=/(?:19|20)\d\d(?![\w/])))"
-    rf"|(?<![a-z0-9])(?P<gtype>{_GLUED})(?P<gbare>\d{{2,4}}(?![\w/.,%-]*\d)(?![\w/%-])|\d{{2,4}}(?=/(?:19|20)\d\d(?![\w/])))"
+    rf"|(?<![a-z0-9])(?P<gtype>{GLUED})(?P<gbare>\d{{2,4}}(?![\w/.,%-]*\d)(?![\w/%-])|\d{{2,4}}(?=/(?:19|20)\d\d(?![\w/])))"
 )
 # "Luật Thực hiện dân chủ ở cơ sở số 10/2022/QH15": the type word opens the name before "số".
 _NAMED_TYPE = re.compile(rf"(?<![a-z])(?P<type>{_TYPE_RE})\s[^,;.()\n]{{3,80}}?\s+so\s*:?\s*$")
@@ -218,7 +139,7 @@ def canonical_ref(ref: str) -> str:
         if i == 0 or part in "-/" or part.isdigit():
             out.append(part)
         else:
-            out.append(_CODE_SPELLING.get(fold(part).upper(), part.upper()))
+            out.append(CODE_SPELLING.get(fold(part).upper(), part.upper()))
     return "".join(out)
 
 
@@ -294,6 +215,8 @@ def _parse(text: str) -> list[Citation]:
             number = re.match(r"\d+", ref)[0]  # type: ignore[index]
             symbol = ref[len(number) + 1 :]
             type_word = TYPES.get(m["type"]) if m["type"] else None
+            if type_word and not written_as_type(norm[m.start("type") : m.end("type")], m["type"]):
+                type_word = None  # ordinary words before a symbol, which then says the type
             if type_word is None:  # "(số 227 - TB/TU)": the symbol's code says the type
                 code = next((p for p in re.split(r"[/-]", symbol) if not p.isdigit()), "")
                 type_word = CODE_TYPES.get(code)
@@ -301,8 +224,11 @@ def _parse(text: str) -> list[Citation]:
                 type_word = TYPES.get(named["type"])
         else:
             bare, btype = ("bare", m["btype"]) if m["bare"] else ("gbare", m["gtype"])
-            if not m["so"] and (btype == _GENERIC or re.fullmatch(r"(?:19|20)\d\d", m[bare])):
+            if not m["so"] and (btype == GENERIC or re.fullmatch(r"(?:19|20)\d\d", m[bare])):
                 continue  # "kế hoạch 2018" is a year; "văn bản 5" no number
+            word = "btype" if m["bare"] else "gtype"
+            if not written_as_type(norm[m.start(word) : m.end(word)], btype):
+                continue  # "tối đa 2" is not "ĐA 2", "để ăn 2" not "Đề án 2"
             ref = number = norm[m.start(bare) : m.end(bare)]
             symbol = None
             type_word = TYPES.get(btype) or ABBREVIATED_TYPES.get(btype)

@@ -97,4 +97,4 @@ def test_cli_prints_json_and_text():
     assert (c["ref"], c["date"], c["issuer"], c["subject"]) == ("120-KL/TW", "2016-01-07", "Bộ Chính trị", "tiếp tục đẩy mạnh QCDC")
     plain = subprocess.run([sys.executable, "-m", "ingest", "citations"], input=b"\xff garbage 05-CT/TW",
                            capture_output=True, env=env, check=True)
-    assert "05-CT/TW" in plain.stdout.decode() and "not valid UTF-8" in plain.stderr.decode()
+    assert "05-CT/TW" in plain.stdout.decode() and "không phải UTF-8" in plain.stderr.decode()
