@@ -18,8 +18,11 @@ _SPACE_RUN = re.compile(r"[ ]{2,}")
 # Control characters (C0 but tab and line breaks, DEL, C1 but NEL, and the
 # two noncharacters XML refuses): PDF extraction and scrapes leave them;
 # Word files and terminals choke on them. The separators (vertical tab, form
-# feed, \x1c-\x1f, NEL) are line breaks.
-_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1b\x7f-\x84\x86-\x9f\ufffe\uffff]")
+# feed, \x1c-\x1f, NEL) are line breaks. Unicode's Bidi_Control characters
+# (marks, embeddings, overrides, isolates) go too: U+202E in a DOCX or web
+# page title displays its letters reversed ("spoofing"); Vietnamese never needs them.
+_BIDI = r"\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"
+_CONTROL = re.compile(rf"[\x00-\x08\x0e-\x1b\x7f-\x84\x86-\x9f\ufffe\uffff{_BIDI}]")
 _SEPARATOR = re.compile(r"[\x0b\x0c\x1c-\x1f\x85]")
 # Lone surrogates: what Python makes of bytes that are not UTF-8 in argv and file names.
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
