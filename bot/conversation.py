@@ -12,6 +12,9 @@ leaves the question as typed.
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
+import pickle
 import re
 import threading
 import time
@@ -20,6 +23,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from bot.answer import Answer
+from bot.question import ASCII_NUMBER
 from ingest.facts import document_name
 from ingest.normalize import fold
 
@@ -28,7 +32,7 @@ _AGAIN = re.compile(
     r"|^\s*(?P<y>.+?)\s+(?:thì|thi)\s+(?:sao|thế nào|the nao|ra sao)\s*\??\s*$",
     re.IGNORECASE,
 )
-_ITEM = re.compile(r"\b(?:y|muc|diem|phan|noi dung|gach)\s*(?:thu\s*)?\(?(\d{1,2})\)?")
+_ITEM = re.compile(r"\b(?:y|muc|diem|phan|noi dung|gach)\s*(?:thu\s*)?\(?([0-9]{1,2})\)?")  # ASCII digits only
 _THAT = re.compile(
     r"\b(?:(?:dieu|van ban|luat|nghi dinh|ket luan|nghi quyet|chi thi|quyet dinh|quy dinh|thong tu|viec|van de|"
     r"noi dung|cai)\s+(?:do|nay|tren|ay)|no)\b"
@@ -50,6 +54,9 @@ _PREDICATE = {
     "quy", "phai", "can", "do", "vao", "tu", "den",
 }  # fmt: skip
 MAX_ITEM_WORDS = 30
+# What the memories of all sessions (`Conversations`) may hold together, counted as their
+# turns pickle: a count alone lets a few large answers, or many long keys, fill the memory.
+MAX_MEMORY_BYTES = 32 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -57,6 +64,11 @@ class Turn:
     question: str  # as understood
     answer: Answer
     at: float
+
+    @property
+    def size(self) -> int:
+        """Bytes the turn takes, as pickled (what PTB's state file stores of it, too)."""
+        return len(pickle.dumps(self, protocol=pickle.HIGHEST_PROTOCOL))
 
 
 class Conversation:
@@ -68,15 +80,32 @@ class Conversation:
         self.ttl = ttl
         self.clock = clock
         self.turns: deque[Turn] = deque(maxlen=max(turns, 1))
+        self.sizes: deque[int] = deque(maxlen=self.turns.maxlen)  # each turn's `size`, kept beside it
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        """A memory from the state file; one saved before sizes were kept gets them."""
+        self.__dict__.update(state)
+        if "sizes" not in state:
+            self.sizes = deque((t.size for t in self.turns), maxlen=self.turns.maxlen)
+
+    @property
+    def size(self) -> int:
+        """Bytes the remembered turns take (see `Turn.size`)."""
+        return sum(self.sizes)
 
     def last(self) -> Turn | None:
         if self.turns and self.clock() - self.turns[-1].at > self.ttl:
             self.turns.clear()
+            self.sizes.clear()
         return self.turns[-1] if self.turns else None
 
     def record(self, question: str, answer: Answer) -> None:
+        """Remember an answered exchange, without the passages retrieved but not cited
+        (a follow-up reads the quotations, sources and documents, never those)."""
         if answer.found:
-            self.turns.append(Turn(question, answer, self.clock()))
+            turn = Turn(question, dataclasses.replace(answer, retrieved=[]), self.clock())
+            self.turns.append(turn)
+            self.sizes.append(turn.size)
 
     def understand(self, text: str, places: frozenset[str] = frozenset()) -> str | None:
         """The follow-up as a question that stands alone, or None when it is not one
@@ -144,7 +173,7 @@ def _replace_name(previous: str, other: str, places: frozenset[str]) -> str:
     for i in range(1, len(words)):  # a proper name: capitalized words not opening the question
         if words[i][0][0].isupper():
             return swap(i, name_end(i))
-    end = next((i for i, w in enumerate(folded) if w in _PREDICATE or w.isdigit()), 0)
+    end = next((i for i, w in enumerate(folded) if w in _PREDICATE or ASCII_NUMBER.fullmatch(w)), 0)
     if 0 < end <= 6:
         return swap(0, end)
     return f"{previous.rstrip(' ?')} {other}?"
@@ -163,17 +192,33 @@ def _subject(turn: Turn) -> str | None:
 
 
 class Conversations:
-    """The memories of many chats or sessions, the least recently used dropped beyond `limit`."""
+    """The memories of many chats or sessions, the least recently used dropped beyond `limit`
+    memories or `max_bytes` together. A session is kept under a digest of its key: a key is
+    whatever a caller sends (a JSON line's "session"), of any length."""
 
-    def __init__(self, turns: int = 3, ttl: float = 900.0, limit: int = 10_000):
-        self.turns, self.ttl, self.limit = turns, ttl, limit
-        self._by_key: OrderedDict[str, Conversation] = OrderedDict()
+    def __init__(self, turns: int = 3, ttl: float = 900.0, limit: int = 10_000, max_bytes: int = MAX_MEMORY_BYTES):
+        self.turns, self.ttl, self.limit, self.max_bytes = turns, ttl, limit, max_bytes
+        self._by_key: OrderedDict[bytes, Conversation] = OrderedDict()
         self._lock = threading.Lock()
 
+    @staticmethod
+    def digest(key: str) -> bytes:
+        """16 bytes for any key (lone surrogates from JSON escapes included)."""
+        return hashlib.blake2b(key.encode("utf-8", "surrogatepass"), digest_size=16).digest()
+
+    @property
+    def size(self) -> int:
+        """Bytes the memories take (their turns; keys are 16 bytes each)."""
+        return sum(c.size for c in self._by_key.values())
+
     def get(self, key: str) -> Conversation:
+        """The session's memory (a new one for a new key). The memories beyond the limits are
+        dropped here, the least recently used first, before the caller adds a turn."""
+        digest = self.digest(key)
         with self._lock:
-            conversation = self._by_key.pop(key, None) or Conversation(self.turns, self.ttl)
-            self._by_key[key] = conversation
-            while len(self._by_key) > self.limit:
-                self._by_key.popitem(last=False)
+            conversation = self._by_key.pop(digest, None) or Conversation(self.turns, self.ttl)
+            total = self.size + conversation.size
+            while self._by_key and (len(self._by_key) >= self.limit or total > self.max_bytes):
+                total -= self._by_key.popitem(last=False)[1].size
+            self._by_key[digest] = conversation
             return conversation

@@ -195,7 +195,7 @@ def _span(articles: list[Article]) -> str:
 def _chapter_label(asked: str, chapters: dict[str | None, list[Article]]) -> str:
     """ "II", "2", "chương 2", "Chương II" → the chapter's label, or a clear error listing those there are."""
     token = fold(asked).replace("chuong", "").strip(" .").upper()
-    roman = ROMAN.get(int(token), token) if token.isdigit() else token
+    roman = ROMAN.get(int(token), token) if re.fullmatch(r"[0-9]{1,3}", token) else token  # not "²".isdigit()
     for label in chapters:
         if label and fold(label.split(".")[0]).upper() == f"CHUONG {roman}":
             return label

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from ingest.citations import Citation, parse_citations
 from ingest.errors import InvalidQuestionError
 from ingest.normalize import has_surrogates, has_words, normalize_text
+
+# A number a user types ("/nguon 2", "ý (3)", "--chapter 2"): ASCII digits only. str.isdigit()
+# and \d accept "²" or "٣", which int() refuses or reads as another number.
+ASCII_NUMBER = re.compile(r"[0-9]{1,6}")
 
 
 @dataclass(frozen=True)
@@ -43,3 +48,8 @@ def validate_question(question: str, max_chars: int) -> str:
             user_message="Câu hỏi không có chữ hay số nào: hãy nhập câu hỏi bằng lời.",
         )
     return text
+
+
+def user_number(text: str) -> int | None:
+    """The number a user typed (ASCII digits, at most six), or None for anything else."""
+    return int(text) if ASCII_NUMBER.fullmatch(text) else None

@@ -23,7 +23,7 @@ from bot.settings import BotSettings
 
 # Callback data as the bot writes it: "src:<answer id>:<n>", "vb:<directive key>", "fb:<answer id>:<up|down|note>".
 _CALLBACK = {
-    "src": re.compile(r"src:([0-9a-f]{12}):(\d{1,2})"),
+    "src": re.compile(r"src:([0-9a-f]{12}):([0-9]{1,2})"),  # ASCII digits: int() of \d's "٣" is 3
     "vb": re.compile(r"vb:([0-9a-f]{12})"),
     "fb": re.compile(r"fb:([0-9a-f]{12}):(up|down|note)"),
 }

@@ -31,6 +31,7 @@ from bot.brief import BriefBuilder
 from bot.conversation import Conversation
 from bot.outline_docx import render_docx
 from bot.outline_render import summary_lines
+from bot.question import user_number
 from bot.recording import lookup_exchange, record_answer
 from bot.telegram_access import BotState, parse_callback, sender_key
 from bot.telegram_format import (
@@ -269,13 +270,13 @@ async def source_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
         return
     chat = chat_store(context)
     answer = chat.get("answers", {}).get(chat.get("last", ""))
-    arg = (context.args or [""])[0]
+    n = user_number((context.args or [""])[0])
     if answer is None:
         await reply(update, "Chưa có câu trả lời nào trong cuộc trò chuyện này.")
-    elif not arg.isdigit() or not 1 <= int(arg) <= len(answer.sources):
+    elif n is None or not 1 <= n <= len(answer.sources):
         await reply(update, f"Hãy gõ /nguon và một số từ 1 đến {len(answer.sources)}.")
     else:
-        await reply(update, source_html(answer.sources[int(arg) - 1]))
+        await reply(update, source_html(answer.sources[n - 1]))
 
 
 def _directive_key(d: Directive) -> str:
