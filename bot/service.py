@@ -33,6 +33,7 @@ from ingest import (
     make_embedder,
     open_store,
 )
+from ingest.citations import Citation
 from ingest.generations import IndexPointer
 from ingest.normalize import fold
 from ingest.tokens import lexical_tokens
@@ -55,6 +56,18 @@ class _Loaded:
     retriever: Retriever
     registry: Registry
     speller: Speller | None = None
+
+
+def _distinct(citations: tuple[Citation, ...]) -> list[Citation]:
+    """Each document a question cites once, as first written: a question of 99 "120-KL/TW;"
+    resolved each against the whole registry (a quarter of a second)."""
+    seen: set[tuple[str | None, str, str | None]] = set()
+    out = []
+    for c in citations:
+        if (c.type, c.key, c.date) not in seen:
+            seen.add((c.type, c.key, c.date))
+            out.append(c)
+    return out
 
 
 class QAService:
@@ -245,7 +258,7 @@ class QAService:
         if not citations and not lexical_tokens(text, question=True):
             # "Cho hỏi", "Ai?", "là gì": how a conversation opens, not a question yet
             return self._reply(question.asked, wording.ASK_PROMPT, started)
-        resolutions = [resolve_citation(c, loaded.registry) for c in citations]
+        resolutions = [resolve_citation(c, loaded.registry) for c in _distinct(citations)]
         resolutions += resolve_names(text, loaded.registry, resolutions)
         asked_article = article_ref(text)
         named_docs = [d for r in resolutions for d in r.directives]

