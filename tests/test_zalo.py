@@ -98,6 +98,11 @@ def test_zalo_question_answered_with_sources_in_short_messages(service, corpus_s
         fake.message("/nguon 1")
         await until(fake, lambda: len(texts(fake)) > count)
         assert "Vương Quang Hưng" in texts(fake)[-1] and texts(fake)[-1].startswith("[1] ")
+        for wrong in ("/nguon ²", "/nguon 99", "/nguon 0", "/nguon một"):  # never a traceback, never a wrong source
+            count = len(texts(fake))
+            fake.message(wrong)
+            await until(fake, lambda count=count: len(texts(fake)) > count)
+            assert texts(fake)[-1] == fmt.source_usage(1)
 
     run_zalo(service, corpus_settings, scenario)
 
@@ -419,3 +424,29 @@ def test_zalo_systemd_unit_and_make_target():
     for line in ("Restart=on-failure", "User=qcdc", "EnvironmentFile=/etc/tro-ly-qcdc/env", "-m bot zalo"):
         assert line in unit
     assert "\nzalo: setup\n\t@$(PY) -m bot zalo\n" in (ROOT / "Makefile").read_text()
+
+
+@pytest.mark.parametrize(
+    ("text", "rating"),
+    [("👍", 1), ("👎", -1), (" 👍🏽 ", 1), ("👎️", -1), ("👍👍", None), ("👍 hay", None), ("ok", None), ("", None)],
+)
+def test_zalo_typed_feedback_is_only_a_thumb_alone(text, rating):
+    from bot.channels.zalo.handlers import thumb
+
+    assert thumb(text) == rating
+
+
+@pytest.mark.parametrize(
+    ("text", "parsed"),
+    [
+        ("/vb 120-KL/TW", ("vb", "120-KL/TW")),
+        ("/NGUON 2", ("nguon", "2")),
+        ("/gopy  thiếu\nĐiều 5 ", ("gopy", "thiếu\nĐiều 5")),
+        ("Kết luận 120 là gì?", (None, "Kết luận 120 là gì?")),
+        ("/ không phải lệnh", (None, "/ không phải lệnh")),
+    ],
+)
+def test_zalo_commands_parse(text, parsed):
+    from bot.channels.zalo.handlers import parse_command
+
+    assert parse_command(text) == parsed
