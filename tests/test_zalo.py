@@ -153,6 +153,19 @@ def test_zalo_follow_up_small_talk_and_lookup(service, corpus_settings):
     run_zalo(service, corpus_settings, scenario)
 
 
+def test_zalo_chat_messages_answered_in_order(service, corpus_settings):
+    async def scenario(fake, restart):
+        for text in ("Những hạn chế trong tham mưu thực hiện QCDC ở cơ sở?", "/vb kl 120", "Cảm ơn bạn nhé"):
+            fake.message(text)  # in one chat, faster than the answers: a follow-up needs its question first
+        fake.message("/vb kl 120", user_id="u-2")
+        await until(fake, lambda: any("Không có gì" in t for t in texts(fake, "u-1")))
+        mine = texts(fake, "u-1")
+        card = next(i for i, t in enumerate(mine) if t.startswith("Kết luận số 120-KL/TW"))
+        assert any("/nguon" in t for t in mine[:card]) and "Không có gì" in mine[-1]
+
+    run_zalo(service, corpus_settings, scenario)
+
+
 def test_zalo_feedback_recorded_with_hashed_ids(service, corpus_settings, tmp_path):
     db = tmp_path / "feedback.sqlite3"
 

@@ -15,6 +15,7 @@ import logging
 import os
 import signal
 from collections import OrderedDict
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from bot.channels.core import AccessRules, Core, open_journal, quiet_logs
@@ -82,13 +83,21 @@ class Processed:
             log.warning("could not save the Zalo state file %s: %s", self.path, exc)
 
 
+@dataclass
+class _ChatQueue:
+    """A chat's messages answered one at a time, in the order they came."""
+
+    lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    waiting: int = 0
+
+
 class ZaloBot:
     """Takes each message once, answers it (a chat's messages in order), never dies of one."""
 
     def __init__(self, handlers: ZaloHandlers, processed: Processed):
         self.handlers = handlers
         self.processed = processed
-        self._chats: dict[str, asyncio.Lock] = {}
+        self._chats: dict[str, _ChatQueue] = {}
         self._slots = asyncio.Semaphore(CONCURRENT)
         self.tasks: set[asyncio.Task[None]] = set()
 
@@ -103,18 +112,26 @@ class ZaloBot:
         return True
 
     async def _answer(self, message: Message) -> None:
-        lock = self._chats.setdefault(message.chat_id, asyncio.Lock())
-        async with self._slots, lock:
+        # a chat's lock first, then a slot: a chat's queued messages do not hold slots other chats need
+        entry = self._chats.setdefault(message.chat_id, _ChatQueue())
+        entry.waiting += 1
+        try:
+            async with entry.lock, self._slots:
+                await self._handle(message)
+        finally:
+            entry.waiting -= 1
+            if not entry.waiting:
+                self._chats.pop(message.chat_id, None)
+
+    async def _handle(self, message: Message) -> None:
+        try:
+            await self.handlers.handle(message)
+        except Exception as exc:  # one failed message must not stop the bot
+            log.error("Zalo message failed: %s", exc, exc_info=exc)
             try:
-                await self.handlers.handle(message)
-            except Exception as exc:  # one failed message must not stop the bot
-                log.error("Zalo message failed: %s", exc, exc_info=exc)
-                try:
-                    await self.handlers.send(message.chat_id, APOLOGY)
-                except Exception:  # noqa: BLE001 - the apology failed too (network): the log has it
-                    log.warning("could not apologise for a failed Zalo message")
-        if not lock.locked():
-            self._chats.pop(message.chat_id, None)
+                await self.handlers.send(message.chat_id, APOLOGY)
+            except Exception:  # noqa: BLE001 - the apology failed too (network): the log has it
+                log.warning("could not apologise for a failed Zalo message")
 
     async def drain(self) -> None:
         if self.tasks:
