@@ -86,7 +86,10 @@ class Conversation:
         """A memory from the state file; one saved before sizes were kept gets them."""
         self.__dict__.update(state)
         if "sizes" not in state:
-            self.sizes = deque((t.size for t in self.turns), maxlen=self.turns.maxlen)
+            turns = state.get("turns")
+            self.sizes = deque()  # turns of another shape: dropped by bot.telegram_state, not failed on here
+            if isinstance(turns, deque) and all(isinstance(t, Turn) for t in turns):
+                self.sizes = deque((t.size for t in turns), maxlen=turns.maxlen)
 
     @property
     def size(self) -> int:

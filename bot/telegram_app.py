@@ -7,7 +7,6 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import logging
-import pickle
 import re
 from pathlib import Path
 
@@ -20,14 +19,11 @@ from telegram.ext import (
     CommandHandler,
     ContextTypes,
     MessageHandler,
-    PersistenceInput,
-    PicklePersistence,
     filters,
 )
 
 from bot.channels.core import open_journal, quiet_logs  # channel-neutral, shared with the Zalo bot
 from bot.health import live
-from bot.journal import set_aside
 from bot.service import QAService
 from bot.settings import BotSettings, state_path
 from bot.telegram_access import BotState
@@ -48,6 +44,7 @@ from bot.telegram_handlers import (
     start,
     text_message,
 )
+from bot.telegram_state import StatePersistence, open_state
 from bot.webhook import WebhookOptions, serve
 from bot.webhook_server import WebhookLimits
 from ingest.errors import SettingsError
@@ -168,32 +165,13 @@ async def post_init(application: Application) -> None:
             log.info("admin menu not set for %s: %s", admin, exc)
 
 
-class _StateUnpickler(pickle.Unpickler):
-    def persistent_load(self, pid: object) -> None:  # PTB pickles the Bot as a persistent id
-        return None
-
-
-def open_persistence(settings: BotSettings, db: Path | None) -> PicklePersistence:
-    """PTB's persistence of chat_data (each chat's recent answers and memory) across restarts.
-
-    A file that cannot be read back (cut short by a full disk, written by an older version
-    whose classes are gone) is moved aside rather than stopping the bot: the chats lose
-    their source buttons, not their bot.
+def open_persistence(settings: BotSettings, db: Path | None) -> StatePersistence:
+    """PTB's persistence of chat_data (each chat's recent answers and memory) across restarts,
+    read through bot.telegram_state: only the types it holds, validated; a file that does not
+    fit (cut short by a full disk, of an older version, of another shape, crafted) is set aside
+    with a warning rather than stopping the bot: the chats lose their source buttons, not their bot.
     """
-    path = state_path(settings, db)
-    if path.exists():
-        try:
-            with path.open("rb") as stream:
-                _StateUnpickler(stream).load()
-        except Exception as exc:  # noqa: BLE001 - pickle raises anything on a damaged file
-            aside = set_aside(path)
-            log.error("the Telegram state file %s cannot be read (%s); kept as %s, starting afresh", path, exc, aside)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    return PicklePersistence(
-        path,
-        store_data=PersistenceInput(bot_data=False, user_data=False, callback_data=False),
-        update_interval=STATE_SAVE_S,
-    )
+    return open_state(state_path(settings, db), STATE_SAVE_S)
 
 
 def build_application(

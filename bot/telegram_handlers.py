@@ -52,6 +52,7 @@ from bot.telegram_format import (
     source_html,
     split_message,
 )
+from bot.telegram_state import clean_chat
 from ingest import QcdcError, fold
 from ingest.registry import Directive
 
@@ -69,8 +70,13 @@ def state_of(context: ContextTypes.DEFAULT_TYPE) -> BotState:
 
 
 def chat_store(context: ContextTypes.DEFAULT_TYPE) -> dict[Any, Any]:
-    """The chat's storage, persisted across restarts (every handler here serves an update with a chat)."""
-    return context.chat_data if context.chat_data is not None else {}
+    """The chat's storage, persisted across restarts (every handler here serves an update with a chat);
+    what is not of the shape the handlers read is dropped first (bot.telegram_state.clean_chat)."""
+    store = context.chat_data
+    if not isinstance(store, dict):
+        return {}
+    clean_chat(store)
+    return store
 
 
 def ids(update: Update) -> tuple[int | None, int | None]:
