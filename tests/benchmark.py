@@ -22,6 +22,15 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 QUESTIONS = [json.loads(l)["q"] for l in (ROOT / "tests" / "data" / "qa_public.jsonl").read_text(encoding="utf-8").splitlines() if l.strip()]
 RUNS = int(os.environ.get("BENCH_RUNS", "5"))
+# Questions just under MAX_QUESTION_CHARS (issue 32): a citation, a citation with its type, a flood of
+# combining marks, and prose; each once embedded whole (629 to 995 tokens, 2.7 to 4.5 s of CPU).
+LONG_QUESTIONS = [
+    "120-KL/TW;" * 99,
+    ("Kết luận 120-KL/TW " * 52)[:990],
+    "Quy chế dân chủ ở cơ sở là gì a" + "\u0300\u0301\u0303\u0309\u0323" * 190,
+    ("Thời gian tới, để việc thực hiện quy chế dân chủ ở cơ sở có hiệu quả, cần tập trung thực hiện "
+     "một số nhiệm vụ, giải pháp của Ban Dân vận các cấp và Mặt trận Tổ quốc. ") * 6,
+]
 
 # Times the phases of a cold `bot ask` inside one fresh process.
 _PHASES = r"""
@@ -207,6 +216,10 @@ def main() -> None:
             rows = [json.loads(l) for l in out.splitlines()]
             warm += [r["timings_ms"]["total"] for r in rows[len(QUESTIONS):]]  # first pass warms caches
         print(f"warm: p50 {pct(warm, .5):.1f} ms p95 {pct(warm, .95):.1f} ms over {len(warm)} answers", flush=True)
+        lines = [json.dumps({"question": q[:990]}, ensure_ascii=False) for q in LONG_QUESTIONS * (repeats + 1)]
+        _, _, out = run_measured([py, "-m", "bot", "ask", "--json"], env, "\n".join(lines) + "\n")
+        long_ms = [json.loads(l)["timings_ms"]["total"] for l in out.splitlines()[len(LONG_QUESTIONS):]]
+        print(f"long questions: p50 {pct(long_ms, .5):.1f} ms max {max(long_ms):.1f} ms", flush=True)
 
     gen_ms, verify_ms = llm_overhead()
     journal = journal_overhead()
@@ -230,6 +243,7 @@ Each figure is the median over several fresh processes unless it says p95.
 | rerun with nothing changed (model loaded) | median {statistics.median(unchanged_s) * 1000:.0f} ms, p95 {pct(unchanged_s, .95) * 1000:.0f} ms over {len(unchanged_s)} runs | |
 | cold start, `python -m bot ask "…"` (process start to answer) | median {statistics.median(cold_walls):.2f} s, p95 {pct(cold_walls, .95):.2f} s over {len(cold_walls)} runs | ≤ 10 s |
 | warm latency per question, stdin mode | p50 {pct(warm, .5):.1f} ms, p95 {pct(warm, .95):.1f} ms over {len(warm)} answers | p95 ≤ 200 ms |
+| warm latency of 990-character questions (repeated citations, combining marks, prose), stdin mode | p50 {pct(long_ms, .5):.1f} ms, max {max(long_ms):.1f} ms over {len(long_ms)} answers | max < 300 ms |
 | peak memory (max RSS) | ingestion {mib(max(ingest_rss))}, cold `ask` {mib(max(cold_rss))}, warm stdin run {mib(max(warm_rss))} | |
 
 What dominates the cold start (median seconds in one fresh process):
