@@ -238,7 +238,9 @@ class SentenceTransformerEmbeddings(IndexEmbeddings):
         return self._encode(texts, self.document_prefix, query=False) if texts else []
 
     def query_tokens(self, text: str) -> int:
-        return len(self.model.tokenizer(self.query_prefix + text)["input_ids"])
+        return len(
+            self.model.tokenizer(self.query_prefix + text, verbose=False)["input_ids"]
+        )  # no warning past its window
 
     def embed_query(self, text: str) -> list[float]:
         return self._encode([self.bounded_query(text)], self.query_prefix, query=True)[0]

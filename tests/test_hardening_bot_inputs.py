@@ -211,3 +211,15 @@ def test_chapter_superscript_digit_is_a_clear_error():
     with pytest.raises(BriefError) as raised:  # was ValueError: "²".isdigit() but int("²") fails
         _chapter_label("²", {"Chương II. Thực hiện dân chủ": []})
     assert "không có chương" in raised.value.for_user()
+
+
+def test_long_question_sentence_transformers_engine_bounded_too():
+    from bot.settings import BotSettings
+    from ingest import make_embedder
+
+    settings = BotSettings(_env_file=None, embedding_model="all-MiniLM-L6-v2", embedding_engine="sentence-transformers")
+    embedder = make_embedder(settings)
+    text = "quy chế dân chủ ở cơ sở " * 100  # 802 tokens for MiniLM
+    head = embedder.bounded_query(text)
+    assert embedder.query_tokens(head) <= MAX_QUERY_TOKENS < embedder.query_tokens(text) and text.startswith(head)
+    assert len(embedder.embed_query(text)) == embedder.dimension
