@@ -75,7 +75,7 @@ def test_answers_continue_during_ingestion_and_see_it_without_restart(served, co
         answered += 1
     out, err = proc.communicate()
     assert proc.returncode == 0, err
-    assert "1 new" in out and answered > 0
+    assert "1 mới" in out and answered > 0
     answer = service.ask(QUESTION)  # the same service object: no restart
     assert answer.found and answer.sources[0].doc_id == "ghi-chu-tan-dan"
     assert "ong mật" in answer.answer
