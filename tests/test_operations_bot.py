@@ -156,8 +156,9 @@ def test_json_logs_one_line_per_answer_and_never_the_token(service, corpus_setti
     lines = [json.loads(line) for line in stream.getvalue().splitlines()]
     assert TOKEN not in stream.getvalue()
     answers = [e for e in lines if e.get("event") == "answer"]
-    assert [a["found"] for a in answers] == [True, False]
-    first = answers[0]
+    # The bot answers updates concurrently, so the two events may come in either order.
+    assert sorted(a["found"] for a in answers) == [False, True]
+    (first,) = [a for a in answers if a["found"]]
     assert first["user"] != str(CADRE) and len(first["user"]) == 12 and first["question_chars"] == len("Thu ngân sách 9 tháng đầu năm 2018 đạt bao nhiêu?")
     assert first["generator"] == "extractive" and first["latency_ms"] > 0 and first["cited"]
     assert "Thu ngân sách" not in json.dumps(answers, ensure_ascii=False)  # lengths, never the question
