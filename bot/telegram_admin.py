@@ -9,6 +9,7 @@ from collections.abc import Callable
 from telegram import Update
 from telegram.ext import ContextTypes
 
+from bot import wording
 from bot.gaps import gap_report
 from bot.journal import Journal
 from bot.reports import Report, feedback_report, gaps_report, stats_report
@@ -66,10 +67,10 @@ async def update_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     """/capnhat: re-ingest the corpus; questions keep being answered meanwhile."""
     state = state_of(context)
     if state.updating.locked():
-        await reply(update, "Đang cập nhật chỉ mục; hãy chờ lần cập nhật này xong.")
+        await reply(update, wording.UPDATING)
         return
     async with state.updating:
-        await reply(update, "Đang cập nhật chỉ mục từ kho tài liệu…")
+        await reply(update, wording.UPDATE_STARTED)
         try:
             report = await asyncio.to_thread(ingest, state.settings, db=state.db, embedder=state.service.embedder)
             await asyncio.to_thread(state.service.refresh)  # the new generation, once complete

@@ -27,6 +27,7 @@ from bot.lookup import (
 )
 from bot.render import blocks, numbers, opens_paragraph, source_groups, source_line
 from bot.reports import Report
+from bot.wording import APOLOGY, GAP_NOTICE, NOT_ADMIN, REFUSAL, rate_limited  # noqa: F401  (shared by every channel)
 from ingest.registry import Directive
 
 MAX_MESSAGE = 4096
@@ -69,13 +70,6 @@ HELP = (  # the cadres' part of HUONG_DAN.md, in short: change both together
     "Bot chỉ trích nguyên văn tài liệu trong kho, không suy đoán, không trả lời chuyện ngoài kho; khi kho "
     "không có thông tin, bot nói rõ. Câu hỏi chưa có câu trả lời được ghi lại (không kèm tên người hỏi) để "
     "quản trị viên bổ sung tài liệu. Hướng dẫn đầy đủ: tệp HUONG_DAN.md của đơn vị."
-)
-REFUSAL = "Xin lỗi, bot này chỉ phục vụ cán bộ của đơn vị đã được cấp quyền. Hãy liên hệ quản trị viên."
-APOLOGY = "Xin lỗi, đã có lỗi khi xử lý yêu cầu của bạn. Hãy thử lại sau ít phút."
-NOT_ADMIN = "Lệnh này chỉ dành cho quản trị viên."
-GAP_NOTICE = (
-    "ℹ️ Câu hỏi chưa có câu trả lời được ghi lại (không kèm tên người hỏi) để quản trị viên bổ sung tài liệu "
-    "cho kho. Thông báo này chỉ hiện một lần."
 )
 COMMENT_PROMPT = "✍️ Đồng chí hãy trả lời tin nhắn này bằng góp ý cho câu trả lời trên (vài dòng)."
 COMMENT_THANKS = "Cảm ơn đồng chí, góp ý đã được ghi lại để quản trị viên xem xét."
@@ -162,10 +156,6 @@ def lookup_html(result: Resolution) -> str:
         items = "\n".join(f"• {escape(telling_apart(d))}" for d in result.candidates)
         return f"“{escape(result.query)}” ứng với {len(result.candidates)} văn bản; chọn một:\n{items}"
     return f"Kho tài liệu hiện có không có văn bản nào ứng với “{escape(result.query)}”."
-
-
-def rate_limited(per_minute: int, wait: int) -> str:
-    return f"Bạn đã hỏi {per_minute} câu trong một phút. Hãy thử lại sau {wait} giây."
 
 
 def candidate_keyboard(result: Resolution, key: Callable[[Directive], str]) -> InlineKeyboardMarkup | None:

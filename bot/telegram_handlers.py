@@ -26,6 +26,7 @@ from telegram import Update
 from telegram.constants import ChatAction, ChatType
 from telegram.ext import ContextTypes
 
+from bot import wording
 from bot.answer import Answer
 from bot.brief import BriefBuilder
 from bot.conversation import Conversation
@@ -278,9 +279,9 @@ async def source_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     answer = chat.get("answers", {}).get(chat.get("last", ""))
     n = user_number((context.args or [""])[0])
     if answer is None:
-        await reply(update, "Chưa có câu trả lời nào trong cuộc trò chuyện này.")
+        await reply(update, wording.NO_ANSWER_YET)
     elif n is None or not 1 <= n <= len(answer.sources):
-        await reply(update, f"Hãy gõ /nguon và một số từ 1 đến {len(answer.sources)}.")
+        await reply(update, wording.source_usage(len(answer.sources)))
     else:
         await reply(update, source_html(answer.sources[n - 1]))
 

@@ -1,4 +1,4 @@
-"""Every Vietnamese phrase an answer is made of, in one place.
+"""Every Vietnamese phrase an answer is made of, and the replies every channel shares, in one place.
 
 The answer is data (`bot.answer.Answer`); the terminal, Markdown, Telegram
 and Word renderers walk it and take their words from here, so a phrase is
@@ -22,6 +22,28 @@ SOURCES = "Nguồn"
 SHORT_ANSWER = "Trả lời"
 CARD = "Văn bản"
 FULL_ANSWER = "Trích nguyên văn"
+
+
+# What every channel (Telegram, Zalo) replies besides answers: one wording, so they never disagree.
+REFUSAL = "Xin lỗi, bot này chỉ phục vụ cán bộ của đơn vị đã được cấp quyền. Hãy liên hệ quản trị viên."
+APOLOGY = "Xin lỗi, đã có lỗi khi xử lý yêu cầu của bạn. Hãy thử lại sau ít phút."
+NOT_ADMIN = "Lệnh này chỉ dành cho quản trị viên."
+GAP_NOTICE = (
+    "ℹ️ Câu hỏi chưa có câu trả lời được ghi lại (không kèm tên người hỏi) để quản trị viên bổ sung tài liệu "
+    "cho kho. Thông báo này chỉ hiện một lần."
+)
+UPDATING = "Đang cập nhật chỉ mục; hãy chờ lần cập nhật này xong."
+UPDATE_STARTED = "Đang cập nhật chỉ mục từ kho tài liệu…"
+NO_ANSWER_YET = "Chưa có câu trả lời nào trong cuộc trò chuyện này."
+
+
+def rate_limited(per_minute: int, wait: int) -> str:
+    return f"Bạn đã hỏi {per_minute} câu trong một phút. Hãy thử lại sau {wait} giây."
+
+
+def source_usage(count: int) -> str:
+    return f"Hãy gõ /nguon và một số từ 1 đến {count}." if count else "Câu trả lời gần nhất không có nguồn."
+
 
 # Small talk: a short polite reply, never "không có thông tin".
 GREETING_REPLY = (

@@ -19,6 +19,17 @@ from bot.outline import Outline
 from bot.outline_render import outline_blocks, summary_lines
 from bot.render import answer_text, numbers, render_lookup, source_groups, source_line
 from bot.reports import Report
+from bot.wording import (  # noqa: F401  (shared by every channel)
+    APOLOGY,
+    GAP_NOTICE,
+    NO_ANSWER_YET,
+    NOT_ADMIN,
+    REFUSAL,
+    UPDATE_STARTED,
+    UPDATING,
+    rate_limited,
+    source_usage,
+)
 
 MARK = re.compile(r"\[\d+(?:, [^\[\]\n]{1,40})?\](?:(?:–|, )\[\d+(?:, [^\[\]\n]{1,40})?\])*")
 _SENTENCE_END = re.compile(r"(?<=[.!?;…])\s+")
@@ -43,13 +54,6 @@ HELP = (  # the Zalo part of HUONG_DAN.md, in short: change both together
 ADMIN_HELP = (
     "Quản trị: /thongke (thống kê), /phanhoi (👎 gần nhất), /thieu (kho còn thiếu gì), /capnhat (cập nhật chỉ mục)."
 )
-REFUSAL = "Xin lỗi, bot này chỉ phục vụ cán bộ của đơn vị đã được cấp quyền. Hãy liên hệ quản trị viên."
-APOLOGY = "Xin lỗi, đã có lỗi khi xử lý yêu cầu của bạn. Hãy thử lại sau ít phút."
-NOT_ADMIN = "Lệnh này chỉ dành cho quản trị viên."
-GAP_NOTICE = (
-    "ℹ️ Câu hỏi chưa có câu trả lời được ghi lại (không kèm tên người hỏi) để quản trị viên bổ sung tài liệu "
-    "cho kho. Thông báo này chỉ hiện một lần."
-)
 ANSWER_HINT = "Gõ /nguon <số> để xem toàn văn một nguồn; góp ý: gửi 👍, 👎 hoặc /gopy <ý kiến>."
 RATED = {
     1: "Cảm ơn đồng chí đã góp ý 👍.",
@@ -57,21 +61,11 @@ RATED = {
 }
 COMMENT_THANKS = "Cảm ơn đồng chí, góp ý đã được ghi lại để quản trị viên xem xét."
 COMMENT_USAGE = "Hãy gõ góp ý sau lệnh, ví dụ: /gopy Câu trả lời thiếu Điều 5."
-NO_ANSWER_YET = "Chưa có câu trả lời nào trong cuộc trò chuyện này."
 NO_JOURNAL = "Chưa ghi được phản hồi; hãy báo quản trị viên."
 JOURNAL_CLOSED = "Chưa mở được cơ sở dữ liệu phản hồi (FEEDBACK_DB); `python -m bot health` cho biết lý do."
 LOOKUP_USAGE = "Hãy gõ số hiệu sau lệnh, ví dụ: /vb 120-KL/TW hoặc /vb kl 120."
 BRIEF_USAGE = "Hãy gõ chủ đề hoặc số hiệu sau lệnh, ví dụ: /baigiang 120-KL/TW hoặc /baigiang Năm dân vận chính quyền."
-UPDATING = "Đang cập nhật chỉ mục; hãy chờ lần cập nhật này xong."
 UNKNOWN_COMMAND = "Không có lệnh này; gõ /help để xem các lệnh."
-
-
-def rate_limited(per_minute: int, wait: int) -> str:
-    return f"Bạn đã hỏi {per_minute} câu trong một phút. Hãy thử lại sau {wait} giây."
-
-
-def source_usage(count: int) -> str:
-    return f"Hãy gõ /nguon và một số từ 1 đến {count}." if count else "Câu trả lời gần nhất không có nguồn."
 
 
 def answer_message(answer: Answer, gap_notice: bool = False) -> str:

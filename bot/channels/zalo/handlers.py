@@ -172,7 +172,7 @@ class ZaloHandlers:
             await self.send(chat, fmt.NOT_ADMIN)
             return
         if command == "capnhat":
-            await self.send(chat, "Đang cập nhật chỉ mục từ kho tài liệu…")
+            await self.send(chat, fmt.UPDATE_STARTED)
             try:
                 counts = await asyncio.to_thread(self.core.update)
             except QcdcError as exc:
