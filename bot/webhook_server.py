@@ -42,6 +42,7 @@ import tornado.web
 from tornado.log import access_log, gen_log
 
 from bot.log_rate import RateLimitedLog, RateLimitFilter
+from ingest.errors import SettingsError
 
 if TYPE_CHECKING:
     from bot.settings import BotSettings
@@ -301,7 +302,16 @@ def start_server(
         max_body_size=limits.max_body_bytes,
         max_header_size=MAX_HEADER_BYTES,
     )
-    sockets = tornado.netutil.bind_sockets(port, address=address)
+    try:
+        sockets = tornado.netutil.bind_sockets(port, address=address)
+    except OSError as exc:  # a port in use or an address not on this machine: the operator's to fix
+        raise SettingsError(
+            f"cannot listen on {address}:{port}: {exc.strerror or exc}",
+            user_message=(
+                f"Không mở được cổng {port} trên địa chỉ {address} ({exc.strerror or exc}): cổng đang được chương "
+                "trình khác dùng hoặc địa chỉ không thuộc máy này; hãy chọn --port hoặc --listen khác."
+            ),
+        ) from exc
     server.add_sockets(sockets)
     server.port = sockets[0].getsockname()[1]
     return server

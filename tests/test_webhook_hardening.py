@@ -376,3 +376,24 @@ def test_bot_unit_raises_its_file_limit():
     nginx = (ROOT / "deploy" / "nginx-tro-ly-qcdc.conf").read_text()
     for directive in ("proxy_request_buffering on", "client_body_timeout", "client_max_body_size", "/healthz"):
         assert directive in nginx
+
+
+def test_webhook_port_in_use_is_a_clear_message_not_a_traceback():
+    from ingest.errors import SettingsError
+
+    async def on_update(data: dict[str, Any]) -> None:
+        return None
+
+    endpoint = WebhookEndpoint("hook", "X-Secret", "s" * 16, on_update)
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+
+        async def main() -> None:
+            async with serving(endpoint, lambda: {"ok": True}, "127.0.0.1", port):
+                pass
+
+        with pytest.raises(SettingsError) as caught:
+            asyncio.run(main())
+    assert f"cổng {port}" in caught.value.for_user() and "--port" in caught.value.for_user()
