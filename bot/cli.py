@@ -16,7 +16,7 @@ import json
 import logging
 import re
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TextIO
 
@@ -294,37 +294,38 @@ def cmd_brief(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_telegram(args: argparse.Namespace) -> int:
-    from bot.telegram_app import check_token, run
-
-    try:
-        settings = get_settings()
-        configure_logging(settings)
-        logging.getLogger().setLevel(min(logging.getLogger().level, logging.INFO))  # a service logs its work
-        check_token(settings)  # before loading anything: a bad token is the commonest mistake
-        _announce_build(settings, args.db)
-        run(settings, args.db, args.webhook_url, args.listen, args.port)
-    except QcdcError as exc:
-        _error(exc.for_user(), None, False)
-        return 2
-    return 0
-
-
-def cmd_zalo(args: argparse.Namespace) -> int:
-    from bot.channels.zalo.app import check_token, probe, run
-
+def _serve_channel(
+    args: argparse.Namespace,
+    check_token: Callable[[BotSettings], object],
+    *checks: Callable[[BotSettings], object],
+    run: Callable[..., None],
+) -> int:
+    """A chat channel's service: settings, logs, the token checked before anything loads, then serve."""
     try:
         settings = get_settings()
         configure_logging(settings)
         logging.getLogger().setLevel(min(logging.getLogger().level, logging.INFO))  # a service logs its work
         check_token(settings)  # before loading anything: a missing or refused token is the commonest mistake
-        probe(settings)
+        for check in checks:
+            check(settings)
         _announce_build(settings, args.db)
         run(settings, args.db, args.webhook_url, args.listen, args.port)
     except QcdcError as exc:
         _error(exc.for_user(), None, False)
         return 2
     return 0
+
+
+def cmd_telegram(args: argparse.Namespace) -> int:
+    from bot.telegram_app import check_token, run
+
+    return _serve_channel(args, check_token, run=run)
+
+
+def cmd_zalo(args: argparse.Namespace) -> int:
+    from bot.channels.zalo.app import check_token, probe, run
+
+    return _serve_channel(args, check_token, probe, run=run)
 
 
 def main(argv: list[str] | None = None) -> int:
