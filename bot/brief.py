@@ -24,7 +24,7 @@ from ingest.registry import Directive
 
 __all__ = ["BriefBuilder", "BriefError", "Outline", "chapter_asked"]
 
-_CHAPTER = re.compile(r"\bchuong\s+([ivx]+|\d+)\b")
+_CHAPTER = re.compile(r"\bchuong\s+([ivx]+|[0-9]+)\b")
 
 
 def chapter_asked(topic: str) -> tuple[str, str | None]:
@@ -64,7 +64,7 @@ class BriefBuilder:
         """The document a request names, by number or by name, when it names nothing else."""
         registry = self.service.registry
         cites = parse_citations(topic)
-        if cites or re.fullmatch(r"\d{1,5}", topic):  # a document number, whole or partial
+        if cites or re.fullmatch(r"[0-9]{1,5}", topic):  # a document number, whole or partial
             resolution = lookup(topic, registry)
             if resolution.candidates:
                 options = "; ".join(telling_apart(d) for d in resolution.candidates)

@@ -23,8 +23,8 @@ from ingest.tokens import lexical_tokens
 
 # "Điều 12", "khoản 2 Điều 5", "điều 36, khoản 1" (folded: diacritics do not matter)
 _ARTICLE = re.compile(
-    r"(?<![\w.])(?:khoan\s+(?P<before>\d{1,3})\s*,?\s*(?:cua\s+)?)?dieu\s+(?P<article>\d{1,3})(?![\w.]*\.\w)"
-    r"(?:\s*,?\s*khoan\s+(?P<after>\d{1,3}))?"
+    r"(?<![\w.])(?:khoan\s+(?P<before>[0-9]{1,3})\s*,?\s*(?:cua\s+)?)?dieu\s+(?P<article>[0-9]{1,3})(?![\w.]*\.\w)"
+    r"(?:\s*,?\s*khoan\s+(?P<after>[0-9]{1,3}))?"
 )
 
 
@@ -180,7 +180,7 @@ def _lookup_document(query: str, registry: Registry) -> Resolution:
     if named := resolve_names(query, registry):
         return named[0]
     text = query.strip()
-    if re.fullmatch(r"\d{1,5}", text):  # just a number: any type
+    if re.fullmatch(r"[0-9]{1,5}", text):  # just a number: any type
         return _result(query, [d for d in registry.directives if same_number(d.number, text)], ref=text)
     # A symbol without its number ("KL/TW") or a partial reference ("120-KL")
     key = ref_key(text)

@@ -223,3 +223,12 @@ def test_long_question_sentence_transformers_engine_bounded_too():
     head = embedder.bounded_query(text)
     assert embedder.query_tokens(head) <= MAX_QUERY_TOKENS < embedder.query_tokens(text) and text.startswith(head)
     assert len(embedder.embed_query(text)) == embedder.dimension
+
+
+@pytest.mark.parametrize("typed", ["Điều ١٢ Luật THDCCS", "khoản ٢ Điều 5", "Điều １２"])
+def test_article_numbers_are_ascii_digits_only(typed):
+    from bot.lookup import article_ref
+
+    found = article_ref(typed)
+    assert found is None or found.article == 5 and found.clause is None  # never read as Điều 12 or khoản 2
+    assert article_ref("Điều 12 Luật THDCCS") is not None
