@@ -64,10 +64,13 @@ def set_aside_copies(path: Path) -> list[Path]:
 
 def is_damaged(exc: BaseException) -> bool:
     """A file that is not a database, or one whose pages are corrupt (not: locked, full, read-only)."""
+    if isinstance(exc, Damaged):
+        return True
+    # Only SQLite's own verdict counts: an error without its code (a ProgrammingError from a bad
+    # binding, say) is a bug in the caller, and setting a healthy journal aside for it loses nothing
+    # but the journal itself, again at every write.
     code = getattr(exc, "sqlite_errorcode", None)
-    if code is not None:
-        return code & 0xFF in _DAMAGED
-    return isinstance(exc, sqlite3.DatabaseError) and not isinstance(exc, sqlite3.OperationalError)
+    return code is not None and code & 0xFF in _DAMAGED
 
 
 def first_line(text: str, limit: int = 200) -> str:

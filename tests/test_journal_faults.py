@@ -209,3 +209,22 @@ def test_journal_damaged_that_cannot_be_set_aside_is_reported_not_raised(tmp_pat
         journal.stats()
     assert "hỏng" in report.value.for_user()
     assert Journal(path).state().open is False  # a new start waits and tries again later
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        lambda db: db.execute("select ?", ({},)),  # a value SQLite cannot bind
+        lambda db: db.execute("select ?, ?", (1,)),  # the wrong number of bindings
+        lambda db: db.execute("select * from no_such_table"),
+    ],
+)
+def test_journal_programming_error_is_not_damage(tmp_path, filled_file, bad):
+    """A bug in a statement raises as it is; before, each one set a healthy journal aside."""
+    path = tmp_path / "f.sqlite3"
+    journal = _filled(filled_file, path)
+    for _ in range(2):
+        with pytest.raises(sqlite3.Error):
+            journal._store.run(bad)
+    assert list(tmp_path.glob("f.sqlite3.corrupt-*")) == []
+    assert journal.stats().answered >= 1  # the same journal, its rows kept
