@@ -185,7 +185,9 @@ def write_feedback(entries: list[FeedbackEntry], stream: TextIO, form: str) -> N
             stream.write(json.dumps(_row(e), ensure_ascii=False) + "\n")
         return
     stream.write("\ufeff")  # UTF-8's byte order mark: Excel then reads the file as UTF-8
-    writer = csv.DictWriter(stream, fieldnames=list(CSV_HEADERS.values()))
+    # Every cell quoted: Excel set to ';' as its list separator (as regional settings may have it)
+    # would otherwise split "xem;=HYPERLINK(…)" and run its second half as a formula.
+    writer = csv.DictWriter(stream, fieldnames=list(CSV_HEADERS.values()), quoting=csv.QUOTE_ALL)
     writer.writeheader()
     for e in entries:
         writer.writerow(_csv_row(e))

@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 
 from bot.gaps import gap_report, group, topic_words
 from bot.journal import AskedDocument, Exchange, Journal, JournalError, Unanswered, parse_day
-from bot.reports import feedback_report, gaps_report, stats_report, write_feedback
+from bot.reports import CSV_HEADERS, feedback_report, gaps_report, stats_report, write_feedback
 
 # --- the journal ------------------------------------------------------------------------
 
@@ -46,7 +46,7 @@ def test_feedback_is_stored_with_its_exchange_and_exported(tmp_path):
 
     out = io.StringIO()
     write_feedback(entries, out, "csv")
-    assert out.getvalue().startswith("\ufeffThời điểm,")  # Excel reads UTF-8 only after a BOM
+    assert out.getvalue().startswith('\ufeff"Thời điểm",')  # Excel reads UTF-8 only after a BOM
     rows = list(csv.DictReader(io.StringIO(out.getvalue().removeprefix("\ufeff"))))
     assert len(rows) == 2 and {r["Góp ý"] for r in rows} == {"Thiếu số liệu năm 2019", ""}
     assert {r["Có thông tin"] for r in rows} == {"có"} and {r["Đánh giá (1 = 👍, -1 = 👎)"] for r in rows} == {
@@ -233,6 +233,21 @@ def test_feedback_csv_formula_cells_are_neutralised(tmp_path, trigger):
         for column in ("Góp ý", "Câu hỏi", "Nguồn"):
             assert row[column].startswith("'" + trigger), (column, row[column])
             assert row[column][1:] in {trigger + p for p in payloads}  # the text itself is kept whole
+
+
+@pytest.mark.parametrize("separator", [";", ",", "\t", "|"])
+def test_feedback_csv_formula_after_a_list_separator_stays_inside_its_quoted_cell(tmp_path, separator):
+    journal = Journal(tmp_path / "x.sqlite3")
+    journal.record(exchange("0" * 12, f'xem{separator}=HYPERLINK("http://evil.example","x")'))
+    journal.comment(-100777, "0" * 12, 424242, f"ok{separator}+cmd|' /C calc'!A0")
+    out = io.StringIO()
+    write_feedback(journal.feedback(), out, "csv")
+    text = out.getvalue().removeprefix("\ufeff")
+    # Every cell quoted, so a spreadsheet splitting on another separator keeps the text in one cell.
+    assert f'"xem{separator}=HYPERLINK' in text and f'"ok{separator}+cmd' in text
+    header, row = text.split("\r\n")[:2]
+    assert header.startswith('"') and row.startswith('"') and row.endswith('"')
+    assert len(next(csv.reader([row]))) == len(CSV_HEADERS)
 
 
 @settings(max_examples=40, deadline=None)

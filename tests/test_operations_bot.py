@@ -216,7 +216,7 @@ def test_cli_exports_feedback_and_lists_gaps(tmp_path):
         return proc
 
     csv_out = run("feedback").stdout.splitlines()
-    assert csv_out[0].startswith("\ufeffThời điểm,") and "Thu ngân sách" in csv_out[1]  # BOM: Excel reads UTF-8
+    assert csv_out[0].startswith("\ufeff\"Thời điểm\",") and "Thu ngân sách" in csv_out[1]  # BOM: Excel reads UTF-8
     (row,) = [json.loads(line) for line in run("feedback", "--format", "json").stdout.splitlines()]
     assert row["rating"] == -1 and row["sources"] == ["Bài A"]
     assert run("feedback", "--since", "2999-01-01").stdout.count("\n") == 1  # the header only
