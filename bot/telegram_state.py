@@ -71,14 +71,15 @@ def _answer_ok(answer: object) -> bool:
 
 
 def _conversation_ok(memory: object) -> bool:
+    # Snapshots (list(...)): a question of this chat may be adding a turn in a worker thread meanwhile.
     if not isinstance(memory, Conversation):
         return False
     turns, sizes = getattr(memory, "turns", None), getattr(memory, "sizes", None)
     return (
         isinstance(turns, collections.deque)
-        and all(isinstance(t, Turn) and isinstance(t.question, str) and _answer_ok(t.answer) for t in turns)
+        and all(isinstance(t, Turn) and isinstance(t.question, str) and _answer_ok(t.answer) for t in list(turns))
         and isinstance(sizes, collections.deque)
-        and all(type(n) is int for n in sizes)
+        and all(type(n) is int for n in list(sizes))
         and isinstance(getattr(memory, "ttl", None), int | float)
         and callable(getattr(memory, "clock", None))
     )
@@ -94,7 +95,7 @@ def clean_chat(chat: dict[Any, Any]) -> list[str]:
         dropped.append("answers")
         del chat["answers"]
     else:
-        for key in [k for k, a in answers.items() if not (isinstance(k, str) and _answer_ok(a))]:
+        for key in [k for k, a in list(answers.items()) if not (isinstance(k, str) and _answer_ok(a))]:
             dropped.append(f"answers[{key!r:.20}]")
             del answers[key]
     if "last" in chat and not isinstance(chat["last"], str):
@@ -108,7 +109,7 @@ def clean_chat(chat: dict[Any, Any]) -> list[str]:
         dropped.append("comment_prompts")
         del chat["comment_prompts"]
     else:
-        for key in [k for k, v in prompts.items() if type(k) is not int or not isinstance(v, str)]:
+        for key in [k for k, v in list(prompts.items()) if type(k) is not int or not isinstance(v, str)]:
             dropped.append(f"comment_prompts[{key!r:.20}]")
             del prompts[key]
     return dropped

@@ -175,3 +175,31 @@ def test_state_file_memory_of_another_shape_dropped_not_failed_on(tmp_path, capl
         and chats[2] == {"last": "a"}
         and "chat 2: dropped conversation" in caplog.text
     )
+
+
+def test_state_chat_store_reads_a_memory_another_thread_is_writing():
+    """Handlers validate a chat's memory on the event loop while that chat's question may be
+    recording a turn in a worker thread: 'deque mutated during iteration' became the apology."""
+    import sys
+    import threading
+
+    memory = Conversation(turns=50)
+    stop = threading.Event()
+
+    def writer() -> None:
+        n = 0
+        while not stop.is_set() and n < 10_000_000:  # bounded, whatever happens to the reader
+            memory.sizes.append(n)
+            n += 1
+
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)  # switch threads as often as possible
+    thread = threading.Thread(target=writer)
+    thread.start()
+    try:
+        for _ in range(3000):
+            assert clean_chat({"conversation": memory}) == []
+    finally:
+        stop.set()
+        thread.join()
+        sys.setswitchinterval(interval)
