@@ -90,7 +90,8 @@ def _jaccard(a: frozenset[str], b: frozenset[str]) -> float:
     return len(a & b) / len(a | b)
 
 
-_NUMBER = re.compile(r"0*(\d+)")
+_NUMBER = re.compile(r"0*([0-9]+)")
+_BARE = re.compile(r"[0-9]+")  # a number alone: ASCII digits, as everywhere a number is read
 
 
 def _number_and_type(ask: MissingAsk) -> tuple[str, str] | None:
@@ -109,7 +110,7 @@ def _spelling_key(ask: MissingAsk) -> str:
     """Spellings of one symbol share it ("30-CT/TW", "30/ct-tw", "30 - CT/TW"); a bare number's
     includes its type ("Chỉ thị 30" and "Nghị quyết 30" are two documents)."""
     canonical = canonical_ref(ask.ref)
-    if canonical.isdigit():
+    if _BARE.fullmatch(canonical):
         return f"{canonical.lstrip('0') or '0'} {fold(ask.type or '').lower()}"
     return re.sub(r"[^A-Z0-9]", "", ref_key(ask.ref)) or ask.ref
 
@@ -122,15 +123,15 @@ def missing_documents(asks: list[MissingAsk]) -> list[MissingDocument]:
     symbolled: dict[tuple[str, str], str] = {}  # (number, type) → the most asked symbolled group
     for key, group_asks in sorted(groups.items(), key=lambda kv: -len(kv[1])):
         first = group_asks[0]
-        if not canonical_ref(first.ref).isdigit() and (nt := _number_and_type(first)):
+        if not _BARE.fullmatch(canonical_ref(first.ref)) and (nt := _number_and_type(first)):
             symbolled.setdefault(nt, key)
     for key in list(groups):
         first = groups[key][0]
-        if canonical_ref(first.ref).isdigit() and (nt := _number_and_type(first)) and nt in symbolled:
+        if _BARE.fullmatch(canonical_ref(first.ref)) and (nt := _number_and_type(first)) and nt in symbolled:
             groups[symbolled[nt]] += groups.pop(key)  # "Chỉ thị 30" is 30-CT/TW
     out = []
     for group_asks in groups.values():
-        spellings = Counter(canonical_ref(a.ref) for a in group_asks if not canonical_ref(a.ref).isdigit())
+        spellings = Counter(canonical_ref(a.ref) for a in group_asks if not _BARE.fullmatch(canonical_ref(a.ref)))
         ref = spellings.most_common(1)[0][0] if spellings else canonical_ref(group_asks[0].ref)
         kinds = Counter(a.type for a in group_asks if a.type)
         out.append(
