@@ -21,6 +21,7 @@ import time
 from collections import OrderedDict, deque
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import Generic, TypeVar
 
 from bot.answer import Answer
 from bot.question import ASCII_NUMBER
@@ -57,6 +58,8 @@ MAX_ITEM_WORDS = 30
 # What the memories of all sessions (`Conversations`) may hold together, counted as their
 # turns pickle: a count alone lets a few large answers, or many long keys, fill the memory.
 MAX_MEMORY_BYTES = 32 * 1024 * 1024
+K = TypeVar("K")
+V = TypeVar("V")
 
 
 @dataclass(frozen=True)
@@ -194,6 +197,41 @@ def _subject(turn: Turn) -> str | None:
     return None
 
 
+class SizedLRU(Generic[K, V]):
+    """Values under keys, the least recently used dropped beyond `limit` values or `max_bytes`
+    together as `size` counts a value (read again at each drop: a value may grow once got;
+    no `size`: counted, not sized). Shared by the stdin sessions and the channels' chats."""
+
+    def __init__(self, limit: int, max_bytes: int = MAX_MEMORY_BYTES, size: Callable[[V], int] | None = None):
+        self.limit, self.max_bytes, self._size = limit, max_bytes, size
+        self._items: OrderedDict[K, V] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._items
+
+    @property
+    def size(self) -> int:
+        """Bytes the values take, as `size` counts them (0 without it)."""
+        measure = self._size
+        return sum(measure(v) for v in list(self._items.values())) if measure else 0
+
+    def get(self, key: K, make: Callable[[], V]) -> V:
+        """The value under `key` (`make()` for a new key), now the most recently used. The values
+        beyond the limits are dropped here, the least recently used first, before the caller adds to it."""
+        measure = self._size or (lambda _: 0)
+        with self._lock:
+            value = self._items.pop(key) if key in self._items else make()
+            total = self.size + measure(value)
+            while self._items and (len(self._items) >= self.limit or total > self.max_bytes):
+                total -= measure(self._items.popitem(last=False)[1])
+            self._items[key] = value
+            return value
+
+
 class Conversations:
     """The memories of many chats or sessions, the least recently used dropped beyond `limit`
     memories or `max_bytes` together. A session is kept under a digest of its key: a key is
@@ -201,8 +239,7 @@ class Conversations:
 
     def __init__(self, turns: int = 3, ttl: float = 900.0, limit: int = 10_000, max_bytes: int = MAX_MEMORY_BYTES):
         self.turns, self.ttl, self.limit, self.max_bytes = turns, ttl, limit, max_bytes
-        self._by_key: OrderedDict[bytes, Conversation] = OrderedDict()
-        self._lock = threading.Lock()
+        self._by_key: SizedLRU[bytes, Conversation] = SizedLRU(limit, max_bytes, lambda c: c.size)
 
     @staticmethod
     def digest(key: str) -> bytes:
@@ -212,16 +249,8 @@ class Conversations:
     @property
     def size(self) -> int:
         """Bytes the memories take (their turns; keys are 16 bytes each)."""
-        return sum(c.size for c in self._by_key.values())
+        return self._by_key.size
 
     def get(self, key: str) -> Conversation:
-        """The session's memory (a new one for a new key). The memories beyond the limits are
-        dropped here, the least recently used first, before the caller adds a turn."""
-        digest = self.digest(key)
-        with self._lock:
-            conversation = self._by_key.pop(digest, None) or Conversation(self.turns, self.ttl)
-            total = self.size + conversation.size
-            while self._by_key and (len(self._by_key) >= self.limit or total > self.max_bytes):
-                total -= self._by_key.popitem(last=False)[1].size
-            self._by_key[digest] = conversation
-            return conversation
+        """The session's memory (a new one for a new key); see `SizedLRU.get`."""
+        return self._by_key.get(self.digest(key), lambda: Conversation(self.turns, self.ttl))

@@ -22,7 +22,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot.channels.core import open_journal, quiet_logs  # channel-neutral, shared with the Zalo bot
+from bot.channels.core import open_journal, quiet_logs, retry_until  # channel-neutral, shared with the Zalo bot
 from bot.health import live
 from bot.service import QAService
 from bot.settings import BotSettings, state_path
@@ -105,19 +105,10 @@ async def wait_for_bot_api(application: Application, first_delay: float = 1.0, m
     for it, with one log line per try, instead of exiting with a traceback.
     A token Telegram rejects is not retried.
     """
-    delay = first_delay
-    attempt = 1
-    while True:
-        try:
-            await application.bot.initialize()
-            if attempt > 1:
-                log.warning("Telegram Bot API reached after %d tries", attempt)
-            return
-        except (NetworkError, TimedOut) as exc:  # InvalidToken is not a NetworkError: it ends the wait
-            log.warning("cannot reach the Telegram Bot API (%s); trying again in %.0f s", exc, delay)
-        await asyncio.sleep(delay)
-        delay = min(max_delay, delay * 2)
-        attempt += 1
+    # InvalidToken is not a NetworkError: it ends the wait
+    await retry_until(
+        application.bot.initialize, (NetworkError, TimedOut), first_delay, max_delay, "reach the Telegram Bot API", log
+    )
 
 
 class _AddressedToBot(filters.UpdateFilter):

@@ -21,6 +21,7 @@ from telegram import Update
 from telegram.error import NetworkError, TimedOut
 from telegram.ext import Application
 
+from bot.channels.core import retry_until
 from bot.webhook_server import MalformedUpdate, OnUpdate, WebhookEndpoint, WebhookLimits, serving
 
 log = logging.getLogger(__name__)
@@ -57,17 +58,13 @@ def endpoint(application: Application, options: WebhookOptions) -> WebhookEndpoi
 
 async def set_webhook(application: Application, options: WebhookOptions, first_delay: float = 1.0) -> None:
     """Tell Telegram where to post, retrying while it cannot be reached (as PTB's bootstrap does)."""
-    delay = first_delay
-    while True:
-        try:
-            await application.bot.set_webhook(
-                options.webhook_url, secret_token=options.secret_token, allowed_updates=Update.ALL_TYPES
-            )
-            return
-        except (NetworkError, TimedOut) as exc:
-            log.warning("cannot set the webhook (%s); trying again in %.0f s", exc, delay)
-        await asyncio.sleep(delay)
-        delay = min(60.0, delay * 2)
+
+    async def call() -> bool:
+        return await application.bot.set_webhook(
+            options.webhook_url, secret_token=options.secret_token, allowed_updates=Update.ALL_TYPES
+        )
+
+    await retry_until(call, (NetworkError, TimedOut), first_delay, 60.0, "set the webhook", log)
 
 
 async def serve(

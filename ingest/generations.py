@@ -111,7 +111,8 @@ def _chroma_settings() -> Any:
     return chromadb.Settings(anonymized_telemetry=False)
 
 
-def _write_json_atomic(path: Path, data: dict[str, Any]) -> None:
+def write_json_atomic(path: Path, data: dict[str, Any]) -> None:
+    """`data` as `path`, whole or not at all: written beside it, fsynced, then renamed over it."""
     tmp = path.with_suffix(".tmp")
     tmp.write_text(json.dumps(data, ensure_ascii=False, indent=2), encoding="utf-8")
     with open(tmp, "rb") as fh:
@@ -241,7 +242,7 @@ class LocalStore(Store):
         return info if isinstance(info, dict) else {}
 
     def _set_pointer(self, info: dict[str, Any]) -> None:
-        _write_json_atomic(self.root / POINTER_FILE, info)
+        write_json_atomic(self.root / POINTER_FILE, info)
 
     @contextlib.contextmanager
     def lock(self) -> Iterator[None]:

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import os
 import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 from pathlib import Path
 
 import httpx
@@ -19,10 +21,12 @@ from hypothesis import strategies as st
 from pydantic import SecretStr
 from zalo_fake import FakeZaloAPI
 
-from bot.channels.core import AccessRules, journal_id
+from bot.channels import core as core_module
+from bot.channels.core import AccessRules, Admission, ChatMemory, Core, RedactToken, journal_id, quiet_logs, retry_until
+from bot.channels.zalo import app as zalo_app
 from bot.channels.zalo import formatting as fmt
-from bot.channels.zalo.app import Processed, build_bot, poll, wait_for_api
-from bot.channels.zalo.client import Backoff, TokenRefused, ZaloClient, parse_update
+from bot.channels.zalo.app import Processed, build_bot, poll, serve_polling, wait_for_api
+from bot.channels.zalo.client import Backoff, MaybeDone, TokenRefused, ZaloClient, ZaloUnavailable, parse_update
 from bot.channels.zalo.webhook import SECRET_HEADER, endpoint, serve_webhook, webhook_options
 from bot.journal import Journal
 from bot.webhook_server import serving
@@ -333,6 +337,7 @@ def test_zalo_damaged_state_file_is_set_aside(tmp_path):
     processed = Processed(path)
     message = parse_update({"message": {"message_id": "1", "chat": {"id": "c"}, "text": "x"}})
     assert message is not None and processed.take(message) and not processed.take(message)
+    asyncio.run(processed.save())
     assert json.loads(path.read_text()) == {"taken": ["c:1"]}
     assert any(p.name.startswith("zalo-state.json.corrupt-") for p in tmp_path.iterdir())
 
@@ -463,3 +468,218 @@ def test_zalo_commands_parse(text, parsed):
     from bot.channels.zalo.handlers import parse_command
 
     assert parse_command(text) == parsed
+
+
+# --- review findings ----------------------------------------------------------------------
+
+
+def _message(n: int, chat: str = "c"):
+    message = parse_update({"message": {"message_id": str(n), "chat": {"id": chat}, "text": "x"}})
+    assert message is not None
+    return message
+
+
+def test_zalo_finding4_a_400_from_the_api_is_backed_off_not_fatal(service, corpus_settings, tmp_path, caplog):
+    settings = corpus_settings.model_copy(
+        update={
+            "zalo_bot_token": SecretStr(TOKEN),
+            "feedback_db": tmp_path / "feedback.sqlite3",
+            "zalo_state_file": tmp_path / "zalo-state.json",
+        }
+    )
+
+    async def main():
+        with FakeZaloAPI(TOKEN) as fake:
+            # getMe, deleteWebhook (no webhook set) and getUpdates refused a while, then the API recovers
+            fake.bad_requests = {"getMe": 2, "deleteWebhook": 1, "getUpdates": 4}
+            client = ZaloClient(TOKEN, fake.base_url, FAST)
+            bot = build_bot(settings, service, client)
+            stop = asyncio.Event()
+            serving_task = asyncio.create_task(serve_polling(bot, client, stop, timeout=1, first_delay=0.01))
+            try:
+                fake.message("/vb kl 120")
+                await until(fake, lambda: texts(fake))
+                assert texts(fake)[0].startswith("Kết luận số 120-KL/TW")
+                assert not serving_task.done()
+            finally:
+                stop.set()
+                await asyncio.wait_for(serving_task, 30)  # stopped by `stop`, not by an error
+                await client.aclose()
+            return fake
+
+    with caplog.at_level(logging.DEBUG, logger="bot.channels.zalo.app"):
+        fake = asyncio.run(main())
+    assert [m for m, _ in fake.calls].count("getUpdates") >= 5 and fake.bad_requests["getUpdates"] == 0
+    lines = [(r.levelno, r.getMessage()) for r in caplog.records if r.name == "bot.channels.zalo.app"]
+    polled = [level for level, line in lines if "getUpdates failed" in line and "400" in line]
+    assert len(polled) == 4 and polled.count(logging.WARNING) == 1  # one warning for the kind, then quiet
+    assert any("could not delete the Zalo webhook" in line for _, line in lines)
+    assert sum("cannot reach the Zalo Bot API" in line for _, line in lines) == 2
+    assert any("getUpdates works again" in line for _, line in lines)
+
+
+def test_zalo_finding7_unreadable_state_file_is_kept_in_place(tmp_path, monkeypatch, caplog):
+    path = tmp_path / "zalo-state.json"
+    path.write_text(json.dumps({"taken": ["c:1"]}))
+    real_read = Path.read_bytes
+
+    def refuse(self):
+        if self == path:
+            raise PermissionError(13, "Permission denied", str(self))
+        return real_read(self)
+
+    monkeypatch.setattr(Path, "read_bytes", refuse)
+    with caplog.at_level(logging.ERROR):
+        processed = Processed(path)  # the bot runs...
+    assert "cannot be read" in caplog.text
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["zalo-state.json"]  # ...and renames nothing
+    assert real_read(path) == b'{"taken": ["c:1"]}'
+    assert processed.take(_message(2))
+    asyncio.run(processed.save())  # then replaced: the ids taken from now on are kept again
+    assert json.loads(real_read(path)) == {"taken": ["c:2"]}
+
+
+@pytest.mark.parametrize("damaged", [b"[1, 2", b'{"taken": 5}', b'{"taken": null}', b'"taken"', b"\xff\xfe"])
+def test_zalo_finding7_damaged_state_file_in_a_read_only_folder(tmp_path, monkeypatch, caplog, damaged):
+    path = tmp_path / "zalo-state.json"
+    path.write_bytes(damaged)
+
+    def read_only(p):
+        raise PermissionError(13, "Permission denied", str(p))
+
+    monkeypatch.setattr(zalo_app, "set_aside", read_only)
+    with caplog.at_level(logging.ERROR):
+        processed = Processed(path)  # was: the OSError out of set_aside stopped the bot at start
+    assert "not moved" in caplog.text and processed.take(_message(1))
+
+
+def test_zalo_finding7_state_saved_off_the_loop_once_for_a_burst(tmp_path, monkeypatch):
+    from ingest import generations
+
+    assert zalo_app.write_json_atomic is generations.write_json_atomic  # the fsyncing writer, not a copy
+    writes: list[tuple[int, int]] = []
+    real_write = zalo_app.write_json_atomic
+
+    def counted(path, data):
+        writes.append((threading.get_ident(), len(data["taken"])))
+        real_write(path, data)
+
+    monkeypatch.setattr(zalo_app, "write_json_atomic", counted)
+    path = tmp_path / "state" / "zalo-state.json"
+    processed = Processed(path)
+
+    async def main():
+        for n in range(50):
+            assert processed.take(_message(n))
+        await asyncio.gather(*(processed.save() for _ in range(50)))
+        assert processed.take(_message(50))
+        await processed.save()
+        await processed.save()  # nothing new: no write
+        return threading.get_ident()
+
+    loop_thread = asyncio.run(main())
+    assert [n for _, n in writes] == [50, 51]  # a burst of 50 takes: one write, not 50
+    assert all(thread != loop_thread for thread, _ in writes)
+    assert len(json.loads(path.read_text())["taken"]) == 51
+    assert len(Processed(path)._ids) == 51
+
+
+def test_zalo_finding8_chat_memory_is_bounded_in_bytes(service, corpus_settings, monkeypatch):
+    answer = service.ask("Kết luận 120-KL/TW yêu cầu gì?")
+    one = ChatMemory(None)
+    one.remember(answer)
+    monkeypatch.setattr(core_module, "KEPT_BYTES", 10 * one.size)
+    monkeypatch.setattr(core_module, "KEPT_REFUSED", 100)
+    settings = corpus_settings.model_copy(update={"conversation_turns": 0})
+    core = Core(service, settings, None, AccessRules.of(["u-ok"], [], []), 30, "zalo")
+    for chat in range(40):
+        core.memory(str(chat)).remember(answer)
+        assert core._chats.size <= 10 * one.size + one.size  # the chat just used may top it until its next turn
+    assert 9 <= len(core._chats) <= 11  # was 40 (a count of 1,000 chats, not a size)
+    assert "39" in core._chats and "0" not in core._chats  # the least recently active went first
+    for n in range(1000):  # strangers: each told once, and the ids kept are capped
+        assert core.admit(f"stranger-{n}", f"stranger-{n}") is Admission.REFUSE
+    assert len(core.refused) == 100 and core.admit("stranger-999", None) is Admission.IGNORE
+
+
+def test_zalo_finding9_send_message_not_retried_once_it_may_have_gone():
+    calls: list[str] = []
+    fail: dict[str, list[type[httpx.TransportError]]] = {}
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        method = request.url.path.rsplit("/", 1)[-1]
+        calls.append(method)
+        if fail.get(method):
+            raise fail[method].pop(0)("simulated", request=request)
+        return httpx.Response(200, json={"ok": True, "result": {"message_id": "m1"}})
+
+    async def main():
+        client = ZaloClient(
+            TOKEN, "http://zalo.invalid", FAST, httpx.AsyncClient(transport=httpx.MockTransport(handler))
+        )
+        try:
+            fail["sendMessage"] = [httpx.ReadTimeout]  # sent, the answer lost: maybe delivered
+            with pytest.raises(MaybeDone):
+                await client.send_message("c", "xin chào")
+            assert calls.count("sendMessage") == 1  # was 5: one reply, up to five times
+            for before_sending in (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout):
+                calls.clear()
+                fail["sendMessage"] = [before_sending, before_sending]
+                assert await client.send_message("c", "xin chào") == {"message_id": "m1"}
+                assert calls.count("sendMessage") == 3
+            calls.clear()
+            fail["getMe"] = [httpx.ReadTimeout, httpx.RemoteProtocolError]  # idempotent: retried as before
+            await client.get_me()
+            assert calls.count("getMe") == 3
+        finally:
+            await client.aclose()
+
+    asyncio.run(main())
+
+
+def test_zalo_finding9_send_message_retried_on_429_and_5xx_answers():
+    async def main():
+        with FakeZaloAPI(TOKEN) as fake:
+            client = ZaloClient(TOKEN, fake.base_url, FAST)
+            try:
+                fake.unreachable_calls = 2
+                await client.send_message("u-1", "xin chào")
+            finally:
+                await client.aclose()
+            return fake
+
+    assert len(asyncio.run(main()).sent()) == 3
+
+
+def test_zalo_finding12_quiet_logs_installs_one_filter_however_often_called():
+    root = logging.getLogger()
+    handler = logging.StreamHandler()
+    root.addHandler(handler)
+    try:
+        quiet_logs(TOKEN)
+        quiet_logs(TOKEN)  # `python -m bot zalo`: the probe, then the run
+        for installed in (root, handler):
+            assert sum(isinstance(f, RedactToken) for f in installed.filters) == 1
+    finally:
+        root.removeHandler(handler)
+        targets: list[logging.Filterer] = [root, *root.handlers]
+        for target in targets:
+            for f in [f for f in target.filters if isinstance(f, RedactToken)]:
+                target.removeFilter(f)
+
+
+def test_zalo_retry_until_retries_only_what_it_is_told():
+    tries: list[int] = []
+
+    async def flaky() -> str:
+        tries.append(1)
+        if len(tries) < 3:
+            raise ZaloUnavailable("down")
+        if len(tries) == 3:
+            raise ValueError("a bug")
+        return "ok"
+
+    with pytest.raises(ValueError):
+        asyncio.run(retry_until(flaky, ZaloUnavailable, 0.001, 0.002, "test"))
+    assert len(tries) == 3
+    assert asyncio.run(retry_until(flaky, ZaloUnavailable, 0.001, 0.002, "test")) == "ok"

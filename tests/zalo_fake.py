@@ -4,7 +4,7 @@ It speaks the documented protocol (POST /bot<token>/<method> with a JSON body,
 {"ok": ..., "result": ...} replies, string ids), hands out one message per
 getUpdates and answers an empty long poll with error 408, records every call,
 and rejects what Zalo rejects: a wrong token, text over 2,000 characters or
-empty, a webhook secret outside 8-256 characters.
+empty, a webhook secret outside 8-256 characters; `bad_requests` makes a method answer 400.
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ class FakeZaloAPI:
         self._next_message = 1000
         self._cond = threading.Condition()
         self.unreachable_calls = 0  # answer this many calls with 502, as while the platform is down
+        self.bad_requests: dict[str, int] = {}  # method: answer this many of its calls with 400
         self.webhook: dict[str, Any] | None = None
         api = self
 
@@ -86,6 +87,9 @@ class FakeZaloAPI:
             if self.unreachable_calls > 0:
                 self.unreachable_calls -= 1
                 return 502, {"ok": False, "error_code": 502, "description": "Bad Gateway"}
+            if self.bad_requests.get(method, 0) > 0:
+                self.bad_requests[method] -= 1
+                return self._bad(f"{method} refused")
         if method == "getMe":
             return self._ok(BOT)
         if method == "getUpdates":

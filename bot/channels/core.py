@@ -15,20 +15,23 @@ id is ever stored.
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import hashlib
 import logging
+import pickle
 import threading
 import time
 from collections import OrderedDict, defaultdict, deque
-from collections.abc import Callable, Hashable, Iterable
+from collections.abc import Awaitable, Callable, Hashable, Iterable
 from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
+from typing import TypeVar
 
 from bot.answer import Answer, Source
 from bot.brief import BriefBuilder
-from bot.conversation import Conversation
+from bot.conversation import MAX_MEMORY_BYTES, Conversation, SizedLRU
 from bot.gaps import gap_report
 from bot.journal import Journal
 from bot.lookup import Resolution
@@ -42,7 +45,9 @@ from ingest import QcdcError, ingest
 log = logging.getLogger(__name__)
 
 KEPT_ANSWERS = 20  # per chat: the answers /nguon and feedback may still name
-KEPT_CHATS = 1000  # chats whose memory is kept (least recently active forgotten first)
+KEPT_CHATS = 1000  # chats whose memory is kept (least recently active forgotten first)...
+KEPT_BYTES = MAX_MEMORY_BYTES  # ...and all their answers and turns together within this, as pickled
+KEPT_REFUSED = 10_000  # strangers already told they are not served (the oldest may be told again)
 NEGATIVE_SHOWN = 5  # the latest 👎 in the feedback report
 MAX_COMMENT = 1000  # characters kept of a comment
 OUTLINE_QUIZ = 5  # review questions in an outline built from a chat
@@ -121,12 +126,20 @@ class ChatMemory:
 
     conversation: Conversation | None
     answers: OrderedDict[str, Answer] = field(default_factory=OrderedDict)
+    sizes: dict[str, int] = field(default_factory=dict)  # each answer's bytes, as pickled
+
+    @property
+    def size(self) -> int:
+        """Bytes the answers and the conversation's turns take, as pickled (`Turn.size`)."""
+        return sum(self.sizes.values()) + (self.conversation.size if self.conversation else 0)
 
     def remember(self, answer: Answer) -> str:
         answer_id = new_id(answer.question)
-        self.answers[answer_id] = dataclasses.replace(answer, retrieved=[])  # only answering needs them
+        kept = dataclasses.replace(answer, retrieved=[])  # only answering needs them
+        self.answers[answer_id] = kept
+        self.sizes[answer_id] = len(pickle.dumps(kept, protocol=pickle.HIGHEST_PROTOCOL))
         while len(self.answers) > KEPT_ANSWERS:
-            self.answers.popitem(last=False)
+            self.sizes.pop(self.answers.popitem(last=False)[0], None)
         return answer_id
 
     def last(self) -> tuple[str, Answer] | None:
@@ -166,10 +179,9 @@ class Core:
         self.rules = rules
         self.limit = RateLimit(per_minute)
         self.channel = channel
-        self.refused: set[str] = set()
+        self.refused: SizedLRU[str, bool] = SizedLRU(KEPT_REFUSED)  # counted: a key is a channel's id
         self.updating = threading.Lock()
-        self._chats: OrderedDict[str, ChatMemory] = OrderedDict()
-        self._lock = threading.Lock()
+        self._chats: SizedLRU[str, ChatMemory] = SizedLRU(KEPT_CHATS, KEPT_BYTES, lambda m: m.size)
 
     # --- access and rate --------------------------------------------------------------
 
@@ -179,7 +191,7 @@ class Core:
         key = user or chat or "-"
         if key in self.refused:
             return Admission.IGNORE
-        self.refused.add(key)
+        self.refused.get(key, lambda: True)
         log.info("refused a %s sender", self.channel)
         return Admission.REFUSE
 
@@ -190,15 +202,13 @@ class Core:
         return journal_id(self.channel, chat), journal_id(self.channel, user)
 
     def memory(self, chat: str) -> ChatMemory:
-        with self._lock:
-            memory = self._chats.pop(chat, None)
-            if memory is None:
-                turns = self.settings.conversation_turns
-                memory = ChatMemory(Conversation(turns, self.settings.conversation_ttl_s) if turns else None)
-            self._chats[chat] = memory
-            while len(self._chats) > KEPT_CHATS:
-                self._chats.popitem(last=False)
-            return memory
+        """The chat's memory; the least recently active chats' are forgotten beyond KEPT_CHATS or KEPT_BYTES."""
+
+        def new() -> ChatMemory:
+            turns = self.settings.conversation_turns
+            return ChatMemory(Conversation(turns, self.settings.conversation_ttl_s) if turns else None)
+
+        return self._chats.get(chat, new)
 
     # --- what cadres ask --------------------------------------------------------------
 
@@ -308,22 +318,52 @@ class RedactToken(logging.Filter):
 
     def __init__(self, token: str):
         super().__init__()
-        self._token = token
+        self.token = token
 
     def filter(self, record: logging.LogRecord) -> bool:
         message = record.getMessage()
-        if self._token in message:
-            record.msg = message.replace(self._token, "<token>")
+        if self.token in message:
+            record.msg = message.replace(self.token, "<token>")
             record.args = ()
-        if record.exc_info and record.exc_info[1] is not None and self._token in str(record.exc_info[1]):
-            record.exc_text = logging.Formatter().formatException(record.exc_info).replace(self._token, "<token>")
+        if record.exc_info and record.exc_info[1] is not None and self.token in str(record.exc_info[1]):
+            record.exc_text = logging.Formatter().formatException(record.exc_info).replace(self.token, "<token>")
         return True
 
 
 def quiet_logs(token: str) -> None:
-    """httpx logs every request URL (a bot's token included) at INFO: keep it at WARNING, redact the rest."""
+    """httpx logs every request URL (a bot's token included) at INFO: keep it at WARNING, redact the rest.
+    Idempotent: a logger or handler that already redacts this token gets no second filter."""
     logging.getLogger("httpx").setLevel(logging.WARNING)
     redact = RedactToken(token)
-    for handler in logging.getLogger().handlers:
-        handler.addFilter(redact)
-    logging.getLogger().addFilter(redact)
+    root = logging.getLogger()
+    for target in (*root.handlers, root):
+        if not any(isinstance(f, RedactToken) and f.token == token for f in target.filters):
+            target.addFilter(redact)
+
+
+T = TypeVar("T")
+
+
+async def retry_until(
+    call: Callable[[], Awaitable[T]],
+    retry_on: type[BaseException] | tuple[type[BaseException], ...],
+    first_delay: float = 1.0,
+    max_delay: float = 60.0,
+    what: str = "reach the API",
+    logger: logging.Logger = log,
+) -> T:
+    """`call()`'s result, retried with doubling delays (up to `max_delay`) while it raises
+    `retry_on`, one warning per try ("cannot {what} …"); any other error ends it. A bot started
+    while the network is down waits for it instead of exiting with a traceback."""
+    delay, attempt = first_delay, 1
+    while True:
+        try:
+            result = await call()
+        except retry_on as exc:
+            logger.warning("cannot %s (%s); trying again in %.0f s", what, exc, delay)
+        else:
+            if attempt > 1:
+                logger.warning("could %s after %d tries", what, attempt)
+            return result
+        await asyncio.sleep(delay)
+        delay, attempt = min(max_delay, delay * 2), attempt + 1

@@ -29,6 +29,9 @@ DEFAULT_BASE_URL = "https://bot-api.zaloplatforms.com"
 MAX_TEXT = 2000  # characters of one text message
 POLL_TIMEOUT = 25  # seconds a getUpdates waits for a message (and stopping may take)
 EMPTY_POLL = 408  # getUpdates' error code for "no message came in time"
+# Errors raised before a request went out: the only ones a call that must not run twice
+# (sendMessage) may retry. A read timeout or a dropped connection may follow a message sent.
+NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
 
 
 class TokenRefused(Exception):
@@ -37,6 +40,10 @@ class TokenRefused(Exception):
 
 class ZaloUnavailable(Exception):
     """The API could not be reached, or answered 5xx / 429, on every try."""
+
+
+class MaybeDone(ZaloUnavailable):
+    """A call that must not run twice failed after it was sent (a read timeout): it may have been done."""
 
 
 class ZaloApiError(Exception):
@@ -117,8 +124,12 @@ class ZaloClient:
     async def aclose(self) -> None:
         await self._http.aclose()
 
-    async def call(self, method: str, body: dict[str, Any] | None = None, *, attempts: int | None = None) -> Any:
-        """The call's `result`; raises TokenRefused, ZaloApiError, or ZaloUnavailable after the last try."""
+    async def call(
+        self, method: str, body: dict[str, Any] | None = None, *, attempts: int | None = None, idempotent: bool = True
+    ) -> Any:
+        """The call's `result`; raises TokenRefused, ZaloApiError, or ZaloUnavailable after the last try.
+        A call that is not `idempotent` is retried only when it surely did not reach the API: an
+        error before sending, or a 429 / 5xx answer; after a read timeout it may have been done."""
         tries = attempts or self.backoff.attempts
         delay = self.backoff.first
         for attempt in range(1, tries + 1):
@@ -126,6 +137,8 @@ class ZaloClient:
                 response = await self._http.post(f"{self._url}/{method}", json=body or {})
             except httpx.TransportError as exc:  # the URL holds the token: log the method only
                 problem = f"{type(exc).__name__}"
+                if not idempotent and not isinstance(exc, NOT_SENT):
+                    raise MaybeDone(f"{method}: {problem}, not retried (it may have been done)") from None
             else:
                 outcome = self._outcome(method, response)
                 if not isinstance(outcome, _Retry):
@@ -173,7 +186,7 @@ class ZaloClient:
     async def send_message(self, chat_id: str, text: str) -> Any:
         if len(text) > MAX_TEXT:  # a programming error upstream: formatting splits every reply
             raise ValueError(f"a Zalo message holds {MAX_TEXT} characters, not {len(text)}")
-        return await self.call("sendMessage", {"chat_id": chat_id, "text": text})
+        return await self.call("sendMessage", {"chat_id": chat_id, "text": text}, idempotent=False)
 
     async def send_chat_action(self, chat_id: str, action: str = "typing") -> None:
         """Best effort: a typing indicator that failed is not worth a retry."""

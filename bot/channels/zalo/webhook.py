@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from bot.channels.core import retry_until
 from bot.channels.zalo.app import ZaloBot, check_token, wait_for_api
 from bot.channels.zalo.client import ZaloClient, ZaloUnavailable, parse_update
 from bot.health import live
@@ -77,15 +78,14 @@ def endpoint(bot: ZaloBot, options: ZaloWebhookOptions) -> WebhookEndpoint:
 
 async def set_webhook(client: ZaloClient, options: ZaloWebhookOptions, first_delay: float = 1.0) -> None:
     """Tell Zalo where to post, retrying while it cannot be reached."""
-    delay = first_delay
-    while True:
-        try:
-            await client.set_webhook(options.webhook_url, options.secret)
-            return
-        except ZaloUnavailable as exc:
-            log.warning("cannot set the Zalo webhook (%s); trying again in %.0f s", exc, delay)
-        await asyncio.sleep(delay)
-        delay = min(60.0, delay * 2)
+    await retry_until(
+        lambda: client.set_webhook(options.webhook_url, options.secret),
+        ZaloUnavailable,
+        first_delay,
+        60.0,
+        "set the Zalo webhook",
+        log,
+    )
 
 
 async def serve_webhook(bot: ZaloBot, client: ZaloClient, options: ZaloWebhookOptions, stop: asyncio.Event) -> None:
