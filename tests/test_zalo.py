@@ -27,7 +27,7 @@ from bot.channels.zalo import app as zalo_app
 from bot.channels.zalo import formatting as fmt
 from bot.channels.zalo.app import Processed, build_bot, poll, serve_polling, wait_for_api
 from bot.channels.zalo.client import Backoff, MaybeDone, TokenRefused, ZaloClient, ZaloUnavailable, parse_update
-from bot.channels.zalo.webhook import SECRET_HEADER, endpoint, serve_webhook, webhook_options
+from bot.channels.zalo.webhook import SECRET_HEADER, endpoint, serve_webhook, set_webhook, webhook_options
 from bot.journal import Journal
 from bot.webhook_server import serving
 from ingest.errors import SettingsError
@@ -683,3 +683,23 @@ def test_zalo_retry_until_retries_only_what_it_is_told():
         asyncio.run(retry_until(flaky, ZaloUnavailable, 0.001, 0.002, "test"))
     assert len(tries) == 3
     assert asyncio.run(retry_until(flaky, ZaloUnavailable, 0.001, 0.002, "test")) == "ok"
+
+
+def test_zalo_webhook_url_refused_is_one_clear_error(corpus_settings):
+    settings = corpus_settings.model_copy(
+        update={"zalo_bot_token": SecretStr(TOKEN), "zalo_webhook_secret": SecretStr(SECRET)}
+    )
+    options = webhook_options(settings, "https://qcdc.example.vn/hook", "127.0.0.1", 0)
+
+    async def main():
+        with FakeZaloAPI(TOKEN) as fake:
+            fake.bad_requests["setWebhook"] = 1
+            client = ZaloClient(TOKEN, fake.base_url, FAST)
+            try:
+                await set_webhook(client, options, first_delay=0.01)
+            finally:
+                await client.aclose()
+
+    with pytest.raises(SettingsError) as refused:
+        asyncio.run(main())
+    assert "--webhook-url" in refused.value.for_user() and TOKEN not in str(refused.value)

@@ -15,7 +15,7 @@ from typing import Any
 
 from bot.channels.core import retry_until
 from bot.channels.zalo.app import ZaloBot, check_token, wait_for_api
-from bot.channels.zalo.client import ZaloClient, ZaloUnavailable, parse_update
+from bot.channels.zalo.client import ZaloApiError, ZaloClient, ZaloUnavailable, parse_update
 from bot.health import live
 from bot.settings import BotSettings
 from bot.webhook_server import MalformedUpdate, OnUpdate, WebhookEndpoint, WebhookLimits, serving
@@ -77,15 +77,25 @@ def endpoint(bot: ZaloBot, options: ZaloWebhookOptions) -> WebhookEndpoint:
 
 
 async def set_webhook(client: ZaloClient, options: ZaloWebhookOptions, first_delay: float = 1.0) -> None:
-    """Tell Zalo where to post, retrying while it cannot be reached."""
-    await retry_until(
-        lambda: client.set_webhook(options.webhook_url, options.secret),
-        ZaloUnavailable,
-        first_delay,
-        60.0,
-        "set the Zalo webhook",
-        log,
-    )
+    """Tell Zalo where to post, retrying while it cannot be reached; a refusal (a URL Zalo will not
+    take, say) is the operator's to fix, so it stops the bot with one clear line."""
+    try:
+        await retry_until(
+            lambda: client.set_webhook(options.webhook_url, options.secret),
+            ZaloUnavailable,
+            first_delay,
+            60.0,
+            "set the Zalo webhook",
+            log,
+        )
+    except ZaloApiError as exc:
+        raise SettingsError(
+            f"Zalo refused the webhook {options.webhook_url.rsplit('/', 1)[0]}/…: {exc.code} {exc.description}",
+            user_message=(
+                f"Zalo không nhận địa chỉ webhook ({exc.code} {exc.description}); hãy kiểm tra --webhook-url "
+                "(địa chỉ HTTPS công khai) hoặc chạy không có --webhook-url để dùng chế độ hỏi vòng."
+            ),
+        ) from exc
 
 
 async def serve_webhook(bot: ZaloBot, client: ZaloClient, options: ZaloWebhookOptions, stop: asyncio.Event) -> None:
