@@ -5,13 +5,23 @@ One tornado app serves a channel's update path and `GET /healthz` (issue 32):
 - the secret header is checked as soon as the headers arrive, before any byte
   of the body is read (`stream_request_body`): a wrong or missing secret gets
   403 at once and the connection is closed;
+- only the update path reads a body: a request elsewhere (/healthz, an unknown
+  path) that announces one (Content-Length over 0, Transfer-Encoding) gets 413
+  or 404 from its headers alone and the connection is closed, so no one
+  without the secret holds a connection past its headers;
+- /healthz's answer is kept `HEALTH_TTL_S` seconds, and callers meanwhile
+  share one computation: a burst of /healthz runs the health check once, not
+  once per request on the threads that answer questions;
 - a body must arrive within `body_timeout_s`, the headers (and the next
   request on a kept-alive connection) within `idle_timeout_s`; tornado's
   defaults were an hour;
 - at most `max_connections` are open at once (fewer when the process's file
   limit would not allow them, so `accept` never fails with "Too many open
   files"); at the bound the connection waiting longest for its headers makes
-  room, and when none is waiting a new connection gets 503 and is closed;
+  room, and when none is waiting a new connection gets 503: the server stops
+  sending, then reads what the client sent for a moment (`DRAIN_S`, at most
+  `MAX_DRAINING` such connections at once) before closing, so the client reads
+  the 503 instead of a reset (closing a socket with unread bytes sends RST);
 - every refusal is logged at most once per kind per minute (`bot.log_rate`).
 
 A channel gives a `WebhookEndpoint` (path, secret header, secret, and a
@@ -22,10 +32,12 @@ coroutine taking the parsed JSON object) and a health callback, and runs
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hmac
 import json
 import logging
 import resource
+import socket
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
@@ -54,6 +66,10 @@ OnUpdate = Callable[[dict[str, Any]], Awaitable[None]]
 
 EVICT_AFTER_S = 1.0  # a client's headers come in one packet; waiting longer is trickling or idling
 MAX_HEADER_BYTES = 16 * 1024  # a channel's headers are a few hundred bytes; tornado's default is 64 KiB
+HEALTH_TTL_S = 5.0  # /healthz's answer is this old at most
+DRAIN_S = 1.0  # a connection refused at the bound is read this long at most before it is closed
+DRAIN_BYTES = 64 * 1024  # and this much
+MAX_DRAINING = 16  # refused connections drained at once (within the files connection_cap keeps); beyond, closed at once
 _REFUSED = b"HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\nConnection: close\r\nRetry-After: 5\r\n\r\n"
 
 
@@ -119,12 +135,67 @@ class _Updates(tornado.web.RequestHandler):
             raise tornado.web.HTTPError(HTTPStatus.BAD_REQUEST) from exc
 
 
-class _Health(tornado.web.RequestHandler):
-    def initialize(self, health: Health) -> None:
+class _NoBody(tornado.web.RequestHandler):
+    """A handler off the update path (decorated `stream_request_body`, so `prepare` runs once the
+    headers are in): it reads no body; one announced is refused, and the connection closed, before
+    any byte of it is read."""
+
+    refusal = ""
+
+    def prepare(self) -> None:
+        headers = self.request.headers
+        if "Transfer-Encoding" in headers or headers.get("Content-Length", "0").strip() not in ("", "0"):
+            self.refusal = "with a body where none is read"
+            raise tornado.web.HTTPError(HTTPStatus.REQUEST_ENTITY_TOO_LARGE)
+
+    def data_received(self, chunk: bytes) -> None:  # never called: prepare refuses any body
+        raise tornado.web.HTTPError(HTTPStatus.REQUEST_ENTITY_TOO_LARGE)
+
+
+@tornado.web.stream_request_body
+class _NotFound(_NoBody):
+    """Every path but the update path and /healthz: 404 from the headers, whatever follows them."""
+
+    def prepare(self) -> None:
+        self.refusal = "on an unknown path"
+        raise tornado.web.HTTPError(HTTPStatus.NOT_FOUND)
+
+
+class HealthCache:
+    """The health callback's answer, computed in a thread, kept `ttl_s` seconds; callers while it is
+    computed await the same computation. A failed computation is not kept."""
+
+    def __init__(self, health: Health, ttl_s: float, clock: Callable[[], float] = time.monotonic):
+        self.health = health
+        self.ttl_s = ttl_s
+        self.clock = clock
+        self.computed = 0  # how many times `health` was run
+        self._report: dict[str, Any] | None = None
+        self._at = 0.0
+        self._pending: asyncio.Future[dict[str, Any]] | None = None
+
+    async def get(self) -> dict[str, Any]:
+        if self._report is not None and self.clock() - self._at < self.ttl_s:
+            return self._report
+        if self._pending is None:
+            self.computed += 1
+            self._pending = asyncio.ensure_future(asyncio.to_thread(self.health))
+            self._pending.add_done_callback(self._done)
+        return await asyncio.shield(self._pending)  # a caller that goes away does not cancel the others'
+
+    def _done(self, future: asyncio.Future[dict[str, Any]]) -> None:
+        self._pending = None
+        if not future.cancelled() and future.exception() is None:
+            self._report, self._at = future.result(), self.clock()
+
+
+@tornado.web.stream_request_body
+class _Health(_NoBody):
+    def initialize(self, health: HealthCache) -> None:
         self.health = health
 
     async def get(self) -> None:
-        report = await asyncio.to_thread(self.health)
+        report = await self.health.get()
         self.set_status(HTTPStatus.OK if report.get("ok") else HTTPStatus.SERVICE_UNAVAILABLE)
         self.set_header("Content-Type", "application/json; charset=utf-8")
         self.finish(json.dumps(report, ensure_ascii=False))
@@ -165,8 +236,9 @@ def build_app(endpoint: WebhookEndpoint, health: Health, refusals: RateLimitedLo
     return tornado.web.Application(
         [
             (rf"/{endpoint.path}/?", _Updates, {"endpoint": endpoint}),
-            (r"/healthz", _Health, {"health": health}),
+            (r"/healthz", _Health, {"health": HealthCache(health, HEALTH_TTL_S)}),
         ],
+        default_handler_class=_NotFound,
         log_function=_access_log(refusals),
     )
 
@@ -211,9 +283,9 @@ class BoundedHTTPServer(tornado.httpserver.HTTPServer):
     At the bound, a new connection takes the place of the one that has waited
     longest for its headers (a client trickling them, or a kept-alive
     connection with nothing to send), if it has waited `EVICT_AFTER_S`;
-    otherwise it gets 503 and is closed. So a flood of slow clients cannot keep
-    /healthz or a real update out for the whole idle timeout, and a request
-    whose headers are in is never cut. tornado has neither bound: the counting
+    otherwise it gets 503 and is closed once drained (`_refuse`). So a flood
+    of slow clients cannot keep /healthz or a real update out for the whole
+    idle timeout, and a request whose headers are in is never cut. tornado has neither bound: the counting
     sits in handle_stream / on_close, the pair every connection goes through."""
 
     port = 0  # where it listens, once started (port 0 asks the system for one)
@@ -226,6 +298,8 @@ class BoundedHTTPServer(tornado.httpserver.HTTPServer):
         self.refusals = refusals
         self.open_connections = 0
         self.evicted = 0
+        self.draining = 0  # connections refused at the bound, being read before they are closed
+        self._drains: set[asyncio.Task[None]] = set()
         # connections waiting for a request's headers, oldest first (a dict keeps insertion order)
         self._waiting: dict[tornado.http1connection.HTTP1ServerConnection, float] = {}
 
@@ -241,14 +315,37 @@ class BoundedHTTPServer(tornado.httpserver.HTTPServer):
                 self.max_connections,
                 address[0],
             )
-            try:
-                stream.write(_REFUSED)  # written at once into an empty socket buffer
-            except tornado.iostream.StreamClosedError:
-                pass
-            stream.close()
+            if self.draining >= MAX_DRAINING:  # a flood: closed at once (the 503 may be lost to a reset)
+                with contextlib.suppress(tornado.iostream.StreamClosedError):
+                    stream.write(_REFUSED)  # written at once into an empty socket buffer
+                stream.close()
+                return
+            self.draining += 1
+            task = asyncio.ensure_future(self._refuse(stream))
+            self._drains.add(task)
+            task.add_done_callback(self._drains.discard)
             return
         self.open_connections += 1
         super().handle_stream(stream, address)
+
+    async def _refuse(self, stream: tornado.iostream.IOStream) -> None:
+        """503, then no more writing (FIN), then read and drop what the client sends until it closes,
+        `DRAIN_BYTES` or `DRAIN_S`, whichever first; then close. Closing at once with the client's
+        request unread would send RST, and the client would likely see "connection reset", not the 503."""
+        try:
+            await stream.write(_REFUSED)
+            if stream.socket is None:  # closed by the client meanwhile
+                return
+            stream.socket.shutdown(socket.SHUT_WR)
+            deadline = time.monotonic() + DRAIN_S
+            drained = 0
+            while drained < DRAIN_BYTES and (left := deadline - time.monotonic()) > 0:
+                drained += len(await asyncio.wait_for(stream.read_bytes(DRAIN_BYTES, partial=True), left))
+        except (tornado.iostream.StreamClosedError, OSError, TimeoutError):
+            pass  # the client closed (what it should do), or the time is up
+        finally:
+            stream.close()
+            self.draining -= 1
 
     def _evict_one(self) -> bool:
         """Close the connection that has waited longest for its headers, if it has waited long enough."""
@@ -320,6 +417,9 @@ def start_server(
 async def stop_server(server: BoundedHTTPServer) -> None:
     server.stop()
     await server.close_all_connections()
+    for task in list(server._drains):  # connections refused at the bound, still being drained
+        task.cancel()
+    await asyncio.gather(*server._drains, return_exceptions=True)
 
 
 @asynccontextmanager

@@ -9,6 +9,7 @@ how fast anything is.
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import contextlib
 import json
 import logging
@@ -44,7 +45,9 @@ class Running:
 
 
 @contextlib.contextmanager
-def running(limits: WebhookLimits | None = None, healthy: bool = True) -> Iterator[Running]:
+def running(
+    limits: WebhookLimits | None = None, healthy: bool = True, health: webhook_server.Health | None = None
+) -> Iterator[Running]:
     """A hardened server in its own thread and event loop, stopped when the block ends."""
     ready = threading.Event()
     box: dict[str, Any] = {}
@@ -58,7 +61,8 @@ def running(limits: WebhookLimits | None = None, healthy: bool = True) -> Iterat
         stop = asyncio.Event()
         box["loop"], box["stop"] = asyncio.get_running_loop(), stop
         endpoint = WebhookEndpoint("hook", HEADER, SECRET, on_update)
-        async with serving(endpoint, lambda: {"ok": healthy}, "127.0.0.1", 0, limits or WebhookLimits()) as server:
+        check = health or (lambda: {"ok": healthy})
+        async with serving(endpoint, check, "127.0.0.1", 0, limits or WebhookLimits()) as server:
             box["running"] = Running(server.port, server)
             ready.set()
             await stop.wait()
@@ -228,6 +232,49 @@ def test_webhook_connections_beyond_cap_refused():
         assert len(here.updates) == 5
 
 
+@pytest.mark.parametrize(
+    "head",
+    [
+        "GET /healthz HTTP/1.1\r\nContent-Length: 1000",  # the reviewer's request
+        "POST /healthz HTTP/1.1\r\nContent-Type: application/json\r\nContent-Length: 1000",
+        "GET /healthz HTTP/1.1\r\nTransfer-Encoding: chunked",
+        "DELETE /healthz HTTP/1.1\r\nContent-Length: 5",
+        "GET /nowhere HTTP/1.1\r\nContent-Length: 1000",
+        "POST / HTTP/1.1\r\nContent-Length: 1000",
+        "PUT /hook/more HTTP/1.1\r\nTransfer-Encoding: chunked",
+        f"POST /HOOK HTTP/1.1\r\n{HEADER}: {SECRET}\r\nContent-Length: 1000",  # the secret, on no update path
+        "POST /hook HTTP/1.1\r\nContent-Length: 1000",  # the update path without the secret (403 already)
+    ],
+)
+def test_webhook_bodies_outside_the_update_path_cannot_hold_the_cap(head):
+    """Review finding 1: a request announcing a body it never sends, anywhere but a signed update,
+    is answered from its headers and closed; it cannot hold one of the connections (before: it held
+    one for the body timeout, not evictable, and a signed update got 503 at max_connections=2)."""
+    with running(WebhookLimits(max_connections=2)) as here, contextlib.ExitStack() as stack:
+        held = [stack.enter_context(connect(here.port)) for _ in range(2)]
+        for sock in held:
+            sock.sendall(f"{head}\r\nHost: bot\r\n\r\n".encode())
+        for sock in held:
+            assert status(read_all(sock)) in (403, 404, 413)  # returns only because the server closes it
+        until(lambda: here.server.open_connections == 0, "a refused connection is still counted")
+        assert call(here.port, "hook", b'{"update_id": 9}')[0] == 200  # the sockets above are still open here
+        assert here.updates == [{"update_id": 9}] and here.server.evicted == 0
+
+
+@pytest.mark.parametrize(
+    ("request_", "expected"),
+    [
+        (b"GET /healthz HTTP/1.1\r\nHost: bot\r\nContent-Length: 0\r\nConnection: close\r\n\r\n", 200),
+        (b"GET /nowhere HTTP/1.1\r\nHost: bot\r\nConnection: close\r\n\r\n", 404),
+        (b"POST /healthz HTTP/1.1\r\nHost: bot\r\nConnection: close\r\n\r\n", 405),
+    ],
+)
+def test_webhook_requests_without_a_body_off_the_update_path_are_answered(server, request_, expected):
+    with connect(server.port) as sock:
+        sock.sendall(request_)
+        assert status(read_all(sock)) == expected
+
+
 @pytest.mark.parametrize("trickled", [b"", b"POST /hook HTTP/1.1\r\nHo", b"GET /heal"])
 def test_webhook_slow_headers_give_way_at_the_cap(monkeypatch, trickled):
     """At the bound, the connection waiting longest for its headers is closed to let a new one in."""
@@ -264,6 +311,120 @@ def test_webhook_slow_clients_leave_healthz_answering():
             sock.sendall(f"st: bot\r\nContent-Length: 500\r\n{HEADER}: wrong\r\n\r\n".encode())
         assert {status(read_all(sock)) for sock in slow[:100]} == {403}
         assert here.updates == [{"update_id": 3}]
+
+
+def test_webhook_refused_at_the_cap_reads_its_503_not_a_reset(monkeypatch):
+    """Review finding 10: a client refused at the bound that goes on sending its request (as HTTP
+    clients do before they read) reads the 503 and its Retry-After. Before, the socket was closed at
+    once with the request unread: the kernel answered the body with RST, and the client's next send
+    failed with "connection reset by peer" (or "broken pipe") before it read anything."""
+    monkeypatch.setattr(webhook_server, "DRAIN_S", WAIT_S)  # no timing in the test: the client closes first
+    with running(WebhookLimits(max_connections=1)) as here, connect(here.port) as busy:
+        busy.sendall(post_head(SECRET, length=100, close=True) + b'{"update_id": ')
+        until(lambda: here.server.waiting_for_headers == 0 and here.server.open_connections == 1, "not busy")
+        for _ in range(5):
+            with connect(here.port) as extra:
+                extra.sendall(post_head(SECRET, length=3000, close=True))
+                assert extra.recv(64, socket.MSG_PEEK)  # the 503 is here: the server has refused
+                for _ in range(3):  # the body, sent after the refusal
+                    extra.sendall(b" " * 1000)
+                    time.sleep(0.01)  # lets a reset, if any, come back before the next send
+                response = read_all(extra)
+            assert status(response) == 503 and b"Retry-After: 5" in response
+        until(lambda: here.server.draining == 0, "a refused connection is still being drained")
+        busy.sendall(b"1}" + b" " * 84)
+        assert status(read_all(busy)) == 200
+
+
+def test_webhook_refused_connection_that_never_closes_is_closed_after_its_drain(monkeypatch):
+    monkeypatch.setattr(webhook_server, "DRAIN_S", 0.2)
+    with running(WebhookLimits(max_connections=1)) as here, connect(here.port) as busy:
+        busy.sendall(post_head(SECRET, length=100, close=True) + b'{"update_id": ')
+        until(lambda: here.server.waiting_for_headers == 0 and here.server.open_connections == 1, "not busy")
+        with connect(here.port) as extra:  # reads its 503, then neither sends nor closes
+            assert extra.recv(4096).startswith(b"HTTP/1.1 503")
+            until(lambda: here.server.draining == 0, "the refused connection was never closed")
+
+
+def test_webhook_healthz_burst_runs_the_check_once(monkeypatch):
+    """Review finding 5: /healthz within the TTL answers what the one check found; the check
+    (in a thread of the pool that answers questions) is not run per request."""
+    monkeypatch.setattr(webhook_server, "HEALTH_TTL_S", 3600.0)
+    calls: list[int] = []
+
+    def check() -> dict[str, Any]:
+        calls.append(1)
+        return {"ok": True, "n": len(calls)}
+
+    with running(health=check) as here:
+        answers = [call(here.port, "healthz") for _ in range(30)]
+        with concurrent.futures.ThreadPoolExecutor(8) as pool:
+            answers += list(pool.map(lambda _: call(here.port, "healthz"), range(40)))
+    assert {(code, body) for code, body in answers} == {(200, b'{"ok": true, "n": 1}')}
+    assert len(calls) == 1
+
+
+def test_health_cache_shares_one_computation_and_expires():
+    clock = Clock()
+    release = threading.Event()
+    calls: list[int] = []
+
+    def check() -> dict[str, Any]:
+        calls.append(1)
+        if len(calls) == 3:
+            raise RuntimeError("the check failed")
+        assert release.wait(WAIT_S)
+        return {"ok": True, "n": len(calls)}
+
+    async def main() -> None:
+        cache = webhook_server.HealthCache(check, ttl_s=5.0, clock=clock)
+        waiting = [asyncio.ensure_future(cache.get()) for _ in range(50)]  # all while the check runs
+        await asyncio.sleep(0)
+        release.set()
+        assert {r["n"] for r in await asyncio.gather(*waiting)} == {1}
+        clock.now = 4.9
+        assert (await cache.get())["n"] == 1  # within the TTL
+        clock.now = 5.0
+        assert (await cache.get())["n"] == 2  # expired: computed again
+        clock.now = 10.0
+        with pytest.raises(RuntimeError):
+            await cache.get()  # a failure is not kept: the next caller computes again
+        assert (await cache.get())["n"] == 4
+        assert cache.computed == 4
+
+    asyncio.run(main())
+    assert len(calls) == 4
+
+
+def test_healthz_journal_check_is_cheap(tmp_path, monkeypatch):
+    """Review finding 5: /healthz's journal is its state and a probe (the file is there and its write
+    lock can be taken), never Journal.check's integrity check over the whole file."""
+    from bot.health import live, live_journal
+    from bot.journal import Journal
+
+    path = tmp_path / "f.sqlite3"
+    journal = Journal(path)
+
+    def full_check(self: Journal) -> str:
+        raise AssertionError("/healthz ran the full integrity check")
+
+    monkeypatch.setattr(Journal, "check", full_check)
+
+    class Index:
+        def count(self) -> int:
+            return 12
+
+    class Service:
+        index = Index()
+
+    assert live(Service(), journal) == {"ok": True, "index": {"ok": True, "passages": 12}, "journal": {"ok": True}}
+    path.unlink()  # deleted under the running bot, a folder in its place
+    path.mkdir()
+    report = live_journal(journal)
+    assert report["ok"] is False and "not a file" in report["error"]
+    assert not list(path.iterdir())  # the probe created nothing
+    path.rmdir()
+    assert live_journal(journal)["ok"] is False and not path.exists()  # missing: reported, not created
 
 
 def test_webhook_unhealthy_is_503_not_an_error():
