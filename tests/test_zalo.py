@@ -659,7 +659,7 @@ def test_zalo_finding12_quiet_logs_installs_one_filter_however_often_called():
         quiet_logs(TOKEN)
         quiet_logs(TOKEN)  # `python -m bot zalo`: the probe, then the run
         for installed in (root, handler):
-            assert sum(isinstance(f, RedactToken) for f in installed.filters) == 1
+            assert sum(isinstance(f, RedactToken) and f.token == TOKEN for f in installed.filters) == 1
     finally:
         root.removeHandler(handler)
         targets: list[logging.Filterer] = [root, *root.handlers]
