@@ -274,7 +274,7 @@ The Telegram bot's journal (`bot/journal.py`: feedback, gaps, statistics), on a 
 |---|---|---|
 | recording one answer (off the event loop, after the answer is composed) | {pct(ms["record"], .5):.2f} ms | {pct(ms["record"], .95):.2f} ms |
 | `/thongke` statistics | {pct(ms["stats"], .5):.0f} ms | {pct(ms["stats"], .95):.0f} ms |
-| `/thieu` gaps, unanswered questions grouped by topic | {pct(ms["gaps"], .5):.0f} ms | {pct(ms["gaps"], .95):.0f} ms |
+| `/thieu` gaps: missing documents merged by number, unanswered and 👎 questions grouped by topic | {pct(ms["gaps"], .5):.0f} ms | {pct(ms["gaps"], .95):.0f} ms |
 | `/phanhoi` latest negative feedback | {pct(ms["negative"], .5):.1f} ms | {pct(ms["negative"], .95):.1f} ms |
 """
     write_section("bench", report)
