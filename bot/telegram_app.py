@@ -45,8 +45,8 @@ from bot.telegram_handlers import (
     text_message,
 )
 from bot.telegram_state import StatePersistence, open_state
-from bot.webhook import WebhookOptions, serve
-from bot.webhook_server import WebhookLimits
+from bot.webhook import serve
+from bot.webhook_server import WebhookOptions
 from ingest.errors import SettingsError
 
 log = logging.getLogger(__name__)
@@ -92,10 +92,7 @@ def webhook_options(settings: BotSettings, webhook_url: str, listen: str, port: 
                 "được tin nhắn gửi tới bot; xem README, mục Bảo mật."
             ),
         )
-    if listen in ("0.0.0.0", "::"):
-        log.warning("webhook server listening on all interfaces (%s); put it behind a reverse proxy with TLS", listen)
-    url = f"{webhook_url.rstrip('/')}/{path}"
-    return WebhookOptions(listen, port, path, url, secret, WebhookLimits.from_settings(settings))
+    return WebhookOptions.at(settings, webhook_url, listen, port, path, secret)
 
 
 async def wait_for_bot_api(application: Application, first_delay: float = 1.0, max_delay: float = 60.0) -> None:

@@ -14,7 +14,6 @@ import asyncio
 import logging
 import signal
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import Any
 
 from telegram import Update
@@ -22,21 +21,11 @@ from telegram.error import NetworkError, TimedOut
 from telegram.ext import Application
 
 from bot.channels.core import retry_until
-from bot.webhook_server import MalformedUpdate, OnUpdate, WebhookEndpoint, WebhookLimits, serving
+from bot.webhook_server import MalformedUpdate, OnUpdate, WebhookEndpoint, WebhookOptions, serving
 
 log = logging.getLogger(__name__)
 
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
-
-
-@dataclass(frozen=True)
-class WebhookOptions:
-    listen: str
-    port: int
-    url_path: str  # derived from the token, without revealing it
-    webhook_url: str
-    secret_token: str
-    limits: WebhookLimits = field(default_factory=WebhookLimits)
 
 
 def telegram_updates(application: Application) -> OnUpdate:
@@ -53,7 +42,7 @@ def telegram_updates(application: Application) -> OnUpdate:
 
 
 def endpoint(application: Application, options: WebhookOptions) -> WebhookEndpoint:
-    return WebhookEndpoint(options.url_path, SECRET_HEADER, options.secret_token, telegram_updates(application))
+    return WebhookEndpoint(options.url_path, SECRET_HEADER, options.secret, telegram_updates(application))
 
 
 async def set_webhook(application: Application, options: WebhookOptions, first_delay: float = 1.0) -> None:
@@ -61,7 +50,7 @@ async def set_webhook(application: Application, options: WebhookOptions, first_d
 
     async def call() -> bool:
         return await application.bot.set_webhook(
-            options.webhook_url, secret_token=options.secret_token, allowed_updates=Update.ALL_TYPES
+            options.webhook_url, secret_token=options.secret, allowed_updates=Update.ALL_TYPES
         )
 
     await retry_until(call, (NetworkError, TimedOut), first_delay, 60.0, "set the webhook", log)

@@ -41,7 +41,7 @@ import socket
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from http import HTTPStatus
 from typing import TYPE_CHECKING, Any, cast
 
@@ -91,6 +91,30 @@ class WebhookLimits:
             idle_timeout_s=settings.webhook_idle_timeout_s,
             max_connections=settings.webhook_max_connections,
         )
+
+
+@dataclass(frozen=True)
+class WebhookOptions:
+    """Where a channel's webhook server listens and the address its platform is told to post to."""
+
+    listen: str
+    port: int
+    url_path: str  # derived from the token, without revealing it
+    webhook_url: str
+    secret: str
+    limits: WebhookLimits = field(default_factory=WebhookLimits)
+
+    @classmethod
+    def at(
+        cls, settings: BotSettings, webhook_url: str, listen: str, port: int, path: str, secret: str
+    ) -> WebhookOptions:
+        """The options for `path` under the public `webhook_url` (the secret already checked by the channel)."""
+        if listen in ("0.0.0.0", "::"):
+            log.warning(
+                "webhook server listening on all interfaces (%s); put it behind a reverse proxy with TLS", listen
+            )
+        url = f"{webhook_url.rstrip('/')}/{path}"
+        return cls(listen, port, path, url, secret, WebhookLimits.from_settings(settings))
 
 
 @dataclass(frozen=True)

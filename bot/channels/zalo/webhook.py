@@ -10,7 +10,6 @@ import asyncio
 import hashlib
 import logging
 import re
-from dataclasses import dataclass, field
 from typing import Any
 
 from bot.channels.core import retry_until
@@ -18,7 +17,7 @@ from bot.channels.zalo.app import ZaloBot, check_token, wait_for_api
 from bot.channels.zalo.client import ZaloApiError, ZaloClient, ZaloUnavailable, parse_update
 from bot.health import live
 from bot.settings import BotSettings
-from bot.webhook_server import MalformedUpdate, OnUpdate, WebhookEndpoint, WebhookLimits, serving
+from bot.webhook_server import MalformedUpdate, OnUpdate, WebhookEndpoint, WebhookOptions, serving
 from ingest.errors import SettingsError
 
 log = logging.getLogger(__name__)
@@ -27,17 +26,7 @@ SECRET_HEADER = "X-Bot-Api-Secret-Token"
 SECRET_FORMAT = re.compile(r"^[\x21-\x7e]{8,256}$")  # Zalo: 8-256 characters; a header holds visible ASCII
 
 
-@dataclass(frozen=True)
-class ZaloWebhookOptions:
-    listen: str
-    port: int
-    url_path: str  # derived from the token, without revealing it
-    webhook_url: str
-    secret: str
-    limits: WebhookLimits = field(default_factory=WebhookLimits)
-
-
-def webhook_options(settings: BotSettings, webhook_url: str, listen: str, port: int) -> ZaloWebhookOptions:
+def webhook_options(settings: BotSettings, webhook_url: str, listen: str, port: int) -> WebhookOptions:
     """Where the server listens and what Zalo is told. A webhook needs ZALO_WEBHOOK_SECRET:
     without it anyone who finds the address could post a forged message (an admin's /capnhat)."""
     token = check_token(settings)
@@ -50,12 +39,8 @@ def webhook_options(settings: BotSettings, webhook_url: str, listen: str, port: 
                 "mạo được tin nhắn gửi tới bot; xem HUONG_DAN.md."
             ),
         )
-    if listen in ("0.0.0.0", "::"):
-        log.warning("webhook server listening on all interfaces (%s); put it behind a reverse proxy with TLS", listen)
     path = "zalo-" + hashlib.sha1(token.encode()).hexdigest()[:16]
-    return ZaloWebhookOptions(
-        listen, port, path, f"{webhook_url.rstrip('/')}/{path}", secret, WebhookLimits.from_settings(settings)
-    )
+    return WebhookOptions.at(settings, webhook_url, listen, port, path, secret)
 
 
 def zalo_updates(bot: ZaloBot) -> OnUpdate:
@@ -72,11 +57,11 @@ def zalo_updates(bot: ZaloBot) -> OnUpdate:
     return take
 
 
-def endpoint(bot: ZaloBot, options: ZaloWebhookOptions) -> WebhookEndpoint:
+def endpoint(bot: ZaloBot, options: WebhookOptions) -> WebhookEndpoint:
     return WebhookEndpoint(options.url_path, SECRET_HEADER, options.secret, zalo_updates(bot))
 
 
-async def set_webhook(client: ZaloClient, options: ZaloWebhookOptions, first_delay: float = 1.0) -> None:
+async def set_webhook(client: ZaloClient, options: WebhookOptions, first_delay: float = 1.0) -> None:
     """Tell Zalo where to post, retrying while it cannot be reached; a refusal (a URL Zalo will not
     take, say) is the operator's to fix, so it stops the bot with one clear line."""
     try:
@@ -98,7 +83,7 @@ async def set_webhook(client: ZaloClient, options: ZaloWebhookOptions, first_del
         ) from exc
 
 
-async def serve_webhook(bot: ZaloBot, client: ZaloClient, options: ZaloWebhookOptions, stop: asyncio.Event) -> None:
+async def serve_webhook(bot: ZaloBot, client: ZaloClient, options: WebhookOptions, stop: asyncio.Event) -> None:
     """Serve until `stop`; the answers under way are finished before returning."""
     await wait_for_api(client)
     core = bot.handlers.core
