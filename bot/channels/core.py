@@ -252,23 +252,22 @@ class Core:
 
     def rate(self, chat: str, user: str | None, rating: int) -> bool | None:
         """👍 (1) or 👎 (-1) on the chat's last answer: None when there is none, else whether it was kept."""
-        last = self.memory(chat).last()
-        if last is None:
-            return None
-        if self.journal is None:
-            return False
-        chat_id, user_id = self._ids(chat, user)
-        return self.journal.rate(chat_id, last[0], user_id, rating)
+        return self._on_last_answer(chat, user, lambda j, c, a, u: j.rate(c, a, u, rating))
 
     def comment(self, chat: str, user: str | None, text: str) -> bool | None:
         """A comment on the chat's last answer (counted as a 👎 if none was given); as `rate`."""
+        return self._on_last_answer(chat, user, lambda j, c, a, u: j.comment(c, a, u, text[:MAX_COMMENT]))
+
+    def _on_last_answer(
+        self, chat: str, user: str | None, write: Callable[[Journal, int | None, str, int | None], bool]
+    ) -> bool | None:
         last = self.memory(chat).last()
         if last is None:
             return None
         if self.journal is None:
             return False
         chat_id, user_id = self._ids(chat, user)
-        return self.journal.comment(chat_id, last[0], user_id, text[:MAX_COMMENT])
+        return write(self.journal, chat_id, last[0], user_id)
 
     # --- administrators ---------------------------------------------------------------
 
