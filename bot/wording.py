@@ -1,6 +1,6 @@
 """Every Vietnamese phrase an answer is made of, and the replies every channel shares, in one place.
 
-The answer is data (`bot.answer.Answer`); the terminal, Markdown, Telegram
+The answer is data (`bot.answering.answer.Answer`); the terminal, Markdown, Telegram
 and Word renderers walk it and take their words from here, so a phrase is
 changed once and reads the same everywhere.
 """
@@ -59,7 +59,7 @@ ENGLISH_NOTE = (
 LIBRARY_EMPTY = "Kho tài liệu hiện chưa có tài liệu nào."
 
 
-def attribution(source: Any) -> str:  # a bot.answer.Source, which imports this module
+def attribution(source: Any) -> str:  # a bot.answering.answer.Source, which imports this module
     """'bài “Title” của Author (Role)' from the facts the corpus states; a directive's own text says so;
     an article of a legal text is named as its heading reads ("Điều 6. Nghĩa vụ của công dân… — Luật …
     (10/2022/QH15)")."""

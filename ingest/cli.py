@@ -8,10 +8,10 @@ import logging
 import sys
 from pathlib import Path
 
-from ingest.citations import parse_citations
 from ingest.errors import QcdcError
+from ingest.language.citations import parse_citations
+from ingest.language.normalize import printable
 from ingest.logs import configure_logging
-from ingest.normalize import printable
 from ingest.pipeline import ingest
 from ingest.report import failure_line, unresolved_line
 from ingest.settings import get_settings

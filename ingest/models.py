@@ -5,9 +5,9 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 
-from ingest.citations import Citation
 from ingest.facts import DocumentFacts
-from ingest.legal import LegalPlace
+from ingest.language.citations import Citation
+from ingest.language.legal import LegalPlace
 
 
 @dataclass(frozen=True)
@@ -57,7 +57,7 @@ class Chunk:
     text_norm: str  # normalize_text(text): what is embedded and matched
     char_start: int
     char_end: int
-    section: str = ""  # "Điều 5, khoản 2", "mục 2": where it starts (ingest.structure)
+    section: str = ""  # "Điều 5, khoản 2", "mục 2": where it starts (ingest.language.structure)
     citations: tuple[Citation, ...] = ()  # the documents it cites, parsed once at chunking
     legal: LegalPlace | None = None  # the article (and clauses) of a legal text it holds
 

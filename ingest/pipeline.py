@@ -14,18 +14,18 @@ from typing import Any
 
 from tqdm import tqdm
 
-from ingest.chunk_store import ChunkIndex, StoredDocument
 from ingest.chunking import chunk_document
-from ingest.corpus import inside
-from ingest.derived import Derived, Fresh, RowTable, derive
-from ingest.embeddings import IndexEmbeddings, make_embedder
 from ingest.errors import CorpusError, IndexStateError
-from ingest.generations import FORMAT_VERSION, Store, open_store
-from ingest.lexical import LEXICAL_FORMAT
+from ingest.index.chunk_store import ChunkIndex, StoredDocument
+from ingest.index.derived import Derived, Fresh, RowTable, derive
+from ingest.index.embeddings import IndexEmbeddings, make_embedder
+from ingest.index.generations import FORMAT_VERSION, Store, open_store
+from ingest.index.lexical import LEXICAL_FORMAT
+from ingest.language.normalize import printable
 from ingest.logs import event
 from ingest.models import Chunk, Document
-from ingest.normalize import printable
-from ingest.reading import failure_reason, load_documents
+from ingest.readers.corpus import inside
+from ingest.readers.reading import failure_reason, load_documents
 from ingest.registry import build_registry, load_overrides
 from ingest.report import IngestReport
 from ingest.settings import PROJECT_ROOT, Settings
@@ -75,7 +75,7 @@ def ingest(
 ) -> IngestReport:
     """Bring the index in step with the corpus folder and `paths`.
 
-    Writes a new generation (see ingest.generations): unchanged documents are copied
+    Writes a new generation (see ingest.index.generations): unchanged documents are copied
     with their vectors, changed and new ones embedded, and documents whose file
     is gone from a scanned folder (or from disk) left out. The previous
     generation serves until the new one is complete. Logs one `ingestion` event

@@ -21,13 +21,13 @@ from typing import Any
 
 import yaml
 
-from ingest.citations import Citation, canonical_ref, find_relations, parse_citations, ref_key, same_number
 from ingest.errors import CorpusError
 from ingest.facts import document_name, vn_date
-from ingest.legal import body_start
+from ingest.language.citations import Citation, canonical_ref, find_relations, parse_citations, ref_key, same_number
+from ingest.language.legal import body_start
+from ingest.language.normalize import fold, inside_spans
+from ingest.language.sentences import sentence_spans
 from ingest.models import Passage
-from ingest.normalize import fold, inside_spans
-from ingest.sentences import sentence_spans
 
 log = logging.getLogger(__name__)
 

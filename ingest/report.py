@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ingest.normalize import printable
+from ingest.language.normalize import printable
 from ingest.registry import Mention
 
 

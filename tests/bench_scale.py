@@ -71,7 +71,7 @@ def du(path: Path) -> int:
 def floors(settings, embedder, question: str) -> dict[str, list[float]]:
     """The parts alone: the query embedding, a raw Chroma query, the lexical scoring."""
     from ingest import normalize_text, open_index
-    from ingest.derived import Derived
+    from ingest.index.derived import Derived
 
     index = open_index(settings)
     derived = Derived.load(index.lexical_dir)

@@ -37,7 +37,7 @@ _PHASES = r"""
 import json, sys, time
 t0 = time.perf_counter()
 from bot.settings import get_settings
-from bot.service import QAService
+from bot.answering.service import QAService
 t1 = time.perf_counter()
 t2 = time.perf_counter()
 svc = QAService(get_settings(), build_if_missing=False)
@@ -114,7 +114,7 @@ def llm_overhead() -> tuple[list[float], list[float]]:
     """Generation and verification times per answer, against a local OpenAI-compatible stand-in."""
     from openai_fake import FakeOpenAI
 
-    from bot.service import QAService
+    from bot.answering.service import QAService
     from bot.settings import get_settings
 
     def reply(messages):  # cites passage [1] with a sentence taken from it, so verification has work
@@ -137,10 +137,10 @@ def llm_overhead() -> tuple[list[float], list[float]]:
 
 
 def journal_overhead(n: int = 10_000) -> dict[str, list[float]]:
-    """What the Telegram bot's journal (bot/journal.py) costs: a write per answer, and the admin
+    """What the Telegram bot's journal (bot/operations/journal.py) costs: a write per answer, and the admin
     reports over a journal of `n` exchanges (a unit's year, about 30 questions a day)."""
-    from bot.gaps import gap_report
-    from bot.journal import AskedDocument, Exchange, Journal
+    from bot.operations.gaps import gap_report
+    from bot.operations.journal import AskedDocument, Exchange, Journal
 
     words = "quy chế dân chủ cơ sở ban thanh tra nhân dân giá vàng hôm nay hội nghị xã phường mặt trận".split()
     now = dt.datetime.now(dt.UTC)
@@ -190,7 +190,7 @@ def main() -> None:
             report = ingest(settings, rebuild=True, embedder=embedder)
             chunks = report.chunks_embedded
             chunk_rates.append(chunks / report.seconds)
-        # An update writes a whole new generation (ingest/generations.py): what one changed document costs.
+        # An update writes a whole new generation (ingest/index/generations.py): what one changed document costs.
         changed_s, unchanged_s = [], []
         article = next((corpus / "articles").glob("*.md"))
         for n in range(RUNS):
@@ -267,7 +267,7 @@ real model adds its inference time. Over {len(gen_ms)} answers:
 | generation round trip (local stand-in server, no inference) | {pct(gen_ms, .5):.1f} ms | {pct(gen_ms, .95):.1f} ms |
 | verification of the generated answer | {pct(verify_ms, .5):.2f} ms | {pct(verify_ms, .95):.2f} ms |
 
-The Telegram bot's journal (`bot/journal.py`: feedback, gaps, statistics), on a file of
+The Telegram bot's journal (`bot/operations/journal.py`: feedback, gaps, statistics), on a file of
 {len(ms["record"]):,} exchanges (a unit's year at about 30 questions a day; 20% unanswered):
 
 | what | p50 | p95 |

@@ -14,8 +14,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from bot.conversation import Conversation
-from ingest.normalize import normalize_text
+from bot.answering.conversation import Conversation
+from ingest.language.normalize import normalize_text
 
 FILE = Path(__file__).parent / "data" / "qa_cadre_own.jsonl"
 CHECKS = ("found", "phrase", "short", "items", "note")

@@ -43,7 +43,7 @@ def corpus_settings(tmp_path_factory: pytest.TempPathFactory, embedder) -> Setti
 
 @pytest.fixture(scope="session")
 def service(corpus_settings):
-    from bot.service import QAService
+    from bot.answering.service import QAService
 
     return QAService(corpus_settings)
 
@@ -51,7 +51,7 @@ def service(corpus_settings):
 @pytest.fixture(scope="session")
 def law_service(tmp_path_factory, embedder):
     """The corpus and the Law's Pháp điển page in one index (built once per session: ~500 passages)."""
-    from bot.service import QAService
+    from bot.answering.service import QAService
 
     settings = make_settings(tmp_path_factory.mktemp("law-index"))
     ingest(settings, [LAW_FILE], embedder=embedder)

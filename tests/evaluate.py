@@ -108,7 +108,7 @@ def evaluate_alqac(settings, weights) -> tuple[dict[str, dict[str, float]], dict
     """The product's retrieval on ALQAC 2023, by mode and by dense weight, with the bm25s baseline."""
     import alqac
 
-    from bot.service import QAService
+    from bot.answering.service import QAService
 
     folder, ids = alqac.write_corpus()
     settings = settings.model_copy(update={"chroma_path": alqac.WORK / "index", "corpus_dir": folder})
@@ -146,8 +146,8 @@ def evaluate_alqac(settings, weights) -> tuple[dict[str, dict[str, float]], dict
 def main() -> None:
     from benchmark import machine, write_section
 
-    from bot.retrieval import dense_weight
-    from bot.service import QAService
+    from bot.answering.retrieval import dense_weight
+    from bot.answering.service import QAService
 
     sets = {name: load_questions(file) for name, file in SETS.items() if (DATA / file).exists()}
     results: dict[tuple[str, str], dict[str, float]] = {}

@@ -4,8 +4,8 @@ stated by their cited sentences, no empty section, references numbered in order 
 
 from __future__ import annotations
 
-from bot.outline import Outline, Reference, body
-from bot.service import QAService
+from bot.answering.service import QAService
+from bot.outlines.outline import Outline, Reference, body
 
 
 def _flat(text: str) -> str:

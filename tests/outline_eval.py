@@ -9,8 +9,8 @@ import time
 
 from outline_checks import off_topic, problems
 
-from bot.brief import BriefBuilder
-from bot.service import QAService
+from bot.answering.service import QAService
+from bot.outlines.brief import BriefBuilder
 
 OUTLINES = (
     ("Luật 10/2022/QH15", None),

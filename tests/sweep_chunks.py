@@ -16,7 +16,7 @@ sys.path.insert(0, str(ROOT / "tests"))
 import evaluate as E  # noqa: E402
 
 import ingest.chunking as chunking  # noqa: E402
-from bot.service import QAService  # noqa: E402
+from bot.answering.service import QAService  # noqa: E402
 from bot.settings import get_settings  # noqa: E402
 from ingest import ingest  # noqa: E402
 

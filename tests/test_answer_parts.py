@@ -6,12 +6,12 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot import intents, lists, short_answer
-from bot.answer import Answer, Quotation, QuoteGroup, Source
-from bot.conversation import Conversation
-from bot.spelling import Speller
+from bot.answering import intents, lists, short_answer
+from bot.answering.answer import Answer, Quotation, QuoteGroup, Source
+from bot.answering.conversation import Conversation
+from bot.answering.spelling import Speller
 from ingest.facts import DocumentFacts
-from ingest.tokens import lexical_tokens
+from ingest.language.tokens import lexical_tokens
 
 SENTENCE = (
     "có thêm 8 xã được công nhận đạt chuẩn nông thôn mới, nâng tổng số xã đạt chuẩn nông thôn mới là 95 xã "

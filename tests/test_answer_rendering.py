@@ -9,10 +9,10 @@ import docx
 from telegram_fake import TelegramHTML
 from test_cli import run
 
-from bot.render import answer_markdown, render_text
-from bot.telegram_format import MAX_MESSAGE, answer_html, answer_keyboard, split_message
-from bot.word import answer_docx
-from ingest.normalize import normalize_text
+from bot.channels.telegram.formatting import MAX_MESSAGE, answer_html, answer_keyboard, split_message
+from bot.render.text import answer_markdown, render_text
+from bot.render.word import answer_docx
+from ingest.language.normalize import normalize_text
 
 
 def valid_html(text: str) -> bool:

@@ -9,16 +9,16 @@ from hypothesis import given
 from hypothesis import strategies as st
 from pydantic import SecretStr
 
-from bot.telegram_handlers import served
+from bot.channels.telegram.handlers import served
 from ingest.facts import DocumentFacts, document_name
-from ingest.generations import IndexPointer
+from ingest.index.generations import IndexPointer
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
 def test_pure_modules_import_without_the_heavy_stack():
     code = (
-        "import sys, ingest.normalize, ingest.citations, ingest.sentences, ingest.tokens, ingest.facts; "
+        "import sys, ingest.language.normalize, ingest.language.citations, ingest.language.sentences, ingest.language.tokens, ingest.facts; "
         "print(sorted({m.split('.')[0] for m in sys.modules} & {'chromadb', 'torch', 'pydantic', 'numpy', 'telegram'}))"
     )
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
@@ -62,7 +62,7 @@ def test_the_index_pointer_refuses_other_formats():
 
 
 def test_every_telegram_handler_passes_the_access_gate(corpus_settings, service):
-    from bot.telegram_app import build_application
+    from bot.channels.telegram.app import build_application
 
     settings = corpus_settings.model_copy(update={"telegram_bot_token": SecretStr("123456:" + "A" * 35)})
     application = build_application(settings, service)

@@ -13,11 +13,11 @@ from hypothesis import given
 from hypothesis import strategies as st
 from outline_checks import off_topic, problems
 
-from bot.brief import BriefBuilder, BriefError, chapter_asked
-from bot.outline import FILL, Outline, Point, QuizItem, Quote, Reference, Section
-from bot.outline_docx import MARGINS_MM, render_docx
-from bot.outline_render import render_html, render_markdown, summary_lines
-from bot.quiz import Fact, figure_questions, make_quiz, who_question
+from bot.outlines.brief import BriefBuilder, BriefError, chapter_asked
+from bot.outlines.outline import FILL, Outline, Point, QuizItem, Quote, Reference, Section
+from bot.outlines.quiz import Fact, figure_questions, make_quiz, who_question
+from bot.render.outline import render_html, render_markdown, summary_lines
+from bot.render.outline_docx import MARGINS_MM, render_docx
 from ingest.facts import DocumentFacts
 
 LAW_POOL = [

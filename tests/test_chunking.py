@@ -3,9 +3,9 @@ import re
 from conftest import CORPUS
 
 from ingest.chunking import MAX_CHARS, chunk_document, chunk_spans
-from ingest.corpus import discover, parse_document, read_document
-from ingest.normalize import normalize_text
-from ingest.sentences import split_sentences
+from ingest.language.normalize import normalize_text
+from ingest.language.sentences import split_sentences
+from ingest.readers.corpus import discover, parse_document, read_document
 
 DOCS = [read_document(p) for p in discover([CORPUS])]
 

@@ -6,7 +6,7 @@ import unicodedata
 import pytest
 from conftest import ROOT, load_jsonl
 
-from ingest.citations import canonical_ref, find_refs, find_relations, parse_citations, ref_key
+from ingest.language.citations import canonical_ref, find_refs, find_relations, parse_citations, ref_key
 
 CASES = load_jsonl("citations_public.jsonl") + load_jsonl("citations_own.jsonl")
 

@@ -4,8 +4,8 @@ import re
 import pytest
 from conftest import CORPUS, ROOT
 
-from ingest.corpus import FrontMatter, discover, parse_document, read_document
 from ingest.errors import CorpusError
+from ingest.readers.corpus import FrontMatter, discover, parse_document, read_document
 
 GOOD = "---\nid: mot-bai\ntitle: Một bài\nurl: null\n---\n\nNội dung.\n"
 

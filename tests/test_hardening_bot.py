@@ -14,18 +14,18 @@ from telegram_fake import FakeBotAPI
 from test_cli import run
 from test_telegram import TOKEN, replies, run_bot, until
 
-from bot.cli import build_parser
-from bot.outline import Outline, Point, Quote, Reference, Section
-from bot.outline_docx import render_docx
-from bot.telegram_access import RateLimit, parse_callback
-from bot.telegram_app import build_application, wait_for_bot_api, webhook_options
-from bot.telegram_format import COMMENT_PROMPT
-from bot.verification import MAX_ANSWER_CHARS, verify
+from bot.answering.verification import MAX_ANSWER_CHARS, verify
+from bot.channels.telegram.access import RateLimit, parse_callback
+from bot.channels.telegram.app import build_application, wait_for_bot_api, webhook_options
+from bot.channels.telegram.formatting import COMMENT_PROMPT
+from bot.cli.main import build_parser
+from bot.outlines.outline import Outline, Point, Quote, Reference, Section
+from bot.render.outline_docx import render_docx
 from bot.wording import ASK_PROMPT
 from ingest.errors import SettingsError
 from ingest.facts import DocumentFacts
-from ingest.lexical import LexicalIndex
-from ingest.normalize import normalize_text
+from ingest.index.lexical import LexicalIndex
+from ingest.language.normalize import normalize_text
 
 SOURCE = "Thu ngân sách đạt 8.331 tỷ đồng. Ngày 15/9/2018, Kết luận 120-KL/TW của Bộ Chính trị (khóa XII), giai đoạn 2016-2020."
 QUESTION_WORDS = ["Ai?", "Cho hỏi", "là gì", "nhé", "khi nào?", "a*", "(a)", "Bao nhiêu?", "Như thế nào ạ?"]
@@ -182,7 +182,7 @@ def test_unreachable_bot_api_at_start_is_retried_with_one_line_each(service, cor
             settings = corpus_settings.model_copy(
                 update={"telegram_bot_token": SecretStr(TOKEN), "telegram_api_base_url": fake.base_url})
             application = build_application(settings, service)
-            with caplog.at_level(logging.WARNING, logger="bot.telegram_app"):
+            with caplog.at_level(logging.WARNING, logger="bot.channels.telegram.app"):
                 await wait_for_bot_api(application, first_delay=0.01, max_delay=0.05)
             assert application.bot.username == "qcdc_test_bot"
             await application.bot.shutdown()
@@ -278,7 +278,7 @@ def test_non_utf8_question_on_the_command_line_is_one_clear_line(tmp_path):
 
 
 def test_terminal_output_carries_no_escape_sequences(capsys):
-    from bot.cli import _print
+    from bot.cli.main import _print
 
     _print("Trích dẫn\x1b[2J\x1b]0;owned\x07 và \x9b31m hết.")
     assert capsys.readouterr().out == "Trích dẫn[2J]0;owned và 31m hết.\n"

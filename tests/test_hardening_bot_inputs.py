@@ -13,13 +13,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from test_telegram import replies, run_bot, until
 
-from bot.brief import BriefError
-from bot.conversation import Conversation, Conversations
-from bot.outline_law import _chapter_label
-from bot.question import user_number
-from bot.retrieval import embedded_question
-from ingest.embeddings import MAX_QUERY_TOKENS, fit_tokens
+from bot.answering.conversation import Conversation, Conversations
+from bot.answering.question import user_number
+from bot.answering.retrieval import embedded_question
+from bot.outlines.brief import BriefError
+from bot.outlines.law import _chapter_label
 from ingest.errors import InvalidQuestionError
+from ingest.index.embeddings import MAX_QUERY_TOKENS, fit_tokens
 
 # --- Finding 7: long questions embed a bounded text -------------------------------------------
 
@@ -227,7 +227,7 @@ def test_long_question_sentence_transformers_engine_bounded_too():
 
 @pytest.mark.parametrize("typed", ["Điều ١٢ Luật THDCCS", "khoản ٢ Điều 5", "Điều １２"])
 def test_article_numbers_are_ascii_digits_only(typed):
-    from bot.lookup import article_ref
+    from bot.answering.lookup import article_ref
 
     found = article_ref(typed)
     assert found is None or found.article == 5 and found.clause is None  # never read as Điều 12 or khoản 2

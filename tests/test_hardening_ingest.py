@@ -17,10 +17,11 @@ import pytest
 from conftest import ROOT, make_settings
 from test_loaders import make_pdf
 
-from ingest import CorpusError, ingest, legacy, open_index, open_store
-from ingest.citations import parse_citations
-from ingest.loaders import load_file
+from ingest import CorpusError, ingest, open_index, open_store
+from ingest.language.citations import parse_citations
 from ingest.pipeline import IngestReport, load_documents
+from ingest.readers import legacy
+from ingest.readers.loaders import load_file
 
 MB = 1_000_000
 TOKEN = "123456789:AAHfake-token-for-tests_0123456789abcdef"
@@ -261,7 +262,7 @@ def test_file_names_with_newlines_cannot_forge_report_lines(tmp_path):
 
 
 def test_pdf_with_more_text_than_its_size_allows_is_refused(tmp_path, monkeypatch):
-    monkeypatch.setattr("ingest.loaders.TEXT_PER_BYTE", 0.00001)  # 10 characters for a PDF of up to 1 MB
+    monkeypatch.setattr("ingest.readers.loaders.TEXT_PER_BYTE", 0.00001)  # 10 characters for a PDF of up to 1 MB
     with pytest.raises(CorpusError, match="crafted"):
         load_file(make_pdf(tmp_path / "a.pdf"), MB)
 

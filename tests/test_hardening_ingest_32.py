@@ -16,13 +16,13 @@ from hypothesis import strategies as st
 from test_loaders import make_pdf
 
 from ingest import CorpusError, cli, ingest, open_index
-from ingest.citations import parse_citations
 from ingest.facts import DocumentFacts
-from ingest.loaders import load_file
+from ingest.language.citations import parse_citations
+from ingest.language.normalize import clean_text
 from ingest.models import Passage
-from ingest.normalize import clean_text
 from ingest.pipeline import IngestReport, load_documents
-from ingest.reading import real_path
+from ingest.readers.loaders import load_file
+from ingest.readers.reading import real_path
 from ingest.registry import Mention, build_registry
 
 MB = 1_000_000

@@ -9,7 +9,7 @@ from conftest import make_settings
 
 from ingest import ModelMismatchError, embedding_identity, ingest, open_index, open_store
 from ingest.errors import IndexStateError
-from ingest.generations import POINTER_FILE
+from ingest.index.generations import POINTER_FILE
 from ingest.settings import MINILM_MODEL
 
 pytestmark = pytest.mark.integration
@@ -206,7 +206,7 @@ def test_old_index_format_is_rebuilt_and_its_files_removed(built, embedder):
 
 
 def test_answering_rebuilds_an_index_of_an_older_version(built):
-    from bot.service import QAService
+    from bot.answering.service import QAService
 
     settings, _ = built
     pointer = settings.chroma_path / POINTER_FILE
@@ -217,7 +217,8 @@ def test_answering_rebuilds_an_index_of_an_older_version(built):
 
 def test_an_update_reads_and_derives_only_what_changed(built, embedder, corpus_copy, monkeypatch):
     """Unchanged files are not read again (same size and time); unchanged passages are not tokenized again."""
-    from ingest import lexical, reading
+    from ingest.index import lexical
+    from ingest.readers import reading
 
     settings, first = built
     real_load, real_tokens = reading.load_file, lexical.LexicalIndex.tokens
@@ -241,7 +242,7 @@ def test_an_update_reads_and_derives_only_what_changed(built, embedder, corpus_c
     assert len(tokenized) == report.chunks_embedded == len(ids_of(settings, HY))
     assert report.chunks_total == len(ids_of(settings, HY)) + len(ids_of(settings, BN))
     # the kept document's rows still answer: its passages are found by their words
-    from bot.service import QAService
+    from bot.answering.service import QAService
 
     answer = QAService(settings, embedder=embedder).ask("hòm thư góp ý ở thôn Đông")
     assert answer.found and answer.sources[0].doc_id == HY
@@ -253,7 +254,7 @@ def test_a_generation_without_saved_derived_data_is_served_and_updated(built, em
     the lexical index from the passages, and an update re-embeds only what changed, once."""
     import shutil
 
-    from bot.service import QAService
+    from bot.answering.service import QAService
 
     settings, _ = built
     index = active(settings)
@@ -273,8 +274,9 @@ def test_a_generation_without_saved_derived_data_is_served_and_updated(built, em
 def test_a_new_tokenization_re_derives_the_lexical_index_without_re_embedding(built, embedder, monkeypatch):
     """After an upgrade that changes how passages are tokenized, the next ingestion writes the
     lexical index again (otherwise every start of the bot would rebuild it in memory)."""
-    from ingest import lexical, pipeline
-    from ingest.lexical import LexicalIndex
+    from ingest import pipeline
+    from ingest.index import lexical
+    from ingest.index.lexical import LexicalIndex
 
     settings, first = built
     monkeypatch.setattr(lexical, "LEXICAL_FORMAT", 99)

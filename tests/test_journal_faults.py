@@ -15,9 +15,9 @@ from pathlib import Path
 import pytest
 from test_operations import exchange
 
-from bot.gaps import gap_report
-from bot.health import check_journal, live_journal
-from bot.journal import Journal, JournalError
+from bot.operations.gaps import gap_report
+from bot.operations.health import check_journal, live_journal
+from bot.operations.journal import Journal, JournalError
 from bot.settings import BotSettings
 
 HOLD_LIMIT_S = 30  # a lock is never held longer, whatever happens to the test
@@ -81,7 +81,7 @@ def test_journal_locked_waits_before_trying_again(tmp_path, monkeypatch):
     path = tmp_path / "f.sqlite3"
     _file(path, wal=False)
     clock = [1000.0]
-    monkeypatch.setattr("bot.journal_store.time.monotonic", lambda: clock[0])
+    monkeypatch.setattr("bot.operations.journal_store.time.monotonic", lambda: clock[0])
     with held(path):
         journal = Journal(path, busy_timeout=0.05, retry_s=(5.0, 40.0))
         clock[0] += 6
@@ -184,7 +184,7 @@ def test_journal_damaged_while_the_bot_runs_is_set_aside_at_first_use(tmp_path, 
 def test_journal_locked_at_bot_start_is_open_for_the_bot(tmp_path):
     """The bot's start (open_journal) while a backup holds the bot's own journal: it
     opens (reading only), instead of 'feedback, gaps and statistics are off' until a restart."""
-    from bot.channels.core import open_journal
+    from bot.core.assistant import open_journal
 
     path = tmp_path / "f.sqlite3"
     _file(path, wal=True)

@@ -9,14 +9,14 @@ from pathlib import Path
 import pytest
 from conftest import ROOT, load_jsonl
 
-from bot.lookup import article_ref, article_text, lookup
-from ingest import phapdien
+from bot.answering.lookup import article_ref, article_text, lookup
 from ingest.chunking import ARTICLE_MAX_CHARS, chunk_document
-from ingest.citations import parse_citations
-from ingest.loaders import load_file
+from ingest.language.citations import parse_citations
+from ingest.language.normalize import normalize_text
 from ingest.models import Passage
-from ingest.normalize import normalize_text
 from ingest.pipeline import IngestReport, load_documents
+from ingest.readers import phapdien
+from ingest.readers.loaders import load_file
 from ingest.registry import build_registry
 
 SHARED = ROOT.parent / "shared" / "documents"
@@ -186,7 +186,7 @@ def test_a_decree_is_issued_by_the_government_whatever_the_note_says(law_doc):
 
 
 def test_the_focus_is_what_is_asked_beyond_the_named_documents(registry):
-    from bot.lookup import asks_document_facts, question_focus
+    from bot.answering.lookup import asks_document_facts, question_focus
 
     def focus(q: str) -> str:
         return question_focus(q, parse_citations(q), registry)
@@ -227,7 +227,7 @@ def test_a_question_after_an_articles_title_gets_the_whole_article(law_service):
 
 
 def test_a_figure_question_is_answered_by_the_sentence_holding_the_figure(law_service):
-    from bot.compose import holds_figure
+    from bot.answering.compose import holds_figure
 
     assert holds_figure("Luật có hiệu lực từ ngày nào?", "Luật này có hiệu lực thi hành từ ngày 01 tháng 7 năm 2023.")
     assert not holds_figure("Luật có hiệu lực từ ngày nào?", "Luật này có 91 điều.")  # a number, not a date

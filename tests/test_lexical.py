@@ -1,4 +1,4 @@
-from ingest.lexical import LexicalIndex, learn_abbreviations, segment
+from ingest.index.lexical import LexicalIndex, learn_abbreviations, segment
 
 TEXTS = [
     "Thực hiện Quy chế dân chủ (QCDC) ở cơ sở, Ban Dân vận tham mưu giúp Ban Thường vụ (BTV) Tỉnh ủy.",
@@ -94,7 +94,7 @@ def test_the_frame_of_a_how_question_is_not_its_topic():
 
 def test_a_local_report_is_matched_on_its_place():
     from ingest.facts import DocumentFacts
-    from ingest.lexical import passage_text
+    from ingest.index.lexical import passage_text
     from ingest.models import Passage
 
     said = "có thêm 8 xã được công nhận đạt chuẩn nông thôn mới"

@@ -10,8 +10,9 @@ from conftest import make_settings
 from pypdf import PdfWriter
 from pypdf.generic import DecodedStreamObject, DictionaryObject, NameObject
 
-from ingest import CorpusError, ingest, legacy, open_index
-from ingest.loaders import load_file
+from ingest import CorpusError, ingest, open_index
+from ingest.readers import legacy
+from ingest.readers.loaders import load_file
 
 MB = 1_000_000
 HTML = """<html><head><title>Hội nghị sơ kết QCDC</title>
@@ -176,7 +177,7 @@ OFFICIAL = [
 
 
 def test_official_header_makes_a_directive(tmp_path):
-    from ingest.header import official_header
+    from ingest.readers.header import official_header
 
     document = docx.Document()
     for line in OFFICIAL:
@@ -190,8 +191,8 @@ def test_official_header_makes_a_directive(tmp_path):
 
 @pytest.mark.integration
 def test_primary_text_answers_what_a_directive_requires(tmp_path, corpus_copy, embedder):
-    from bot.lookup import card_facts
-    from bot.service import QAService
+    from bot.answering.lookup import card_facts
+    from bot.answering.service import QAService
 
     document = docx.Document()
     for line in OFFICIAL:

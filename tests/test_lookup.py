@@ -8,7 +8,7 @@ import pytest
 from conftest import load_jsonl
 from test_cli import run
 
-from bot.lookup import lookup_json
+from bot.answering.lookup import lookup_json
 
 pytestmark = pytest.mark.integration
 

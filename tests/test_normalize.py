@@ -2,8 +2,8 @@ import unicodedata
 
 import pytest
 
-from ingest.normalize import canonical_tones, fold, has_words, normalize_text
-from ingest.tokens import lexical_tokens
+from ingest.language.normalize import canonical_tones, fold, has_words, normalize_text
+from ingest.language.tokens import lexical_tokens
 
 
 def test_decomposed_unicode_becomes_nfc():
@@ -67,7 +67,7 @@ def test_word_pairs_never_bridge_the_words_that_shape_a_question():
 
 
 def test_a_syllable_typed_with_accents_must_be_found_with_them():
-    from ingest.lexical import LexicalIndex
+    from ingest.index.lexical import LexicalIndex
 
     index = LexicalIndex.build(["Phát phiếu lấy ý kiến hộ gia đình.", "Mức phạt vi phạm hành chính."])
     assert index.coverage("mức phạt", 0) < index.coverage("mức phạt", 1)
@@ -75,8 +75,8 @@ def test_a_syllable_typed_with_accents_must_be_found_with_them():
 
 
 def test_i_and_y_spellings_of_a_syllable_are_one_token():
-    from ingest.lexical import LexicalIndex
-    from ingest.normalize import same_iy
+    from ingest.index.lexical import LexicalIndex
+    from ingest.language.normalize import same_iy
 
     assert [same_iy(s) for s in ("qui", "quí", "tỉ", "kĩ", "lí", "si")] == ["quy", "quý", "tỷ", "kỹ", "lý", "sy"]
     assert [same_iy(s) for s in ("khi", "thi", "gi", "ai", "quyết")] == ["khi", "thi", "gi", "ai", "quyết"]

@@ -17,9 +17,9 @@ from conftest import ROOT
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.gaps import gap_report, group, topic_words
-from bot.journal import AskedDocument, Exchange, Journal, JournalError, Unanswered, parse_day
-from bot.reports import CSV_HEADERS, feedback_report, gaps_report, stats_report, write_feedback
+from bot.operations.gaps import gap_report, group, topic_words
+from bot.operations.journal import AskedDocument, Exchange, Journal, JournalError, Unanswered, parse_day
+from bot.operations.reports import CSV_HEADERS, feedback_report, gaps_report, stats_report, write_feedback
 
 # --- the journal ------------------------------------------------------------------------
 
@@ -83,8 +83,8 @@ def test_a_damaged_journal_is_kept_aside_and_a_full_disk_loses_no_answer(tmp_pat
         db.execute(f"PRAGMA max_page_count = {db.execute('PRAGMA page_count').fetchone()[0]}")
         return db
 
-    monkeypatch.setattr("bot.journal.sqlite3.connect", full_disk)
-    with caplog.at_level(logging.WARNING, logger="bot.journal"):
+    monkeypatch.setattr("bot.operations.journal.sqlite3.connect", full_disk)
+    with caplog.at_level(logging.WARNING, logger="bot.operations.journal"):
         assert not journal.record(exchange("d" * 12, "x " * 3000))
     assert "could not record" in caplog.text and "full" in caplog.text
 
@@ -197,7 +197,7 @@ def test_systemd_units_verify(tmp_path):
 
 
 def test_guide_in_vietnamese_is_linked_and_followed_by_help():
-    from bot.telegram_format import HELP
+    from bot.channels.telegram.formatting import HELP
 
     guide = (ROOT / "HUONG_DAN.md").read_text(encoding="utf-8")
     assert "HUONG_DAN.md" in (ROOT / "README.md").read_text(encoding="utf-8")
@@ -253,7 +253,7 @@ def test_feedback_csv_formula_after_a_list_separator_stays_inside_its_quoted_cel
 @settings(max_examples=40, deadline=None)
 @given(st.text(alphabet=st.sampled_from("=+-@\t\r ＝aă,\"'\n1"), min_size=1, max_size=12))
 def test_feedback_csv_never_starts_a_cell_with_a_formula(text):
-    from bot.reports import FORMULA_TRIGGERS, spreadsheet_safe
+    from bot.operations.reports import FORMULA_TRIGGERS, spreadsheet_safe
 
     cell = spreadsheet_safe(text)
     assert not cell.lstrip(" ").startswith(FORMULA_TRIGGERS)
@@ -324,8 +324,8 @@ def test_gaps_list_questions_marked_wrong_grouped_by_topic(tmp_path):
                                  ("30-NQ/TW", "Nghị quyết"), ("30/2020/QĐ-TTg", None), ("999", None), ("x", None)]),
                 max_size=12))  # fmt: skip
 def test_gaps_merging_keeps_every_question(spellings):
-    from bot.gaps import missing_documents
-    from bot.journal import MissingAsk
+    from bot.operations.gaps import missing_documents
+    from bot.operations.journal import MissingAsk
 
     at = datetime.now(UTC)
     asks = [MissingAsk(ref, kind, str(i % 4), at, False) for i, (ref, kind) in enumerate(spellings)]

@@ -15,9 +15,9 @@ from conftest import ROOT
 from telegram_fake import FakeBotAPI
 from test_telegram import TOKEN, replies, run_bot, until
 
-from bot.journal import Journal
-from bot.telegram_app import quiet_logs
-from bot.telegram_format import COMMENT_PROMPT, GAP_NOTICE
+from bot.channels.telegram.app import quiet_logs
+from bot.channels.telegram.formatting import COMMENT_PROMPT, GAP_NOTICE
+from bot.operations.journal import Journal
 from ingest.logs import EVENTS, JsonFormatter
 
 pytestmark = pytest.mark.integration
@@ -148,7 +148,7 @@ def test_json_logs_one_line_per_answer_and_never_the_token(service, corpus_setti
     try:
         quiet_logs(TOKEN)
         run_bot(service, corpus_settings, scenario)
-        logging.getLogger("bot.telegram_app").error("failed calling https://api.telegram.org/bot%s/getMe", TOKEN)
+        logging.getLogger("bot.channels.telegram.app").error("failed calling https://api.telegram.org/bot%s/getMe", TOKEN)
         ingest(corpus_settings.model_copy(update={"chroma_path": tmp_path / "index", "corpus_dir": corpus_copy}), embedder=service.embedder)
     finally:
         root.removeHandler(handler)

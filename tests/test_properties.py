@@ -11,13 +11,13 @@ from __future__ import annotations
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.verification import MAX_ANSWER_CHARS, verify
+from bot.answering.verification import MAX_ANSWER_CHARS, verify
 from ingest.chunking import chunk_spans
-from ingest.citations import parse_citations
-from ingest.lexical import LexicalIndex, segment
-from ingest.normalize import clean_text, fold, normalize_text, printable
-from ingest.sentences import split_sentences
-from ingest.tokens import lexical_tokens
+from ingest.index.lexical import LexicalIndex, segment
+from ingest.language.citations import parse_citations
+from ingest.language.normalize import clean_text, fold, normalize_text, printable
+from ingest.language.sentences import split_sentences
+from ingest.language.tokens import lexical_tokens
 
 PROPERTIES = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 VIETNAMESE = "aăâbcdđeêghiklmnoôơpqrstuưvxyàáảãạằắẳẵặầấẩẫậèéẻẽẹềếểễệìíỉĩịòóỏõọồốổỗộờớởỡợùúủũụừứửữựỳýỷỹỵĐQCDKLTW"

@@ -3,9 +3,9 @@
 import pytest
 
 from ingest import open_index
-from ingest.citations import ref_key
 from ingest.errors import CorpusError
 from ingest.facts import DocumentFacts
+from ingest.language.citations import ref_key
 from ingest.registry import build_registry, is_local, load_overrides
 
 pytestmark = pytest.mark.integration
@@ -17,7 +17,7 @@ def registry(corpus_settings):
 
 
 def one(registry, ref):
-    from ingest.citations import ref_key
+    from ingest.language.citations import ref_key
 
     (d,) = registry.find(ref_key(ref))
     return d

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from ingest.reranking import Reranker
+from ingest.index.reranking import Reranker
 
 pytestmark = pytest.mark.integration
 
@@ -31,7 +31,7 @@ def tiny_cross_encoder(tmp_path_factory) -> str:
 
 @pytest.fixture(scope="module")
 def reranking_service(corpus_settings, tiny_cross_encoder):
-    from bot.service import QAService
+    from bot.answering.service import QAService
 
     return QAService(corpus_settings.model_copy(update={"reranker_model": tiny_cross_encoder}))
 

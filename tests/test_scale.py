@@ -13,7 +13,7 @@ import pytest
 from conftest import make_settings
 from standin import StandInEmbeddings
 
-from bot.service import QAService
+from bot.answering.service import QAService
 from ingest import ingest, open_index
 
 pytestmark = pytest.mark.integration

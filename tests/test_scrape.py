@@ -5,8 +5,8 @@ import datetime as dt
 import pytest
 from conftest import CORPUS, DATA
 
-from ingest.corpus import read_document
-from ingest.scrape import clean_scrape
+from ingest.readers.corpus import read_document
+from ingest.readers.scrape import clean_scrape
 
 SEEDS = DATA / "seeds"
 HUNG_YEN = "000_fcce45f3f6fcb391.txt"

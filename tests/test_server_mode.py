@@ -15,7 +15,7 @@ import pytest
 from conftest import ROOT, make_settings
 
 from ingest import IndexStateError, ingest, open_store
-from ingest.generations import ServerStore
+from ingest.index.generations import ServerStore
 
 pytestmark = pytest.mark.integration
 
@@ -52,7 +52,7 @@ def chroma_server(tmp_path_factory):
 
 
 def test_ingest_and_ask_through_the_server(chroma_server, tmp_path, corpus_copy, embedder):
-    from bot.service import QAService
+    from bot.answering.service import QAService
 
     settings = make_settings(tmp_path, corpus_copy, chroma_host="127.0.0.1", chroma_port=chroma_server)
     report = ingest(settings, embedder=embedder)

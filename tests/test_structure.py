@@ -6,8 +6,8 @@ import pytest
 from conftest import make_settings
 
 from ingest import chunk_document, ingest
-from ingest.loaders import load_file
-from ingest.structure import heading, section_at, sections
+from ingest.language.structure import heading, section_at, sections
+from ingest.readers.loaders import load_file
 
 LAW = """Chương II
 
@@ -85,8 +85,8 @@ def test_chunks_carry_their_section_and_do_not_straddle_articles(tmp_path):
 
 @pytest.mark.integration
 def test_answers_name_the_section_they_quote(tmp_path, corpus_copy, embedder):
-    from bot.render import render_text
-    from bot.service import QAService
+    from bot.answering.service import QAService
+    from bot.render.text import render_text
 
     (corpus_copy / "kh-dan-van-kheo.txt").write_text(PARTY, encoding="utf-8")
     settings = make_settings(tmp_path, corpus_copy)

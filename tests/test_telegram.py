@@ -12,8 +12,8 @@ import pytest
 from pydantic import SecretStr
 from telegram_fake import FakeBotAPI, html_error
 
-from bot.telegram_app import build_application, check_token, quiet_logs
-from bot.telegram_format import split_message
+from bot.channels.telegram.app import build_application, check_token, quiet_logs
+from bot.channels.telegram.formatting import split_message
 from ingest.errors import SettingsError
 
 pytestmark = pytest.mark.integration
@@ -115,8 +115,8 @@ def test_hostile_text_stays_valid_html(service, corpus_settings):
 def test_long_answer_is_split(service, corpus_settings, monkeypatch):
     # every passage relevant and forty sentences quoted: an answer longer than one Telegram message
     monkeypatch.setattr(service.retriever, "settings", corpus_settings.model_copy(update={"top_k": 50, "min_coverage": 0.0}))
-    monkeypatch.setattr("bot.compose.MAX_SENTENCES", 40)
-    monkeypatch.setattr("bot.compose.RELATIVE_CUTOFF", 0.0)
+    monkeypatch.setattr("bot.answering.compose.MAX_SENTENCES", 40)
+    monkeypatch.setattr("bot.answering.compose.RELATIVE_CUTOFF", 0.0)
 
     async def scenario(fake):
         fake.message("công tác dân vận của Ban Dân vận Thành ủy và Tỉnh ủy")
@@ -267,10 +267,10 @@ def test_webhook_mode_with_healthz_on_the_same_port(service, corpus_settings, tm
     import socket
     import urllib.request
 
-    from bot import webhook_server
-    from bot.health import live
-    from bot.telegram_app import webhook_options
-    from bot.webhook import serve
+    from bot.channels import webhook_server
+    from bot.channels.telegram.app import webhook_options
+    from bot.channels.telegram.webhook import serve
+    from bot.operations.health import live
 
     monkeypatch.setattr(webhook_server, "HEALTH_TTL_S", 0.0)  # the second /healthz sees the journal's loss at once
 

@@ -15,8 +15,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from test_telegram import replies, run_bot, until
 
-from bot.conversation import Conversation
-from bot.telegram_state import clean_chat, read_state
+from bot.answering.conversation import Conversation
+from bot.channels.telegram.state import clean_chat, read_state
 
 PTB_KEYS = {"user_data": {}, "bot_data": {}, "callback_data": None, "conversations": {}}
 
@@ -37,7 +37,7 @@ def write(path: pathlib.Path, obj: object) -> pathlib.Path:
 )
 def test_state_file_of_another_shape_set_aside_with_a_warning(tmp_path, caplog, content):
     path = write(tmp_path / "state.pickle", content)
-    with caplog.at_level(logging.WARNING, logger="bot.telegram_state"):
+    with caplog.at_level(logging.WARNING, logger="bot.channels.telegram.state"):
         assert read_state(path) == {}
     assert not path.exists() and list(tmp_path.glob("state.pickle.corrupt-*"))
     assert "cannot be used" in caplog.text
@@ -98,7 +98,7 @@ def test_state_file_real_chats_read_back_whole(service, law_service, tmp_path, c
     assert any(s.legal for a in answers.values() for s in a.sources)  # legal places pickled too
     chat = {"answers": answers, "last": "000000000000", "conversation": memory, "comment_prompts": {7: "0" * 12}}
     path = write(tmp_path / "state.pickle", state({-1001: chat, 5: {}}))
-    with caplog.at_level(logging.WARNING, logger="bot.telegram_state"):
+    with caplog.at_level(logging.WARNING, logger="bot.channels.telegram.state"):
         chats = read_state(path)
     assert not caplog.records and path.exists()
     assert chats[-1001]["answers"].keys() == answers.keys() and chats[5] == {}
@@ -168,7 +168,7 @@ def test_state_file_memory_of_another_shape_dropped_not_failed_on(tmp_path, capl
     odd.turns = [1, 2]  # type: ignore[assignment]
     del odd.sizes
     path = write(tmp_path / "state.pickle", state({1: {"conversation": old}, 2: {"conversation": odd, "last": "a"}}))
-    with caplog.at_level(logging.WARNING, logger="bot.telegram_state"):
+    with caplog.at_level(logging.WARNING, logger="bot.channels.telegram.state"):
         chats = read_state(path)
     assert (
         chats[1]["conversation"].size == 0

@@ -18,7 +18,7 @@ import pytest
 from conftest import ROOT, make_settings
 
 from ingest import ingest, open_index
-from ingest.generations import LocalStore
+from ingest.index.generations import LocalStore
 
 pytestmark = pytest.mark.integration
 
@@ -56,7 +56,7 @@ def new_generation_dirs(db: Path, known: set[str]) -> set[str]:
 @pytest.fixture
 def served(tmp_path, corpus_copy, embedder):
     """An index of the corpus, and a service answering from it."""
-    from bot.service import QAService
+    from bot.answering.service import QAService
 
     settings = make_settings(tmp_path, corpus_copy)
     ingest(settings, embedder=embedder)

@@ -1,6 +1,6 @@
 """Issue 32, finding 1: slow or hostile clients cannot exhaust the webhook server.
 
-Every test runs a real tornado server (bot.webhook_server) on 127.0.0.1 in a
+Every test runs a real tornado server (bot.channels.webhook_server) on 127.0.0.1 in a
 thread, with small timeouts and caps passed as parameters; each client socket
 has a 10 s timeout, so a regression fails instead of hanging. No test asserts
 how fast anything is.
@@ -27,10 +27,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from tornado.log import gen_log
 
-from bot import webhook_server
-from bot.log_rate import RateLimitedLog, RateLimitFilter
+from bot.channels import webhook_server
+from bot.channels.webhook_server import MalformedUpdate, WebhookEndpoint, WebhookLimits, connection_cap, serving
+from bot.operations.log_rate import RateLimitedLog, RateLimitFilter
 from bot.settings import BotSettings
-from bot.webhook_server import MalformedUpdate, WebhookEndpoint, WebhookLimits, connection_cap, serving
 
 SECRET = "right-secret_123"
 HEADER = "X-Bot-Api-Secret-Token"  # Zalo's name: the server is channel-neutral
@@ -399,8 +399,8 @@ def test_health_cache_shares_one_computation_and_expires():
 def test_healthz_journal_check_is_cheap(tmp_path, monkeypatch):
     """Review finding 5: /healthz's journal is its state and a probe (the file is there and its write
     lock can be taken), never Journal.check's integrity check over the whole file."""
-    from bot.health import live, live_journal
-    from bot.journal import Journal
+    from bot.operations.health import live, live_journal
+    from bot.operations.journal import Journal
 
     path = tmp_path / "f.sqlite3"
     journal = Journal(path)
@@ -466,7 +466,7 @@ def test_webhook_refusals_logged_once_per_kind(caplog, monkeypatch):
             with connect(here.port) as sock:
                 sock.sendall(post_head(SECRET, length=50))
                 assert read_all(sock) == b""
-    lines = [r.getMessage() for r in caplog.records if r.name in ("bot.webhook_server", "tornado.general")]
+    lines = [r.getMessage() for r in caplog.records if r.name in ("bot.channels.webhook_server", "tornado.general")]
     assert sum("without the right secret" in line for line in lines) == 1
     assert sum("not JSON" in line for line in lines) == 1
     assert sum("Timeout reading body" in line for line in lines) == 1

@@ -21,15 +21,24 @@ from hypothesis import strategies as st
 from pydantic import SecretStr
 from zalo_fake import FakeZaloAPI
 
-from bot.channels import core as core_module
-from bot.channels.core import AccessRules, Admission, ChatMemory, Core, RedactToken, journal_id, quiet_logs, retry_until
+from bot.core import assistant as core_module
+from bot.channels.webhook_server import serving
 from bot.channels.zalo import app as zalo_app
 from bot.channels.zalo import formatting as fmt
 from bot.channels.zalo.app import Processed, build_bot, poll, serve_polling, wait_for_api
 from bot.channels.zalo.client import Backoff, MaybeDone, TokenRefused, ZaloClient, ZaloUnavailable, parse_update
 from bot.channels.zalo.webhook import SECRET_HEADER, endpoint, serve_webhook, set_webhook, webhook_options
-from bot.journal import Journal
-from bot.webhook_server import serving
+from bot.core.assistant import (
+    AccessRules,
+    Admission,
+    ChatMemory,
+    Core,
+    RedactToken,
+    journal_id,
+    quiet_logs,
+    retry_until,
+)
+from bot.operations.journal import Journal
 from ingest.errors import SettingsError
 
 pytestmark = pytest.mark.integration
@@ -116,8 +125,8 @@ def test_zalo_long_answer_split_at_boundaries(service, corpus_settings, monkeypa
     monkeypatch.setattr(
         service.retriever, "settings", corpus_settings.model_copy(update={"top_k": 50, "min_coverage": 0.0})
     )
-    monkeypatch.setattr("bot.compose.MAX_SENTENCES", 40)
-    monkeypatch.setattr("bot.compose.RELATIVE_CUTOFF", 0.0)
+    monkeypatch.setattr("bot.answering.compose.MAX_SENTENCES", 40)
+    monkeypatch.setattr("bot.answering.compose.RELATIVE_CUTOFF", 0.0)
     question = "công tác dân vận của Ban Dân vận Thành ủy và Tỉnh ủy"
     whole = fmt.answer_message(service.ask(question))
     assert len(whole) > 2000
@@ -431,8 +440,8 @@ def test_zalo_channel_is_an_adapter_without_telegram():
     )
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
-    from bot.channels.core import RateLimit
-    from bot.telegram_access import RateLimit as TelegramRateLimit
+    from bot.channels.telegram.access import RateLimit as TelegramRateLimit
+    from bot.core.assistant import RateLimit
 
     assert TelegramRateLimit is RateLimit  # moved, not copied
 
@@ -554,7 +563,7 @@ def test_zalo_finding7_damaged_state_file_in_a_read_only_folder(tmp_path, monkey
 
 
 def test_zalo_finding7_state_saved_off_the_loop_once_for_a_burst(tmp_path, monkeypatch):
-    from ingest import generations
+    from ingest.index import generations
 
     assert zalo_app.write_json_atomic is generations.write_json_atomic  # the fsyncing writer, not a copy
     writes: list[tuple[int, int]] = []

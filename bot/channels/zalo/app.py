@@ -18,7 +18,7 @@ from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bot.channels.core import AccessRules, Core, open_journal, quiet_logs, retry_until
+from bot.answering.service import QAService
 from bot.channels.zalo.client import (
     POLL_TIMEOUT,
     Backoff,
@@ -31,11 +31,11 @@ from bot.channels.zalo.client import (
 )
 from bot.channels.zalo.formatting import APOLOGY
 from bot.channels.zalo.handlers import ZaloHandlers
-from bot.journal import set_aside
-from bot.service import QAService
+from bot.core.assistant import AccessRules, Core, open_journal, quiet_logs, retry_until
+from bot.operations.journal import set_aside
 from bot.settings import BotSettings, feedback_path
 from ingest.errors import SettingsError
-from ingest.generations import write_json_atomic
+from ingest.index.generations import write_json_atomic
 
 log = logging.getLogger(__name__)
 

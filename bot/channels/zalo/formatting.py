@@ -12,13 +12,13 @@ from __future__ import annotations
 import re
 
 from bot import wording
-from bot.answer import Answer, Source
+from bot.answering.answer import Answer, Source
+from bot.answering.lookup import Resolution
 from bot.channels.zalo.client import MAX_TEXT
-from bot.lookup import Resolution
-from bot.outline import Outline
-from bot.outline_render import outline_blocks, summary_lines
-from bot.render import answer_text, numbers, render_lookup, source_groups, source_line
-from bot.reports import Report
+from bot.operations.reports import Report
+from bot.outlines.outline import Outline
+from bot.render.outline import outline_blocks, summary_lines
+from bot.render.text import answer_text, numbers, render_lookup, source_groups, source_line
 from bot.wording import (  # noqa: F401  (shared by every channel)
     APOLOGY,
     GAP_NOTICE,

@@ -1,5 +1,5 @@
 """What the Zalo bot does with a message: the access gate, the rate limit, then a command or a
-question, each through the channel-neutral core (`bot.channels.core.Core`), off the event loop.
+question, each through the channel-neutral core (`bot.core.assistant.Core`), off the event loop.
 
 Zalo's Bot API documents no buttons, so feedback is typed: "👍" or "👎" alone, or
 "/gopy <ý kiến>", rates the chat's last answer; sources are read with /nguon N.
@@ -13,9 +13,9 @@ import re
 from collections.abc import Awaitable, Callable
 from typing import TypeVar
 
-from bot.channels.core import Admission, Core
 from bot.channels.zalo import formatting as fmt
 from bot.channels.zalo.client import Message, ZaloClient
+from bot.core.assistant import Admission, Core
 from ingest import QcdcError
 
 log = logging.getLogger(__name__)

@@ -1,4 +1,4 @@
-"""The Zalo bot's webhook mode, on the hardened channel-neutral server of `bot.webhook_server`:
+"""The Zalo bot's webhook mode, on the hardened channel-neutral server of `bot.channels.webhook_server`:
 Zalo posts each message to `{--webhook-url}/{path}` with ZALO_WEBHOOK_SECRET in the
 X-Bot-Api-Secret-Token header, checked before the body is read; `GET /healthz` as Telegram's.
 Messages go through the same `ZaloBot.submit` as polling: taken once, answered in order per chat.
@@ -12,12 +12,12 @@ import logging
 import re
 from typing import Any
 
-from bot.channels.core import retry_until
+from bot.channels.webhook_server import MalformedUpdate, OnUpdate, WebhookEndpoint, WebhookOptions, serving
 from bot.channels.zalo.app import ZaloBot, check_token, wait_for_api
 from bot.channels.zalo.client import ZaloApiError, ZaloClient, ZaloUnavailable, parse_update
-from bot.health import live
+from bot.core.assistant import retry_until
+from bot.operations.health import live
 from bot.settings import BotSettings
-from bot.webhook_server import MalformedUpdate, OnUpdate, WebhookEndpoint, WebhookOptions, serving
 from ingest.errors import SettingsError
 
 log = logging.getLogger(__name__)

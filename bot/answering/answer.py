@@ -1,0 +1,177 @@
+"""What an answer is: data, rendered four ways (terminal, Markdown, Telegram HTML, Word).
+
+`bot.answering.compose` builds it from the retrieved passages; the renderers walk it and
+take their words from `bot.wording`. Nothing here is text to be parsed back:
+a renderer or the LLM path reads the fields, never a rendered string.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from typing import Any
+
+from bot import wording
+from bot.answering.verification import Verification
+from ingest.facts import DocumentFacts
+from ingest.language.legal import LegalPlace, body_start
+from ingest.models import Passage
+from ingest.registry import Directive
+
+
+@dataclass(frozen=True)
+class Source:
+    """A numbered source of an answer: one passage and the facts about its document."""
+
+    n: int
+    doc_id: str
+    chunk_id: str
+    text: str
+    score: float
+    facts: DocumentFacts
+    section: str | None = None  # "Điều 5, khoản 2", "mục 2" in an official text
+
+    legal: LegalPlace | None = None  # the article of a legal text it is
+    ref_keys: tuple[str, ...] = ()  # the documents it cites
+
+    @classmethod
+    def from_passage(cls, n: int, p: Passage) -> Source:
+        return cls(n, p.doc_id, p.chunk_id, p.text, p.score, p.facts, p.section or None, p.legal, p.ref_keys)
+
+    @property
+    def attribution(self) -> str:
+        return wording.attribution(self)
+
+    def renumbered(self, n: int) -> Source:
+        return dataclasses.replace(self, n=n)
+
+    @property
+    def body_start(self) -> int:
+        """Where the text proper starts: after the heading line a legal passage carries."""
+        return body_start(self.text) if self.legal else 0
+
+    def to_json(self) -> dict[str, Any]:
+        """The documented JSON shape of one source."""
+        legal = self.legal
+        return {
+            "n": self.n,
+            "doc_id": self.doc_id,
+            "title": legal.source.full_title if legal else self.facts.title,
+            "section": self.section,
+            "citation": legal.citation() if legal else None,
+            "document": {"ref": legal.source.ref, "type": legal.source.type, "title": legal.source.title}
+            if legal
+            else None,
+            "article": legal.article if legal else None,
+            "clause": legal.clause if legal else None,
+            "url": self.facts.url,
+            "site": self.facts.site,
+            "chunk_id": self.chunk_id,
+            "text": self.text,
+            "score": self.score,
+        }
+
+
+@dataclass(frozen=True)
+class Quotation:
+    """A sentence (or clause, or list item) of a source, verbatim, with the source's number."""
+
+    text: str
+    source: int
+
+
+@dataclass(frozen=True)
+class QuoteGroup:
+    """Quotations from one document (one article of a legal text), in reading order.
+    `listed`: the group is a whole list the source states, with this many items."""
+
+    source: Source  # the first source quoted: whom the group is attributed to
+    quotes: tuple[Quotation, ...]
+    listed: int | None = None
+    label: str | None = None  # what the list's items are ("nhiệm vụ, giải pháp"), from the question
+
+
+@dataclass(frozen=True)
+class ShortAnswer:
+    """The answer itself in one line, verbatim from a quoted sentence ("95 xã", "ngày 01/7/2023")."""
+
+    text: str
+    source: int
+    verdict: str | None = None  # "Có" / "Không" for a yes-no question; the text is then its condition
+
+
+@dataclass(frozen=True)
+class Card:
+    """A document the question names: one directive, or the candidates of an ambiguous number."""
+
+    directive: Directive | None = None
+    relations: tuple[str, ...] = ()
+    query: str = ""
+    candidates: tuple[Directive, ...] = ()
+
+
+@dataclass
+class Answer:
+    """An answer as data. `found`: True answered, False nothing found, None not a question
+    (small talk, the library listing). `message` replaces quotations when there is nothing
+    to quote; `generated` (a verified LLM text) replaces them when set."""
+
+    question: str
+    found: bool | None
+    message: str | None = None
+    short: ShortAnswer | None = None
+    cards: list[Card] = field(default_factory=list)
+    groups: list[QuoteGroup] = field(default_factory=list)
+    sources: list[Source] = field(default_factory=list)  # those cited, once each, numbered as cited
+    related: int = 0  # further relevant passages, counted, not listed
+    notes: list[str] = field(default_factory=list)  # what is missing, how the question was read, a suggestion
+    suggestion: str | None = None  # the spelling that answered ("Có phải đồng chí muốn hỏi …?")
+    generated: str | None = None
+    retrieved: list[Source] = field(default_factory=list)  # every relevant passage, ranked (not in JSON)
+    directives: list[dict[str, Any]] = field(default_factory=list)
+    generator: str = "extractive"
+    timings_ms: dict[str, float] = field(default_factory=dict)
+    verification: Verification | None = None  # set when a generated answer was checked
+
+    @property
+    def answer(self) -> str:
+        """The answer as plain text (what the JSON's "answer" holds)."""
+        from bot.render.text import answer_text  # the renderer imports this module
+
+        return answer_text(self)
+
+    @property
+    def short_answer(self) -> str | None:
+        if self.short is None:
+            return None
+        return f"{self.short.verdict}: {self.short.text}" if self.short.verdict else self.short.text
+
+    def cited(self) -> set[int]:
+        """The source numbers the answer quotes."""
+        numbers = {q.source for g in self.groups for q in g.quotes}
+        return numbers | ({self.short.source} if self.short else set())
+
+    def to_json(self) -> dict[str, Any]:
+        """The documented JSON shape of `bot ask --json`."""
+        return {
+            "question": self.question,
+            "answer": self.answer,
+            "short_answer": self.short_answer,
+            "found": self.found,
+            "quotes": [
+                {
+                    "attribution": group.source.attribution,
+                    "list_items": group.listed,
+                    "quotes": [{"text": q.text, "source": q.source} for q in group.quotes],
+                }
+                for group in self.groups
+            ],
+            "sources": [s.to_json() for s in self.sources],
+            "related": self.related,
+            "notes": self.notes,
+            "suggestion": self.suggestion,
+            "directives": self.directives,
+            "generator": self.generator,
+            "verification": (self.verification or Verification()).to_json(),
+            "timings_ms": self.timings_ms,
+        }

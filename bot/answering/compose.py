@@ -1,0 +1,394 @@
+"""Compose an extractive answer: the corpus's own sentences, each with its source number.
+
+Nothing is paraphrased, so an answer cannot hold a fact, number, date or link
+that is not in the corpus. The result is data (`bot.answering.answer.Answer`): the short
+answer cut out of a quoted sentence, the documents named, quotations grouped
+by document (or a whole list), and only the sources quoted, numbered as cited.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from bot import wording
+from bot.answering import lists, short_answer
+from bot.answering.answer import Answer, Card, Quotation, QuoteGroup, ShortAnswer, Source
+from bot.answering.conversation import place_names
+from bot.answering.lookup import Resolution, relation_lines
+from bot.answering.retrieval import Retrieval
+from bot.answering.verification import facts as facts_of
+from ingest.language.normalize import fold
+from ingest.language.sentences import Span, clause_spans, paragraph_spans, sentence_spans
+from ingest.models import Passage
+from ingest.registry import Directive, Registry
+
+MAX_SENTENCES = 4
+# Sentences longer than this are quoted clause by clause (official prose
+# chains a dozen tasks with semicolons; the answer is usually one of them).
+LONG_SENTENCE = 300
+MAX_LIST_QUOTE = 700
+PRIMARY_BONUS = 0.5
+# Weight of a legal source's rank in choosing what to quote (×1.5 for the first, ×1.25 the second, …).
+RANK_WEIGHT = 0.5
+# A sentence is quoted when it holds at least this share of the best
+# sentence's coverage of the question: enough to drop passing mentions.
+RELATIVE_CUTOFF = 0.6
+MIN_SENTENCE_COVERAGE = 0.25
+
+# An article whose title holds this share of the question is quoted whole, up to this length.
+TITLE_COVERAGE = 0.7
+TITLE_WORDS = 0.5  # … or this share of its words when the title names the list asked for
+WHOLE_ARTICLE = 1500
+# A sentence that holds what a figure question asks for (a date; a number) weighs this much more.
+FIGURE_WEIGHT = 1.5
+_PLACE_NUMBER = re.compile(r"\b(?:Điều|khoản|điểm|Chương|Mục|Phần)\s+\w+", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class _Quote:
+    source: int  # index into sources
+    start: int
+    text: str
+    coverage: float
+
+
+def _quotable_spans(text: str, start: int = 0) -> list[Span]:
+    """Sentences, and clauses of long sentences; a list ("…đó là: a; b; c.") stays whole.
+    Nothing before `start` (a legal passage's heading line) is quoted."""
+    spans = []
+    units: list[Span] = []
+    for para in paragraph_spans(text):
+        if para.start < start:
+            continue
+        if units and text[units[-1].start : units[-1].end].rstrip().endswith(":"):
+            units[-1] = Span(units[-1].start, para.end)  # a lead-in ("… giải pháp sau:") stays with what follows
+        else:
+            units.append(para)
+    sentences = [s for unit in units for s in sentence_spans(text, unit)]
+    for sentence in sentences:
+        if sentence.end - sentence.start <= LONG_SENTENCE:
+            spans.append(sentence)
+            continue
+        clauses = clause_spans(text, sentence)
+        for clause in clauses:
+            if ":" in text[clause.start : clause.end] and sentence.end - clause.start <= MAX_LIST_QUOTE:
+                spans.append(Span(clause.start, sentence.end))  # the lead-in and its items
+                break
+            spans.append(clause)
+    return spans
+
+
+def _whole_article(question: str, top: Source, retrieval: Retrieval) -> list[_Quote]:
+    """Every paragraph of the first passage, in order, when the question asks what its
+    article's title names ("Công dân có nghĩa vụ gì…?" and Điều 6 "Nghĩa vụ của công dân…"):
+    the items of such an article say the answer together, few of them alone. Not for a
+    question after a figure or a date, which one sentence answers."""
+    title = top.legal.article_title if top.legal else None
+    if not title or asks_figure(question) or len(top.text) - top.body_start > WHOLE_ARTICLE:
+        return []
+    if retrieval.lexical.text_coverage(question, title) >= TITLE_COVERAGE:
+        return _paragraphs(top)
+    # the title names the list asked for ("nghĩa vụ" in "Nghĩa vụ của công dân…"): its words
+    # suffice, as the question's frame ("có những … gì khi") pairs with nothing in a title
+    label = lists.asked_label(question)
+    if (
+        label
+        and fold(label) in fold(title)
+        and retrieval.lexical.text_coverage(question, title, pairs=False) >= TITLE_WORDS
+    ):
+        return _paragraphs(top)
+    return []
+
+
+def _paragraphs(top: Source) -> list[_Quote]:
+    """The first passage's paragraphs in order, as far as WHOLE_ARTICLE characters go."""
+    quotes: list[_Quote] = []
+    size = 0
+    for span in paragraph_spans(top.text):
+        if span.start < top.body_start:
+            continue
+        size += span.end - span.start
+        if quotes and size > WHOLE_ARTICLE:
+            break
+        quotes.append(_Quote(0, span.start, " ".join(top.text[span.start : span.end].split()), 1.0))
+    return quotes
+
+
+def asks_figure(question: str) -> bool:
+    """Whether a question asks for a number, a date or a duration ("bao nhiêu", "mấy", "khi nào")."""
+    return short_answer.figure(question) is not None
+
+
+def _holds(figure: str, sentence: str) -> bool:
+    """Whether a sentence holds a figure of that kind (article and clause numbers not counted)."""
+    found = facts_of(_PLACE_NUMBER.sub(" ", sentence))
+    return bool(found.dates or found.months) if figure == "date" else bool(found.figures or found.values)
+
+
+def holds_figure(question: str, sentence: str) -> bool:
+    """Whether a sentence holds what a figure question asks: a date for "khi nào",
+    "ngày nào"; a number for "bao nhiêu", "mấy", "tối đa"."""
+    figure = short_answer.figure(question)
+    return figure is not None and _holds(figure, sentence)
+
+
+def _statement(quote: str) -> bool:
+    """Whether a quote states something, not a heading or a bare marker ("CHƯƠNG II", "1."):
+    "Luật này có hiệu lực thi hành từ ngày 01 tháng 7 năm 2023." is short but whole."""
+    if quote.isupper():
+        return False
+    return len(quote) >= 60 or (len(quote.split()) >= 6 and quote.rstrip("…").endswith((".", ";", ":")))
+
+
+def _quote_text(text: str, span: Span) -> str:
+    """The span verbatim; "…" marks where a clause was cut out of its sentence."""
+    quote = " ".join(text[span.start : span.end].split())
+    before = text[: span.start].rstrip()
+    if before and before[-1] == ";":
+        quote = "…" + quote
+    if quote.endswith(";"):
+        quote = quote[:-1].rstrip() + "…"
+    return quote
+
+
+def _origin(source: Source) -> str:
+    """What a quote is attributed to: its document, or its article for a legal text."""
+    if source.legal:
+        return f"{source.doc_id}|{source.legal.source.ref}|{source.legal.article}"
+    return source.doc_id
+
+
+def directive_entry(d: Directive, role: str) -> dict[str, Any]:
+    """One document in the answer JSON's `directives`: "asked" (the question names it) or
+    "mentioned" (a quoted passage cites it, or is its own text)."""
+    return {
+        "ref": d.ref,
+        "type": d.type,
+        "date": d.date,
+        "issuer": d.issuer,
+        "subject": d.subject,
+        "name": d.name,
+        "in_corpus": True,
+        "role": role,
+    }
+
+
+def mentioned_directives(answer: Answer, registry: Registry) -> list[dict[str, Any]]:
+    """The documents the quoted passages cite, other than those the question asked about."""
+    listed = {(d["ref"], d.get("date")) for d in answer.directives}
+    out: list[dict[str, Any]] = []
+    for key in dict.fromkeys(k for s in answer.sources for k in s.ref_keys):
+        for d in registry.find(key)[:1]:
+            if (d.ref, d.date) not in listed:
+                listed.add((d.ref, d.date))
+                out.append(directive_entry(d, "mentioned"))
+    return out
+
+
+def _cards(resolutions: list[Resolution]) -> tuple[list[Card], list[str], list[dict[str, Any]]]:
+    """The documents the question names (first in the answer), what is missing, and the JSON `directives`."""
+    cards: list[Card] = []
+    missing: list[str] = []
+    listed: list[dict[str, Any]] = []
+    for r in resolutions:
+        cards += [Card(directive=d, relations=tuple(relation_lines(d))) for d in r.directives]
+        if r.candidates:
+            cards.append(Card(query=r.query, candidates=tuple(r.candidates)))
+        listed += [directive_entry(d, "asked") for d in r.directives + r.candidates]
+        if r.unknown:
+            missing.append(wording.missing_document(r.ref, r.type))
+            listed.append(
+                {
+                    "ref": r.ref,
+                    "type": r.type,
+                    "date": None,
+                    "issuer": None,
+                    "subject": None,
+                    "in_corpus": False,
+                    "role": "asked",
+                }
+            )
+    return cards, missing, listed
+
+
+def _best_sentences(question: str, sources: list[Source], retrieval: Retrieval, by_rank: bool) -> list[_Quote]:
+    """The sentences that cover the question best, at most MAX_SENTENCES, each once; the
+    first sentence of the best source when none stands out."""
+    quotes = []
+    figure = short_answer.figure(question)  # once, not per sentence
+    for i, src in enumerate(sources):
+        for span in _quotable_spans(src.text, src.body_start):
+            quote = _quote_text(src.text, span)
+            # a local report's sentences are about its place, which they seldom name
+            # ("có thêm 8 xã…" of Hưng Yên's report): the place counts as said
+            place = f". {src.facts.locality}" if src.facts.locality else ""
+            cov = retrieval.lexical.text_coverage(question, quote + place)
+            if src.facts.kind == "directive" and _statement(quote):
+                cov += PRIMARY_BONUS  # a directive's own words answer what it requires
+            if by_rank:
+                cov *= 1 + RANK_WEIGHT / (1 + i)
+            if figure and _holds(figure, short_answer.without_issue_dates(question, quote)):
+                cov *= FIGURE_WEIGHT
+            quotes.append(_Quote(i, span.start, quote, cov))
+    best = max((q.coverage for q in quotes), default=0.0)
+    chosen: list[_Quote] = []
+    seen: set[str] = set()
+    for q in sorted(quotes, key=lambda q: (-q.coverage, q.source, q.start)):
+        if q.text in seen or q.coverage < max(MIN_SENTENCE_COVERAGE, best * RELATIVE_CUTOFF):
+            continue
+        seen.add(q.text)
+        chosen.append(q)
+        if len(chosen) == MAX_SENTENCES:
+            break
+    if not chosen:  # relevant passages, but no single sentence stands out: quote the best
+        first = _quotable_spans(sources[0].text, sources[0].body_start)[0]
+        chosen = [_Quote(0, first.start, _quote_text(sources[0].text, first), 0.0)]
+    return chosen
+
+
+def compose(
+    question: str,
+    retrieval: Retrieval,
+    resolutions: list[Resolution] | None = None,
+    focus: str | None = None,
+    whole: bool = False,
+    chunks_of: Callable[[str], list[Passage]] | None = None,
+) -> Answer:
+    """The answer from the directives named and the retrieved passages (ranked, all relevant).
+
+    `focus`: what the question asks beyond the documents it names (`lookup.asked_focus`;
+    None when their cards say it); sentences are weighed by it, and when no passage
+    answers it the cards alone are no answer.
+    `whole`: the first passage is what was asked for ("Điều 12 … quy định gì?"):
+    it is quoted from its start, not by sentences.
+    `chunks_of`: a document's passages in order, to quote a list that runs past a passage.
+    """
+    resolutions = resolutions or []
+    cards, notes, listed = _cards(resolutions)
+    if not retrieval.found:
+        if cards and focus is not None:
+            notes.append(wording.NOT_IN_DOCUMENT)
+        message = None if cards or notes else wording.NOT_FOUND
+        return Answer(
+            question, bool(cards) and focus is None, message=message, cards=cards, notes=notes, directives=listed
+        )
+    weighed = focus or question  # the words a quoted sentence must hold
+    if resolutions:  # "X yêu cầu gì?" of a document known only from what cites it
+        notes = [
+            wording.no_full_text(d) for r in resolutions for d in r.directives if not d.primary and not d.articles
+        ] + notes
+
+    pool = [Source.from_passage(i + 1, p) for i, p in enumerate(retrieval.passages)]
+    # a legal answer: the articles ranked first answer first (their titles matched the question)
+    by_rank = bool(retrieval.passages[0].legal)
+    found_list = None
+    if not whole and not by_rank and chunks_of is not None and short_answer.kind(question) not in _FIGURE_KINDS:
+        documents = _of_place_asked(question, pool, list(dict.fromkeys(s.doc_id for s in pool[:3] if not s.legal)))
+        found_list = lists.find_list(
+            weighed, documents, chunks_of, lambda t: retrieval.lexical.text_coverage(weighed, t)
+        )
+    listed_items: int | None = None
+    label: str | None = None
+    if found_list is not None:
+        chosen = [
+            _Quote(_pooled(pool, item.passage), 0, item.text, 1.0) for item in (found_list.lead, *found_list.items)
+        ]
+        listed_items, label = len(found_list.items), found_list.label
+    else:
+        chosen = _paragraphs(pool[0]) if whole else _whole_article(weighed, pool[0], retrieval) if by_rank else []
+        if chosen and (asked_list := lists.asked_label(weighed)):
+            listed_items = lists.numbered_count([q.text for q in chosen]) or None
+            label = asked_list if listed_items else None
+        chosen = chosen or _best_sentences(weighed, pool, retrieval, by_rank)
+    short = None if found_list else _short(question, chosen, pool)
+
+    if found_list is None:  # read in document order: documents by their best source, sentences as written
+        doc_rank: dict[str, int] = {}
+        for q in chosen:
+            doc_id = _origin(pool[q.source])
+            doc_rank[doc_id] = min(doc_rank.get(doc_id, q.source), q.source)
+        chosen.sort(key=lambda q: (doc_rank[_origin(pool[q.source])], _origin(pool[q.source]), q.source, q.start))
+    numbers: dict[int, int] = {}  # pool index → number as cited
+    for q in chosen:
+        numbers.setdefault(q.source, len(numbers) + 1)
+    cited = {i: pool[i].renumbered(n) for i, n in numbers.items()}
+    groups: list[QuoteGroup] = []
+    for q in chosen:
+        quote = Quotation(q.text, numbers[q.source])
+        if groups and _origin(groups[-1].source) == _origin(pool[q.source]):
+            groups[-1] = QuoteGroup(groups[-1].source, (*groups[-1].quotes, quote), listed_items, label)
+        else:
+            groups.append(QuoteGroup(cited[q.source], (quote,), listed_items, label))
+    if short is not None:
+        short = ShortAnswer(short.text, numbers[short.source], short.verdict)
+    quoted = {pool[i].chunk_id for i in numbers}
+    return Answer(
+        question,
+        True,
+        short=short,
+        cards=cards,
+        groups=groups,
+        sources=sorted(cited.values(), key=lambda s: s.n),
+        related=sum(1 for p in retrieval.passages if p.chunk_id not in quoted),
+        notes=notes,
+        retrieved=pool[: len(retrieval.passages)],
+        directives=listed,
+    )
+
+
+_FIGURE_KINDS = {"date", "period", "duration", "number"}
+
+
+def _sentence_of(text: str, at: int) -> str | None:
+    """The whole sentence a quoted clause belongs to: the answer to "với cơ quan nào" may
+    run over the clause's ";" ("Trường Chính trị …; Văn phòng UBND tỉnh; Sở Nội vụ")."""
+    for para in paragraph_spans(text):  # a sentence never runs over a paragraph's end
+        for span in sentence_spans(text, para) if para.start <= at < para.end else ():
+            if span.start <= at < span.end:
+                return " ".join(text[span.start : span.end].split())
+    return None
+
+
+def _of_place_asked(question: str, pool: list[Source], documents: list[str]) -> list[str]:
+    """The documents a list may come from: when the question names the place of some local
+    report ("giải pháp … của Bắc Ninh"), not another place's report (Hưng Yên's list)."""
+    asked = fold(question)
+    place = {s.doc_id: s.facts.locality for s in pool if s.facts.locality}
+    named = {loc for loc in place.values() if any(name in asked for name in place_names([loc]))}
+    return [d for d in documents if not named or place.get(d) in named or d not in place]
+
+
+def _pooled(pool: list[Source], passage: Passage) -> int:
+    """The index of a passage among the answer's candidate sources, added when new."""
+    for i, s in enumerate(pool):
+        if s.chunk_id == passage.chunk_id:
+            return i
+    pool.append(Source.from_passage(len(pool) + 1, passage))
+    return len(pool) - 1
+
+
+def _short(question: str, chosen: list[_Quote], pool: list[Source]) -> ShortAnswer | None:
+    """The answer in one line, from the best quoted sentence that holds what was asked
+    (pool indexes; renumbered by the caller). A "tác giả" question is answered by the
+    article's stated author."""
+    asked = short_answer.kind(question)
+    if asked is None:
+        return None
+    if asked == "author":
+        top = pool[chosen[0].source] if chosen else pool[0]
+        return ShortAnswer(top.facts.author, chosen[0].source) if top.facts.author and chosen else None
+    ranked = sorted(chosen, key=lambda q: -q.coverage)
+    cuts = []
+    for q in ranked[:1] if asked == "yesno" else ranked:
+        cut = short_answer.cut(question, _sentence_of(pool[q.source].text, q.start) or q.text)
+        if cut is not None and cut.text:
+            cuts.append((cut, q.source))
+    if not cuts:
+        return None
+    # the best sentence's figure, unless another's fits the unit asked better ("mấy người" of
+    # a Ban: "05 thành viên", not the "02 người" its Phó Trưởng ban may number)
+    cut, source = max(cuts, key=lambda c: c[0].fit)
+    return ShortAnswer(cut.text, source, cut.verdict)

@@ -1,0 +1,256 @@
+"""A conversation's short memory: a follow-up question is read in the light of the last exchanges.
+
+Three kinds of follow-up are understood, and rewritten into a question that
+stands alone (shown to the user as "Hiểu câu hỏi là: …"):
+- "còn Bắc Ninh thì sao?": the previous question, with its place or name replaced;
+- "nói rõ hơn ý (2)": the second item of the list the previous answer gave;
+- "điều đó / văn bản đó có hiệu lực từ khi nào?": the document the previous answer was about.
+A memory holds a few exchanges and forgets them after some minutes of silence.
+Hand-written: these are the few patterns of a chat, and a rewrite that misses
+leaves the question as typed.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import pickle
+import re
+import threading
+import time
+from collections import OrderedDict, deque
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Generic, TypeVar
+
+from bot.answering.answer import Answer
+from bot.answering.question import ASCII_NUMBER
+from ingest.facts import document_name
+from ingest.language.normalize import fold
+
+_AGAIN = re.compile(
+    r"^\s*(?:(?:thế|vậy|the|vay)\s+)?(?:còn|con)\s+(?P<x>.+?)(?:\s+(?:thì|thi)\s+(?:sao|thế nào|the nao|ra sao))?\s*\??\s*$"
+    r"|^\s*(?P<y>.+?)\s+(?:thì|thi)\s+(?:sao|thế nào|the nao|ra sao)\s*\??\s*$",
+    re.IGNORECASE,
+)
+_ITEM = re.compile(r"\b(?:y|muc|diem|phan|noi dung|gach)\s*(?:thu\s*)?\(?([0-9]{1,2})\)?")  # ASCII digits only
+_THAT = re.compile(
+    r"\b(?:(?:dieu|van ban|luat|nghi dinh|ket luan|nghi quyet|chi thi|quyet dinh|quy dinh|thong tu|viec|van de|"
+    r"noi dung|cai)\s+(?:do|nay|tren|ay)|no)\b"
+)
+_PLACE_NOUNS = (
+    ("thanh", "pho"),
+    ("thi", "xa"),
+    ("thi", "tran"),
+    ("tinh",),
+    ("huyen",),
+    ("quan",),
+    ("xa",),
+    ("phuong",),
+)
+_FOLDED_PLACE_NOUN = re.compile(r"\b(?:" + "|".join(" ".join(p) for p in _PLACE_NOUNS) + r")\b")
+# Where a question's topic ends: "Thu ngân sách | 9 tháng … đạt bao nhiêu", "Ban thanh tra | có mấy người".
+_PREDICATE = {
+    "dat", "la", "co", "duoc", "tang", "giam", "gom", "bao", "may", "nhu", "the", "ra", "trong", "nam", "thang",
+    "quy", "phai", "can", "do", "vao", "tu", "den",
+}  # fmt: skip
+MAX_ITEM_WORDS = 30
+# What the memories of all sessions (`Conversations`) may hold together, counted as their
+# turns pickle: a count alone lets a few large answers, or many long keys, fill the memory.
+MAX_MEMORY_BYTES = 32 * 1024 * 1024
+K = TypeVar("K")
+V = TypeVar("V")
+
+
+@dataclass(frozen=True)
+class Turn:
+    question: str  # as understood
+    answer: Answer
+    at: float
+
+    @property
+    def size(self) -> int:
+        """Bytes the turn takes, as pickled (what PTB's state file stores of it, too)."""
+        return len(pickle.dumps(self, protocol=pickle.HIGHEST_PROTOCOL))
+
+
+class Conversation:
+    """The last `turns` exchanges of one chat or session, forgotten after `ttl` seconds of silence."""
+
+    def __init__(
+        self, turns: int = 3, ttl: float = 900.0, clock: Callable[[], float] = time.time
+    ):  # wall time: a memory persists across restarts
+        self.ttl = ttl
+        self.clock = clock
+        self.turns: deque[Turn] = deque(maxlen=max(turns, 1))
+        self.sizes: deque[int] = deque(maxlen=self.turns.maxlen)  # each turn's `size`, kept beside it
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        """A memory from the state file; one saved before sizes were kept gets them."""
+        self.__dict__.update(state)
+        if "sizes" not in state:
+            turns = state.get("turns")
+            self.sizes = deque()  # turns of another shape: dropped by bot.channels.telegram.state, not failed on here
+            if isinstance(turns, deque) and all(isinstance(t, Turn) for t in turns):
+                self.sizes = deque((t.size for t in turns), maxlen=turns.maxlen)
+
+    @property
+    def size(self) -> int:
+        """Bytes the remembered turns take (see `Turn.size`)."""
+        return sum(self.sizes)
+
+    def last(self) -> Turn | None:
+        if self.turns and self.clock() - self.turns[-1].at > self.ttl:
+            self.turns.clear()
+            self.sizes.clear()
+        return self.turns[-1] if self.turns else None
+
+    def record(self, question: str, answer: Answer) -> None:
+        """Remember an answered exchange, without the passages retrieved but not cited
+        (a follow-up reads the quotations, sources and documents, never those)."""
+        if answer.found:
+            turn = Turn(question, dataclasses.replace(answer, retrieved=[]), self.clock())
+            self.turns.append(turn)
+            self.sizes.append(turn.size)
+
+    def understand(self, text: str, places: frozenset[str] = frozenset()) -> str | None:
+        """The follow-up as a question that stands alone, or None when it is not one
+        (or there is nothing before it). `places`: folded place names the library knows."""
+        last = self.last()
+        if last is None:
+            return None
+        folded = fold(text)
+        if m := _ITEM.search(folded):
+            return _item(last.answer, int(m[1]))
+        if m := _AGAIN.match(text):
+            other = (m["x"] or m["y"]).strip(" ?")
+            if len(other.split()) <= 6:
+                return _replace_name(last.question, other, places)
+        if m := _THAT.search(folded):
+            subject = _subject(last)
+            if subject:
+                return (text[: m.start()] + subject + text[m.end() :]).strip()
+        return None
+
+
+def place_names(localities: Iterable[str]) -> frozenset[str]:
+    """Folded place names without their kind ("tỉnh Hưng Yên" → "hung yen"), as `understand` matches them."""
+    return frozenset(_FOLDED_PLACE_NOUN.sub("", fold(n)).strip() for n in localities) - {""}
+
+
+def _item(answer: Answer, number: int) -> str | None:
+    """The text of item `number` of the list the answer gave (the first words of it)."""
+    for group in answer.groups:
+        items = group.quotes[1:] if group.listed else group.quotes
+        if 1 <= number <= len(items):
+            text = re.sub(r"^\(?\d{1,2}[.)]\s*", "", items[number - 1].text)
+            return " ".join(text.split()[:MAX_ITEM_WORDS])
+    return None
+
+
+def _replace_name(previous: str, other: str, places: frozenset[str]) -> str:
+    """The previous question with what `other` stands in for replaced by it: a place the
+    library knows, a place of the same kind ("còn phường thì sao?"), a proper name, else
+    the topic it opens with ("Thu ngân sách 9 tháng …" → "xuất khẩu 9 tháng …")."""
+    words = list(re.finditer(r"\w+", previous))
+    folded = [fold(w[0]) for w in words]
+
+    def swap(start: int, stop: int) -> str:
+        return previous[: words[start].start()] + other + previous[words[stop - 1].end() :]
+
+    for place in sorted(places, key=len, reverse=True):  # a place the library knows, typed in any case
+        n = len(place.split())
+        for i in range(len(words) - n + 1):
+            if " ".join(folded[i : i + n]) == place:
+                return swap(i, i + n)
+
+    def name_end(stop: int) -> int:  # past the capitalized words from `stop` on
+        while stop < len(words) and words[stop][0][0].isupper():
+            stop += 1
+        return stop
+
+    asked = re.sub(r"^(?:o|tai)\s+", "", fold(other))
+    if _FOLDED_PLACE_NOUN.match(asked):  # "xã" → "(ở) phường"
+        for i in range(len(words)):
+            kind = next((p for p in _PLACE_NOUNS if tuple(folded[i : i + len(p)]) == p), None)
+            if kind:
+                start = i - 1 if i and folded[i - 1] in ("o", "tai") and asked != fold(other) else i
+                return swap(start, name_end(i + len(kind)))
+    for i in range(1, len(words)):  # a proper name: capitalized words not opening the question
+        if words[i][0][0].isupper():
+            return swap(i, name_end(i))
+    end = next((i for i, w in enumerate(folded) if w in _PREDICATE or ASCII_NUMBER.fullmatch(w)), 0)
+    if 0 < end <= 6:
+        return swap(0, end)
+    return f"{previous.rstrip(' ?')} {other}?"
+
+
+def _subject(turn: Turn) -> str | None:
+    """What the previous answer was about: the document it named, or the legal text it quoted."""
+    asked = [d for d in turn.answer.directives if d.get("role") == "asked" and d.get("in_corpus")]
+    if asked:
+        d = asked[0]
+        return d.get("name") or document_name(d.get("type"), d["ref"], fallback="văn bản")
+    legal = next((s.legal for s in turn.answer.sources if s.legal), None)
+    if legal:
+        return legal.source.full_title
+    return None
+
+
+class SizedLRU(Generic[K, V]):
+    """Values under keys, the least recently used dropped beyond `limit` values or `max_bytes`
+    together as `size` counts a value (read again at each drop: a value may grow once got;
+    no `size`: counted, not sized). Shared by the stdin sessions and the channels' chats."""
+
+    def __init__(self, limit: int, max_bytes: int = MAX_MEMORY_BYTES, size: Callable[[V], int] | None = None):
+        self.limit, self.max_bytes, self._size = limit, max_bytes, size
+        self._items: OrderedDict[K, V] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._items
+
+    @property
+    def size(self) -> int:
+        """Bytes the values take, as `size` counts them (0 without it)."""
+        measure = self._size
+        return sum(measure(v) for v in list(self._items.values())) if measure else 0
+
+    def get(self, key: K, make: Callable[[], V]) -> V:
+        """The value under `key` (`make()` for a new key), now the most recently used. The values
+        beyond the limits are dropped here, the least recently used first, before the caller adds to it."""
+        measure = self._size or (lambda _: 0)
+        with self._lock:
+            value = self._items.pop(key) if key in self._items else make()
+            total = self.size + measure(value)
+            while self._items and (len(self._items) >= self.limit or total > self.max_bytes):
+                total -= measure(self._items.popitem(last=False)[1])
+            self._items[key] = value
+            return value
+
+
+class Conversations:
+    """The memories of many chats or sessions, the least recently used dropped beyond `limit`
+    memories or `max_bytes` together. A session is kept under a digest of its key: a key is
+    whatever a caller sends (a JSON line's "session"), of any length."""
+
+    def __init__(self, turns: int = 3, ttl: float = 900.0, limit: int = 10_000, max_bytes: int = MAX_MEMORY_BYTES):
+        self.turns, self.ttl, self.limit, self.max_bytes = turns, ttl, limit, max_bytes
+        self._by_key: SizedLRU[bytes, Conversation] = SizedLRU(limit, max_bytes, lambda c: c.size)
+
+    @staticmethod
+    def digest(key: str) -> bytes:
+        """16 bytes for any key (lone surrogates from JSON escapes included)."""
+        return hashlib.blake2b(key.encode("utf-8", "surrogatepass"), digest_size=16).digest()
+
+    @property
+    def size(self) -> int:
+        """Bytes the memories take (their turns; keys are 16 bytes each)."""
+        return self._by_key.size
+
+    def get(self, key: str) -> Conversation:
+        """The session's memory (a new one for a new key); see `SizedLRU.get`."""
+        return self._by_key.get(self.digest(key), lambda: Conversation(self.turns, self.ttl))

@@ -1,0 +1,55 @@
+"""A question as the service answers it: validated once, normalized, its citations parsed."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ingest.errors import InvalidQuestionError
+from ingest.language.citations import Citation, parse_citations
+from ingest.language.normalize import has_surrogates, has_words, normalize_text
+
+# A number a user types ("/nguon 2", "ý (3)", "--chapter 2"): ASCII digits only. str.isdigit()
+# and \d accept "²" or "٣", which int() refuses or reads as another number.
+ASCII_NUMBER = re.compile(r"[0-9]{1,6}")
+
+
+@dataclass(frozen=True)
+class Question:
+    asked: str  # as typed, shown back to the user
+    text: str  # normalized: what is matched and embedded
+    citations: tuple[Citation, ...]  # the documents it names
+
+    @classmethod
+    def parse(cls, asked: str, max_chars: int) -> Question:
+        """The question, or InvalidQuestionError saying why it cannot be answered."""
+        text = validate_question(asked, max_chars)
+        return cls(asked, text, tuple(parse_citations(text)))
+
+
+def validate_question(question: str, max_chars: int) -> str:
+    """The question as it will be answered, or InvalidQuestionError saying why not."""
+    if has_surrogates(question):  # bytes that are not UTF-8, from a terminal or a script
+        raise InvalidQuestionError(
+            "question is not valid UTF-8",
+            user_message="Câu hỏi có ký tự không hợp lệ (không phải UTF-8): hãy gõ lại bằng bộ gõ tiếng Việt Unicode.",
+        )
+    text = normalize_text(question)
+    if not text:
+        raise InvalidQuestionError("empty question", user_message="Câu hỏi trống: hãy nhập nội dung cần hỏi.")
+    if len(text) > max_chars:
+        raise InvalidQuestionError(
+            f"question of {len(text)} characters (limit {max_chars})",
+            user_message=f"Câu hỏi quá dài ({len(text)} ký tự; tối đa {max_chars}): hãy hỏi ngắn gọn hơn.",
+        )
+    if not has_words(text):
+        raise InvalidQuestionError(
+            "question has no letters or digits",
+            user_message="Câu hỏi không có chữ hay số nào: hãy nhập câu hỏi bằng lời.",
+        )
+    return text
+
+
+def user_number(text: str) -> int | None:
+    """The number a user typed (ASCII digits, at most six), or None for anything else."""
+    return int(text) if ASCII_NUMBER.fullmatch(text) else None

@@ -1,0 +1,316 @@
+"""Questions in, answers out: the one entry point of the CLI and the Telegram bot."""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from bot import wording
+from bot.answering import intents
+from bot.answering.answer import Answer
+from bot.answering.compose import compose, mentioned_directives
+from bot.answering.conversation import Conversation, place_names
+from bot.answering.lookup import (
+    Resolution,
+    article_ref,
+    asked_focus,
+    lookup,
+    resolve_citation,
+    resolve_names,
+)
+from bot.answering.question import Question
+from bot.answering.retrieval import Mode, Retrieval, Retriever
+from bot.answering.spelling import Speller
+from bot.settings import BotSettings
+from ingest import (
+    ChunkIndex,
+    IndexEmbeddings,
+    QcdcError,
+    Registry,
+    ingest,
+    make_embedder,
+    open_store,
+)
+from ingest.index.generations import IndexPointer
+from ingest.language.citations import Citation
+from ingest.language.normalize import fold
+from ingest.language.tokens import lexical_tokens
+
+_SMALL_TALK = {
+    "greeting": wording.GREETING_REPLY,
+    "thanks": wording.THANKS_REPLY,
+    "goodbye": wording.GOODBYE_REPLY,
+}
+LIBRARY_EXAMPLES = 15
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class _Loaded:
+    """One index generation, ready to answer from."""
+
+    index: ChunkIndex
+    retriever: Retriever
+    registry: Registry
+    speller: Speller | None = None
+
+
+def _distinct(citations: tuple[Citation, ...]) -> list[Citation]:
+    """Each document a question cites once, as first written: a question of 99 "120-KL/TW;"
+    resolved each against the whole registry (a quarter of a second)."""
+    seen: set[tuple[str | None, str, str | None]] = set()
+    out = []
+    for c in citations:
+        if (c.type, c.key, c.date) not in seen:
+            seen.add((c.type, c.key, c.date))
+            out.append(c)
+    return out
+
+
+class QAService:
+    """Holds the model, the index and the retriever; answers many questions.
+
+    Before each question it checks whether an ingestion (in this process or
+    another) has activated a new index generation, and moves to it: a
+    long-running bot never needs a restart to see new documents.
+    """
+
+    def __init__(
+        self,
+        settings: BotSettings,
+        db: Path | None = None,
+        *,
+        build_if_missing: bool = True,
+        embedder: IndexEmbeddings | None = None,
+    ):
+        self.settings = settings
+        self.db = db or settings.chroma_path
+        self.embedder = embedder or make_embedder(settings)
+        self.store = open_store(settings, self.db)
+        if build_if_missing and not self.store.is_current():  # missing, or made by an older version
+            log.info("no current index at %s: building it from %s", self.store.location, settings.corpus_dir)
+            ingest(settings, db=self.db, embedder=self.embedder)
+        self._loaded = self._load()
+        self._retired: list[ChunkIndex] = []
+        self._switching = threading.Lock()
+        self._refused: IndexPointer | None = None
+        self.generator = None
+        if settings.llm_provider:
+            from bot.answering.generation import Generator  # LangChain's chat integrations load only when used
+
+            self.generator = Generator(settings)
+
+    def _load(self) -> _Loaded:
+        index = ChunkIndex.open(self.store)
+        try:
+            index.check_model(self.embedder.identity)
+            return _Loaded(index, Retriever(index, self.embedder, self.settings), index.load_registry())
+        except BaseException:
+            index.close()
+            raise
+
+    @property
+    def index(self) -> ChunkIndex:
+        return self._loaded.index
+
+    @property
+    def retriever(self) -> Retriever:
+        return self._loaded.retriever
+
+    @property
+    def registry(self) -> Registry:
+        return self._loaded.registry
+
+    def refresh(self) -> bool:
+        """Move to the active generation if it is newer; whether it moved.
+
+        A generation that cannot be loaded is logged and the current one kept.
+        The one replaced is closed only at the next switch, so that a question
+        being answered from it in another thread finishes.
+        """
+        if self._newer() is None:
+            return False
+        with self._switching:
+            info = self._newer()
+            if info is None:
+                return False
+            try:
+                fresh = self._load()
+            except QcdcError as exc:
+                self._refused = info  # not retried at every question, only once the pointer changes again
+                log.warning("keeping index generation %s: %s", self._loaded.index.generation, exc)
+                return False
+            for old in self._retired:
+                old.close()
+            self._retired = [self._loaded.index]
+            self._loaded = fresh
+            log.info("now answering from index generation %s", fresh.index.generation)
+            return True
+
+    def _newer(self) -> IndexPointer | None:
+        """The index pointer, when it names another generation than the one loaded (and not one refused)."""
+        try:
+            pointer = self.store.pointer()
+        except Exception as exc:  # noqa: BLE001 - a server gone away: keep serving what is loaded
+            log.warning("cannot read the index pointer: %s", exc)
+            return None
+        if pointer is None or pointer.generation == self._loaded.index.generation or pointer == self._refused:
+            return None
+        return pointer
+
+    def question(self, asked: str | Question) -> Question:
+        """A question validated once (InvalidQuestionError otherwise); a Question passes as it is."""
+        return asked if isinstance(asked, Question) else Question.parse(asked, self.settings.max_question_chars)
+
+    def lookup(self, query: str | Question) -> Resolution:
+        """A directive by number (exact, partial or unaccented) or name; with an article
+        ("Điều 12 Luật THDCCS"), that article's text."""
+        text = self.question(query).text
+        self.refresh()
+        loaded = self._loaded
+        result = lookup(text, loaded.registry)
+        if chunks := result.article_chunks():
+            found = loaded.index.passages(chunks)
+            result.passages = [found[c] for c in chunks if c in found]
+        return result
+
+    def ask(
+        self,
+        asked: str | Question,
+        k: int | None = None,
+        mode: Mode | None = None,
+        conversation: Conversation | None = None,
+    ) -> Answer:
+        """The answer to a question; small talk and questions about the library get a reply
+        (`found` None). With a `conversation`, a follow-up is read in its light and recorded."""
+        started = time.perf_counter()
+        question = self.question(asked)
+        self.refresh()
+        if kind := intents.small_talk(question.text):
+            return self._reply(question.asked, _SMALL_TALK[kind], started)
+        if intents.asks_library(question.text):
+            return self._reply(question.asked, self.library_text(), started)
+        notes: list[str] = []
+        understood = question
+        if conversation is not None and (follow := conversation.understand(question.text, self._places())):
+            understood = self.question(follow)
+            notes.append(wording.follow_up(understood.text))
+        if english := intents.english(understood.text):
+            understood = self.question(english)
+            notes += [wording.ENGLISH_NOTE, wording.follow_up(understood.text)]
+        answer = self._ask(understood, k, mode, started)
+        if answer.found is False and not understood.citations and not english:
+            corrected = self._speller().correct(understood.text)
+            if corrected:
+                retried = self._ask(self.question(corrected), k, mode, started)
+                if retried.found:
+                    answer, retried.suggestion = retried, corrected
+        answer.notes = notes + answer.notes
+        answer.question = question.asked
+        if conversation is not None:
+            conversation.record(understood.text, answer)
+        answer.timings_ms["total"] = round((time.perf_counter() - started) * 1000, 1)
+        return answer
+
+    def _reply(self, asked: str, message: str, started: float) -> Answer:
+        answer = Answer(asked, None, message=message)
+        answer.timings_ms = {"total": round((time.perf_counter() - started) * 1000, 1)}
+        return answer
+
+    def library_text(self) -> str:
+        """What the library holds: the documents with their own text, then how many it only cites."""
+        loaded = self._loaded
+        titles = self._document_titles()
+        if not titles:
+            return wording.LIBRARY_EMPTY
+        cited = [d for d in loaded.registry.directives if not d.primary and not d.articles]
+        lines = [wording.library_intro(len(titles), len(loaded.registry.directives))]
+        lines += [f"• {t}" for t in titles]
+        if cited:
+            lines += ["", wording.library_directives(len(cited))]
+            lines += [f"• {d.card()}" for d in cited[:LIBRARY_EXAMPLES]]
+        return "\n".join(lines + ["", wording.library_hint()])
+
+    def _document_titles(self) -> list[str]:
+        """Each document's title (a legal đề mục's, as the Pháp điển names it), from its first passage."""
+        derived = self._loaded.retriever.derived
+        firsts = [derived.ids[r.start] for r in derived.docs.values() if r.end > r.start]
+        found = self._loaded.index.passages(firsts)
+        return sorted({found[c].facts.title for c in firsts if c in found}, key=fold)
+
+    def _places(self) -> frozenset[str]:
+        """Folded names of the places the library's documents and directives belong to ("hung yen")."""
+        return place_names(d.locality for d in self._loaded.registry.directives if d.locality)
+
+    def _speller(self) -> Speller:
+        loaded = self._loaded
+        if loaded.speller is None:  # built on first use: most questions are spelt well enough
+            lexical = loaded.retriever.lexical
+            loaded.speller = Speller(lexical.vocab, lexical.idf)
+        return loaded.speller
+
+    def _ask(self, question: Question, k: int | None, mode: Mode | None, started: float) -> Answer:
+        text, citations = question.text, question.citations
+        loaded = self._loaded  # one generation for the whole answer, even if another is activated meanwhile
+        if not citations and not lexical_tokens(text, question=True):
+            # "Cho hỏi", "Ai?", "là gì": how a conversation opens, not a question yet
+            return self._reply(question.asked, wording.ASK_PROMPT, started)
+        resolutions = [resolve_citation(c, loaded.registry) for c in _distinct(citations)]
+        resolutions += resolve_names(text, loaded.registry, resolutions)
+        asked_article = article_ref(text)
+        named_docs = [d for r in resolutions for d in r.directives]
+        if asked_article is not None and len(named_docs) == 1 and named_docs[0].articles:
+            return self._answer_article(question, Resolution(text, [named_docs[0]], article=asked_article), k, started)
+        cited: set[str] | None = None
+        if resolutions:
+            named = [d for r in resolutions for d in r.directives + r.candidates]
+            cited = {key for d in named for key in d.keys} | {m.chunk_id for d in named for m in d.mentions}
+            # the directive's own text answers first-hand: its articles for a legal text, else its document
+            primary = {d.primary["doc_id"] for d in named if d.primary and not d.articles}
+            cited |= loaded.retriever.chunk_ids_of(primary)
+            cited |= {c for d in named for chunks in d.articles.values() for c in chunks}
+        mode = mode or ("hybrid+rerank" if loaded.retriever.reranker else "hybrid")
+        focus = asked_focus(text, citations, loaded.registry) if resolutions else None
+        retrieval = loaded.retriever.retrieve(text, k, cited, mode, focus)
+        retrieved = time.perf_counter()
+        answer = compose(text, retrieval, resolutions, focus, chunks_of=loaded.index.chunks_of)
+        answer.directives += mentioned_directives(answer, loaded.registry)
+        composed = time.perf_counter()
+        timings = {
+            "retrieve": round((retrieved - started) * 1000, 1),
+            "answer": round((composed - retrieved) * 1000, 1),
+        }
+        if self.generator is not None:
+            generated = self.generator.improve(answer)
+            answer = generated.answer
+            timings |= {"generate": round(generated.generate_ms, 1), "verify": round(generated.verify_ms, 2)}
+        answer.question = question.asked
+        answer.timings_ms = timings | {"total": round((time.perf_counter() - started) * 1000, 1)}
+        return answer
+
+    def _answer_article(self, question: Question, asked: Resolution, k: int | None, started: float) -> Answer:
+        """A question about one article ("Điều 12 Luật THDCCS quy định gì?"): answered from that
+        article, best passages first; an article the document does not have is said so plainly."""
+        loaded = self._loaded
+        chunks = asked.article_chunks()
+        if not chunks:
+            answer = compose(question.text, Retrieval([], False, loaded.retriever.lexical), [asked])
+            answer.message, answer.cards, answer.found = asked.article_message(), [], False
+        else:
+            focus = asked_focus(question.text, question.citations, loaded.registry)
+            retrieval = Retrieval([], False, loaded.retriever.lexical)
+            if focus is not None:  # "… khoản nào nói về thời hạn?"
+                retrieval = loaded.retriever.retrieve(question.text, k or len(chunks), set(chunks), focus=focus)
+            whole = not retrieval.found
+            if whole:  # the article itself, as written: "Điều 12 quy định gì?"
+                found = loaded.index.passages(chunks)
+                retrieval = Retrieval([found[c] for c in chunks if c in found], True, loaded.retriever.lexical)
+            answer = compose(question.text, retrieval, [asked], focus, whole)
+            answer.directives += mentioned_directives(answer, loaded.registry)
+        answer.question = question.asked
+        answer.timings_ms = {"total": round((time.perf_counter() - started) * 1000, 1)}
+        return answer

@@ -1,0 +1,1 @@
+"""The Telegram channel (python-telegram-bot): an adapter over the channel-neutral core."""

@@ -1,0 +1,90 @@
+"""Feedback on answers in Telegram: 👍 / 👎 under each answer, and after a 👎 "Góp ý thêm",
+which asks for a comment as a reply (Telegram's ForceReply opens the reply box).
+
+A comment is recognised by what it replies to: the bot's prompt, whose message id the
+chat keeps (persisted) with the answer it is about. So a reply days later, or after a
+restart, still lands on the right answer; any other message stays a question.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+from telegram import ForceReply, Message, Update
+from telegram.error import BadRequest
+from telegram.ext import ContextTypes, filters
+
+from bot.channels.telegram.access import parse_callback
+from bot.channels.telegram.formatting import COMMENT_PROMPT, COMMENT_THANKS, NO_JOURNAL, rated_keyboard
+from bot.channels.telegram.handlers import chat_store, ids, reply, state_of, within_limit
+
+log = logging.getLogger(__name__)
+
+KEPT_PROMPTS = 20  # per chat: prompts a reply may still answer
+MAX_COMMENT = 1000  # characters kept of a comment
+
+
+class _ReplyToPrompt(filters.MessageFilter):
+    """Text replying to the bot's "Góp ý thêm" prompt."""
+
+    def filter(self, message: Message) -> bool:
+        replied = message.reply_to_message
+        return bool(
+            message.text
+            and replied is not None
+            and replied.from_user is not None
+            and replied.from_user.is_bot
+            and (replied.text or "").startswith(COMMENT_PROMPT)
+        )
+
+
+REPLY_TO_PROMPT = _ReplyToPrompt()
+
+
+async def feedback_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """👍, 👎 or "Góp ý thêm" under an answer."""
+    state = state_of(context)
+    query, message = update.callback_query, update.effective_message
+    if query is None or message is None or not await within_limit(update, state):
+        return
+    fields = parse_callback(query.data, "fb")
+    if fields is None:
+        await reply(update, "Nút này đã cũ; hãy hỏi lại để góp ý.")
+        return
+    answer_id, action = fields
+    if state.journal is None:
+        await reply(update, NO_JOURNAL)
+        return
+    chat_id, user_id = ids(update)
+    if action == "note":
+        prompt = await message.reply_text(COMMENT_PROMPT, reply_markup=ForceReply(input_field_placeholder="Góp ý…"))
+        prompts: dict[int, str] = chat_store(context).setdefault("comment_prompts", {})
+        prompts[prompt.message_id] = answer_id
+        while len(prompts) > KEPT_PROMPTS:
+            prompts.pop(next(iter(prompts)))
+        return
+    if not await asyncio.to_thread(state.journal.rate, chat_id, answer_id, user_id, 1 if action == "up" else -1):
+        await reply(update, NO_JOURNAL)  # a full disk: say so rather than show a ✓ that was not kept
+        return
+    try:
+        await query.edit_message_reply_markup(rated_keyboard(message.reply_markup, answer_id, action))
+    except BadRequest as exc:  # "message is not modified" (pressed twice), or a message too old to edit
+        log.info("feedback keyboard not updated: %s", exc)
+
+
+async def comment_reply(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A reply to the "Góp ý thêm" prompt: the comment on the answer it was offered for."""
+    state = state_of(context)
+    message = update.effective_message
+    if message is None or message.reply_to_message is None or not message.text:
+        return
+    if not await within_limit(update, state):
+        return
+    answer_id = chat_store(context).get("comment_prompts", {}).get(message.reply_to_message.message_id)
+    if state.journal is None or answer_id is None:
+        await reply(update, NO_JOURNAL if state.journal is None else "Lời nhắc góp ý này đã cũ; hãy bấm lại 👎.")
+        return
+    chat_id, user_id = ids(update)
+    saved = await asyncio.to_thread(state.journal.comment, chat_id, answer_id, user_id, message.text[:MAX_COMMENT])
+    await reply(update, COMMENT_THANKS if saved else NO_JOURNAL)

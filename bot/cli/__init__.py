@@ -1,0 +1,1 @@
+"""The command line: `python -m bot ask | telegram | zalo | health | ...`."""

@@ -1,0 +1,1 @@
+"""Running the service: the journal, what the library lacks, reports, health, rate-limited logs."""

@@ -1,0 +1,207 @@
+"""Answers as terminal text and Markdown; `blocks`, the reading order every renderer walks."""
+
+from __future__ import annotations
+
+import re
+import textwrap
+from dataclasses import dataclass
+
+from bot import wording
+from bot.answering.answer import Answer, Source
+from bot.answering.lookup import (
+    Resolution,
+    article_citation,
+    article_text,
+    card_facts,
+    directive_title,
+    relation_lines,
+    telling_apart,
+)
+from ingest.facts import vn_date
+from ingest.registry import Directive
+
+
+def source_line(source: Source) -> str:
+    """Title, author, publisher, date and where to find it: only what the corpus states.
+    An article of a legal text is cited as people cite it, not by the Pháp điển's code."""
+    if source.legal:
+        return f"{source.legal.citation()} — Bộ Pháp điển, đề mục “{source.facts.title}”"
+    title = source.facts.title + (" (tiêu đề do biên tập đặt)" if source.facts.title_source == "editorial" else "")
+    parts = [title]
+    if source.section:
+        parts.append(source.section)
+    if source.facts.author:
+        parts.append(source.facts.author + (f", {source.facts.author_role}" if source.facts.author_role else ""))
+    if source.facts.publisher:
+        parts.append(source.facts.publisher)
+    if source.facts.published:
+        parts.append(f"đăng ngày {vn_date(source.facts.published)}")
+    if source.facts.url:
+        parts.append(source.facts.url)
+    elif source.facts.site:
+        parts.append(f"trang {source.facts.site} (không rõ địa chỉ bài viết)")
+    else:
+        parts.append("không rõ nơi đăng")
+    return " — ".join(parts)
+
+
+@dataclass(frozen=True)
+class Block:
+    """One line of an answer in reading order. `kind`: message, suggestion, short, card,
+    relation, ambiguous, candidate, note, according, list, quote, generated."""
+
+    kind: str
+    text: str
+    n: int | None = None  # the source number a quote or the short answer cites
+
+
+def blocks(answer: Answer) -> list[Block]:
+    """The answer in the order it is read: the answer first, then the documents named,
+    what is missing, the quotations under whom they are from."""
+    out: list[Block] = []
+    if answer.suggestion:
+        out.append(Block("suggestion", wording.did_you_mean(answer.suggestion)))
+    if answer.message:
+        out.append(Block("message", answer.message))
+    if answer.short:
+        out.append(Block("short", answer.short_answer or "", answer.short.source))  # "Có: …" for a yes-no
+    for card in answer.cards:
+        if card.directive is not None:
+            out.append(Block("card", card.directive.card()))
+            out += [Block("relation", line) for line in card.relations]
+        else:
+            out.append(Block("ambiguous", wording.ambiguous(card.query, len(card.candidates))))
+            out += [Block("candidate", telling_apart(d)) for d in card.candidates]
+    out += [Block("note", note) for note in answer.notes]
+    if answer.generated:
+        out.append(Block("generated", answer.generated))
+        return out
+    for group in answer.groups:
+        out.append(Block("according", wording.according_to(group.source)))
+        if group.listed:
+            out.append(Block("list", wording.list_lead(group.listed, group.label)))
+        out += [Block("quote", q.text, q.source) for q in group.quotes]
+    return out
+
+
+def opens_paragraph(kind: str, previous: str) -> bool:
+    """Whether a block starts a new paragraph: what comes after the answer itself, each
+    document's quotations, the notes, the cards (one paragraph for all of them)."""
+    if kind in ("card", "ambiguous"):
+        return previous not in ("card", "relation", "ambiguous", "candidate")
+    if kind == "note":
+        return previous != "note"
+    return kind in ("according", "generated", "message") or previous in ("short", "suggestion")
+
+
+def answer_text(answer: Answer) -> str:
+    """The answer as plain text, without the source list."""
+    lines: list[str] = []
+    previous = ""
+    for b in blocks(answer):
+        if lines and opens_paragraph(b.kind, previous):
+            lines.append("")
+        if b.kind == "short":
+            lines.append(f"{wording.SHORT_ANSWER}: {b.text} [{b.n}]")
+        elif b.kind == "card":
+            lines.append(f"{wording.CARD}: {b.text}.")
+        elif b.kind in ("relation", "candidate"):
+            lines.append(f"  – {b.text}" + ("." if b.kind == "relation" else ""))
+        elif b.kind == "quote":
+            lines.append(f"• {b.text} [{b.n}]")
+        else:
+            lines.append(b.text)
+        previous = b.kind
+    return "\n".join(lines)
+
+
+def source_groups(sources: list[Source]) -> list[list[Source]]:
+    """Sources that cite the same document (the same article of a legal text), together:
+    a list quoted from seven passages of one article is one document, named once."""
+    groups: dict[str, list[Source]] = {}
+    for s in sources:
+        groups.setdefault(source_line(s), []).append(s)
+    return list(groups.values())
+
+
+def numbers(group: list[Source]) -> str:
+    """ "[2]", "[1]–[7]" or "[1], [4]"."""
+    ns = [s.n for s in group]
+    if len(ns) > 2 and ns == list(range(ns[0], ns[-1] + 1)):
+        return f"[{ns[0]}]–[{ns[-1]}]"
+    return ", ".join(f"[{n}]" for n in ns)
+
+
+def render_text(answer: Answer, width: int = 100) -> str:
+    lines = [answer_text(answer)]
+    if answer.sources:
+        lines += ["", f"{wording.SOURCES}:"]
+        for group in source_groups(answer.sources):
+            lines.append(f"{numbers(group)} {source_line(group[0])}")
+            for s in group:
+                body = (f"[{s.n}] " if len(group) > 1 else "") + " ".join(s.text.split())
+                lines.append(textwrap.fill(body, width=width, initial_indent="    ", subsequent_indent="    "))
+        if answer.related:
+            lines.append(f"… {wording.related(answer.related)}.")
+    return "\n".join(lines)
+
+
+def answer_markdown(answer: Answer) -> str:
+    """The answer as Markdown: the answer in bold first, quotations as block quotes, numbered sources."""
+    out = [f"## {md_escape(answer.question)}", ""]
+    for b in blocks(answer):
+        if b.kind == "short":
+            out += [f"**{wording.SHORT_ANSWER}:** {md_escape(b.text)} [{b.n}]", ""]
+        elif b.kind == "card":
+            out += [f"**{wording.CARD}:** {md_escape(b.text)}.", ""]
+        elif b.kind in ("relation", "candidate"):
+            out.append(f"- {md_escape(b.text)}")
+        elif b.kind == "according":
+            out += ["", f"*{md_escape(b.text)}*", ""]
+        elif b.kind == "quote":
+            out += [f"> {md_escape(b.text)} [{b.n}]", ""]
+        else:
+            out += [md_escape(b.text), ""]
+    while out and out[-1] == "":
+        out.pop()
+    if answer.sources:
+        out += ["", f"### {wording.SOURCES}", ""]
+        out += [f"- {numbers(g)} {md_escape(source_line(g[0]))}" for g in source_groups(answer.sources)]
+        if answer.related:
+            out += ["", f"_{wording.related(answer.related)}_"]
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(out)) + "\n"
+
+
+def md_escape(text: str) -> str:
+    """Corpus text as Markdown text: characters that would start markup are escaped."""
+    return re.sub(r"([\\`*_\[\]<>#|])", r"\\\1", text)
+
+
+def render_directive(d: Directive, width: int = 100) -> str:
+    """A directive's card: its facts as the corpus states them, then who cites it."""
+    lines = [directive_title(d)]
+    lines += [f"  {label}: {value}" for label, value in card_facts(d)]
+    if d.url:
+        lines.append(f"  Địa chỉ: {d.url}")
+    relations = relation_lines(d)
+    if relations:
+        lines.append("  Liên quan: " + "; ".join(relations))
+    lines.append(f"  Được nhắc đến ({len(d.mentions)}):")
+    for m in d.mentions:
+        lines.append(f"  – {m.title} [{m.doc_id}]")
+        lines.append(textwrap.fill(f"“{m.sentence}”", width=width, initial_indent="      ", subsequent_indent="      "))
+    return "\n".join(lines)
+
+
+def render_lookup(result: Resolution) -> str:
+    if result.missing_article:
+        return result.article_message()
+    if result.article is not None and result.found:
+        return f"{article_citation(result)}\n\n{article_text(result)}"
+    if result.found:
+        return render_directive(result.directives[0])
+    if result.candidates:
+        lines = [f"“{result.query}” ứng với {len(result.candidates)} văn bản trong kho; hãy ghi rõ hơn:"]
+        lines += [f"  – {telling_apart(d)}" for d in result.candidates]
+        return "\n".join(lines)
+    return f"Kho tài liệu hiện có không có văn bản nào ứng với “{result.query}”."

@@ -1,0 +1,157 @@
+"""Tokens for BM25: folded syllables, accented syllables, word pairs, abbreviations.
+
+Vietnamese words are mostly two syllables ("dân chủ"), so word pairs stand in
+for a word segmenter, which was slower and no better on the eval sets.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ingest.language.normalize import WORD, fold, inside_spans, normalize_text, same_iy
+
+# Words that shape a question but carry no topic ("… là gì?", "bao nhiêu",
+# "ai là tác giả", "làm sao để … hơn?"), removed from questions before lexical
+# matching. Folded.
+_QUESTION_PHRASES = re.compile(
+    r"\b(?:la gi|la ai|ai la|tac gia|bai viet|bai bao|cho biet|cho hoi|nhu the nao|the nao|"
+    r"bao nhieu|bao lau|bao gio|khi nao|o dau|tai sao|vi sao|ra sao|lam sao(?: de)?|lam the nao de|yeu cau gi|quy dinh gi|"
+    r"noi dung gi|van de gi|ngay nao|nam nao|hien nay|(?:hay|phai) khong|khong(?= $)|hon(?= $)|nao|gi|ai|a|nhe|vay)\b"
+)
+# "mấy" ("how many"): removed as typed with its accent, or without any ("may" in
+# a question typed without accents); "máy" (a machine) stays.
+_HOW_MANY = {"mấy", "may"}
+
+
+Abbreviations = dict[tuple[str, ...], str]  # folded expansion words -> folded abbreviation
+
+# Abbreviations of plain phrases, read as their words rather than as one token
+# (unlike `lexical.CURATED_ABBREVIATIONS`): the texts say "nông thôn mới" and
+# "cán bộ, công chức" as words that also stand apart ("nông thôn", "công chức"),
+# and a token would hide them from those questions. None is a Vietnamese syllable,
+# so a question may type them in lower case.
+WRITTEN_OUT = {
+    "NTM": "nông thôn mới",
+    "CBCCVC": "cán bộ, công chức, viên chức",
+    "CBCC": "cán bộ, công chức",
+    "CCVC": "công chức, viên chức",
+    "KTXH": "kinh tế - xã hội",
+    "KT-XH": "kinh tế - xã hội",
+    "CTXH": "chính trị - xã hội",
+    "CT-XH": "chính trị - xã hội",
+    "HTCT": "hệ thống chính trị",
+    "CTDV": "công tác dân vận",
+    "DVK": "dân vận khéo",
+    "GPMB": "giải phóng mặt bằng",
+    "CCHC": "cải cách hành chính",
+    "TTHC": "thủ tục hành chính",
+    "ANTT": "an ninh trật tự",
+    "ĐBQH": "đại biểu quốc hội",
+}
+_BY_FOLD = {fold(k).upper(): v for k, v in WRITTEN_OUT.items()}  # "dbqh" typed without its Đ too
+_WRITTEN_OUT = re.compile(
+    r"(?<![\w-])(" + "|".join(sorted({*WRITTEN_OUT, *_BY_FOLD}, key=len, reverse=True)) + r")(?![\w-])",
+    re.IGNORECASE,
+)
+
+
+def written_out(text: str, question: bool = False) -> str:
+    """The text with `WRITTEN_OUT` abbreviations replaced by their words; in a text only
+    as written in capitals, in a question as typed."""
+
+    def words(m: re.Match[str]) -> str:
+        typed = m[0]
+        return _BY_FOLD[fold(typed).upper()] if question or typed.isupper() else typed
+
+    return _WRITTEN_OUT.sub(words, text)
+
+
+def lexical_tokens(text: str, *, question: bool = False, abbreviations: Abbreviations | None = None) -> list[str]:
+    """Tokens for lexical matching: folded syllables, accented syllables, folded bigrams.
+
+    Folded syllables let "nghi quyet" find "nghị quyết"; accented ones (marked
+    "~") make a question typed with accents prefer exact accents; bigrams
+    stand in for two-syllable words, keeping "dân chủ" apart from "chủ" and
+    "dân" scattered in a passage. With `abbreviations`, an expansion ("quy chế
+    dân chủ") and its abbreviation ("QCDC", or "qcdc" typed in a question)
+    become one token "#qcdc".
+    """
+    raw = WORD.findall(written_out(normalize_text(text), question))
+    pairs = [(fold(w), w.lower(), w) for w in raw]
+    runs = [pairs]
+    if question:
+        runs = _without_question_words(pairs)
+    runs = [[(same_iy(f), same_iy(a), w) for f, a, w in run] for run in runs]  # "qui" is "quy"
+    tokens: list[str] = []
+    if abbreviations:
+        contracted = [_contract(run, abbreviations, question) for run in runs]
+        runs = [run for run, _ in contracted]
+        tokens += [t for _, nested in contracted for t in nested]
+    for run in runs:
+        tokens += [f for f, _, _ in run]
+    for run in runs:
+        tokens += ["~" + a for f, a, _ in run if a != f and f[0] != "#"]
+    for run in runs:  # a pair never bridges a removed "bao nhiêu": "có mấy người" gives no "có_người"
+        folded = [f for f, _, _ in run]
+        tokens += [f"{a}_{b}" for a, b in zip(folded, folded[1:])]
+    return tokens
+
+
+def _without_question_words(pairs: list[tuple[str, str, str]]) -> list[list[tuple[str, str, str]]]:
+    """The runs of words left between the question's phrasing ("là gì", "bao lâu", "mấy")."""
+    removed = inside_spans([f for f, _, _ in pairs], lambda line: (m.span() for m in _QUESTION_PHRASES.finditer(line)))
+    runs: list[list[tuple[str, str, str]]] = [[]]
+    for pair, gone in zip(pairs, removed):
+        if gone or (pair[1] in _HOW_MANY and pair[1] == pair[2].lower()):
+            if runs[-1]:
+                runs.append([])
+        else:
+            runs[-1].append(pair)
+    return [run for run in runs if run]
+
+
+def _contract(
+    pairs: list[tuple[str, str, str]], abbreviations: Abbreviations, question: bool
+) -> tuple[list[tuple[str, str, str]], list[str]]:
+    """The run with abbreviations and their expansions as one token each (longest first),
+    and the abbreviations nested in those: "Ủy ban Mặt trận Tổ quốc" is "#ubmttq" and
+    also "#mttq", so that a question about the MTTQ finds its committees."""
+    known = set(abbreviations.values())
+    longest = max((len(k) for k in abbreviations), default=0)
+    out: list[tuple[str, str, str]] = []
+    nested: list[str] = []
+    i = 0
+    while i < len(pairs):
+        folded, _, written = pairs[i]
+        # An abbreviation as written: upper case in text; in a question also
+        # lower case when it is long enough not to be a syllable ("qcdc", not "tu").
+        if folded in known and (written.isupper() or (question and len(folded) >= 3)) and len(written) >= 2:
+            out.append(("#" + folded, "#" + folded, written))
+            # its expansion, looked up only here: rebuilding the reverse map on every call
+            # would cost each passage and each quoted sentence, most of which write none
+            expansion = next((words for words, abbr in abbreviations.items() if abbr == folded), ())
+            nested += _inside(expansion, abbreviations)
+            i += 1
+            continue
+        for n in range(min(longest, len(pairs) - i), 1, -1):
+            words = tuple(f for f, _, _ in pairs[i : i + n])
+            abbr = abbreviations.get(words)
+            if abbr:
+                out.append(("#" + abbr, "#" + abbr, abbr))
+                nested += _inside(words, abbreviations)
+                i += n
+                break
+        else:
+            out.append(pairs[i])
+            i += 1
+    return out, nested
+
+
+def _inside(words: tuple[str, ...], abbreviations: Abbreviations) -> list[str]:
+    """The abbreviations whose expansion is a shorter run inside these words."""
+    return [
+        "#" + abbreviations[words[i : i + n]]
+        for n in range(len(words) - 1, 1, -1)
+        for i in range(len(words) - n + 1)
+        if words[i : i + n] in abbreviations
+    ]
