@@ -21,7 +21,6 @@ ASK_PROMPT = (
 SOURCES = "Nguồn"
 SHORT_ANSWER = "Trả lời"
 CARD = "Văn bản"
-FULL_ANSWER = "Trích nguyên văn"
 
 
 # What every channel (Telegram, Zalo) replies besides answers: one wording, so they never disagree.
@@ -35,6 +34,15 @@ GAP_NOTICE = (
 UPDATING = "Đang cập nhật chỉ mục; hãy chờ lần cập nhật này xong."
 UPDATE_STARTED = "Đang cập nhật chỉ mục từ kho tài liệu…"
 NO_ANSWER_YET = "Chưa có câu trả lời nào trong cuộc trò chuyện này."
+ASK_USAGE = "Hãy gõ câu hỏi sau lệnh, ví dụ: /hoi Kết luận 120-KL/TW yêu cầu gì?"
+LOOKUP_USAGE = "Hãy gõ số hiệu sau lệnh, ví dụ: /vb 120-KL/TW hoặc /vb kl 120."
+ANSWER_GONE = "Câu trả lời này đã cũ; hãy hỏi lại để xem nguồn."  # a source asked of an answer no longer kept
+DIRECTIVE_GONE = "Không còn tìm thấy văn bản này; hãy tra lại bằng /vb."  # a lookup's candidate since re-ingested
+BUTTON_GONE = "Nút này đã cũ; hãy hỏi lại để góp ý."  # feedback from a button the bot no longer reads
+CUT_SHORT = "(Phần còn lại đã được lược bớt.)"  # a reply longer than a channel sends
+COMMENT_THANKS = "Cảm ơn đồng chí, góp ý đã được ghi lại để quản trị viên xem xét."
+NO_JOURNAL = "Chưa ghi được phản hồi; hãy báo quản trị viên."
+JOURNAL_CLOSED = "Chưa mở được cơ sở dữ liệu phản hồi (FEEDBACK_DB); `python -m bot health` cho biết lý do."
 
 
 def rate_limited(per_minute: int, wait: int) -> str:
@@ -43,6 +51,22 @@ def rate_limited(per_minute: int, wait: int) -> str:
 
 def source_usage(count: int) -> str:
     return f"Hãy gõ /nguon và một số từ 1 đến {count}." if count else "Câu trả lời gần nhất không có nguồn."
+
+
+def outline_progress(topic: str) -> str:
+    return f"⏳ Đang lập đề cương “{topic}”: tìm tài liệu, chọn trích dẫn, soạn câu hỏi…"
+
+
+def updated(new: int, changed: int, removed: int, chunks: int, directives: int, failures: int) -> str:
+    failed = f"; {failures} tệp lỗi" if failures else ""
+    return (
+        f"Đã cập nhật: {new} tài liệu mới, {changed} thay đổi, {removed} bị xóa; "
+        f"{chunks} đoạn, {directives} văn bản{failed}."
+    )
+
+
+def update_failed(reason: str) -> str:
+    return f"Cập nhật thất bại: {reason}"
 
 
 # Small talk: a short polite reply, never "không có thông tin".

@@ -15,6 +15,7 @@ import json
 from pathlib import Path
 
 from bot.answering.conversation import Conversation
+from bot.render.text import answer_text
 from ingest.language.normalize import normalize_text
 
 FILE = Path(__file__).parent / "data" / "qa_cadre_own.jsonl"
@@ -41,7 +42,7 @@ def judge(service, case: dict) -> dict[str, bool]:
     if expect.get("short"):
         results["short"] = n(expect["short"]) in n(answer.short_answer or "")
     if expect.get("items"):
-        text = n(answer.answer)
+        text = n(answer_text(answer))
         results["items"] = all(n(item) in text for item in expect["items"])
     if expect.get("note"):
         results["note"] = n(expect["note"]) in n(" ".join(answer.notes) + " " + (answer.suggestion or ""))

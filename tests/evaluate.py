@@ -18,6 +18,7 @@ sys.path.insert(0, str(ROOT))
 import cadre_eval  # noqa: E402  (tests/ is the script's folder)
 import outline_eval  # noqa: E402
 
+from bot.render.text import answer_text  # noqa: E402
 from bot.settings import get_settings  # noqa: E402
 from ingest import ingest, normalize_text  # noqa: E402
 
@@ -72,7 +73,7 @@ def evaluate(service, questions: list[dict], mode: str, full: bool = False) -> d
             rr += 1 / rank if rank else 0
         if case["facts"]:
             facts_n += 1
-            text = normalize_text(answer.answer + "\n" + "\n".join(s.facts.author or "" for s in answer.sources))
+            text = normalize_text(answer_text(answer) + "\n" + "\n".join(s.facts.author or "" for s in answer.sources))
             facts_ok += all(normalize_text(f) in text for f in case["facts"])
         if case.get("directives"):
             dir_n += 1

@@ -10,7 +10,8 @@ from telegram_fake import TelegramHTML
 from test_cli import run
 
 from bot.channels.telegram.formatting import MAX_MESSAGE, answer_html, answer_keyboard, split_message
-from bot.render.text import answer_markdown, render_text
+from bot.render.json import answer_json
+from bot.render.text import answer_markdown, answer_text, render_text
 from bot.render.word import answer_docx
 from ingest.language.normalize import normalize_text
 
@@ -25,25 +26,25 @@ def valid_html(text: str) -> bool:
 def test_figure_question_gets_the_answer_first_and_only_its_source(service):
     answer = service.ask("Tổng số xã đạt chuẩn nông thôn mới của tỉnh là bao nhiêu?")
     assert answer.short_answer == "95 xã"
-    assert answer.answer.startswith("Trả lời: 95 xã [1]")
+    assert answer_text(answer).startswith("Trả lời: 95 xã [1]")
     assert answer.cited() == {s.n for s in answer.sources}  # every source listed is quoted, once
     assert len({s.chunk_id for s in answer.sources}) == len(answer.sources)
     assert answer.related == len({s.chunk_id for s in answer.retrieved} - {s.chunk_id for s in answer.sources})
-    payload = answer.to_json()
+    payload = answer_json(answer)
     assert payload["short_answer"] == "95 xã" and payload["quotes"][0]["quotes"][0]["source"] == 1
 
 
 def test_list_question_gets_every_item_in_order(service):
     answer = service.ask("Nhiệm vụ, giải pháp thời gian tới?")
     group = answer.groups[0]
-    assert group.listed == 7 and "Tài liệu nêu 7" in answer.answer
+    assert group.listed == 7 and "Tài liệu nêu 7" in answer_text(answer)
     items = [q.text for q in group.quotes[1:]]
     assert [item[:3] for item in items] == [f"({i})" for i in range(1, 8)]
     sources = {s.n: s for s in answer.sources}
     for quote in group.quotes:  # each item verbatim in the passage it is cited from
         assert normalize_text(quote.text.rstrip(" …")) in normalize_text(sources[quote.source].text)
     limits = service.ask("hạn chế trong tham mưu thực hiện quy chế dân chủ")
-    assert limits.groups[0].listed == 5 and "chậm đổi mới" in limits.answer
+    assert limits.groups[0].listed == 5 and "chậm đổi mới" in answer_text(limits)
 
 
 def test_every_renderer_walks_the_same_answer(service, tmp_path):
@@ -69,9 +70,9 @@ def test_small_talk_and_the_library_are_replies_not_answers(service):
     for text in ("Cảm ơn", "xin chào bạn", "Tạm biệt nhé"):
         answer = service.ask(text)
         assert answer.found is None and answer.message and not answer.sources
-        assert "không có thông tin" not in answer.answer
+        assert "không có thông tin" not in answer_text(answer)
     library = service.ask("Kho có những tài liệu nào?")
-    assert library.found is None and "Phối hợp công tác dân vận" in library.answer and "120-KL/TW" in library.answer
+    assert library.found is None and "Phối hợp công tác dân vận" in answer_text(library) and "120-KL/TW" in answer_text(library)
 
 
 def test_directive_known_only_from_mentions_says_so(service):
@@ -82,7 +83,7 @@ def test_directive_known_only_from_mentions_says_so(service):
 def test_typo_is_offered_with_its_answer(service):
     answer = service.ask("nông thông mới hưng yên bao nhiu xã")
     assert answer.found and answer.suggestion == "nông thôn mới hưng yên bao nhiêu xã"
-    assert answer.answer.startswith("Có phải đồng chí muốn hỏi")
+    assert answer_text(answer).startswith("Có phải đồng chí muốn hỏi")
     assert not service.ask("Giá vàng hôm nay bao nhiêu?").found
 
 

@@ -15,6 +15,8 @@ from bot.answering.answer import Answer, Card, Quotation, QuoteGroup, Source
 from bot.answering.generation import FENCE_CLOSE, FENCE_OPEN, Generator, make_chat_model, passages_block
 from bot.answering.prompts import load_prompts, parse_template
 from bot.answering.verification import verify
+from bot.render.json import answer_json
+from bot.render.text import answer_text
 from ingest import ingest
 from ingest.errors import SettingsError
 from ingest.facts import DocumentFacts
@@ -109,7 +111,7 @@ def generator(tmp_path, model) -> Generator:
 def test_grounded_generated_answer_replaces_the_extractive_one(tmp_path):
     result = generator(tmp_path, fake_model("Thu ngân sách đạt 8.331 tỷ đồng, đạt 69,4% kế hoạch năm [1].")).improve(answer_with())
     assert result.answer.generator == "llm"
-    assert result.answer.answer == "Thu ngân sách đạt 8.331 tỷ đồng, đạt 69,4% kế hoạch năm [1]."
+    assert answer_text(result.answer) == "Thu ngân sách đạt 8.331 tỷ đồng, đạt 69,4% kế hoạch năm [1]."
     assert result.answer.verification.to_json() == {"checked": 1, "dropped": 0, "reasons": []}
     assert result.verify_ms < 50
 
@@ -121,7 +123,7 @@ def test_grounded_generated_answer_replaces_the_extractive_one(tmp_path):
 def test_ungrounded_answers_fall_back_to_extractive(tmp_path, reply):
     original = answer_with()
     result = generator(tmp_path, fake_model(reply)).improve(original)
-    assert result.answer.generator == "extractive" and result.answer.answer.endswith("• trích dẫn [1]")
+    assert result.answer.generator == "extractive" and answer_text(result.answer).endswith("• trích dẫn [1]")
 
 
 def test_directive_questions_use_the_directive_prompt_and_keep_the_card(tmp_path):
@@ -129,7 +131,7 @@ def test_directive_questions_use_the_directive_prompt_and_keep_the_card(tmp_path
     model = fake_model("Kết luận 120-KL/TW yêu cầu tiếp tục nâng cao chất lượng thực hiện QCDC [thẻ][2].")
     gen = generator(tmp_path, model)
     result = gen.improve(answer_with(question="Kết luận 120-KL/TW yêu cầu gì?", card=KL120))
-    assert result.answer.generator == "llm" and result.answer.answer.startswith(card)
+    assert result.answer.generator == "llm" and answer_text(result.answer).startswith(card)
     # the model cited the second passage: it is the one source, numbered 1
     assert result.answer.generated.endswith("[thẻ][1].") and [s.chunk_id for s in result.answer.sources] == ["d:h:1"]
 
@@ -181,7 +183,7 @@ def obedient(messages):
 def test_served_grounded_answer_is_shown_as_llm(planted_settings):
     with FakeOpenAI(lambda m: "Thu ngân sách 9 tháng đầu năm 2018 đạt 8.331 tỷ đồng, đạt 69,4% kế hoạch năm [1].") as server:
         answer = llm_service(planted_settings, server).ask("Thu ngân sách 9 tháng đầu năm 2018 đạt bao nhiêu?")
-        payload = answer.to_json()
+        payload = answer_json(answer)
         assert payload["generator"] == "llm" and "8.331 tỷ đồng" in payload["answer"]
         assert payload["verification"] == {"checked": 1, "dropped": 0, "reasons": []}
         assert {"generate", "verify"} <= set(payload["timings_ms"])
@@ -198,8 +200,8 @@ def test_served_grounded_answer_is_shown_as_llm(planted_settings):
 def test_bad_or_failed_generation_never_reaches_the_user(planted_settings, reply):
     with FakeOpenAI(lambda m: reply) as server:
         answer = llm_service(planted_settings, server).ask("Thu ngân sách 9 tháng đầu năm 2018 đạt bao nhiêu?")
-        assert answer.generator == "extractive" and "8.331 tỷ đồng" in answer.answer
-        assert "[7]" not in answer.answer and "59/2023" not in answer.answer
+        assert answer.generator == "extractive" and "8.331 tỷ đồng" in answer_text(answer)
+        assert "[7]" not in answer_text(answer) and "59/2023" not in answer_text(answer)
 
 
 def test_hanging_server_falls_back_in_time(planted_settings, caplog):
@@ -219,7 +221,7 @@ def test_planted_instructions_change_nothing(planted_settings):
     with FakeOpenAI(obedient) as server:
         service = llm_service(planted_settings, server)
         answer = service.ask("Thu ngân sách xã năm 2018 được công khai thế nào?")
-        assert answer.found and "77/2077" not in answer.answer and "[9]" not in answer.answer
+        assert answer.found and "77/2077" not in answer_text(answer) and "[9]" not in answer_text(answer)
         prompt = server.requests[-1]["messages"][1]["content"]
         assert prompt.count(FENCE_CLOSE) == prompt.count(FENCE_OPEN) == len(answer.sources)
         assert server.requests[-1]["messages"][0]["content"] == load_prompts(ROOT / "prompts").answer.messages[0].prompt.template

@@ -15,12 +15,14 @@ from test_cli import run
 from test_telegram import TOKEN, replies, run_bot, until
 
 from bot.answering.verification import MAX_ANSWER_CHARS, verify
-from bot.channels.telegram.access import RateLimit, parse_callback
+from bot.channels.telegram.access import parse_callback
 from bot.channels.telegram.app import build_application, wait_for_bot_api, webhook_options
 from bot.channels.telegram.formatting import COMMENT_PROMPT
 from bot.cli.main import build_parser
+from bot.core.access import RateLimit
 from bot.outlines.outline import Outline, Point, Quote, Reference, Section
 from bot.render.outline_docx import render_docx
+from bot.render.text import answer_text
 from bot.wording import ASK_PROMPT
 from ingest.errors import SettingsError
 from ingest.facts import DocumentFacts
@@ -37,7 +39,7 @@ QUESTION_WORDS = ["Ai?", "Cho hỏi", "là gì", "nhé", "khi nào?", "a*", "(a)
 @pytest.mark.parametrize("question", QUESTION_WORDS)
 def test_question_words_alone_get_a_prompt_not_a_crash(service, question):
     answer = service.ask(question)
-    assert not answer.found and answer.answer == ASK_PROMPT and not answer.sources
+    assert not answer.found and answer_text(answer) == ASK_PROMPT and not answer.sources
 
 
 def test_empty_query_scores_zero_instead_of_raising():
@@ -111,7 +113,7 @@ def test_generated_answer_is_capped_and_only_its_head_is_verified():
 def test_control_character_runs_in_a_question_are_collapsed(service):
     assert normalize_text("Kết luận 120-KL/TW\x1f\x1f\x1e\x1c\x85  yêu cầu gì?") == "Kết luận 120-KL/TW\n\nyêu cầu gì?"
     answer = service.ask("Kết luận 120-KL/TW" + "\x1f" * 975 + " yêu cầu gì?")  # once 45 s
-    assert answer.found and "120-KL/TW" in answer.answer
+    assert answer.found and "120-KL/TW" in answer_text(answer)
 
 
 # --- Medium 7: Word files with control characters -------------------------------------------

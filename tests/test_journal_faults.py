@@ -184,7 +184,7 @@ def test_journal_damaged_while_the_bot_runs_is_set_aside_at_first_use(tmp_path, 
 def test_journal_locked_at_bot_start_is_open_for_the_bot(tmp_path):
     """The bot's start (open_journal) while a backup holds the bot's own journal: it
     opens (reading only), instead of 'feedback, gaps and statistics are off' until a restart."""
-    from bot.core.assistant import open_journal
+    from bot.core.runtime import open_journal
 
     path = tmp_path / "f.sqlite3"
     _file(path, wal=True)

@@ -10,6 +10,8 @@ import pytest
 from conftest import ROOT, load_jsonl
 
 from bot.answering.lookup import article_ref, article_text, lookup
+from bot.render.json import answer_json
+from bot.render.text import answer_text
 from ingest.chunking import ARTICLE_MAX_CHARS, chunk_document
 from ingest.language.citations import parse_citations
 from ingest.language.normalize import normalize_text
@@ -160,18 +162,18 @@ def test_answers_name_the_article_and_list_asked_and_mentioned_documents(law_ser
         "Theo Luật Thực hiện dân chủ ở cơ sở, Ban Thanh tra nhân dân ở xã có bao nhiêu thành viên?"
     )
     assert answer.found
-    data = answer.to_json()
+    data = answer_json(answer)
     first = data["sources"][0]
     assert first["document"] == {"ref": "10/2022/QH15", "type": "Luật", "title": "Luật Thực hiện dân chủ ở cơ sở"}
-    assert isinstance(first["article"], int) and "Điều" in first["citation"] and "44.13" not in answer.answer
+    assert isinstance(first["article"], int) and "Điều" in first["citation"] and "44.13" not in answer_text(answer)
     roles = {d["ref"]: d["role"] for d in data["directives"]}
     assert roles["10/2022/QH15"] == "asked"
-    assert "Theo Điều" in answer.answer
+    assert "Theo Điều" in answer_text(answer)
 
 
 def test_asking_about_an_article_answers_from_it_or_says_it_is_missing(law_service):
     answer = law_service.ask("Điều 120 Luật THDCCS quy định gì?")
-    assert not answer.found and "không có Điều 120" in answer.answer
+    assert not answer.found and "không có Điều 120" in answer_text(answer)
     answer = law_service.ask("Điều 91 Luật THDCCS quy định gì?")
     assert answer.found and all(s.legal.article == 91 for s in answer.sources)
     result = law_service.lookup("khoản 2 Điều 5 Nghị định 59/2023")
@@ -201,11 +203,11 @@ def test_the_focus_is_what_is_asked_beyond_the_named_documents(registry):
 
 def test_a_named_document_that_does_not_answer_the_question_is_no_answer(law_service):
     answer = law_service.ask("Nghị định 59/2023/NĐ-CP quy định mức phạt vi phạm giao thông bao nhiêu?")
-    assert not answer.found and "Văn bản: Nghị định" in answer.answer
-    assert "không có đoạn nào trả lời" in answer.answer and not answer.sources
+    assert not answer.found and "Văn bản: Nghị định" in answer_text(answer)
+    assert "không có đoạn nào trả lời" in answer_text(answer) and not answer.sources
     # a number the library lacks decides over the name written beside it
     answer = law_service.ask("Luật THDCCS số 15/2023/QH15 có hiệu lực khi nào?")
-    assert not answer.found and "15/2023/QH15" in answer.answer and "10/2022/QH15" not in answer.answer
+    assert not answer.found and "15/2023/QH15" in answer_text(answer) and "10/2022/QH15" not in answer_text(answer)
     # what the card says is an answer: the document's date in force
     assert law_service.ask("Nghị định 59/2023/NĐ-CP có hiệu lực từ ngày nào?").found
 
@@ -214,16 +216,16 @@ def test_a_question_after_an_articles_title_gets_the_whole_article(law_service):
     answer = law_service.ask("Công dân có nghĩa vụ gì trong thực hiện dân chủ ở cơ sở?")
     assert answer.sources[0].legal.article == 6
     for item in ("Tuân thủ quy định của pháp luật", "Chấp hành quyết định của cộng đồng dân cư"):
-        assert item in answer.answer
-    assert "Theo Điều 6. Nghĩa vụ của công dân" in answer.answer and "Theo Điều 1." not in answer.answer
+        assert item in answer_text(answer)
+    assert "Theo Điều 6. Nghĩa vụ của công dân" in answer_text(answer) and "Theo Điều 1." not in answer_text(answer)
     # the question's frame ("có những … gì khi") pairs with nothing in the title; its words name the list
     answer = law_service.ask("Công dân có những nghĩa vụ gì khi thực hiện dân chủ ở cơ sở?")
-    assert all(item in answer.answer for item in ("Tuân thủ quy định của pháp luật", "Kịp thời kiến nghị"))
-    assert "— Luật Thực hiện dân chủ ở cơ sở (10/2022/QH15):" in answer.answer
+    assert all(item in answer_text(answer) for item in ("Tuân thủ quy định của pháp luật", "Kịp thời kiến nghị"))
+    assert "— Luật Thực hiện dân chủ ở cơ sở (10/2022/QH15):" in answer_text(answer)
     # an article asked for as such is read from its start
     answer = law_service.ask("Điều 12 Luật THDCCS quy định gì?")
-    assert "Các hình thức công khai thông tin bao gồm" in answer.answer
-    assert answer.answer.index("a) Niêm yết thông tin") < answer.answer.index("k) Các hình thức khác")
+    assert "Các hình thức công khai thông tin bao gồm" in answer_text(answer)
+    assert answer_text(answer).index("a) Niêm yết thông tin") < answer_text(answer).index("k) Các hình thức khác")
 
 
 def test_a_figure_question_is_answered_by_the_sentence_holding_the_figure(law_service):
@@ -235,7 +237,7 @@ def test_a_figure_question_is_answered_by_the_sentence_holding_the_figure(law_se
     assert not holds_figure("Ban có bao nhiêu thành viên?", "theo quy định tại khoản 2 Điều 5 Nghị định này")
     assert not holds_figure("Ban gồm những ai?", "Ban có 05 thành viên.")  # not a figure question
     # the date in force, not the sentence on what it replaces (which also says "hiệu lực")
-    assert "01 tháng 7 năm 2023" in law_service.ask("Luật THDCCS có hiệu lực thi hành từ ngày nào?").answer
+    assert "01 tháng 7 năm 2023" in answer_text(law_service.ask("Luật THDCCS có hiệu lực thi hành từ ngày nào?"))
     # "mấy người" of a Ban is its members ("không ít hơn 05 thành viên"), not its deputies' "02 người"
     assert law_service.ask("Ban thanh tra nhân dân ở xã có mấy người?").short_answer == "không ít hơn 05 thành viên"
     # … and the short answer is that date, not the date the replaced Pháp lệnh was issued

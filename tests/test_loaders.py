@@ -10,6 +10,7 @@ from conftest import make_settings
 from pypdf import PdfWriter
 from pypdf.generic import DecodedStreamObject, DictionaryObject, NameObject
 
+from bot.render.text import answer_text
 from ingest import CorpusError, ingest, open_index
 from ingest.readers import legacy
 from ingest.readers.loaders import load_file
@@ -206,4 +207,4 @@ def test_primary_text_answers_what_a_directive_requires(tmp_path, corpus_copy, e
     assert ("Toàn văn trong kho", entry.primary["title"]) in card_facts(entry)
     answer = service.ask("Kết luận 120-KL/TW yêu cầu gì?")
     assert any(s.doc_id == "kl120" for s in answer.sources)
-    assert "văn bản gốc" in answer.answer and "Bộ Chính trị yêu cầu" in answer.answer
+    assert "văn bản gốc" in answer_text(answer) and "Bộ Chính trị yêu cầu" in answer_text(answer)

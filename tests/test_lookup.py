@@ -9,6 +9,7 @@ from conftest import load_jsonl
 from test_cli import run
 
 from bot.answering.lookup import lookup_json
+from bot.render.text import answer_text
 
 pytestmark = pytest.mark.integration
 
@@ -52,7 +53,7 @@ def test_lookup_json_shape(service):
 
 def test_named_directive_card_comes_first_then_its_passages(service):
     answer = service.ask("Kết luận 120-KL/TW yêu cầu gì?")
-    assert answer.answer.startswith("Văn bản: Kết luận số 120-KL/TW ngày 07/01/2016 của Bộ Chính trị")
+    assert answer_text(answer).startswith("Văn bản: Kết luận số 120-KL/TW ngày 07/01/2016 của Bộ Chính trị")
     assert [d for d in answer.directives if d["role"] == "asked"] == [{
         "ref": "120-KL/TW", "type": "Kết luận", "date": "2016-01-07", "issuer": "Bộ Chính trị",
         "subject": "tiếp tục đẩy mạnh, nâng cao chất lượng, hiệu quả việc xây dựng và thực hiện QCDC ở cơ sở",
@@ -79,13 +80,13 @@ def test_partial_names_are_resolved_in_answers(service, question, ref):
 )
 def test_unknown_directive_answers_not_found(service, question, missing):
     answer = service.ask(question)
-    assert not answer.found and not answer.sources and missing in answer.answer
+    assert not answer.found and not answer.sources and missing in answer_text(answer)
     assert answer.directives and answer.directives[0]["in_corpus"] is False
 
 
 def test_ambiguous_directive_in_a_question_lists_candidates(service):
     answer = service.ask("Văn bản số 01 nói gì?")
-    assert "có thể là một trong 3 văn bản" in answer.answer
+    assert "có thể là một trong 3 văn bản" in answer_text(answer)
     assert {d["ref"] for d in answer.directives if d["role"] == "asked"} == {"01-ĐA/TU", "01-CTr/BDVTU-BCSĐUBND", "01"}
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from conftest import make_settings
 
+from bot.render.json import answer_json
 from ingest import chunk_document, ingest
 from ingest.language.structure import heading, section_at, sections
 from ingest.readers.loaders import load_file
@@ -95,4 +96,4 @@ def test_answers_name_the_section_they_quote(tmp_path, corpus_copy, embedder):
     answer = service.ask("Ban Dân vận báo cáo kết quả nhân rộng mô hình dân vận khéo trước ngày nào?")
     top = answer.sources[0]
     assert (top.doc_id, top.section, top.facts.kind) == ("kh-dan-van-kheo", "mục II.2", "directive")
-    assert "mục II.2" in render_text(answer) and answer.to_json()["sources"][0]["section"] == "mục II.2"
+    assert "mục II.2" in render_text(answer) and answer_json(answer)["sources"][0]["section"] == "mục II.2"

@@ -289,7 +289,7 @@ def test_webhook_mode_with_healthz_on_the_same_port(service, corpus_settings, tm
             options = webhook_options(here, "https://bot.example.org/qcdc", "127.0.0.1", port)
             assert TOKEN not in options.webhook_url
             application = build_application(here, service, polling=False)
-            state = application.bot_data["state"]
+            state = application.bot_data["core"]
             stop = asyncio.Event()
             server = asyncio.create_task(serve(application, options, lambda: live(service, state.journal), stop))
             try:

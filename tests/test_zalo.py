@@ -21,23 +21,21 @@ from hypothesis import strategies as st
 from pydantic import SecretStr
 from zalo_fake import FakeZaloAPI
 
-from bot.core import assistant as core_module
 from bot.channels.webhook_server import serving
 from bot.channels.zalo import app as zalo_app
 from bot.channels.zalo import formatting as fmt
 from bot.channels.zalo.app import Processed, build_bot, poll, serve_polling, wait_for_api
 from bot.channels.zalo.client import Backoff, MaybeDone, TokenRefused, ZaloClient, ZaloUnavailable, parse_update
 from bot.channels.zalo.webhook import SECRET_HEADER, endpoint, serve_webhook, set_webhook, webhook_options
+from bot.core import assistant as core_module
 from bot.core.assistant import (
     AccessRules,
     Admission,
-    ChatMemory,
     Core,
-    RedactToken,
     journal_id,
-    quiet_logs,
-    retry_until,
 )
+from bot.core.memory import ChatMemory
+from bot.core.runtime import RedactToken, quiet_logs, retry_until
 from bot.operations.journal import Journal
 from ingest.errors import SettingsError
 
@@ -440,10 +438,10 @@ def test_zalo_channel_is_an_adapter_without_telegram():
     )
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
-    from bot.channels.telegram.access import RateLimit as TelegramRateLimit
-    from bot.core.assistant import RateLimit
+    from bot.channels.telegram import access as telegram_access
 
-    assert TelegramRateLimit is RateLimit  # moved, not copied
+    # moved, not copied: Telegram's rate limit is the core's (Core.limit), its access rules the core's AccessRules
+    assert not hasattr(telegram_access, "RateLimit") and not hasattr(telegram_access, "BotState")
 
 
 def test_zalo_systemd_unit_and_make_target():
@@ -603,9 +601,9 @@ def test_zalo_finding8_chat_memory_is_bounded_in_bytes(service, corpus_settings,
     core = Core(service, settings, None, AccessRules.of(["u-ok"], [], []), 30, "zalo")
     for chat in range(40):
         core.memory(str(chat)).remember(answer)
-        assert core._chats.size <= 10 * one.size + one.size  # the chat just used may top it until its next turn
-    assert 9 <= len(core._chats) <= 11  # was 40 (a count of 1,000 chats, not a size)
-    assert "39" in core._chats and "0" not in core._chats  # the least recently active went first
+        assert core.memories.chats.size <= 10 * one.size + one.size  # the chat just used may top it until its next turn
+    assert 9 <= len(core.memories.chats) <= 11  # was 40 (a count of 1,000 chats, not a size)
+    assert "39" in core.memories.chats and "0" not in core.memories.chats  # the least recently active went first
     for n in range(1000):  # strangers: each told once, and the ids kept are capped
         assert core.admit(f"stranger-{n}", f"stranger-{n}") is Admission.REFUSE
     assert len(core.refused) == 100 and core.admit("stranger-999", None) is Admission.IGNORE

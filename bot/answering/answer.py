@@ -134,13 +134,6 @@ class Answer:
     verification: Verification | None = None  # set when a generated answer was checked
 
     @property
-    def answer(self) -> str:
-        """The answer as plain text (what the JSON's "answer" holds)."""
-        from bot.render.text import answer_text  # the renderer imports this module
-
-        return answer_text(self)
-
-    @property
     def short_answer(self) -> str | None:
         if self.short is None:
             return None
@@ -150,28 +143,3 @@ class Answer:
         """The source numbers the answer quotes."""
         numbers = {q.source for g in self.groups for q in g.quotes}
         return numbers | ({self.short.source} if self.short else set())
-
-    def to_json(self) -> dict[str, Any]:
-        """The documented JSON shape of `bot ask --json`."""
-        return {
-            "question": self.question,
-            "answer": self.answer,
-            "short_answer": self.short_answer,
-            "found": self.found,
-            "quotes": [
-                {
-                    "attribution": group.source.attribution,
-                    "list_items": group.listed,
-                    "quotes": [{"text": q.text, "source": q.source} for q in group.quotes],
-                }
-                for group in self.groups
-            ],
-            "sources": [s.to_json() for s in self.sources],
-            "related": self.related,
-            "notes": self.notes,
-            "suggestion": self.suggestion,
-            "directives": self.directives,
-            "generator": self.generator,
-            "verification": (self.verification or Verification()).to_json(),
-            "timings_ms": self.timings_ms,
-        }

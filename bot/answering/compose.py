@@ -8,7 +8,6 @@ by document (or a whole list), and only the sources quoted, numbered as cited.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -21,6 +20,7 @@ from bot.answering.lookup import Resolution, relation_lines
 from bot.answering.retrieval import Retrieval
 from bot.answering.verification import facts as facts_of
 from ingest.language.normalize import fold
+from ingest.language.patterns import PLACE_NUMBER
 from ingest.language.sentences import Span, clause_spans, paragraph_spans, sentence_spans
 from ingest.models import Passage
 from ingest.registry import Directive, Registry
@@ -44,7 +44,6 @@ TITLE_WORDS = 0.5  # … or this share of its words when the title names the lis
 WHOLE_ARTICLE = 1500
 # A sentence that holds what a figure question asks for (a date; a number) weighs this much more.
 FIGURE_WEIGHT = 1.5
-_PLACE_NUMBER = re.compile(r"\b(?:Điều|khoản|điểm|Chương|Mục|Phần)\s+\w+", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -124,7 +123,7 @@ def asks_figure(question: str) -> bool:
 
 def _holds(figure: str, sentence: str) -> bool:
     """Whether a sentence holds a figure of that kind (article and clause numbers not counted)."""
-    found = facts_of(_PLACE_NUMBER.sub(" ", sentence))
+    found = facts_of(PLACE_NUMBER.sub(" ", sentence))
     return bool(found.dates or found.months) if figure == "date" else bool(found.figures or found.values)
 
 

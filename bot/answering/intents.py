@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 
 from ingest.language.normalize import fold
+from ingest.language.patterns import ARTICLE_WORD
 
 _GREETING = r"xin chao|chao ban|chao bot|chao tro ly|chao|hello|hi|alo|hey|good morning|chao buoi sang"
 _THANKS = r"cam on|cam on ban|thank you|thanks|thank|tks|thanks a lot|ok cam on"
@@ -131,7 +132,7 @@ _ENGLISH_WORDS = {
     "what", "how", "who", "when", "which", "where", "why", "is", "are", "does", "do", "the", "of", "in", "on",
     "a", "an", "many", "much", "have", "has", "must", "can", "should", "according", "to", "about", "for", "and",
 }  # fmt: skip
-_REF = re.compile(r"\b\d{1,4}(?:/\d{4})?[-/][A-Za-zĐđ/-]+\b|\b(?:Điều|Article)\s+\d+\b")
+_REF = re.compile(rf"\b\d{{1,4}}(?:/\d{{4}})?[-/][A-Za-zĐđ/-]+\b|{ARTICLE_WORD}")
 
 
 def english(text: str) -> str | None:

@@ -17,15 +17,10 @@ from ingest.facts import document_name, vn_date
 from ingest.language.citations import Citation, parse_citations, ref_key, same_number
 from ingest.language.legal import body_start
 from ingest.language.normalize import WORD, fold
+from ingest.language.patterns import ARTICLE_REF, clause_start
 from ingest.language.tokens import lexical_tokens
 from ingest.models import Passage
 from ingest.registry import Directive, Registry
-
-# "Điều 12", "khoản 2 Điều 5", "điều 36, khoản 1" (folded: diacritics do not matter)
-_ARTICLE = re.compile(
-    r"(?<![\w.])(?:khoan\s+(?P<before>[0-9]{1,3})\s*,?\s*(?:cua\s+)?)?dieu\s+(?P<article>[0-9]{1,3})(?![\w.]*\.\w)"
-    r"(?:\s*,?\s*khoan\s+(?P<after>[0-9]{1,3}))?"
-)
 
 
 @dataclass(frozen=True)
@@ -38,7 +33,7 @@ class ArticleRef:
 
 def article_ref(text: str) -> ArticleRef | None:
     """The article a text names ("Điều 12", "khoản 2 Điều 5", "dieu 36"), or None."""
-    m = _ARTICLE.search(fold(text))
+    m = ARTICLE_REF.search(fold(text))  # folded: diacritics do not matter
     if not m:
         return None
     return ArticleRef(int(m["article"]), m["before"] or m["after"])
@@ -249,10 +244,10 @@ def article_text(result: Resolution) -> str:
 
 def _clause(text: str, number: str) -> str | None:
     """Khoản `number` of an article's text: from "N. " to the next khoản."""
-    m = re.search(rf"(?m)^{re.escape(number)}\.\s", text)
+    m = clause_start(number).search(text)
     if not m:
         return None
-    nxt = re.search(rf"(?m)^{int(number) + 1}\.\s", text[m.end() :])
+    nxt = clause_start(str(int(number) + 1)).search(text[m.end() :])
     return text[m.start() : m.end() + nxt.start() if nxt else len(text)].strip()
 
 

@@ -17,6 +17,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from ingest.language.normalize import fold
+from ingest.language.patterns import DATE_PHRASE, FIGURE_RANGE, NUMBER, NUMBERED_NAME, PERIOD_PHRASE
 
 _DATE_Q = r"bao gio|khi nao|ngay nao|nam nao|thang nao|luc nao|thoi diem nao|ngay thang nao"
 _PERIOD_Q = r"giai doan nao|thoi ky nao|nhiem ky nao"
@@ -30,24 +31,14 @@ _WHICH = re.compile(
 )
 _AUTHOR = re.compile(r"\btac gia\b|\bai viet\b")
 
-_NUMBER = re.compile(r"(?<![\w/.,-])(?:từ\s+)?\d+(?:[.,]\d+)*(?:\s*(?:-|–|đến|tới)\s*\d+(?:[.,]\d+)*)?%?(?![\w/-])")
-_DATE = re.compile(
-    r"(?:(?:từ|đến|vào|trước|sau)\s+)?(?:ngày\s+)?\d{1,2}/\d{1,2}/\d{4}"
-    r"|(?:(?:từ|đến|vào|trước|sau)\s+)?(?:ngày\s+\d{1,2}\s+)?tháng\s+\d{1,2}\s+năm\s+\d{4}"
-    r"|(?:(?:từ|đến|vào|trước|sau)\s+)?tháng\s+\d{1,2}/\d{4}"
-    r"|(?:(?:từ|đến|vào|trước|sau)\s+)?năm\s+\d{4}",
-    re.IGNORECASE,
-)
 # "số 34/2007/PL-UBTVQH11 ngày 20 tháng 4 năm 2007": the date a cited document was issued.
 _ISSUE_DATE = re.compile(r"\S*\d\S*[/-]\S*[A-ZĐ]\S*\s+(?=(?:ngày\s+)?\d)")
 _EFFECT_Q = re.compile(r"\bhieu luc\b|\bap dung tu\b")
-_PERIOD = re.compile(r"(?:giai đoạn\s+)?\d{4}\s*[-–]\s*\d{4}", re.IGNORECASE)
 _DURATION = re.compile(
     r"(?:(?:trong|sau|trước)\s+(?:thời hạn\s+)?)?(?<![\w.,/])\d+(?:\s*\([^()\d]{1,20}\))?\s+"
     r"(?:ngày làm việc|ngày|tháng|năm|giờ|tuần|phút)",
     re.IGNORECASE,
 )
-_PLACE_NUMBER = re.compile(r"\b(?:Điều|khoản|điểm|Chương|Mục|Phần|số|khóa|khoá|loại)\s+[\w/.-]+", re.IGNORECASE)
 _BOUND = re.compile(
     r"(?:không\s+(?:ít|nhiều)\s+hơn|không\s+quá|không\s+dưới|không\s+vượt\s+quá|tối\s+đa|tối\s+thiểu|"
     r"ít\s+nhất(?:\s+là)?|nhiều\s+nhất(?:\s+là)?|trên|dưới|hơn|gần|khoảng)\s+$",
@@ -114,7 +105,7 @@ def without_issue_dates(question: str, sentence: str) -> str:
         return sentence
     out = sentence
     for ref in _ISSUE_DATE.finditer(sentence):
-        date = _DATE.match(sentence, ref.end())
+        date = DATE_PHRASE.match(sentence, ref.end())
         if date:
             out = out[: date.start()] + " " * (date.end() - date.start()) + out[date.end() :]
     return out
@@ -127,10 +118,10 @@ def cut(question: str, sentence: str) -> Cut | None:
         return None
     q_words = _content(question)
     if asked == "date":
-        return _best(_DATE.finditer(without_issue_dates(question, sentence)), sentence, q_words)
+        return _best(DATE_PHRASE.finditer(without_issue_dates(question, sentence)), sentence, q_words)
     if asked == "period":
-        return _best(_PERIOD.finditer(sentence), sentence, q_words) or _best(
-            _DATE.finditer(sentence), sentence, q_words
+        return _best(PERIOD_PHRASE.finditer(sentence), sentence, q_words) or _best(
+            DATE_PHRASE.finditer(sentence), sentence, q_words
         )
     if asked == "duration":
         return _best(_DURATION.finditer(sentence), sentence, q_words, bounded=True)
@@ -170,9 +161,9 @@ def _best(matches, sentence: str, q_words: set[str], bounded: bool = False) -> C
 def _masked(sentence: str) -> str:
     """The sentence with article numbers, document numbers and dates blanked (same length)."""
     blank = lambda m: " " * len(m[0])  # noqa: E731
-    masked = _PLACE_NUMBER.sub(blank, sentence)
+    masked = NUMBERED_NAME.sub(blank, sentence)
     masked = re.sub(r"\S*\d+-[A-ZĐ]\S*|\S+/\S+", blank, masked)  # 227-TB/TU, 10/2022/QH15, 06/7/2016
-    return _DATE.sub(blank, masked)
+    return DATE_PHRASE.sub(blank, masked)
 
 
 def _number(question: str, sentence: str, q_words: set[str]) -> Cut | None:
@@ -191,9 +182,9 @@ def _number(question: str, sentence: str, q_words: set[str]) -> Cut | None:
     if not unit and lead and lead[0] in _ORDINAL:
         return _rank(lead, sentence)
     masked = _masked(sentence)
-    given = set(re.findall(r"\d+(?:[.,]\d+)*", question))  # "9 tháng đầu năm": context, not the answer
+    given = set(re.findall(NUMBER, question))  # "9 tháng đầu năm": context, not the answer
     best: tuple[tuple[int, int, float, int], Cut] | None = None
-    for i, m in enumerate(_NUMBER.finditer(masked)):
+    for i, m in enumerate(FIGURE_RANGE.finditer(masked)):
         if re.sub(r"^từ\s+|%$", "", m[0]) in given:
             continue
         tail_words = list(re.finditer(r"[^\s,.;:()“”\"]+|[,.;:()“”\"]", sentence[m.end() :]))

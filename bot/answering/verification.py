@@ -24,6 +24,7 @@ from functools import lru_cache
 
 from ingest.language.citations import parse_citations, same_number
 from ingest.language.normalize import fold, normalize_text
+from ingest.language.patterns import DAY_MONTH, DAY_MONTH_YEAR, FIGURE, ISO_DATE, LINK_IN_TEXT, MONTH_YEAR, YEAR_SPAN
 from ingest.language.sentences import split_sentences
 
 CARD = "thẻ"
@@ -33,21 +34,9 @@ MAX_ANSWER_CHARS = 2000
 _CITE = re.compile(r"\[(\d+|thẻ|the)\]", re.IGNORECASE)
 _LIST_MARK = re.compile(r"^(?:\d{1,2}|[a-zđ])[.)](?:\s+|$)|^[-–•*]\s+")
 _GLUED_UNIT = re.compile(r"(?<=\d)(?=[^\W\d_])")  # "120tỷ" reads as "120 tỷ"
-_DMY = re.compile(
-    r"\b(\d{1,2})\s?[/.-]\s?(\d{1,2})\s?[/.-]\s?(\d{4})\b|\b(\d{1,2}) tháng (\d{1,2}) năm (\d{4})\b", re.IGNORECASE
-)
-_ISO = re.compile(r"\b(\d{4})-(\d{1,2})-(\d{1,2})\b")
-_MONTH_YEAR = re.compile(r"\b(\d{1,2})\s?[/.-]\s?(\d{4})\b|\btháng (\d{1,2}) năm (\d{4})\b", re.IGNORECASE)
-_DAY_MONTH = re.compile(r"(?<![\d/.-])(\d{1,2})/(\d{1,2})(?![\d/])")
-_PERIOD = re.compile(r"\b((?:19|20)\d\d)\s?(?:[-–—]|đến|tới)\s?((?:19|20)\d\d)\b", re.IGNORECASE)
-# Figures: integers with thousands dots, decimals with commas, percentages ("8.331", "10,9%", "139").
-_FIGURE = re.compile(r"(?<![\w/.,-])\d+(?:[.,]\d+)*%?(?![\w/-])")
 _DIGITS = re.compile(r"\d+")
 _TERM = re.compile(r"\bkhoa ([ivxlc]+)\b")
 _ROMAN = re.compile(r"(?<![\w.])[IVXLC]{1,7}(?![\w])")
-_URL = re.compile(
-    r"(?:https?://|www\.)[^\s<>\"'`]+|(?<![\w@.-])(?:[a-z0-9-]+\.)+[a-z]{2,}(?:/[^\s<>\"'`]*)?", re.IGNORECASE
-)
 _EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _HANDLE = re.compile(r"(?<![\w@])@[A-Za-z0-9_]{3,}")
 # Numbers written in words. "một", "năm" and "tư" alone are too often "a",
@@ -165,7 +154,7 @@ def _value(run: list[str]) -> float:
 def _figure_values(text: str) -> set[float]:
     """Figures with the unit word after them: "8.331 tỷ" is 8.331e12, "10,9%" is 10.9."""
     values: set[float] = set()
-    for m in _FIGURE.finditer(text):
+    for m in FIGURE.finditer(text):
         raw = m.group().rstrip("%")
         try:
             value = float(raw.replace(".", "").replace(",", ".")) if raw.count(",") <= 1 else None
@@ -187,19 +176,19 @@ def facts(text: str) -> Facts:
     text = _GLUED_UNIT.sub(" ", text)
     folded = fold(text)
     cites = parse_citations(text)
-    dates = {d for m in _DMY.finditer(text) if (d := _date(m[3] or m[6], m[2] or m[5], m[1] or m[4]))}
-    dates |= {d for m in _ISO.finditer(text) if (d := _date(m[1], m[2], m[3]))}
+    dates = {d for m in DAY_MONTH_YEAR.finditer(text) if (d := _date(m[3] or m[6], m[2] or m[5], m[1] or m[4]))}
+    dates |= {d for m in ISO_DATE.finditer(text) if (d := _date(m[1], m[2], m[3]))}
     months = {
-        f"{m[2] or m[4]}-{int(m[1] or m[3]):02d}" for m in _MONTH_YEAR.finditer(text) if 1 <= int(m[1] or m[3]) <= 12
+        f"{m[2] or m[4]}-{int(m[1] or m[3]):02d}" for m in MONTH_YEAR.finditer(text) if 1 <= int(m[1] or m[3]) <= 12
     }
     months |= {d[:7] for d in dates}
-    days = {f"{int(m[1])}-{int(m[2])}" for m in _DAY_MONTH.finditer(text)}
+    days = {f"{int(m[1])}-{int(m[2])}" for m in DAY_MONTH.finditer(text)}
     days |= {f"{int(d[8:])}-{int(d[5:7])}" for d in dates}
-    without = _PERIOD.sub(" ", _ISO.sub(" ", _DMY.sub(" ", text)))
+    without = YEAR_SPAN.sub(" ", ISO_DATE.sub(" ", DAY_MONTH_YEAR.sub(" ", text)))
     for c in cites:
         without = without.replace(c.text, " ")
     phrases = _number_phrases(text)
-    links = {m.group().lower().rstrip(".,;:!?)") for p in (_URL, _EMAIL, _HANDLE) for m in p.finditer(text)}
+    links = {m.group().lower().rstrip(".,;:!?)") for p in (LINK_IN_TEXT, _EMAIL, _HANDLE) for m in p.finditer(text)}
     return Facts(
         refs=frozenset(c.key for c in cites if c.symbol),
         short_refs=frozenset((c.type, _number(c.number)) for c in cites if not c.symbol),
@@ -207,8 +196,8 @@ def facts(text: str) -> Facts:
         dates=frozenset(dates),
         months=frozenset(months),
         days=frozenset(days),
-        periods=frozenset(f"{m[1]}-{m[2]}" for m in _PERIOD.finditer(text)),
-        figures=frozenset(m.group().rstrip("%") for m in _FIGURE.finditer(without)),
+        periods=frozenset(f"{m[1]}-{m[2]}" for m in YEAR_SPAN.finditer(text)),
+        figures=frozenset(m.group().rstrip("%") for m in FIGURE.finditer(without)),
         digits=frozenset(_number(d) for d in _DIGITS.findall(text)),
         terms=frozenset(m[1].upper() for m in _TERM.finditer(folded)) | frozenset(_ROMAN.findall(text)),
         words=frozenset(p for p, _ in phrases),

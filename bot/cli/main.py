@@ -14,7 +14,6 @@ from __future__ import annotations
 import argparse
 import json
 import logging
-import re
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -25,11 +24,13 @@ from bot.answering.lookup import lookup_json
 from bot.answering.question import Question
 from bot.answering.service import QAService
 from bot.cli import ops as cli_ops
+from bot.render.json import answer_json
 from bot.render.text import answer_markdown, render_lookup, render_text
 from bot.render.word import answer_docx
 from bot.settings import BotSettings, get_settings
-from ingest import QcdcError, fold, open_store
+from ingest import QcdcError, open_store
 from ingest.language.normalize import clean_text
+from ingest.language.patterns import slug
 from ingest.logs import configure_logging
 
 log = logging.getLogger(__name__)
@@ -189,7 +190,8 @@ def cmd_ask(args: argparse.Namespace) -> int:
         answered += 1
         if args.json:
             _print(
-                json.dumps(answer.to_json() | ({"session": session} if session else {}), ensure_ascii=False), flush=True
+                json.dumps(answer_json(answer) | ({"session": session} if session else {}), ensure_ascii=False),
+                flush=True,
             )
         elif args.format == "docx":
             output = args.output or Path("answer.docx")
@@ -278,7 +280,7 @@ def cmd_brief(args: argparse.Namespace) -> int:
         _announce_build(settings, args.db)
         outline = BriefBuilder(QAService(settings, args.db)).build(args.topic, quiz=args.quiz, chapter=args.chapter)
         if args.format == "docx":
-            output = args.output or Path(re.sub(r"[^\w-]+", "-", fold(outline.title)).strip("-")[:80] + ".docx")
+            output = args.output or Path(slug(outline.title) + ".docx")
             render_docx(outline, output, settings.brief_template)
             print(f"Đã ghi {output}")
             return 0

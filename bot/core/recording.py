@@ -9,7 +9,7 @@ from __future__ import annotations
 from bot.answering.answer import Answer
 from bot.answering.lookup import Resolution
 from bot.operations.journal import AskedDocument, Exchange, Journal
-from bot.render.text import render_lookup
+from bot.render.text import answer_text, render_lookup
 from ingest.language.citations import ref_key
 from ingest.logs import event
 from ingest.registry import Directive, Registry
@@ -52,7 +52,7 @@ def answer_exchange(answer: Answer, answer_id: str, chat: int | None, user: int 
         user=user,
         question=answer.question,
         found=bool(answer.found),
-        answer=answer.answer,
+        answer=answer_text(answer),
         generator=answer.generator,
         sources=cited_documents(answer),
         asked=asked_in_answer(answer, registry),

@@ -30,6 +30,7 @@ from bot.outlines.outline import (
 from bot.outlines.quiz import Fact, ListFact, make_quiz
 from ingest.language.legal import LegalPlace
 from ingest.language.normalize import fold
+from ingest.language.patterns import CLAUSE_START, POINT_START
 from ingest.models import Passage
 from ingest.registry import Directive
 
@@ -40,8 +41,6 @@ _WHO = re.compile(
     r"\b(?:quyet dinh|co trach nhiem|chiu trach nhiem|co tham quyen|chu tri|trieu tap|cong nhan|phe duyet)\b"
 )
 _DELEGATES = re.compile(r"\bquy dinh chi tiet\b|\bhuong dan thi hanh\b")
-_CLAUSE = re.compile(r"^(\d+)\.\s")
-_POINT = re.compile(r"^([a-zđ])\)\s")
 _LIST_TITLE = re.compile(r"^(?:nhung|cac|quyen|nghia vu|hinh thuc|noi dung|nhiem vu|nguyen tac|trach nhiem)\b")
 KEY_QUOTES = 2  # key provisions quoted per article
 ROMAN = {
@@ -66,9 +65,9 @@ class Article:
         out, clause = [], None
         for p in self.passages:
             for paragraph in paragraphs(body(p)):
-                if m := _CLAUSE.match(paragraph):
+                if m := CLAUSE_START.match(paragraph):
                     clause = m[1]
-                point = _POINT.match(paragraph)
+                point = POINT_START.match(paragraph)
                 where = f"khoản {clause}" if clause else None
                 if point and clause:
                     where = f"khoản {clause}, điểm {point[1]}"
@@ -114,7 +113,7 @@ def list_fact(article: Article, key: str, according: str) -> ListFact | None:
     """An article whose title names a list and whose clauses are its items (3 to 8 of them)."""
     if not _LIST_TITLE.match(fold(article.place.article_title)):
         return None
-    numbered = [x for p in article.passages for x in paragraphs(body(p)) if _CLAUSE.match(x)]
+    numbered = [x for p in article.passages for x in paragraphs(body(p)) if CLAUSE_START.match(x)]
     items = [strip_label(" ".join(x.split())) for x in numbered]
     if not 3 <= len(items) <= 8 or any(len(i) > 250 for i in items):
         return None

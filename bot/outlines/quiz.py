@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from bot.outlines.outline import QuizItem, strip_label
 from ingest.language.normalize import fold
+from ingest.language.patterns import DATE, SLASH_DATE, WRITTEN_DATE
 
 # A figure with what it counts: "30 (ba mươi) ngày", "05 thành viên", "50%". Not a
 # document number ("10/2022/QH15"), an article ("Điều 23") or a date.
@@ -34,8 +35,7 @@ _ACTOR = re.compile(
     r"chinh phu|bo |bo truong|co quan|thu truong|nguoi su dung lao dong|dang uy|cap uy|thanh tra|kiem toan|"
     r"quoc hoi|doan |hoi |nhan dan|cong dong dan cu|ban chap hanh|ban thuong vu|tinh uy|huyen uy|thu tuong)"
 )
-_DATE_OF = r"\s*(?:,\s*)?ngày\s+(\d{1,2}/\d{1,2}/\d{4}|\d{1,2} tháng \d{1,2} năm \d{4})"
-_DATES = re.compile(r"\b\d{1,2}/\d{1,2}/\d{4}\b|\b\d{1,2} tháng \d{1,2} năm \d{4}\b")
+_DATE_OF = rf"\s*(?:,\s*)?ngày\s+({SLASH_DATE}|{WRITTEN_DATE})"  # "… 10/2022/QH15, ngày 10/11/2022"
 _LETTERS = "ABCD"
 MAX_STEM = 320  # characters of a sentence shown in a question
 
@@ -99,7 +99,7 @@ def date_question(name: str, ref: str, fact: Fact, pool: list[str]) -> QuizItem 
     if m is None:
         return None
     answer = m[1]
-    others = [d for d in dict.fromkeys(x.group() for s in pool for x in _DATES.finditer(s)) if d != answer]
+    others = [d for d in dict.fromkeys(x.group() for s in pool for x in DATE.finditer(s)) if d != answer]
     choices = _choices(answer, others)
     return QuizItem(f"{name} được ban hành ngày nào?", answer, fact.key, "date", (fact.text,), fact.where, choices)
 

@@ -33,6 +33,7 @@ from ingest.facts import vn_date
 from ingest.index.chunk_store import in_document_order
 from ingest.language.citations import parse_citations
 from ingest.language.normalize import fold
+from ingest.language.patterns import FIGURE_WITH_UNIT, SLASH_DATE
 from ingest.models import Passage
 from ingest.registry import Directive
 
@@ -40,7 +41,6 @@ TOPIC_PASSAGES = 10
 _LIMITATION = re.compile(r"\b(?:han che|ton tai|yeu kem|bat cap|chua thuc su|chua cao|chua kip thoi|thieu chat che)\b")
 _NUMBERED = re.compile(r"^\(\d+\)")
 _TASK = re.compile(r"\b(?:thoi gian toi|nhiem vu|giai phap|phuong huong|de xuat|kien nghi)\b")
-_FIGURE = re.compile(r"(?<![\w/.-])\d+(?:[.,]\d+)*\s*(?:%|[a-zđà-ỹ])")
 _RESULT = re.compile(r"\b(?:dat|tang|giam|hoan thanh|duoc cong nhan|ket qua|da to chuc|da co|trong nam|ty le)\b")
 SUBTOPICS = (
     "Những vấn đề chung",
@@ -166,8 +166,8 @@ def _subtopic(sentence: str, leads_list: bool) -> str:
         return "Nhiệm vụ, giải pháp"
     if parse_citations(sentence):
         return "Chủ trương, văn bản lãnh đạo, chỉ đạo"
-    undated = re.sub(r"\b\d{1,2}/\d{1,2}/\d{4}\b|\bnăm \d{4}\b", "", sentence)
-    if _FIGURE.search(undated) and _RESULT.search(folded):
+    undated = re.sub(rf"\b{SLASH_DATE}\b|\bnăm \d{{4}}\b", "", sentence)
+    if FIGURE_WITH_UNIT.search(undated) and _RESULT.search(folded):
         return "Kết quả thực hiện"
     return "Những vấn đề chung"
 

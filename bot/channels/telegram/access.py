@@ -1,5 +1,5 @@
-"""Who the Telegram bot serves, and how often: access lists, the per-sender
-rate limit, and reading callback data that anyone can forge.
+"""Who the Telegram bot serves, and how often, as the core's rules (`bot.core.access`) read from
+Telegram's settings and updates; and reading callback data that anyone can forge.
 
 Every update is counted against a sender: the user, else the chat or channel
 that sent it, so that channel posts and anonymous group admins are limited
@@ -9,16 +9,11 @@ other messages of a flood are dropped in silence.
 
 from __future__ import annotations
 
-import asyncio
 import re
-from dataclasses import dataclass, field
-from pathlib import Path
 
 from telegram import Update
 
-from bot.answering.service import QAService
-from bot.core.assistant import RateLimit  # channel-neutral, shared with the Zalo bot
-from bot.operations.journal import Journal
+from bot.core.access import AccessRules
 from bot.settings import BotSettings
 
 # Callback data as the bot writes it: "src:<answer id>:<n>", "vb:<directive key>", "fb:<answer id>:<up|down|note>".
@@ -35,6 +30,11 @@ def parse_callback(data: str | None, kind: str) -> tuple[str, ...] | None:
     return m.groups() if m else None
 
 
+def access_rules(settings: BotSettings) -> AccessRules:
+    """TELEGRAM_ALLOWED_USERS, TELEGRAM_ALLOWED_CHATS and TELEGRAM_ADMINS as the core's rules."""
+    return AccessRules.of(settings.telegram_allowed_users, settings.telegram_allowed_chats, settings.telegram_admins)
+
+
 def sender_key(update: Update) -> int:
     """Whom an update counts against: the user, else the sending chat or channel."""
     if update.effective_user is not None:
@@ -45,28 +45,7 @@ def sender_key(update: Update) -> int:
     return update.effective_chat.id if update.effective_chat is not None else 0
 
 
-@dataclass
-class BotState:
-    """What the handlers share: the service, the journal, access lists and limits.
-    (What belongs to a chat, its recent answers and memory, is in PTB's chat_data, persisted.)"""
-
-    service: QAService
-    settings: BotSettings
-    db: Path | None = None
-    journal: Journal | None = None  # None when its file cannot be opened: the bot answers all the same
-    refused: set[int] = field(default_factory=set)
-    limit: RateLimit = field(init=False)
-    updating: asyncio.Lock = field(default_factory=asyncio.Lock)
-
-    def __post_init__(self) -> None:
-        self.limit = RateLimit(self.settings.telegram_rate_limit_per_minute)
-
-    def allowed(self, user_id: int | None, chat_id: int | None) -> bool:
-        """Whether to serve a sender: anyone when no list is set, else the listed users and chats, and the admins."""
-        users, chats = self.settings.telegram_allowed_users, self.settings.telegram_allowed_chats
-        if not users and not chats or self.is_admin(user_id):
-            return True
-        return (user_id is not None and user_id in users) or (chat_id is not None and chat_id in chats)
-
-    def is_admin(self, user_id: int | None) -> bool:
-        return user_id is not None and user_id in self.settings.telegram_admins
+def ids(update: Update) -> tuple[str | None, str | None]:
+    """(chat, user) of an update as the core names them: Telegram's integer ids, as strings."""
+    chat, user = update.effective_chat, update.effective_user
+    return (str(chat.id) if chat else None, str(user.id) if user else None)

@@ -23,7 +23,7 @@ from telegram.ext import (
 )
 
 from bot.answering.service import QAService
-from bot.channels.telegram.access import BotState
+from bot.channels.telegram.access import access_rules
 from bot.channels.telegram.admin import feedback_command, gaps_command, not_admin, stats_command, update_command
 from bot.channels.telegram.feedback import REPLY_TO_PROMPT, comment_reply, feedback_button
 from bot.channels.telegram.formatting import APOLOGY
@@ -41,10 +41,12 @@ from bot.channels.telegram.handlers import (
     start,
     text_message,
 )
-from bot.channels.telegram.state import StatePersistence, open_state
+from bot.channels.telegram.state import ChatDataStore, StatePersistence, open_state
 from bot.channels.telegram.webhook import serve
 from bot.channels.webhook_server import WebhookOptions
-from bot.core.assistant import open_journal, quiet_logs, retry_until  # channel-neutral, shared with the Zalo bot
+from bot.core.access import native_id
+from bot.core.assistant import Core
+from bot.core.runtime import open_journal, quiet_logs, retry_until
 from bot.operations.health import live
 from bot.settings import BotSettings, state_path
 from ingest.errors import SettingsError
@@ -145,8 +147,8 @@ ADMIN_COMMANDS = [
 async def post_init(application: Application) -> None:
     """Register the command menu shown in Telegram clients; admins' private chats also list theirs."""
     await application.bot.set_my_commands(USER_COMMANDS)
-    state: BotState = application.bot_data["state"]
-    for admin in state.settings.telegram_admins:
+    core: Core = application.bot_data["core"]
+    for admin in core.settings.telegram_admins:
         try:
             await application.bot.set_my_commands(USER_COMMANDS + ADMIN_COMMANDS, scope=BotCommandScopeChat(admin))
         except TelegramError as exc:  # an admin who never opened a chat with the bot
@@ -166,7 +168,8 @@ def build_application(
     settings: BotSettings, service: QAService, db: Path | None = None, *, polling: bool = True
 ) -> Application:
     """The Application with every handler; `service` answers the questions. Without `polling`
-    it has no Updater: bot.channels.telegram.webhook feeds it."""
+    it has no Updater: bot.channels.telegram.webhook feeds it. Everything that is not Telegram's
+    is the core's (`application.bot_data["core"]`), whose chat memory is PTB's persisted chat_data."""
     token = check_token(settings)
     builder = (
         Application.builder()
@@ -179,8 +182,15 @@ def build_application(
     if not polling:
         builder = builder.updater(None)
     application = builder.build()
-    application.bot_data["state"] = BotState(
-        service=service, settings=settings, db=db, journal=open_journal(settings, db)
+    application.bot_data["core"] = Core(
+        service,
+        settings,
+        open_journal(settings, db),
+        access_rules(settings),
+        settings.telegram_rate_limit_per_minute,
+        "telegram",
+        memories=ChatDataStore(application, settings),
+        journal_ids=native_id,  # the journal's pseudonyms of Telegram users stay what they were
     )
     admins = filters.User(user_id=settings.telegram_admins)
     admin_only = [c.command for c in ADMIN_COMMANDS]
@@ -223,8 +233,8 @@ def run(settings: BotSettings, db: Path | None, webhook_url: str | None, listen:
     try:
         loop.run_until_complete(wait_for_bot_api(application))
         if options:
-            state: BotState = application.bot_data["state"]
-            loop.run_until_complete(serve(application, options, lambda: live(service, state.journal)))
+            core: Core = application.bot_data["core"]
+            loop.run_until_complete(serve(application, options, lambda: live(service, core.journal)))
         else:
             application.run_polling(allowed_updates=Update.ALL_TYPES, bootstrap_retries=-1)
     except KeyboardInterrupt:

@@ -15,14 +15,15 @@ from telegram import ForceReply, Message, Update
 from telegram.error import BadRequest
 from telegram.ext import ContextTypes, filters
 
-from bot.channels.telegram.access import parse_callback
-from bot.channels.telegram.formatting import COMMENT_PROMPT, COMMENT_THANKS, NO_JOURNAL, rated_keyboard
-from bot.channels.telegram.handlers import chat_store, ids, reply, state_of, within_limit
+from bot import wording
+from bot.channels.telegram.access import ids, parse_callback
+from bot.channels.telegram.formatting import COMMENT_PROMPT, rated_keyboard
+from bot.channels.telegram.handlers import chat_store, core_of, reply, within_limit
 
 log = logging.getLogger(__name__)
 
 KEPT_PROMPTS = 20  # per chat: prompts a reply may still answer
-MAX_COMMENT = 1000  # characters kept of a comment
+PROMPT_GONE = "Lời nhắc góp ý này đã cũ; hãy bấm lại 👎."
 
 
 class _ReplyToPrompt(filters.MessageFilter):
@@ -43,20 +44,20 @@ REPLY_TO_PROMPT = _ReplyToPrompt()
 
 
 async def feedback_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """👍, 👎 or "Góp ý thêm" under an answer."""
-    state = state_of(context)
+    """👍, 👎 or "Góp ý thêm" under an answer: on the answer the button names, whatever came since."""
+    core = core_of(context)
     query, message = update.callback_query, update.effective_message
-    if query is None or message is None or not await within_limit(update, state):
+    chat, user = ids(update)
+    if query is None or message is None or chat is None or not await within_limit(update, core):
         return
     fields = parse_callback(query.data, "fb")
     if fields is None:
-        await reply(update, "Nút này đã cũ; hãy hỏi lại để góp ý.")
+        await reply(update, wording.BUTTON_GONE)
         return
     answer_id, action = fields
-    if state.journal is None:
-        await reply(update, NO_JOURNAL)
+    if not core.records_feedback:
+        await reply(update, wording.NO_JOURNAL)
         return
-    chat_id, user_id = ids(update)
     if action == "note":
         prompt = await message.reply_text(COMMENT_PROMPT, reply_markup=ForceReply(input_field_placeholder="Góp ý…"))
         prompts: dict[int, str] = chat_store(context).setdefault("comment_prompts", {})
@@ -64,8 +65,8 @@ async def feedback_button(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
         while len(prompts) > KEPT_PROMPTS:
             prompts.pop(next(iter(prompts)))
         return
-    if not await asyncio.to_thread(state.journal.rate, chat_id, answer_id, user_id, 1 if action == "up" else -1):
-        await reply(update, NO_JOURNAL)  # a full disk: say so rather than show a ✓ that was not kept
+    if not await asyncio.to_thread(core.rate, chat, user, 1 if action == "up" else -1, answer_id):
+        await reply(update, wording.NO_JOURNAL)  # a full disk: say so rather than show a ✓ that was not kept
         return
     try:
         await query.edit_message_reply_markup(rated_keyboard(message.reply_markup, answer_id, action))
@@ -75,16 +76,16 @@ async def feedback_button(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
 
 async def comment_reply(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """A reply to the "Góp ý thêm" prompt: the comment on the answer it was offered for."""
-    state = state_of(context)
+    core = core_of(context)
     message = update.effective_message
-    if message is None or message.reply_to_message is None or not message.text:
+    chat, user = ids(update)
+    if message is None or message.reply_to_message is None or not message.text or chat is None:
         return
-    if not await within_limit(update, state):
+    if not await within_limit(update, core):
         return
     answer_id = chat_store(context).get("comment_prompts", {}).get(message.reply_to_message.message_id)
-    if state.journal is None or answer_id is None:
-        await reply(update, NO_JOURNAL if state.journal is None else "Lời nhắc góp ý này đã cũ; hãy bấm lại 👎.")
+    if not core.records_feedback or answer_id is None:
+        await reply(update, PROMPT_GONE if core.records_feedback else wording.NO_JOURNAL)
         return
-    chat_id, user_id = ids(update)
-    saved = await asyncio.to_thread(state.journal.comment, chat_id, answer_id, user_id, message.text[:MAX_COMMENT])
-    await reply(update, COMMENT_THANKS if saved else NO_JOURNAL)
+    saved = await asyncio.to_thread(core.comment, chat, user, message.text, answer_id)
+    await reply(update, wording.COMMENT_THANKS if saved else wording.NO_JOURNAL)

@@ -72,9 +72,6 @@ HELP = (  # the cadres' part of HUONG_DAN.md, in short: change both together
     "quản trị viên bổ sung tài liệu. Hướng dẫn đầy đủ: tệp HUONG_DAN.md của đơn vị."
 )
 COMMENT_PROMPT = "✍️ Đồng chí hãy trả lời tin nhắn này bằng góp ý cho câu trả lời trên (vài dòng)."
-COMMENT_THANKS = "Cảm ơn đồng chí, góp ý đã được ghi lại để quản trị viên xem xét."
-NO_JOURNAL = "Chưa ghi được phản hồi; hãy báo quản trị viên."
-JOURNAL_CLOSED = "Chưa mở được cơ sở dữ liệu phản hồi (FEEDBACK_DB); `python -m bot health` cho biết lý do."
 
 _TAG = re.compile(r"</?(?:b|i|blockquote|a)(?:\s[^>]*)?>")
 
@@ -175,11 +172,7 @@ def candidate_keyboard(result: Resolution, key: Callable[[Directive], str]) -> I
 
 
 def update_report_html(new: int, changed: int, removed: int, chunks: int, directives: int, failures: int) -> str:
-    failed = f"; {failures} tệp lỗi" if failures else ""
-    return escape(
-        f"Đã cập nhật: {new} tài liệu mới, {changed} thay đổi, {removed} bị xóa; "
-        f"{chunks} đoạn, {directives} văn bản{failed}."
-    )
+    return escape(wording.updated(new, changed, removed, chunks, directives, failures))
 
 
 BRIEF_USAGE = (
@@ -189,7 +182,7 @@ BRIEF_USAGE = (
 
 
 def brief_progress_html(topic: str) -> str:
-    return f"⏳ Đang lập đề cương “{escape(topic)}”: tìm tài liệu, chọn trích dẫn, soạn câu hỏi…"
+    return wording.outline_progress(escape(topic))
 
 
 def brief_html(title: str, summary: list[str]) -> str:

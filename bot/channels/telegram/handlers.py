@@ -1,24 +1,22 @@
 """The Telegram bot's handlers for cadres (questions, lookups, sources, outlines) and the
-helpers every handler shares (`reply`, `within_limit`, `state_of`, `chat_store`); the
-feedback buttons are in telegram_feedback, the admins' commands in telegram_admin.
+helpers every handler shares (`reply`, `within_limit`, `core_of`, `chat_store`); the
+feedback buttons are in bot.channels.telegram.feedback, the admins' commands in
+bot.channels.telegram.admin.
 
 Every handler is registered through `served` (bot.channels.telegram.app), which
 answers a button press, refuses senders outside the access lists once, and
 only then calls the handler; admin commands also pass an admin filter. A
-handler parses its update, calls the QA service off the event loop, and
-sends HTML built by `telegram_format`.
+handler parses its update, calls the channel-neutral core (`bot.core.assistant.Core`)
+off the event loop, and sends HTML built by bot.channels.telegram.formatting.
 """
 
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 import functools
-import hashlib
 import io
 import logging
 import re
-import time
 from collections.abc import Callable, Coroutine
 from typing import Any, TypeVar
 
@@ -27,10 +25,8 @@ from telegram.constants import ChatAction, ChatType
 from telegram.ext import ContextTypes
 
 from bot import wording
-from bot.answering.answer import Answer
-from bot.answering.conversation import Conversation
 from bot.answering.question import user_number
-from bot.channels.telegram.access import BotState, parse_callback, sender_key
+from bot.channels.telegram.access import ids, parse_callback, sender_key
 from bot.channels.telegram.formatting import (
     BRIEF_USAGE,
     GAP_NOTICE,
@@ -50,24 +46,23 @@ from bot.channels.telegram.formatting import (
     split_message,
 )
 from bot.channels.telegram.state import clean_chat
-from bot.core.recording import lookup_exchange, record_answer
-from bot.outlines.brief import BriefBuilder
+from bot.core.access import Admission
+from bot.core.assistant import Core, directive_key
 from bot.render.outline import summary_lines
 from bot.render.outline_docx import render_docx
 from ingest import QcdcError, fold
-from ingest.registry import Directive
 
 log = logging.getLogger(__name__)
 
-KEPT_ANSWERS = 20  # per chat, for the source buttons and /nguon
 MAX_PARTS = 5  # messages one reply may take; the rest is cut with a note
 
 T = TypeVar("T")
 Handler = Callable[[Update, ContextTypes.DEFAULT_TYPE], Coroutine[Any, Any, None]]
 
 
-def state_of(context: ContextTypes.DEFAULT_TYPE) -> BotState:
-    return context.application.bot_data["state"]
+def core_of(context: ContextTypes.DEFAULT_TYPE) -> Core:
+    core: Core = context.application.bot_data["core"]
+    return core
 
 
 def chat_store(context: ContextTypes.DEFAULT_TYPE) -> dict[Any, Any]:
@@ -80,17 +75,6 @@ def chat_store(context: ContextTypes.DEFAULT_TYPE) -> dict[Any, Any]:
     return store
 
 
-def ids(update: Update) -> tuple[int | None, int | None]:
-    """(chat id, user id) of an update, as the journal takes them."""
-    chat, user = update.effective_chat, update.effective_user
-    return (chat.id if chat else None, user.id if user else None)
-
-
-def new_id(text: str) -> str:
-    """An id for an answer or a lookup: its buttons name it, the journal keys it (with the chat)."""
-    return hashlib.sha1(f"{time.time_ns()}{text}".encode()).hexdigest()[:12]
-
-
 async def reply(update: Update, text: str, **kwargs: Any) -> None:
     """Send HTML, split into parts Telegram accepts; buttons go under the last part."""
     message = update.effective_message
@@ -99,7 +83,7 @@ async def reply(update: Update, text: str, **kwargs: Any) -> None:
     markup = kwargs.pop("reply_markup", None)
     parts = split_message(text)
     if len(parts) > MAX_PARTS:  # a reply is a few screens at most, whatever produced it
-        parts = parts[: MAX_PARTS - 1] + ["<i>(Phần còn lại đã được lược bớt.)</i>"]
+        parts = parts[: MAX_PARTS - 1] + [f"<i>{escape(wording.CUT_SHORT)}</i>"]
     for i, part in enumerate(parts):
         await message.reply_html(
             part,
@@ -118,28 +102,24 @@ def served(handler: Handler) -> Handler:
             await update.callback_query.answer()  # stop the button's spinner, whoever pressed it
             if update.effective_message is None:
                 return  # a button on an inline message: there is no chat to answer in
-        state = state_of(context)
-        user, chat = update.effective_user, update.effective_chat
-        if state.allowed(user.id if user else None, chat.id if chat else None):
+        chat, user = ids(update)
+        admission = core_of(context).admit(user, chat)
+        if admission is Admission.SERVE:
             await handler(update, context)
-            return
-        key = user.id if user else (chat.id if chat else 0)
-        if key not in state.refused:
-            state.refused.add(key)
+        elif admission is Admission.REFUSE:
             await reply(update, REFUSAL)
-        log.info("refused user %s in chat %s", user.id if user else None, chat.id if chat else None)
 
     return gated
 
 
-async def within_limit(update: Update, state: BotState) -> bool:
+async def within_limit(update: Update, core: Core) -> bool:
     """Counts a request against its sender's per-minute limit; over it, says once a minute when to try again."""
     key = sender_key(update)
-    if not (wait := state.limit.wait_seconds(key)):
+    if not (wait := core.limit.wait_seconds(key)):
         return True
     log.info("rate limit: sender %s waits %s s", key, wait)
-    if state.limit.should_notify(key):
-        await reply(update, rate_limited(state.settings.telegram_rate_limit_per_minute, wait))
+    if core.limit.should_notify(key):
+        await reply(update, rate_limited(core.limit.per_minute, wait))
     return False
 
 
@@ -152,7 +132,7 @@ async def _work(
 ) -> T | None:
     """A request that costs: counted against the rate limit, `action` shown while
     `work` runs off the event loop; None when it was refused or failed (the user is told why)."""
-    if not await within_limit(update, state_of(context)):
+    if not await within_limit(update, core_of(context)):
         return None
     if action is not None and update.effective_chat:
         await context.bot.send_chat_action(update.effective_chat.id, action)
@@ -165,7 +145,7 @@ async def _work(
 
 async def library_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/tailieu: what the library holds."""
-    text = await _work(update, context, state_of(context).service.library_text)
+    text = await _work(update, context, core_of(context).library)
     if text is not None:
         await reply(update, escape(text))
 
@@ -184,7 +164,7 @@ async def ask_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     """/hoi <câu hỏi>."""
     question = " ".join(context.args or [])
     if not question.strip():
-        await reply(update, "Hãy gõ câu hỏi sau lệnh, ví dụ: /hoi Kết luận 120-KL/TW yêu cầu gì?")
+        await reply(update, wording.ASK_USAGE)
         return
     await _answer(update, context, question)
 
@@ -213,110 +193,73 @@ def addressed_to_bot(update: Update, bot_username: str, bot_id: int) -> bool:
     return replying or f"@{bot_username}".lower() in message.text.lower()
 
 
-def _conversation(context: ContextTypes.DEFAULT_TYPE, state: BotState) -> Conversation | None:
-    """The chat's short memory, kept in chat_data so that it survives a restart."""
-    if not state.settings.conversation_turns:
-        return None
-    store = chat_store(context)
-    memory = store.get("conversation")
-    if not isinstance(memory, Conversation):
-        memory = Conversation(state.settings.conversation_turns, state.settings.conversation_ttl_s)
-        store["conversation"] = memory
-    return memory
-
-
 async def _answer(update: Update, context: ContextTypes.DEFAULT_TYPE, question: str) -> None:
-    state = state_of(context)
-    conversation = _conversation(context, state) if update.effective_chat else None
-    answer = await _work(
-        update, context, state.service.ask, question, None, None, conversation, action=ChatAction.TYPING
-    )
-    if answer is None:
+    """Answer in the chat's conversation (the core remembers and journals it), with its buttons."""
+    chat, user = ids(update)
+    if chat is None:
         return
-    if answer.found is None:  # small talk, the library listing: a reply, not an answer
-        await reply(update, escape(answer.message or ""))
+    asked = await _work(update, context, core_of(context).ask, chat, user, question, action=ChatAction.TYPING)
+    if asked is None:
         return
-    answer_id = _remember(context, answer)
-    chat_id, user_id = ids(update)
-    await asyncio.to_thread(record_answer, state.journal, answer, answer_id, chat_id, user_id, state.service.registry)
-    text = answer_html(answer)
-    journal = state.journal
-    if answer.found is False and journal is not None and await asyncio.to_thread(journal.first_notice, user_id):
+    if asked.answer.found is None or asked.answer_id is None:  # small talk, the library listing: a reply
+        await reply(update, escape(asked.answer.message or ""))
+        return
+    text = answer_html(asked.answer)
+    if asked.gap_notice:
         text += f"\n\n<i>{escape(GAP_NOTICE)}</i>"
-    await reply(update, text, reply_markup=answer_keyboard(answer, answer_id))
-
-
-def _remember(context: ContextTypes.DEFAULT_TYPE, answer: Answer) -> str:
-    """Keep the chat's recent answers for the source buttons and /nguon. Without the passages
-    retrieved but not cited: only answering needs them, and chat_data is persisted."""
-    store = chat_store(context)
-    answers: dict[str, Answer] = store.setdefault("answers", {})
-    answer_id = new_id(answer.question)
-    answers[answer_id] = dataclasses.replace(answer, retrieved=[])
-    store["last"] = answer_id
-    while len(answers) > KEPT_ANSWERS:
-        answers.pop(next(iter(answers)))
-    return answer_id
+    await reply(update, text, reply_markup=answer_keyboard(asked.answer, asked.answer_id))
 
 
 async def source_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """A source button under an answer: the full passage and its document."""
-    if not await within_limit(update, state_of(context)) or update.callback_query is None:
+    core = core_of(context)
+    chat, _ = ids(update)
+    if not await within_limit(update, core) or update.callback_query is None or chat is None:
         return
     fields = parse_callback(update.callback_query.data, "src")
-    answer = chat_store(context).get("answers", {}).get(fields[0]) if fields else None
-    if answer is None or fields is None or not 1 <= int(fields[1]) <= len(answer.sources):
-        await reply(update, "Câu trả lời này đã cũ; hãy hỏi lại để xem nguồn.")
-        return
-    await reply(update, source_html(answer.sources[int(fields[1]) - 1]))
+    source = core.source(chat, int(fields[1]), fields[0]) if fields else None
+    await reply(update, wording.ANSWER_GONE if source is None else source_html(source))
 
 
 async def source_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/nguon <n>: source n of the last answer."""
-    if not await within_limit(update, state_of(context)):
+    core = core_of(context)
+    chat, _ = ids(update)
+    if not await within_limit(update, core) or chat is None:
         return
-    chat = chat_store(context)
-    answer = chat.get("answers", {}).get(chat.get("last", ""))
+    answer = core.answer(chat)
     n = user_number((context.args or [""])[0])
+    source = core.source(chat, n) if n is not None else None
     if answer is None:
         await reply(update, wording.NO_ANSWER_YET)
-    elif n is None or not 1 <= n <= len(answer.sources):
+    elif source is None:
         await reply(update, wording.source_usage(len(answer.sources)))
     else:
-        await reply(update, source_html(answer.sources[n - 1]))
-
-
-def _directive_key(d: Directive) -> str:
-    return hashlib.sha1(d.id.encode()).hexdigest()[:12]
+        await reply(update, source_html(source))
 
 
 async def directive_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/vb <số hiệu>: a directive's card, or buttons for the candidates."""
     query = " ".join(context.args or [])
     if not query.strip():
-        await reply(update, "Hãy gõ số hiệu sau lệnh, ví dụ: /vb 120-KL/TW hoặc /vb kl 120.")
+        await reply(update, wording.LOOKUP_USAGE)
         return
-    state = state_of(context)
-    result = await _work(update, context, state.service.lookup, query)
-    if result is None:
+    chat, user = ids(update)
+    if chat is None:
         return
-    if state.journal is not None:
-        chat_id, user_id = ids(update)
-        await asyncio.to_thread(state.journal.record, lookup_exchange(result, new_id(query), chat_id, user_id))
-    await reply(update, lookup_html(result), reply_markup=candidate_keyboard(result, _directive_key))
+    result = await _work(update, context, core_of(context).lookup, chat, user, query)
+    if result is not None:
+        await reply(update, lookup_html(result), reply_markup=candidate_keyboard(result, directive_key))
 
 
 async def directive_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """A candidate button from /vb: that directive's card."""
-    state = state_of(context)
-    if not await within_limit(update, state) or update.callback_query is None:
+    core = core_of(context)
+    if not await within_limit(update, core) or update.callback_query is None:
         return
     fields = parse_callback(update.callback_query.data, "vb")
-    match = next((d for d in state.service.registry.directives if fields and _directive_key(d) == fields[0]), None)
-    if match is None:
-        await reply(update, "Không còn tìm thấy văn bản này; hãy tra lại bằng /vb.")
-        return
-    await reply(update, directive_html(match))
+    match = core.directive(fields[0]) if fields else None
+    await reply(update, wording.DIRECTIVE_GONE if match is None else directive_html(match))
 
 
 async def brief_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -326,17 +269,17 @@ async def brief_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     if not topic.strip():
         await reply(update, BRIEF_USAGE)
         return
-    state = state_of(context)
+    core = core_of(context)
     message = update.effective_message
-    if message is None or not await within_limit(update, state):
+    if message is None or not await within_limit(update, core):
         return
     status = await message.reply_html(brief_progress_html(topic))
     try:
         if update.effective_chat:
             await context.bot.send_chat_action(update.effective_chat.id, ChatAction.UPLOAD_DOCUMENT)
-        outline = await asyncio.to_thread(BriefBuilder(state.service).build, topic, 5)
+        outline = await asyncio.to_thread(core.outline, topic)
         document = io.BytesIO()
-        await asyncio.to_thread(render_docx, outline, document, state.settings.brief_template)
+        await asyncio.to_thread(render_docx, outline, document, core.settings.brief_template)
     except QcdcError as exc:
         await status.edit_text(escape(exc.for_user()), parse_mode="HTML")
         return

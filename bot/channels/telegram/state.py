@@ -1,5 +1,6 @@
 """The Telegram bot's state file (`TELEGRAM_STATE_FILE`): each chat's recent answers, memory and
-comment prompts, kept by PTB's PicklePersistence across restarts.
+comment prompts, kept by PTB's PicklePersistence across restarts; and the core's chat memory
+over that chat data (`ChatDataStore`).
 
 Reading it is where a bad file could do harm, so it is read here, not by PTB's own unpickler:
 - only the types the bot stores can be built (`ALLOWED`); a crafted file naming any other
@@ -23,12 +24,14 @@ import time
 from pathlib import Path
 from typing import Any
 
-from telegram.ext import PersistenceInput, PicklePersistence
+from telegram.ext import Application, PersistenceInput, PicklePersistence
 
 from bot.answering.answer import Answer, Card, Quotation, QuoteGroup, ShortAnswer, Source
 from bot.answering.conversation import Conversation, Turn
 from bot.answering.verification import Verification
+from bot.core.memory import KEPT_ANSWERS, kept, new_id
 from bot.operations.journal import set_aside
+from bot.settings import BotSettings
 from ingest.facts import DocumentFacts
 from ingest.language.legal import LegalPlace, LegalSource
 from ingest.registry import Directive, Mention
@@ -171,3 +174,53 @@ def open_state(path: Path, update_interval: float) -> StatePersistence:
         store_data=PersistenceInput(bot_data=False, user_data=False, callback_data=False),
         update_interval=update_interval,
     )
+
+
+class ChatData:
+    """A chat's memory for the core (`bot.core.memory.Memory`), kept in its PTB chat_data so that
+    it is persisted: "answers" (id → Answer, oldest first), "last" (an id) and "conversation"."""
+
+    def __init__(self, store: dict[Any, Any], settings: BotSettings):
+        clean_chat(store)
+        self.store, self.settings = store, settings
+
+    @property
+    def conversation(self) -> Conversation | None:
+        """The chat's short memory (None when CONVERSATION_TURNS is 0)."""
+        if not self.settings.conversation_turns:
+            return None
+        memory = self.store.get("conversation")
+        if not isinstance(memory, Conversation):
+            memory = Conversation(self.settings.conversation_turns, self.settings.conversation_ttl_s)
+            self.store["conversation"] = memory
+        return memory
+
+    def remember(self, answer: Answer) -> str:
+        answer_id = new_id(answer.question)
+        # A new dict, never the old one grown: PTB may be copying the old one for persistence meanwhile.
+        answers = {**self.store.get("answers", {}), answer_id: kept(answer)}
+        while len(answers) > KEPT_ANSWERS:
+            answers.pop(next(iter(answers)))
+        self.store["answers"] = answers
+        self.store["last"] = answer_id
+        return answer_id
+
+    def answer(self, answer_id: str) -> Answer | None:
+        answer: Answer | None = self.store.get("answers", {}).get(answer_id)
+        return answer
+
+    def last(self) -> tuple[str, Answer] | None:
+        answer_id = self.store.get("last", "")
+        answer = self.answer(answer_id)
+        return (answer_id, answer) if answer is not None else None
+
+
+class ChatDataStore:
+    """The core's memory store (`bot.core.memory.MemoryStore`) over PTB's chat_data: the chat is
+    Telegram's integer id, as a string; its data is PTB's, which saves it in the state file."""
+
+    def __init__(self, application: Application, settings: BotSettings):
+        self.application, self.settings = application, settings
+
+    def memory(self, chat: str) -> ChatData:
+        return ChatData(self.application.chat_data[int(chat)], self.settings)

@@ -21,7 +21,7 @@ from telegram.error import NetworkError, TimedOut
 from telegram.ext import Application
 
 from bot.channels.webhook_server import MalformedUpdate, OnUpdate, WebhookEndpoint, WebhookOptions, serving
-from bot.core.assistant import retry_until
+from bot.core.runtime import retry_until
 
 log = logging.getLogger(__name__)
 

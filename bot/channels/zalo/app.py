@@ -31,7 +31,9 @@ from bot.channels.zalo.client import (
 )
 from bot.channels.zalo.formatting import APOLOGY
 from bot.channels.zalo.handlers import ZaloHandlers
-from bot.core.assistant import AccessRules, Core, open_journal, quiet_logs, retry_until
+from bot.core.access import AccessRules
+from bot.core.assistant import Core
+from bot.core.runtime import open_journal, quiet_logs, retry_until
 from bot.operations.journal import set_aside
 from bot.settings import BotSettings, feedback_path
 from ingest.errors import SettingsError

@@ -21,14 +21,21 @@ from bot.render.outline import outline_blocks, summary_lines
 from bot.render.text import answer_text, numbers, render_lookup, source_groups, source_line
 from bot.wording import (  # noqa: F401  (shared by every channel)
     APOLOGY,
+    ASK_USAGE,
+    COMMENT_THANKS,
     GAP_NOTICE,
+    JOURNAL_CLOSED,
+    LOOKUP_USAGE,
     NO_ANSWER_YET,
+    NO_JOURNAL,
     NOT_ADMIN,
     REFUSAL,
     UPDATE_STARTED,
     UPDATING,
+    outline_progress,
     rate_limited,
     source_usage,
+    update_failed,
 )
 
 MARK = re.compile(r"\[\d+(?:, [^\[\]\n]{1,40})?\](?:(?:–|, )\[\d+(?:, [^\[\]\n]{1,40})?\])*")
@@ -59,11 +66,7 @@ RATED = {
     1: "Cảm ơn đồng chí đã góp ý 👍.",
     -1: "Cảm ơn đồng chí; có thể gửi thêm /gopy <vài dòng> để nói rõ chỗ chưa đúng.",
 }
-COMMENT_THANKS = "Cảm ơn đồng chí, góp ý đã được ghi lại để quản trị viên xem xét."
 COMMENT_USAGE = "Hãy gõ góp ý sau lệnh, ví dụ: /gopy Câu trả lời thiếu Điều 5."
-NO_JOURNAL = "Chưa ghi được phản hồi; hãy báo quản trị viên."
-JOURNAL_CLOSED = "Chưa mở được cơ sở dữ liệu phản hồi (FEEDBACK_DB); `python -m bot health` cho biết lý do."
-LOOKUP_USAGE = "Hãy gõ số hiệu sau lệnh, ví dụ: /vb 120-KL/TW hoặc /vb kl 120."
 BRIEF_USAGE = "Hãy gõ chủ đề hoặc số hiệu sau lệnh, ví dụ: /baigiang 120-KL/TW hoặc /baigiang Năm dân vận chính quyền."
 UNKNOWN_COMMAND = "Không có lệnh này; gõ /help để xem các lệnh."
 
@@ -95,11 +98,7 @@ def report_message(report: Report) -> str:
 
 
 def update_message(new: int, changed: int, removed: int, chunks: int, directives: int, failures: int) -> str:
-    failed = f"; {failures} tệp lỗi" if failures else ""
-    return (
-        f"Đã cập nhật: {new} tài liệu mới, {changed} thay đổi, {removed} bị xóa; "
-        f"{chunks} đoạn, {directives} văn bản{failed}."
-    )
+    return wording.updated(new, changed, removed, chunks, directives, failures)
 
 
 def outline_message(outline: Outline) -> str:

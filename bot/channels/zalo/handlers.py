@@ -15,7 +15,8 @@ from typing import TypeVar
 
 from bot.channels.zalo import formatting as fmt
 from bot.channels.zalo.client import Message, ZaloClient
-from bot.core.assistant import Admission, Core
+from bot.core.access import Admission
+from bot.core.assistant import Core
 from ingest import QcdcError
 
 log = logging.getLogger(__name__)
@@ -116,7 +117,7 @@ class ZaloHandlers:
 
     async def _ask_command(self, chat: str, user: str | None, argument: str) -> None:
         if not argument:
-            await self.send(chat, "Hãy gõ câu hỏi sau lệnh, ví dụ: /hoi Kết luận 120-KL/TW yêu cầu gì?")
+            await self.send(chat, fmt.ASK_USAGE)
             return
         await self._ask(chat, user, argument)
 
@@ -135,7 +136,7 @@ class ZaloHandlers:
         await self.send(chat, fmt.lookup_message(result))
 
     async def _source(self, chat: str, user: str | None, argument: str) -> None:
-        answer = self.core.last_answer(chat)
+        answer = self.core.answer(chat)
         if answer is None:
             await self.send(chat, fmt.NO_ANSWER_YET)
             return
@@ -152,7 +153,7 @@ class ZaloHandlers:
         if not argument:
             await self.send(chat, fmt.BRIEF_USAGE)
             return
-        await self.send(chat, f"⏳ Đang lập đề cương “{argument}”: tìm tài liệu, chọn trích dẫn, soạn câu hỏi…")
+        await self.send(chat, fmt.outline_progress(argument))
         outline = await self._off_loop(chat, self.core.outline, argument)
         await self.send(chat, fmt.outline_message(outline))
 
@@ -176,7 +177,7 @@ class ZaloHandlers:
             try:
                 counts = await asyncio.to_thread(self.core.update)
             except QcdcError as exc:
-                await self.send(chat, f"Cập nhật thất bại: {exc.for_user()}")
+                await self.send(chat, fmt.update_failed(exc.for_user()))
                 return
             await self.send(chat, fmt.UPDATING if counts is None else fmt.update_message(*counts))
             return

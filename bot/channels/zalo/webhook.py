@@ -15,7 +15,7 @@ from typing import Any
 from bot.channels.webhook_server import MalformedUpdate, OnUpdate, WebhookEndpoint, WebhookOptions, serving
 from bot.channels.zalo.app import ZaloBot, check_token, wait_for_api
 from bot.channels.zalo.client import ZaloApiError, ZaloClient, ZaloUnavailable, parse_update
-from bot.core.assistant import retry_until
+from bot.core.runtime import retry_until
 from bot.operations.health import live
 from bot.settings import BotSettings
 from ingest.errors import SettingsError
