@@ -71,6 +71,7 @@ def _fail(exc: QcdcError) -> int:
 
 
 def cmd_health(args: argparse.Namespace) -> int:
+    from bot.channels.telegram.health import check_bot_api  # python-telegram-bot loads only for this command
     from bot.operations.health import run_checks
 
     try:
@@ -78,7 +79,7 @@ def cmd_health(args: argparse.Namespace) -> int:
     except QcdcError as exc:
         print(f"LỖI  Cấu hình: {exc.for_user()}")
         return 1
-    checks = run_checks(settings, args.db)
+    checks = [*run_checks(settings, args.db), check_bot_api(settings)]
     for check in checks:
         print(clean_text(check.line()), flush=True)
     return 1 if any(c.ok is False for c in checks) else 0

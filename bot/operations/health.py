@@ -3,7 +3,8 @@ webhook mode, `GET /healthz` (JSON, 200 or 503) for a monitor or a load balancer
 
 The command checks everything a fresh start needs: the index opens, holds passages and was
 built with the configured model; the model loads and embeds with the index's dimension; the
-feedback database is sound and writable (and which damaged copies the bot set aside); with a token, Telegram accepts it (getMe). /healthz
+feedback database is sound and writable (and which damaged copies the bot set aside); each channel
+adds its own check (Telegram: with a token, getMe accepts it). /healthz
 checks only what a running bot can lose, cheaply (anyone can call it; the webhook server also
 keeps its answer a few seconds): its index and its journal (there and writable, waiting to be
 opened again, or a damaged one set aside and a new one started).
@@ -11,7 +12,6 @@ opened again, or a damaged one set aside and a new one started).
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import os
 import sqlite3
@@ -27,7 +27,6 @@ from ingest import ChunkIndex, QcdcError, embedding_identity, make_embedder, ope
 
 log = logging.getLogger(__name__)
 
-BOT_API_TIMEOUT = 15.0  # seconds for getMe
 PROBE_BUSY_S = 0.25  # /healthz waits this long for the journal's write lock (the bot's own writes are shorter)
 
 
@@ -97,35 +96,10 @@ def check_journal(settings: BotSettings, db: Path | None) -> Check:
         return Check(name, False, exc.for_user() + note)
 
 
-def check_bot_api(settings: BotSettings) -> Check:
-    name = "Telegram Bot API"
-    if settings.telegram_bot_token is None or not settings.telegram_bot_token.get_secret_value().strip():
-        return Check(name, None, "chưa đặt TELEGRAM_BOT_TOKEN, không kiểm tra")
-    from telegram import Bot
-    from telegram.error import TelegramError
-
-    from bot.channels.telegram.app import check_token
-
-    try:
-        token = check_token(settings)
-    except QcdcError as exc:
-        return Check(name, False, exc.for_user())
-
-    async def get_me() -> str:
-        async with Bot(token, base_url=settings.telegram_api_base_url) as bot:  # `async with` calls getMe
-            return f"@{bot.username}"
-
-    try:
-        return Check(name, True, asyncio.run(asyncio.wait_for(get_me(), BOT_API_TIMEOUT)))
-    except TelegramError as exc:
-        return Check(name, False, f"Telegram trả lời: {str(exc).replace(token, '<token>')}")
-    except Exception as exc:  # noqa: BLE001 - unreachable, timed out
-        return Check(name, False, f"không kết nối được ({type(exc).__name__}: {str(exc).replace(token, '<token>')})")
-
-
 def run_checks(settings: BotSettings, db: Path | None = None) -> list[Check]:
+    """The checks every deployment shares; each channel adds its own (`python -m bot health` composes them)."""
     index, dimension = check_index(settings, db)
-    return [index, check_model(settings, dimension), check_journal(settings, db), check_bot_api(settings)]
+    return [index, check_model(settings, dimension), check_journal(settings, db)]
 
 
 def live(service: QAService, journal: Journal | None) -> dict[str, Any]:
