@@ -12,13 +12,13 @@ abbreviations, dates and decimal numbers, and lose the spans.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from dataclasses import replace
 
 from ingest.language.citations import Citation, parse_citations
 from ingest.language.legal import LegalPlace, passage_text
 from ingest.language.normalize import normalize_text
+from ingest.language.patterns import CLAUSE_START
 from ingest.language.sentences import Span, comma_clause_spans, paragraph_spans, sentence_spans
 from ingest.language.structure import SECTION_LEVEL, heading, section_at, sections
 from ingest.models import Chunk, Document
@@ -29,7 +29,6 @@ MIN_CHARS = 200
 # An article of a legal text up to this long is one passage; a longer one is cut
 # between its khoản, packed up to it. Chosen with `make eval` (sweep in BENCHMARKS.md).
 ARTICLE_MAX_CHARS = 1500
-_CLAUSE = re.compile(r"(\d{1,2})\.\s")
 
 
 def _hard_split(text: str, span: Span, max_chars: int) -> Iterator[Span]:
@@ -160,7 +159,7 @@ def _clause_groups(text: str, start: int, end: int, max_chars: int) -> list[tupl
         if para.end <= start:
             continue
         para = Span(max(para.start, start), para.end)
-        if m := _CLAUSE.match(text, para.start):
+        if m := CLAUSE_START.match(text, para.start):
             units.append((para, m[1]))
         elif units:
             units[-1] = (Span(units[-1][0].start, para.end), units[-1][1])

@@ -26,6 +26,7 @@ from ingest.facts import document_name, vn_date
 from ingest.language.citations import Citation, canonical_ref, find_relations, parse_citations, ref_key, same_number
 from ingest.language.legal import body_start
 from ingest.language.normalize import fold, inside_spans
+from ingest.language.patterns import is_safe_url
 from ingest.language.sentences import sentence_spans
 from ingest.models import Passage
 
@@ -399,7 +400,7 @@ def load_overrides(corpus_dir: Path) -> list[dict[str, Any]]:
         unknown = set(entry) - _OVERRIDABLE - {"ref", "locality"}
         if unknown:
             raise CorpusError(f"{path}: entry {entry['ref']}: unknown field(s) {sorted(unknown)}")
-        if entry.get("url") and not re.match(r"^https?://\S+$", str(entry["url"])):
+        if entry.get("url") and not is_safe_url(str(entry["url"])):  # shown as a link, as a document's url
             raise CorpusError(f"{path}: entry {entry['ref']}: url must be an http(s) address")
         if "date" in entry and entry["date"] is not None:
             entry["date"] = str(entry["date"])

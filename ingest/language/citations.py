@@ -28,6 +28,7 @@ from ingest.language.doc_types import (
     written_as_type,
 )
 from ingest.language.normalize import fold, normalize_text
+from ingest.language.patterns import FOLDED_DATE
 
 _TYPE_RE = "|".join(sorted(map(re.escape, [*TYPES, GENERIC]), key=len, reverse=True))
 _ABBR_RE = "|".join(ABBREVIATED_TYPES)
@@ -46,9 +47,10 @@ _MENTION = re.compile(
 )
 # "Luật Thực hiện dân chủ ở cơ sở số 10/2022/QH15": the type word opens the name before "số".
 _NAMED_TYPE = re.compile(rf"(?<![a-z])(?P<type>{_TYPE_RE})\s[^,;.()\n]{{3,80}}?\s+so\s*:?\s*$")
-_DATE = r"(?P<d>\d{1,2})\s?[/.-]\s?(?P<m>\d{1,2})\s?[/.-]\s?(?P<y>\d{4})|(?P<d2>\d{1,2})\s+thang\s+(?P<m2>\d{1,2})\s+nam\s+(?P<y2>\d{4})"
-_DATE_AFTER = re.compile(rf"\s*[,(]?\s*(?:ngay|ban hanh ngay|ky ngay)?\s*(?:{_DATE})")
-_DATE_BEFORE = re.compile(rf"ngay\s+(?:{_DATE})\s*,\s*(?P<iss>[^,;.]{{3,80}}?)\s+(?:da\s+)?(?:ra|ban hanh|ky)\s+$")
+_DATE_AFTER = re.compile(rf"\s*[,(]?\s*(?:ngay|ban hanh ngay|ky ngay)?\s*(?:{FOLDED_DATE})")
+_DATE_BEFORE = re.compile(
+    rf"ngay\s+(?:{FOLDED_DATE})\s*,\s*(?P<iss>[^,;.]{{3,80}}?)\s+(?:da\s+)?(?:ra|ban hanh|ky)\s+$"
+)
 _ISSUER = re.compile(r"\s*,?\s*(?:cua|giua)\s+")  # "giữa A và B": a joint programme's parties
 _ISSUER_END = re.compile(
     rf"[,;.(“”\"\n]|\s-\s|\s(?:ve|khoa|ngay|nham|tai|nam \d{{4}}|giai doan|da|va cac)\s|\s(?:va\s)?(?:{_TYPE_RE})\b"

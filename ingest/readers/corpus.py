@@ -20,6 +20,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError, create_model, field
 from ingest.errors import CorpusError
 from ingest.facts import DocumentFacts
 from ingest.language.normalize import clean_text, printable
+from ingest.language.patterns import is_safe_url
 from ingest.models import Document
 
 log = logging.getLogger(__name__)
@@ -32,13 +33,6 @@ SIDECAR = ".meta.yaml"
 # What a folder scan reads (the loaders know these); anything else in a folder is not a document.
 DOCUMENT_TYPES = {".md", ".txt", ".html", ".htm", ".pdf", ".docx"}
 _NOT_DOCUMENT_STEMS = ("readme.", "license", "licence", "changelog.", "contributing.")
-# A URL as a document states it: http(s), a host, and nothing that could end
-# an HTML attribute or open markup.
-_URL = re.compile(r"^https?://[A-Za-z0-9.-]+(?::\d{1,5})?(?:[/?#][^\s\"'<>`\\{}|^]*)?$")
-
-
-def is_safe_url(value: str) -> bool:
-    return len(value) <= 2000 and _URL.match(value) is not None
 
 
 def safe_yaml(text: str, where: str, where_vi: str | None = None) -> object:

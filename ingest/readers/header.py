@@ -10,14 +10,13 @@ from typing import Any
 from ingest.facts import document_name
 from ingest.language.citations import TYPES, parse_citations
 from ingest.language.normalize import fold
+from ingest.language.patterns import WRITTEN_DATE_PARTS
 
 _NATIONAL = re.compile(
     r"^(ĐẢNG CỘNG SẢN VIỆT NAM|CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM|CỘNG HOÀ XÃ HỘI CHỦ NGHĨA VIỆT NAM|Độc lập.*|[-*_= ]+)$"
 )
 _NUMBER_LINE = re.compile(r"^\s*Số\s*:?\s*(.+)$")
-_PLACE_DATE = re.compile(
-    r"^(?P<place>[^,\n]{2,40}),\s*ngày\s+(?P<d>\d{1,2})\s+tháng\s+(?P<m>\d{1,2})\s+năm\s+(?P<y>\d{4})"
-)
+_PLACE_DATE = re.compile(rf"^(?P<place>[^,\n]{{2,40}}),\s*{WRITTEN_DATE_PARTS}")
 
 
 def official_header(body: str) -> dict[str, Any] | None:

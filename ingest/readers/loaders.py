@@ -21,13 +21,13 @@ from pathlib import Path
 from typing import Any
 
 from ingest.errors import CorpusError
-from ingest.language.normalize import clean_text, fold, has_surrogates, printable
+from ingest.language.normalize import clean_text, has_surrogates, printable
+from ingest.language.patterns import ascii_slug, is_safe_url
 from ingest.models import Document
 from ingest.readers import corpus, legacy, phapdien
 from ingest.readers.corpus import (
     DOCUMENT_TYPES,
     SIDECAR,
-    is_safe_url,
     parse_document,
     parse_foreign,
     safe_yaml,
@@ -74,7 +74,7 @@ def _secrets(path: Path, text: str) -> None:
 
 
 def _slug(name: str) -> str:
-    slug = re.sub(r"[^a-z0-9]+", "-", fold(name)).strip("-")[:80]
+    slug = ascii_slug(name)
     return slug if len(slug) >= 2 else f"doc-{slug or 'x'}"
 
 

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 from ingest.language.citations import parse_citations
 from ingest.language.legal import LegalPlace, LegalSource
+from ingest.language.patterns import SLASH_DATE
 
 INDEX_HEADING = "## Danh sách điều khoản"
 _CODE = r"\d+\.\d+\.[A-ZĐ]{1,3}(?:\.\d+)+"
@@ -31,9 +32,9 @@ _RELATED_CODE = re.compile(rf"Điều ({_CODE})\.")
 _CHAPTER = re.compile(r"^(Chương|Mục) ([IVXLC]+|\d+)[ \t]*$", re.M)
 _RELATED = re.compile(r"^\(Điều này có nội dung liên quan đến [^\n]*\)[ \t]*$", re.M)
 _NOTE_HEAD = re.compile(r"^\(Điều (?P<n>\d+)\w* ")
-_IN_FORCE = re.compile(r"có hiệu lực thi hành kể từ ngày (\d{1,2}/\d{1,2}/\d{4})")
+_IN_FORCE = re.compile(rf"có hiệu lực thi hành kể từ ngày ({SLASH_DATE})")
 _DOC = re.compile(r"^(?P<type>.+?) số (?P<joint>liên tịch )?(?P<ref>\S+?),?(?: (?P<rest>.*))?$", re.S)
-_DATED = re.compile(r"^(?P<name>.*) ?ngày (?P<date>\d{1,2}/\d{1,2}/\d{4}) của (?P<issuer>.+)$", re.S)
+_DATED = re.compile(rf"^(?P<name>.*) ?ngày (?P<date>{SLASH_DATE}) của (?P<issuer>.+)$", re.S)
 # Symbols that name their issuer. A note's "của …" may name the ministry that keeps the
 # đề mục instead (NĐ 61/2023/NĐ-CP "của Bộ Văn hóa, Thể thao và Du lịch"); the symbol is certain.
 _SYMBOL_ISSUER = (
