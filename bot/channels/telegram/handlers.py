@@ -50,7 +50,8 @@ from bot.core.access import Admission
 from bot.core.assistant import Core, directive_key
 from bot.render.outline import summary_lines
 from bot.render.outline_docx import render_docx
-from ingest import QcdcError, fold
+from ingest import QcdcError
+from ingest.language.patterns import slug
 
 log = logging.getLogger(__name__)
 
@@ -285,5 +286,5 @@ async def brief_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
         return
     document.seek(0)
     await status.edit_text(brief_html(outline.title, summary_lines(outline)), parse_mode="HTML")
-    filename = re.sub(r"[^\w-]+", "-", fold(outline.title)).strip("-")[:60] + ".docx"
+    filename = slug(outline.title, 60) + ".docx"
     await message.reply_document(document=document, filename=filename)
