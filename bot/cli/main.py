@@ -325,7 +325,7 @@ def cmd_telegram(args: argparse.Namespace) -> int:
 
 
 def cmd_zalo(args: argparse.Namespace) -> int:
-    from bot.channels.zalo.app import check_token, probe, run
+    from bot.channels.zalo.main import check_token, probe, run
 
     return _serve_channel(args, check_token, probe, run=run)
 

@@ -1,5 +1,6 @@
 """Running the Zalo bot: the token, the messages already processed (kept across restarts),
-long polling with backoff, or a webhook, and `run` for `python -m bot zalo`.
+long polling with backoff (the webhook is bot.channels.zalo.webhook; `python -m bot zalo` runs
+either through bot.channels.zalo.main).
 
 Zalo's getUpdates has no offset to acknowledge a message, so the bot remembers the ids of
 the last messages it took (ZALO_STATE_FILE, beside the journal) and skips one it sees again,
@@ -13,7 +14,6 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-import signal
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -280,33 +280,3 @@ def refused(exc: TokenRefused) -> SettingsError:
         f"Zalo refused the bot token: {exc}",
         user_message="Zalo không chấp nhận ZALO_BOT_TOKEN; hãy kiểm tra lại token của bot trên Zalo Bot Creator.",
     )
-
-
-def run(settings: BotSettings, db: Path | None, webhook_url: str | None, listen: str, port: int) -> None:
-    """Run until SIGINT / SIGTERM: long polling, or a webhook (with GET /healthz) when `webhook_url` is given."""
-    from bot.channels.zalo.webhook import serve_webhook, webhook_options
-
-    token = check_token(settings)
-    options = webhook_options(settings, webhook_url, listen, port) if webhook_url else None  # refuse before loading
-    quiet_logs(token)
-    service = QAService(settings, db)
-
-    async def main() -> None:
-        stop = asyncio.Event()
-        loop = asyncio.get_running_loop()
-        for sig in (signal.SIGINT, signal.SIGTERM):
-            loop.add_signal_handler(sig, stop.set)
-        client = make_client(settings)
-        try:
-            bot = build_bot(settings, service, client, db)
-            if options is None:
-                await serve_polling(bot, client, stop)
-            else:
-                await serve_webhook(bot, client, options, stop)
-        finally:
-            await client.aclose()
-
-    try:
-        asyncio.run(main())
-    except TokenRefused as exc:
-        raise refused(exc) from exc
