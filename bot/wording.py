@@ -7,9 +7,10 @@ changed once and reads the same everywhere.
 
 from __future__ import annotations
 
-from typing import Any
+import dataclasses
 
-from ingest.facts import document_name
+from bot.sources import Cited, SourceDetails
+from ingest.facts import document_name, vn_date
 from ingest.registry import Directive
 
 NOT_FOUND = "Kho tài liệu hiện có không có thông tin để trả lời câu hỏi này."
@@ -83,24 +84,85 @@ ENGLISH_NOTE = (
 LIBRARY_EMPTY = "Kho tài liệu hiện chưa có tài liệu nào."
 
 
-def attribution(source: Any) -> str:  # a bot.answering.answer.Source, which imports this module
+def attribution(source: Cited) -> str:
     """'bài “Title” của Author (Role)' from the facts the corpus states; a directive's own text says so;
     an article of a legal text is named as its heading reads ("Điều 6. Nghĩa vụ của công dân… — Luật …
     (10/2022/QH15)")."""
-    if source.legal:  # as its heading reads: the title often says what the quoted clause belongs to
-        title = f". {source.legal.article_title} —" if source.legal.article_title else ""
-        return f"Điều {source.legal.article}{title} {source.legal.source.full_title}"
-    title = f"“{source.facts.title}”"
-    if source.facts.kind == "directive":
+    d = source.details
+    if d.place:  # as its heading reads: the title often says what the quoted clause belongs to
+        title = f". {d.place.article_title} —" if d.place.article_title else ""
+        return f"Điều {d.place.article}{title} {source.name}"
+    title = f"“{source.name}”"
+    if d.directive:
         return f"văn bản gốc {title}"
-    by = f" của {source.facts.author}" if source.facts.author else ""
-    role = f" ({source.facts.author_role})" if source.facts.author and source.facts.author_role else ""
-    where = source.facts.site or source.facts.publisher
+    by = f" của {d.author}" if d.author else ""
+    role = f" ({d.author_role})" if d.author and d.author_role else ""
+    where = d.site or d.publisher
     return f"bài {title}{by}{role}" + (f", {where}" if where else "")
 
 
-def according_to(source: Any) -> str:
+def according_to(source: Cited) -> str:
     return f"Theo {attribution(source)}:"
+
+
+def source_title(source: Cited) -> str:
+    """What a source is listed as: an article of a legal text as people cite it (not by the
+    Pháp điển's code), any other document by its title."""
+    return source.details.place.citation() if source.details.place else source.name
+
+
+def source_details(details: SourceDetails) -> list[str]:
+    """What a source line says after the title, part by part: author, publisher, date and where
+    to find it, only what the corpus states; for a legal article, the đề mục it is filed under."""
+    if details.place:
+        return [f"Bộ Pháp điển, đề mục “{details.heading}”"]
+    parts = [details.section] if details.section else []
+    if details.author:
+        parts.append(details.author + (f", {details.author_role}" if details.author_role else ""))
+    if details.publisher:
+        parts.append(details.publisher)
+    if details.published:
+        parts.append(f"đăng ngày {vn_date(details.published)}")
+    if details.url:
+        parts.append(details.url)
+    elif details.site:
+        parts.append(f"trang {details.site} (không rõ địa chỉ bài viết)")
+    else:
+        parts.append("không rõ nơi đăng")
+    return parts
+
+
+def source_line(source: Cited) -> str:
+    """A source in one line: its title (marked when the curator wrote it), then its details."""
+    return _line(source, source.details)
+
+
+def reference_line(source: Cited) -> str:
+    """A document in an outline's references: a legal text by its number, date, issuer and date in
+    force, in the order of a reference list ("Luật Thực hiện dân chủ ở cơ sở số 10/2022/QH15 ngày
+    10/11/2022 của Quốc hội", "Nghị định số 59/2023/NĐ-CP ngày 14/08/2023 của Chính phủ quy định chi
+    tiết …"); any other document as answers cite it, without the part quoted."""
+    d = source.details
+    if d.place is None:
+        return _line(source, dataclasses.replace(d, section=None))
+    src = d.place.source
+    law = src.type == "Luật" and src.name
+    line = f"{src.name if law else src.type} số {src.ref}"
+    if src.date:
+        line += f" ngày {vn_date(src.date)}"
+    if src.issuer:
+        line += f" của {src.issuer}"
+    if src.name and not law and src.name.lower().startswith(src.type.lower() + " "):
+        rest = src.name[len(src.type) + 1 :]
+        line += f" {rest[0].lower()}{rest[1:]}"
+    if src.in_force:
+        line += f"; hiệu lực từ {vn_date(src.in_force)}"
+    return f"{line} (Bộ Pháp điển, đề mục “{d.heading}”)"
+
+
+def _line(source: Cited, details: SourceDetails) -> str:
+    head = source_title(source) + (" (tiêu đề do biên tập đặt)" if details.editorial else "")
+    return " — ".join([head, *source_details(details)])
 
 
 def list_lead(count: int, label: str | None) -> str:

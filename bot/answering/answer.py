@@ -13,6 +13,7 @@ from typing import Any
 
 from bot import wording
 from bot.answering.verification import Verification
+from bot.sources import SourceDetails, SourceKey, is_legal, source_name
 from ingest.facts import DocumentFacts
 from ingest.language.legal import LegalPlace, body_start
 from ingest.models import Passage
@@ -39,6 +40,25 @@ class Source:
         return cls(n, p.doc_id, p.chunk_id, p.text, p.score, p.facts, p.section or None, p.legal, p.ref_keys)
 
     @property
+    def key(self) -> SourceKey:
+        """What groups it with the sources cited under the same line (one document, one article)."""
+        return SourceKey.of(self)
+
+    @property
+    def name(self) -> str:
+        """Its document's name (`bot.sources.source_name`)."""
+        return source_name(self)
+
+    @property
+    def details(self) -> SourceDetails:
+        """What a source line says besides the name, as typed fields."""
+        return SourceDetails.of(self)
+
+    @property
+    def is_legal(self) -> bool:
+        return is_legal(self)
+
+    @property
     def attribution(self) -> str:
         return wording.attribution(self)
 
@@ -48,7 +68,7 @@ class Source:
     @property
     def body_start(self) -> int:
         """Where the text proper starts: after the heading line a legal passage carries."""
-        return body_start(self.text) if self.legal else 0
+        return body_start(self.text) if self.is_legal else 0
 
     def to_json(self) -> dict[str, Any]:
         """The documented JSON shape of one source."""
@@ -56,7 +76,7 @@ class Source:
         return {
             "n": self.n,
             "doc_id": self.doc_id,
-            "title": legal.source.full_title if legal else self.facts.title,
+            "title": self.name,
             "section": self.section,
             "citation": legal.citation() if legal else None,
             "document": {"ref": legal.source.ref, "type": legal.source.type, "title": legal.source.title}

@@ -13,11 +13,11 @@ import dataclasses
 import re
 from dataclasses import dataclass, field
 
+from bot import wording
 from bot.answering.answer import Source
 from bot.answering.lookup import card_facts, relation_lines
-from bot.render.text import source_line
 from ingest import QcdcError
-from ingest.facts import DocumentFacts, vn_date
+from ingest.facts import DocumentFacts
 from ingest.language.sentences import paragraph_spans, sentence_spans
 from ingest.models import Passage
 from ingest.registry import Directive
@@ -132,24 +132,8 @@ def reference_key(p: Passage) -> str:
 
 
 def reference_line(p: Passage) -> str:
-    """A legal text by its number, date, issuer and date in force; any other document as answers cite it."""
-    if p.legal:
-        # "Luật Thực hiện dân chủ ở cơ sở số 10/2022/QH15 ngày 10/11/2022 của Quốc hội", "Nghị định số
-        # 59/2023/NĐ-CP ngày 14/08/2023 của Chính phủ quy định chi tiết …": the order of a reference list.
-        src = p.legal.source
-        law = src.type == "Luật" and src.name
-        line = f"{src.name if law else src.type} số {src.ref}"
-        if src.date:
-            line += f" ngày {vn_date(src.date)}"
-        if src.issuer:
-            line += f" của {src.issuer}"
-        if src.name and not law and src.name.lower().startswith(src.type.lower() + " "):
-            rest = src.name[len(src.type) + 1 :]
-            line += f" {rest[0].lower()}{rest[1:]}"
-        if src.in_force:
-            line += f"; hiệu lực từ {vn_date(src.in_force)}"
-        return f"{line} (Bộ Pháp điển, đề mục “{p.facts.title}”)"
-    return source_line(dataclasses.replace(Source.from_passage(0, p), section=None))
+    """How the outline's reference list names a passage's document (`wording.reference_line`)."""
+    return wording.reference_line(Source.from_passage(0, p))
 
 
 def card_points(d: Directive, omit: tuple[str, ...] = ()) -> list[Point]:

@@ -17,32 +17,8 @@ from bot.answering.lookup import (
     relation_lines,
     telling_apart,
 )
-from ingest.facts import vn_date
+from bot.sources import SourceKey
 from ingest.registry import Directive
-
-
-def source_line(source: Source) -> str:
-    """Title, author, publisher, date and where to find it: only what the corpus states.
-    An article of a legal text is cited as people cite it, not by the Pháp điển's code."""
-    if source.legal:
-        return f"{source.legal.citation()} — Bộ Pháp điển, đề mục “{source.facts.title}”"
-    title = source.facts.title + (" (tiêu đề do biên tập đặt)" if source.facts.title_source == "editorial" else "")
-    parts = [title]
-    if source.section:
-        parts.append(source.section)
-    if source.facts.author:
-        parts.append(source.facts.author + (f", {source.facts.author_role}" if source.facts.author_role else ""))
-    if source.facts.publisher:
-        parts.append(source.facts.publisher)
-    if source.facts.published:
-        parts.append(f"đăng ngày {vn_date(source.facts.published)}")
-    if source.facts.url:
-        parts.append(source.facts.url)
-    elif source.facts.site:
-        parts.append(f"trang {source.facts.site} (không rõ địa chỉ bài viết)")
-    else:
-        parts.append("không rõ nơi đăng")
-    return " — ".join(parts)
 
 
 @dataclass(frozen=True)
@@ -118,9 +94,9 @@ def answer_text(answer: Answer) -> str:
 def source_groups(sources: list[Source]) -> list[list[Source]]:
     """Sources that cite the same document (the same article of a legal text), together:
     a list quoted from seven passages of one article is one document, named once."""
-    groups: dict[str, list[Source]] = {}
+    groups: dict[SourceKey, list[Source]] = {}
     for s in sources:
-        groups.setdefault(source_line(s), []).append(s)
+        groups.setdefault(s.key, []).append(s)
     return list(groups.values())
 
 
@@ -137,7 +113,7 @@ def render_text(answer: Answer, width: int = 100) -> str:
     if answer.sources:
         lines += ["", f"{wording.SOURCES}:"]
         for group in source_groups(answer.sources):
-            lines.append(f"{numbers(group)} {source_line(group[0])}")
+            lines.append(f"{numbers(group)} {wording.source_line(group[0])}")
             for s in group:
                 body = (f"[{s.n}] " if len(group) > 1 else "") + " ".join(s.text.split())
                 lines.append(textwrap.fill(body, width=width, initial_indent="    ", subsequent_indent="    "))
@@ -166,7 +142,7 @@ def answer_markdown(answer: Answer) -> str:
         out.pop()
     if answer.sources:
         out += ["", f"### {wording.SOURCES}", ""]
-        out += [f"- {numbers(g)} {md_escape(source_line(g[0]))}" for g in source_groups(answer.sources)]
+        out += [f"- {numbers(g)} {md_escape(wording.source_line(g[0]))}" for g in source_groups(answer.sources)]
         if answer.related:
             out += ["", f"_{wording.related(answer.related)}_"]
     return re.sub(r"\n{3,}", "\n\n", "\n".join(out)) + "\n"

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from bot import wording
 from bot.answering.answer import Answer
-from bot.render.text import blocks, numbers, source_groups, source_line
+from bot.render.text import blocks, numbers, source_groups
 from ingest.language.normalize import clean_text
 
 
@@ -42,7 +42,7 @@ def answer_docx(answer: Answer, path: Path) -> None:
     if answer.sources:
         document.add_heading(wording.SOURCES, level=2)
         for group in source_groups(answer.sources):
-            document.add_paragraph(clean_text(f"{numbers(group)} {source_line(group[0])}"))
+            document.add_paragraph(clean_text(f"{numbers(group)} {wording.source_line(group[0])}"))
         if answer.related:
             document.add_paragraph(wording.related(answer.related)).runs[0].italic = True
     document.save(str(path))

@@ -26,7 +26,7 @@ from bot.answering.lookup import (
     telling_apart,
 )
 from bot.operations.reports import Report
-from bot.render.text import blocks, numbers, opens_paragraph, source_groups, source_line
+from bot.render.text import blocks, numbers, opens_paragraph, source_groups
 from bot.wording import APOLOGY, GAP_NOTICE, NOT_ADMIN, REFUSAL, rate_limited  # noqa: F401  (shared by every channel)
 from ingest.registry import Directive
 
@@ -109,21 +109,18 @@ def answer_html(answer: Answer) -> str:
 
 
 def _short_source(source: Source) -> str:
-    if source.legal:
-        return source.legal.citation()
-    by = f" — {source.facts.author}" if source.facts.author else ""
-    return f"{source.facts.title}{by}"
+    """A source in the answer's list: its title and author (a legal article: its citation)."""
+    by = f" — {source.details.author}" if source.details.author else ""
+    return f"{wording.source_title(source)}{by}"
 
 
 def source_html(source: Source) -> str:
     """One source in full: title, author, where to find it, the passage."""
-    title = source.legal.citation() if source.legal else source.facts.title
-    head = f"<b>[{source.n}] {escape(title)}</b>"
-    _, _, details = source_line(source).partition(" — ")  # what follows the title
-    details = escape(details)
+    head = f"<b>[{source.n}] {escape(wording.source_title(source))}</b>"
+    details = escape(" — ".join(wording.source_details(source.details)))
     link = ""
-    if source.facts.url:
-        link = f'\n<a href="{html.escape(source.facts.url, quote=True)}">{escape(source.facts.url)}</a>'
+    if url := source.details.url:
+        link = f'\n<a href="{html.escape(url, quote=True)}">{escape(url)}</a>'
     return f"{head}\n{details}{link}\n\n<blockquote>{escape(' '.join(source.text.split()))}</blockquote>"
 
 

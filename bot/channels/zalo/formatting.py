@@ -2,7 +2,7 @@
 and the bot's own words, and splitting into messages of at most 2,000 characters.
 
 Answers are `render.answer_text` (the reading order of `render.blocks`) with the sources as
-`render.source_line` writes them, links included. A long reply is cut between paragraphs,
+`wording.source_line` writes them, links included. A long reply is cut between paragraphs,
 else between lines (a list's items), else between sentences, else between words, and never
 inside a citation mark ("[3]", "[1]–[7]", "[2, Điều 5]"); nothing is dropped.
 """
@@ -18,7 +18,7 @@ from bot.channels.zalo.client import MAX_TEXT
 from bot.operations.reports import Report
 from bot.outlines.outline import Outline
 from bot.render.outline import outline_blocks, summary_lines
-from bot.render.text import answer_text, numbers, render_lookup, source_groups, source_line
+from bot.render.text import answer_text, numbers, render_lookup, source_groups
 from bot.wording import (  # noqa: F401  (shared by every channel)
     APOLOGY,
     ASK_USAGE,
@@ -75,7 +75,7 @@ def answer_message(answer: Answer, gap_notice: bool = False) -> str:
     """The answer (the answer itself first, quotations with [n]), the sources with their links, the hint."""
     parts = [answer_text(answer)]
     if answer.sources:
-        listed = "\n".join(f"{numbers(g)} {source_line(g[0])}" for g in source_groups(answer.sources))
+        listed = "\n".join(f"{numbers(g)} {wording.source_line(g[0])}" for g in source_groups(answer.sources))
         more = f"\n{wording.related(answer.related)}" if answer.related else ""
         parts.append(f"{wording.SOURCES}:\n{listed}{more}")
         parts.append(ANSWER_HINT)
@@ -86,7 +86,7 @@ def answer_message(answer: Answer, gap_notice: bool = False) -> str:
 
 def source_message(source: Source) -> str:
     """One source in full: where it is from (with its link), then the whole passage."""
-    return f"[{source.n}] {source_line(source)}\n\n{' '.join(source.text.split())}"
+    return f"[{source.n}] {wording.source_line(source)}\n\n{' '.join(source.text.split())}"
 
 
 def lookup_message(result: Resolution) -> str:
