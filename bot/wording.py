@@ -174,8 +174,9 @@ def related(count: int) -> str:
     return f"và {count} đoạn liên quan khác"
 
 
-def card_line(d: Directive) -> str:
-    return f"{CARD}: {d.card()}."
+def card_line(summary: str) -> str:
+    """A directive's card in one line (`DirectiveCard.summary`), as an answer opens with it."""
+    return f"{CARD}: {summary}."
 
 
 def ambiguous(query: str, count: int) -> str:
@@ -213,3 +214,89 @@ def library_directives(count: int) -> str:
 
 def library_hint() -> str:
     return "Đồng chí có thể hỏi về nội dung các tài liệu trên, hoặc tra một văn bản theo số hiệu (ví dụ “KL120”)."
+
+
+# --- Cards: the words of a directive's card (`bot.answering.card` builds it) and of a lookup ---
+CARD_TYPE = "Loại văn bản"
+CARD_NUMBER = "Số, ký hiệu"
+CARD_DATE = "Ngày ban hành"
+CARD_ISSUER = "Cơ quan ban hành"
+CARD_ISSUER_UNKNOWN = "không rõ"
+CARD_TERM = "Khóa"
+CARD_LOCALITY = "Địa phương"
+CARD_SUBJECT = "Trích yếu"
+CARD_NO_SUBJECT = "kho tài liệu không nêu"
+CARD_ALIASES = "Còn được ghi là"
+CARD_IN_FORCE = "Hiệu lực từ"
+CARD_FULL_TEXT = "Toàn văn trong kho"
+CARD_ARTICLES = "Số điều trong kho"
+CARD_ADDRESS = "Địa chỉ"
+CARD_RELATED = "Liên quan"
+CARD_INFO = "Thông tin văn bản"  # an outline's point holding the card
+CARD_LINKS = "Quan hệ với các văn bản khác"  # … and the point holding its relations
+RELATIONS = {
+    "implements": "thực hiện",
+    "continues": "tiếp tục thực hiện",
+    "reviews": "sơ kết, tổng kết",
+    "implemented_by": "được thực hiện bằng",
+    "continued_by": "được tiếp tục thực hiện bằng",
+    "reviewed_by": "được sơ kết, tổng kết bằng",
+}
+
+
+def card_title(d: Directive) -> str:
+    """ "Luật Thực hiện dân chủ ở cơ sở số 10/2022/QH15" when its name is known, else "Kết luận số 120-KL/TW"."""
+    return f"{d.name} số {d.ref}" if d.name else document_name(d.type, d.ref, fallback="Văn bản")
+
+
+def card_summary(d: Directive) -> str:
+    """The card in one sentence: name or type and number, date, issuer (term), subject or force."""
+    if d.name:
+        head = f"{d.name} số {d.ref}"
+        if d.date:
+            head += f" ngày {vn_date(d.date)}"
+        if d.issuer:
+            head += f" của {d.issuer}"
+        return head + (f", hiệu lực từ {vn_date(d.in_force)}" if d.in_force else "")
+    parts = [document_name(d.type, d.ref) if d.type else d.ref]
+    if d.date:
+        parts.append(f"ngày {vn_date(d.date)}")
+    if d.issuer:
+        parts.append(f"của {d.issuer}" + (f" (khóa {d.term})" if d.term else ""))
+    if d.subject:
+        parts.append(f"về {d.subject}")
+    return " ".join(parts)
+
+
+def telling_apart(d: Directive) -> str:
+    """What distinguishes one candidate from others with the same number."""
+    parts = [document_name(d.type, d.ref)]
+    if d.date:
+        parts.append(f"ngày {vn_date(d.date)}")
+    if d.issuer:
+        parts.append(f"của {d.issuer}")
+    if d.locality:
+        parts.append(f"({d.locality})")
+    return " ".join(parts)
+
+
+def relation(kind: str, ref: str) -> str:
+    return f"{RELATIONS.get(kind, kind)} {ref}"
+
+
+def card_mentioned(count: int) -> str:
+    return f"Được nhắc đến ({count})"
+
+
+def lookup_choices(query: str, count: int) -> str:
+    """An ambiguous lookup, in text: the candidates follow, one a line."""
+    return f"“{query}” ứng với {count} văn bản trong kho; hãy ghi rõ hơn:"
+
+
+def lookup_buttons(query: str, count: int) -> str:
+    """An ambiguous lookup where the candidates are buttons (`query` as the channel writes text)."""
+    return f"“{query}” ứng với {count} văn bản; chọn một:"
+
+
+def lookup_absent(query: str) -> str:
+    return f"Kho tài liệu hiện có không có văn bản nào ứng với “{query}”."

@@ -24,9 +24,10 @@ from ingest.index.lexical import LEXICAL_FORMAT
 from ingest.language.normalize import printable
 from ingest.logs import event
 from ingest.models import Chunk, Document
+from ingest.overrides import load_overrides
 from ingest.readers.corpus import inside
 from ingest.readers.reading import failure_reason, load_documents
-from ingest.registry import build_registry, load_overrides
+from ingest.registry import build_registry
 from ingest.report import IngestReport
 from ingest.settings import PROJECT_ROOT, Settings
 

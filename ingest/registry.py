@@ -16,23 +16,18 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
-from pathlib import Path
 from typing import Any
 
-import yaml
-
-from ingest.errors import CorpusError
-from ingest.facts import document_name, vn_date
 from ingest.language.citations import Citation, canonical_ref, find_relations, parse_citations, ref_key, same_number
 from ingest.language.legal import body_start
 from ingest.language.normalize import fold, inside_spans
-from ingest.language.patterns import is_safe_url
 from ingest.language.sentences import sentence_spans
+from ingest.links import INVERSE, DirectiveLink, PrimaryText
 from ingest.models import Passage
+from ingest.overrides import OVERRIDABLE
 
 log = logging.getLogger(__name__)
 
-OVERRIDES_FILE = "directives.yaml"
 # Central issuers: Party symbols ending in /TW; State symbols of the
 # Government, the Prime Minister, the National Assembly and the ministries
 # (B…). Everything else (TU, HU, ĐU, BDVTU, UBND, HĐND, S…) is local: its
@@ -40,7 +35,6 @@ OVERRIDES_FILE = "directives.yaml"
 _CENTRAL_STATE = re.compile(r"^(?:CP|TTG|QH\d*|UBTVQH\d*|B[A-Z]{1,8}|TANDTC|VKSNDTC|KTNN|NHNN|MTTQVN)$")
 # Words left out of a name's initials, as people abbreviate ("thực hiện dân chủ ở cơ sở" → THDCCS).
 _NOT_INITIALS = {"o", "va", "cua", "ve", "cac", "trong"}
-_INVERSE = {"implements": "implemented_by", "continues": "continued_by", "reviews": "reviewed_by"}
 
 
 @dataclass
@@ -66,9 +60,9 @@ class Directive:
     aliases: list[str] = field(default_factory=list)
     url: str | None = None
     note: str | None = None
-    relations: list[dict[str, str]] = field(default_factory=list)
+    relations: list[DirectiveLink] = field(default_factory=list)
     mentions: list[Mention] = field(default_factory=list)
-    primary: dict[str, str] | None = None  # {"doc_id", "title"} when the corpus holds its own text
+    primary: PrimaryText | None = None  # when the corpus holds its own text
     name: str | None = None  # a legal text's own name: "Luật Thực hiện dân chủ ở cơ sở"
     in_force: str | None = None  # ISO date, as its notes state
     articles: dict[str, list[str]] = field(default_factory=dict)  # "12" → chunk ids, for its own text
@@ -99,24 +93,6 @@ class Directive:
                     found.append(f"{self.type} {initials}")
         return [n for n in dict.fromkeys(found) if len(n.split()) >= 2]
 
-    def card(self) -> str:
-        """A short text about the directive, for display."""
-        if self.name:
-            head = f"{self.name} số {self.ref}"
-            if self.date:
-                head += f" ngày {vn_date(self.date)}"
-            if self.issuer:
-                head += f" của {self.issuer}"
-            return head + (f", hiệu lực từ {vn_date(self.in_force)}" if self.in_force else "")
-        parts = [document_name(self.type, self.ref) if self.type else self.ref]
-        if self.date:
-            parts.append(f"ngày {vn_date(self.date)}")
-        if self.issuer:
-            parts.append(f"của {self.issuer}" + (f" (khóa {self.term})" if self.term else ""))
-        if self.subject:
-            parts.append(f"về {self.subject}")
-        return " ".join(parts)
-
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
 
@@ -124,6 +100,8 @@ class Directive:
     def from_json(cls, data: dict[str, Any]) -> Directive:
         data = dict(data)
         data["mentions"] = [Mention(**m) for m in data.get("mentions", [])]
+        data["relations"] = [DirectiveLink(**r) for r in data.get("relations", [])]
+        data["primary"] = PrimaryText(**data["primary"]) if data.get("primary") else None
         return cls(**data)
 
 
@@ -277,8 +255,8 @@ def build_registry(passages: Iterable[Passage], overrides: list[dict[str, Any]] 
     for source, kind, target, p in relations:
         src, dst = _resolve_in_doc(registry, source, p), _resolve_in_doc(registry, target, p)
         if src and dst and src is not dst:
-            _relate(src, {"kind": kind, "ref": dst.ref})
-            _relate(dst, {"kind": _INVERSE[kind], "ref": src.ref})
+            _relate(src, DirectiveLink(kind, dst.ref))
+            _relate(dst, DirectiveLink(INVERSE[kind], src.ref))
     registry.directives.sort(key=lambda d: (d.symbol is None, d.type or "", ref_key(d.ref), d.date or ""))
     return registry
 
@@ -310,7 +288,7 @@ def _link_primary_texts(registry: Registry, passages: list[Passage]) -> None:
             ]
             registry.directives.append(entries[0])
         for d in dated or entries[:1]:
-            d.primary = {"doc_id": doc_id, "title": facts.title}
+            d.primary = PrimaryText(doc_id, facts.title)
 
 
 def _link_legal_texts(registry: Registry, passages: list[Passage]) -> None:
@@ -340,14 +318,14 @@ def _link_legal_texts(registry: Registry, passages: list[Passage]) -> None:
         entry.date = src.date.isoformat() if src.date else entry.date
         entry.issuer = src.issuer or entry.issuer
         entry.in_force = src.in_force.isoformat() if src.in_force else entry.in_force
-        entry.primary = entry.primary or {"doc_id": p.doc_id, "title": src.name or src.title}
+        entry.primary = entry.primary or PrimaryText(p.doc_id, src.name or src.title)
         article = str(p.legal.article)
         if p.chunk_id not in entry.articles.setdefault(article, []):
             entry.articles[article].append(p.chunk_id)
         entry.article_titles.setdefault(article, p.legal.article_title)
 
 
-def _relate(d: Directive, relation: dict[str, str]) -> None:
+def _relate(d: Directive, relation: DirectiveLink) -> None:
     if relation not in d.relations:
         d.relations.append(relation)
 
@@ -382,31 +360,6 @@ def _entry(items: list[tuple[Citation, Passage]], locality: str | None, date: st
     )
 
 
-_OVERRIDABLE = {"type", "date", "issuer", "term", "subject", "url", "note", "aliases"}
-
-
-def load_overrides(corpus_dir: Path) -> list[dict[str, Any]]:
-    """`corpus/directives.yaml`: facts that correct or complete the registry."""
-    path = corpus_dir / OVERRIDES_FILE
-    if not path.is_file():
-        return []
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or []
-    except yaml.YAMLError as exc:
-        raise CorpusError(f"{path}: not valid YAML: {exc}") from exc
-    if not isinstance(data, list) or not all(isinstance(e, dict) and "ref" in e for e in data):
-        raise CorpusError(f"{path}: must be a list of entries, each with a `ref`")
-    for entry in data:
-        unknown = set(entry) - _OVERRIDABLE - {"ref", "locality"}
-        if unknown:
-            raise CorpusError(f"{path}: entry {entry['ref']}: unknown field(s) {sorted(unknown)}")
-        if entry.get("url") and not is_safe_url(str(entry["url"])):  # shown as a link, as a document's url
-            raise CorpusError(f"{path}: entry {entry['ref']}: url must be an http(s) address")
-        if "date" in entry and entry["date"] is not None:
-            entry["date"] = str(entry["date"])
-    return data
-
-
 def _apply(registry: Registry, override: dict[str, Any]) -> None:
     key = ref_key(str(override["ref"]))
     locality = override.get("locality")
@@ -419,7 +372,7 @@ def _apply(registry: Registry, override: dict[str, Any]) -> None:
         matches = [Directive(ref, None, number, symbol, None, None, None, locality, None)]
         registry.directives.append(matches[0])
     target = matches[0]
-    for name in _OVERRIDABLE & set(override):
+    for name in OVERRIDABLE & set(override):
         value = override[name]
         if name == "aliases":
             value = [canonical_ref(str(a)) for a in value]

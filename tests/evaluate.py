@@ -77,7 +77,7 @@ def evaluate(service, questions: list[dict], mode: str, full: bool = False) -> d
             facts_ok += all(normalize_text(f) in text for f in case["facts"])
         if case.get("directives"):
             dir_n += 1
-            resolved = {d["ref"] for d in answer.directives if d["in_corpus"]}
+            resolved = {d.ref for d in answer.directives if d.in_corpus}
             dir_ok += set(case["directives"]) <= resolved
     return {
         "Hit@1": hits1 / ranked,

@@ -12,6 +12,7 @@ from langchain_core.messages import AIMessage
 from openai_fake import FakeOpenAI
 
 from bot.answering.answer import Answer, Card, Quotation, QuoteGroup, Source
+from bot.answering.card import directive_card
 from bot.answering.generation import FENCE_CLOSE, FENCE_OPEN, Generator, make_chat_model, passages_block
 from bot.answering.prompts import load_prompts, parse_template
 from bot.answering.verification import verify
@@ -41,7 +42,7 @@ def answer_with(passages=PASSAGES, question="Thu ngân sách đạt bao nhiêu?"
     return Answer(
         question,
         True,
-        cards=[Card(directive=card)] if card else [],
+        cards=[Card(document=directive_card(card))] if card else [],
         groups=[QuoteGroup(sources[0], (Quotation("trích dẫn", 1),))],
         sources=sources[:1],
         retrieved=sources,

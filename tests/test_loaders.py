@@ -192,7 +192,7 @@ def test_official_header_makes_a_directive(tmp_path):
 
 @pytest.mark.integration
 def test_primary_text_answers_what_a_directive_requires(tmp_path, corpus_copy, embedder):
-    from bot.answering.lookup import card_facts
+    from bot.answering.card import CardFact, directive_card
     from bot.answering.service import QAService
 
     document = docx.Document()
@@ -203,8 +203,8 @@ def test_primary_text_answers_what_a_directive_requires(tmp_path, corpus_copy, e
     ingest(settings, embedder=embedder)
     service = QAService(settings)
     (entry,) = service.lookup("120-KL/TW").directives
-    assert entry.primary["doc_id"] == "kl120" and len(entry.mentions) >= 2
-    assert ("Toàn văn trong kho", entry.primary["title"]) in card_facts(entry)
+    assert entry.primary.doc_id == "kl120" and len(entry.mentions) >= 2
+    assert CardFact("Toàn văn trong kho", entry.primary.title) in directive_card(entry).facts
     answer = service.ask("Kết luận 120-KL/TW yêu cầu gì?")
     assert any(s.doc_id == "kl120" for s in answer.sources)
     assert "văn bản gốc" in answer_text(answer) and "Bộ Chính trị yêu cầu" in answer_text(answer)

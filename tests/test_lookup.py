@@ -54,12 +54,12 @@ def test_lookup_json_shape(service):
 def test_named_directive_card_comes_first_then_its_passages(service):
     answer = service.ask("Kết luận 120-KL/TW yêu cầu gì?")
     assert answer_text(answer).startswith("Văn bản: Kết luận số 120-KL/TW ngày 07/01/2016 của Bộ Chính trị")
-    assert [d for d in answer.directives if d["role"] == "asked"] == [{
+    assert [d.to_json() for d in answer.directives if d.role == "asked"] == [{
         "ref": "120-KL/TW", "type": "Kết luận", "date": "2016-01-07", "issuer": "Bộ Chính trị",
         "subject": "tiếp tục đẩy mạnh, nâng cao chất lượng, hiệu quả việc xây dựng và thực hiện QCDC ở cơ sở",
         "name": None, "in_corpus": True, "role": "asked",
     }]
-    assert all(d["role"] == "mentioned" for d in answer.directives[1:])
+    assert all(d.role == "mentioned" for d in answer.directives[1:])
     assert answer.sources and all("120-KL/TW" in s.text for s in answer.sources)
 
 
@@ -70,7 +70,7 @@ def test_named_directive_card_comes_first_then_its_passages(service):
 )
 def test_partial_names_are_resolved_in_answers(service, question, ref):
     answer = service.ask(question)
-    assert answer.found and [d["ref"] for d in answer.directives if d["role"] == "asked"] == [ref]
+    assert answer.found and [d.ref for d in answer.directives if d.role == "asked"] == [ref]
 
 
 @pytest.mark.parametrize(
@@ -81,18 +81,18 @@ def test_partial_names_are_resolved_in_answers(service, question, ref):
 def test_unknown_directive_answers_not_found(service, question, missing):
     answer = service.ask(question)
     assert not answer.found and not answer.sources and missing in answer_text(answer)
-    assert answer.directives and answer.directives[0]["in_corpus"] is False
+    assert answer.directives and answer.directives[0].in_corpus is False
 
 
 def test_ambiguous_directive_in_a_question_lists_candidates(service):
     answer = service.ask("Văn bản số 01 nói gì?")
     assert "có thể là một trong 3 văn bản" in answer_text(answer)
-    assert {d["ref"] for d in answer.directives if d["role"] == "asked"} == {"01-ĐA/TU", "01-CTr/BDVTU-BCSĐUBND", "01"}
+    assert {d.ref for d in answer.directives if d.role == "asked"} == {"01-ĐA/TU", "01-CTr/BDVTU-BCSĐUBND", "01"}
 
 
 def test_eval_directives_are_resolved(service):
     for case in load_jsonl("qa_public.jsonl"):
-        resolved = {d["ref"] for d in service.ask(case["q"]).directives if d["in_corpus"]}
+        resolved = {d.ref for d in service.ask(case["q"]).directives if d.in_corpus}
         assert set(case["directives"]) <= resolved, case["id"]
 
 

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from ingest.errors import CorpusError
 from ingest.language import patterns as p
-from ingest.registry import load_overrides
+from ingest.overrides import load_overrides
 
 PROPERTIES = settings(max_examples=200, deadline=None)
 DAYS = st.integers(1, 31)

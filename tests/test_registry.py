@@ -6,7 +6,9 @@ from ingest import open_index
 from ingest.errors import CorpusError
 from ingest.facts import DocumentFacts
 from ingest.language.citations import ref_key
-from ingest.registry import build_registry, is_local, load_overrides
+from ingest.links import DirectiveLink
+from ingest.overrides import load_overrides
+from ingest.registry import build_registry, is_local
 
 pytestmark = pytest.mark.integration
 
@@ -53,9 +55,9 @@ def test_every_mention_knows_its_document_chunk_and_sentence(registry):
 
 
 def test_relations(registry):
-    assert {"kind": "implements", "ref": "18-NQ/TW"} in one(registry, "88-KH/TU").relations
-    assert {"kind": "implemented_by", "ref": "88-KH/TU"} in one(registry, "18-NQ/TW").relations
-    assert {"kind": "continues", "ref": "01-ĐA/TU"} in one(registry, "227-TB/TU").relations
+    assert DirectiveLink("implements", "18-NQ/TW") in one(registry, "88-KH/TU").relations
+    assert DirectiveLink("implemented_by", "88-KH/TU") in one(registry, "18-NQ/TW").relations
+    assert DirectiveLink("continues", "01-ĐA/TU") in one(registry, "227-TB/TU").relations
 
 
 def test_overrides_merge_aliases_and_add_facts(registry):

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bot import wording
+from bot.answering.card import DirectiveCard
 from bot.answering.verification import Verification
 from bot.sources import SourceDetails, SourceKey, is_legal, source_name
 from ingest.facts import DocumentFacts
@@ -122,12 +123,43 @@ class ShortAnswer:
 
 @dataclass(frozen=True)
 class Card:
-    """A document the question names: one directive, or the candidates of an ambiguous number."""
+    """A document the question names: one directive's card, or the candidates of an ambiguous number."""
 
-    directive: Directive | None = None
-    relations: tuple[str, ...] = ()
+    document: DirectiveCard | None = None
     query: str = ""
-    candidates: tuple[Directive, ...] = ()
+    candidates: tuple[DirectiveCard, ...] = ()
+
+
+@dataclass(frozen=True)
+class NamedDocument:
+    """A document an answer names: "asked" (the question names it) or "mentioned" (a quoted
+    passage cites it, or is its own text). `in_corpus`: the registry knows it; `held`: the
+    library has its own text (not only what cites it)."""
+
+    ref: str
+    type: str | None
+    role: str
+    in_corpus: bool
+    date: str | None = None
+    issuer: str | None = None
+    subject: str | None = None
+    name: str | None = None
+    held: bool = False
+
+    @classmethod
+    def of(cls, d: Directive, role: str) -> NamedDocument:
+        return cls(d.ref, d.type, role, True, d.date, d.issuer, d.subject, d.name, bool(d.primary or d.articles))
+
+    @classmethod
+    def unknown(cls, ref: str, type_: str | None) -> NamedDocument:
+        """A document the question names that the library does not know."""
+        return cls(ref, type_, "asked", in_corpus=False)
+
+    def to_json(self) -> dict[str, Any]:
+        """The documented shape of one of the answer JSON's `directives`."""
+        head = {"ref": self.ref, "type": self.type, "date": self.date, "issuer": self.issuer, "subject": self.subject}
+        name = {"name": self.name} if self.in_corpus else {}  # as before: an unknown document has no name key
+        return {**head, **name, "in_corpus": self.in_corpus, "role": self.role}
 
 
 @dataclass
@@ -148,7 +180,7 @@ class Answer:
     suggestion: str | None = None  # the spelling that answered ("Có phải đồng chí muốn hỏi …?")
     generated: str | None = None
     retrieved: list[Source] = field(default_factory=list)  # every relevant passage, ranked (not in JSON)
-    directives: list[dict[str, Any]] = field(default_factory=list)
+    directives: list[NamedDocument] = field(default_factory=list)  # asked, then mentioned
     generator: str = "extractive"
     timings_ms: dict[str, float] = field(default_factory=dict)
     verification: Verification | None = None  # set when a generated answer was checked

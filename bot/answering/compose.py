@@ -10,20 +10,20 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
 
 from bot import wording
 from bot.answering import lists, short_answer
-from bot.answering.answer import Answer, Card, Quotation, QuoteGroup, ShortAnswer, Source
+from bot.answering.answer import Answer, Card, NamedDocument, Quotation, QuoteGroup, ShortAnswer, Source
+from bot.answering.card import directive_card
 from bot.answering.conversation import place_names
-from bot.answering.lookup import Resolution, relation_lines
+from bot.answering.lookup import Resolution
 from bot.answering.retrieval import Retrieval
 from bot.answering.verification import facts as facts_of
 from ingest.language.normalize import fold
 from ingest.language.patterns import PLACE_NUMBER
 from ingest.language.sentences import Span, clause_spans, paragraph_spans, sentence_spans
 from ingest.models import Passage
-from ingest.registry import Directive, Registry
+from ingest.registry import Registry
 
 MAX_SENTENCES = 4
 # Sentences longer than this are quoted clause by clause (official prose
@@ -160,56 +160,31 @@ def _origin(source: Source) -> str:
     return source.doc_id
 
 
-def directive_entry(d: Directive, role: str) -> dict[str, Any]:
-    """One document in the answer JSON's `directives`: "asked" (the question names it) or
-    "mentioned" (a quoted passage cites it, or is its own text)."""
-    return {
-        "ref": d.ref,
-        "type": d.type,
-        "date": d.date,
-        "issuer": d.issuer,
-        "subject": d.subject,
-        "name": d.name,
-        "in_corpus": True,
-        "role": role,
-    }
-
-
-def mentioned_directives(answer: Answer, registry: Registry) -> list[dict[str, Any]]:
+def mentioned_directives(answer: Answer, registry: Registry) -> list[NamedDocument]:
     """The documents the quoted passages cite, other than those the question asked about."""
-    listed = {(d["ref"], d.get("date")) for d in answer.directives}
-    out: list[dict[str, Any]] = []
+    listed = {(d.ref, d.date) for d in answer.directives}
+    out: list[NamedDocument] = []
     for key in dict.fromkeys(k for s in answer.sources for k in s.ref_keys):
         for d in registry.find(key)[:1]:
             if (d.ref, d.date) not in listed:
                 listed.add((d.ref, d.date))
-                out.append(directive_entry(d, "mentioned"))
+                out.append(NamedDocument.of(d, "mentioned"))
     return out
 
 
-def _cards(resolutions: list[Resolution]) -> tuple[list[Card], list[str], list[dict[str, Any]]]:
-    """The documents the question names (first in the answer), what is missing, and the JSON `directives`."""
+def _cards(resolutions: list[Resolution]) -> tuple[list[Card], list[str], list[NamedDocument]]:
+    """The documents the question names (first in the answer), what is missing, and those named."""
     cards: list[Card] = []
     missing: list[str] = []
-    listed: list[dict[str, Any]] = []
+    listed: list[NamedDocument] = []
     for r in resolutions:
-        cards += [Card(directive=d, relations=tuple(relation_lines(d))) for d in r.directives]
+        cards += [Card(document=directive_card(d)) for d in r.directives]
         if r.candidates:
-            cards.append(Card(query=r.query, candidates=tuple(r.candidates)))
-        listed += [directive_entry(d, "asked") for d in r.directives + r.candidates]
+            cards.append(Card(query=r.query, candidates=tuple(directive_card(d) for d in r.candidates)))
+        listed += [NamedDocument.of(d, "asked") for d in r.directives + r.candidates]
         if r.unknown:
             missing.append(wording.missing_document(r.ref, r.type))
-            listed.append(
-                {
-                    "ref": r.ref,
-                    "type": r.type,
-                    "date": None,
-                    "issuer": None,
-                    "subject": None,
-                    "in_corpus": False,
-                    "role": "asked",
-                }
-            )
+            listed.append(NamedDocument.unknown(r.ref, r.type))
     return cards, missing, listed
 
 

@@ -187,10 +187,10 @@ def _replace_name(previous: str, other: str, places: frozenset[str]) -> str:
 
 def _subject(turn: Turn) -> str | None:
     """What the previous answer was about: the document it named, or the legal text it quoted."""
-    asked = [d for d in turn.answer.directives if d.get("role") == "asked" and d.get("in_corpus")]
+    asked = [d for d in turn.answer.directives if d.role == "asked" and d.in_corpus]
     if asked:
         d = asked[0]
-        return d.get("name") or document_name(d.get("type"), d["ref"], fallback="văn bản")
+        return d.name or document_name(d.type, d.ref, fallback="văn bản")
     legal = next((s.legal for s in turn.answer.sources if s.legal), None)
     if legal:
         return legal.source.full_title

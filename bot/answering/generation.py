@@ -73,7 +73,7 @@ def passages_block(sources: list[Source]) -> str:
 
 def card_lines(answer: Answer) -> list[str]:
     """The directive cards the extractive answer opens with, read from its data."""
-    return [wording.card_line(c.directive) for c in answer.cards if c.directive is not None]
+    return [wording.card_line(c.document.summary) for c in answer.cards if c.document is not None]
 
 
 def card_block(cards: list[str]) -> str:

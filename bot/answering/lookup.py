@@ -13,7 +13,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from ingest.facts import document_name, vn_date
+from bot.answering.card import directive_card
+from ingest.facts import document_name
 from ingest.language.citations import Citation, parse_citations, ref_key, same_number
 from ingest.language.legal import body_start
 from ingest.language.normalize import WORD, fold
@@ -186,29 +187,12 @@ def _lookup_document(query: str, registry: Registry) -> Resolution:
     return Resolution(query, ref=text)
 
 
-def directive_json(d: Directive) -> dict[str, Any]:
-    """The documented lookup JSON shape of one directive."""
-    return {
-        "ref": d.ref,
-        "type": d.type,
-        "date": d.date,
-        "issuer": d.issuer,
-        "term": d.term,
-        "subject": d.subject,
-        "locality": d.locality,
-        "aliases": d.aliases,
-        "relations": d.relations,
-        "mentions": [{"doc_id": m.doc_id, "title": m.title, "sentence": m.sentence} for m in d.mentions],
-        "primary": d.primary,
-    }
-
-
 def lookup_json(result: Resolution) -> dict[str, Any]:
     data: dict[str, Any] = {
         "query": result.query,
         "found": result.found,
-        "directives": [directive_json(d) for d in result.directives],
-        "candidates": [directive_json(d) for d in result.candidates],
+        "directives": [directive_card(d).to_json() for d in result.directives],
+        "candidates": [directive_card(d).to_json() for d in result.candidates],
     }
     if result.article is not None:
         data["article"] = {
@@ -249,50 +233,3 @@ def _clause(text: str, number: str) -> str | None:
         return None
     nxt = clause_start(str(int(number) + 1)).search(text[m.end() :])
     return text[m.start() : m.end() + nxt.start() if nxt else len(text)].strip()
-
-
-RELATION_WORDS = {
-    "implements": "thực hiện",
-    "continues": "tiếp tục thực hiện",
-    "reviews": "sơ kết, tổng kết",
-    "implemented_by": "được thực hiện bằng",
-    "continued_by": "được tiếp tục thực hiện bằng",
-    "reviewed_by": "được sơ kết, tổng kết bằng",
-}
-
-
-def relation_lines(d: Directive) -> list[str]:
-    return [f"{RELATION_WORDS.get(r['kind'], r['kind'])} {r['ref']}" for r in d.relations]
-
-
-def directive_title(d: Directive) -> str:
-    """ "Luật Thực hiện dân chủ ở cơ sở số 10/2022/QH15" when its name is known, else "Kết luận số 120-KL/TW"."""
-    return f"{d.name} số {d.ref}" if d.name else document_name(d.type, d.ref, fallback="Văn bản")
-
-
-def card_facts(d: Directive) -> list[tuple[str, str]]:
-    """A directive's facts as labelled lines, for every place that shows its card."""
-    facts = [
-        ("Ngày ban hành", vn_date(d.date)),
-        ("Cơ quan ban hành", d.issuer or "không rõ"),
-        ("Khóa", d.term),
-        ("Địa phương", d.locality),
-        ("Trích yếu", d.subject or (None if d.name else "kho tài liệu không nêu")),
-        ("Còn được ghi là", ", ".join(d.aliases) or None),
-        ("Hiệu lực từ", vn_date(d.in_force) if d.in_force else None),
-        ("Toàn văn trong kho", d.primary["title"] if d.primary else None),
-        ("Số điều trong kho", str(len(d.articles)) if d.articles else None),
-    ]
-    return [(label, value) for label, value in facts if value]
-
-
-def telling_apart(d: Directive) -> str:
-    """What distinguishes one candidate from others with the same number."""
-    parts = [document_name(d.type, d.ref)]
-    if d.date:
-        parts.append(f"ngày {vn_date(d.date)}")
-    if d.issuer:
-        parts.append(f"của {d.issuer}")
-    if d.locality:
-        parts.append(f"({d.locality})")
-    return " ".join(parts)

@@ -11,6 +11,7 @@ from pathlib import Path
 from bot import wording
 from bot.answering import intents
 from bot.answering.answer import Answer
+from bot.answering.card import directive_card
 from bot.answering.compose import compose, mentioned_directives
 from bot.answering.conversation import Conversation, place_names
 from bot.answering.lookup import (
@@ -232,7 +233,7 @@ class QAService:
         lines += [f"• {t}" for t in titles]
         if cited:
             lines += ["", wording.library_directives(len(cited))]
-            lines += [f"• {d.card()}" for d in cited[:LIBRARY_EXAMPLES]]
+            lines += [f"• {directive_card(d).summary}" for d in cited[:LIBRARY_EXAMPLES]]
         return "\n".join(lines + ["", wording.library_hint()])
 
     def _document_titles(self) -> list[str]:
@@ -270,7 +271,7 @@ class QAService:
             named = [d for r in resolutions for d in r.directives + r.candidates]
             cited = {key for d in named for key in d.keys} | {m.chunk_id for d in named for m in d.mentions}
             # the directive's own text answers first-hand: its articles for a legal text, else its document
-            primary = {d.primary["doc_id"] for d in named if d.primary and not d.articles}
+            primary = {d.primary.doc_id for d in named if d.primary and not d.articles}
             cited |= loaded.retriever.chunk_ids_of(primary)
             cited |= {c for d in named for chunks in d.articles.values() for c in chunks}
         mode = mode or ("hybrid+rerank" if loaded.retriever.reranker else "hybrid")

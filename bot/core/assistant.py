@@ -133,7 +133,7 @@ class Core:
             return Asked(answer)
         answer_id = memory.remember(answer)
         chat_id, user_id = self._ids(chat, user)
-        record_answer(self.journal, answer, answer_id, chat_id, user_id, self.service.registry)
+        record_answer(self.journal, answer, answer_id, chat_id, user_id)
         notice = answer.found is False and self.journal is not None and self.journal.first_notice(user_id)
         return Asked(answer, answer_id, notice)
 

@@ -6,13 +6,13 @@ length (never its text), whether something was found, how, how fast, and the doc
 
 from __future__ import annotations
 
+from bot import wording
 from bot.answering.answer import Answer
 from bot.answering.lookup import Resolution
 from bot.operations.journal import AskedDocument, Exchange, Journal
 from bot.render.text import answer_text, render_lookup
-from ingest.language.citations import ref_key
 from ingest.logs import event
-from ingest.registry import Directive, Registry
+from ingest.registry import Directive
 
 
 def _asked(d: Directive) -> AskedDocument:
@@ -20,15 +20,14 @@ def _asked(d: Directive) -> AskedDocument:
     return AskedDocument(d.ref, d.type, held=held, cited=not held)
 
 
-def asked_in_answer(answer: Answer, registry: Registry) -> tuple[AskedDocument, ...]:
-    """The documents the question named, and whether the library holds them."""
+def asked_in_answer(answer: Answer) -> tuple[AskedDocument, ...]:
+    """The documents the question named, and whether the library holds them (as compose knew)."""
     out: dict[str, AskedDocument] = {}
     for d in answer.directives:
-        if d.get("role") != "asked" or d["ref"] in out:
+        if d.role != "asked" or d.ref in out:
             continue
-        known = registry.find(ref_key(d["ref"])) if d.get("in_corpus") else []
-        held = any(k.primary or k.articles for k in known)
-        out[d["ref"]] = AskedDocument(d["ref"], d.get("type"), held=held, cited=bool(known) and not held)
+        held = any(k.held for k in answer.directives if k.role == "asked" and k.in_corpus and k.ref == d.ref)
+        out[d.ref] = AskedDocument(d.ref, d.type, held=held, cited=d.in_corpus and not held)
     return tuple(out.values())
 
 
@@ -42,10 +41,10 @@ def asked_in_lookup(result: Resolution) -> tuple[AskedDocument, ...]:
 
 def cited_documents(answer: Answer) -> tuple[str, ...]:
     """Each source as people cite it: a legal text's article, else the document's title."""
-    return tuple(s.legal.citation() if s.legal else s.facts.title for s in answer.sources)
+    return tuple(wording.source_title(s) for s in answer.sources)
 
 
-def answer_exchange(answer: Answer, answer_id: str, chat: int | None, user: int | None, registry: Registry) -> Exchange:
+def answer_exchange(answer: Answer, answer_id: str, chat: int | None, user: int | None) -> Exchange:
     return Exchange(
         id=answer_id,
         chat=chat,
@@ -55,7 +54,7 @@ def answer_exchange(answer: Answer, answer_id: str, chat: int | None, user: int 
         answer=answer_text(answer),
         generator=answer.generator,
         sources=cited_documents(answer),
-        asked=asked_in_answer(answer, registry),
+        asked=asked_in_answer(answer),
         latency_ms=answer.timings_ms.get("total"),
     )
 
@@ -83,16 +82,14 @@ def log_answer(answer: Answer, chat: str, user: str) -> None:
         found=answer.found,
         generator=answer.generator,
         latency_ms=answer.timings_ms.get("total"),
-        cited=sorted({s.legal.source.full_title if s.legal else s.facts.title for s in answer.sources}),
+        cited=sorted({s.name for s in answer.sources}),
     )
 
 
-def record_answer(
-    journal: Journal | None, answer: Answer, answer_id: str, chat: int | None, user: int | None, registry: Registry
-) -> None:
+def record_answer(journal: Journal | None, answer: Answer, answer_id: str, chat: int | None, user: int | None) -> None:
     """Journal the exchange (when there is a journal) and log the event."""
     if journal is not None:
-        journal.record(answer_exchange(answer, answer_id, chat, user, registry))
+        journal.record(answer_exchange(answer, answer_id, chat, user))
         log_answer(answer, journal.pseudonym(chat), journal.pseudonym(user))
     else:
         log_answer(answer, "-", "-")

@@ -12,7 +12,8 @@ from __future__ import annotations
 import re
 
 from bot.answering.answer import Answer, Source
-from bot.answering.lookup import lookup, question_focus, resolve_names, telling_apart
+from bot.answering.card import directive_card
+from bot.answering.lookup import lookup, question_focus, resolve_names
 from bot.answering.question import Question
 from bot.answering.service import QAService
 from bot.outlines.law import build_law
@@ -67,7 +68,7 @@ class BriefBuilder:
         if cites or re.fullmatch(r"[0-9]{1,5}", topic):  # a document number, whole or partial
             resolution = lookup(topic, registry)
             if resolution.candidates:
-                options = "; ".join(telling_apart(d) for d in resolution.candidates)
+                options = "; ".join(directive_card(d).distinction for d in resolution.candidates)
                 raise BriefError(
                     f"ambiguous: {topic}",
                     user_message=f"“{topic}” ứng với nhiều văn bản: {options}. Hãy ghi rõ số hiệu.",

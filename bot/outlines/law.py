@@ -13,7 +13,8 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass
 
-from bot.answering.lookup import directive_title
+from bot import wording
+from bot.answering.card import directive_card
 from bot.answering.service import QAService
 from bot.outlines.outline import (
     BriefError,
@@ -128,13 +129,13 @@ def build_law(service: QAService, d: Directive, quiz: int, chapter: str | None =
     articles = legal_articles(passages)
     source = articles[0].place.source
     short = source.full_title if source.type == "Luật" else source.title
-    outline = Outline(d.ref, directive_title(d), "law")
+    outline = Outline(d.ref, directive_card(d).title, "law")
     key = outline.cite(passages[0])
     chapters = _chapters(articles)
     wanted_chapter = _chapter_label(chapter, chapters) if chapter else None
 
     # The structure below says what the card's "Toàn văn trong kho" and "Số điều trong kho" would.
-    info, *relations = card_points(d, omit=("Toàn văn trong kho", "Số điều trong kho"))
+    info, *relations = card_points(d, omit=(wording.CARD_FULL_TEXT, wording.CARD_ARTICLES))
     card = Section("Khái quát về văn bản", [info])
     if len(chapters) > 1 or chapters.get(None) is None:
         lines = [f"Trong kho có {len(articles)} điều, {len([c for c in chapters if c])} chương:"]

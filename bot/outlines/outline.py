@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from bot import wording
 from bot.answering.answer import Source
-from bot.answering.lookup import card_facts, relation_lines
+from bot.answering.card import directive_card
 from ingest import QcdcError
 from ingest.facts import DocumentFacts
 from ingest.language.sentences import paragraph_spans, sentence_spans
@@ -137,11 +137,13 @@ def reference_line(p: Passage) -> str:
 
 
 def card_points(d: Directive, omit: tuple[str, ...] = ()) -> list[Point]:
-    """A directive's card as a point of labelled lines, and its relations when it has any."""
-    facts = [("Loại văn bản", d.type or ""), ("Số, ký hiệu", d.ref), *card_facts(d)]
-    points = [Point("Thông tin văn bản", lines=[f"{k}: {v}" for k, v in facts if v and k not in omit])]
-    if relations := relation_lines(d):
-        points.append(Point("Quan hệ với các văn bản khác", lines=[r[0].upper() + r[1:] for r in relations]))
+    """A directive's card (`bot.answering.card`) as a point of labelled lines (its type and
+    number first, as there is no title line), and its relations when it has any."""
+    card = directive_card(d)
+    facts = [f"{f.label}: {f.value}" for f in (*card.identity, *card.facts) if f.label not in omit]
+    points = [Point(wording.CARD_INFO, lines=facts)]
+    if card.relations:
+        points.append(Point(wording.CARD_LINKS, lines=[r.text[0].upper() + r.text[1:] for r in card.relations]))
     return points
 
 

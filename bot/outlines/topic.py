@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from bot.answering.lookup import directive_title
+from bot.answering.card import directive_card
 from bot.answering.service import QAService
 from bot.outlines.law import legal_articles, list_fact
 from bot.outlines.outline import (
@@ -192,7 +192,7 @@ def _pools(service: QAService, outline: Outline, passages: list[Passage]) -> dic
 
 def build_directive(service: QAService, d: Directive, quiz: int) -> Outline:
     """A directive the library cites but does not hold: what the citing documents say of it."""
-    name = directive_title(d)
+    name = directive_card(d).title
     outline = Outline(d.ref, name, "directive")
     passages = in_document_order(list(service.index.passages(sorted({m.chunk_id for m in d.mentions})).values()))
     documents = list(dict.fromkeys(p.doc_id for p in passages))

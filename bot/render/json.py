@@ -28,7 +28,7 @@ def answer_json(answer: Answer) -> dict[str, Any]:
         "related": answer.related,
         "notes": answer.notes,
         "suggestion": answer.suggestion,
-        "directives": answer.directives,
+        "directives": [d.to_json() for d in answer.directives],
         "generator": answer.generator,
         "verification": (answer.verification or Verification()).to_json(),
         "timings_ms": answer.timings_ms,

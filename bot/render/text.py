@@ -8,17 +8,9 @@ from dataclasses import dataclass
 
 from bot import wording
 from bot.answering.answer import Answer, Source
-from bot.answering.lookup import (
-    Resolution,
-    article_citation,
-    article_text,
-    card_facts,
-    directive_title,
-    relation_lines,
-    telling_apart,
-)
+from bot.answering.card import DirectiveCard, directive_card
+from bot.answering.lookup import Resolution, article_citation, article_text
 from bot.sources import SourceKey
-from ingest.registry import Directive
 
 
 @dataclass(frozen=True)
@@ -42,12 +34,12 @@ def blocks(answer: Answer) -> list[Block]:
     if answer.short:
         out.append(Block("short", answer.short_answer or "", answer.short.source))  # "Có: …" for a yes-no
     for card in answer.cards:
-        if card.directive is not None:
-            out.append(Block("card", card.directive.card()))
-            out += [Block("relation", line) for line in card.relations]
+        if card.document is not None:
+            out.append(Block("card", card.document.summary))
+            out += [Block("relation", r.text) for r in card.document.relations]
         else:
             out.append(Block("ambiguous", wording.ambiguous(card.query, len(card.candidates))))
-            out += [Block("candidate", telling_apart(d)) for d in card.candidates]
+            out += [Block("candidate", c.distinction) for c in card.candidates]
     out += [Block("note", note) for note in answer.notes]
     if answer.generated:
         out.append(Block("generated", answer.generated))
@@ -153,17 +145,16 @@ def md_escape(text: str) -> str:
     return re.sub(r"([\\`*_\[\]<>#|])", r"\\\1", text)
 
 
-def render_directive(d: Directive, width: int = 100) -> str:
+def render_card(card: DirectiveCard, width: int = 100) -> str:
     """A directive's card: its facts as the corpus states them, then who cites it."""
-    lines = [directive_title(d)]
-    lines += [f"  {label}: {value}" for label, value in card_facts(d)]
-    if d.url:
-        lines.append(f"  Địa chỉ: {d.url}")
-    relations = relation_lines(d)
-    if relations:
-        lines.append("  Liên quan: " + "; ".join(relations))
-    lines.append(f"  Được nhắc đến ({len(d.mentions)}):")
-    for m in d.mentions:
+    lines = [card.title]
+    lines += [f"  {f.label}: {f.value}" for f in card.facts]
+    if card.url:
+        lines.append(f"  {wording.CARD_ADDRESS}: {card.url}")
+    if card.relations:
+        lines.append(f"  {wording.CARD_RELATED}: " + "; ".join(r.text for r in card.relations))
+    lines.append(f"  {wording.card_mentioned(len(card.mentions))}:")
+    for m in card.mentions:
         lines.append(f"  – {m.title} [{m.doc_id}]")
         lines.append(textwrap.fill(f"“{m.sentence}”", width=width, initial_indent="      ", subsequent_indent="      "))
     return "\n".join(lines)
@@ -175,9 +166,9 @@ def render_lookup(result: Resolution) -> str:
     if result.article is not None and result.found:
         return f"{article_citation(result)}\n\n{article_text(result)}"
     if result.found:
-        return render_directive(result.directives[0])
+        return render_card(directive_card(result.directives[0]))
     if result.candidates:
-        lines = [f"“{result.query}” ứng với {len(result.candidates)} văn bản trong kho; hãy ghi rõ hơn:"]
-        lines += [f"  – {telling_apart(d)}" for d in result.candidates]
+        lines = [wording.lookup_choices(result.query, len(result.candidates))]
+        lines += [f"  – {directive_card(d).distinction}" for d in result.candidates]
         return "\n".join(lines)
-    return f"Kho tài liệu hiện có không có văn bản nào ứng với “{result.query}”."
+    return wording.lookup_absent(result.query)

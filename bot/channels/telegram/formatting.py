@@ -16,15 +16,8 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot import wording
 from bot.answering.answer import Answer, Source
-from bot.answering.lookup import (
-    Resolution,
-    article_citation,
-    article_text,
-    card_facts,
-    directive_title,
-    relation_lines,
-    telling_apart,
-)
+from bot.answering.card import directive_card
+from bot.answering.lookup import Resolution, article_citation, article_text
 from bot.operations.reports import Report
 from bot.render.text import blocks, numbers, opens_paragraph, source_groups
 from bot.wording import APOLOGY, GAP_NOTICE, NOT_ADMIN, REFUSAL, rate_limited  # noqa: F401  (shared by every channel)
@@ -125,16 +118,16 @@ def source_html(source: Source) -> str:
 
 
 def directive_html(d: Directive) -> str:
-    """A directive's card, with the sentences that cite it."""
-    lines = [f"<b>{escape(directive_title(d))}</b>"]
-    lines += [f"{label}: {escape(value)}" for label, value in card_facts(d)]
-    if d.url:
-        lines.append(f'<a href="{html.escape(d.url, quote=True)}">{escape(d.url)}</a>')
-    relations = relation_lines(d)
-    if relations:
-        lines.append("Liên quan: " + escape("; ".join(relations)))
+    """A directive's card (`bot.answering.card`), with the sentences that cite it."""
+    card = directive_card(d)
+    lines = [f"<b>{escape(card.title)}</b>"]
+    lines += [f"{escape(f.label)}: {escape(f.value)}" for f in card.facts]
+    if card.url:
+        lines.append(f'<a href="{html.escape(card.url, quote=True)}">{escape(card.url)}</a>')
+    if card.relations:
+        lines.append(f"{escape(wording.CARD_RELATED)}: " + escape("; ".join(r.text for r in card.relations)))
     parts = ["\n".join(lines)]
-    for m in d.mentions:
+    for m in card.mentions:
         parts.append(f"<i>{escape(m.title)}</i>\n<blockquote>{escape(m.sentence)}</blockquote>")
     return "\n\n".join(parts)
 
@@ -147,9 +140,9 @@ def lookup_html(result: Resolution) -> str:
     if result.found:
         return directive_html(result.directives[0])
     if result.candidates:
-        items = "\n".join(f"• {escape(telling_apart(d))}" for d in result.candidates)
-        return f"“{escape(result.query)}” ứng với {len(result.candidates)} văn bản; chọn một:\n{items}"
-    return f"Kho tài liệu hiện có không có văn bản nào ứng với “{escape(result.query)}”."
+        items = "\n".join(f"• {escape(directive_card(d).distinction)}" for d in result.candidates)
+        return f"{wording.lookup_buttons(escape(result.query), len(result.candidates))}\n{items}"
+    return wording.lookup_absent(escape(result.query))
 
 
 def candidate_keyboard(result: Resolution, key: Callable[[Directive], str]) -> InlineKeyboardMarkup | None:

@@ -26,7 +26,8 @@ from typing import Any
 
 from telegram.ext import Application, PersistenceInput, PicklePersistence
 
-from bot.answering.answer import Answer, Card, Quotation, QuoteGroup, ShortAnswer, Source
+from bot.answering.answer import Answer, Card, NamedDocument, Quotation, QuoteGroup, ShortAnswer, Source
+from bot.answering.card import CardFact, CardRelation, DirectiveCard
 from bot.answering.conversation import Conversation, Turn
 from bot.answering.verification import Verification
 from bot.core.memory import KEPT_ANSWERS, kept, new_id
@@ -34,6 +35,7 @@ from bot.operations.journal import set_aside
 from bot.settings import BotSettings
 from ingest.facts import DocumentFacts
 from ingest.language.legal import LegalPlace, LegalSource
+from ingest.links import DirectiveLink, PrimaryText
 from ingest.registry import Directive, Mention
 
 log = logging.getLogger(__name__)
@@ -42,6 +44,7 @@ log = logging.getLogger(__name__)
 # name, never imported or looked up by attribute.
 _TYPES: tuple[Any, ...] = (
     Answer, Card, Quotation, QuoteGroup, ShortAnswer, Source, Verification, Conversation, Turn,
+    NamedDocument, DirectiveCard, CardFact, CardRelation, DirectiveLink, PrimaryText,
     DocumentFacts, LegalPlace, LegalSource, Directive, Mention, collections.deque, collections.OrderedDict, dt.date,
     time.time,  # a Conversation's clock
 )  # fmt: skip
@@ -70,6 +73,8 @@ def _answer_ok(answer: object) -> bool:
         isinstance(answer, Answer)
         and isinstance(answer.sources, list)
         and all(isinstance(s, Source) for s in answer.sources)
+        and isinstance(answer.directives, list)  # typed since issue 33: an older answer's were dicts
+        and all(isinstance(d, NamedDocument) for d in answer.directives)
     )
 
 
