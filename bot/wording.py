@@ -300,3 +300,13 @@ def lookup_buttons(query: str, count: int) -> str:
 
 def lookup_absent(query: str) -> str:
     return f"Kho tài liệu hiện có không có văn bản nào ứng với “{query}”."
+
+
+def article_without_text(name: str, article: int) -> str:
+    """An article asked of a document the library knows only from what cites it."""
+    return f"Kho tài liệu không có toàn văn {name} nên không tra được Điều {article}."
+
+
+def article_missing(document: str, article: int, count: int, last: int) -> str:
+    """An article the document does not have ("Điều 120" of a law of 91 articles)."""
+    return f"{document} không có Điều {article}: kho tài liệu có {count} điều của văn bản này (Điều 1 đến Điều {last})."

@@ -10,7 +10,7 @@ import json
 import bot.answering.card as card_module
 from bot.answering.answer import Answer, Card, NamedDocument
 from bot.answering.card import CardFact, directive_card
-from bot.answering.lookup import Resolution, lookup_json
+from bot.answering.lookup import ArticleRef, Resolution, lookup_json
 from bot.channels.telegram.formatting import directive_html
 from bot.core.recording import asked_in_answer
 from bot.operations.journal import AskedDocument
@@ -125,3 +125,13 @@ def test_the_registry_file_round_trips_typed_links_and_primary_texts():
     assert again.directives == registry.directives
     assert json.loads(registry.to_json())["directives"][1]["primary"] == {
         "doc_id": "luat", "title": "Luật Thực hiện dân chủ ở cơ sở"}  # fmt: skip
+
+
+def test_a_missing_article_is_said_plainly():
+    law = Resolution("Điều 120 Luật THDCCS", directives=[LAW], article=ArticleRef(120))
+    assert law.missing_article and law.article_message() == (
+        "Luật Thực hiện dân chủ ở cơ sở (10/2022/QH15) không có Điều 120: "
+        "kho tài liệu có 2 điều của văn bản này (Điều 1 đến Điều 2)."
+    )
+    cited = Resolution("Điều 5 KL 120", directives=[kl120()], article=ArticleRef(5))
+    assert cited.article_message() == "Kho tài liệu không có toàn văn Kết luận số 120-KL/TW nên không tra được Điều 5."

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from bot import wording
 from bot.answering.card import directive_card
 from ingest.facts import document_name
 from ingest.language.citations import Citation, parse_citations, ref_key, same_number
@@ -73,10 +74,9 @@ class Resolution:
         name = d.name or document_name(d.type, d.ref)
         assert self.article is not None
         if not d.articles:
-            return f"Kho tài liệu không có toàn văn {name} nên không tra được Điều {self.article.article}."
-        return (
-            f"{name} ({d.ref}) không có Điều {self.article.article}: "
-            f"kho tài liệu có {len(d.articles)} điều của văn bản này (Điều 1 đến Điều {max(map(int, d.articles))})."
+            return wording.article_without_text(name, self.article.article)
+        return wording.article_missing(
+            f"{name} ({d.ref})", self.article.article, len(d.articles), max(map(int, d.articles))
         )
 
     @property
