@@ -257,10 +257,10 @@ def compose(
 
     pool = [Source.from_passage(i + 1, p) for i, p in enumerate(retrieval.passages)]
     # a legal answer: the articles ranked first answer first (their titles matched the question)
-    by_rank = bool(retrieval.passages[0].legal)
+    by_rank = pool[0].is_legal
     found_list = None
     if not whole and not by_rank and chunks_of is not None and short_answer.kind(question) not in _FIGURE_KINDS:
-        documents = _of_place_asked(question, pool, list(dict.fromkeys(s.doc_id for s in pool[:3] if not s.legal)))
+        documents = _of_place_asked(question, pool, list(dict.fromkeys(s.doc_id for s in pool[:3] if not s.is_legal)))
         found_list = lists.find_list(
             weighed, documents, chunks_of, lambda t: retrieval.lexical.text_coverage(weighed, t)
         )

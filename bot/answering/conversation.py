@@ -191,10 +191,7 @@ def _subject(turn: Turn) -> str | None:
     if asked:
         d = asked[0]
         return d.name or document_name(d.type, d.ref, fallback="văn bản")
-    legal = next((s.legal for s in turn.answer.sources if s.legal), None)
-    if legal:
-        return legal.source.full_title
-    return None
+    return next((s.name for s in turn.answer.sources if s.is_legal), None)
 
 
 class SizedLRU(Generic[K, V]):

@@ -29,6 +29,7 @@ from bot.outlines.outline import (
     sentences,
 )
 from bot.outlines.quiz import Fact, ListFact, date_question, make_quiz
+from bot.sources import is_legal
 from ingest.facts import vn_date
 from ingest.index.chunk_store import in_document_order
 from ingest.language.citations import parse_citations
@@ -106,7 +107,7 @@ def build_topic(service: QAService, topic: str, quiz: int) -> Outline:
     lists: list[ListFact] = []
     rank = {p.doc_id: i for i, p in reversed(list(enumerate(passages)))}
     ordered = sorted(passages, key=lambda p: (rank[p.doc_id], p.position))
-    for article in legal_articles([p for p in ordered if p.legal]):
+    for article in legal_articles([p for p in ordered if is_legal(p)]):
         first = article.passages[0]
         heading = f"{article.heading} ({article.place.source.full_title})"
         whole = on_topic(article.place.article_title)
@@ -122,7 +123,7 @@ def build_topic(service: QAService, topic: str, quiz: int) -> Outline:
         ):
             lists.append(lf)
     retrieved = {p.chunk_id for p in ordered}
-    for doc_id in dict.fromkeys(p.doc_id for p in ordered if not p.legal):
+    for doc_id in dict.fromkeys(p.doc_id for p in ordered if not is_legal(p)):
         _document(sections, service.index.chunks_of(doc_id), retrieved, on_topic)
     outline.sections = sections.sections()
     pools = _pools(service, outline, ordered)
