@@ -1,4 +1,4 @@
-"""Answering: retrieval, answer composition, the CLI (and later Telegram).
+"""Questions → answers: answering, outlines, operations, renderers, the channel-neutral core, channels and the CLI.
 
 Builds on `ingest`'s public API; nothing in `ingest` imports from here.
 """

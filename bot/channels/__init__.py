@@ -1,1 +1,1 @@
-"""Messaging channels beside Telegram, each an adapter over one channel-neutral core (`core`)."""
+"""Messaging channels (Telegram, Zalo), each an adapter over the channel-neutral core (`bot.core`)."""
