@@ -203,3 +203,51 @@ def test_state_chat_store_reads_a_memory_another_thread_is_writing():
         stop.set()
         thread.join()
         sys.setswitchinterval(interval)
+
+
+def test_state_file_written_before_the_subpackages_reads_and_keeps_the_chat(tmp_path, caplog):
+    """A state file pickled when the types lived in bot.answer, bot.conversation, ingest.legal
+    (before issue 33's move) is read, not set aside: the chat's other data stays, and an answer
+    of the old shape (a card holding a Directive) is dropped by `clean_chat`, not rendered."""
+    import sys
+
+    from bot.answering import answer as answer_module
+    from bot.answering.answer import Answer, Card
+
+    old = Answer("Hỏi gì?", True, cards=[Card()])
+    object.__setattr__(old.cards[0], "document", None)
+    object.__delattr__(old.cards[0], "document")
+    object.__setattr__(old.cards[0], "relations", ("thay thế Chỉ thị 30",))  # the old card's strings
+    classes = (Answer, Card)
+    saved = {c: c.__module__ for c in classes}
+    sys.modules["bot.answer"] = answer_module
+    try:
+        for c in classes:
+            c.__module__ = "bot.answer"
+        blob = pickle.dumps(state({7: {"answers": {"a1": old}, "last": "a1", "comment_prompts": {5: "a1"}}}))
+    finally:
+        for c, module in saved.items():
+            c.__module__ = module
+        del sys.modules["bot.answer"]
+    assert b"bot.answer" in blob and b"bot.answering" not in blob
+    path = tmp_path / "state.pickle"
+    path.write_bytes(blob)
+    with caplog.at_level(logging.WARNING, logger="bot.channels.telegram.state"):
+        chats = read_state(path)
+    assert path.exists() and 7 in chats  # read, not set aside
+    assert chats[7].get("comment_prompts") == {5: "a1"} and "a1" not in chats[7].get("answers", {})
+
+
+def test_chat_memory_written_off_the_loop_never_changes_the_chat_dict_size(corpus_settings):
+    """PTB copies chat_data for persistence on the event loop while a question's worker thread
+    writes the chat's memory: once `prepare_chat` ran on the loop, the thread only replaces values."""
+    from bot.answering.answer import Answer
+    from bot.channels.telegram.state import ChatData, prepare_chat
+
+    store: dict = {"comment_prompts": {}}
+    prepare_chat(store, corpus_settings)
+    keys = set(store)
+    memory = ChatData(store, corpus_settings)
+    answer_id = memory.remember(Answer("Hỏi gì?", True))
+    _ = memory.conversation
+    assert set(store) == keys and memory.last() is not None and memory.last()[0] == answer_id

@@ -19,6 +19,7 @@ from bot import wording
 from bot.channels.telegram.access import ids, parse_callback
 from bot.channels.telegram.formatting import COMMENT_PROMPT, rated_keyboard
 from bot.channels.telegram.handlers import chat_store, core_of, reply, within_limit
+from bot.channels.telegram.state import prepare_chat
 
 log = logging.getLogger(__name__)
 
@@ -65,6 +66,8 @@ async def feedback_button(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
         while len(prompts) > KEPT_PROMPTS:
             prompts.pop(next(iter(prompts)))
         return
+    if isinstance(context.chat_data, dict):
+        prepare_chat(context.chat_data, core.settings)  # the worker thread then only reads it
     if not await asyncio.to_thread(core.rate, chat, user, 1 if action == "up" else -1, answer_id):
         await reply(update, wording.NO_JOURNAL)  # a full disk: say so rather than show a ✓ that was not kept
         return
@@ -87,5 +90,7 @@ async def comment_reply(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     if not core.records_feedback or answer_id is None:
         await reply(update, PROMPT_GONE if core.records_feedback else wording.NO_JOURNAL)
         return
+    if isinstance(context.chat_data, dict):
+        prepare_chat(context.chat_data, core.settings)
     saved = await asyncio.to_thread(core.comment, chat, user, message.text, answer_id)
     await reply(update, wording.COMMENT_THANKS if saved else wording.NO_JOURNAL)

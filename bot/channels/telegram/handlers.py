@@ -45,7 +45,7 @@ from bot.channels.telegram.formatting import (
     source_html,
     split_message,
 )
-from bot.channels.telegram.state import clean_chat
+from bot.channels.telegram.state import clean_chat, prepare_chat
 from bot.core.access import Admission
 from bot.core.assistant import Core, directive_key
 from bot.render.outline import summary_lines
@@ -137,6 +137,8 @@ async def _work(
         return None
     if action is not None and update.effective_chat:
         await context.bot.send_chat_action(update.effective_chat.id, action)
+    if isinstance(context.chat_data, dict):
+        prepare_chat(context.chat_data, core_of(context).settings)
     try:
         return await asyncio.to_thread(work, *args)
     except QcdcError as exc:

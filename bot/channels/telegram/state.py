@@ -49,6 +49,11 @@ _TYPES: tuple[Any, ...] = (
     time.time,  # a Conversation's clock
 )  # fmt: skip
 ALLOWED: dict[tuple[str, str], Any] = {(t.__module__, t.__qualname__): t for t in _TYPES}
+# Where these types lived before bot/ and ingest/ were split into subpackages (issue 33): a state file
+# written before the move still reads, and `clean_chat` drops what no longer has today's shape.
+_MOVED = {"bot.answer": "bot.answering.answer", "bot.verification": "bot.answering.verification",
+          "bot.conversation": "bot.answering.conversation", "ingest.legal": "ingest.language.legal"}  # fmt: skip
+ALLOWED |= {(old, name): t for (new, name), t in list(ALLOWED.items()) for old, n in _MOVED.items() if n == new}
 # PTB's placeholders for its Bot object (never in chat data, but PTB's writer may emit them).
 _BOT_IDS = ("a known bot replaced by PTB's PicklePersistence", "an unknown bot replaced by PTB's PicklePersistence")
 
@@ -75,6 +80,19 @@ def _answer_ok(answer: object) -> bool:
         and all(isinstance(s, Source) for s in answer.sources)
         and isinstance(answer.directives, list)  # typed since issue 33: an older answer's were dicts
         and all(isinstance(d, NamedDocument) for d in answer.directives)
+        and isinstance(answer.cards, list)
+        and all(_card_ok(c) for c in answer.cards)
+    )
+
+
+def _card_ok(card: object) -> bool:
+    # An older card held a Directive and relation strings; a class default would hide the missing field.
+    fields = getattr(card, "__dict__", {})
+    return (
+        isinstance(card, Card)
+        and isinstance(fields.get("document"), DirectiveCard | None)
+        and "document" in fields
+        and all(isinstance(c, DirectiveCard) for c in fields.get("candidates", ()))
     )
 
 
@@ -218,6 +236,17 @@ class ChatData:
         answer_id = self.store.get("last", "")
         answer = self.answer(answer_id)
         return (answer_id, answer) if answer is not None else None
+
+
+def prepare_chat(store: dict[Any, Any], settings: BotSettings) -> None:
+    """On the event loop, before a worker thread reads or writes this chat's memory: drop what is of
+    another shape and create the keys the memory writes, so that the thread only replaces values.
+    PTB copies chat_data for persistence on the loop, and a dict changing size under that copy fails it."""
+    clean_chat(store)
+    store.setdefault("answers", {})
+    store.setdefault("last", "")
+    if settings.conversation_turns and not isinstance(store.get("conversation"), Conversation):
+        store["conversation"] = Conversation(settings.conversation_turns, settings.conversation_ttl_s)
 
 
 class ChatDataStore:

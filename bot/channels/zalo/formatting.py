@@ -1,7 +1,7 @@
 """Zalo's plain text (it has no markup a bot can rely on) for answers, sources, cards, outlines
 and the bot's own words, and splitting into messages of at most 2,000 characters.
 
-Answers are `render.answer_text` (the reading order of `render.blocks`) with the sources as
+Answers are `render.text.answer_text` (the reading order of `render.text.blocks`) with the sources as
 `wording.source_line` writes them, links included. A long reply is cut between paragraphs,
 else between lines (a list's items), else between sentences, else between words, and never
 inside a citation mark ("[3]", "[1]–[7]", "[2, Điều 5]"); nothing is dropped.
