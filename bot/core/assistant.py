@@ -110,7 +110,8 @@ class Core:
         if key in self.refused:
             return Admission.IGNORE
         self.refused.get(key, lambda: True)
-        log.info("refused a %s sender", self.channel)
+        # The ids, once per sender: how an administrator finds the id to add to the access list.
+        log.info("refused %s user %s in chat %s", self.channel, user, chat)
         return Admission.REFUSE
 
     def is_admin(self, user: str | None) -> bool:
