@@ -27,7 +27,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from tornado.log import gen_log
 
-from bot.channels import webhook_server
+from bot.channels import bounded_server, webhook_server
 from bot.channels.webhook_server import MalformedUpdate, WebhookEndpoint, WebhookLimits, connection_cap, serving
 from bot.operations.log_rate import RateLimitedLog, RateLimitFilter
 from bot.settings import BotSettings
@@ -278,7 +278,7 @@ def test_webhook_requests_without_a_body_off_the_update_path_are_answered(server
 @pytest.mark.parametrize("trickled", [b"", b"POST /hook HTTP/1.1\r\nHo", b"GET /heal"])
 def test_webhook_slow_headers_give_way_at_the_cap(monkeypatch, trickled):
     """At the bound, the connection waiting longest for its headers is closed to let a new one in."""
-    monkeypatch.setattr(webhook_server, "EVICT_AFTER_S", 0.0)  # no need to wait a second in a test
+    monkeypatch.setattr(bounded_server, "EVICT_AFTER_S", 0.0)  # no need to wait a second in a test
     with running(WebhookLimits(max_connections=3)) as here, contextlib.ExitStack() as stack:
         slow = []
         for n in range(1, 4):  # one after the other, so that their age is known
@@ -318,7 +318,7 @@ def test_webhook_refused_at_the_cap_reads_its_503_not_a_reset(monkeypatch):
     clients do before they read) reads the 503 and its Retry-After. Before, the socket was closed at
     once with the request unread: the kernel answered the body with RST, and the client's next send
     failed with "connection reset by peer" (or "broken pipe") before it read anything."""
-    monkeypatch.setattr(webhook_server, "DRAIN_S", WAIT_S)  # no timing in the test: the client closes first
+    monkeypatch.setattr(bounded_server, "DRAIN_S", WAIT_S)  # no timing in the test: the client closes first
     with running(WebhookLimits(max_connections=1)) as here, connect(here.port) as busy:
         busy.sendall(post_head(SECRET, length=100, close=True) + b'{"update_id": ')
         until(lambda: here.server.waiting_for_headers == 0 and here.server.open_connections == 1, "not busy")
@@ -337,7 +337,7 @@ def test_webhook_refused_at_the_cap_reads_its_503_not_a_reset(monkeypatch):
 
 
 def test_webhook_refused_connection_that_never_closes_is_closed_after_its_drain(monkeypatch):
-    monkeypatch.setattr(webhook_server, "DRAIN_S", 0.2)
+    monkeypatch.setattr(bounded_server, "DRAIN_S", 0.2)
     with running(WebhookLimits(max_connections=1)) as here, connect(here.port) as busy:
         busy.sendall(post_head(SECRET, length=100, close=True) + b'{"update_id": ')
         until(lambda: here.server.waiting_for_headers == 0 and here.server.open_connections == 1, "not busy")
