@@ -252,7 +252,7 @@ def card_title(d: Directive) -> str:
 def card_summary(d: Directive) -> str:
     """The card in one sentence: name or type and number, date, issuer (term), subject or force."""
     if d.name:
-        head = f"{d.name} số {d.ref}"
+        head = card_title(d)
         if d.date:
             head += f" ngày {vn_date(d.date)}"
         if d.issuer:

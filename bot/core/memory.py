@@ -30,6 +30,12 @@ def new_id(text: str) -> str:
     return hashlib.sha1(f"{time.time_ns()}{text}".encode()).hexdigest()[:12]
 
 
+def new_conversation(settings: BotSettings) -> Conversation | None:
+    """A chat's new short memory, or None when CONVERSATION_TURNS is 0 (every store makes it so)."""
+    turns = settings.conversation_turns
+    return Conversation(turns, settings.conversation_ttl_s) if turns else None
+
+
 def kept(answer: Answer) -> Answer:
     """An answer as a memory keeps it: without the passages retrieved but not cited (only answering needs them)."""
     return dataclasses.replace(answer, retrieved=[])
@@ -96,5 +102,4 @@ class KeptChats:
         return self.chats.get(chat, self._new)
 
     def _new(self) -> ChatMemory:
-        turns = self.settings.conversation_turns
-        return ChatMemory(Conversation(turns, self.settings.conversation_ttl_s) if turns else None)
+        return ChatMemory(new_conversation(self.settings))

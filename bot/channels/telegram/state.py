@@ -30,7 +30,7 @@ from bot.answering.answer import Answer, Card, NamedDocument, Quotation, QuoteGr
 from bot.answering.card import CardFact, CardRelation, DirectiveCard
 from bot.answering.conversation import Conversation, Turn
 from bot.answering.verification import Verification
-from bot.core.memory import KEPT_ANSWERS, kept, new_id
+from bot.core.memory import KEPT_ANSWERS, kept, new_conversation, new_id
 from bot.operations.journal import set_aside
 from bot.settings import BotSettings
 from ingest.facts import DocumentFacts
@@ -214,8 +214,7 @@ class ChatData:
             return None
         memory = self.store.get("conversation")
         if not isinstance(memory, Conversation):
-            memory = Conversation(self.settings.conversation_turns, self.settings.conversation_ttl_s)
-            self.store["conversation"] = memory
+            memory = self.store["conversation"] = new_conversation(self.settings)
         return memory
 
     def remember(self, answer: Answer) -> str:
@@ -246,7 +245,7 @@ def prepare_chat(store: dict[Any, Any], settings: BotSettings) -> None:
     store.setdefault("answers", {})
     store.setdefault("last", "")
     if settings.conversation_turns and not isinstance(store.get("conversation"), Conversation):
-        store["conversation"] = Conversation(settings.conversation_turns, settings.conversation_ttl_s)
+        store["conversation"] = new_conversation(settings)
 
 
 class ChatDataStore:
