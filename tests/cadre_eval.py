@@ -26,27 +26,37 @@ def load() -> list[dict]:
     return [json.loads(line) for line in FILE.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
-def judge(service, case: dict) -> dict[str, bool]:
-    """Each check the case states → whether it held."""
-    turns = case.get("session") or [case]
-    conversation = Conversation() if "session" in case else None
-    for turn in turns:
-        answer = service.ask(turn["q"], conversation=conversation)
-    expect = turns[-1]
+def as_list(value) -> list[str]:
+    """`short` is one string in the own set, a list in the public sets."""
+    return [value] if isinstance(value, str) else list(value or [])
+
+
+def check(answer, expect: dict) -> dict[str, bool]:
+    """Each check the case states → whether it held, for the answer to its (last) question."""
     n = normalize_text
     results: dict[str, bool] = {}
     if "found" in expect:
         results["found"] = answer.found is expect["found"]
     if expect.get("phrase"):
         results["phrase"] = any(n(expect["phrase"]) in n(s.text) for s in answer.sources[:3])
-    if expect.get("short"):
-        results["short"] = n(expect["short"]) in n(answer.short_answer or "")
+    if short := as_list(expect.get("short")):
+        results["short"] = all(n(s) in n(answer.short_answer or "") for s in short)
     if expect.get("items"):
         text = n(answer_text(answer))
         results["items"] = all(n(item) in text for item in expect["items"])
     if expect.get("note"):
         results["note"] = n(expect["note"]) in n(" ".join(answer.notes) + " " + (answer.suggestion or ""))
     return results
+
+
+def judge(service, case: dict) -> dict[str, bool]:
+    """Each check the case states → whether it held. A `session` is asked turn by turn; a
+    `context` (the public sets' follow-ups) is asked first in the same conversation."""
+    turns = case.get("session") or ([{"q": case["context"]}, case] if case.get("context") else [case])
+    conversation = Conversation() if len(turns) > 1 else None
+    for turn in turns:
+        answer = service.ask(turn["q"], conversation=conversation)
+    return check(answer, turns[-1])
 
 
 def evaluate(service, cases: list[dict]) -> dict[str, object]:
