@@ -12,6 +12,7 @@ from typing import Annotated
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import NoDecode
 
+from ingest.language.scope import scope_setting
 from ingest.settings import PROJECT_ROOT, Settings, load_settings
 
 
@@ -43,6 +44,10 @@ class BotSettings(Settings):
     feedback_db: Path | None = Field(
         default=None,
         description="SQLite file of feedback, unanswered questions and statistics; unset: feedback.sqlite3 beside the index.",
+    )
+    unit_scope: str = Field(
+        default="",
+        description="The unit's setting, the default when a question names none: xa, co_quan, dnnn, doanh_nghiep, quan_doi, cong_an; empty: none.",
     )
 
     telegram_bot_token: SecretStr | None = Field(default=None, description="Token from @BotFather.")
@@ -102,6 +107,17 @@ class BotSettings(Settings):
         """Comma-separated ids ("123, -100456"), as people write them in .env."""
         if isinstance(value, str):
             return [part.strip() for part in value.split(",") if part.strip()]
+        return value
+
+    @field_validator("unit_scope", mode="before")
+    @classmethod
+    def _scope_key(cls, value: object) -> object:
+        """A key of `ingest.language.scope.SCOPES` (any case) or empty; anything else is refused, naming the keys."""
+        if value is None:
+            return ""
+        if isinstance(value, str):
+            scope = scope_setting(value)
+            return scope.key if scope else ""
         return value
 
 
