@@ -310,3 +310,9 @@ def article_without_text(name: str, article: int) -> str:
 def article_missing(document: str, article: int, count: int, last: int) -> str:
     """An article the document does not have ("Điều 120" of a law of 91 articles)."""
     return f"{document} không có Điều {article}: kho tài liệu có {count} điều của văn bản này (Điều 1 đến Điều {last})."
+
+
+def applies_to(label: str) -> str:
+    """The label under a rule of another setting than the one asked ("… doanh nghiệp nhà nước");
+    `label` is `ingest.language.scope.Scope.label`."""
+    return f"Quy định này áp dụng cho {label}."

@@ -28,6 +28,7 @@ from ingest.index.derived import Derived
 from ingest.index.lexical import LexicalIndex
 from ingest.index.reranking import Reranker
 from ingest.language.citations import parse_citations, ref_key
+from ingest.language.scope import Scope, fits, scope_of
 
 log = logging.getLogger(__name__)
 
@@ -225,3 +226,19 @@ class Retriever:
             chosen = sorted(chosen, key=lambda i: -scores[i])
         relevant = [replace(texts[self.derived.ids[i]], score=round(scores[i], 4)) for i in chosen[:k]]
         return Retrieval(relevant, bool(relevant), self.lexical)
+
+
+def prefer_scope(passages: list[Passage], asked: Scope | None) -> list[Passage]:
+    """The passages of the asked setting and the general ones first, other settings' after,
+    each group in its own order (a stable reorder; nothing dropped).
+
+    "Ban Thanh tra nhân dân ở xã nhiệm kỳ mấy năm?" must be answered from the commune's
+    article (Điều 36), not from the state-owned enterprise's (Điều 77, "02 năm") that ranks
+    as close; another setting's rule stays, after, for whoever labels it
+    (`wording.applies_to`). `asked`: `scope.asked_scope(question, settings.unit_scope)`."""
+    if asked is None:
+        return list(passages)
+    fitting = [fits(scope_of(p), asked) for p in passages]
+    return [p for p, f in zip(passages, fitting, strict=True) if f] + [
+        p for p, f in zip(passages, fitting, strict=True) if not f
+    ]
