@@ -147,6 +147,11 @@ def test_ban_thanh_tra_o_xa_term_comes_from_the_communes_article_not_the_state_e
         ("Thông tư của BQP về dân chủ trong Quân đội?", "quan_doi"),
         ("Cán bộ, chiến sĩ Công an xã không được làm gì?", "cong_an"),
         ("cong an xa khong duoc lam gi", "cong_an"),
+        ("Quy ước của khu phố do ai công nhận?", "xa"),
+        ("Cơ quan nhà nước có bao nhiêu người thì phải bầu Ban Thanh tra nhân dân?", "co_quan"),
+        ("Cơ quan nhà nước có thẩm quyền quyết định gì ở xã?", "xa"),  # the commune is named, the body is any
+        ("Người lao động ở công ty nhà nước được giám sát gì?", "dnnn"),
+        ("Ở trại giam, việc công khai làm thế nào?", "cong_an"),
         ("Thực hiện dân chủ ở cơ sở là gì?", None),
         ("Ban Thanh tra nhân dân nhiệm kỳ mấy năm?", None),
     ],

@@ -71,6 +71,7 @@ _VOCABULARY: tuple[_Words, ...] = (
             "cấp xã",
             "thôn",
             "tổ dân phố",
+            "khu phố",
             "khu dân cư",
             "cộng đồng dân cư",
             "ấp",
@@ -96,13 +97,15 @@ _VOCABULARY: tuple[_Words, ...] = (
             "đơn vị sự nghiệp công lập",
             "hội nghị cán bộ, công chức",
         ),
-        weak=("cán bộ, công chức, viên chức", "công chức", "viên chức"),
+        # "cơ quan nhà nước (có thẩm quyền)" is also any authority a commune's rule names: weak
+        weak=("cán bộ, công chức, viên chức", "công chức", "viên chức", "cơ quan nhà nước"),
     ),
-    _Words(DNNN, strong=("doanh nghiệp nhà nước", "dnnn")),
+    _Words(DNNN, strong=("doanh nghiệp nhà nước", "dnnn", "công ty nhà nước")),
     _Words(
         DOANH_NGHIEP,
         strong=(
             "doanh nghiệp",
+            "công ty",
             "tổ chức có sử dụng lao động",
             "thuê mướn, sử dụng lao động",
             "có sử dụng lao động",
@@ -137,6 +140,9 @@ _VOCABULARY: tuple[_Words, ...] = (
             "bca",
             "cảnh sát",
             "cơ sở giam giữ",
+            "trại giam",
+            "trại tạm giam",
+            "nhà tạm giữ",
         ),
     ),
 )
