@@ -14,12 +14,19 @@ from ingest.facts import document_name, vn_date
 from ingest.registry import Directive
 
 NOT_FOUND = "Kho tài liệu hiện có không có thông tin để trả lời câu hỏi này."
+RELATED_ONLY = "Các quy định gần nhất trong kho (liên quan, không trả lời trực tiếp câu hỏi):"
 NOT_IN_DOCUMENT = "Trong kho tài liệu, văn bản này không có đoạn nào trả lời câu hỏi trên."
 ASK_PROMPT = (
     "Mời đồng chí đặt câu hỏi cụ thể về quy chế dân chủ ở cơ sở hoặc công tác dân vận, ví dụ: "
     "“Kết luận 120-KL/TW yêu cầu gì?” hoặc “Những hạn chế trong thực hiện QCDC ở cơ sở?”"
 )
 SOURCES = "Nguồn"
+
+
+def not_stated(asked: str) -> str:
+    """A quantity asked by name that no passage states: said plainly, with what was asked."""
+    return f"Kho tài liệu hiện có không nêu điều này: “{asked}”."
+
 SHORT_ANSWER = "Trả lời"
 CARD = "Văn bản"
 

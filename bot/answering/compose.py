@@ -12,8 +12,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from bot import wording
-from bot.answering import lists, short_answer
+from bot.answering import first_line, lists, short_answer
 from bot.answering.answer import Answer, Card, NamedDocument, Quotation, QuoteGroup, ShortAnswer, Source
+from bot.answering.asks import Asks, understand
 from bot.answering.card import directive_card
 from bot.answering.conversation import place_names
 from bot.answering.lookup import Resolution
@@ -230,6 +231,7 @@ def compose(
     focus: str | None = None,
     whole: bool = False,
     chunks_of: Callable[[str], list[Passage]] | None = None,
+    asks: Asks | None = None,
 ) -> Answer:
     """The answer from the directives named and the retrieved passages (ranked, all relevant).
 
@@ -277,7 +279,21 @@ def compose(
             listed_items = lists.numbered_count([q.text for q in chosen]) or None
             label = asked_list if listed_items else None
         chosen = chosen or _best_sentences(weighed, pool, retrieval, by_rank)
-    short = None if found_list else _short(question, chosen, pool)
+    asks = asks or understand(question)
+    short = None if found_list else _short(asks, chosen, pool, retrieval)
+    unstated = False
+    if short is None and found_list is None and asks.slot:
+        # a quantity asked by name: said by a sentence of the best passages, or not in the library
+        hit = first_line.stated(asks, pool, retrieval.lexical)
+        if hit is not None:
+            chosen.append(_Quote(hit.source, hit.start, hit.sentence, hit.coverage))
+            short = first_line.first_line(asks, [hit], pool, retrieval.lexical)
+        unstated = short is None
+        if unstated and (nearest := first_line.nearest(asks, pool, retrieval.lexical)):
+            said = {c.sentence for c in nearest}
+            chosen = [_Quote(c.source, c.start, c.sentence, c.coverage) for c in nearest] + [
+                q for q in chosen if q.text not in said
+            ][: MAX_SENTENCES - len(nearest)]
 
     if found_list is None:  # read in document order: documents by their best source, sentences as written
         doc_rank: dict[str, int] = {}
@@ -299,9 +315,14 @@ def compose(
     if short is not None:
         short = ShortAnswer(short.text, numbers[short.source], short.verdict)
     quoted = {pool[i].chunk_id for i in numbers}
+    if short is not None and (label := first_line.other_setting(asks, pool[short.source])):
+        notes.append(label)
+    if unstated:  # the nearest provisions, labelled as related, under "the library does not say"
+        notes = [wording.RELATED_ONLY, *notes]
     return Answer(
         question,
-        True,
+        not unstated,
+        message=wording.not_stated(asks.asked_phrase()) if unstated else None,
         short=short,
         cards=cards,
         groups=groups,
@@ -313,17 +334,7 @@ def compose(
     )
 
 
-_FIGURE_KINDS = {"date", "period", "duration", "number"}
-
-
-def _sentence_of(text: str, at: int) -> str | None:
-    """The whole sentence a quoted clause belongs to: the answer to "với cơ quan nào" may
-    run over the clause's ";" ("Trường Chính trị …; Văn phòng UBND tỉnh; Sở Nội vụ")."""
-    for para in paragraph_spans(text):  # a sentence never runs over a paragraph's end
-        for span in sentence_spans(text, para) if para.start <= at < para.end else ():
-            if span.start <= at < span.end:
-                return " ".join(text[span.start : span.end].split())
-    return None
+_FIGURE_KINDS = {"date", "period", "duration", "frequency", "number"}
 
 
 def _of_place_asked(question: str, pool: list[Source], documents: list[str]) -> list[str]:
@@ -344,25 +355,10 @@ def _pooled(pool: list[Source], passage: Passage) -> int:
     return len(pool) - 1
 
 
-def _short(question: str, chosen: list[_Quote], pool: list[Source]) -> ShortAnswer | None:
-    """The answer in one line, from the best quoted sentence that holds what was asked
-    (pool indexes; renumbered by the caller). A "tác giả" question is answered by the
-    article's stated author."""
-    asked = short_answer.kind(question)
-    if asked is None:
-        return None
-    if asked == "author":
-        top = pool[chosen[0].source] if chosen else pool[0]
-        return ShortAnswer(top.facts.author, chosen[0].source) if top.facts.author and chosen else None
-    ranked = sorted(chosen, key=lambda q: -q.coverage)
-    cuts = []
-    for q in ranked[:1] if asked == "yesno" else ranked:
-        cut = short_answer.cut(question, _sentence_of(pool[q.source].text, q.start) or q.text)
-        if cut is not None and cut.text:
-            cuts.append((cut, q.source))
-    if not cuts:
-        return None
-    # the best sentence's figure, unless another's fits the unit asked better ("mấy người" of
-    # a Ban: "05 thành viên", not the "02 người" its Phó Trưởng ban may number)
-    cut, source = max(cuts, key=lambda c: c[0].fit)
-    return ShortAnswer(cut.text, source, cut.verdict)
+def _short(asks: Asks, chosen: list[_Quote], pool: list[Source], retrieval: Retrieval) -> ShortAnswer | None:
+    """The first line from the quoted sentences, when one says it (`first_line`)."""
+    candidates = []
+    for q in chosen:
+        at = first_line.sentence_at(pool[q.source].text, q.start)
+        candidates.append(first_line.Candidate(q.source, q.start, at[1] if at else q.text, q.coverage))
+    return first_line.first_line(asks, candidates, pool, retrieval.lexical)

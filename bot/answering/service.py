@@ -5,12 +5,13 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from bot import wording
 from bot.answering import intents
 from bot.answering.answer import Answer
+from bot.answering.asks import understand
 from bot.answering.card import directive_card
 from bot.answering.compose import compose, mentioned_directives
 from bot.answering.conversation import Conversation, place_names
@@ -23,7 +24,7 @@ from bot.answering.lookup import (
     resolve_names,
 )
 from bot.answering.question import Question
-from bot.answering.retrieval import Mode, Retrieval, Retriever
+from bot.answering.retrieval import Mode, Retrieval, Retriever, prefer_scope
 from bot.answering.spelling import Speller
 from bot.settings import BotSettings
 from ingest import (
@@ -260,6 +261,9 @@ class QAService:
         if not citations and not lexical_tokens(text, question=True):
             # "Cho hỏi", "Ai?", "là gì": how a conversation opens, not a question yet
             return self._reply(question.asked, wording.ASK_PROMPT, started)
+        asks = understand(text, self.settings.unit_scope)
+        if not citations and asks.content_free:  # "Có không?", "Ai ký?": nothing to look up yet
+            return self._reply(question.asked, wording.ASK_PROMPT, started)
         resolutions = [resolve_citation(c, loaded.registry) for c in _distinct(citations)]
         resolutions += resolve_names(text, loaded.registry, resolutions)
         asked_article = article_ref(text)
@@ -277,8 +281,9 @@ class QAService:
         mode = mode or ("hybrid+rerank" if loaded.retriever.reranker else "hybrid")
         focus = asked_focus(text, citations, loaded.registry) if resolutions else None
         retrieval = loaded.retriever.retrieve(text, k, cited, mode, focus)
+        retrieval = replace(retrieval, passages=prefer_scope(retrieval.passages, asks.scope))
         retrieved = time.perf_counter()
-        answer = compose(text, retrieval, resolutions, focus, chunks_of=loaded.index.chunks_of)
+        answer = compose(text, retrieval, resolutions, focus, chunks_of=loaded.index.chunks_of, asks=asks)
         answer.directives += mentioned_directives(answer, loaded.registry)
         composed = time.perf_counter()
         timings = {

@@ -22,12 +22,32 @@ from ingest.language.patterns import DATE_PHRASE, FIGURE_RANGE, NUMBER, NUMBERED
 _DATE_Q = r"bao gio|khi nao|ngay nao|nam nao|thang nao|luc nao|thoi diem nao|ngay thang nao"
 _PERIOD_Q = r"giai doan nao|thoi ky nao|nhiem ky nao"
 _DURATION_Q = r"bao lau|thoi han (?:la )?bao nhieu|thoi han nao"
+# "họp bao lâu một lần": how often, answered by "mỗi tháng họp 1 lần", "5 năm hai lần", not a duration.
+_FREQUENCY_Q = re.compile(r"\bbao lau (?:thi )?(?:mot|1) lan\b")
+_PER_TIMES = re.compile(
+    r"(?:mỗi|hằng|hàng)\s+(?:ngày|tuần|tháng|quý|năm)(?:\s+(?:họp|tổ chức))?(?:\s+(?:một|1|hai|2|ba|3)\s+lần)?"
+    r"|\d+\s+(?:ngày|tuần|tháng|năm)\s+(?:một|1|hai|2|ba|3)\s+lần",
+    re.IGNORECASE,
+)
 _NUMBER_Q = r"bao nhieu|may|toi da|toi thieu|it nhat"
+NUMBER_Q = _NUMBER_Q  # read by `asks` too: one home for the question forms
 _YES_NO = re.compile(r"\b(?:khong|chua)\s*\??\s*$|\bco phai\b.*\bkhong\b")
 _DEFINITION = re.compile(r"\bla gi\b")
 _WHO = re.compile(r"\b(?:ai|nguoi nao)\b")
 _WHICH = re.compile(
     r"\b((?:co quan|to chuc|don vi|truong|huyen|tinh|xa|thanh pho|cap|ban|bo|so|hoi|nganh|dia phuong)) nao\b"
+)
+_BODY_HEADS = (
+    "nguoi ",
+    "hoi nghi",
+    "hoi dong",
+    "co quan",
+    "to chuc",
+    "ban ",
+    "uy ban",
+    "cong dong",
+    "tap the",
+    "doan ",
 )
 _AUTHOR = re.compile(r"\btac gia\b|\bai viet\b")
 
@@ -39,6 +59,10 @@ _DURATION = re.compile(
     r"(?:ngày làm việc|ngày|tháng|năm|giờ|tuần|phút)",
     re.IGNORECASE,
 )
+# "kể từ ngày Ủy ban nhân dân cấp xã ban hành quyết định công nhận": a day named by what happens on it.
+_EVENT_DAY = re.compile(r"(?:kể\s+)?từ\s+ngày\s+(?![\d(])(?:(?!\s+(?:và|hoặc)\s)[^.;:,()]){3,120}", re.IGNORECASE)
+_ENDS = re.compile(r"\b(?:het|cham dut|khong con)\b")
+_SINCE_Q = re.compile(r"\b(?:khi nao|bao gio|tu ngay nao|tu luc nao|tu khi nao|ngay nao)\b")
 _BOUND = re.compile(
     r"(?:không\s+(?:ít|nhiều)\s+hơn|không\s+quá|không\s+dưới|không\s+vượt\s+quá|tối\s+đa|tối\s+thiểu|"
     r"ít\s+nhất(?:\s+là)?|nhiều\s+nhất(?:\s+là)?|trên|dưới|hơn|gần|khoảng)\s+$",
@@ -49,6 +73,8 @@ _UNIT_STOP = {
     "và", "với", "trong", "của", "được", "đạt", "tăng", "giảm", "số", "là", "có", "đã", "để", "cho", "theo",
     "tại", "ở", "thì", "như", "năm", "từ", "đến", "trên", "mới", "này", "đó",
 }  # fmt: skip
+# Words that may stand between what is counted and its figure.
+_BETWEEN = {"muc", "la", "khoang", "toi", "da", "thieu", "it", "nhat", "duoc"}
 # "đô thị loại mấy", "lần thứ mấy", "khóa mấy": the number is a rank written after that word ("loại I").
 _ORDINAL = {"loai", "thu", "khoa", "cap", "hang"}
 _STOP = {"cua", "va", "la", "o", "cac", "nhung", "duoc", "co", "khong", "thi", "nao", "gi", "ai", "voi", "cho", "ve"}
@@ -64,7 +90,7 @@ class Cut:
 
 
 def kind(question: str) -> str | None:
-    """What the question asks for: "date", "period", "duration", "number", "author", "which",
+    """What the question asks for: "date", "period", "duration", "frequency", "number", "author", "which",
     "who", "yesno", "definition"; None for a question no one line answers (lists, "thế nào")."""
     q = fold(question)
     if re.search(rf"\b(?:{_DATE_Q})\b", q):
@@ -72,7 +98,7 @@ def kind(question: str) -> str | None:
     if re.search(rf"\b(?:{_PERIOD_Q})\b", q):
         return "period"
     if re.search(rf"\b(?:{_DURATION_Q})\b", q):
-        return "duration"
+        return "frequency" if _FREQUENCY_Q.search(q) else "duration"
     if re.search(rf"\b(?:{_NUMBER_Q})\b", q):
         return "number"
     if _AUTHOR.search(q):
@@ -118,11 +144,18 @@ def cut(question: str, sentence: str) -> Cut | None:
         return None
     q_words = _content(question)
     if asked == "date":
-        return _best(DATE_PHRASE.finditer(without_issue_dates(question, sentence)), sentence, q_words)
+        dated = _best(DATE_PHRASE.finditer(without_issue_dates(question, sentence)), sentence, q_words)
+        if dated or not _SINCE_Q.search(fold(question)):
+            return dated
+        # "hết hiệu lực kể từ ngày …": the day something stops is no answer to when it applies
+        events = [m for m in _EVENT_DAY.finditer(sentence) if not _ENDS.search(fold(sentence[: m.start()])[-30:])]
+        return _best(events, sentence, q_words)
     if asked == "period":
         return _best(PERIOD_PHRASE.finditer(sentence), sentence, q_words) or _best(
             DATE_PHRASE.finditer(sentence), sentence, q_words
         )
+    if asked == "frequency":
+        return _best(_PER_TIMES.finditer(sentence), sentence, q_words)
     if asked == "duration":
         return _best(_DURATION.finditer(sentence), sentence, q_words, bounded=True)
     if asked == "number":
@@ -172,6 +205,8 @@ def _number(question: str, sentence: str, q_words: set[str]) -> Cut | None:
     q = fold(question)
     after = re.search(rf"\b(?:{_NUMBER_Q})\b\s*(.*)", q)
     unit = [w for w in re.findall(r"\w+", after[1])][:6] if after else []
+    if unit[:1] in (["mot"], ["moi"], ["hang"]):  # "bao nhiêu một tháng": a rate, not the unit
+        unit = []
     lead = re.findall(r"\w+", q[: after.start()])[-3:][::-1] if after else []  # "có thêm [mấy] xã"
     if not unit and (
         counted := re.search(r"(?<!chi )(?<!he )\bso (?:luong )?(\w+)", q)
@@ -219,6 +254,8 @@ def _aligned(lead: list[str], before: str) -> int:
     """How many of the words just before the question's "mấy" stand, in order, just before
     the number: "có thêm mấy xã" takes "có thêm 8 xã" over "… là 95 xã" in one sentence."""
     words = re.findall(r"\w+", fold(before))[::-1]
+    while words and words[0] in _BETWEEN:  # "sinh hoạt phí, mức: 230.000", "tối thiểu là 5 triệu"
+        words = words[1:]
     n = 0
     while n < len(lead) and n < len(words) and lead[n] == words[n]:
         n += 1
@@ -269,8 +306,10 @@ def _body(question: str, sentence: str, asked: str) -> Cut | None:
     wh = which or _WHO.search(q)
     assert wh is not None
     found = _between(q[: wh.start()], q[wh.end() :], sentence)
-    # a body or a person is named with capitals ("Ban Thường vụ", "Nguyễn Văn Linh"), else it is not one
-    if found is None or not re.search(r"(?:^|\s)[A-ZĐÀ-Ỹ]", found.text):
+    # a body or a person is named with capitals ("Ban Thường vụ", "Nguyễn Văn Linh") from its first word,
+    # or by a body's noun ("hội nghị người lao động", "người đứng đầu cơ quan"); else it is not one.
+    # (str.isupper, not a range like À-Ỹ, which holds the lowercase letters "á", "đ" too.)
+    if found is None or not (found.text[:1].isupper() or fold(found.text).startswith(_BODY_HEADS)):
         return None
     return found
 

@@ -1,0 +1,159 @@
+"""What a question asks, read once: the kind of answer, the quantity and unit asked, the subject
+it is asked of, the setting, negation. Composition and the short answer read this record
+instead of folding and matching the question again.
+
+Hand-written: Vietnamese questions put the asked quantity before "bao nhiêu" / "mấy"
+("nhiệm kỳ mấy năm", "được phụ cấp bao nhiêu tiền") and the subject before it; no parser
+for that ships offline. The words are data (`MEASURES`, `_ASKING`): a general rule over them,
+never one question's words.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from bot.answering import short_answer
+from ingest.language.citations import parse_citations
+from ingest.language.normalize import fold
+from ingest.language.scope import Scope, asked_scope
+
+# The quantities a figure question may ask of a subject (folded). When the question names one,
+# the sentence that answers must name it too: "nhiệm kỳ" is not "thời hạn" of another act,
+# "phụ cấp" is not a figure of the same body's membership. Longest first.
+MEASURES = (
+    "sinh hoat phi", "thang diem", "so thanh vien", "so luong", "do tuoi", "hieu luc", "nhiem ky",
+    "thoi han", "thoi gian", "phu cap", "boi duong", "thu lao", "kinh phi", "muc phat", "xu phat",
+    "ty le", "tien luong", "muc luong", "muc ho tro", "muc chi", "tien cong", "phat", "luong", "diem",
+)  # fmt: skip
+# Units that name money: a figure that answers "bao nhiêu tiền" is written in đồng.
+_MONEY = {"tien", "dong", "trieu", "nghin", "ngan"}
+# Words that ask or hold a question together, not what it is about, as written with accents;
+# a word typed without accents is compared folded (then "co" may be "có" or "cơ": it is left out).
+_ASKING_WORDS = (
+    "bao nhiêu mấy khi nào gì ai đâu sao thế như làm có không chưa phải được là thì sẽ cần của và ở các những "
+    "với cho về tại trong theo để đã đang bị hay hoặc tôi mình chúng ta em anh chị hỏi xin à nhé vậy mà một "
+    "mỗi từ đến sau trước lúc ngày tháng năm lâu tối đa thiểu ít nhất hơn tổng số tất cả này đó kia người ra lên "
+    "vào biết muốn hiện nay còn nữa rồi vẫn cũng đều trên dưới thuộc việc ạ ơi đồng chí thời "
+    "gian hạn nếu thưa cho hỏi giúp"
+)
+_ASKING = set(_ASKING_WORDS.split())
+_ASKING_FOLDED = {fold(w) for w in _ASKING}
+# "bao nhiêu một tháng": a rate, not the unit of the figure.
+_PER = {"mot", "moi", "hang"}
+# Verbs that carry no subject of their own: "Ai ký?", "Có không?" say nothing yet to look up.
+_BARE = {"ky", "ban", "hanh", "noi", "lam", "thuc", "hien", "ap", "dung", "gom", "yeu", "cau", "tra", "loi", "giai",
+         "thich", "cho", "biet", "xem", "tim", "hoi", "duoc", "khong", "ok", "vang", "u", "a"}  # fmt: skip
+_NEGATED = re.compile(r"\b(?:khong duoc|khong phai|khong can|khong co|chua duoc|nghiem cam|cam)\b")
+
+
+@dataclass(frozen=True)
+class Asks:
+    """One question, understood: `kind` as `short_answer.kind` ("number", "date", "duration",
+    "who", "yesno", "definition"… or None), `measure` the quantity named ("nhiem ky"), `unit`
+    the words after "bao nhiêu"/"mấy" ("nam", "tien mot ngay"), `subject` the remaining words
+    it is about (runs of words as typed), `negated` when it asks of a prohibition."""
+
+    text: str
+    kind: str | None
+    measure: str | None
+    unit: tuple[str, ...]
+    subject: tuple[str, ...]
+    negated: bool
+    cited: tuple[str, ...] = ()  # the numbers of the documents it names ("114" of KL 114)
+    scope: Scope | None = None  # the setting asked, else the unit's (`UNIT_SCOPE`)
+
+    @property
+    def figure(self) -> bool:
+        return self.kind in ("number", "date", "duration", "period", "frequency")
+
+    @property
+    def slot(self) -> bool:
+        """A figure asked of something by name ("nhiệm kỳ mấy năm", "bao nhiêu tiền"): a question
+        the library either states or does not, with nothing in between worth a first line."""
+        return self.figure and (self.measure is not None or self.money)
+
+    @property
+    def money(self) -> bool:
+        return bool(self.unit) and self.unit[0] in _MONEY
+
+    @property
+    def content_free(self) -> bool:
+        """Nothing asked about: "Có không?", "Ai ký?" (a follow-up is read in its context first)."""
+        return not self.cited and all(fold(w) in _BARE for run in self.subject for w in run.split())
+
+    def asked_phrase(self) -> str:
+        """What was asked, in the question's own words, for "Kho tài liệu hiện có không nêu …"."""
+        return self.text.rstrip(" ?.!")
+
+
+def understand(text: str, unit_scope: str = "") -> Asks:
+    """The analysis of a normalized question; `unit_scope`: the unit's setting when it names none."""
+    q = fold(text)
+    kind = short_answer.kind(text)
+    words = re.findall(r"\w+", text)
+    folded = [fold(w) for w in words]
+    asking = _asking_at(folded) if kind in ("number", "duration") else None
+    unit: tuple[str, ...] = ()
+    if asking is not None and kind == "number":
+        after = folded[asking[1] :]
+        if after[:1] and after[0] not in _PER:
+            unit = tuple(w for w in after[:4])
+    # the quantity named before the question word, not a unit after it ("mấy điểm", "thời điểm")
+    named = re.sub(r"\bthoi diem\b", " ", " ".join(folded[: asking[0]] if asking else folded))
+    measure = next((m for m in MEASURES if re.search(rf"\b{m}\b", named)), None)
+    skip = set(measure.split()) if measure else set()
+    # The subject keeps the words as typed (accents decide "phạt" from "phát"), in runs: a word
+    # left out breaks the run, so no word pair is made that the question does not say.
+    citations = parse_citations(text)
+    cited_spans = [(c.start, c.end) for c in citations]
+    runs: list[list[str]] = [[]]
+    for i, m in enumerate(re.finditer(r"\w+", text)):
+        word = m[0]
+        plain = folded[i] == word.lower()
+        asked_here = asking is not None and asking[0] <= i < asking[1] + len(unit)
+        asked_here |= " ".join(folded[i : i + 2]) == "quy dinh" or " ".join(folded[i - 1 : i + 1]) == "quy dinh"
+        if (
+            asked_here
+            or (word.lower() in _ASKING if not plain else folded[i] in _ASKING_FOLDED)
+            or folded[i] in skip
+            or any(c.isdigit() for c in word)
+            or any(a <= m.start() < b for a, b in cited_spans)  # documents named are resolved, not matched
+        ):
+            if runs[-1]:
+                runs.append([])
+        else:
+            runs[-1].append(word)
+    subject = tuple(" ".join(r) for r in runs if r)
+    cited = tuple(c.number for c in citations)
+    scope = asked_scope(text, unit_scope)
+    return Asks(text, kind, measure, unit, subject, bool(_NEGATED.search(q)), cited, scope)
+
+
+def _asking_at(folded: list[str]) -> tuple[int, int] | None:
+    """Where the figure is asked: the words of the last "bao nhiêu" / "mấy" / "bao lâu" / "tối đa"."""
+    found = None
+    for i, w in enumerate(folded):
+        pair = " ".join(folded[i : i + 2])
+        if pair in ("bao nhieu", "bao lau", "toi da", "toi thieu", "it nhat"):
+            found = (i, i + 2)
+        elif w == "may":
+            found = (i, i + 1)
+    if found and found[1] < len(folded) and " ".join(folded[found[1] : found[1] + 2]) == "bao nhieu":
+        found = (found[0], found[1] + 2)  # "tối thiểu bao nhiêu"
+    return found
+
+
+def names_measure(asks: Asks, sentence: str) -> bool:
+    """Whether a sentence names the quantity asked (always, when none is named)."""
+    if asks.measure is None:
+        return True
+    said = fold(sentence)
+    if asks.measure == "hieu luc":  # the date a text takes effect, not the one another stops
+        return bool(re.search(r"\b(?:co|bat dau co|phat sinh) hieu luc\b|\bhieu luc (?:thi hanh|ke tu|tu)\b", said))
+    return bool(re.search(rf"\b{asks.measure}\b", said))
+
+
+def states_money(asks: Asks, cut: str) -> bool:
+    """A money question is answered only by a sum in đồng."""
+    return not asks.money or bool(re.search(r"\bdong\b", fold(cut)))

@@ -1,0 +1,203 @@
+"""The first line, given only when the sentence it is cut from says it.
+
+A cadre reads the first line and acts on it, so a wrong one is worse than none. A span cut
+by `short_answer.cut` becomes the first line only when its sentence, read with the heading
+of its article or document, names the question's subject (a measured share of its weighted
+words), names the quantity asked ("nhiệm kỳ", "phụ cấp") with the figure in that role (not
+the day another text stops applying), and gives money in đồng when money is asked.
+Otherwise the answer has quotations and no first line; for a quantity asked by name that no
+passage states, the answer says the library does not state it (`stated`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from bot import wording
+from bot.answering import short_answer
+from bot.answering.answer import ShortAnswer, Source
+from bot.answering.asks import Asks, names_measure, states_money
+from ingest.index.lexical import LexicalIndex
+from ingest.language.citations import parse_citations
+from ingest.language.normalize import fold
+from ingest.language.scope import fits, scope_of
+from ingest.language.sentences import paragraph_spans, sentence_spans
+
+# Share of the subject's IDF weight the sentence and its heading must hold. Measured on the
+# people-style development set (`tests/people_eval.py`): see BENCHMARKS.md.
+SUBJECT_COVERAGE = 0.5
+# A yes-no is decided only by a sentence holding this share of the subject by itself.
+YESNO_COVERAGE = 0.7
+# Passages searched for a sentence that states the quantity asked, best first.
+STATED_IN = 5
+# A figure whose nearest words before it end or deny the quantity ("hết hiệu lực từ ngày …").
+_ENDED = re.compile(r"\b(?:het|khong con|cham dut|bai bo|thay the)\b")
+
+
+# The levels of the State and the Front a figure belongs to, as written "cấp xã", "cấp tỉnh" (folded):
+# a sum for the province is not the commune's.
+_LEVEL = re.compile(r"\b(?:cap (xa|huyen|tinh|trung uong)|(trung uong))\b")
+
+
+def _levels(text: str) -> set[str]:
+    return {m[1] or m[2] for m in _LEVEL.finditer(fold(text))}
+
+
+@dataclass(frozen=True)
+class Candidate:
+    source: int  # index into the pool
+    start: int  # where the sentence starts in the source's text
+    sentence: str
+    coverage: float
+
+
+def sentence_at(text: str, at: int) -> tuple[int, str] | None:
+    """The whole sentence a quoted clause belongs to (never past its paragraph), with its start."""
+    for para in paragraph_spans(text):
+        for span in sentence_spans(text, para) if para.start <= at < para.end else ():
+            if span.start <= at < span.end:
+                return span.start, " ".join(text[span.start : span.end].split())
+    return None
+
+
+def _context(source: Source) -> str:
+    """What a sentence is read with: its article's heading, else its document's title and section."""
+    heading = source.text[: source.body_start]
+    return " ".join(p for p in (heading, source.section or "", source.facts.title, source.facts.locality or "") if p)
+
+
+def names_subject(asks: Asks, sentence: str, source: Source, lexical: LexicalIndex) -> bool:
+    """The sentence with its heading holds the subject, and what the heading does not say of it
+    ("hợp lệ" under "Tổ chức hội nghị cán bộ…") the sentence says; a document the question
+    names is the sentence's or its source's."""
+    if asks.cited and not _names_cited(asks, sentence, source):
+        return False
+    if not asks.subject:
+        return True
+    context = _context(source)
+    subject = " , ".join(asks.subject)
+    if lexical.text_coverage(subject, sentence + " . " + context, pairs=False) < SUBJECT_COVERAGE:
+        return False
+    heading = set(fold(context).split())
+    rest = " , ".join(w for run in asks.subject for w in run.split() if fold(w) not in heading)
+    if not rest or lexical.text_coverage(rest, sentence, pairs=False) >= SUBJECT_COVERAGE:
+        return True
+    # the sentence leaves out what the heading does not say either: fine, unless another sentence
+    # of the passage says it ("hợp lệ khi có ít nhất hai phần ba…" beside "từ 100 người trở lên")
+    body = source.text[source.body_start :]
+    return not any(lexical.text_coverage(rest, other, pairs=False) >= SUBJECT_COVERAGE for other in _sentences(body))
+
+
+def _sentences(text: str) -> list[str]:
+    return [text[s.start : s.end] for p in paragraph_spans(text) for s in sentence_spans(text, p)]
+
+
+def _names_cited(asks: Asks, sentence: str, source: Source) -> bool:
+    """By number: "KL 114" is the "114-KL/TW" a sentence, its document or its citations name."""
+    named = " ".join((sentence, source.facts.title, source.legal.source.full_title if source.legal else ""))
+    numbers = {c.number.lstrip("0") for c in parse_citations(named)}
+    numbers |= {re.split(r"[-/]", k)[0].lstrip("0") for k in source.ref_keys}
+    return any(n.lstrip("0") in numbers for n in asks.cited)
+
+
+def decides(asks: Asks, sentence: str, lexical: LexicalIndex) -> bool:
+    """A yes-no is answered only by a sentence that says it of the subject itself, not by
+    the lead of a list ("… được quy định như sau:") under a heading that names it."""
+    if sentence.rstrip().endswith(":"):
+        return False
+    subject = " , ".join(asks.subject)
+    return not asks.subject or lexical.text_coverage(subject, sentence, pairs=False) >= YESNO_COVERAGE
+
+
+def _in_role(asks: Asks, sentence: str, cut: str) -> bool:
+    """The figure is not one the sentence gives for an act that ends ("hết hiệu lực từ …")."""
+    at = sentence.find(cut)
+    before = fold(sentence[:at] if at >= 0 else sentence).split()[-6:]
+    return not (asks.measure and _ENDED.search(" ".join(before)))
+
+
+def gated_cut(asks: Asks, sentence: str, source: Source, lexical: LexicalIndex) -> short_answer.Cut | None:
+    """The span that answers, when the sentence says it of the subject and in the role asked."""
+    cut = short_answer.cut(asks.text, sentence)
+    if cut is None or not cut.text:
+        return None
+    asked, said = _levels(asks.text), _levels(sentence)
+    if (asked and said and not asked & said) or not fits(scope_of(source), asks.scope):
+        return None  # a figure of another level, a rule of another setting
+    if asks.kind == "yesno":
+        return cut if decides(asks, sentence, lexical) else None
+    if not asks.figure:
+        return cut if names_subject(asks, sentence, source, lexical) else None
+    if not (names_measure(asks, sentence) and states_money(asks, cut.text) and _in_role(asks, sentence, cut.text)):
+        return None
+    return cut if names_subject(asks, sentence, source, lexical) else None
+
+
+def first_line(
+    asks: Asks, candidates: Sequence[Candidate], pool: Sequence[Source], lexical: LexicalIndex
+) -> ShortAnswer | None:
+    """The answer in one line from the best candidate sentence that says it (pool indexes;
+    renumbered by the caller). A "tác giả" question is answered by the stated author."""
+    if asks.kind is None:
+        return None
+    if asks.kind == "author":
+        top = pool[candidates[0].source] if candidates else pool[0]
+        return ShortAnswer(top.facts.author, candidates[0].source) if top.facts.author and candidates else None
+    ranked = sorted(candidates, key=lambda c: -c.coverage)
+    cuts = []
+    for c in ranked[:1] if asks.kind == "yesno" else ranked:
+        cut = gated_cut(asks, c.sentence, pool[c.source], lexical)
+        if cut is not None:
+            cuts.append((cut, c.source))
+    if not cuts:
+        return None
+    # the best sentence's figure, unless another's fits the unit asked better ("mấy người" of
+    # a Ban: "05 thành viên", not the "02 người" its Phó Trưởng ban may number)
+    cut, source = max(cuts, key=lambda c: c[0].fit)
+    return ShortAnswer(cut.text, source, cut.verdict)
+
+
+def other_setting(asks: Asks, source: Source) -> str | None:
+    """The label of the setting a first line's rule governs when the question named none
+    ("Quy định này áp dụng cho doanh nghiệp nhà nước"), else None."""
+    scope = scope_of(source)
+    return wording.applies_to(scope.label) if scope is not None and asks.scope is None else None
+
+
+def nearest(asks: Asks, pool: Sequence[Source], lexical: LexicalIndex, most: int = 2) -> list[Candidate]:
+    """When the quantity asked is not stated: the sentences of the best passages that speak of
+    it for the subject all the same ("Nhiệm kỳ của Ban Thanh tra nhân dân theo nhiệm kỳ của
+    Trưởng thôn"), to quote as the nearest provision."""
+    if asks.measure is None:
+        return []
+    found = []
+    for i, source in enumerate(pool[:STATED_IN]):
+        if not fits(scope_of(source), asks.scope):
+            continue
+        for start, sentence in _body_sentences(source):
+            if names_measure(asks, sentence) and names_subject(asks, sentence, source, lexical):
+                found.append(Candidate(i, start, sentence, 1.0))
+    # a sentence about the quantity names it first ("Nhiệm kỳ của … theo …"), not in passing
+    return sorted(found, key=lambda c: fold(c.sentence).find(asks.measure or ""))[:most]
+
+
+def _body_sentences(source: Source) -> list[tuple[int, str]]:
+    text = source.text
+    return [
+        (span.start, " ".join(text[span.start : span.end].split()))
+        for para in paragraph_spans(text)
+        if para.end > source.body_start  # the heading is context, not a statement
+        for span in sentence_spans(text, para)
+    ]
+
+
+def stated(asks: Asks, pool: Sequence[Source], lexical: LexicalIndex) -> Candidate | None:
+    """A sentence of the best passages that states the quantity asked of the subject, or None
+    when none does: the library does not say it."""
+    for i, source in enumerate(pool[:STATED_IN]):
+        for start, sentence in _body_sentences(source):
+            if gated_cut(asks, sentence, source, lexical) is not None:
+                return Candidate(i, start, sentence, 1.0)
+    return None

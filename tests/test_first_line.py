@@ -1,0 +1,126 @@
+"""Never confidently wrong: the question read once (`asks`), a first line only when its sentence
+says it (`first_line`), "the library does not state it" for a quantity no passage states."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from bot import wording
+from bot.answering.asks import understand
+from bot.answering.first_line import _levels
+from ingest.language.normalize import fold
+
+# --- the question, understood once -------------------------------------------------------------
+
+
+def test_asks_reads_measure_unit_and_subject():
+    asks = understand("Nhiệm kỳ của Trưởng thôn là mấy năm?")
+    assert (asks.kind, asks.measure, asks.unit, asks.subject) == ("number", "nhiem ky", ("nam",), ("Trưởng thôn",))
+    assert asks.slot
+
+
+def test_asks_money_is_a_slot_even_without_a_measure_word():
+    asks = understand("Thành viên Tổ bầu cử được bồi dưỡng bao nhiêu tiền một ngày?")
+    assert asks.money and asks.slot and asks.measure == "boi duong"
+
+
+def test_asks_a_rate_is_not_the_unit():
+    """ "bao nhiêu một tháng": the figure is per month, its unit is whatever the text writes."""
+    asks = understand("Ủy viên Ủy ban MTTQ cấp tỉnh được hỗ trợ sinh hoạt phí bao nhiêu một tháng?")
+    assert asks.unit == () and asks.measure == "sinh hoat phi"
+
+
+def test_asks_unit_word_is_not_a_measure():
+    """ "thời điểm nào" asks a date; "điểm" there is no score."""
+    assert understand("Bắc Ninh đặt mục tiêu lên đô thị loại I vào thời điểm nào?").measure is None
+
+
+def test_asks_subject_keeps_accents_and_breaks_runs_at_question_words():
+    asks = understand("Ở cơ quan nhà nước thì Ban Thanh tra nhân dân có bao nhiêu thành viên?")
+    assert asks.subject == ("cơ quan nhà nước", "Ban Thanh tra nhân dân")
+
+
+def test_asks_document_numbers_are_cited_not_subject():
+    asks = understand("KL 114 do cơ quan nào ban hành?")
+    assert asks.cited == ("114",) and not any("114" in run for run in asks.subject)
+
+
+@pytest.mark.parametrize("question", ["Có không?", "Ai ký?", "có phải không", "Cho hỏi được không?"])
+def test_asks_content_free_questions(question):
+    assert understand(question).content_free
+
+
+@pytest.mark.parametrize("question", ["Ai ký Kết luận 120?", "Hương ước là gì?", "Trưởng thôn do ai bầu?"])
+def test_asks_questions_with_a_subject_are_not_content_free(question):
+    assert not understand(question).content_free
+
+
+@given(st.sampled_from(["xa", "huyen", "tinh"]), st.sampled_from(["xa", "huyen", "tinh"]))
+def test_levels_are_read_from_cap_forms_only(asked, said):
+    assert _levels(f"Ủy viên cấp {asked} được bao nhiêu") == {asked}
+    assert _levels(fold(f"mức cấp {said}: 230.000 đồng")) == {said}
+    assert _levels("vấn đề xã hội ở tỉnh") == set()  # "xã hội" and a bare "tỉnh" name no level
+
+
+# --- on the Law: first lines only when said, near misses declined ------------------------------
+
+
+def _ask(service, question: str):
+    return service.ask(question)
+
+
+@pytest.mark.integration
+@pytest.mark.parametrize(
+    "question",
+    ["Nhiệm kỳ của Trưởng thôn là mấy năm?", "nhiem ky cua truong thon la may nam"],
+)
+def test_term_of_an_office_the_library_never_states_is_declined(law_service, question):
+    """Found: "02 năm", the term of another body. The Law states no term for a Trưởng thôn."""
+    answer = _ask(law_service, question)
+    assert answer.found is False and answer.short is None
+    assert answer.message == wording.not_stated(question.rstrip("?"))
+
+
+@pytest.mark.integration
+def test_allowance_the_library_never_states_is_declined(law_service):
+    answer = _ask(law_service, "Thành viên Tổ bầu cử trưởng thôn được bồi dưỡng bao nhiêu tiền một ngày?")
+    assert answer.found is False and answer.short is None
+
+
+@pytest.mark.integration
+@pytest.mark.parametrize("question", ["ND 59 co hieu luc tu ngay nao", "NĐ 59 có hiệu lực từ ngày nào?"])
+def test_effective_date_not_the_day_another_decree_stops(law_service, question):
+    """Found: without accents "08 tháng 8 năm 2023", the day Nghị định 159/2016 stopped applying."""
+    answer = _ask(law_service, question)
+    assert answer.short_answer is not None and "15 tháng 8 năm 2023" in answer.short_answer
+
+
+@pytest.mark.integration
+def test_effective_date_of_a_village_charter_is_not_a_transition_deadline(law_service):
+    """Found: "trước ngày 31 tháng 12 năm 2023" (a transition deadline)."""
+    answer = _ask(law_service, "huong uoc co hieu luc khi nao")
+    assert "31 tháng 12" not in (answer.short_answer or "")
+
+
+@pytest.mark.integration
+def test_a_right_first_line_stays(law_service):
+    answer = _ask(law_service, "Luật THDCCS có hiệu lực từ ngày nào?")
+    assert answer.found and "01 tháng 7 năm 2023" in (answer.short_answer or "")
+
+
+@pytest.mark.integration
+@pytest.mark.parametrize("question", ["Có không?", "Ai ký?"])
+def test_content_free_questions_get_the_prompt(law_service, question):
+    """Found: "Có không?" → "Trả lời: Có: …"; "Ai ký?" named a signer."""
+    answer = _ask(law_service, question)
+    assert answer.found is None and answer.message == wording.ASK_PROMPT and answer.short is None
+
+
+@pytest.mark.integration
+def test_yes_no_is_not_decided_by_the_lead_of_a_list(law_service):
+    """Found: "Có: Thành phần dự hội nghị … được quy định như sau:" for a question that sentence
+    does not decide."""
+    answer = _ask(law_service, "Cơ quan chỉ có 7 người thì có được tổ chức hội nghị cán bộ, công chức không?")
+    assert not (answer.short_answer or "").rstrip().endswith(":")
