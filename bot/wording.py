@@ -172,9 +172,18 @@ def _line(source: Cited, details: SourceDetails) -> str:
     return " — ".join([head, *source_details(details)])
 
 
-def list_lead(count: int, label: str | None) -> str:
-    """What a whole list is introduced with: how many items the source states."""
-    return f"Tài liệu nêu {count} {label or 'ý'}, đủ và theo thứ tự:"
+def list_lead(count: int, label: str | None, total: int | None = None, where: str | None = None) -> str:
+    """What a list is introduced with: how many items the source states, "đủ" only when
+    every one is quoted; else how many of how many, and where the rest is ("của Điều 11")."""
+    if total is None or total <= count:
+        return f"Tài liệu nêu {count} {label or 'ý'}, đủ và theo thứ tự:"
+    return list_part(count, total, label, where)
+
+
+def list_part(count: int, total: int, label: str | None, where: str | None = None) -> str:
+    """The lead of a list quoted in part (cut at the answer's bound): no "đủ"."""
+    of = f" của {where}" if where else ""
+    return f"Trích {count} trong số {total} {label or 'ý'}{of}, theo thứ tự (xem toàn văn để đủ):"
 
 
 def related(count: int) -> str:

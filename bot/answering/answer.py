@@ -104,12 +104,14 @@ class Quotation:
 @dataclass(frozen=True)
 class QuoteGroup:
     """Quotations from one document (one article of a legal text), in reading order.
-    `listed`: the group is a whole list the source states, with this many items."""
+    `listed`: the group is a list the source states, with this many items quoted: all of
+    them, or `total` ones when the source's list is longer (a list cut at a bound)."""
 
     source: Source  # the first source quoted: whom the group is attributed to
     quotes: tuple[Quotation, ...]
     listed: int | None = None
     label: str | None = None  # what the list's items are ("nhiệm vụ, giải pháp"), from the question
+    total: int | None = None  # the source list's items when more than `listed`; None: every item is quoted
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,7 @@ from bot.answering.conversation import place_names
 from bot.answering.lookup import Resolution
 from bot.answering.retrieval import Retrieval
 from bot.answering.verification import facts as facts_of
+from ingest.language.legal import body_start
 from ingest.language.normalize import fold
 from ingest.language.patterns import PLACE_NUMBER
 from ingest.language.sentences import Span, clause_spans, paragraph_spans, sentence_spans
@@ -43,6 +44,9 @@ MIN_SENTENCE_COVERAGE = 0.25
 TITLE_COVERAGE = 0.7
 TITLE_WORDS = 0.5  # … or this share of its words when the title names the list asked for
 WHOLE_ARTICLE = 1500
+# A list article is quoted to its end, up to this length and this many items (then cut, and said so).
+WHOLE_LIST = 6000
+MAX_LIST_ITEMS = 40
 # A sentence that holds what a figure question asks for (a date; a number) weighs this much more.
 FIGURE_WEIGHT = 1.5
 
@@ -81,26 +85,51 @@ def _quotable_spans(text: str, start: int = 0) -> list[Span]:
     return spans
 
 
-def _whole_article(question: str, top: Source, retrieval: Retrieval) -> list[_Quote]:
-    """Every paragraph of the first passage, in order, when the question asks what its
-    article's title names ("Công dân có nghĩa vụ gì…?" and Điều 6 "Nghĩa vụ của công dân…"):
-    the items of such an article say the answer together, few of them alone. Not for a
+def _whole_article(question: str, pool: list[Source], retrieval: Retrieval, article: list[Passage]) -> list[_Quote]:
+    """The first passage's article, in order, when the question asks what its title names
+    ("Công dân có nghĩa vụ gì…?" and Điều 6 "Nghĩa vụ của công dân…"): the items of such an
+    article say the answer together, few of them alone (`_article_quotes`). Not for a
     question after a figure or a date, which one sentence answers."""
+    top = pool[0]
     title = top.legal.article_title if top.legal else None
-    if not title or asks_figure(question) or len(top.text) - top.body_start > WHOLE_ARTICLE:
+    if not title or asks_figure(question):
+        return []
+    if not lists.has_items(article) and len(top.text) - top.body_start > WHOLE_ARTICLE:
         return []
     if retrieval.lexical.text_coverage(question, title) >= TITLE_COVERAGE:
-        return _paragraphs(top)
+        return _article_quotes(pool, article)
     # the title names the list asked for ("nghĩa vụ" in "Nghĩa vụ của công dân…"): its words
     # suffice, as the question's frame ("có những … gì khi") pairs with nothing in a title
     label = lists.asked_label(question)
     if (
         label
-        and fold(label) in fold(title)
+        and lists.title_names(label, title)
         and retrieval.lexical.text_coverage(question, title, pairs=False) >= TITLE_WORDS
     ):
-        return _paragraphs(top)
+        return _article_quotes(pool, article)
     return []
+
+
+def _article_quotes(pool: list[Source], article: list[Passage]) -> list[_Quote]:
+    """A list article's paragraphs from its first passage to its end, as far as WHOLE_LIST
+    characters and MAX_LIST_ITEMS items go: a list that runs over passages is quoted to its
+    end, not cut where a passage ends. An article without items: its first passage (`_paragraphs`)."""
+    if not lists.has_items(article):
+        return _paragraphs(pool[0])
+    quotes: list[_Quote] = []
+    size = items = 0
+    for passage in article:
+        at = body_start(passage.text)
+        for span in paragraph_spans(passage.text):
+            if span.start < at:
+                continue
+            text = " ".join(passage.text[span.start : span.end].split())
+            size += len(text)
+            items += lists.article_count([text], None) is not None
+            if quotes and (size > WHOLE_LIST or items > MAX_LIST_ITEMS):
+                return quotes  # cut: the list's lead says how many of how many are quoted
+            quotes.append(_Quote(_pooled(pool, passage), span.start, text, 1.0))
+    return quotes
 
 
 def _paragraphs(top: Source) -> list[_Quote]:
@@ -267,6 +296,8 @@ def compose(
             weighed, documents, chunks_of, lambda t: retrieval.lexical.text_coverage(weighed, t)
         )
     listed_items: int | None = None
+    list_total: int | None = None  # the list's items in the source when not all are quoted
+    in_order = True  # the quotes are in reading order already
     label: str | None = None
     if found_list is not None:
         chosen = [
@@ -274,10 +305,18 @@ def compose(
         ]
         listed_items, label = len(found_list.items), found_list.label
     else:
-        chosen = _paragraphs(pool[0]) if whole else _whole_article(weighed, pool[0], retrieval) if by_rank else []
+        article = lists.article_of(retrieval.passages, chunks_of, whole)
+        chosen = (
+            _article_quotes(pool, article.passages or retrieval.passages[:1])
+            if whole
+            else _whole_article(weighed, pool, retrieval, article.passages)
+            if by_rank
+            else []
+        )
         if chosen and (asked_list := lists.asked_label(weighed)):
-            listed_items = lists.numbered_count([q.text for q in chosen]) or None
+            listed_items, list_total = lists.quoted_count([q.text for q in chosen], article)
             label = asked_list if listed_items else None
+        in_order = bool(chosen)  # an article's paragraphs, as written over its passages
         chosen = chosen or _best_sentences(weighed, pool, retrieval, by_rank)
     asks = asks or understand(question)
     short = None if found_list else _short(asks, chosen, pool, retrieval)
@@ -295,7 +334,8 @@ def compose(
                 q for q in chosen if q.text not in said
             ][: MAX_SENTENCES - len(nearest)]
 
-    if found_list is None:  # read in document order: documents by their best source, sentences as written
+    # read in document order (documents by their best source, sentences as written) unless already so
+    if found_list is None and not in_order:
         doc_rank: dict[str, int] = {}
         for q in chosen:
             doc_id = _origin(pool[q.source])
@@ -309,9 +349,9 @@ def compose(
     for q in chosen:
         quote = Quotation(q.text, numbers[q.source])
         if groups and _origin(groups[-1].source) == _origin(pool[q.source]):
-            groups[-1] = QuoteGroup(groups[-1].source, (*groups[-1].quotes, quote), listed_items, label)
+            groups[-1] = QuoteGroup(groups[-1].source, (*groups[-1].quotes, quote), listed_items, label, list_total)
         else:
-            groups.append(QuoteGroup(cited[q.source], (quote,), listed_items, label))
+            groups.append(QuoteGroup(cited[q.source], (quote,), listed_items, label, list_total))
     if short is not None:
         short = ShortAnswer(short.text, numbers[short.source], short.verdict)
     quoted = {pool[i].chunk_id for i in numbers}

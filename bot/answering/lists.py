@@ -15,6 +15,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from ingest.language.legal import body_start
 from ingest.language.normalize import fold
 from ingest.language.sentences import paragraph_spans
 from ingest.models import Passage
@@ -52,6 +53,8 @@ def asked_label(question: str) -> str | None:
     found = list(_LIST_WORD.finditer(text))
     if not found:
         return None
+    if found[0][0] == "nghiem cam" and len(found) > 1:  # a verb: "nghiêm cấm những hành vi" lists "hành vi"
+        found = found[1:]
     start = text[: found[0].start()].count(" ")
     end = text[: found[-1].end()].count(" ") + 1
     if end - start > 6:  # list words far apart: the last names the list ("nội dung … có hạn chế gì")
@@ -61,6 +64,14 @@ def asked_label(question: str) -> str | None:
 
 def _words_of(label: str) -> set[str]:
     return {m[0] for m in _LIST_WORD.finditer(fold(label))}
+
+
+def title_names(label: str, title: str) -> bool:
+    """Whether an article's title names the list asked for: the label itself ("nội dung" in
+    "Những nội dung … phải công khai"), or each of its list words in any order ("nghiêm cấm
+    những hành vi" and "Các hành vi bị nghiêm cấm …")."""
+    words = _words_of(label)
+    return fold(label) in fold(title) or bool(words) and words <= _words_of(title)
 
 
 def find_list(
@@ -115,9 +126,46 @@ def _following_items(paragraphs: list[tuple[str, Passage]]) -> list[Item]:
     return items
 
 
-def numbered_count(paragraphs: list[str]) -> int:
-    """How many numbered items ("1.", "(1)") a legal article's paragraphs hold."""
-    return sum(1 for p in paragraphs if re.match(r"^\(?\d{1,2}[.)]", p.strip()))
+_NUMBER = re.compile(r"^\(?(\d{1,2})[.)]\s")  # "1.", "(1)", "1)": an article's clauses
+_LETTER = re.compile(r"^([a-zđ])\)\s")  # "a)", "đ)": points, a list of their own when no clause is numbered
+_LETTERS = "abcdđeghiklmnopqrstuvxy"  # the order of points in Vietnamese legal texts
+
+
+@dataclass(frozen=True)
+class Count:
+    """How many items of an article's list an answer quotes, and how many the article has."""
+
+    quoted: int
+    total: int | None  # the article's items; None when its passages are not all known
+    from_first: bool  # the quoted items are the list's first ones, in order, none skipped
+
+    @property
+    def whole(self) -> bool:
+        """Every item of the article's list is quoted: only then may an answer say "đủ"."""
+        return self.from_first and self.total == self.quoted
+
+
+def _positions(paragraphs: list[str], numbered: bool) -> list[int]:
+    """The list position (1-based) of each paragraph that opens a top-level item."""
+    out = []
+    for p in paragraphs:
+        m = (_NUMBER if numbered else _LETTER).match(p.strip())
+        if m:
+            out.append(int(m[1]) if numbered else _LETTERS.find(m[1]) + 1)
+    return out
+
+
+def article_count(quoted: list[str], article: list[str] | None) -> Count | None:
+    """The count of the items quoted (paragraphs) out of the article's (all its paragraphs,
+    None when unknown); numbered clauses when it has any, else its lettered points.
+    None when the quote holds no item. An item numbered 14 quoted alone is 1 of 14, not 1 whole list."""
+    every = article if article is not None else quoted
+    numbered = any(_NUMBER.match(p.strip()) for p in every)
+    found = _positions(quoted, numbered)
+    if not found:
+        return None
+    total = len(_positions(article, numbered)) if article is not None else None
+    return Count(len(found), total, found == list(range(1, len(found) + 1)))
 
 
 def _trimmed(text: str) -> str:
@@ -127,3 +175,59 @@ def _trimmed(text: str) -> str:
     cut = text[:MAX_ITEM]
     end = max(cut.rfind(". "), cut.rfind("; "))
     return (cut[: end + 1] if end > MAX_ITEM // 3 else cut.rsplit(" ", 1)[0]) + " …"
+
+
+@dataclass(frozen=True)
+class Article:
+    """The passages of one legal article, in order."""
+
+    passages: list[Passage]
+    complete: bool  # every passage of the article: its list's length is known
+
+
+def article_of(retrieved: list[Passage], chunks_of: Callable[[str], list[Passage]] | None, whole: bool) -> Article:
+    """The passages of the first retrieved passage's article, in order: from its document
+    when `chunks_of` is given, else those retrieved, which are the whole article only when
+    the article itself was asked for (`whole`). Passages of one article share its place."""
+    top = retrieved[0] if retrieved else None
+    if top is None or top.legal is None:
+        return Article([], False)
+    place = top.legal
+    candidates = chunks_of(top.doc_id) if chunks_of is not None else sorted(retrieved, key=lambda p: p.position)
+    same = [
+        p
+        for p in candidates
+        if p.doc_id == top.doc_id
+        and p.legal is not None
+        and (p.legal.source.ref, p.legal.article, p.legal.code) == (place.source.ref, place.article, place.code)
+    ]
+    if not any(p.chunk_id == top.chunk_id for p in same):
+        return Article([top], False)
+    return Article(same, chunks_of is not None or whole)
+
+
+def bodies(article: list[Passage]) -> list[str]:
+    """An article's paragraphs after each passage's heading line, one line each."""
+    return [
+        " ".join(p.text[s.start : s.end].split())
+        for p in article
+        for s in paragraph_spans(p.text)
+        if s.start >= body_start(p.text)
+    ]
+
+
+def has_items(article: list[Passage]) -> bool:
+    """Whether an article states a list: numbered clauses or lettered points."""
+    return article_count(bodies(article), None) is not None
+
+
+def quoted_count(quoted: list[str], article: Article) -> tuple[int | None, int | None]:
+    """How many items of the article's list the quoted paragraphs hold, and of how many when
+    not all: (n, None) for the whole list, (n, m) for part of a list of m, (None, None) when
+    they hold no item or part of a list of unknown length, of which no count may be claimed."""
+    count = article_count(quoted, bodies(article.passages) if article.complete else None)
+    if count is None:
+        return None, None
+    if count.whole:
+        return count.quoted, None
+    return (count.quoted, count.total) if count.total else (None, None)

@@ -47,7 +47,8 @@ def blocks(answer: Answer) -> list[Block]:
     for group in answer.groups:
         out.append(Block("according", wording.according_to(group.source)))
         if group.listed:
-            out.append(Block("list", wording.list_lead(group.listed, group.label)))
+            where = f"Điều {group.source.legal.article}" if group.source.legal else None
+            out.append(Block("list", wording.list_lead(group.listed, group.label, group.total, where)))
         out += [Block("quote", q.text, q.source) for q in group.quotes]
     return out
 
