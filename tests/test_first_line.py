@@ -124,3 +124,29 @@ def test_yes_no_is_not_decided_by_the_lead_of_a_list(law_service):
     does not decide."""
     answer = _ask(law_service, "Cơ quan chỉ có 7 người thì có được tổ chức hội nghị cán bộ, công chức không?")
     assert not (answer.short_answer or "").rstrip().endswith(":")
+
+
+@pytest.mark.integration
+@pytest.mark.parametrize(
+    "question", ["Ban thanh tra nhân dân ở xã nhiệm kỳ mấy năm?", "ban thanh tra nhan dan o xa nhiem ky may nam"]
+)
+def test_term_of_the_communes_board_is_not_the_enterprises(law_service, question):
+    """Found: "02 năm", Điều 77 (state-owned enterprises) and the army circular, for a commune."""
+    answer = _ask(law_service, question)
+    assert "02 năm" not in (answer.short_answer or "")
+    assert all("BQP" not in s.name for s in answer.sources[:1])
+
+
+@pytest.mark.integration
+def test_a_rule_of_a_setting_not_asked_is_labelled(law_service):
+    answer = _ask(law_service, "Ban Thanh tra nhân dân nhiệm kỳ mấy năm?")
+    if answer.short is not None:
+        assert any(n.startswith("Quy định này áp dụng cho") for n in answer.notes)
+
+
+def test_frequency_is_not_a_duration():
+    from bot.answering.short_answer import cut
+
+    asked = "Hội đồng quân nhân họp định kỳ bao lâu một lần?"
+    assert cut(asked, "Định kỳ Hội đồng quân nhân mỗi tháng họp 1 lần.").text == "mỗi tháng họp 1 lần"
+    assert cut(asked, "kéo dài nhiệm kỳ nhưng không quá 3 tháng.") is None

@@ -353,10 +353,10 @@ def compose(
         else:
             groups.append(QuoteGroup(cited[q.source], (quote,), listed_items, label, list_total))
     if short is not None:
+        if label := first_line.other_setting(asks, pool[short.source]):
+            notes.append(label)  # a rule of a setting the question did not name, said to be so
         short = ShortAnswer(short.text, numbers[short.source], short.verdict)
     quoted = {pool[i].chunk_id for i in numbers}
-    if short is not None and (label := first_line.other_setting(asks, pool[short.source])):
-        notes.append(label)
     if unstated:  # the nearest provisions, labelled as related, under "the library does not say"
         notes = [wording.RELATED_ONLY, *notes]
     return Answer(
