@@ -17,6 +17,7 @@ sys.path.insert(0, str(ROOT))
 
 import cadre_eval  # noqa: E402  (tests/ is the script's folder)
 import outline_eval  # noqa: E402
+import people_eval  # noqa: E402
 
 from bot.render.text import answer_text  # noqa: E402
 from bot.settings import get_settings  # noqa: E402
@@ -33,6 +34,7 @@ SETS = {
     "seed articles, own": "qa_own.jsonl",
     "law, public": "qa_law_public.jsonl",
     "law, own": "qa_law_own.jsonl",
+    "law, public 2 (others' questions and near misses)": "qa_law_public2.jsonl",
 }
 # Everything is asked of one index holding the corpus and the real documents
 # beside the checkout, as a unit's library would hold them (cached: re-ingesting
@@ -171,6 +173,9 @@ def main() -> None:
                 sweeps[name][w] = evaluate(service, questions, "hybrid", full=True)
             service.retriever.settings = settings
         cadre = cadre_eval.evaluate(service, cadre_eval.load())
+        people = {
+            name: people_eval.evaluate(service, people_eval.load(file)) for name, file in people_eval.SETS.items()
+        }
         outline_rows, outline_problems = outline_eval.evaluate(service)
     text = table(results)
     outline_text = "\n".join(
@@ -188,6 +193,16 @@ def main() -> None:
         f"Cadre-style questions (`tests/data/qa_cadre_own.jsonl`, same index): {cadre['passed']} of "
         f"{cadre['cases']} pass every check ({cadre['passed'] / cadre['cases']:.0%}); by check: {checks}. "
         f"Failing: {'; '.join(cadre['failed']) or 'none'}."
+    )
+    people_text = "\n".join(
+        [
+            *people_eval.HEADER,
+            *[people_eval.row(name, f) for name, f in people.items()],
+            "",
+            "Wrong first lines: "
+            + ("; ".join(f"{name}: {', '.join(f.wrong)}" for name, f in people.items() if f.wrong) or "none")
+            + ".",
+        ]
     )
     sweep_rows = ["| set | dense weight | Hit@1 | Hit@3 | MRR |", "|---|---|---|---|---|"]
     for name, sweep in sweeps.items():
@@ -219,7 +234,7 @@ def main() -> None:
             ]
         )
     sweep_text = "\n".join(sweep_rows)
-    print(text, cadre_text, outline_text, sweep_text, alqac_text, sep="\n\n")
+    print(text, cadre_text, people_text, outline_text, sweep_text, alqac_text, sep="\n\n")
     counts = ", ".join(
         f"{name}: {len(q)} questions ({sum(not c['found'] for c in q)} negatives)" for name, q in sets.items()
     )
@@ -241,6 +256,15 @@ dense alone has no such notion (it never abstains unless a named directive is un
 A case passes when every expectation it states holds: the answer found or not (small talk: a reply,
 `found: null`), the expected passage among the first three sources cited, the expected short answer,
 every list item, the expected note (a follow-up read in context, a spelling offered, no full text).
+
+Questions in people's words (`tests/people_eval.py`, same index): the own cadre set, the public cadre
+set of `../shared/eval/`, and 264 questions written by someone who never read the code, split before
+any change into a development part (tuned on) and a held-out part (only measured). A first line is
+wrong when it lacks a word the case expects, or is given at all to a question the library cannot
+answer; agreement: the same first passage and first line when the question is typed without accents,
+with the usual abbreviations, or with two letters swapped.
+
+{people_text}
 
 {outline_text}
 

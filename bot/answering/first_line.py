@@ -41,6 +41,16 @@ _ENDED = re.compile(r"\b(?:het|khong con|cham dut|bai bo|thay the)\b")
 _LEVEL = re.compile(r"\b(?:cap (xa|huyen|tinh|trung uong)|(trung uong))\b")
 
 
+# Bounds a figure is given with (folded): a question for the latest day is not answered by a floor.
+_UPPER = re.compile(r"\b(?:cham nhat|toi da|khong qua|nhieu nhat|khong vuot qua)\b")
+_LOWER = re.compile(r"\b(?:it nhat|toi thieu|khong it hon|khong duoi)\b")
+
+
+def _bound(text: str) -> str | None:
+    folded = fold(text)
+    return "upper" if _UPPER.search(folded) else "lower" if _LOWER.search(folded) else None
+
+
 def _levels(text: str) -> set[str]:
     return {m[1] or m[2] for m in _LEVEL.finditer(fold(text))}
 
@@ -132,6 +142,9 @@ def gated_cut(asks: Asks, sentence: str, source: Source, lexical: LexicalIndex) 
         return cut if names_subject(asks, sentence, source, lexical) else None
     if not (names_measure(asks, sentence) and states_money(asks, cut.text) and _in_role(asks, sentence, cut.text)):
         return None
+    asked_bound, given_bound = _bound(asks.text), _bound(cut.text)
+    if asked_bound and given_bound and asked_bound != given_bound:
+        return None  # "chậm nhất bao nhiêu ngày" is not "ít nhất là 20 ngày"
     return cut if names_subject(asks, sentence, source, lexical) else None
 
 
