@@ -98,7 +98,8 @@ def understand(text: str, unit_scope: str = "") -> Asks:
     if asking is not None and kind == "number":
         after = folded[asking[1] :]
         if after[:1] and after[0] not in _PER:
-            unit = tuple(w for w in after[:4])
+            # the counted noun: "ngày", "phần trăm", "thành viên"; it ends at a word that ties the clause
+            unit = (after[0], *[w for w in after[1:2] if w not in _ASKING_FOLDED])
     # the quantity named before the question word, not a unit after it ("mấy điểm", "thời điểm")
     named = re.sub(r"\bthoi diem\b", " ", " ".join(folded[: asking[0]] if asking else folded))
     measure = next((m for m in MEASURES if re.search(rf"\b{m}\b", named)), None)
@@ -113,9 +114,10 @@ def understand(text: str, unit_scope: str = "") -> Asks:
         plain = folded[i] == word.lower()
         asked_here = asking is not None and asking[0] <= i < asking[1] + len(unit)
         asked_here |= " ".join(folded[i : i + 2]) == "quy dinh" or " ".join(folded[i - 1 : i + 1]) == "quy dinh"
+        named = i > 0 and word[:1].isupper()  # "Cần Thơ", "Ban Thanh tra": a name is kept whole
         if (
             asked_here
-            or (word.lower() in _ASKING if not plain else folded[i] in _ASKING_FOLDED)
+            or (not named and (word.lower() in _ASKING if not plain else folded[i] in _ASKING_FOLDED))
             or folded[i] in skip
             or any(c.isdigit() for c in word)
             or any(a <= m.start() < b for a, b in cited_spans)  # documents named are resolved, not matched

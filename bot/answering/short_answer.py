@@ -270,6 +270,8 @@ def _unit(tail, unit: list[str], percent: bool) -> tuple[int, int]:
     said = [unicodedata.normalize("NFC", w[0]).lower() for w in tail]
     if unit[:1] == ["nguoi"] and words[:2] == ["thanh", "vien"]:  # "mấy người" of a body: its members
         return 2, 2
+    if unit[:2] == ["thanh", "vien"] and words[:1] == ["nguoi"]:  # "mấy thành viên": "05 người"
+        return 1, 2
     matched = 0
     while matched < len(unit) and matched < len(words) and words[matched] == unit[matched]:
         if matched and said[matched] in _UNIT_STOP:  # "8 xã được công nhận": the unit ends at the verb
