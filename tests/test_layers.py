@@ -20,7 +20,7 @@ ROOT = Path(__file__).resolve().parent.parent
 # channels and the command line adapt the core to a medium.
 LAYERS: list[tuple[str, ...]] = [
     ("bot", "bot.settings", "bot.sources", "bot.wording"),
-    ("bot.answering.answer", "bot.answering.card", "bot.answering.verification"),
+    ("bot.answering.answer", "bot.answering.card", "bot.answering.verification", "bot.answering.claims"),
     ("bot.answering",),
     ("bot.outlines", "bot.operations"),
     ("bot.render",),

@@ -119,7 +119,9 @@ class Generator:
             self._log_failure(exc)
             return Generated(answer, (time.perf_counter() - started) * 1000, 0.0)
         generated = time.perf_counter()
-        kept, report = verify(text or "", [s.text for s in pool], card)
+        short = answer.short.text if answer.short else ""  # a generated figure must not contradict it
+        cut = next((s.text for s in answer.sources if answer.short and s.n == answer.short.source), "")
+        kept, report = verify(text or "", [s.text for s in pool], card, short=short, short_passage=cut)
         verified = time.perf_counter()
         timings = ((generated - started) * 1000, (verified - generated) * 1000)
         surviving = report.checked - report.dropped

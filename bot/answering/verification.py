@@ -5,13 +5,19 @@ sentence must cite something, and every fact it states must occur in the
 passages it cites (or in the directive card): document numbers (short forms
 such as "Kết luận 999" included), dates, months, days, periods, figures,
 any digit at all, terms ("khóa XV"), numbers written in words, links,
-e-mail addresses and @handles. A sentence that fails is dropped, with the
-reason; so is everything past the length cap. Written here because the rule
-is this product's own: no library knows Vietnamese dates and document
-numbers.
+e-mail addresses and @handles. Then its claims must hold in the cited
+sentences (`bot.answering.claims`): each figure with its unit, the words it
+measures and its polarity, "Điều N" as an article, an issuer as the source
+gives it, no superlative the source lacks, a date in its role; a sentence
+with nothing to check must be a close paraphrase; and no figure may
+contradict the extractive short answer. A sentence that fails is dropped,
+with the reason; so is everything past the length cap. Written here because
+the rule is this product's own: no library knows Vietnamese dates and
+document numbers.
 
 Every pattern here is linear: the text is normalized first (one space for
-any whitespace run) and cut to a bounded length before anything else runs.
+any whitespace run) and cut to a bounded length (twice `MAX_ANSWER_CHARS`)
+before anything else runs; a passage is as long as the index made it.
 """
 
 from __future__ import annotations
@@ -22,6 +28,7 @@ from collections.abc import Set
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from bot.answering import claims
 from ingest.language.citations import parse_citations, same_number
 from ingest.language.normalize import fold, normalize_text
 from ingest.language.patterns import DAY_MONTH, DAY_MONTH_YEAR, FIGURE, ISO_DATE, LINK_IN_TEXT, MONTH_YEAR, YEAR_SPAN
@@ -237,11 +244,28 @@ def unsupported(claim: str, source: str) -> str | None:
     return None
 
 
+def _checkable(body: str) -> bool:
+    """Whether `body` states a fact `unsupported` checks (a figure, a date, a document number …)."""
+    f = facts(body)
+    return any(
+        (f.refs, f.short_refs, f.dates, f.months, f.days, f.periods, f.figures, f.digits, f.terms, f.words, f.links)
+    )
+
+
 def verify(
-    answer: str, passages: list[str], card: str = "", max_chars: int = MAX_ANSWER_CHARS
+    answer: str,
+    passages: list[str],
+    card: str = "",
+    max_chars: int = MAX_ANSWER_CHARS,
+    short: str = "",
+    short_passage: str = "",
 ) -> tuple[str, Verification]:
-    """The sentences of `answer` that pass, joined, and what was checked and dropped."""
+    """The sentences of `answer` that pass, joined, and what was checked and dropped.
+
+    `short`: the extractive short answer ("8.331 tỷ đồng"), cut out of `short_passage`; a
+    generated figure for the same measured thing must not differ from it."""
     report = Verification()
+    short_figure = claims.short_figure(short, short_passage)
     kept: list[str] = []
     length = 0
     for sentence in split_sentences(normalize_text(answer[: 2 * max_chars]).replace("\n", " ")):
@@ -259,11 +283,13 @@ def verify(
         elif length + len(sentence) > max_chars:
             reason = f"past the {max_chars}-character cap"
         else:
-            source = " ".join(passages[n - 1] for n in numbers)
+            source = "\n".join(passages[n - 1] for n in numbers)
             if any(c in (CARD, "the") for c in cited) or card:
-                source += " " + card
+                source += "\n" + card
             if missing := unsupported(body, source):
                 reason = f"{missing} is not in the cited passages"
+            elif wrong := claims.check(body, source, _checkable(body), short_figure):
+                reason = wrong
         if reason:
             report.dropped += 1
             report.reasons.append(f"{reason}: “{sentence[:80]}”")
