@@ -47,6 +47,8 @@ WHOLE_ARTICLE = 1500
 # A list article is quoted to its end, up to this length and this many items (then cut, and said so).
 WHOLE_LIST = 6000
 MAX_LIST_ITEMS = 40
+TITLE_WORDS_FOUND_TWICE = 0.4  # … when two of the TOP_PASSAGES retrieved are the article's
+TOP_PASSAGES = 4
 # A sentence that holds what a figure question asks for (a date; a number) weighs this much more.
 FIGURE_WEIGHT = 1.5
 
@@ -100,11 +102,16 @@ def _whole_article(question: str, pool: list[Source], retrieval: Retrieval, arti
         return _article_quotes(pool, article)
     # the title names the list asked for ("nghĩa vụ" in "Nghĩa vụ của công dân…"): its words
     # suffice, as the question's frame ("có những … gì khi") pairs with nothing in a title
+    # … or a little less of them when the retriever found the article more than once (its list
+    # runs over passages: "Những nội dung UBND xã phải công khai cho dân biết?" and Điều 11)
+    ids = {p.chunk_id for p in article}
+    found_twice = sum(p.chunk_id in ids for p in retrieval.passages[:TOP_PASSAGES]) >= 2
     label = lists.asked_label(question)
     if (
         label
         and lists.title_names(label, title)
-        and retrieval.lexical.text_coverage(question, title, pairs=False) >= TITLE_WORDS
+        and retrieval.lexical.text_coverage(question, title, pairs=False)
+        >= (TITLE_WORDS_FOUND_TWICE if found_twice else TITLE_WORDS)
     ):
         return _article_quotes(pool, article)
     return []
