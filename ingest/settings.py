@@ -47,6 +47,11 @@ class Settings(BaseSettings):
         default=None,
         description="A folder of the unit's documents (Word, PDF, HTML, text, Pháp điển pages) scanned by every ingestion besides CORPUS_DIR.",
     )
+    vocabulary_file: Path | None = Field(
+        default=None,
+        description="The unit's own words for the texts' terms (ingest/language/vocabulary.py's format), "
+        "added to the built-in vocabulary; unset: tu-vung.tsv in DOCUMENTS_DIR when there.",
+    )
     max_file_mb: float = Field(default=20.0, gt=0, description="Larger files are refused at ingestion.")
     embedding_model: str = Field(
         default=DEFAULT_EMBEDDING_MODEL,

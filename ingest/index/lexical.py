@@ -23,38 +23,14 @@ from ingest.index.bm25 import Bm25, Rows
 from ingest.language.citations import find_refs, ref_key
 from ingest.language.normalize import WORD, fold, normalize_text, same_iy
 from ingest.language.tokens import Abbreviations, lexical_tokens, written_out
+from ingest.language.vocabulary import token_abbreviations
 from ingest.models import Passage
 
 log = logging.getLogger(__name__)
 
-# Abbreviations every cadre knows; the corpus may define more.
-CURATED_ABBREVIATIONS = {
-    "QCDC": "quy chế dân chủ",
-    "BCĐ": "ban chỉ đạo",
-    "MTTQ": "mặt trận tổ quốc",
-    "UBND": "ủy ban nhân dân",
-    "HĐND": "hội đồng nhân dân",
-    "BDV": "ban dân vận",
-    "BTV": "ban thường vụ",
-    "UVBTV": "ủy viên ban thường vụ",
-    "BCH": "ban chấp hành",
-    "BCT": "bộ chính trị",
-    "BCS": "ban cán sự",
-    "TW": "trung ương",
-    "TU": "tỉnh ủy",
-    "HU": "huyện ủy",
-    "ĐU": "đảng ủy",
-    "THPT": "trung học phổ thông",
-    "THCS": "trung học cơ sở",
-    "THDCCS": "thực hiện dân chủ ở cơ sở",
-    "BTTND": "ban thanh tra nhân dân",
-    "MTTQVN": "mặt trận tổ quốc việt nam",
-    "UBMTTQ": "ủy ban mặt trận tổ quốc",
-    "DNNN": "doanh nghiệp nhà nước",
-    "NLĐ": "người lao động",
-    "CĐDC": "cộng đồng dân cư",
-    "TDP": "tổ dân phố",
-}
+# Abbreviations every cadre knows, one token each: the `token` lines of the domain vocabulary
+# (ingest/language/vocabulary.tsv), their one home; the corpus may define more.
+CURATED_ABBREVIATIONS = token_abbreviations()
 _RUNS = re.compile(r"[.,;:!?()\[\]\"“”…]+")  # punctuation: a word never spans it
 _DEFINITION = re.compile(r"((?:[^\W\d_]+\s+){1,8})\(([A-ZĐ]{2,8})\)")
 
