@@ -10,6 +10,7 @@ from pathlib import Path
 
 from bot import wording
 from bot.answering import intents
+from bot.answering.accents import restore_from
 from bot.answering.answer import Answer
 from bot.answering.asks import understand
 from bot.answering.card import directive_card
@@ -204,6 +205,8 @@ class QAService:
         if english := intents.english(understood.text):
             understood = self.question(english)
             notes += [wording.ENGLISH_NOTE, wording.follow_up(understood.text)]
+        elif (restored := restore_from(self._loaded.index, understood.text)) != understood.text:
+            understood = self.question(restored)  # typed without accents: spelt as the library writes it
         answer = self._ask(understood, k, mode, started)
         if answer.found is False and not understood.citations and not english:
             corrected = self._speller().correct(understood.text)

@@ -1,0 +1,164 @@
+"""A question typed without accents (or partly), given back its accents from the library's
+own writing: "ND 59 co hieu luc tu ngay nao" → "ND 59 có hiệu lực từ ngày nào", so that it is
+embedded, matched and cut exactly as the same question typed with accents.
+
+Each unaccented word takes the spelling the library writes it with, chosen among the
+spellings folding to it by a bigram model of the library's passages (Viterbi over the
+question): "co quan" → "cơ quan" but "co hieu luc" → "có hiệu lực". A word typed with accents,
+a number, an abbreviation ("UBND") or a word the library never writes stays as typed.
+Hand-written: no Vietnamese diacritic restorer is installed, and the vocabulary must be the
+library's own (document names, its terms), not a general corpus's.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+import re
+import threading
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from ingest.index.chunk_store import ChunkIndex
+from ingest.language.normalize import WORD, fold, normalize_text
+
+# Spellings of one folded word tried, commonest first ("co": có, các? no: có, cơ, cô, cố, cỏ, cổ…)
+MAX_SPELLINGS = 8
+# Weight of a spelling's own frequency against its neighbour's (Dirichlet smoothing of the bigram)
+PRIOR = 10.0
+# A question is typed without accents when at most this share of its words carry a mark; one
+# typed with accents is kept as typed, its plain words ("thu chi", "bao") included.
+MARKED_AT_MOST = 0.2
+# How people ask, which documents seldom write ("bao nhiêu", "mấy ngày", "bà con"): counted as if
+# the library wrote each of them this many times, so that "bao nhieu" is not "báo nhiêu".
+ASKING_WEIGHT = 20
+ASKING = (
+    "bao nhiêu", "có bao nhiêu", "bao lâu", "bao giờ", "bao nhiêu lâu", "có mấy", "mấy người", "mấy ngày", "mấy năm",
+    "mấy tháng", "mấy lần", "mấy thành viên", "mấy điểm", "mấy phần trăm", "gồm mấy", "tối đa mấy",
+    "ít nhất mấy", "trong mấy", "ở đâu", "khi nào", "lúc nào", "ngày nào", "tháng nào", "năm nào",
+    "nào", "những gì", "cái gì", "việc gì", "là gì", "làm gì", "về gì", "thế nào", "như thế nào",
+    "ra sao", "vì sao", "tại sao", "làm sao", "thì sao", "có phải", "có không", "được không",
+    "phải không", "hay không", "không", "có được", "ai là", "do ai", "những ai", "thì ai", "ai quyết",
+    "ai ký", "ai chủ trì", "bà con", "anh em", "người dân", "cho hỏi", "xin hỏi", "cảm ơn", "còn",
+    "thì phải", "mà", "nhé", "vậy", "đâu", "họp", "họp thôn", "cuộc họp", "có hiệu lực",
+)  # fmt: skip
+# Words are neighbours within a stretch of words, spaces and commas ("xã, phường"), in the
+# passages and the question alike
+_STRETCH = re.compile(r"[^\W_]+(?:[ \t]*,?[ \t]+[^\W_]+)*")
+
+
+@dataclass
+class Spellings:
+    """How the library writes its words: each written form (lower case) and each pair of
+    neighbouring forms, counted; the forms of each folded word, commonest first."""
+
+    words: Counter[str] = field(default_factory=Counter)
+    pairs: Counter[tuple[str, str]] = field(default_factory=Counter)
+    forms: dict[str, list[str]] = field(default_factory=dict)
+    size: int = 0  # words in all
+
+    @classmethod
+    def learn(cls, texts: Iterable[str]) -> Spellings:
+        words: Counter[str] = Counter()
+        pairs: Counter[tuple[str, str]] = Counter()
+        for text in itertools.chain(texts, ASKING * ASKING_WEIGHT):
+            for stretch in _STRETCH.findall(normalize_text(text).lower()):
+                seq = WORD.findall(stretch)
+                words.update(seq)
+                pairs.update(zip(seq, seq[1:]))
+        by_fold: dict[str, list[str]] = {}
+        for form in words:
+            if form.isalpha():
+                by_fold.setdefault(fold(form), []).append(form)
+        forms = {f: sorted(v, key=lambda w: -words[w])[:MAX_SPELLINGS] for f, v in by_fold.items()}
+        return cls(words, pairs, forms, sum(words.values()))
+
+    def step(self, before: str | None, form: str) -> float:
+        """log P(form | the word before), a bigram of the library's text smoothed towards the
+        form's own frequency (Dirichlet): a pair the library writes outweighs a commoner word."""
+        alone = (self.words[form] + 0.5) / (self.size + 1.0)
+        if before is None:
+            return math.log(alone)
+        return math.log((self.pairs[(before, form)] + PRIOR * alone) / (self.words[before] + PRIOR))
+
+
+def _as_typed(typed: str) -> bool:
+    """A word kept as typed: with a mark (typed with accents), a number, an abbreviation, a capital ("loại I")."""
+    return not typed.isascii() or not typed.isalpha() or typed.isupper()
+
+
+def typed_with_accents(question: str) -> bool:
+    """Whether more than `MARKED_AT_MOST` of the question's words carry a mark."""
+    words = [w for w in WORD.findall(question) if w.isalpha()]
+    return sum(not w.isascii() for w in words) > MARKED_AT_MOST * len(words)
+
+
+def restore(question: str, spellings: Spellings) -> str:
+    """The question with each unaccented word spelt as the library most likely writes it there;
+    a question typed with accents as it is."""
+    if typed_with_accents(question):
+        return question
+    out, at = [], 0
+    for m in _STRETCH.finditer(question):
+        out.append(question[at : m.start()] + _restore_stretch(m[0], spellings))
+        at = m.end()
+    return "".join(out) + question[at:]
+
+
+def _restore_stretch(stretch: str, spellings: Spellings) -> str:
+    matches = list(WORD.finditer(stretch))
+    options: list[list[str]] = []
+    for m in matches:
+        typed = m[0]
+        forms = [] if _as_typed(typed) else spellings.forms.get(typed.lower(), [])
+        options.append(forms or [typed.lower()])
+    # Viterbi: best[j] = (score, path) of the best spelling sequence ending in options[i][j]
+    best: list[tuple[float, list[str]]] = [(0.0, [])]
+    previous: list[str | None] = [None]
+    for forms in options:
+        known = forms[0] in spellings.words
+        row = []
+        for form in forms:
+            row.append(
+                max(
+                    (
+                        score + (spellings.step(before, form) if known else 0.0),
+                        path + [form],
+                    )
+                    for (score, path), before in zip(best, previous)
+                )
+            )
+        best = row
+        previous = [form if known else None for form in forms]
+    chosen = max(best)[1]
+    out, at = [], 0
+    for m, form in zip(matches, chosen):
+        typed = m[0]
+        if len(form) == len(typed):  # each letter in the case it was typed in
+            form = "".join(f.upper() if t.isupper() else f for t, f in zip(typed, form))
+        else:
+            form = typed
+        out.append(stretch[at : m.start()] + form)
+        at = m.end()
+    return "".join(out) + stretch[at:]
+
+
+_LEARNT: dict[str, Spellings] = {}  # the spellings of the generation last asked about
+_LEARNING = threading.Lock()
+
+
+def spellings_of(index: ChunkIndex) -> Spellings:
+    """The spellings of an index generation's passages, learnt on the first question typed
+    without accents (about a second for a thousand passages) and kept while it is active."""
+    with _LEARNING:
+        if index.generation not in _LEARNT:
+            _LEARNT.clear()
+            _LEARNT[index.generation] = Spellings.learn(p.text for p in index.all_passages())
+        return _LEARNT[index.generation]
+
+
+def restore_from(index: ChunkIndex, question: str) -> str:
+    """The question spelt as the index's passages write it (`restore`); one typed with accents
+    as it is, without learning the index's spellings for it."""
+    return question if typed_with_accents(question) else restore(question, spellings_of(index))
