@@ -163,3 +163,23 @@ def test_real_law_lists_are_whole(law_service, question, article_number, count):
     assert group.listed == count and group.total is None
     assert quoted_items(answer) == list(range(1, count + 1))
     assert f"Tài liệu nêu {count} " in answer_text(answer)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Doanh nghiệp phải công khai cho công nhân biết những gì?",
+        "Xã phải công khai những việc gì?",
+        "nhung gi phai cong khai",
+    ],
+)
+def test_what_items_question_asks_a_list_of_contents(question):
+    """Found in the people's dev set: "… những gì?" named no list word, so no list article was quoted whole."""
+    assert lists.asked_label(question) == "nội dung"
+
+
+def test_what_items_question_gets_the_whole_list_article():
+    title = "Những nội dung doanh nghiệp nhà nước phải công khai"
+    groups = [[LEAD_IN, item(1), item(2)], [item(3), item(4)]]
+    answer = ask(article(groups, title, 64), 1, "Doanh nghiệp nhà nước phải công khai những gì?")
+    assert quoted_items(answer) == [1, 2, 3, 4] and "Tài liệu nêu 4 nội dung" in answer_text(answer)

@@ -26,6 +26,7 @@ _LIST_WORD = re.compile(
     r"hanh vi|nghiem cam|buoc|(?<!ve )noi dung|muc tieu|bien phap|yeu cau|trach nhiem|nguyen tac|kho khan|"
     r"tieu chi|ket qua|uu diem|nguyen nhan)\b"
 )
+_WHAT_ITEMS = re.compile(r"\bnhung (?:viec |van de )?(?:gi|nao)\b")
 # A question that names a list with a plural or a number asks for all of it.
 _ITEM = re.compile(r"^(?:\(\d{1,2}\)|\d{1,2}[.)]|[a-zđ]\)|[-–+•])\s*")
 MAX_ITEM = 900
@@ -52,7 +53,8 @@ def asked_label(question: str) -> str | None:
     text = " ".join(folded)
     found = list(_LIST_WORD.finditer(text))
     if not found:
-        return None
+        # "phải công khai những gì / những việc gì?": a list of contents, named by no list word
+        return "nội dung" if _WHAT_ITEMS.search(text) else None
     if found[0][0] == "nghiem cam" and len(found) > 1:  # a verb: "nghiêm cấm những hành vi" lists "hành vi"
         found = found[1:]
     start = text[: found[0].start()].count(" ")
