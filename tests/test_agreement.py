@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.answering.accents import Spellings, restore, restore_from, typed_with_accents
+from bot.answering.accents import Spellings, restore, restore_from, typed_with_accents, unslipped
 from ingest.language.normalize import fold
 
 LIBRARY = [
@@ -46,6 +46,30 @@ def test_accented_question_left_as_typed(spellings):
     typed = "Xã dán thông báo thu chi ngân sách thì để bao lâu?"  # "thu chi" is plain on purpose
     assert typed_with_accents(typed)
     assert restore(typed, spellings) == typed
+
+
+def test_swapped_letters_put_back_when_one_library_word_fits(spellings):
+    """The typo variant of the eval (two letters of the longest word swapped): put back, with or
+    without accents; a word the library writes is never touched ("thu", "báo")."""
+    assert unslipped("Ban Thanh tra nhân dân có bao nhiêu tàhnh viên?", spellings) == (
+        "Ban Thanh tra nhân dân có bao nhiêu thành viên?"
+    )
+    assert (
+        unslipped("Cơ quan nhà nước công khai thôgn tin gì?", spellings) == "Cơ quan nhà nước công khai thông tin gì?"
+    )
+    assert unslipped("Báo cáo thu chi ngân sách", spellings) == "Báo cáo thu chi ngân sách"
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.sampled_from([w for w in " ".join(LIBRARY).split() if w.isalpha() and len(w) >= 4]), st.data())
+def test_any_swap_in_a_library_word_is_put_back_or_left(word, data):
+    """Any two neighbouring letters of a library word swapped: the word comes back, or (when
+    another library word is also one swap away, or none is) the typing is left as it was."""
+    spellings = Spellings.learn(LIBRARY)
+    i = data.draw(st.integers(0, len(word) - 2))
+    slipped = word[:i] + word[i + 1] + word[i] + word[i + 2 :]
+    assert unslipped(slipped, spellings) in {word, slipped}
+    assert unslipped(word, spellings) == word
 
 
 @settings(max_examples=200, deadline=None)

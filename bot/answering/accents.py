@@ -158,7 +158,32 @@ def spellings_of(index: ChunkIndex) -> Spellings:
         return _LEARNT[index.generation]
 
 
+def unslipped(question: str, spellings: Spellings) -> str:
+    """The question with two neighbouring letters typed the wrong way round put back ("ngihệp" →
+    "nghiệp"), in a word of four letters or more that the library never writes, when exactly one
+    such swap gives a word it writes. Only swaps: a letter dropped or added could as well be
+    another word the library happens not to hold."""
+
+    def fix(m: re.Match[str]) -> str:
+        typed = m[0]
+        word = typed.lower()
+        if len(word) < 4 or not word.isalpha() or typed.isupper() or _known(word, spellings):
+            return typed
+        swaps = {typed[:i] + typed[i + 1] + typed[i] + typed[i + 2 :] for i in range(len(typed) - 1)}
+        found = [w for w in swaps if _known(w.lower(), spellings)]  # a letter's case moves with it
+        return found[0] if len(found) == 1 else typed
+
+    return WORD.sub(fix, question)
+
+
+def _known(word: str, spellings: Spellings) -> bool:
+    """Whether the library writes the word, as typed or (typed without accents) in some spelling."""
+    return spellings.words[word] > 0 or (word.isascii() and word in spellings.forms)
+
+
 def restore_from(index: ChunkIndex, question: str) -> str:
-    """The question spelt as the index's passages write it (`restore`); one typed with accents
-    as it is, without learning the index's spellings for it."""
-    return question if typed_with_accents(question) else restore(question, spellings_of(index))
+    """The question spelt as the index's passages write it: a swapped pair of letters put back
+    (`unslipped`), then its accents (`restore`) when it was typed without them."""
+    spellings = spellings_of(index)
+    question = unslipped(question, spellings)
+    return question if typed_with_accents(question) else restore(question, spellings)
