@@ -165,3 +165,19 @@ def test_common_words_never_fire(phrase):
     for question in (phrase, f"Về {phrase} thì sao", f"{phrase} là gì"):
         for typed in (question, fold(question)):
             assert BUILTIN.terms(typed) == [], typed
+
+
+# On the Law's page (the law_service index): what the added terms must not change.
+
+
+def test_added_terms_do_not_rescue_a_near_miss(law_service, monkeypatch):
+    """Relevance reads the question as typed: the near misses of the dev set are declined or
+    found alike with and without the vocabulary (the added terms brought 'Bệnh viện công an …
+    niêm yết giá dịch vụ …' above DENSE_RESCUE on the full library)."""
+    from conftest import load_jsonl
+
+    questions = [c["q"] for c in load_jsonl("qa_people_dev.jsonl") if c["found"] is False]
+    questions.append("Bệnh viện công an phải niêm yết giá dịch vụ trước bao nhiêu ngày khi tăng giá?")
+    with_terms = [law_service.retriever.retrieve(q).found for q in questions]
+    monkeypatch.setattr(Vocabulary, "expand", lambda self, question: question)
+    assert [law_service.retriever.retrieve(q).found for q in questions] == with_terms
