@@ -8,7 +8,7 @@ STAMP  := $(VENV)/.installed
 # pip finds on these machines, so no CUDA wheels are pulled.
 PIP    := $(PY) -m pip --disable-pip-version-check --no-input -q
 
-.PHONY: setup ask ingest telegram zalo lint test bench eval clean
+.PHONY: setup ask ingest telegram zalo web lint test bench eval clean
 
 setup: $(STAMP)
 
@@ -34,6 +34,10 @@ telegram: setup
 # Needs ZALO_BOT_TOKEN (in .env); see HUONG_DAN.md, "Bot Zalo".
 zalo: setup
 	@$(PY) -m bot zalo
+
+# The web page on http://127.0.0.1:8080/ (WEB_ADMIN_PASSWORD in .env for /quan-tri); see HUONG_DAN.md.
+web: setup
+	@$(PY) -m bot web
 
 # Lint, formatting and types (configured in pyproject.toml); part of `make test`, so CI runs them.
 lint: setup

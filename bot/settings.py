@@ -93,6 +93,17 @@ class BotSettings(Settings):
         description="Ids of the Zalo messages already answered; unset: zalo-state.json beside the journal.",
     )
 
+    web_cookie_secret: SecretStr | None = Field(
+        default=None,
+        description="Signs the web page's session cookies (32+ characters); unset: a new one each start, so sessions end at a restart.",
+    )
+    web_admin_password: SecretStr | None = Field(
+        default=None, description="Password of the web page's administration (/quan-tri); unset: administration is off."
+    )
+    web_rate_limit_per_minute: int = Field(
+        default=20, ge=1, le=600, description="Questions a browser session may ask a minute."
+    )
+
     @field_validator(
         "telegram_allowed_users",
         "telegram_allowed_chats",

@@ -27,6 +27,7 @@ def not_stated(asked: str) -> str:
     """A quantity asked by name that no passage states: said plainly, with what was asked."""
     return f"Kho tài liệu hiện có không nêu điều này: “{asked}”."
 
+
 SHORT_ANSWER = "Trả lời"
 CARD = "Văn bản"
 

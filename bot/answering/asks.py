@@ -114,10 +114,10 @@ def understand(text: str, unit_scope: str = "") -> Asks:
         plain = folded[i] == word.lower()
         asked_here = asking is not None and asking[0] <= i < asking[1] + len(unit)
         asked_here |= " ".join(folded[i : i + 2]) == "quy dinh" or " ".join(folded[i - 1 : i + 1]) == "quy dinh"
-        named = i > 0 and word[:1].isupper()  # "Cần Thơ", "Ban Thanh tra": a name is kept whole
+        is_name = i > 0 and word[:1].isupper()  # "Cần Thơ", "Ban Thanh tra": a name is kept whole
         if (
             asked_here
-            or (not named and (word.lower() in _ASKING if not plain else folded[i] in _ASKING_FOLDED))
+            or (not is_name and (word.lower() in _ASKING if not plain else folded[i] in _ASKING_FOLDED))
             or folded[i] in skip
             or any(c.isdigit() for c in word)
             or any(a <= m.start() < b for a, b in cited_spans)  # documents named are resolved, not matched

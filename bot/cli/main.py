@@ -87,6 +87,10 @@ def build_parser() -> argparse.ArgumentParser:
     zalo.add_argument("--webhook-url", help="public HTTPS address Zalo posts messages to (default: long polling)")
     zalo.add_argument("--listen", default="127.0.0.1", help="webhook mode: address to listen on (default 127.0.0.1)")
     zalo.add_argument("--port", type=int, default=8444, help="webhook mode: port to listen on (default 8444)")
+    web = commands.add_parser("web", help="run the web page (ask, look up, library, outlines, administration)")
+    web.add_argument("--db", type=Path, help="index folder (default: CHROMA_PATH, else data/chroma)")
+    web.add_argument("--listen", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    web.add_argument("--port", type=int, default=8080, help="port to listen on (default 8080)")
     cli_ops.add_commands(commands)
     return parser
 
@@ -330,6 +334,21 @@ def cmd_zalo(args: argparse.Namespace) -> int:
     return _serve_channel(args, check_token, probe, run=run)
 
 
+def cmd_web(args: argparse.Namespace) -> int:
+    from bot.channels.web.main import run
+
+    try:
+        settings = get_settings()
+        configure_logging(settings)
+        logging.getLogger().setLevel(min(logging.getLogger().level, logging.INFO))  # a service logs its work
+        _announce_build(settings, args.db)
+        run(settings, args.db, args.listen, args.port)
+    except QcdcError as exc:
+        _error(exc.for_user(), None, False)
+        return 2
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
@@ -341,6 +360,7 @@ def main(argv: list[str] | None = None) -> int:
             "brief": cmd_brief,
             "telegram": cmd_telegram,
             "zalo": cmd_zalo,
+            "web": cmd_web,
             **cli_ops.COMMANDS,
         }
         return commands[args.command](args)
