@@ -333,3 +333,11 @@ def applies_to(label: str) -> str:
     """The label under a rule of another setting than the one asked ("… doanh nghiệp nhà nước");
     `label` is `ingest.language.scope.Scope.label`."""
     return f"Quy định này áp dụng cho {label}."
+
+
+# --- The web page's API (bot.channels.web.api): errors a tool reads in its "error" field ---
+
+WEB_API_NOT_JSON = "Nội dung gửi lên không phải JSON hợp lệ (UTF-8)."
+WEB_API_FIELDS = 'Cần một đối tượng JSON có "question" (chuỗi) và, nếu có, "session" (chuỗi).'
+WEB_API_TOO_LARGE = "Nội dung gửi lên quá lớn."
+WEB_API_ERROR = "Có lỗi khi xử lý yêu cầu; vui lòng thử lại sau."

@@ -30,7 +30,9 @@ def build_context(settings: BotSettings, service: QAService, db: Path | None) ->
         "web",
     )
     secret = settings.web_cookie_secret
-    return WebContext(core, settings, **({"cookie_secret": secret.get_secret_value()} if secret else {}))
+    if secret is None:
+        return WebContext(core, settings)  # a fresh secret: sessions end when the process does
+    return WebContext(core, settings, cookie_secret=secret.get_secret_value())
 
 
 def run(settings: BotSettings, db: Path | None, listen: str, port: int) -> None:
