@@ -24,9 +24,11 @@ from web_harness import DESKTOP, PHONE, SHOTS, browser, serving
 from bot.answering.service import QAService
 from bot.channels.web.admin_auth import LoginGuard, Sessions, password_matches
 from bot.channels.web.admin_docs import safe_name
+from bot.channels.web.admin_update import UpdateJob
 from bot.channels.web.chart import nice_top, weekly_chart
 from bot.channels.web.context import WebContext
 from bot.channels.web.main import build_context
+from bot.core.assistant import Updated
 from bot.operations.journal_stats import Week
 from ingest import ingest
 
@@ -326,6 +328,35 @@ def test_chart_bars_fit_and_stack(counts: list[tuple[int, int, int, int]]) -> No
             assert bar.y >= 0 and bar.y + bar.height <= chart.baseline + 1e-6
             assert chart.left <= bar.x and bar.x + bar.width <= chart.right + 1e-6
     assert chart.empty == all(sum(c) == 0 for c in counts)
+
+
+class SlowCore:
+    """A core whose update waits for the test: the first call finds another channel's update."""
+
+    def __init__(self) -> None:
+        self.gate = threading.Event()
+        self.calls = 0
+        self.update_running = False
+
+    def update(self) -> Updated | None:
+        self.calls += 1
+        if self.calls == 1:
+            return None  # /capnhat's update holds the index
+        self.gate.wait(60)
+        return Updated(self.calls, 0, 0, 0, 0, 0)
+
+
+def test_a_start_asked_during_an_update_runs_after_it(monkeypatch) -> None:
+    monkeypatch.setattr("bot.channels.web.admin_update.BUSY_RETRY", 0.01)
+    core = SlowCore()
+    job = UpdateJob(core)  # type: ignore[arg-type]
+    assert job.start() and job.state().running
+    assert not job.start()  # a file saved now may be missed by the running scan: it runs again after
+    core.gate.set()
+    assert job.thread is not None
+    job.thread.join(60)
+    state = job.state()
+    assert not state.running and core.calls == 3 and state.result == Updated(3, 0, 0, 0, 0, 0)
 
 
 def test_sessions_expire_and_guard_forgets() -> None:

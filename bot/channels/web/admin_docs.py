@@ -31,7 +31,8 @@ MAX_NAME_BYTES = 200  # well under the 255 bytes a Linux file name may have
 @dataclass(frozen=True)
 class Uploaded:
     """One uploaded file's fate. `refusal` is this page's own reason (worded in the template:
-    "name", "exists", "skipped"); `reason` is the ingestion's Vietnamese line."""
+    "name", "exists", "skipped", "reader" with the reader's error in `reason`); otherwise `reason`
+    is the ingestion's Vietnamese line."""
 
     name: str  # printable: as the administrator's browser sent it, or the name saved
     saved: bool
@@ -94,7 +95,7 @@ def check(name: str, body: bytes, max_bytes: int) -> tuple[str, str]:
             return "", failure_reason(exc, path, printable(str(path)))
         except Exception as exc:  # a third-party reader's surprise refuses this file only, as ingestion does
             log.info("upload refused, reader failed on %s", printable(name), exc_info=True)
-            return "", f"không đọc được tệp ({printable(f'{type(exc).__name__}: {exc}')[:200]})."
+            return "reader", printable(f"{type(exc).__name__}: {exc}")[:200]
         if path not in list(discover([folder])):  # read, but a scan of the folder would pass it by
             return "skipped", ""
     return "", ""
