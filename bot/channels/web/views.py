@@ -210,7 +210,7 @@ def lookup_view(result: Resolution) -> LookupView:
     citation = card.summary if card else None
     message = None
     if result.missing_article:
-        message = result.article_message()
+        message, citation = result.article_message(), None
     elif result.article is not None and result.found:
         text = article_text(result)
         heading, _, body = text.partition("\n\n")
