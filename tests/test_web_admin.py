@@ -423,6 +423,9 @@ def test_browser_login_upload_update_and_chart(site, settings, ctx, monkeypatch,
                 # the page itself never scrolls sideways (the chart scrolls in its own box on a phone)
                 assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
                 page.screenshot(path=str(SHOTS / f"admin-stats-{name}.png"), full_page=True)
+                page.goto(site + "/quan-tri/phan-hoi")
+                assert page.locator("text=Tải mọi phản hồi").is_visible()
+                page.screenshot(path=str(SHOTS / f"admin-feedback-{name}.png"), full_page=True)
                 page.close()
     finally:
         gate.set()
