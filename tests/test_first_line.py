@@ -80,7 +80,8 @@ def test_term_of_an_office_the_library_never_states_is_declined(law_service, que
     """Found: "02 năm", the term of another body. The Law states no term for a Trưởng thôn."""
     answer = _ask(law_service, question)
     assert answer.found is False and answer.short is None
-    assert answer.message == wording.not_stated(question.rstrip("?"))
+    # an unaccented question is echoed as the library spells it ("nhiệm kỳ của trưởng thôn …")
+    assert fold(answer.message or "") == fold(wording.not_stated(question.rstrip("?")))
 
 
 @pytest.mark.integration
