@@ -22,6 +22,7 @@ from bot.answering.lookup import lookup_json
 from bot.channels.web.api import MAX_API_BODY
 from bot.channels.web.context import WebContext
 from bot.channels.web.main import build_context
+from bot.channels.web.views import highlight
 from bot.render.json import answer_json
 
 QUESTION = "Những hạn chế trong tham mưu thực hiện QCDC ở cơ sở?"
@@ -187,7 +188,8 @@ def test_lookup_shows_the_card_its_mentions_and_a_citation_to_copy(site, service
         assert page.status_code == 200
         assert "Kết luận số 120-KL/TW" in page.text and "Bộ Chính trị" in page.text
         assert 'class="mentions"' in page.text  # every sentence citing it
-        assert f'id="trich-dan" type="text" readonly value="{html.escape(summary)}"' in page.text
+        assert f'<textarea id="trich-dan" rows="2" readonly>{html.escape(summary)}</textarea>' in page.text
+        assert "<mark>Kết luận số 120-KL/TW" in page.text or "<mark>Kết luận 120" in page.text  # the mention itself
         assert "07/01/2016" in summary
         assert 'class="copy"' in page.text
         absent = c.get("/tra-cuu", params={"q": "999-KL/TW"})
@@ -296,3 +298,37 @@ def test_healthz_is_200_when_the_index_answers_and_503_otherwise(site, corpus_se
     with serving(down) as down_url, httpx.Client(base_url=down_url, timeout=60) as c:
         failed = c.get("/healthz")
     assert failed.status_code == 503 and failed.json()["index"]["ok"] is False
+
+
+def test_small_talk_gets_a_reply_not_an_answer(site):
+    url, _ = site
+    with browser_client(url) as c:
+        page = ask(c, "Cảm ơn bạn nhé")
+    assert page.status_code == 200
+    assert f'<div class="reply">{wording.THANKS_REPLY}</div>' in page.text
+    assert 'class="answer"' not in page.text and 'name="danh-gia"' not in page.text  # nothing to rate
+
+
+# --- the highlighting of quoted sentences -------------------------------------------------------
+
+_words = st.lists(
+    st.sampled_from(["dân", "chủ", "ở", "cơ", "sở", "Điều", "12", "(1)", "a)", "–"]), min_size=1, max_size=40
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    words=_words,
+    spaces=st.lists(st.sampled_from([" ", "\n", "  ", "\xa0", "\n\n"]), min_size=40, max_size=40),
+    data=st.data(),
+)
+def test_highlight_keeps_the_passage_whole_and_marks_each_quote(words, spaces, data):
+    text = "".join(w + s for w, s in zip(words, spaces, strict=False)).strip()
+    start = data.draw(st.integers(0, len(words) - 1))
+    end = data.draw(st.integers(start + 1, len(words)))
+    quote = " ".join(words[start:end])  # as an answer quotes it: its spaces made single
+    pieces = highlight(text, [quote, "không có trong đoạn này"])
+    assert "".join(p.text for p in pieces) == text  # nothing dropped, nothing added
+    marked = [" ".join(p.text.split()) for p in pieces if p.marked]
+    assert any(quote in m for m in marked)
+    assert all(p.text for p in pieces)

@@ -14,7 +14,14 @@
       body: new URLSearchParams(data),
       headers: { "X-Fragment": "1" },
       credentials: "same-origin"
-    }).then(function (r) { return r.text(); });
+    }).then(function (r) { return r.text(); }).then(partOnly);
+  }
+
+  /* An unexpected failure answers with a whole error page: keep its message only. */
+  function partOnly(html) {
+    if (html.indexOf("<main") === -1) return html;
+    var main = new DOMParser().parseFromString(html, "text/html").querySelector("main");
+    return main ? '<div class="problem" role="alert">' + main.innerHTML + "</div>" : html;
   }
 
   function openSource(n, mark) {
