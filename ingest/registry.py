@@ -35,6 +35,8 @@ log = logging.getLogger(__name__)
 _CENTRAL_STATE = re.compile(r"^(?:CP|TTG|QH\d*|UBTVQH\d*|B[A-Z]{1,8}|TANDTC|VKSNDTC|KTNN|NHNN|MTTQVN)$")
 # Words left out of a name's initials, as people abbreviate ("thực hiện dân chủ ở cơ sở" → THDCCS).
 _NOT_INITIALS = {"o", "va", "cua", "ve", "cac", "trong"}
+# The country an official name ends with, which people leave out ("Luật Mặt trận Tổ quốc").
+_COUNTRY = " viet nam"
 
 
 @dataclass
@@ -77,21 +79,49 @@ class Directive:
         return {ref_key(self.ref), *(ref_key(a) for a in self.aliases)}
 
     @property
+    def held(self) -> bool:
+        """Whether the library holds its own text (not only what cites it)."""
+        return bool(self.primary or self.articles)
+
+    @property
     def names(self) -> list[str]:
-        """Names people call it by, besides its number: its own name, "Luật dân chủ ở cơ sở"
-        (without "thực hiện"), "Luật THDCCS" (initials), and its type with its subject."""
-        found = [self.name] if self.name else []
+        """Names people call it by, besides its number: its own name, or the name a text gives it
+        beside its number ("Luật Mặt trận Tổ quốc Việt Nam số 75/2015/QH13"); that name without
+        "thực hiện" ("Luật dân chủ ở cơ sở") or without the country ("Luật Mặt trận Tổ quốc");
+        each one's initials ("Luật THDCCS", "Luật MTTQ"); and its type with its subject."""
+        found = [self.name] if self.name else self.stated_names()
         if self.type and self.subject:
             found.append(f"{self.type} {self.subject}")
         for name in list(found):
             if self.type and fold(name).startswith(fold(self.type) + " "):
                 rest = name[len(self.type) + 1 :]
+                shorter = [rest]
                 if fold(rest).startswith("thuc hien "):
-                    found.append(f"{self.type} {rest[10:]}")
-                initials = "".join(w[0] for w in fold(rest).split() if w not in _NOT_INITIALS and w[0].isalpha())
-                if len(initials) >= 4 and len(rest.split()) <= 8:
-                    found.append(f"{self.type} {initials}")
+                    shorter.append(rest[10:])
+                if fold(rest).endswith(_COUNTRY) and len(rest.split()) > 4:
+                    shorter.append(rest[: -len(_COUNTRY)])
+                for short in shorter:
+                    found.append(f"{self.type} {short}")
+                    initials = "".join(w[0] for w in fold(short).split() if w not in _NOT_INITIALS and w[0].isalpha())
+                    if len(initials) >= 4 and len(short.split()) <= 8:
+                        found.append(f"{self.type} {initials}")
         return [n for n in dict.fromkeys(found) if len(n.split()) >= 2]
+
+    def stated_names(self) -> list[str]:
+        """Names the citing sentences write before its number: "… của Luật Mặt trận Tổ quốc Việt Nam
+        số 75/2015/QH13" names Luật 75/2015/QH13. Only a name in capitals after its type word."""
+        if not self.type:
+            return []
+        kind = re.escape(self.type)
+        found = []
+        for m in self.mentions:
+            said = re.search(
+                rf"\b{kind}\s+(?P<name>[A-ZĐÀ-Ỹ][^\s,;:()“”\"]*(?:\s+[^\s,;:()“”\"]+){{0,9}}?)\s+số\s+{re.escape(m.text)}",
+                m.sentence,
+            )
+            if said and not re.search(r"\d", said["name"]):
+                found.append(f"{self.type} {said['name']}")
+        return found
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -140,7 +170,8 @@ class Registry:
             at = folded.find(key)
             if at != -1:
                 hits.append((at, at + len(key), d))
-        hits.sort(key=lambda h: (h[0], -(h[1] - h[0])))
+        # where two entries share a name ("Luật Mặt trận Tổ quốc Việt Nam" of 1999 and of 2015), the one held
+        hits.sort(key=lambda h: (h[0], -(h[1] - h[0]), not h[2].held))
         chosen: list[tuple[int, int, Directive]] = []
         end = -1
         for hit in hits:
@@ -249,7 +280,13 @@ def build_registry(passages: Iterable[Passage], overrides: list[dict[str, Any]] 
 
     registry = Registry(directives, unresolved)
     _link_primary_texts(registry, passages_seen)
+    _link_headers(registry)
     _link_legal_texts(registry, passages_seen)
+    for (
+        d
+    ) in registry.directives:  # a law is called by its name: the one a citing text writes, when its own text has none
+        if d.type == "Luật" and d.name is None and (stated := d.stated_names()):
+            d.name = stated[0]
     for override in overrides or []:
         _apply(registry, override)
     for source, kind, target, p in relations:
@@ -289,6 +326,32 @@ def _link_primary_texts(registry: Registry, passages: list[Passage]) -> None:
             registry.directives.append(entries[0])
         for d in dated or entries[:1]:
             d.primary = PrimaryText(doc_id, facts.title)
+
+
+# An official document's own number line, "Số: 2579/QĐ-UBND", at a line's (or a Markdown table cell's) start.
+_NUMBER_LINE = r"(?:^|[|\n])\s*\**\s*Số\s*:\s*"
+
+
+def _link_headers(registry: Registry) -> None:
+    """A document whose header writes an entry's number on its number line ("Số: 2579/QĐ-UBND")
+    is that entry's own text, though its reader did not recognise the header (a Markdown table)."""
+    for d in registry.directives:
+        if d.primary is not None:
+            continue
+        own = next((m for m in d.mentions if re.search(_NUMBER_LINE + re.escape(m.text), m.sentence)), None)
+        if own is not None:
+            d.primary = PrimaryText(own.doc_id, own.title)
+
+
+def _clean_issuer(issuer: str | None) -> str | None:
+    """An issuer as the citation gave it, less the Markdown and the closing bracket a citation
+    inside brackets leaves on it ("… thành phố Cần Thơ)*")."""
+    if issuer is None:
+        return None
+    cleaned = re.sub(r"[*_|]+", " ", issuer)
+    if cleaned.count(")") > cleaned.count("("):
+        cleaned = cleaned.rsplit(")", 1)[0]
+    return " ".join(cleaned.split()).strip(" ,;") or None
 
 
 def _link_legal_texts(registry: Registry, passages: list[Passage]) -> None:
@@ -352,7 +415,7 @@ def _entry(items: list[tuple[Citation, Passage]], locality: str | None, date: st
         number=lead.number,
         symbol=lead.symbol,
         date=date,
-        issuer=lead.issuer or _most_common(c.issuer for c in cites),
+        issuer=_clean_issuer(lead.issuer or _most_common(c.issuer for c in cites)),
         term=lead.term or _most_common(c.term for c in cites),
         locality=locality,
         subject=lead.subject or _most_common(c.subject for c in cites),

@@ -24,9 +24,13 @@ from dataclasses import dataclass
 from typing import Generic, TypeVar
 
 from bot.answering.answer import Answer
+from bot.answering.asks import understand
 from bot.answering.question import ASCII_NUMBER
 from ingest.facts import document_name
+from ingest.language.doc_types import TYPES
 from ingest.language.normalize import fold
+from ingest.language.patterns import ARTICLE_REF
+from ingest.language.scope import scope_in
 
 _AGAIN = re.compile(
     r"^\s*(?:(?:thế|vậy|the|vay)\s+)?(?:còn|con)\s+(?P<x>.+?)(?:\s+(?:thì|thi)\s+(?:sao|thế nào|the nao|ra sao))?\s*\??\s*$"
@@ -34,9 +38,18 @@ _AGAIN = re.compile(
     re.IGNORECASE,
 )
 _ITEM = re.compile(r"\b(?:y|muc|diem|phan|noi dung|gach)\s*(?:thu\s*)?\(?([0-9]{1,2})\)?")  # ASCII digits only
+# "văn bản đó", "kế hoạch đó", "điều đó", "nó", "ở đó": the document the previous answer was about.
+# Every document type is a noun that may point back (`TYPES`), with its kind (`_KIND`).
 _THAT = re.compile(
-    r"\b(?:(?:dieu|van ban|luat|nghi dinh|ket luan|nghi quyet|chi thi|quyet dinh|quy dinh|thong tu|viec|van de|"
-    r"noi dung|cai)\s+(?:do|nay|tren|ay)|no)\b"
+    r"\b(?:(?P<noun>dieu|van ban|viec|van de|noi dung|cai|"
+    + "|".join(sorted(TYPES, key=len, reverse=True))
+    + r")\s+(?:do|nay|tren|ay)|(?P<there>o|tai|trong) (?:do|day)|no)\b"
+)
+# "ban đó", "hội nghị này": a body the previous question named (a word, then "đó"/"này"/"ấy").
+_NAME_THAT = re.compile(r"\b(?P<noun>\w+)\s+(?:do|nay|ay)\b")
+# "còn điều 13 thì sao?": another article (or clause) of the document asked before.
+_ARTICLE_ONLY = re.compile(
+    r"^(?:(?:khoan\s+[0-9]{1,3}\s*,?\s*)?dieu\s+[0-9]{1,3}(?:\s*,?\s*khoan\s+[0-9]{1,3})?|khoan\s+[0-9]{1,3})$"
 )
 _PLACE_NOUNS = (
     ("thanh", "pho"),
@@ -124,12 +137,22 @@ class Conversation:
             return _item(last.answer, int(m[1]))
         if m := _AGAIN.match(text):
             other = (m["x"] or m["y"]).strip(" ?")
+            if _ARTICLE_ONLY.match(fold(other)):
+                return _other_article(last, other)
             if len(other.split()) <= 6:
                 return _replace_name(last.question, other, places)
+        if len(folded) != len(text):  # folding moved letters: spans of `folded` are not the text's
+            return None
         if m := _THAT.search(folded):
-            subject = _subject(last)
+            subject = _subject(last, TYPES.get(m["noun"] or ""))
             if subject:
-                return (text[: m.start()] + subject + text[m.end() :]).strip()
+                said = f"trong {subject}" if m["there"] else subject
+                return (text[: m.start()] + said + text[m.end() :]).strip()
+        for m in _NAME_THAT.finditer(
+            folded
+        ):  # "ban đó": the name the previous question gave ("Ban Thanh tra nhân dân")
+            if name := _name_in(last.question, m["noun"]):
+                return _with_setting((text[: m.start()] + name + text[m.end() :]).strip(), last.question)
         return None
 
 
@@ -185,13 +208,48 @@ def _replace_name(previous: str, other: str, places: frozenset[str]) -> str:
     return f"{previous.rstrip(' ?')} {other}?"
 
 
-def _subject(turn: Turn) -> str | None:
-    """What the previous answer was about: the document it named, or the legal text it quoted."""
-    asked = [d for d in turn.answer.directives if d.role == "asked" and d.in_corpus]
+def _subject(turn: Turn, kind: str | None = None) -> str | None:
+    """What the previous answer was about: the document it named, or the legal text it quoted;
+    for "kế hoạch đó" (`kind` "Kế hoạch"), the first document of that type it named or quoted."""
+    named = [d for d in turn.answer.directives if d.in_corpus]
+    if kind is not None:
+        same = [d for d in named if d.type == kind]
+        return (same[0].name or document_name(same[0].type, same[0].ref)) if same else None
+    asked = [d for d in named if d.role == "asked"]
     if asked:
         d = asked[0]
         return d.name or document_name(d.type, d.ref, fallback="văn bản")
     return next((s.name for s in turn.answer.sources if s.is_legal), None)
+
+
+def _name_in(previous: str, noun: str) -> str | None:
+    """The name in `previous` that opens with `noun` (folded) and a capital: "ban" → "Ban Thanh tra
+    nhân dân", the run of words it heads up to a word that asks or ties the clause (`asks`)."""
+    for run in understand(previous).subject:
+        words = run.split()
+        if words[0][:1].isupper() and fold(words[0]) == noun and len(words) > 1:
+            return run
+    return None
+
+
+def _with_setting(question: str, previous: str) -> str:
+    """The question with the setting the previous one named ("ở doanh nghiệp nhà nước"), when it names none."""
+    before = scope_in(previous)
+    if before is None or scope_in(question) is not None or scope_in(f"ở {before.label}") != before:
+        return question
+    return f"{question.rstrip(' ?')} ở {before.label}?"
+
+
+def _other_article(turn: Turn, other: str) -> str | None:
+    """ "còn điều 13 thì sao?": the previous question with its article replaced, or, when it named
+    none, the article asked of the legal text the previous answer quoted ("Điều 13 Luật …")."""
+    previous = turn.question
+    m = ARTICLE_REF.search(fold(previous))
+    asked = other[:1].upper() + other[1:]
+    if m is not None and len(fold(previous)) == len(previous):
+        return previous[: m.start()] + asked + previous[m.end() :]
+    subject = _subject(turn)
+    return f"{asked} {subject} quy định gì?" if subject else None
 
 
 class SizedLRU(Generic[K, V]):

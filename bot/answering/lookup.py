@@ -121,7 +121,8 @@ def resolve_names(text: str, registry: Registry, known: list[Resolution] | None 
 _DOCUMENT_FACT_WORDS = (
     "theo so ngay nam thang ban hanh ky cua ve quy dinh noi dung van de hieu luc thi tu khi dieu khoa "
     "la co ke hoach thuc hien nghi quyet va nhung cac sanh "  # "so sánh": the cards side by side
-    "duoc do vao"  # "được ban hành vào ngày nào", "do ai ký"
+    "duoc do vao "  # "được ban hành vào ngày nào", "do ai ký"
+    "viec chuyen cai gi huong dan co quan"  # "về việc gì", "hướng dẫn về việc gì", "cơ quan nào ban hành"
 )
 _DOCUMENT_FACTS = frozenset(_DOCUMENT_FACT_WORDS.split())
 
@@ -141,6 +142,8 @@ def question_focus(text: str, citations: Sequence[Citation], registry: Registry)
     said = [WORD.findall(fold(c.issuer)) for c in citations if c.issuer]
     said += [["khoa", *WORD.findall(fold(c.term))] for c in citations if c.term]
     said += [["ve", *WORD.findall(fold(c.subject))] for c in citations if c.subject]
+    # "Quy chế số 01 … là quy chế gì?": the type the question names again is the card's
+    said += [WORD.findall(fold(c.type)) for c in citations if c.type]
     folded = [fold(w) for w in found]
     drop: set[int] = set()
     for phrase in said:

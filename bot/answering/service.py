@@ -9,7 +9,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from bot import wording
-from bot.answering import intents
+from bot.answering import definitions, documents, intents
 from bot.answering.accents import restore_from
 from bot.answering.answer import Answer
 from bot.answering.asks import understand
@@ -17,10 +17,12 @@ from bot.answering.card import directive_card
 from bot.answering.compose import compose, mentioned_directives
 from bot.answering.conversation import Conversation, place_names
 from bot.answering.lookup import (
+    ArticleRef,
     Resolution,
     article_ref,
     asked_focus,
     lookup,
+    question_focus,
     resolve_citation,
     resolve_names,
 )
@@ -39,8 +41,10 @@ from ingest import (
 )
 from ingest.index.generations import IndexPointer
 from ingest.language.citations import Citation
-from ingest.language.normalize import fold
+from ingest.language.normalize import WORD, fold
 from ingest.language.tokens import lexical_tokens
+from ingest.language.vocabulary import unit_vocabulary
+from ingest.registry import Directive
 
 _SMALL_TALK = {
     "greeting": wording.GREETING_REPLY,
@@ -60,6 +64,7 @@ class _Loaded:
     retriever: Retriever
     registry: Registry
     speller: Speller | None = None
+    definitions: definitions.Definitions | None = None
 
 
 def _distinct(citations: tuple[Citation, ...]) -> list[Citation]:
@@ -251,12 +256,39 @@ class QAService:
         """Folded names of the places the library's documents and directives belong to ("hung yen")."""
         return place_names(d.locality for d in self._loaded.registry.directives if d.locality)
 
-    def _speller(self) -> Speller:
+    def _definitions(self) -> definitions.Definitions:
         loaded = self._loaded
-        if loaded.speller is None:  # built on first use: most questions are spelt well enough
-            lexical = loaded.retriever.lexical
-            loaded.speller = Speller(lexical.vocab, lexical.idf)
-        return loaded.speller
+        if loaded.definitions is None:  # read on the first definition asked: one pass over the passages
+            loaded.definitions = definitions.Definitions(loaded.index.all_passages())
+        return loaded.definitions
+
+    def _definer(self, question: Question, named: list[Directive]) -> tuple[str | None, definitions.Definer | None]:
+        """The term a question asks the meaning of, unless it is a document it names ("Luật THDCCS
+        là gì?" asks what that law is about), and the sentence that defines it, in the documents
+        the question names first."""
+        term = definitions.quoted_term(question.text) or definitions.asked_term(question.text)
+        if term is None:
+            return None, None
+        cited = {w for c in question.citations for w in WORD.findall(fold(c.text))}
+        if not [w for w in self._loaded.registry.without_names(WORD.findall(term)) if w not in cited]:
+            return None, None
+        vocabulary = unit_vocabulary(self.settings.vocabulary_file, self.settings.documents_dir)
+        within = {d.primary.doc_id for d in named if d.primary} | {
+            c for d in named for cs in d.articles.values() for c in cs
+        }
+        return term, self._definitions().find(definitions.term_variants(term, vocabulary), within)
+
+    def _defined(
+        self, question: Question, answer: Answer, term: str | None, definer: definitions.Definer | None
+    ) -> Answer:
+        """The answer to "X là gì?" / "X được hiểu như thế nào?" from the sentence that defines X;
+        said so when none does; `answer` as it was when it asks no definition."""
+        if term is None:
+            return answer
+        if definer is None:
+            return definitions.undefined(answer, definitions.as_typed(question.asked, term))  # as the user typed it
+        found = self._loaded.index.passages([definer.chunk_id]).get(definer.chunk_id)
+        return answer if found is None else definitions.definition_answer(answer.question, definer, found, answer)
 
     def _ask(self, question: Question, k: int | None, mode: Mode | None, started: float) -> Answer:
         text, citations = question.text, question.citations
@@ -273,6 +305,15 @@ class QAService:
         named_docs = [d for r in resolutions for d in r.directives]
         if asked_article is not None and len(named_docs) == 1 and named_docs[0].articles:
             return self._answer_article(question, Resolution(text, [named_docs[0]], article=asked_article), k, started)
+        term, definer = self._definer(question, named_docs)
+        about = (
+            len(named_docs) == 1
+            and definer is None
+            and documents.asks_about(question_focus(text, citations, loaded.registry), named_docs[0])
+        )
+        if about and asked_article is None and named_docs[0].articles:  # "Nghị định 64/2008 nói về chuyện gì?"
+            scope = Resolution(text, [named_docs[0]], article=ArticleRef(documents.scope_article(named_docs[0])))
+            return documents.about_line(self._answer_article(question, scope, k, started), named_docs[0])
         cited: set[str] | None = None
         if resolutions:
             named = [d for r in resolutions for d in r.directives + r.candidates]
@@ -287,6 +328,9 @@ class QAService:
         retrieval = replace(retrieval, passages=prefer_scope(retrieval.passages, asks.scope))
         retrieved = time.perf_counter()
         answer = compose(text, retrieval, resolutions, focus, chunks_of=loaded.index.chunks_of, asks=asks)
+        answer = documents.issuer_line(text, self._defined(question, answer, term, definer), named_docs)
+        if about and answer.short is None:
+            answer = documents.about_line(answer, named_docs[0])
         answer.directives += mentioned_directives(answer, loaded.registry)
         composed = time.perf_counter()
         timings = {
