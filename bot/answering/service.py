@@ -256,6 +256,13 @@ class QAService:
         """Folded names of the places the library's documents and directives belong to ("hung yen")."""
         return place_names(d.locality for d in self._loaded.registry.directives if d.locality)
 
+    def _speller(self) -> Speller:
+        loaded = self._loaded
+        if loaded.speller is None:  # built on first use: most questions are spelt well enough
+            lexical = loaded.retriever.lexical
+            loaded.speller = Speller(lexical.vocab, lexical.idf)
+        return loaded.speller
+
     def _definitions(self) -> definitions.Definitions:
         loaded = self._loaded
         if loaded.definitions is None:  # read on the first definition asked: one pass over the passages
