@@ -88,6 +88,11 @@ GREETING_REPLY = (
     "Xin chào đồng chí! Tôi trả lời câu hỏi về quy chế dân chủ ở cơ sở và công tác dân vận "
     "từ tài liệu trong kho, có dẫn nguồn. Đồng chí cứ đặt câu hỏi."
 )
+OUT_OF_DOMAIN = (
+    "Câu hỏi này nằm ngoài phạm vi của trợ lý: tôi chỉ trả lời về quy chế dân chủ ở cơ sở, "
+    "công tác dân vận, Mặt trận Tổ quốc và các văn bản trong kho tài liệu, có dẫn nguồn. "
+    "Đồng chí có thể hỏi “Kho có những tài liệu nào?” để xem danh sách."
+)
 THANKS_REPLY = "Không có gì ạ. Đồng chí cần hỏi thêm gì cứ nhắn."
 GOODBYE_REPLY = "Chào đồng chí, hẹn gặp lại."
 ENGLISH_NOTE = (

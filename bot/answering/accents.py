@@ -42,6 +42,8 @@ ASKING = (
     "phải không", "hay không", "không", "có được", "ai là", "do ai", "những ai", "thì ai", "ai quyết",
     "ai ký", "ai chủ trì", "bà con", "anh em", "người dân", "cho hỏi", "xin hỏi", "cảm ơn", "còn",
     "thì phải", "mà", "nhé", "vậy", "đâu", "họp", "họp thôn", "cuộc họp", "có hiệu lực",
+    # when, as people say it in a chat ("hom nay" is not "hòm này")
+    "hôm nay", "hôm qua", "ngày mai", "năm nay", "tháng này", "tuần này", "bây giờ", "hiện nay",
 )  # fmt: skip
 # Words are neighbours within a stretch of words, spaces and commas ("xã, phường"), in the
 # passages and the question alike

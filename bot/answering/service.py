@@ -27,7 +27,7 @@ from bot.answering.lookup import (
     resolve_names,
 )
 from bot.answering.question import Question
-from bot.answering.retrieval import Mode, Retrieval, Retriever, prefer_scope
+from bot.answering.retrieval import Mode, Retrieval, Retriever, out_of_domain, prefer_scope
 from bot.answering.spelling import Speller
 from bot.settings import BotSettings
 from ingest import (
@@ -256,6 +256,10 @@ class QAService:
         """Folded names of the places the library's documents and directives belong to ("hung yen")."""
         return place_names(d.locality for d in self._loaded.registry.directives if d.locality)
 
+    def _says_domain_words(self, text: str) -> bool:
+        """Whether the question says a word of the domain vocabulary (people's or the texts')."""
+        return unit_vocabulary(self.settings.vocabulary_file, self.settings.documents_dir).says_domain(text)
+
     def _speller(self) -> Speller:
         loaded = self._loaded
         if loaded.speller is None:  # built on first use: most questions are spelt well enough
@@ -333,6 +337,8 @@ class QAService:
         focus = asked_focus(text, citations, loaded.registry) if resolutions else None
         retrieval = loaded.retriever.retrieve(text, k, cited, mode, focus)
         retrieval = replace(retrieval, passages=prefer_scope(retrieval.passages, asks.scope))
+        if not resolutions and out_of_domain(retrieval, self.settings, self._says_domain_words(text)):
+            return self._reply(question.asked, wording.OUT_OF_DOMAIN, started)  # weather, prices: found None
         retrieved = time.perf_counter()
         answer = compose(text, retrieval, resolutions, focus, chunks_of=loaded.index.chunks_of, asks=asks)
         answer = documents.issuer_line(text, self._defined(question, answer, term, definer), named_docs)

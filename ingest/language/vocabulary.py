@@ -37,7 +37,7 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 from ingest.language.normalize import WORD, fold, normalize_text, same_iy
@@ -158,6 +158,15 @@ class Vocabulary:
                 seen.add(key)
                 added.append(term)
         return added[:MAX_TERMS]
+
+    @cached_property
+    def _as_terms(self) -> Vocabulary:
+        """The texts' terms as words of their own, to find a term the question says as written."""
+        return Vocabulary([Entry(entry.terms, entry.terms) for entry in self.entries])
+
+    def says_domain(self, question: str) -> bool:
+        """Whether the question says a word of the domain: a people's word or a text's term."""
+        return bool(self.matches(question) or self._as_terms.matches(question))
 
     def expand(self, question: str) -> str:
         """The question with the texts' terms it stands for added after it, or as it was."""
