@@ -39,6 +39,9 @@ SETS = {
     "cadre, public": "qa_cadre_public.jsonl",
     "people, dev": "qa_people_dev.jsonl",
     "people, held-out": "qa_people_heldout.jsonl",
+    # written by someone who saw no code; out of the domain: found None, near it (fines, pensions): False
+    "out of domain, dev": "qa_ood_dev.jsonl",
+    "out of domain, held-out": "qa_ood_heldout.jsonl",
 }
 
 # The abbreviations cadres type, long form → short; applied to the question's words.
