@@ -7,10 +7,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.answering.answer import Answer, NamedDocument
+from bot.answering.answer import Answer, NamedDocument, ShortAnswer
 from bot.answering.conversation import Conversation
 from bot.answering.definitions import asked_term, quoted_term
-from bot.answering.documents import asks_about, asks_issuer
+from bot.answering.documents import asks_about, asks_issuer, no_other_line
 from ingest.facts import DocumentFacts
 from ingest.language.normalize import fold
 from ingest.models import Passage
@@ -183,6 +183,22 @@ def test_a_cited_text_asked_what_it_is_about_gets_its_subject_as_a_sentence_stat
         == "tiếp tục đẩy mạnh, nâng cao chất lượng, hiệu quả việc xây dựng và thực hiện QCDC ở cơ sở"
     )
     assert "120-KL/TW" in answer.sources[answer.short.source - 1].text  # type: ignore[union-attr]
+
+
+@pytest.mark.integration
+def test_which_document_is_the_one_whose_name_says_it(law_service):
+    answer = law_service.ask("Thông tư nào quy định dân chủ trong cơ sở y tế công an?")
+    assert answer.short_answer == "Thông tư số 92/2020/TT-BCA"
+    assert answer.sources[0].legal is not None and answer.sources[0].legal.source.ref == "92/2020/TT-BCA"
+    assert law_service.ask("Văn bản nào quy định về Ban Thanh tra nhân dân?").short is None  # many: none named
+
+
+def test_which_document_is_never_answered_by_a_body():
+    answer = Answer("q", True, short=ShortAnswer("bản và gửi đến cơ quan", 1))
+    assert no_other_line("Văn bản nào quy định về Ban Thanh tra nhân dân?", answer).short is None
+    named = Answer("q", True, short=ShortAnswer("Thông tư số 92/2020/TT-BCA", 1))
+    assert no_other_line("Văn bản nào quy định dân chủ trong y tế?", named).short is not None
+    assert no_other_line("Ban nào chủ trì?", answer).short is not None
 
 
 # --- documents by the name a text gives them ---------------------------------------------------

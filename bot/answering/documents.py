@@ -16,11 +16,15 @@ the few ways a question asks who issued something.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import replace
 
 from bot.answering.answer import Answer, ShortAnswer
+from ingest.facts import document_name
+from ingest.language.citations import parse_citations
+from ingest.language.doc_types import TYPES
 from ingest.language.normalize import WORD, fold
-from ingest.registry import Directive
+from ingest.registry import Directive, Registry
 
 MAX_SHORT = 250
 
@@ -111,3 +115,55 @@ def about_line(answer: Answer, d: Directive) -> Answer:
         if said is not None:
             return replace(answer, short=ShortAnswer(d.subject, said.n))
     return answer
+
+
+# "Văn bản nào …", "Thông tư nào …": the question asks which document says something (folded).
+_WHICH_DOCUMENT = re.compile(r"\b(van ban|" + "|".join(sorted(TYPES, key=len, reverse=True)) + r") nao\b")
+# A document's name must hold this share of the question's weight (`text_coverage`, the issuer's
+# words counted when the question names its issuer), and the next name less by MARGIN: measured on
+# the dev set's "Văn bản nào của Bộ Công an quy định thực hiện dân chủ trong tuyển sinh …" (0.87
+# against 0.60 for the next circular of the same ministry).
+MIN_NAME_COVERAGE = 0.7
+MARGIN = 0.15
+
+
+def which_document(text: str, registry: Registry, coverage: Callable[[str, str], float]) -> Directive | None:
+    """The held document a "văn bản nào … quy định …" question describes by its name, when one
+    name (with its issuer) covers the question clearly better than any other; else None. A type
+    asked ("Thông tư nào") keeps to that type."""
+    folded = fold(text)
+    asked = _WHICH_DOCUMENT.search(folded)
+    if asked is None or len(folded) != len(text):
+        return None
+    kind = TYPES.get(asked[1])
+    rest = f"{text[: asked.start()]} {text[asked.end() :]}"
+    scored = sorted(
+        (
+            (coverage(rest, f"{d.names[0]} {d.issuer or ''}"), d)
+            for d in registry.directives
+            if d.held and d.names and (kind is None or d.type == kind)
+        ),
+        key=lambda s: -s[0],
+    )
+    if not scored or scored[0][0] < MIN_NAME_COVERAGE:
+        return None
+    if len(scored) > 1 and scored[0][0] - scored[1][0] < MARGIN:
+        return None
+    return scored[0][1]
+
+
+def named_line(answer: Answer, d: Directive) -> Answer:
+    """The first line of "văn bản nào …?": the document's type and number, from the quoted source
+    of its own text (whose heading names it)."""
+    own = next((s for s in answer.sources if s.legal is not None and s.legal.source.ref == d.ref), None)
+    if own is None or not answer.found:
+        return answer
+    return replace(answer, short=ShortAnswer(document_name(d.type, d.ref), own.n))
+
+
+def no_other_line(text: str, answer: Answer) -> Answer:
+    """The answer to "văn bản nào …?" without a first line that names no document: "văn bản nào"
+    asks a document, and a body cut from a sentence ("bản và gửi đến cơ quan") is no answer."""
+    if answer.short is None or not _WHICH_DOCUMENT.search(fold(text)) or parse_citations(answer.short.text):
+        return answer
+    return replace(answer, short=None)

@@ -325,6 +325,13 @@ class QAService:
         if about and asked_article is None and named_docs[0].articles:  # "Nghị định 64/2008 nói về chuyện gì?"
             scope = Resolution(text, [named_docs[0]], article=ArticleRef(documents.scope_article(named_docs[0])))
             return documents.about_line(self._answer_article(question, scope, k, started), named_docs[0])
+
+        def title_coverage(asked: str, name: str) -> float:  # a name's word order is not the question's
+            return loaded.retriever.lexical.text_coverage(asked, name, pairs=False)
+
+        if not resolutions and (which := documents.which_document(text, loaded.registry, title_coverage)):
+            scope = Resolution(text, [which], article=ArticleRef(documents.scope_article(which)))  # "Văn bản nào …?"
+            return documents.named_line(self._answer_article(question, scope, k, started), which)
         cited: set[str] | None = None
         if resolutions:
             named = [d for r in resolutions for d in r.directives + r.candidates]
@@ -344,6 +351,7 @@ class QAService:
         answer = documents.issuer_line(text, self._defined(question, answer, term, definer), named_docs)
         if about and answer.short is None:
             answer = documents.about_line(answer, named_docs[0])
+        answer = documents.no_other_line(text, answer)
         answer.directives += mentioned_directives(answer, loaded.registry)
         composed = time.perf_counter()
         timings = {
