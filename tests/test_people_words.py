@@ -282,6 +282,23 @@ def test_a_plan_pointed_back_to_is_the_plan_the_answer_named():
     assert c.understand("thông báo đó về việc gì?") == "Thông báo số 227-TB/TU về việc gì?"
 
 
+def test_only_words_that_point_back_take_the_previous_document():
+    c = Conversation()
+    law = NamedDocument("10/2022/QH15", "Luật", "asked", True, name="Luật Thực hiện dân chủ ở cơ sở")
+    _turn(c, "Luật THDCCS quy định những hình thức công khai nào?", [law])
+    assert (
+        c.understand("văn bản đó có hiệu lực từ ngày nào?") == "Luật Thực hiện dân chủ ở cơ sở có hiệu lực từ ngày nào?"
+    )
+    assert (
+        c.understand("van ban do co hieu luc tu ngay nao?") == "Luật Thực hiện dân chủ ở cơ sở co hieu luc tu ngay nao?"
+    )
+    assert c.understand("Quyết định do ai ký?") is None  # "do" is "by" here
+    assert c.understand("Trong đó, ai chủ trì hội nghị?") is None
+    assert (
+        c.understand("ở đó quy định gì về hội nghị?") == "trong Luật Thực hiện dân chủ ở cơ sở quy định gì về hội nghị?"
+    )
+
+
 def test_a_body_pointed_back_to_keeps_its_name_and_its_setting():
     c = Conversation()
     _turn(c, "Ở doanh nghiệp nhà nước thì ai bầu ra Ban Thanh tra nhân dân?")

@@ -43,10 +43,12 @@ _ITEM = re.compile(r"\b(?:y|muc|diem|phan|noi dung|gach)\s*(?:thu\s*)?\(?([0-9]{
 _THAT = re.compile(
     r"\b(?:(?P<noun>dieu|van ban|viec|van de|noi dung|cai|"
     + "|".join(sorted(TYPES, key=len, reverse=True))
-    + r")\s+(?:do|nay|tren|ay)|(?P<there>o|tai|trong) (?:do|day)|no)\b"
+    + r")\s+(?P<dem>do|nay|tren|ay)|(?P<there>o|tai) (?P<at>do)|no)\b"
 )
 # "ban đó", "hội nghị này": a body the previous question named (a word, then "đó"/"này"/"ấy").
-_NAME_THAT = re.compile(r"\b(?P<noun>\w+)\s+(?:do|nay|ay)\b")
+_NAME_THAT = re.compile(r"\b(?P<noun>\w+)\s+(?P<dem>do|nay|ay)\b")
+# The words that point back, as written with accents: "do" is also "by" ("do ai ký"), "nay" "now".
+_POINTING = {"đó", "này", "trên", "ấy"}
 # "còn điều 13 thì sao?": another article (or clause) of the document asked before.
 _ARTICLE_ONLY = re.compile(
     r"^(?:(?:khoan\s+[0-9]{1,3}\s*,?\s*)?dieu\s+[0-9]{1,3}(?:\s*,?\s*khoan\s+[0-9]{1,3})?|khoan\s+[0-9]{1,3})$"
@@ -143,15 +145,13 @@ class Conversation:
                 return _replace_name(last.question, other, places)
         if len(folded) != len(text):  # folding moved letters: spans of `folded` are not the text's
             return None
-        if m := _THAT.search(folded):
+        if (m := _THAT.search(folded)) and _points_back(text, m):
             subject = _subject(last, TYPES.get(m["noun"] or ""))
             if subject:
                 said = f"trong {subject}" if m["there"] else subject
                 return (text[: m.start()] + said + text[m.end() :]).strip()
-        for m in _NAME_THAT.finditer(
-            folded
-        ):  # "ban đó": the name the previous question gave ("Ban Thanh tra nhân dân")
-            if name := _name_in(last.question, m["noun"]):
+        for m in _NAME_THAT.finditer(folded):  # "ban đó": the name the previous question gave
+            if _points_back(text, m) and (name := _name_in(last.question, m["noun"])):
                 return _with_setting((text[: m.start()] + name + text[m.end() :]).strip(), last.question)
         return None
 
@@ -220,6 +220,16 @@ def _subject(turn: Turn, kind: str | None = None) -> str | None:
         d = asked[0]
         return d.name or document_name(d.type, d.ref, fallback="văn bản")
     return next((s.name for s in turn.answer.sources if s.is_legal), None)
+
+
+def _points_back(text: str, m: re.Match[str]) -> bool:
+    """Whether the word matched as "đó" / "này" points back: written so, or in a text typed
+    without any accent (then "do" may be "đó")."""
+    word = next((g for g in ("dem", "at") if m.groupdict().get(g)), None)
+    if word is None:  # "nó"
+        return True
+    typed = text[m.start(word) : m.end(word)].lower()
+    return typed in _POINTING or fold(text) == text.lower()
 
 
 def _name_in(previous: str, noun: str) -> str | None:
