@@ -151,3 +151,23 @@ def test_frequency_is_not_a_duration():
     asked = "Hội đồng quân nhân họp định kỳ bao lâu một lần?"
     assert cut(asked, "Định kỳ Hội đồng quân nhân mỗi tháng họp 1 lần.").text == "mỗi tháng họp 1 lần"
     assert cut(asked, "kéo dài nhiệm kỳ nhưng không quá 3 tháng.") is None
+
+
+def test_a_document_s_name_in_a_question_is_one_subject():
+    asks = understand("Luật thực hiện dân chủ ở cơ sở có hiệu lực từ ngày nào?", "")
+    assert asks.subject == ("Luật thực hiện dân chủ ở cơ sở",)
+    assert asks.measure == "hieu luc"
+
+
+@pytest.mark.integration
+def test_the_law_s_effective_date_asked_by_its_name(law_service):
+    """Found by a new user on the web page's own example: 'the library does not say', above Điều 90."""
+    answer = _ask(law_service, "Luật thực hiện dân chủ ở cơ sở có hiệu lực từ ngày nào?")
+    assert answer.found and "01 tháng 7 năm 2023" in (answer.short_answer or "")
+
+
+@pytest.mark.integration
+def test_a_yes_no_is_not_decided_by_a_sentence_naming_both_bodies_apart(law_service):
+    """'khuyết thành viên Ban Thanh tra … phối hợp với Trưởng thôn' does not say a Trưởng thôn may be one."""
+    answer = _ask(law_service, "Trưởng thôn có được làm thành viên Ban thanh tra nhân dân không?")
+    assert not (answer.short_answer or "").startswith("Có")

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from bot.answering import short_answer
 from ingest.language.citations import parse_citations
+from ingest.language.doc_types import TYPES
 from ingest.language.normalize import fold
 from ingest.language.scope import Scope, asked_scope
 
@@ -44,6 +45,8 @@ _PER = {"mot", "moi", "hang"}
 # Verbs that carry no subject of their own: "Ai ký?", "Có không?" say nothing yet to look up.
 _BARE = {"ky", "ban", "hanh", "noi", "lam", "thuc", "hien", "ap", "dung", "gom", "yeu", "cau", "tra", "loi", "giai",
          "thich", "cho", "biet", "xem", "tim", "hoi", "duoc", "khong", "ok", "vang", "u", "a"}  # fmt: skip
+# Words that end a document's name in a question ("Luật … có hiệu lực", "Nghị định … quy định gì").
+_NAME_ENDS = {"co", "la", "do", "quy", "duoc", "ve", "thi", "nao", "gi", "gom", "yeu", "nam", "ngay", "so", "can"}
 _NEGATED = re.compile(r"\b(?:khong duoc|khong phai|khong can|khong co|chua duoc|nghiem cam|cam)\b")
 
 
@@ -109,14 +112,19 @@ def understand(text: str, unit_scope: str = "") -> Asks:
     citations = parse_citations(text)
     cited_spans = [(c.start, c.end) for c in citations]
     runs: list[list[str]] = [[]]
+    in_name = False  # inside a document's name: "Luật thực hiện dân chủ ở cơ sở" is one subject
     for i, m in enumerate(re.finditer(r"\w+", text)):
         word = m[0]
         plain = folded[i] == word.lower()
         asked_here = asking is not None and asking[0] <= i < asking[1] + len(unit)
         asked_here |= " ".join(folded[i : i + 2]) == "quy dinh" or " ".join(folded[i - 1 : i + 1]) == "quy dinh"
-        is_name = i > 0 and word[:1].isupper()  # "Cần Thơ", "Ban Thanh tra": a name is kept whole
+        if word[:1].isupper() and any(" ".join(folded[i : i + n]) in TYPES for n in (1, 2, 3)):
+            in_name = True
+        elif in_name and (folded[i] in _NAME_ENDS or asked_here):
+            in_name = False
+        is_name = in_name or (i > 0 and word[:1].isupper())  # "Cần Thơ", "Ban Thanh tra": a name is kept whole
         if (
-            asked_here
+            (asked_here and not in_name)
             or (not is_name and (word.lower() in _ASKING if not plain else folded[i] in _ASKING_FOLDED))
             or folded[i] in skip
             or any(c.isdigit() for c in word)
