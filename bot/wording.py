@@ -55,6 +55,11 @@ DIRECTIVE_GONE = "Không còn tìm thấy văn bản này; hãy tra lại bằng
 BUTTON_GONE = "Nút này đã cũ; hãy hỏi lại để góp ý."  # feedback from a button the bot no longer reads
 CUT_SHORT = "(Phần còn lại đã được lược bớt.)"  # a reply longer than a channel sends
 COMMENT_THANKS = "Cảm ơn đồng chí, góp ý đã được ghi lại để quản trị viên xem xét."
+RATED_UP_THANKS = "Cảm ơn đồng chí đã đánh giá; đánh giá đã được ghi lại."  # the web page, after 👍
+RATED_DOWN_THANKS = (  # the web page, after 👎: the comment box stays below it
+    "Cảm ơn đồng chí, đánh giá đã được ghi lại. Đồng chí có thể viết thêm câu trả lời chưa đúng hoặc còn thiếu ở đâu "
+    "để quản trị viên bổ sung."
+)
 NO_JOURNAL = "Chưa ghi được phản hồi; hãy báo quản trị viên."
 JOURNAL_CLOSED = "Chưa mở được cơ sở dữ liệu phản hồi (FEEDBACK_DB); `python -m bot health` cho biết lý do."
 
@@ -351,3 +356,6 @@ WEB_API_NOT_JSON = "Nội dung gửi lên không phải JSON hợp lệ (UTF-8).
 WEB_API_FIELDS = 'Cần một đối tượng JSON có "question" (chuỗi) và, nếu có, "session" (chuỗi).'
 WEB_API_TOO_LARGE = "Nội dung gửi lên quá lớn."
 WEB_API_ERROR = "Có lỗi khi xử lý yêu cầu; vui lòng thử lại sau."
+WEB_API_POST_ONLY = (
+    'Hãy gửi câu hỏi bằng POST, nội dung JSON: {"question": "câu hỏi", "session": "mã phiên (không bắt buộc)"}.'
+)

@@ -159,7 +159,7 @@ def test_thumbs_up_and_a_comment_are_recorded_in_the_journal(site):
         rated = c.post("/gop-y", data={"_xsrf": token, "id": answer_id, "danh-gia": "tot"})
         assert rated.status_code == 302 and rated.headers["Location"].startswith(f"/?id={answer_id}")
         shown = c.get(rated.headers["Location"])
-        assert wording.COMMENT_THANKS in shown.text and QUESTION in shown.text  # the answer, with the thanks
+        assert wording.RATED_UP_THANKS in shown.text and QUESTION in shown.text  # the answer, with the thanks
         commented = c.post(
             "/gop-y",
             data={"_xsrf": token, "id": answer_id, "gop-y": "Thiếu ý về Ban Chỉ đạo."},
@@ -169,6 +169,29 @@ def test_thumbs_up_and_a_comment_are_recorded_in_the_journal(site):
     entries = [e for e in ctx.core.journal.feedback() if e.exchange == answer_id]
     assert {e.rating for e in entries} == {1}
     assert any(e.comment == "Thiếu ý về Ban Chỉ đạo." for e in entries) and entries[0].question == QUESTION
+
+
+def test_thumbs_down_in_place_keeps_the_comment_box_and_thumbs_up_says_otherwise(site):
+    """Issue 34, item 1: the script puts this part in the form's place, so after 👎 it must carry
+    the comment box (with the form's token and answer id) or the user can no longer comment."""
+    url, ctx = site
+    with browser_client(url) as c:
+        page = ask(c, QUESTION)
+        answer_id = re.search(r'name="id" value="([^"]+)"', page.text)[1]
+        token = xsrf(c)
+        fragment = {"X-Fragment": "1"}
+        down = c.post("/gop-y", data={"_xsrf": token, "id": answer_id, "danh-gia": "chua-tot"}, headers=fragment)
+        assert down.status_code == 200 and html.escape(wording.RATED_DOWN_THANKS) in down.text
+        assert '<textarea id="gop-y-chu" name="gop-y"' in down.text and 'name="_xsrf"' in down.text
+        assert f'<input type="hidden" name="id" value="{answer_id}">' in down.text
+        up = c.post("/gop-y", data={"_xsrf": token, "id": answer_id, "danh-gia": "tot"}, headers=fragment)
+        assert wording.RATED_UP_THANKS in up.text and "<textarea" not in up.text
+        assert wording.RATED_UP_THANKS != wording.RATED_DOWN_THANKS
+        redirected = c.post("/gop-y", data={"_xsrf": token, "id": answer_id, "danh-gia": "chua-tot"})
+        shown = c.get(redirected.headers["Location"])  # without the script: the whole form stays below the thanks
+        assert html.escape(wording.RATED_DOWN_THANKS) in shown.text and 'name="gop-y"' in shown.text
+    ratings = [e.rating for e in ctx.core.journal.feedback() if e.exchange == answer_id]
+    assert ratings == [-1]  # one rating per answer, the latest
 
 
 def test_feedback_needs_a_rating_or_a_comment(site):
@@ -191,7 +214,8 @@ def test_lookup_shows_the_card_its_mentions_and_a_citation_to_copy(site, service
         assert f'<textarea id="trich-dan" rows="2" readonly>{html.escape(summary)}</textarea>' in page.text
         assert "<mark>Kết luận số 120-KL/TW" in page.text or "<mark>Kết luận 120" in page.text  # the mention itself
         assert "07/01/2016" in summary
-        assert 'class="copy"' in page.text
+        # without the script the button could copy nothing: rendered hidden, site.js shows it
+        assert re.search(r'<button type="button" class="copy"[^>]* hidden>', page.text)
         absent = c.get("/tra-cuu", params={"q": "999-KL/TW"})
         assert absent.status_code == 200 and wording.lookup_absent("999-KL/TW") in absent.text
         assert c.get("/tra-cuu").status_code == 200  # the empty form
@@ -231,6 +255,15 @@ def test_api_ask_returns_the_clis_json_without_xsrf(site, service):
     assert data["found"] is True and data["answer"] == expected["answer"]
     assert [set(s) for s in data["sources"]] == [set(s) for s in expected["sources"]]
     assert [q["attribution"] for q in data["quotes"]] == [q["attribution"] for q in expected["quotes"]]
+
+
+def test_api_ask_by_get_says_how_to_ask(site):
+    url, _ = site
+    with httpx.Client(base_url=url, timeout=120) as c:
+        got = c.get("/api/ask")
+    assert got.status_code == 405 and got.headers["Allow"] == "POST"
+    assert got.headers["Content-Type"].startswith("application/json")
+    assert got.json() == {"error": wording.WEB_API_POST_ONLY} and '"question"' in wording.WEB_API_POST_ONLY
 
 
 def test_api_follow_ups_keep_the_tools_session(site):

@@ -22,6 +22,7 @@ from hypothesis import strategies as st
 from web_harness import DESKTOP, PHONE, SHOTS, browser, serving
 
 from bot.answering.service import QAService
+from bot.channels.telegram.formatting import update_report_html
 from bot.channels.web.admin_auth import LoginGuard, Sessions, password_matches
 from bot.channels.web.admin_docs import safe_name
 from bot.channels.web.admin_update import UpdateJob
@@ -280,6 +281,24 @@ def test_reports_feedback_csv_gaps_and_stats(admin, ctx) -> None:
     monday = date.today() - timedelta(days=date.today().weekday())
     row = re.search(rf"<th scope=\"row\">{monday:%d/%m/%Y}</th><td>(\d+)</td><td>(\d+)</td>", page)
     assert row and int(row[1]) >= 2 and int(row[2]) >= 1  # this week's questions, in the table beside
+    assert "Tra cứu văn bản: " in page and "/vb" not in page  # no Telegram command on the web
+    assert "Tra cứu văn bản (/vb): " in core.report("stats").text()  # Telegram's /thongke keeps it
+
+
+def test_update_result_lists_each_failed_file_and_telegram_says_the_same(admin, ctx, monkeypatch) -> None:
+    failed = (("tai-lieu/bang-tinh.xlsx", "loại tệp .xlsx chưa được hỗ trợ."),)
+    monkeypatch.setattr(ctx.core, "update", lambda: Updated(1, 0, 0, 9, 2, 1, failed))
+    assert admin.post("/quan-tri/cap-nhat").status_code == 303
+    page = wait_update(admin)
+    assert result(page, "Tệp lỗi") == 1 and "python -m ingest" not in page
+    assert "tai-lieu/bang-tinh.xlsx</span>: loại tệp .xlsx chưa được hỗ trợ." in page
+    monkeypatch.setattr(ctx.core, "update", lambda: Updated(0, 0, 0, 9, 2, 2))  # reasons not carried
+    assert admin.post("/quan-tri/cap-nhat").status_code == 303
+    page = wait_update(admin)
+    assert "xem nhật ký máy chủ" in page and "python -m ingest" not in page
+    done = Updated(1, 0, 0, 9, 2, 1, failed)
+    assert update_report_html(*done.counts) == update_report_html(1, 0, 0, 9, 2, 1)  # /capnhat unchanged
+    assert "bang-tinh" not in update_report_html(*done.counts)
 
 
 def test_journal_closed_said_on_reports(settings, ctx) -> None:
@@ -380,6 +399,40 @@ def test_sessions_expire_and_guard_forgets() -> None:
 # --- a real browser ----------------------------------------------------------------------
 
 
+def assert_chart_and_table_fit(page) -> None:
+    """Issue 34, item 2: the whole chart inside its figure, from the figure's left edge (not cut on a
+    phone, not pushed right on a desk), and the table's last column reachable in its own scrolling box."""
+    figure = page.locator("figure.chart").bounding_box()
+    chart = page.locator("svg.weekly").bounding_box()
+    assert figure and chart
+    assert abs(chart["x"] - figure["x"]) < 1 and chart["x"] + chart["width"] <= figure["x"] + figure["width"] + 1
+    legend = page.locator("svg.weekly .legend").bounding_box()
+    assert legend and legend["x"] >= chart["x"] and legend["x"] + legend["width"] <= chart["x"] + chart["width"]
+    wrap = page.locator(".table-scroll")
+    box = wrap.bounding_box()
+    assert box and box["x"] + box["width"] <= page.viewport_size["width"]
+    wrap.evaluate("e => { e.scrollLeft = e.scrollWidth; }")
+    last = page.locator("table.weeks thead th").last.bounding_box()
+    assert last and last["x"] + last["width"] <= box["x"] + box["width"] + 1  # scrolled to, inside the box
+    wrap.evaluate("e => { e.scrollLeft = 0; }")  # back, for the screenshot
+
+
+def test_stats_chart_and_table_fit_a_phone_and_a_desk(site) -> None:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    with browser() as b:
+        for name, size in (("desktop", DESKTOP), ("phone", PHONE)):
+            page = b.new_page(viewport=size)  # type: ignore[attr-defined]
+            page.goto(site + LOGIN + "?tiep=/quan-tri/thong-ke")
+            page.fill("#mat-khau", PASSWORD)
+            page.click("text=Đăng nhập")
+            page.wait_for_url(site + "/quan-tri/thong-ke")
+            assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+            assert_chart_and_table_fit(page)
+            page.locator("figure.chart").screenshot(path=str(SHOTS / f"admin-stats-chart-{name}.png"))
+            page.screenshot(path=str(SHOTS / f"admin-stats-only-{name}.png"), full_page=True)
+            page.close()
+
+
 def test_browser_login_upload_update_and_chart(site, settings, ctx, monkeypatch, tmp_path) -> None:
     SHOTS.mkdir(parents=True, exist_ok=True)
     good = tmp_path / "ke-hoach-dan-van.txt"
@@ -422,6 +475,7 @@ def test_browser_login_upload_update_and_chart(site, settings, ctx, monkeypatch,
                 assert box and box["height"] > 100
                 # the page itself never scrolls sideways (the chart scrolls in its own box on a phone)
                 assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+                assert_chart_and_table_fit(page)
                 page.screenshot(path=str(SHOTS / f"admin-stats-{name}.png"), full_page=True)
                 page.goto(site + "/quan-tri/phan-hoi")
                 assert page.locator("text=Tải mọi phản hồi").is_visible()

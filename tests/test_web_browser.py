@@ -97,11 +97,34 @@ def test_a_follow_up_keeps_the_conversation_and_thumbs_up_is_journaled(law_site,
         answer_id = page.locator("#tra-loi input[name=id]").get_attribute("value")
         page.click("#tra-loi button[value=tot]")
         page.locator("#tra-loi .thanks").wait_for()
-        assert wording.COMMENT_THANKS in page.locator("#tra-loi .thanks").inner_text()
+        assert wording.RATED_UP_THANKS in page.locator("#tra-loi .thanks").inner_text()
     finally:
         page.close()
     ratings = [e.rating for e in ctx.core.journal.feedback() if e.exchange == answer_id]
     assert ratings == [1]
+
+
+def test_thumbs_down_keeps_the_comment_box_and_the_comment_is_journaled(law_site, chromium_browser):
+    url, ctx = law_site
+    page = chromium_browser.new_page(viewport=PHONE)
+    try:
+        page.goto(url + "/")
+        ask_in_page(page, LAW_QUESTION)
+        answer_id = page.locator("#tra-loi input[name=id]").get_attribute("value")
+        page.click("#tra-loi button[value=chua-tot]")
+        page.locator("#tra-loi .thanks").wait_for()
+        assert wording.RATED_DOWN_THANKS in page.locator("#tra-loi .thanks").inner_text()
+        box = page.locator("#tra-loi #gop-y-chu")
+        assert box.is_visible()
+        shot(page, "gop-y-chua-tot-dien-thoai")
+        box.fill("Thiếu số thành viên ở phường.")
+        page.click("#tra-loi form.feedback button:text('Gửi góp ý')")
+        page.locator(f"#tra-loi .thanks:text('{wording.COMMENT_THANKS}')").wait_for()
+    finally:
+        page.close()
+    entries = [e for e in ctx.core.journal.feedback() if e.exchange == answer_id]
+    assert [e.rating for e in entries if e.rating] == [-1]
+    assert any(e.comment == "Thiếu số thành viên ở phường." for e in entries)
 
 
 def test_the_citation_is_copied_with_one_button(law_site, chromium_browser):
@@ -111,6 +134,7 @@ def test_the_citation_is_copied_with_one_button(law_site, chromium_browser):
     page = context.new_page()
     try:
         page.goto(url + "/tra-cuu?q=Điều 12 Luật THDCCS")
+        assert page.locator("button.copy").is_visible()  # shown by the script
         page.click("button.copy")
         page.locator(".copied").wait_for()
         assert page.evaluate("navigator.clipboard.readText()") == ARTICLE_12
@@ -155,6 +179,19 @@ def test_without_javascript_the_form_posts_and_a_mark_goes_to_its_passage(law_si
         assert page.url.endswith(f"#nguon-{n}")
         assert page.locator(f"#nguon-{n} mark").first.is_visible()  # the passage, scrolled to, its sentence marked
         shot(page, "khong-javascript-dien-thoai")
+    finally:
+        context.close()
+
+
+def test_without_javascript_no_copy_button_only_the_citation(law_site, chromium_browser):
+    url, _ = law_site
+    context = chromium_browser.new_context(viewport=PHONE, java_script_enabled=False)
+    page = context.new_page()
+    try:
+        page.goto(url + "/tra-cuu?q=Điều 12 Luật THDCCS")
+        assert page.locator("#trich-dan").input_value() == ARTICLE_12  # the text to select
+        assert page.locator("button.copy").count() == 1 and page.locator("button.copy").is_hidden()
+        shot(page, "tra-cuu-khong-javascript-dien-thoai")
     finally:
         context.close()
 

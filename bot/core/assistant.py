@@ -66,6 +66,12 @@ class Updated(NamedTuple):
     chunks: int
     directives: int
     failures: int
+    failed: tuple[tuple[str, str], ...] = ()  # (file, the reason in Vietnamese): the web page lists them
+
+    @property
+    def counts(self) -> tuple[int, int, int, int, int, int]:
+        """The six numbers Telegram's and Zalo's replies give (`wording.updated`'s arguments)."""
+        return self.new, self.changed, self.removed, self.chunks, self.directives, self.failures
 
 
 def directive_key(d: Directive) -> str:
@@ -234,5 +240,11 @@ class Core:
         finally:
             self.updating.release()
         return Updated(
-            report.new, report.changed, report.removed, report.chunks_total, report.directives, len(report.failures)
+            report.new,
+            report.changed,
+            report.removed,
+            report.chunks_total,
+            report.directives,
+            len(report.failures),
+            tuple(report.failures),
         )

@@ -52,7 +52,7 @@ async def update_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     except QcdcError as exc:
         await reply(update, escape(wording.update_failed(exc.for_user())))
         return
-    await reply(update, wording.UPDATING if done is None else update_report_html(*done))
+    await reply(update, wording.UPDATING if done is None else update_report_html(*done.counts))
 
 
 async def not_admin(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import io
 import logging
-from dataclasses import dataclass, field
+import re
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 from urllib.parse import quote
@@ -33,6 +34,17 @@ HOME = "/quan-tri"
 LOGIN = "/quan-tri/dang-nhap"
 UPDATE = "/quan-tri/cap-nhat"
 MAX_FILES = 20  # files in one upload
+
+
+TELEGRAM_COMMAND = re.compile(r" \(/[a-z]+\)")  # "Tra cứu văn bản (/vb)": the report is Telegram's too
+
+
+def without_commands(report: Report) -> Report:
+    """The report as the web says it: a page has no Telegram commands to point to."""
+    return replace(
+        report,
+        sections=[(title, [TELEGRAM_COMMAND.sub("", item) for item in items]) for title, items in report.sections],
+    )
 
 
 @dataclass(frozen=True)
@@ -92,7 +104,7 @@ class AdminPage(Page):
             error = exc.for_user()
         if report is None and error is None:
             error = wording.JOURNAL_CLOSED
-        self.render_page(template, report=report, error=error, **values)
+        self.render_page(template, report=report and without_commands(report), error=error, **values)
 
 
 class Login(AdminPage):

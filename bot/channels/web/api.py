@@ -67,6 +67,14 @@ class AskApi(Api):
     def data_received(self, chunk: bytes) -> None:
         self.body += chunk
 
+    def write_error(self, status_code: int, **kwargs: Any) -> None:
+        """A GET (a person trying the address in a browser) is told how to ask, not "try later"."""
+        if status_code != 405:
+            super().write_error(status_code, **kwargs)
+            return
+        self.set_header("Allow", "POST")
+        self.send_json(405, {"error": wording.WEB_API_POST_ONLY})
+
     async def post(self) -> None:
         try:
             data = json.loads(bytes(self.body) or b"")

@@ -22,6 +22,12 @@ from ingest import QcdcError
 log = logging.getLogger(__name__)
 
 RATINGS = {"tot": 1, "chua-tot": -1}  # the form's values: 👍, 👎
+THANKS = {"tot": wording.RATED_UP_THANKS, "chua-tot": wording.RATED_DOWN_THANKS}  # else a comment's
+
+
+def thanks_for(what: str | None) -> str | None:
+    """The thanks for what was just sent (a form value of `danh-gia`, or "y-kien": a comment)."""
+    return None if what is None else THANKS.get(what, wording.COMMENT_THANKS)
 
 
 class AskPage(Page):
@@ -34,7 +40,7 @@ class AskPage(Page):
             answer = self.core.answer(sid, answer_id)
             if answer is not None:
                 view = answer_view(answer, answer_id, self.core.service.registry)
-        thanks = wording.COMMENT_THANKS if self.get_query_argument("da-gop-y", None) else None
+        thanks = thanks_for(self.get_query_argument("da-gop-y", None))
         self._show(view=view, thanks=thanks)
 
     async def post(self) -> None:
@@ -72,7 +78,8 @@ class RatePage(Page):
     async def post(self) -> None:
         sid = self.session_id()
         answer_id = self.get_body_argument("id", "")[:64] or None
-        rating = RATINGS.get(self.get_body_argument("danh-gia", ""))
+        rated = self.get_body_argument("danh-gia", "")
+        rating = RATINGS.get(rated)
         comment = self.get_body_argument("gop-y", "").strip()
         if rating is None and not comment:
             raise tornado.web.HTTPError(400)
@@ -81,16 +88,21 @@ class RatePage(Page):
             kept = await self.blocking(self.core.rate, sid, sid, rating, answer_id)
         if comment:
             kept = await self.blocking(self.core.comment, sid, sid, comment, answer_id)
+        sent = "y-kien" if comment else rated
         if kept is None:
             message = wording.NO_ANSWER_YET
         elif not kept:
             message = wording.NO_JOURNAL
         else:
-            message = wording.COMMENT_THANKS
+            message = thanks_for(sent) or wording.COMMENT_THANKS
         if self.fragment:
-            self.render_page("_thanks.html", message=message, ok=bool(kept))
+            # after 👎 alone the comment box stays, so that the user can still say what was wrong
+            comment_box = bool(kept) and rating == -1 and not comment
+            self.render_page(
+                "_thanks.html", message=message, ok=bool(kept), comment_box=comment_box, answer_id=answer_id
+            )
             return
-        self.redirect(f"/?id={answer_id or ''}&da-gop-y=1#gop-y" if kept else "/")
+        self.redirect(f"/?id={answer_id or ''}&da-gop-y={sent}#gop-y" if kept else "/")
 
 
 def routes(ctx: WebContext) -> list[Any]:

@@ -179,7 +179,7 @@ class ZaloHandlers:
             except QcdcError as exc:
                 await self.send(chat, fmt.update_failed(exc.for_user()))
                 return
-            await self.send(chat, fmt.UPDATING if counts is None else fmt.update_message(*counts))
+            await self.send(chat, fmt.UPDATING if counts is None else fmt.update_message(*counts.counts))
             return
         report = await asyncio.to_thread(self.core.report, ADMIN_REPORTS[command])
         await self.send(chat, fmt.JOURNAL_CLOSED if report is None else fmt.report_message(report))

@@ -6,6 +6,9 @@
   var panel = document.getElementById("bang-nguon");
   var lastMark = null;
 
+  /* The copy buttons are rendered hidden: without this script they could do nothing. */
+  document.querySelectorAll("button.copy[hidden]").forEach(function (b) { b.hidden = false; });
+
   function post(form, submitter) {
     var data = new FormData(form);
     if (submitter && submitter.name) data.append(submitter.name, submitter.value);
