@@ -261,7 +261,8 @@ def test_reports_feedback_csv_gaps_and_stats(admin, ctx) -> None:
     asked = core.ask("kiem-thu", "can-bo-1", "Kết luận 120-KL/TW yêu cầu gì?")
     assert asked.answer_id is not None
     assert core.comment("kiem-thu", "can-bo-1", '=HYPERLINK("http://x") trích sai', asked.answer_id)
-    core.ask("kiem-thu", "can-bo-2", "Giá vàng hôm nay bao nhiêu?")
+    # a question of the domain the library cannot answer (one outside the domain is not counted)
+    core.ask("kiem-thu", "can-bo-2", "Trưởng thôn được phụ cấp bao nhiêu tiền một tháng?")
 
     page = admin.get("/quan-tri/phan-hoi").text
     assert "Phản hồi chưa hài lòng gần nhất" in page
