@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from ingest.index.lexical import CURATED_ABBREVIATIONS
 from ingest.language import vocabulary
 from ingest.language.normalize import fold, words
-from ingest.language.vocabulary import Vocabulary, builtin_entries, parse, unit_file, unit_vocabulary
+from ingest.language.vocabulary import Vocabulary, builtin_entries, load, parse, unit_file, unit_vocabulary
 from ingest.settings import Settings
 
 BUILTIN = Vocabulary(list(builtin_entries()))
@@ -181,3 +181,16 @@ def test_added_terms_do_not_rescue_a_near_miss(law_service, monkeypatch):
     with_terms = [law_service.retriever.retrieve(q).found for q in questions]
     monkeypatch.setattr(Vocabulary, "expand", lambda self, question: question)
     assert [law_service.retriever.retrieve(q).found for q in questions] == with_terms
+
+
+@pytest.mark.parametrize(
+    ("question", "written"),
+    [
+        ("Công dân có quyền gì trong thực hiện DCCS?", "Công dân có quyền gì trong thực hiện dân chủ ở cơ sở?"),
+        ("BGSĐTCCĐ tối đa bao nhiêu người?", "Ban Giám sát đầu tư của cộng đồng tối đa bao nhiêu người?"),
+        ("Nghị định 59/2023/NĐ-CP quy định gì?", "Nghị định 59/2023/NĐ-CP quy định gì?"),  # a number's symbol
+        ("lệ làng có cần duyệt không", "lệ làng có cần duyệt không"),  # people's words only add terms
+    ],
+)
+def test_abbreviations_are_written_out_for_relevance(question, written):
+    assert load().written_out(question) == written

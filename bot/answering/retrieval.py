@@ -228,7 +228,7 @@ class Retriever:
         elif mode == "dense":  # the embedding alone: it has no notion of "nothing relevant"
             keep = np.flatnonzero(dense)
         else:
-            coverage = self.lexical.coverage_all(question)
+            coverage = self.lexical.coverage_all(words.written_out(question))
             related = coverage >= self.settings.min_coverage
             close = dense_rescue(self.settings) if mode != "lexical" else None
             if close is not None:  # near in meaning and sharing part of the words: a long, reworded question

@@ -159,6 +159,17 @@ class Vocabulary:
                 added.append(term)
         return added[:MAX_TERMS]
 
+    def written_out(self, question: str) -> str:
+        """The question with the abbreviations it types written out ("DCCS" → "dân chủ ở cơ sở"),
+        for relevance: an abbreviation says its term exactly, so the term counts as the question's
+        own words; people's words only add terms (`expand`). `token` ones are the lexical index's."""
+        text = normalize_text(question)
+        for typed, entry in self.matches(text):
+            if entry.token or not any(_ABBREVIATION.fullmatch(w) and fold(w) == fold(typed) for w in entry.words):
+                continue
+            text = re.sub(rf"(?<!\w){re.escape(typed)}(?!\w)", entry.terms[0], text, count=1)
+        return text
+
     @cached_property
     def _as_terms(self) -> Vocabulary:
         """The texts' terms as words of their own, to find a term the question says as written."""
