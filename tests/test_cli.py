@@ -51,7 +51,7 @@ def test_stdin_mode_builds_missing_index_and_survives_bad_lines(tmp_path):
     from conftest import make_settings
 
     settings = make_settings(tmp_path)
-    stdin = "Thu ngân sách 9 tháng đầu năm 2018 đạt bao nhiêu?\n\n".encode() + b"\xff\xfe bad\n" + "Giá vàng hôm nay?\n".encode()
+    stdin = "Thu ngân sách 9 tháng đầu năm 2018 đạt bao nhiêu?\n\n".encode() + b"\xff\xfe bad\n" + "Trưởng thôn được phụ cấp bao nhiêu?\n".encode()
     code, out, err = run(["bot", "ask", "--json"], tmp_path, settings, stdin=stdin)
     rows = [json.loads(line) for line in out.splitlines()]
     assert [r.get("found") for r in rows] == [True, False, False]

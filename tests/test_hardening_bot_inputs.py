@@ -13,6 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from test_telegram import replies, run_bot, until
 
+from bot import wording
 from bot.answering.conversation import Conversation, Conversations
 from bot.answering.question import user_number
 from bot.answering.retrieval import embedded_question
@@ -52,7 +53,7 @@ def test_long_question_repeated_citations_and_marks_collapsed_before_embedding(s
     (text,) = embedded
     assert service.embedder.model.token_count(text, True) <= 24, text  # 629 to 995 tokens before
     assert text.count("120-KL/TW") <= 1 and not any(0x300 <= ord(ch) <= 0x36F for ch in text)
-    assert answer.found is not None
+    assert answer.found is not None or answer.message == wording.OUT_OF_DOMAIN  # never small talk
 
 
 LONG_TEXT = st.lists(

@@ -233,7 +233,7 @@ def test_admin_commands(service, corpus_settings):
         await until(fake, lambda: replies(fake, 3))
         assert "quản trị" in replies(fake, 3)[0]["text"]
         fake.message("Kết luận 120-KL/TW yêu cầu gì?", user_id=1)
-        fake.message("Giá vàng hôm nay?", user_id=1)
+        fake.message("Trưởng thôn được phụ cấp bao nhiêu?", user_id=1)
         await until(fake, lambda: len(replies(fake, 1)) == 2)
         fake.message("/thongke", user_id=1)
         await until(fake, lambda: len(replies(fake, 1)) == 3)
