@@ -18,13 +18,13 @@ def _retrieval(nearest: float, covered: float, found: bool = False) -> Retrieval
 def test_far_in_meaning_and_in_words_is_out_of_domain(tmp_path):
     settings = make_settings(tmp_path)
     bound = OUT_OF_DOMAIN[settings.embedding_model]
-    assert out_of_domain(_retrieval(bound - 0.02, 0.1), settings, vocabulary_words=False)
+    assert out_of_domain(_retrieval(bound - 0.02, 0.1), settings, says_domain=lambda: False)
     # near in meaning, or sharing words, or saying a word of the domain: inside it
-    assert not out_of_domain(_retrieval(bound + 0.01, 0.1), settings, vocabulary_words=False)
-    assert not out_of_domain(_retrieval(bound - 0.02, 0.5), settings, vocabulary_words=False)
-    assert not out_of_domain(_retrieval(bound - 0.02, 0.1), settings, vocabulary_words=True)
+    assert not out_of_domain(_retrieval(bound + 0.01, 0.1), settings, says_domain=lambda: False)
+    assert not out_of_domain(_retrieval(bound - 0.02, 0.5), settings, says_domain=lambda: False)
+    assert not out_of_domain(_retrieval(bound - 0.02, 0.1), settings, says_domain=lambda: True)
     # something was found: never
-    assert not out_of_domain(_retrieval(bound - 0.02, 0.1, found=True), settings, vocabulary_words=False)
+    assert not out_of_domain(_retrieval(bound - 0.02, 0.1, found=True), settings, says_domain=lambda: False)
 
 
 @pytest.mark.parametrize(
@@ -43,7 +43,7 @@ def test_the_vocabulary_says_which_words_are_the_domain_s(question, domain):
 
 def test_a_model_not_measured_has_no_bound(tmp_path):
     settings = make_settings(tmp_path, embedding_model="sentence-transformers/all-MiniLM-L6-v2")
-    assert not out_of_domain(_retrieval(0.1, 0.0), settings, vocabulary_words=False)
+    assert not out_of_domain(_retrieval(0.1, 0.0), settings, says_domain=lambda: False)
 
 
 @pytest.mark.integration

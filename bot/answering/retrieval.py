@@ -18,6 +18,7 @@ from __future__ import annotations
 import logging
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Literal
 
@@ -194,7 +195,7 @@ class Retriever:
         """
         k = k or self.settings.top_k
         n = len(self)
-        signals: dict[str, float] = {}  # nearest and covered, measured only where relevance is
+        nearest = covered = 1.0  # measured only where relevance is decided (`out_of_domain`)
         if n == 0 or cited == set():
             return Retrieval([], False, self.lexical)
 
@@ -236,7 +237,7 @@ class Retriever:
             if related.any():
                 related |= coverage >= RELATIVE_COVERAGE * float(coverage.max())
             keep = np.flatnonzero(related)
-            signals = {"nearest": float(as_typed.max()), "covered": float(coverage.max())}
+            nearest, covered = float(as_typed.max()), float(coverage.max())
         wanted = self.settings.reranker_candidates if mode == "hybrid+rerank" and self.reranker else k
         # best first, ties in row (document) order, as a stable sort of the kept rows gives
         order = keep[np.lexsort((keep, -fused[keep]))][:wanted]
@@ -249,16 +250,17 @@ class Retriever:
             scores.update(zip(chosen, reranked))
             chosen = sorted(chosen, key=lambda i: -scores[i])
         relevant = [replace(texts[self.derived.ids[i]], score=round(scores[i], 4)) for i in chosen[:k]]
-        return Retrieval(relevant, bool(relevant), self.lexical, **signals)
+        return Retrieval(relevant, bool(relevant), self.lexical, nearest, covered)
 
 
-def out_of_domain(retrieval: Retrieval, settings: Settings, vocabulary_words: bool) -> bool:
+def out_of_domain(retrieval: Retrieval, settings: Settings, says_domain: Callable[[], bool]) -> bool:
     """Whether a question that found nothing is outside the library's domain (`OUT_OF_DOMAIN`):
-    no passage near in meaning or in words, and none of the vocabulary's words said."""
+    no passage near in meaning or in words, and none of the vocabulary's words said
+    (`says_domain`, asked last: most questions are settled by the retrieval's own figures)."""
     bound = OUT_OF_DOMAIN.get(settings.embedding_model)
-    if bound is None or retrieval.found or vocabulary_words:
+    if bound is None or retrieval.found:
         return False
-    return retrieval.nearest < bound and retrieval.covered < OUT_OF_DOMAIN_COVERAGE
+    return retrieval.nearest < bound and retrieval.covered < OUT_OF_DOMAIN_COVERAGE and not says_domain()
 
 
 def prefer_scope(passages: list[Passage], asked: Scope | None) -> list[Passage]:

@@ -344,7 +344,7 @@ class QAService:
         focus = asked_focus(text, citations, loaded.registry) if resolutions else None
         retrieval = loaded.retriever.retrieve(text, k, cited, mode, focus)
         retrieval = replace(retrieval, passages=prefer_scope(retrieval.passages, asks.scope))
-        if not resolutions and out_of_domain(retrieval, self.settings, self._says_domain_words(text)):
+        if not resolutions and out_of_domain(retrieval, self.settings, lambda: self._says_domain_words(text)):
             return self._reply(question.asked, wording.OUT_OF_DOMAIN, started)  # weather, prices: found None
         retrieved = time.perf_counter()
         answer = compose(text, retrieval, resolutions, focus, chunks_of=loaded.index.chunks_of, asks=asks)
