@@ -65,6 +65,8 @@ class Asks:
     negated: bool
     cited: tuple[str, ...] = ()  # the numbers of the documents it names ("114" of KL 114)
     scope: Scope | None = None  # the setting asked, else the unit's (`UNIT_SCOPE`)
+    # the people's words it types, with the texts' terms that stand for each (`Vocabulary.alternatives`)
+    alternatives: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
     @property
     def figure(self) -> bool:
@@ -145,12 +147,14 @@ def _asking_at(folded: list[str]) -> tuple[int, int] | None:
     found = None
     for i, w in enumerate(folded):
         pair = " ".join(folded[i : i + 2])
-        if pair in ("bao nhieu", "bao lau", "toi da", "toi thieu", "it nhat"):
-            found = (i, i + 2)
+        if pair in ("bao nhieu", "bao lau", "toi da", "toi thieu", "it nhat", "cham nhat", "som nhat"):
+            found = (found[0], i + 2) if found and found[1] == i else (i, i + 2)  # "chậm nhất bao nhiêu"
         elif w == "may":
             found = (i, i + 1)
     if found and found[1] < len(folded) and " ".join(folded[found[1] : found[1] + 2]) == "bao nhieu":
         found = (found[0], found[1] + 2)  # "tối thiểu bao nhiêu"
+    elif found and found[1] < len(folded) and folded[found[1]] == "may":
+        found = (found[0], found[1] + 1)  # "ít nhất mấy", "chậm nhất mấy ngày"
     return found
 
 
@@ -161,7 +165,9 @@ def names_measure(asks: Asks, sentence: str) -> bool:
     said = fold(sentence)
     if asks.measure == "hieu luc":  # the date a text takes effect, not the one another stops
         return bool(re.search(r"\b(?:co|bat dau co|phat sinh) hieu luc\b|\bhieu luc (?:thi hanh|ke tu|tu)\b", said))
-    return bool(re.search(rf"\b{asks.measure}\b", said))
+    # "số thành viên" is written "số lượng thành viên" as often
+    measure = re.sub(r"^so ", "so (?:luong )?", asks.measure)
+    return bool(re.search(rf"\b{measure}\b", said))
 
 
 def states_money(asks: Asks, cut: str) -> bool:

@@ -229,7 +229,11 @@ class Retriever:
         elif mode == "dense":  # the embedding alone: it has no notion of "nothing relevant"
             keep = np.flatnonzero(dense)
         else:
-            coverage = self.lexical.coverage_all(words.written_out(question))
+            # the people's words count as said where a passage holds the texts' terms for them:
+            # "lệ làng" is covered by "hương ước" (measured on the people-style dev set: 54 → 56 of
+            # 132 pass, 14 more questions found; negatives declined 14/18 unchanged)
+            plain = words.written_out(question)
+            coverage = self.lexical.coverage_all(plain, words.alternatives(plain))
             related = coverage >= self.settings.min_coverage
             close = dense_rescue(self.settings) if mode != "lexical" else None
             if close is not None:  # near in meaning and sharing part of the words: a long, reworded question

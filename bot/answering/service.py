@@ -308,6 +308,8 @@ class QAService:
             # "Cho hỏi", "Ai?", "là gì": how a conversation opens, not a question yet
             return self._reply(question.asked, wording.ASK_PROMPT, started)
         asks = understand(text, self.settings.unit_scope)
+        words = unit_vocabulary(self.settings.vocabulary_file, self.settings.documents_dir)
+        asks = replace(asks, alternatives=tuple(words.alternatives(words.written_out(text))))
         if not citations and asks.content_free:  # "Có không?", "Ai ký?": nothing to look up yet
             return self._reply(question.asked, wording.ASK_PROMPT, started)
         resolutions = [resolve_citation(c, loaded.registry) for c in _distinct(citations)]

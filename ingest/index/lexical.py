@@ -150,11 +150,16 @@ class LexicalIndex:
         term = self.vocab.get(token)
         return self.bm25.idf(0 if term is None else self.bm25.df(term))
 
-    def coverage_all(self, question: str) -> np.ndarray:
-        """`coverage` of every passage at once, from the postings of the question's terms."""
+    def coverage_all(self, question: str, alternatives: Sequence[tuple[str, Sequence[str]]] = ()) -> np.ndarray:
+        """`coverage` of every passage at once, from the postings of the question's terms.
+
+        `alternatives`: phrases of the question, each with the texts' terms that may stand for
+        it (`Vocabulary.alternatives`: "lệ làng" → "hương ước", "quy ước"). A passage holding one
+        of those terms whole holds the phrase's words: a villager's "lệ làng" is covered by the
+        Decree's "hương ước", as a reader would count it."""
         words, pairs = self._question_terms(question)
-        cover = self._share_all(words)
-        return cover if not pairs else (cover + self._share_all(pairs)) / 2
+        cover = self._share_all(words, alternatives)
+        return cover if not pairs else (cover + self._share_all(pairs, alternatives)) / 2
 
     def expand(self, question: str) -> str:
         """The question with the abbreviations it uses written out beside them ("MTTQ các cấp"
@@ -174,7 +179,9 @@ class LexicalIndex:
         """How much of the question passage i contains (see `text_coverage`)."""
         return float(self.coverage_all(question)[i])
 
-    def text_coverage(self, question: str, text: str, pairs: bool = True) -> float:
+    def text_coverage(
+        self, question: str, text: str, pairs: bool = True, alternatives: Sequence[tuple[str, Sequence[str]]] = ()
+    ) -> float:
         """Share of the question's IDF weight found in a text (a sentence), over words and over word pairs.
 
         Words alone let folded collisions through ("tỷ giá đô la Mỹ" shares
@@ -185,6 +192,9 @@ class LexicalIndex:
         """
         present = set(lexical_tokens(text, abbreviations=self._folded_abbr))
         words, word_pairs = self._question_terms(question)
+        for phrase, standing in alternatives:  # as in `coverage_all`: a term the text holds stands for the phrase
+            if any(self.text_coverage(term, text) >= 0.999 for term in standing):
+                present |= self._phrase_tokens(phrase)
         word_share = _share(words, present)
         return word_share if not (pairs and word_pairs) else (word_share + _share(word_pairs, present)) / 2
 
@@ -205,15 +215,34 @@ class LexicalIndex:
             self._terms_cache[question] = (words, pairs)
         return self._terms_cache[question]
 
-    def _share_all(self, terms: dict[str, float]) -> np.ndarray:
+    def _share_all(self, terms: dict[str, float], alternatives: Sequence[tuple[str, Sequence[str]]] = ()) -> np.ndarray:
         found = np.zeros(len(self), dtype=np.float32)
         total = sum(terms.values())
         if not total:
             return found
-        for token, weight in terms.items():
+        rows: dict[str, np.ndarray] = {}
+        for token in terms:
             if token in self.vocab:
-                found[self.bm25.rows_with(self.vocab[token])] += weight
+                rows[token] = self.bm25.rows_with(self.vocab[token])
+        stood: dict[str, np.ndarray] = {}  # token → the passages holding a term its phrase stands for
+        for phrase, standing in alternatives:
+            own = self._phrase_tokens(phrase) & terms.keys()
+            if own:
+                holds = np.zeros(len(self), dtype=bool)
+                for term in standing:
+                    holds |= self.coverage_all(term) >= 0.999
+                for token in own:
+                    stood[token] = stood[token] | holds if token in stood else holds
+        for token, weight in terms.items():
+            present = np.zeros(len(self), dtype=bool)
+            if token in rows:
+                present[rows[token]] = True
+            found[present | stood.get(token, present)] += weight
         return found / total
+
+    def _phrase_tokens(self, phrase: str) -> set[str]:
+        words, pairs = self._question_terms(phrase)
+        return set(words) | set(pairs)
 
     # --- persistence -------------------------------------------------------------
 

@@ -170,6 +170,11 @@ class Vocabulary:
             text = re.sub(rf"(?<!\w){re.escape(typed)}(?!\w)", entry.terms[0], text, count=1)
         return text
 
+    def alternatives(self, question: str) -> list[tuple[str, tuple[str, ...]]]:
+        """The people's words the question types, each with the texts' terms that stand for it,
+        for relevance (`LexicalIndex.coverage_all`); abbreviations are `written_out` first."""
+        return [(typed, entry.terms) for typed, entry in self.matches(question) if not entry.token]
+
     @cached_property
     def _as_terms(self) -> Vocabulary:
         """The texts' terms as words of their own, to find a term the question says as written."""

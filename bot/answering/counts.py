@@ -1,0 +1,142 @@
+"""A number with its unit, cut out of a sentence for "bao nhiêu" / "mấy" (`short_answer.cut`):
+the unit the question names after its asking word, or the counted noun written just before the
+figure; a bound written before it ("không ít hơn 05 người") is kept, a spelled-out figure after
+it ("03 (ba) ngày") too. Hand-written for the same reason as `short_answer`."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from bot.answering.spans import BOUND, STOP, Cut, context_score, fold_keep_case
+from ingest.language.normalize import fold
+from ingest.language.patterns import DATE_PHRASE, FIGURE_RANGE, NUMBER, NUMBERED_NAME
+
+NUMBER_Q = r"bao nhieu|may|toi da|toi thieu|it nhat"  # read by `short_answer` and `asks` too
+# Where a number's unit ends, as written: "đầu tư" is a unit's word, "từ" is not (folded, both are "tu").
+_UNIT_STOP = {
+    "và", "với", "trong", "của", "được", "đạt", "tăng", "giảm", "số", "là", "có", "đã", "để", "cho", "theo",
+    "tại", "ở", "thì", "như", "năm", "từ", "đến", "trên", "mới", "này", "đó", "kể",
+}  # fmt: skip
+# Words that may stand between what is counted and its figure.
+_BETWEEN = {"muc", "la", "khoang", "toi", "da", "thieu", "it", "nhat", "duoc"}
+# "đô thị loại mấy", "lần thứ mấy", "khóa mấy": the number is a rank written after that word ("loại I").
+_ORDINAL = {"loai", "thu", "khoa", "cap", "hang"}
+# "03 (ba) ngày", "30 (ba mươi) ngày": a figure spelled out after it.
+_SPELLED = re.compile(r"\s*\([^()\d]{1,20}\)")
+# Units that are others with a word more: a working day is not a day.
+_LONGER_UNITS: dict[tuple[str, ...], tuple[str, ...]] = {("ngay",): ("lam", "viec")}
+
+
+def _masked(sentence: str) -> str:
+    """The sentence with article numbers, document numbers and dates blanked (same length)."""
+    blank = lambda m: " " * len(m[0])  # noqa: E731
+    masked = NUMBERED_NAME.sub(blank, sentence)
+    masked = re.sub(r"\S*\d+-[A-ZĐ]\S*|\S+/\S+", blank, masked)  # 227-TB/TU, 10/2022/QH15, 06/7/2016
+    return DATE_PHRASE.sub(blank, masked)
+
+
+def number(question: str, sentence: str, q_words: set[str]) -> Cut | None:
+    """A number with its unit: the unit the question names after "bao nhiêu" / "mấy" when
+    the sentence has it there, else the few words that follow the number."""
+    q = fold(question)
+    # "ít nhất mấy thành viên", "tối đa là bao nhiêu người": the unit follows the asking word, not the bound
+    after = re.search(r"\b(?:bao nhieu|may)\b\s*(.*)", q) or re.search(rf"\b(?:{NUMBER_Q})\b\s*(.*)", q)
+    unit = [w for w in re.findall(r"\w+", after[1])][:6] if after else []
+    if unit[:1] in (["mot"], ["moi"], ["hang"]):  # "bao nhiêu một tháng": a rate, not the unit
+        unit = []
+    lead = [w for w in re.findall(r"\w+", q[: after.start()]) if w not in _BETWEEN][-3:][::-1] if after else []
+    if not unit and (
+        counted := re.search(r"(?<!chi )(?<!he )\bso (?:luong )?(\w+)", q)
+    ):  # "tổng số xã … là bao nhiêu", not "chỉ số"
+        unit = [counted[1]]
+    if unit[:2] == ["phan", "tram"] or unit[:2] == ["ty", "le"] or re.search(r"\bty le\b", q):
+        unit = ["%"]
+    if not unit and lead and lead[0] in _ORDINAL:
+        return _rank(lead, sentence)
+    masked = _masked(sentence)
+    given = set(re.findall(NUMBER, question))  # "9 tháng đầu năm": context, not the answer
+    best: tuple[tuple[int, int, float, int], Cut] | None = None
+    for i, m in enumerate(FIGURE_RANGE.finditer(masked)):
+        if re.sub(r"^từ\s+|%$", "", m[0]) in given:
+            continue
+        spelled = _SPELLED.match(sentence, m.end())  # "03 (ba) ngày": the figure in words, then its unit
+        at = spelled.end() if spelled else m.end()
+        tail_words = list(re.finditer(r"[^\s,.;:()“”\"]+|[,.;:()“”\"]", sentence[at:]))
+        taken, matched = _unit(tail_words, unit, m[0].endswith("%"))
+        if m[0].endswith("%") and unit and unit != ["%"]:
+            matched = -1  # a share, when the question asks for a count
+        elif unit and matched <= 0 and _counted_before(unit, masked[: m.start()]):
+            taken, matched = _unit(tail_words, [], False)[0], len(unit)  # "số Phó Trưởng ban không quá 02 người"
+        end = at + (tail_words[taken - 1].end() if taken else 0)
+        score = (matched, _aligned(lead, sentence[: m.start()]), context_score(sentence, m.start(), end, q_words), -i)
+        if best is None or score > best[0]:
+            bound = BOUND.search(sentence[: m.start()])  # "không ít hơn 05": a floor, not a count
+            start = bound.start() if bound else m.start()
+            best = (score, Cut(sentence[start:end].strip(), fit=max(matched, 0)))
+    if best is None or (unit and best[0][0] <= 0):
+        return None  # the question names a unit ("mấy thành viên") that no number here has
+    if not unit and lead and not best[0][1]:
+        return None  # nor says what is counted, and no number stands where it has "bao nhiêu"
+    return best[1]
+
+
+def _rank(lead: list[str], sentence: str) -> Cut | None:
+    """ "loại I" for "đô thị loại mấy", "lần thứ XXI" for "lần thứ mấy": the word before "mấy"
+    (and the one before it, when the sentence has it too) with the number written after it."""
+    plain = fold_keep_case(sentence)
+    words = r"\s+".join(re.escape(w) for w in (lead[:2][::-1] if lead[1:2] == ["lan"] else lead[:1]))
+    m = re.search(rf"\b(?i:{words})\s+(?:[IVXLC]+|\d+)\b", plain) or re.search(
+        rf"\b(?i:{re.escape(lead[0])})\s+(?:[IVXLC]+|\d+)\b", plain
+    )
+    return Cut(sentence[m.start() : m.end()]) if m else None
+
+
+def _aligned(lead: list[str], before: str) -> int:
+    """How many of the words just before the question's "mấy" stand, in order, just before
+    the number: "có thêm mấy xã" takes "có thêm 8 xã" over "… là 95 xã" in one sentence."""
+    words = re.findall(r"\w+", fold(before))[::-1]
+    while words and words[0] in _BETWEEN:  # "sinh hoạt phí, mức: 230.000", "tối thiểu là 5 triệu"
+        words = words[1:]
+    n = 0
+    while n < len(lead) and n < len(words) and lead[n] == words[n]:
+        n += 1
+    return n
+
+
+def _unit(tail, unit: list[str], percent: bool) -> tuple[int, int]:
+    """How many of the words after a number are its unit, and how many of them the question named."""
+    if percent:
+        return 0, 2 if unit == ["%"] else 0
+    words = [fold(w[0]) for w in tail]
+    said = [unicodedata.normalize("NFC", w[0]).lower() for w in tail]
+    if unit[:1] == ["nguoi"] and words[:2] == ["thanh", "vien"]:  # "mấy người" of a body: its members
+        return 2, 2
+    if unit[:2] == ["thanh", "vien"] and words[:1] == ["nguoi"]:  # "mấy thành viên": "05 người"
+        return 1, 2
+    matched = 0
+    while matched < len(unit) and matched < len(words) and words[matched] == unit[matched]:
+        if matched and said[matched] in _UNIT_STOP:  # "8 xã được công nhận": the unit ends at the verb
+            break
+        matched += 1
+    if matched:
+        longer = _LONGER_UNITS.get(tuple(words[:matched]), ())
+        if longer and tuple(words[matched : matched + len(longer)]) == longer:
+            return matched + len(longer), matched
+        return matched, matched
+    taken = 0
+    for w, typed in zip(words[:3], said):
+        if not re.match(r"\w", w) or typed in _UNIT_STOP or w.isdigit():
+            break
+        taken += 1
+    return taken, 0
+
+
+def _counted_before(unit: list[str], before: str) -> bool:
+    """The counted noun the question names stands just before the figure, with a bound or "là"
+    between: "số lượng Phó Trưởng ban không quá 02 người" answers "mấy Phó Trưởng ban"."""
+    words = re.findall(r"\w+", fold(before))
+    while words and words[-1] in _BETWEEN | {"khong", "qua", "hon", "duoi", "tren"}:
+        words.pop()
+    named = [w for w in unit if w not in STOP][:3]
+    return len(named) >= 2 and words[-len(named) :] == named
