@@ -48,6 +48,7 @@ DATA_FILE = Path(__file__).with_name("vocabulary.tsv")
 UNIT_FILE_NAME = "tu-vung.tsv"  # the unit's own words, beside its documents
 MAX_TERMS = 12  # added to one question at most: the embedder's cost grows with its tokens
 _BREAK = re.compile(r"[,.;:!?()\[\]\"“”…\n]")
+_ASKS = re.compile(r"\b(?:bao nhieu|bao lau|may|khi nao|ai|gi|nao|it nhat|toi da|toi thieu|cham nhat)\b")
 _ABBREVIATION = re.compile(r"[A-ZĐ][A-ZĐa-z]*[A-ZĐ]")  # "BTTND", "NĐ", "TTg"
 
 
@@ -173,7 +174,12 @@ class Vocabulary:
     def alternatives(self, question: str) -> list[tuple[str, tuple[str, ...]]]:
         """The people's words the question types, each with the texts' terms that stand for it,
         for relevance (`LexicalIndex.coverage_all`); abbreviations are `written_out` first."""
-        return [(typed, entry.terms) for typed, entry in self.matches(question) if not entry.token]
+        # words that ask ("bao nhiêu ngày" → "thời hạn") say the question's form, not what it is about
+        return [
+            (typed, entry.terms)
+            for typed, entry in self.matches(question)
+            if not entry.token and not _ASKS.search(fold(typed))
+        ]
 
     @cached_property
     def _as_terms(self) -> Vocabulary:
