@@ -220,6 +220,11 @@ class LexicalIndex:
         total = sum(terms.values())
         if not total:
             return found
+        if not alternatives:  # the common case, without a mask per word
+            for token, weight in terms.items():
+                if token in self.vocab:
+                    found[self.bm25.rows_with(self.vocab[token])] += weight
+            return found / total
         rows: dict[str, np.ndarray] = {}
         for token in terms:
             if token in self.vocab:
