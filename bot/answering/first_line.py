@@ -110,7 +110,8 @@ def names_subject(asks: Asks, sentence: str, source: Source, lexical: LexicalInd
     subject = " , ".join(asks.subject)
     read = sentence + " . " + context
     alternatives = asks.alternatives  # "lệ làng" is held by a sentence saying "hương ước"
-    if lexical.text_coverage(subject, read, pairs=False, alternatives=alternatives) < SUBJECT_COVERAGE:
+    held = lexical.text_coverage(subject, read, pairs=False, alternatives=alternatives)
+    if held < SUBJECT_COVERAGE:
         return False
     # each name the question says (a body, an office, a document: "BTTND", "Trưởng thôn") must be
     # there itself: the rarer words around it ("bầu") are no stand-in for the body they are said of
@@ -122,15 +123,12 @@ def names_subject(asks: Asks, sentence: str, source: Source, lexical: LexicalInd
         return False
     heading = set(re.findall(r"\w+", fold(context)))
     for phrase, terms in alternatives:  # "lệ làng" is in a heading that says "hương ước"
-        if any(lexical.text_coverage(term, context) >= 0.999 for term in terms):
+        if any(lexical.holds_term(term, context) for term in terms):
             heading |= set(re.findall(r"\w+", fold(phrase)))
     rest = " , ".join(w for run in asks.subject for w in run.split() if fold(w) not in heading)
     if not rest or lexical.text_coverage(rest, sentence, pairs=False, alternatives=alternatives) >= SUBJECT_COVERAGE:
         return True
-    if (
-        asks.figure
-        and lexical.text_coverage(subject, read, pairs=False, alternatives=alternatives) < FIGURE_SUBJECT_COVERAGE
-    ):
+    if asks.figure and held < FIGURE_SUBJECT_COVERAGE:
         return False
     # the sentence leaves out what the heading does not say either: fine, unless another sentence
     # of the passage says it ("hợp lệ khi có ít nhất hai phần ba…" beside "từ 100 người trở lên")

@@ -190,10 +190,11 @@ class LexicalIndex:
         word order is not the question's: "Nghĩa vụ của công dân" for "công dân có
         những nghĩa vụ gì").
         """
-        present = set(lexical_tokens(text, abbreviations=self._folded_abbr))
+        said = self._text_tokens(text)
         words, word_pairs = self._question_terms(question)
+        present = set(said)
         for phrase, standing in alternatives:  # as in `coverage_all`: a term the text holds stands for the phrase
-            if any(self.text_coverage(term, text) >= 0.999 for term in standing):
+            if any(self._phrase_tokens(term) <= said for term in standing):
                 present |= self._phrase_tokens(phrase)
         word_share = _share(words, present)
         return word_share if not (pairs and word_pairs) else (word_share + _share(word_pairs, present)) / 2
@@ -244,6 +245,13 @@ class LexicalIndex:
                 present[rows[token]] = True
             found[present | stood.get(token, present)] += weight
         return found / total
+
+    def holds_term(self, term: str, text: str) -> bool:
+        """Whether the text holds every word and word pair of a term ("hương ước" in a heading)."""
+        return self._phrase_tokens(term) <= self._text_tokens(text)
+
+    def _text_tokens(self, text: str) -> set[str]:
+        return set(lexical_tokens(text, abbreviations=self._folded_abbr))
 
     def _phrase_tokens(self, phrase: str) -> set[str]:
         words, pairs = self._question_terms(phrase)
