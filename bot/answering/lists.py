@@ -27,6 +27,9 @@ _LIST_WORD = re.compile(
     r"tieu chi|ket qua|uu diem|nguyen nhan)\b"
 )
 _WHAT_ITEMS = re.compile(r"\bnhung (?:viec |van de )?(?:gi|nao)\b")
+# The form of a list question whatever its noun: a plural and a few words before "nào" / "gì"
+# ("những trường hợp nào", "các điều kiện gì", "gồm những thành phần nào"); "j" is how "gì" is texted.
+_PLURAL_WHICH = re.compile(r"\b(?:nhung|cac) ((?:\w+ ){0,2}\w+) (?:nao|gi|j)\b")
 # A question that names a list with a plural or a number asks for all of it.
 _ITEM = re.compile(r"^(?:\(\d{1,2}\)|\d{1,2}[.)]|[a-zđ]\)|[-–+•])\s*")
 MAX_ITEM = 900
@@ -54,7 +57,12 @@ def asked_label(question: str) -> str | None:
     found = list(_LIST_WORD.finditer(text))
     if not found:
         # "phải công khai những gì / những việc gì?": a list of contents, named by no list word
-        return "nội dung" if _WHAT_ITEMS.search(text) else None
+        if _WHAT_ITEMS.search(text):
+            return "nội dung"
+        if plural := _PLURAL_WHICH.search(text):  # its noun names the list, as a title or lead-in says it
+            start = text[: plural.start(1)].count(" ")
+            return " ".join(words[start : start + plural[1].count(" ") + 1]).strip(",.?!:;")
+        return None
     if found[0][0] == "nghiem cam" and len(found) > 1:  # a verb: "nghiêm cấm những hành vi" lists "hành vi"
         found = found[1:]
     start = text[: found[0].start()].count(" ")
@@ -62,6 +70,11 @@ def asked_label(question: str) -> str | None:
     if end - start > 6:  # list words far apart: the last names the list ("nội dung … có hạn chế gì")
         start = text[: found[-1].start()].count(" ")
     return " ".join(words[start:end]).strip(",.?!:;")
+
+
+def plural(question: str) -> bool:
+    """Whether the question asks "những / các … nào / gì": many of something, not one."""
+    return _PLURAL_WHICH.search(" ".join(fold(w).strip(",.?!:;") for w in question.split())) is not None
 
 
 def _words_of(label: str) -> set[str]:
@@ -73,7 +86,8 @@ def title_names(label: str, title: str) -> bool:
     "Những nội dung … phải công khai"), or each of its list words in any order ("nghiêm cấm
     những hành vi" and "Các hành vi bị nghiêm cấm …")."""
     words = _words_of(label)
-    return fold(label) in fold(title) or bool(words) and words <= _words_of(title)
+    named = re.search(rf"\b{re.escape(fold(label))}\b", fold(title)) is not None  # whole words: not "thi hành việc"
+    return named or bool(words) and words <= _words_of(title)
 
 
 def find_list(
@@ -218,6 +232,12 @@ def bodies(article: list[Passage]) -> list[str]:
     ]
 
 
+def lead_ins(article: list[Passage]) -> list[str]:
+    """The paragraphs of an article that open a list ("1. Các hình thức lấy ý kiến Nhân dân bao
+    gồm:"): where an article says what its items are when its title does not."""
+    return [p for p in bodies(article) if p.endswith(":")]
+
+
 def has_items(article: list[Passage]) -> bool:
     """Whether an article states a list: numbered clauses or lettered points."""
     return article_count(bodies(article), None) is not None
@@ -227,7 +247,12 @@ def quoted_count(quoted: list[str], article: Article) -> tuple[int | None, int |
     """How many items of the article's list the quoted paragraphs hold, and of how many when
     not all: (n, None) for the whole list, (n, m) for part of a list of m, (None, None) when
     they hold no item or part of a list of unknown length, of which no count may be claimed."""
-    count = article_count(quoted, bodies(article.passages) if article.complete else None)
+    every = bodies(article.passages) if article.complete else None
+    if any(_NUMBER.match(p) and p.endswith(":") for p in every or quoted):
+        # a clause opens a list of its own ("1. … bao gồm:" and its points): the clauses are
+        # not the items asked for (Điều 12 of Nghị định 61: its cases, then what the UBND does)
+        return None, None
+    count = article_count(quoted, every)
     if count is None:
         return None, None
     if count.whole:

@@ -12,18 +12,28 @@ from ingest.language.normalize import has_surrogates, has_words, normalize_text
 # A number a user types ("/nguon 2", "ý (3)", "--chapter 2"): ASCII digits only. str.isdigit()
 # and \d accept "²" or "٣", which int() refuses or reads as another number.
 ASCII_NUMBER = re.compile(r"[0-9]{1,6}")
+# Chat shorthand for the words a question is phrased with ("đc" → "được", "j" → "gì"), read as
+# those words: typed as is, each is a rare word no passage holds (it drags a question's coverage
+# down) and hides the question's form ("những nội dung j"). Function words only, and lower case
+# only: "k" (a legal point), "kg", "nd" (nhân dân or nội dung) and "CT" stay as typed.
+TEXTED = {
+    "j": "gì", "gj": "gì", "đc": "được", "dc": "được", "ko": "không", "k0": "không", "hok": "không",
+    "khum": "không", "khg": "không", "ntn": "như thế nào", "bn": "bao nhiêu", "bnh": "bao nhiêu",
+    "ng": "người", "cx": "cũng", "vs": "với", "trc": "trước", "mn": "mọi người", "nx": "nữa",
+}  # fmt: skip
+_TEXTED = re.compile(r"(?<![\w/-])(" + "|".join(sorted(TEXTED, key=len, reverse=True)) + r")(?![\w/-])")
 
 
 @dataclass(frozen=True)
 class Question:
     asked: str  # as typed, shown back to the user
-    text: str  # normalized: what is matched and embedded
+    text: str  # normalized, chat shorthand read as words: what is matched and embedded
     citations: tuple[Citation, ...]  # the documents it names
 
     @classmethod
     def parse(cls, asked: str, max_chars: int) -> Question:
         """The question, or InvalidQuestionError saying why it cannot be answered."""
-        text = validate_question(asked, max_chars)
+        text = _TEXTED.sub(lambda m: TEXTED[m[1]], validate_question(asked, max_chars))
         return cls(asked, text, tuple(parse_citations(text)))
 
 

@@ -182,9 +182,30 @@ def _body(question: str, sentence: str, asked: str) -> Cut | None:
         # a body or a person is named with capitals ("Ban Thường vụ", "Nguyễn Văn Linh") from its first word,
         # or by a body's noun ("hội nghị người lao động", "người đứng đầu cơ quan"); else it is not one.
         # (str.isupper, not a range like À-Ỹ, which holds the lowercase letters "á", "đ" too.)
+        if found is not None and which:
+            found = _whole_name(which[1], sentence, found)
         if found is not None and (found.text[:1].isupper() or fold(found.text).startswith(_BODY_HEADS)):
             return found
     return None
+
+
+def _whole_name(noun: str, sentence: str, cut: Cut) -> Cut:
+    """A name with a comma in it, whole from the noun the question asks by ("Bộ nào" and "Bộ
+    Văn hóa, Thể thao và Du lịch", not "Thể thao và Du lịch"), up to the "là" that begins what
+    the sentence says of it ("… là cơ quan chịu trách nhiệm")."""
+    at = sentence.find(cut.text)
+    if at < 0:
+        return cut
+    heads = list(re.finditer(rf"\b{noun[:1].upper()}{noun[1:]}\b", fold_keep_case(sentence[:at])))
+    start = at
+    if (
+        heads
+        and len(sentence[heads[-1].start() : at].split()) <= 6
+        and not re.search(r"[.;:()]", sentence[heads[-1].start() : at])
+    ):
+        start = heads[-1].start()
+    text = re.split(r"\s+là\s+", sentence[start : at + len(cut.text)], maxsplit=1)[0].strip(" ,;.")
+    return Cut(text) if text else cut
 
 
 def _agent(before: str, after: str, sentence: str) -> Cut | None:
