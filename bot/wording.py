@@ -231,6 +231,9 @@ def did_you_mean(question: str) -> str:
     return f"Có phải đồng chí muốn hỏi: “{question}”?"
 
 
+FOLLOW_UP_WITHIN = "(Câu hỏi tiếp nối câu trước: trả lời từ tài liệu vừa trích.)"
+
+
 def follow_up(question: str) -> str:
     """How a follow-up question was read, in the light of the conversation."""
     return f"(Hiểu câu hỏi là: “{question}”)"

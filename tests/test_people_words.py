@@ -62,7 +62,7 @@ def test_a_term_in_quotes_is_the_term_asked():
 )
 def test_any_term_asked_by_any_form_is_read_back(words):
     term = " ".join(words)
-    for form in ("{} là gì?", "{} được hiểu như thế nào?", "Thế nào là {}?", "{} nghĩa là gì"):
+    for form in ("{} là gì?", "{} được hiểu như thế nào?", "Thế nào là {}?", "{} nghĩa là gì", "Vậy {} là gì?"):
         assert asked_term(form.format(term)) == fold(term)
 
 

@@ -275,6 +275,7 @@ def compose(
     whole: bool = False,
     chunks_of: Callable[[str], list[Passage]] | None = None,
     asks: Asks | None = None,
+    first_from_top: bool = False,
 ) -> Answer:
     """The answer from the directives named and the retrieved passages (ranked, all relevant).
 
@@ -284,6 +285,8 @@ def compose(
     `whole`: the first passage is what was asked for ("Điều 12 … quy định gì?"):
     it is quoted from its start, not by sentences.
     `chunks_of`: a document's passages in order, to quote a list that runs past a passage.
+    `first_from_top`: the first line only from the best passage (a follow-up's, ranked with the
+    question it goes on from: "kế hoạch đó" is the plan that question asked of, not another).
     """
     resolutions = resolutions or []
     cards, notes, listed = _cards(resolutions)
@@ -333,7 +336,11 @@ def compose(
         in_order = bool(chosen)  # an article's paragraphs, as written over its passages
         chosen = chosen or _best_sentences(weighed, pool, retrieval, by_rank)
     asks = asks or understand(question)
-    short = None if found_list else _short(asks, chosen, pool, retrieval)
+    short = (
+        None
+        if found_list
+        else _short(asks, [q for q in chosen if q.source == 0 or not first_from_top], pool, retrieval)
+    )
     unstated = False
     if short is None and found_list is None and asks.slot:
         # a quantity asked by name: said by a sentence of the best passages, or not in the library

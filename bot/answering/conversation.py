@@ -45,6 +45,43 @@ _THAT = re.compile(
     + "|".join(sorted(TYPES, key=len, reverse=True))
     + r")\s+(?P<dem>do|nay|tren|ay)|(?P<there>o|tai) (?P<at>do)|no)\b"
 )
+# How a chat goes on from the last answer without naming its topic again ("Nếu để chậm thì …",
+# "Thế có huyện nào …", "Vậy ở trung ương thì …"): folded, at the start of the question.
+_GOES_ON = re.compile(r"^(?:the|vay|neu|con|the con|vay con|the thi|vay thi|roi|the neu|vay neu)\b")
+# A level of the State or the Front, as written (folded): "Vậy ở trung ương thì được bao nhiêu?"
+# after a question on the province asks the same at another level.
+_LEVEL = re.compile(r"\b(?:cap (?:xa|huyen|tinh|trung uong)|trung uong)\b")
+# The words of a chat's follow-up that are not its topic: openers, "thì", asking words (folded).
+_CHAT_WORDS = frozenset(
+    [
+        "the",
+        "vay",
+        "neu",
+        "con",
+        "roi",
+        "thi",
+        "o",
+        "tai",
+        "duoc",
+        "la",
+        "co",
+        "bao",
+        "nhieu",
+        "may",
+        "gi",
+        "nao",
+        "sao",
+        "ai",
+        "dau",
+        "lau",
+        "khi",
+    ]
+)
+# At most this many words of a follow-up not in the question before it: it names nothing of its own
+# ("Vậy nhiệm kỳ bao lâu?", "Thế ai bầu?").
+OWN_WORDS = 2
+# "là gì", "nghĩa là gì", "được hiểu như thế nào": a term's meaning asked, a topic of its own.
+_DEFINES = re.compile(r"\bla gi\b|\bnghia la\b|\bhieu (?:nhu )?the nao\b|\bkhai niem\b")
 # "ban đó", "hội nghị này": a body the previous question named (a word, then "đó"/"này"/"ấy").
 _NAME_THAT = re.compile(r"\b(?P<noun>\w+)\s+(?P<dem>do|nay|ay)\b")
 # The words that point back, as written with accents: "do" is also "by" ("do ai ký"), "nay" "now".
@@ -75,6 +112,18 @@ MAX_ITEM_WORDS = 30
 MAX_MEMORY_BYTES = 32 * 1024 * 1024
 K = TypeVar("K")
 V = TypeVar("V")
+
+
+@dataclass(frozen=True)
+class Continued:
+    """What a follow-up without a topic of its own goes on from: what the last answer quoted, in
+    order, and the question it answered, which says what "đó" is. A legal passage stands for its
+    law (`laws`, by number), not for the Pháp điển đề mục that holds forty other texts."""
+
+    documents: tuple[str, ...]  # doc_ids of the articles and reports quoted
+    laws: tuple[str, ...]  # "75/2015/QH13"
+    question: str
+    pointing: bool  # says "đó"/"này" of it ("kế hoạch đó"), not only goes on ("Thế …", "Vậy …")
 
 
 @dataclass(frozen=True)
@@ -143,6 +192,10 @@ class Conversation:
                 return _other_article(last, other)
             if len(other.split()) <= 6:
                 return _replace_name(last.question, other, places)
+        if (level := _other_level(text, folded, last.question)) is not None:
+            return level
+        if (carried := _carried(text, folded, last.question)) is not None:
+            return carried
         if len(folded) != len(text):  # folding moved letters: spans of `folded` are not the text's
             return None
         if (m := _THAT.search(folded)) and _points_back(text, m):
@@ -154,6 +207,66 @@ class Conversation:
             if _points_back(text, m) and (name := _name_in(last.question, m["noun"])):
                 return _with_setting((text[: m.start()] + name + text[m.end() :]).strip(), last.question)
         return None
+
+    def continued(self, text: str) -> Continued | None:
+        """The last exchange when the question goes on from it without a topic of its own ("Nếu
+        để chậm thì phải tổ chức trong tháng nào?", "kế hoạch đó bắt đầu từ tháng mấy?" when the
+        answer named no plan): the service looks in its documents first. None otherwise."""
+        last = self.last()
+        if last is None:
+            return None
+        folded = fold(text)
+        # "đó", "này" typed with their accents: without, "do" and "nay" are as often "by" and "now"
+        pointing = len(folded) == len(text) and any(
+            text[m.start("dem") : m.end("dem")].lower() in _POINTING
+            for m in (*_THAT.finditer(folded), *_NAME_THAT.finditer(folded))
+            if m["dem"]
+        )
+        if not (_GOES_ON.match(folded) or pointing) or not last.answer.sources:
+            return None
+        sources = last.answer.sources
+        return Continued(
+            tuple(dict.fromkeys(s.doc_id for s in sources if s.legal is None)),
+            tuple(dict.fromkeys(s.legal.source.ref for s in sources if s.legal is not None)),
+            last.question,
+            pointing,
+        )
+
+
+def _other_level(text: str, folded: str, previous: str) -> str | None:
+    """The previous question at the level the follow-up names, when it names no topic of its
+    own: "Vậy ở trung ương thì được bao nhiêu?" after "Ủy viên Ủy ban MTTQ cấp tỉnh được hỗ trợ
+    … bao nhiêu?" asks it of the Ủy ban at the centre."""
+    asked, before = list(_LEVEL.finditer(folded)), list(_LEVEL.finditer(fold(previous)))
+    if not _GOES_ON.match(folded) or len(asked) != 1 or len(before) != 1 or asked[0][0] == before[0][0]:
+        return None
+    if len(folded) != len(text) or len(fold(previous)) != len(previous):
+        return None  # folding moved letters: spans of the folded text are not the text's
+    rest = set(re.findall(r"\w+", _LEVEL.sub(" ", folded))) - _CHAT_WORDS
+    if rest - set(re.findall(r"\w+", fold(previous))):
+        return None  # a topic of its own ("Ở cấp huyện thì được vận động trong bao lâu?")
+    level = text[asked[0].start() : asked[0].end()]
+    return previous[: before[0].start()] + level + previous[before[0].end() :]
+
+
+def _carried(text: str, folded: str, previous: str) -> str | None:
+    """A follow-up that names nothing of its own, asked of the names the previous question gave:
+    "Vậy nhiệm kỳ bao lâu?" after "Ban Thanh tra nhân dân ở xã có bao nhiêu thành viên?" is
+    "Vậy nhiệm kỳ bao lâu (Ban Thanh tra nhân dân) ở xã, phường, thị trấn?"."""
+    if not _GOES_ON.match(folded) or _DEFINES.search(folded):
+        return None  # "Vậy dân vận chính quyền là gì?" asks a term of its own
+    own = set(re.findall(r"\w+", folded)) - _CHAT_WORDS - set(re.findall(r"\w+", fold(previous)))
+    if len(own) > OWN_WORDS or any(w[:1].isupper() for w in text.split()[1:]):
+        return None
+    # a name, not a question's first word: two capitals ("Ban Thanh tra nhân dân") or an abbreviation
+    names = [
+        " ".join(words[next(i for i, w in enumerate(words) if w[:1].isupper()) :])  # "bầu Ban …" → "Ban …"
+        for words in (run.split() for run in understand(previous).subject)
+        if sum(w[:1].isupper() for w in words) >= 2 or any(w.isupper() and len(w) > 1 for w in words)
+    ]
+    if not names:
+        return None
+    return _with_setting(f"{text.strip().rstrip(' ?')} ({', '.join(names)})?", previous)
 
 
 def place_names(localities: Iterable[str]) -> frozenset[str]:

@@ -42,6 +42,8 @@ _ASKED_BEFORE = re.compile(
 )
 # Words around a term that are not the term: "hiện nay", "khái niệm", a document it is read in.
 _TRAILING = re.compile(r"\s+(?:hien nay|bay gio|ngay nay|hien tai)$")
+# "Vậy dân vận chính quyền là gì?": how a chat goes on, not the term (as typed: "thể chế" folds to "the che").
+_OPENER = re.compile(r"^\s*(?:vậy|thế|còn)(?:\s+(?:còn|thì))?\s+(?!nào\b)", re.IGNORECASE)  # "Thế nào là …" asks
 _LEADING = re.compile(r"^(?:khai niem|dinh nghia|tu|cum tu|thuat ngu)\s+")
 _WITHIN = re.compile(
     r"\s+(?:trong|theo|tai|cua)\s+(?:luat|nghi dinh|thong tu|nghi quyet|ket luan|chi thi|quyet dinh|"
@@ -76,7 +78,7 @@ class Definer:
 
 def asked_term(text: str) -> str | None:
     """The term a question asks the meaning of (folded), or None when it does not ask one by its form."""
-    q = fold(text).strip(" ?.!\"'“”")
+    q = fold(_OPENER.sub("", text)).strip(" ?.!\"'“”")
     q = re.sub(r"[\"'“”‘’]", " ", q)
     q = " ".join(q.split())
     m = _ASKED_BEFORE.match(q) or _ASKED_AFTER.match(q)

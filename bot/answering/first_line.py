@@ -171,10 +171,22 @@ def decides(asks: Asks, sentence: str, lexical: LexicalIndex) -> bool:
 
 
 def _in_role(asks: Asks, sentence: str, cut: str) -> bool:
-    """The figure is not one the sentence gives for an act that ends ("hết hiệu lực từ …")."""
+    """The figure is said of the measure asked: written after it ("báo cáo … hàng quý, 06 tháng,
+    năm, nhiệm kỳ" gives no term), not of another thing the measure owns ("thời gian còn lại của
+    nhiệm kỳ là từ 06 tháng": "A của B là N" says N of A), not for an act that ends ("hết hiệu lực từ …")."""
+    if not asks.measure:
+        return True
     at = sentence.find(cut)
-    before = fold(sentence[:at] if at >= 0 else sentence).split()[-6:]
-    return not (asks.measure and _ENDED.search(" ".join(before)))
+    before = fold(sentence[:at] if at >= 0 else sentence)
+    if _ENDED.search(" ".join(before.split()[-6:])):
+        return False
+    # the words up to the figure's end: "trong thời hạn 03 tháng" names its measure in the cut
+    words = re.findall(r"\w+", fold(sentence[: at + len(cut)]) if at >= 0 else before)
+    measure = asks.measure.split()
+    said = [i for i in range(len(words) - len(measure) + 1) if words[i : i + len(measure)] == measure]
+    if not said:
+        return asks.measure not in fold(sentence)  # named only after the figure: another figure's list
+    return not (said[-1] > 0 and words[said[-1] - 1] == "cua")
 
 
 def gated_cut(asks: Asks, sentence: str, source: Source, lexical: LexicalIndex) -> short_answer.Cut | None:

@@ -180,6 +180,7 @@ class Retriever:
         cited: set[str] | None = None,
         mode: Mode = "hybrid",
         focus: str | None = None,
+        floor: float | None = None,
     ) -> Retrieval:
         """The k best relevant passages.
 
@@ -188,7 +189,7 @@ class Retriever:
         count, however close others are. `focus`: what the question asks
         beyond the documents it names (`lookup.asked_focus`; None when their
         cards say it: "Nghị định 59 quy định gì?"); a passage of the named
-        document must also cover it.
+        document must also cover it, MIN_COVERAGE of it or `floor`.
         `mode` ranks by one signal alone ("lexical", "dense") for the
         evaluation harness, or reorders the fused candidates with the
         reranker ("hybrid+rerank", when one is configured).
@@ -225,7 +226,7 @@ class Retriever:
             rows = {r for r in (self.derived.row_of(c) for c in cited) if r is not None}
             keep = np.fromiter(rows | self.derived.rows_citing(cited), dtype=np.int64)
             if focus is not None and mode != "dense":
-                keep = keep[self.lexical.coverage_all(focus)[keep] >= self.settings.min_coverage]
+                keep = keep[self.lexical.coverage_all(focus)[keep] >= (floor or self.settings.min_coverage)]
         elif mode == "dense":  # the embedding alone: it has no notion of "nothing relevant"
             keep = np.flatnonzero(dense)
         else:

@@ -19,7 +19,10 @@ from bot.answering.spans import BOUND, STOP, Cut, context_score, find_run, fold_
 from ingest.language.normalize import fold
 from ingest.language.patterns import DATE_PHRASE, PERIOD_PHRASE
 
-_DATE_Q = r"bao gio|khi nao|ngay nao|nam nao|thang nao|luc nao|thoi diem nao|ngay thang nao"
+_DATE_Q = r"bao gio|khi nao|ngay nao|nam nao|thang nao|luc nao|thoi diem nao|ngay thang nao|thang may|nam may|ngay may"
+# "tháng nào", "tháng mấy": a month alone answers ("trong tháng 01 của năm tiếp theo").
+_MONTH_Q = re.compile(r"\bthang (?:nao|may)\b")
+_MONTH = re.compile(r"tháng\s+\d{1,2}\b(?!\s*/)", re.IGNORECASE)
 _PERIOD_Q = r"giai doan nao|thoi ky nao|nhiem ky nao"
 _DURATION_Q = r"bao lau|thoi han (?:la )?bao nhieu|thoi han nao"
 # "họp bao lâu một lần": how often, answered by "mỗi tháng họp 1 lần", "5 năm hai lần", not a duration.
@@ -121,6 +124,8 @@ def cut(question: str, sentence: str) -> Cut | None:
     q_words = _content(question)
     if asked == "date":
         dated = _best(DATE_PHRASE.finditer(without_issue_dates(question, sentence)), sentence, q_words)
+        if dated is None and _MONTH_Q.search(fold(question)):
+            dated = _best(_MONTH.finditer(sentence), sentence, q_words)
         if dated or not _SINCE_Q.search(fold(question)):
             return dated
         # "hết hiệu lực kể từ ngày …": the day something stops is no answer to when it applies
