@@ -24,8 +24,8 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 from bot.answering.answer import Answer, Source
-from bot.answering.conversation import SizedLRU
 from bot.answering.lookup import Resolution
+from bot.answering.lru import SizedLRU
 from bot.answering.service import QAService
 from bot.core.access import AccessRules, Admission, JournalIds, RateLimit, journal_id
 from bot.core.memory import KEPT_BYTES, KEPT_CHATS, KeptChats, Memory, MemoryStore, new_id

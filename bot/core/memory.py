@@ -17,7 +17,8 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from bot.answering.answer import Answer
-from bot.answering.conversation import MAX_MEMORY_BYTES, Conversation, SizedLRU
+from bot.answering.conversation import Conversation
+from bot.answering.lru import MAX_MEMORY_BYTES, SizedLRU
 from bot.settings import BotSettings
 
 KEPT_ANSWERS = 20  # per chat: the answers sources and feedback may still name
