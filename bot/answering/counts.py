@@ -76,9 +76,21 @@ def number(question: str, sentence: str, q_words: set[str]) -> Cut | None:
             best = (score, Cut(sentence[start:end].strip(), fit=max(matched, 0)))
     if best is None or (unit and best[0][0] <= 0):
         return None  # the question names a unit ("mấy thành viên") that no number here has
-    if not unit and lead and not best[0][1]:
+    if not unit and lead and not best[0][1] and not _said_in_clause(lead, sentence, best[1].text):
         return None  # nor says what is counted, and no number stands where it has "bao nhiêu"
     return best[1]
+
+
+def _said_in_clause(lead: list[str], sentence: str, cut: str) -> bool:
+    """The question's words before its "bao nhiêu" stand earlier in the figure's clause, a few
+    words off: "kinh phí hoạt động tối thiểu bao nhiêu" and "mức kinh phí hỗ trợ hoạt động của Ban
+    …, mức tối thiểu 5 triệu đồng" (no ";" or "." between: another clause has figures of its own)."""
+    at = sentence.find(cut)
+    if at < 0 or len(lead) < 2:
+        return False
+    clause = re.split(r"[;.:]\s", sentence[:at])[-1]
+    words, pair = re.findall(r"\w+", fold(clause)), lead[:2][::-1]
+    return any(words[i : i + 2] == pair for i in range(len(words) - 1))
 
 
 def _rank(lead: list[str], sentence: str) -> Cut | None:
