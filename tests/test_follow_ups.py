@@ -8,6 +8,7 @@ import pytest
 from bot import wording
 from bot.answering import short_answer
 from bot.answering.answer import Answer, Source
+from bot.answering.asks import understand
 from bot.answering.conversation import Conversation
 from bot.answering.definitions import asked_term
 from ingest.facts import DocumentFacts
@@ -139,3 +140,41 @@ def test_a_term_is_answered_by_its_own_figure_not_one_written_of_another(law_ser
     assert answer.short_answer == "02 năm"
     # "thời gian còn lại của nhiệm kỳ là từ 06 tháng", "báo cáo … 06 tháng, năm, nhiệm kỳ": not the term
     assert law_service.ask("Nhiệm kỳ của Ban Thanh tra nhân dân ở xã là bao lâu?").short_answer is None
+
+
+def test_another_setting_replaces_the_setting_asked_before():
+    c = _after("Ban thanh tra nhân dân ở xã có mấy người?")
+    assert (
+        c.understand("còn ở doanh nghiệp nhà nước thì sao?")
+        == "Ban thanh tra nhân dân ở doanh nghiệp nhà nước có mấy người?"
+    )
+    assert c.understand("còn phường thì sao?") == "Ban thanh tra nhân dân ở phường có mấy người?"  # the same setting
+
+
+def test_where_a_question_asks_is_its_setting_not_its_subject():
+    asks = understand("Ở cơ quan nhà nước thì Ban Thanh tra nhân dân có bao nhiêu thành viên?")
+    assert asks.subject == ("Ban Thanh tra nhân dân",) and asks.scope is not None and asks.scope.key == "co_quan"
+
+
+def test_a_figure_is_the_one_its_clause_says_it_of():
+    question = "Ban Thanh tra nhân dân cấp xã được hỗ trợ kinh phí hoạt động tối thiểu bao nhiêu một năm?"
+    said = (
+        "Hội đồng nhân dân quyết định mức kinh phí hỗ trợ hoạt động của Ban Thanh tra nhân dân cấp xã, "
+        "mức tối thiểu 5 triệu đồng/Ban/năm."
+    )
+    cut = short_answer.cut(question, said)
+    assert cut is not None and cut.text == "tối thiểu 5 triệu đồng/Ban/năm"
+    # another clause's figure is not what the question's words are said of
+    other = "Kinh phí hỗ trợ hoạt động được bảo đảm từ ngân sách; Ban có ít nhất 5 thành viên."
+    assert short_answer.cut(question, other) is None
+
+
+def test_a_clause_that_opens_with_a_verb_names_no_one():
+    # "Thế ai bầu?" over a list of a body's tasks: "Ban hành …" is to issue, "Việc …" the holding of
+    assert (
+        short_answer.cut("Thế ai bầu?", "a) Ban hành quyết định tổ chức bầu Trưởng thôn, Tổ trưởng tổ dân phố") is None
+    )
+    assert short_answer.cut("Ai tổ chức?", "Việc tổ chức cuộc họp của cộng đồng dân cư để bầu thành viên") is None
+    said = "Thành viên Ban Thanh tra nhân dân do hội nghị cán bộ, công chức, viên chức, người lao động bầu."
+    cut = short_answer.cut("Ai bầu thành viên Ban Thanh tra nhân dân ở cơ quan?", said)
+    assert cut is not None and cut.text == "hội nghị cán bộ, công chức, viên chức, người lao động"

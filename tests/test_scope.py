@@ -291,3 +291,18 @@ def test_unit_scope_invalid_value_is_a_clear_settings_error(monkeypatch):
 def test_another_settings_rule_is_labelled_with_its_setting():
     assert wording.applies_to(SCOPES["dnnn"].label) == "Quy định này áp dụng cho doanh nghiệp nhà nước."
     assert wording.applies_to(SCOPES["xa"].label) == "Quy định này áp dụng cho xã, phường, thị trấn."
+
+
+# --- where a question asks, as against what it asks about ----------------------------------------
+
+
+def test_a_setting_after_o_tai_trong_is_where_the_question_asks():
+    from ingest.language.scope import setting_adjuncts
+
+    text = "Ở cơ quan nhà nước thì Ban Thanh tra nhân dân có bao nhiêu thành viên?"
+    assert [text[a:b] for a, b in setting_adjuncts(text)] == ["Ở cơ quan nhà nước"]
+    text = "Hội nghị người lao động tại doanh nghiệp nhà nước do ai tổ chức?"
+    assert [text[a:b] for a, b in setting_adjuncts(text)] == ["tại doanh nghiệp nhà nước"]
+    assert setting_adjuncts("Hương ước do ai công nhận?") == []  # a topic, not a place asked at
+    # two settings: which one it asks is not plain, both stay words to be found
+    assert setting_adjuncts("Ban thanh tra nhân dân ở xã có mấy người ở doanh nghiệp nhà nước?") == []

@@ -17,7 +17,7 @@ from bot.answering import short_answer
 from ingest.language.citations import parse_citations
 from ingest.language.doc_types import TYPES
 from ingest.language.normalize import fold
-from ingest.language.scope import Scope, asked_scope
+from ingest.language.scope import Scope, asked_scope, setting_adjuncts
 
 # The quantities a figure question may ask of a subject (folded). When the question names one,
 # the sentence that answers must name it too: "nhiệm kỳ" is not "thời hạn" of another act,
@@ -113,6 +113,9 @@ def understand(text: str, unit_scope: str = "") -> Asks:
     # left out breaks the run, so no word pair is made that the question does not say.
     citations = parse_citations(text)
     cited_spans = [(c.start, c.end) for c in citations]
+    # "Ở cơ quan nhà nước thì …": where it asks is the setting (`scope`), matched against the
+    # passage's setting, not words a sentence must hold
+    cited_spans += setting_adjuncts(text)
     runs: list[list[str]] = [[]]
     in_name = False  # inside a document's name: "Luật thực hiện dân chủ ở cơ sở" is one subject
     for i, m in enumerate(re.finditer(r"\w+", text)):

@@ -29,7 +29,7 @@ from ingest.facts import document_name
 from ingest.language.doc_types import TYPES
 from ingest.language.normalize import fold
 from ingest.language.patterns import ARTICLE_REF
-from ingest.language.scope import scope_in
+from ingest.language.scope import scope_in, setting_adjuncts
 
 _AGAIN = re.compile(
     r"^\s*(?:(?:thế|vậy|the|vay)\s+)?(?:còn|con)\s+(?P<x>.+?)(?:\s+(?:thì|thi)\s+(?:sao|thế nào|the nao|ra sao))?\s*\??\s*$"
@@ -282,6 +282,10 @@ def _replace_name(previous: str, other: str, places: frozenset[str]) -> str:
     """The previous question with what `other` stands in for replaced by it: a place the
     library knows, a place of the same kind ("còn phường thì sao?"), a proper name, else
     the topic it opens with ("Thu ngân sách 9 tháng …" → "xuất khẩu 9 tháng …")."""
+    setting, where = scope_in(other), setting_adjuncts(previous)
+    if setting is not None and len(where) == 1 and scope_in(previous) != setting:  # "ở xã" → "ở doanh nghiệp nhà nước"
+        at = other if re.match(r"(?:o|tai|trong)\s", fold(other)) else f"ở {other}"
+        return previous[: where[0][0]] + at + previous[where[0][1] :]
     words = list(re.finditer(r"\w+", previous))
     folded = [fold(w[0]) for w in words]
 

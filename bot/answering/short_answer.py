@@ -38,6 +38,9 @@ _WHO = re.compile(r"\b(?:ai|nguoi nao)\b")
 _WHICH = re.compile(
     r"\b((?:co quan|to chuc|don vi|truong|huyen|tinh|xa|thanh pho|cap|ban|bo|so|hoi|nganh|dia phuong)) nao\b"
 )
+# What opens a clause capitalised, or like a body's noun, and names no one: "a) Ban hành quyết
+# định …" (to issue), "Việc tổ chức cuộc họp …" (the holding of).
+_NOT_AGENTS = (("ban", "hanh"), ("viec",))
 _BODY_HEADS = (
     "nguoi ",
     "hoi nghi",
@@ -189,7 +192,11 @@ def _body(question: str, sentence: str, asked: str) -> Cut | None:
         # (str.isupper, not a range like À-Ỹ, which holds the lowercase letters "á", "đ" too.)
         if found is not None and which:
             found = _whole_name(which[1], sentence, found)
-        if found is not None and (found.text[:1].isupper() or fold(found.text).startswith(_BODY_HEADS)):
+        if (
+            found is not None
+            and (found.text[:1].isupper() or fold(found.text).startswith(_BODY_HEADS))
+            and not any(tuple(fold(found.text).split()[: len(w)]) == w for w in _NOT_AGENTS)
+        ):
             return found
     return None
 

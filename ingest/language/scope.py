@@ -226,6 +226,29 @@ def scope_in(text: str) -> Scope | None:
     return (strong or mentions)[0][2].scope
 
 
+# "ở", "tại", "trong" before a setting: it is where the question asks, not what it asks about.
+_AT = re.compile(r"(?:^|\s)(?:o|tai|trong)\s+$")
+
+
+def setting_adjuncts(text: str) -> list[tuple[int, int]]:
+    """Spans of `text` that say where it asks ("Ở cơ quan nhà nước thì …", "… tại doanh nghiệp"):
+    a setting's words after "ở", "tại", "trong", the preposition included. None when the text
+    names two settings ("… ở xã … ở doanh nghiệp nhà nước": which one it asks is not plain), or
+    when normalizing it changes its length (its spans would not be the text's)."""
+    mentions = _mentions(text)
+    named = {t.scope for _, _, t in mentions}
+    named -= {s for s in named if any(n.broader == s.key for n in named)}  # "người lao động" of a DNNN
+    if len(normalize_text(text)) != len(text) or len(named) > 1:
+        return []
+    folded = "".join(_fold_char(ch) for ch in text.lower())
+    spans = []
+    for a, b, _ in mentions:
+        at = _AT.search(folded[:a])
+        if at:
+            spans.append((at.start() + (1 if folded[at.start()].isspace() else 0), b))
+    return spans
+
+
 def asked_scope(question: str, unit: str = "") -> Scope | None:
     """The setting a question asks about ("ở xã", "cấp xã", "thôn", "doanh nghiep nha nuoc"),
     else the unit's own (`UNIT_SCOPE`, a key of `SCOPES`; empty: none); "xã hội" names none."""
