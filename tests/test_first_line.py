@@ -174,3 +174,17 @@ def test_a_yes_no_is_not_decided_by_a_sentence_naming_both_bodies_apart(law_serv
     """'khuyết thành viên Ban Thanh tra … phối hợp với Trưởng thôn' does not say a Trưởng thôn may be one."""
     answer = _ask(law_service, "Trưởng thôn có được làm thành viên Ban thanh tra nhân dân không?")
     assert not (answer.short_answer or "").startswith("Có")
+
+
+@pytest.mark.parametrize(
+    ("question", "measure"),
+    [
+        ("Mức lương cơ sở là bao nhiêu?", "muc luong"),
+        ("Mức phạt tối đa bao nhiêu?", "muc phat"),
+        ("Lực lượng vũ trang có bao nhiêu hội nghị?", None),  # "lượng" is no "lương"
+        ("de an cua hung yen ve nang cao chat luong QCDC ban hanh ngay nao", None),  # "chat luong" without accents
+        ("Chậm nhất mấy ngày phải phát động vận động?", None),  # "phát" is no "phạt"
+    ],
+)
+def test_a_measure_is_not_a_word_that_folds_onto_it(question, measure):
+    assert understand(question).measure == measure

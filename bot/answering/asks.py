@@ -27,6 +27,11 @@ MEASURES = (
     "thoi han", "thoi gian", "phu cap", "boi duong", "thu lao", "kinh phi", "muc phat", "xu phat",
     "ty le", "tien luong", "muc luong", "muc ho tro", "muc chi", "tien cong", "phat", "luong", "diem",
 )  # fmt: skip
+# Words that fold onto a measure's and are not it, as typed ("lượng" of "chất lượng", "lực lượng"
+# is not "lương"; "phát" of "phát động" is not "phạt") or, without accents, the compounds they make.
+_NOT_MEASURES = re.compile(
+    r"\b(?:\w+ lượng|phát \w+|(?:chat|luc|so|khoi|trong|dung|san) luong|phat (?:trien|dong|hien|huy|sinh|hanh|bieu))\b"
+)
 # Units that name money: a figure that answers "bao nhiêu tiền" is written in đồng.
 _MONEY = {"tien", "dong", "trieu", "nghin", "ngan"}
 # Words that ask or hold a question together, not what it is about, as written with accents;
@@ -107,6 +112,8 @@ def understand(text: str, unit_scope: str = "") -> Asks:
             unit = (after[0], *[w for w in after[1:2] if w not in _ASKING_FOLDED])
     # the quantity named before the question word, not a unit after it ("mấy điểm", "thời điểm")
     named = re.sub(r"\bthoi diem\b", " ", " ".join(folded[: asking[0]] if asking else folded))
+    for m in _NOT_MEASURES.finditer(" ".join(w.lower() for w in words)):  # "chất lượng" is no "lương"
+        named = named[: m.start()] + " " * (m.end() - m.start()) + named[m.end() :]
     measure = next((m for m in MEASURES if re.search(rf"\b{m}\b", named)), None)
     skip = set(measure.split()) if measure else set()
     # The subject keeps the words as typed (accents decide "phạt" from "phát"), in runs: a word
