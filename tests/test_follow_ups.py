@@ -178,3 +178,8 @@ def test_a_clause_that_opens_with_a_verb_names_no_one():
     said = "Thành viên Ban Thanh tra nhân dân do hội nghị cán bộ, công chức, viên chức, người lao động bầu."
     cut = short_answer.cut("Ai bầu thành viên Ban Thanh tra nhân dân ở cơ quan?", said)
     assert cut is not None and cut.text == "hội nghị cán bộ, công chức, viên chức, người lao động"
+
+
+def test_how_often_in_a_month_is_no_month_asked():
+    assert short_answer.kind("Ban Thanh tra nhân dân họp một tháng mấy lần?") != "date"
+    assert short_answer.kind("Luật ban hành năm mấy?") == "date"

@@ -51,31 +51,10 @@ _GOES_ON = re.compile(r"^(?:the|vay|neu|con|the con|vay con|the thi|vay thi|roi|
 # after a question on the province asks the same at another level.
 _LEVEL = re.compile(r"\b(?:cap (?:xa|huyen|tinh|trung uong)|trung uong)\b")
 # The words of a chat's follow-up that are not its topic: openers, "thì", asking words (folded).
-_CHAT_WORDS = frozenset(
-    [
-        "the",
-        "vay",
-        "neu",
-        "con",
-        "roi",
-        "thi",
-        "o",
-        "tai",
-        "duoc",
-        "la",
-        "co",
-        "bao",
-        "nhieu",
-        "may",
-        "gi",
-        "nao",
-        "sao",
-        "ai",
-        "dau",
-        "lau",
-        "khi",
-    ]
-)
+_CHAT_WORDS = {
+    "the", "vay", "neu", "con", "roi", "thi", "o", "tai", "duoc", "la", "co", "bao", "nhieu", "may", "gi", "nao",
+    "sao", "ai", "dau", "lau", "khi",
+}  # fmt: skip
 # At most this many words of a follow-up not in the question before it: it names nothing of its own
 # ("Vậy nhiệm kỳ bao lâu?", "Thế ai bầu?").
 OWN_WORDS = 2

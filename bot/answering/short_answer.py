@@ -19,9 +19,11 @@ from bot.answering.spans import BOUND, STOP, Cut, context_score, find_run, fold_
 from ingest.language.normalize import fold
 from ingest.language.patterns import DATE_PHRASE, PERIOD_PHRASE
 
-_DATE_Q = r"bao gio|khi nao|ngay nao|nam nao|thang nao|luc nao|thoi diem nao|ngay thang nao|thang may|nam may|ngay may"
+_DATE_Q = (
+    r"bao gio|khi nao|ngay nao|nam nao|thang nao|luc nao|thoi diem nao|ngay thang nao|(?:thang|nam|ngay) may(?! lan)"
+)
 # "tháng nào", "tháng mấy": a month alone answers ("trong tháng 01 của năm tiếp theo").
-_MONTH_Q = re.compile(r"\bthang (?:nao|may)\b")
+_MONTH_Q = re.compile(r"\bthang (?:nao|may)\b(?! lan)")  # "một tháng mấy lần" asks how often
 _MONTH = re.compile(r"tháng\s+\d{1,2}\b(?!\s*/)", re.IGNORECASE)
 _PERIOD_Q = r"giai doan nao|thoi ky nao|nhiem ky nao"
 _DURATION_Q = r"bao lau|thoi han (?:la )?bao nhieu|thoi han nao"
