@@ -23,6 +23,7 @@ from dataclasses import dataclass
 
 from bot.answering.answer import Answer
 from bot.answering.asks import understand
+from bot.answering.first_line import LEVEL
 from bot.answering.lru import MAX_MEMORY_BYTES, SizedLRU
 from bot.answering.question import ASCII_NUMBER
 from ingest.facts import document_name
@@ -47,9 +48,6 @@ _THAT = re.compile(
 # How a chat goes on from the last answer without naming its topic again ("Nếu để chậm thì …",
 # "Thế có huyện nào …", "Vậy ở trung ương thì …"): folded, at the start of the question.
 _GOES_ON = re.compile(r"^(?:the|vay|neu|con|the con|vay con|the thi|vay thi|roi|the neu|vay neu)\b")
-# A level of the State or the Front, as written (folded): "Vậy ở trung ương thì được bao nhiêu?"
-# after a question on the province asks the same at another level.
-_LEVEL = re.compile(r"\b(?:cap (?:xa|huyen|tinh|trung uong)|trung uong)\b")
 # The words of a chat's follow-up that are not its topic: openers, "thì", asking words (folded).
 _CHAT_WORDS = {
     "the", "vay", "neu", "con", "roi", "thi", "o", "tai", "duoc", "la", "co", "bao", "nhieu", "may", "gi", "nao",
@@ -210,16 +208,20 @@ def _other_level(text: str, folded: str, previous: str) -> str | None:
     """The previous question at the level the follow-up names, when it names no topic of its
     own: "Vậy ở trung ương thì được bao nhiêu?" after "Ủy viên Ủy ban MTTQ cấp tỉnh được hỗ trợ
     … bao nhiêu?" asks it of the Ủy ban at the centre."""
-    asked, before = list(_LEVEL.finditer(folded)), list(_LEVEL.finditer(fold(previous)))
+    asked, before = list(LEVEL.finditer(folded)), list(LEVEL.finditer(fold(previous)))
     if not _GOES_ON.match(folded) or len(asked) != 1 or len(before) != 1 or asked[0][0] == before[0][0]:
         return None
     if len(folded) != len(text) or len(fold(previous)) != len(previous):
         return None  # folding moved letters: spans of the folded text are not the text's
-    rest = set(re.findall(r"\w+", _LEVEL.sub(" ", folded))) - _CHAT_WORDS
-    if rest - set(re.findall(r"\w+", fold(previous))):
+    if _new_words(LEVEL.sub(" ", folded), previous):
         return None  # a topic of its own ("Ở cấp huyện thì được vận động trong bao lâu?")
     level = text[asked[0].start() : asked[0].end()]
     return previous[: before[0].start()] + level + previous[before[0].end() :]
+
+
+def _new_words(folded: str, previous: str) -> set[str]:
+    """The follow-up's words (folded) that are neither chat words nor the previous question's."""
+    return set(re.findall(r"\w+", folded)) - _CHAT_WORDS - set(re.findall(r"\w+", fold(previous)))
 
 
 def _carried(text: str, folded: str, previous: str) -> str | None:
@@ -228,8 +230,7 @@ def _carried(text: str, folded: str, previous: str) -> str | None:
     "Vậy nhiệm kỳ bao lâu (Ban Thanh tra nhân dân) ở xã, phường, thị trấn?"."""
     if not _GOES_ON.match(folded) or _DEFINES.search(folded):
         return None  # "Vậy dân vận chính quyền là gì?" asks a term of its own
-    own = set(re.findall(r"\w+", folded)) - _CHAT_WORDS - set(re.findall(r"\w+", fold(previous)))
-    if len(own) > OWN_WORDS or any(w[:1].isupper() for w in text.split()[1:]):
+    if len(_new_words(folded, previous)) > OWN_WORDS or any(w[:1].isupper() for w in text.split()[1:]):
         return None
     # a name, not a question's first word: two capitals ("Ban Thanh tra nhân dân") or an abbreviation
     names = [

@@ -45,7 +45,8 @@ _ENDED = re.compile(r"\b(?:het|khong con|cham dut|bai bo|thay the)\b")
 
 # The levels of the State and the Front a figure belongs to, as written "cấp xã", "cấp tỉnh" (folded):
 # a sum for the province is not the commune's.
-_LEVEL = re.compile(r"\b(?:cap (xa|huyen|tinh|trung uong)|(trung uong))\b")
+# A follow-up naming another level asks the last question there (`conversation`).
+LEVEL = re.compile(r"\b(?:cap (xa|huyen|tinh|trung uong)|(trung uong))\b")
 
 
 # Bounds a figure is given with (folded): a question for the latest day is not answered by a floor.
@@ -59,7 +60,7 @@ def _bound(text: str) -> str | None:
 
 
 def _levels(text: str) -> set[str]:
-    return {m[1] or m[2] for m in _LEVEL.finditer(fold(text))}
+    return {m[1] or m[2] for m in LEVEL.finditer(fold(text))}
 
 
 @dataclass(frozen=True)
