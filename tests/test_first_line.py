@@ -109,6 +109,19 @@ def test_effective_date_of_a_village_charter_is_not_a_transition_deadline(law_se
 
 
 @pytest.mark.integration
+def test_one_provision_for_two_cases_gives_no_figure_unless_the_case_is_named(law_service):
+    """Nghị định 61 gives 05 working days to annul a charter and 03 to suspend it, in the same
+    sentence; a question naming neither got "05 (năm) ngày làm việc" as if it were the one rule."""
+    unnamed = (
+        "Nhận được phản ánh bằng văn bản về hương ước trái pháp luật thì trong mấy ngày làm việc UBND xã phải xử lý?"
+    )
+    answer = _ask(law_service, unnamed)
+    assert answer.found and answer.short is None
+    named = _ask(law_service, unnamed.replace("xử lý", "bãi bỏ"))
+    assert "05 (năm) ngày làm việc" in (named.short_answer or "")
+
+
+@pytest.mark.integration
 def test_a_right_first_line_stays(law_service):
     answer = _ask(law_service, "Luật THDCCS có hiệu lực từ ngày nào?")
     assert answer.found and "01 tháng 7 năm 2023" in (answer.short_answer or "")
