@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from bot import wording
 from bot.answering.asks import understand
-from bot.answering.first_line import _levels
+from bot.answering.first_line import _levels, _stage
 from ingest.language.normalize import fold
 
 # --- the question, understood once -------------------------------------------------------------
@@ -119,6 +119,35 @@ def test_one_provision_for_two_cases_gives_no_figure_unless_the_case_is_named(la
     assert answer.found and answer.short is None
     named = _ask(law_service, unnamed.replace("xử lý", "bãi bỏ"))
     assert "05 (năm) ngày làm việc" in (named.short_answer or "")
+
+
+@pytest.mark.integration
+def test_a_figure_is_read_with_the_sentence_before_it(law_service):
+    """ "Thời hạn niêm yết … không ít hơn 30 ngày" is of the draft posted "tại nhà văn hóa", as the
+    sentence before it says; read alone, the sentence lacked the place and gave no first line."""
+    answer = _ask(law_service, "Dự thảo quy ước phải niêm yết ở nhà văn hóa bao lâu để người dân góp ý?")
+    assert "30 (ba mươi) ngày" in (answer.short_answer or "")
+
+
+@pytest.mark.integration
+def test_how_early_is_not_how_long(law_service):
+    """ "ít nhất 02 ngày trước khi tổ chức cuộc họp" answered how long a notice stays posted."""
+    answer = _ask(law_service, "Thông tin UBND xã niêm yết ở nhà văn hóa phải để ít nhất bao lâu?")
+    assert "02 ngày" not in (answer.short_answer or "")
+
+
+@pytest.mark.integration
+def test_a_draft_s_posting_days_do_not_answer_after_recognition(law_service):
+    """The 30 days a draft charter is posted "trước khi" the vote; the library gives none after."""
+    answer = _ask(law_service, "Sau khi công nhận, hương ước phải niêm yết ở nhà văn hóa ít nhất bao nhiêu ngày?")
+    assert "30" not in (answer.short_answer or "")
+
+
+def test_stage_reads_after_and_before():
+    assert _stage("Hương ước sau khi được công nhận …") == "after"
+    assert _stage("Dự thảo trước khi đưa ra cộng đồng dân cư bàn") == "before"
+    assert _stage("sau khi nhận đủ hồ sơ, trước khi ký") is None
+    assert _stage("Thời gian niêm yết ít nhất là 30 ngày") is None
 
 
 @pytest.mark.integration

@@ -61,6 +61,19 @@ _UPPER = re.compile(r"\b(?:cham nhat|toi da|khong qua|nhieu nhat|khong vuot qua)
 _LOWER = re.compile(r"\b(?:it nhat|toi thieu|khong it hon|khong duoi)\b")
 
 
+def _lead_time(sentence: str, cut: str) -> bool:
+    """The figure says how early something is done: "… 02 ngày trước khi tổ chức cuộc họp"."""
+    at = sentence.find(cut)
+    return at >= 0 and fold(sentence[at + len(cut) :]).lstrip(" ,").startswith("truoc")
+
+
+def _stage(text: str) -> str | None:
+    """Whether a text speaks of what comes after an act ("sau khi được công nhận") or before one."""
+    folded = fold(text)
+    after, before = "sau khi" in folded, "truoc khi" in folded
+    return "after" if after and not before else "before" if before and not after else None
+
+
 def _bound(text: str) -> str | None:
     folded = fold(text)
     return "upper" if _UPPER.search(folded) else "lower" if _LOWER.search(folded) else None
@@ -114,7 +127,7 @@ def names_subject(asks: Asks, sentence: str, source: Source, lexical: LexicalInd
         return False
     if not asks.subject:
         return True
-    context = _context(source)
+    context = _context(source) + " . " + _earlier(source, sentence)
     subject = " , ".join(asks.subject)
     read = sentence + " . " + context
     alternatives = asks.alternatives  # "lệ làng" is held by a sentence saying "hương ước"
@@ -145,6 +158,17 @@ def names_subject(asks: Asks, sentence: str, source: Source, lexical: LexicalInd
         lexical.text_coverage(rest, other, pairs=False, alternatives=alternatives) >= SUBJECT_COVERAGE
         for other in _sentences(body)
     )
+
+
+def _earlier(source: Source, sentence: str) -> str:
+    """What the sentence's paragraph said before it: "Thời gian niêm yết thông tin ít nhất là 30
+    ngày" is of the "niêm yết … tại nhà văn hóa" the sentence before it names."""
+    text = source.text
+    at = text.find(sentence[:60])
+    if at <= source.body_start:
+        return ""
+    para = next((p for p in paragraph_spans(text) if p.start <= at < p.end), None)
+    return text[max(para.start, source.body_start) : at] if para else ""
 
 
 def _is_name(run: str) -> bool:
@@ -214,6 +238,11 @@ def gated_cut(asks: Asks, sentence: str, source: Source, lexical: LexicalIndex) 
     asked_bound, given_bound = _bound(asks.text), _bound(cut.text)
     if asked_bound and given_bound and asked_bound != given_bound:
         return None  # "chậm nhất bao nhiêu ngày" is not "ít nhất là 20 ngày"
+    if _lead_time(sentence, cut.text) and "truoc" not in fold(asks.text):
+        return None  # "ít nhất 02 ngày trước khi tổ chức cuộc họp" is how early, not how long
+    asked_stage, said_stage = _stage(asks.text), _stage(_earlier(source, sentence) + " " + sentence)
+    if asked_stage and said_stage and asked_stage != said_stage:
+        return None  # the days a draft is posted "trước khi" the vote are not those "sau khi" it is recognised
     return cut if names_subject(asks, sentence, source, lexical) else None
 
 
