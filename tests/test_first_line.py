@@ -45,6 +45,18 @@ def test_asks_subject_keeps_accents_and_breaks_runs_at_question_words():
     assert asks.subject == ("Ban Thanh tra nhân dân",) and asks.scope is not None
 
 
+def test_asks_a_place_opening_the_question_is_one_name():
+    """ "Cần" opening a question asks ("Cần bao nhiêu …"), unless it begins a place of the library."""
+    question = "Cần Thơ chấm điểm dân vận: điểm thưởng tối đa mấy điểm?"
+    assert understand(question, places=frozenset({"can tho"})).subject[0].startswith("Cần Thơ")
+    assert not understand(question).subject[0].startswith("Cần")
+    # "Có Ban …" is no place: the asking word stays out of the subject
+    assert (
+        understand("Có Ban Thanh tra nhân dân ở xã không?", places=frozenset({"can tho"})).subject[0]
+        == "Ban Thanh tra nhân dân"
+    )
+
+
 def test_asks_document_numbers_are_cited_not_subject():
     asks = understand("KL 114 do cơ quan nào ban hành?")
     assert asks.cited == ("114",) and not any("114" in run for run in asks.subject)

@@ -97,8 +97,10 @@ class Asks:
         return self.text.rstrip(" ?.!")
 
 
-def understand(text: str, unit_scope: str = "") -> Asks:
-    """The analysis of a normalized question; `unit_scope`: the unit's setting when it names none."""
+def understand(text: str, unit_scope: str = "", places: frozenset[str] = frozenset()) -> Asks:
+    """The analysis of a normalized question; `unit_scope`: the unit's setting when it names none;
+    `places`: the folded names of the library's places ("can tho"), whole names even where their
+    first word, opening the question, is an asking word ("Cần Thơ chấm điểm …")."""
     q = fold(text)
     kind = short_answer.kind(text)
     words = re.findall(r"\w+", text)
@@ -134,7 +136,9 @@ def understand(text: str, unit_scope: str = "") -> Asks:
             in_name = True
         elif in_name and (folded[i] in _NAME_ENDS or asked_here):
             in_name = False
-        is_name = in_name or (i > 0 and word[:1].isupper())  # "Cần Thơ", "Ban Thanh tra": a name is kept whole
+        # "Ban Thanh tra", "Cần Thơ": a name is kept whole; opening the question only as a place
+        opens_place = i == 0 and word[:1].isupper() and any(" ".join(folded[:n]) in places for n in (2, 3))
+        is_name = in_name or (i > 0 and word[:1].isupper()) or opens_place
         if (
             (asked_here and not in_name)
             or (not is_name and (word.lower() in _ASKING if not plain else folded[i] in _ASKING_FOLDED))

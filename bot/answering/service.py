@@ -337,7 +337,7 @@ class QAService:
         if not citations and not lexical_tokens(text, question=True):
             # "Cho hỏi", "Ai?", "là gì": how a conversation opens, not a question yet
             return self._reply(question.asked, wording.ASK_PROMPT, started)
-        asks = understand(text, self.settings.unit_scope)
+        asks = understand(text, self.settings.unit_scope, self._places())
         words = unit_vocabulary(self.settings.vocabulary_file, self.settings.documents_dir)
         asks = replace(asks, alternatives=tuple(words.alternatives(words.written_out(text))))
         if not citations and asks.content_free:  # "Có không?", "Ai ký?": nothing to look up yet
