@@ -28,6 +28,11 @@ def not_stated(asked: str) -> str:
     return f"Kho tài liệu hiện có không nêu điều này: “{asked}”."
 
 
+def clause_not_stated(clause: str) -> str:
+    """One clause of a question asking several things that the library does not answer."""
+    return f"Kho tài liệu hiện có không nêu: “{clause}”."
+
+
 def no_definition(term: str) -> str:
     """A meaning asked ("X là gì?") that no sentence of the library defines: the passages shown only name X."""
     return f"Kho tài liệu hiện có không có câu định nghĩa “{term}”; dưới đây là những đoạn có nhắc đến."

@@ -3,7 +3,7 @@
 A case passes when every expectation it states holds:
 - `found`: true (answered), false (nothing found) or null (small talk, the library listing);
 - `phrase`: in one of the first three sources the answer cites;
-- `short`: in the answer's short answer (`short_answer`);
+- `short`: in the answer's first lines (`first_lines`: one, or one per clause of a compound question);
 - `items`: every one in the answer's text (a whole list, the library listing);
 - `note`: in the answer's notes or its "Có phải …?" suggestion.
 A `session` is several turns asked in one conversation; its last turn carries the expectations.
@@ -40,7 +40,8 @@ def check(answer, expect: dict) -> dict[str, bool]:
     if expect.get("phrase"):
         results["phrase"] = any(n(expect["phrase"]) in n(s.text) for s in answer.sources[:3])
     if short := as_list(expect.get("short")):
-        results["short"] = all(n(s) in n(answer.short_answer or "") for s in short)
+        said = " ".join(line.line for line in answer.first_lines)  # one per clause of a compound question
+        results["short"] = all(n(s) in n(said) for s in short)
     if expect.get("items"):
         text = n(answer_text(answer))
         results["items"] = all(n(item) in text for item in expect["items"])

@@ -83,7 +83,9 @@ def strip_accents(text: str) -> str:
 
     # fold() lowercases too; keep the case of each letter as typed.
     folded = fold(text)
-    return "".join(f.upper() if c.isupper() else f for c, f in zip(text, folded)) if len(folded) == len(text) else folded
+    return (
+        "".join(f.upper() if c.isupper() else f for c, f in zip(text, folded)) if len(folded) == len(text) else folded
+    )
 
 
 def abbreviate(text: str) -> str:
@@ -126,7 +128,8 @@ class Figures:
 
 def _fingerprint(answer) -> tuple:
     first = (answer.retrieved or answer.sources or [None])[0]
-    return (answer.found, first.chunk_id if first else None, normalize_text(answer.short_answer or ""))
+    lines = " ".join(line.line for line in answer.first_lines)
+    return (answer.found, first.chunk_id if first else None, normalize_text(lines))
 
 
 def _ask(service, case: dict, question: str):
@@ -150,7 +153,7 @@ def evaluate(service, cases: list[dict], variants: bool = True) -> Figures:
         else:
             figures.failed.append(f"{case['id']} ({', '.join(c for c, ok in results.items() if not ok)})")
         short = cadre_eval.as_list(case.get("short"))
-        given = answer.short_answer
+        given = " ".join(line.line for line in answer.first_lines)  # one per clause of a compound question
         if case["found"] is not True and "found" in case:
             if given:
                 figures.wrong_first += 1
@@ -219,7 +222,9 @@ def main() -> None:
             continue
         f = evaluate(service, load(file), variants="--no-variants" not in only)
         lines.append(row(name, f))
-        details.append(f"{name}: failing {'; '.join(f.failed) or 'none'}\n  wrong first lines: {'; '.join(f.wrong) or 'none'}")
+        details.append(
+            f"{name}: failing {'; '.join(f.failed) or 'none'}\n  wrong first lines: {'; '.join(f.wrong) or 'none'}"
+        )
         print(lines[-1], flush=True)
     print("\n".join(lines), *details, sep="\n\n")
 

@@ -121,6 +121,13 @@ class ShortAnswer:
     text: str
     source: int
     verdict: str | None = None  # "Có" / "Không" for a yes-no question; the text is then its condition
+    asked: str | None = None  # the clause it answers, when the question asked several things (`compound`)
+
+    @property
+    def line(self) -> str:
+        """As read after "Trả lời:": "Có: …" for a yes-no, led by its clause for a compound question."""
+        said = f"{self.verdict}: {self.text}" if self.verdict else self.text
+        return f"{self.asked} — {said}" if self.asked else said
 
 
 @dataclass(frozen=True)
@@ -174,6 +181,7 @@ class Answer:
     found: bool | None
     message: str | None = None
     short: ShortAnswer | None = None
+    also: list[ShortAnswer] = field(default_factory=list)  # the first lines of a compound question's other clauses
     cards: list[Card] = field(default_factory=list)
     groups: list[QuoteGroup] = field(default_factory=list)
     sources: list[Source] = field(default_factory=list)  # those cited, once each, numbered as cited
@@ -193,7 +201,12 @@ class Answer:
             return None
         return f"{self.short.verdict}: {self.short.text}" if self.short.verdict else self.short.text
 
+    @property
+    def first_lines(self) -> list[ShortAnswer]:
+        """Every first line: the answer's, then those of a compound question's other clauses."""
+        return ([self.short] if self.short else []) + self.also
+
     def cited(self) -> set[int]:
         """The source numbers the answer quotes."""
         numbers = {q.source for g in self.groups for q in g.quotes}
-        return numbers | ({self.short.source} if self.short else set())
+        return numbers | {s.source for s in self.first_lines}

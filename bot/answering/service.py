@@ -9,7 +9,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from bot import wording
-from bot.answering import definitions, documents, intents
+from bot.answering import compound, definitions, documents, intents
 from bot.answering.accents import restore_from
 from bot.answering.answer import Answer
 from bot.answering.asks import understand
@@ -245,12 +245,20 @@ class QAService:
             answer = self._ask(question, k, mode, started, within)
             if answer.found:
                 return answer, True
-        alone = self._ask(question, k, mode, started)
+        alone = self._ask_alone(question, k, mode, started)
         if within is not None and not within.pointing and alone.found is False:
             answer = self._ask(question, k, mode, started, within)
             if answer.found:
                 return answer, True
         return alone, False
+
+    def _ask_alone(self, question: Question, k: int | None, mode: Mode | None, started: float) -> Answer:
+        """A question as typed; one asking two or three things at once, clause by clause (`compound`)."""
+        clauses = compound.parts(question.text)
+        if not clauses:
+            return self._ask(question, k, mode, started)
+        answered = [(c, self._ask(self.question(c.question), k, mode, started)) for c in clauses]
+        return compound.merged(question.asked, answered)
 
     def _reply(self, asked: str, message: str, started: float) -> Answer:
         answer = Answer(asked, None, message=message)

@@ -15,6 +15,7 @@ def answer_json(answer: Answer) -> dict[str, Any]:
         "question": answer.question,
         "answer": answer_text(answer),
         "short_answer": answer.short_answer,
+        "short_answers": [s.line for s in answer.first_lines],
         "found": answer.found,
         "quotes": [
             {

@@ -31,8 +31,7 @@ def blocks(answer: Answer) -> list[Block]:
         out.append(Block("suggestion", wording.did_you_mean(answer.suggestion)))
     if answer.message:
         out.append(Block("message", answer.message))
-    if answer.short:
-        out.append(Block("short", answer.short_answer or "", answer.short.source))  # "Có: …" for a yes-no
+    out += [Block("short", s.line, s.source) for s in answer.first_lines]  # "Có: …" for a yes-no
     for card in answer.cards:
         if card.document is not None:
             out.append(Block("card", card.document.summary))
@@ -60,6 +59,8 @@ def opens_paragraph(kind: str, previous: str) -> bool:
         return previous not in ("card", "relation", "ambiguous", "candidate")
     if kind == "note":
         return previous != "note"
+    if kind == previous == "short":  # a compound question's first lines stand together, one per clause
+        return False
     return kind in ("according", "generated", "message") or previous in ("short", "suggestion")
 
 

@@ -67,7 +67,7 @@ class AnswerView:
     answer_id: str | None
     found: bool | None
     intro: tuple[Block, ...]  # suggestion, message, cards, notes: read before the answer's quotations
-    short: Block | None
+    shorts: tuple[Block, ...]  # one per clause a compound question asks
     generated: tuple[Piece, ...]
     groups: tuple[GroupView, ...]
     sources: tuple[SourceView, ...]
@@ -79,12 +79,12 @@ class AnswerView:
 def answer_view(answer: Answer, answer_id: str | None, registry: Registry, gap_notice: bool = False) -> AnswerView:
     """The answer laid out: its blocks, grouped as the templates show them, and its sources."""
     intro: list[Block] = []
-    short: Block | None = None
+    shorts: list[Block] = []
     generated: tuple[Piece, ...] = ()
     groups: list[GroupView] = []
     for b in blocks(answer):
         if b.kind == "short":
-            short = b
+            shorts.append(b)
         elif b.kind == "generated":
             generated = tuple(marks(b.text))
         elif b.kind == "according":
@@ -107,7 +107,7 @@ def answer_view(answer: Answer, answer_id: str | None, registry: Registry, gap_n
         answer_id=answer_id,
         found=answer.found,
         intro=tuple(intro),
-        short=short,
+        shorts=tuple(shorts),
         generated=generated,
         groups=tuple(groups),
         sources=sources,

@@ -1,0 +1,123 @@
+"""A question that asks two things at once ("… có hiệu lực từ ngày nào và thay thế văn bản
+nào?", "Thông tư 04/2025/TT-BTC hướng dẫn về việc gì, có hiệu lực từ ngày nào?"), read by its
+form: clauses joined by "và" or a comma, each with its own asking words. Each clause is asked
+on its own, a clause without a subject of its own with the first clause's ("Luật … thay thế văn
+bản nào?"), and the answers are put together: one first line per clause, the quotations of both.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from dataclasses import dataclass
+
+from bot import wording
+from bot.answering import short_answer
+from bot.answering.answer import Answer, ShortAnswer, Source
+from ingest.language.citations import parse_citations
+from ingest.language.normalize import fold
+
+# Clauses are joined by a comma, a semicolon or "và" (folded: "va" only typed without accents).
+_JOIN = re.compile(r"\s*[,;]\s*(?:và\s+|va\s+)?|\s+(?:và|va)\s+")
+# Words that ask, folded: a clause holding none goes on with the clause before it ("ở xã và
+# phường có mấy người" asks one thing).
+_ASKS = re.compile(r"\b(?:nao|gi|bao nhieu|may|ai|bao lau|dau|chua)\b")
+# Words that end a clause's subject and start what it asks of it: "Luật … có hiệu lực …".
+_PREDICATE = re.compile(r"\s+(?:có|được|do|là|đã|phải|quy định|hướng dẫn|ban hành|thay thế)\s", re.IGNORECASE)
+# A question asks at most this many things at once; more is a list, read as one question.
+MAX_PARTS = 3
+# The clause a subject is taken from needs this many words before its predicate.
+MIN_SUBJECT_WORDS = 2
+
+
+@dataclass(frozen=True)
+class Clause:
+    typed: str  # as the user typed it: what its first line is labelled with
+    question: str  # standing alone, with the subject it leaves to the first clause
+
+
+def parts(question: str) -> list[Clause]:
+    """The clauses of a question that asks two or three things at once; [] for a question that
+    asks one thing."""
+    text = question.strip().rstrip("?!. ")
+    pieces = [p for p in _JOIN.split(text) if p]
+    if not 2 <= len(pieces) <= MAX_PARTS or not all(_asks(p) for p in pieces):
+        return []
+    subject = _subject(pieces[0])
+    if subject is None:
+        return []
+    return [Clause(p, p if i == 0 or _has_subject(p) else f"{subject} {p}") for i, p in enumerate(pieces)]
+
+
+def _asks(clause: str) -> bool:
+    """A clause asks by its own words, and not yes or no ("… thì có phải công bố không")."""
+    folded = fold(clause)
+    yes_no = short_answer.kind(clause) == "yesno" or re.search(r"\b(?:khong|chua)$", folded)
+    return bool(_ASKS.search(folded)) and not yes_no
+
+
+def _subject(clause: str) -> str | None:
+    """What the first clause asks about: a document it names by number, else its words before
+    the predicate ("Luật Thực hiện dân chủ ở cơ sở")."""
+    if citations := parse_citations(clause):
+        return clause[: citations[0].end]
+    m = _PREDICATE.search(clause)
+    if m is None or len(clause[: m.start()].split()) < MIN_SUBJECT_WORDS:
+        return None
+    return clause[: m.start()]
+
+
+def _has_subject(clause: str) -> bool:
+    """A clause opening with a name or a document of its own ("Nghị định 59 …") asks of it."""
+    return clause[:1].isupper() or bool(parse_citations(clause))
+
+
+def merged(question: str, answered: list[tuple[Clause, Answer]]) -> Answer:
+    """One answer from the answers to each clause: a first line for each clause that has one,
+    labelled with it, the quotations of all, sources numbered once; a clause the library does
+    not answer is named in a note."""
+    found = [a for _, a in answered if a.found]
+    if not found:
+        return answered[0][1]
+    base = dataclasses.replace(found[0], question=question, notes=list(found[0].notes), also=[])
+    base.sources, base.groups, base.cards = list(base.sources), list(base.groups), list(base.cards)
+    base.short = None
+    shorts: list[ShortAnswer] = []
+    for clause, answer in answered:
+        if not answer.found:
+            base.notes.append(wording.clause_not_stated(clause.typed))
+            continue
+        numbers = _numbering(base, answer) if answer is not found[0] else {s.n: s.n for s in base.sources}
+        if answer.short is not None:
+            shorts.append(dataclasses.replace(answer.short, source=numbers[answer.short.source], asked=clause.typed))
+        if answer is found[0]:
+            continue
+        said = {q.text for g in base.groups for q in g.quotes}
+        for group in answer.groups:
+            quotes = tuple(dataclasses.replace(q, source=numbers[q.source]) for q in group.quotes if q.text not in said)
+            if quotes:
+                source = _source(base, numbers[group.source.n])
+                base.groups.append(dataclasses.replace(group, source=source, quotes=quotes))
+        summaries = {c.document.summary for c in base.cards if c.document}
+        base.cards += [c for c in answer.cards if not (c.document and c.document.summary in summaries)]
+        base.notes += [n for n in answer.notes if n not in base.notes]
+        base.directives += [d for d in answer.directives if d not in base.directives]
+    if shorts:
+        base.short, base.also = shorts[0], shorts[1:]
+    return base
+
+
+def _numbering(base: Answer, answer: Answer) -> dict[int, int]:
+    """The numbers of `answer`'s sources among `base`'s, those `base` lacks added to it."""
+    numbers = {}
+    for source in answer.sources:
+        same = next((s for s in base.sources if s.chunk_id == source.chunk_id), None)
+        if same is None:
+            same = source.renumbered(len(base.sources) + 1)
+            base.sources.append(same)
+        numbers[source.n] = same.n
+    return numbers
+
+
+def _source(base: Answer, n: int) -> Source:
+    return next(s for s in base.sources if s.n == n)
