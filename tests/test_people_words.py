@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from bot.answering.answer import Answer, NamedDocument, ShortAnswer
 from bot.answering.conversation import Conversation
 from bot.answering.definitions import asked_term, quoted_term
-from bot.answering.documents import asks_about, asks_issuer, no_other_line
+from bot.answering.documents import _states_issuer, asks_about, asks_issuer, no_other_line
 from ingest.facts import DocumentFacts
 from ingest.language.normalize import fold
 from ingest.models import Passage
@@ -135,11 +135,29 @@ def test_the_issuer_asked_is_the_documents_not_another_named_beside_it(service):
     answer = service.ask("KL 114 do cơ quan nào ban hành?")
     assert answer.short_answer == "Ban Bí thư Trung ương"
     assert "Ban Bí thư Trung ương" in answer.sources[answer.short.source - 1].text  # type: ignore[union-attr]
-    both = service.ask("KL 114 do cơ quan nào ban hành, về nội dung gì?")
+    both = service.ask("KL 114 do cơ quan nào ban hành, về nội dung gì?")  # two things asked: a line for each
+    assert [s.line for s in both.first_lines] == [
+        "KL 114 do cơ quan nào ban hành — Ban Bí thư Trung ương",
+        "về nội dung gì — Nâng cao hiệu quả công tác dân vận của cơ quan nhà nước các cấp",
+    ]
+    assert "Ban Bí thư Trung ương" in both.sources[both.first_lines[0].source - 1].text
+
+
+def test_an_issuer_is_said_by_its_own_name_not_as_the_tail_of_another():
+    assert _states_issuer("Quốc hội", "Luật này được Quốc hội khóa XV thông qua")
+    assert _states_issuer("Quốc hội", "Luật số 10/2022/QH15 của Quốc hội")
+    assert not _states_issuer("Quốc hội", "Pháp lệnh số 34/2007 của Ủy ban Thường vụ Quốc hội về …")
+
+
+@pytest.mark.integration
+def test_the_law_s_issuer_is_cited_to_its_own_article_not_another_body_s_name(law_service):
+    """Found: "Quốc hội" cited to Điều 90, which names only the "Ủy ban Thường vụ Quốc hội"."""
+    answer = law_service.ask("Luật THDCCS do cơ quan nào ban hành?")
+    assert answer.short_answer == "Quốc hội"
+    cited = answer.sources[answer.short.source - 1]  # type: ignore[union-attr]
     assert (
-        both.short_answer == "Ban Bí thư Trung ương, về Nâng cao hiệu quả công tác dân vận của cơ quan nhà nước các cấp"
+        cited.legal is not None and cited.legal.source.ref == "10/2022/QH15" and cited.legal.source.issuer == "Quốc hội"
     )
-    assert "Ban Bí thư Trung ương" in answer.sources[answer.short.source - 1].text  # type: ignore[union-attr]
 
 
 @pytest.mark.parametrize(

@@ -86,6 +86,21 @@ def test_a_mark_opens_the_panel_with_the_quoted_sentence_highlighted(law_site, c
         page.close()
 
 
+@pytest.mark.parametrize(("size", "viewport"), [("dien-thoai", PHONE), ("may-tinh", DESKTOP)])
+def test_a_question_asking_two_things_shows_a_first_line_for_each(law_site, chromium_browser, size, viewport):
+    url, _ = law_site
+    page = chromium_browser.new_page(viewport=viewport)
+    try:
+        page.goto(url + "/")
+        ask_in_page(page, "Luật THDCCS có hiệu lực từ khi nào, do cơ quan nào ban hành?")
+        lines = page.locator("#tra-loi p.short").all_inner_texts()
+        shot(page, f"hai-y-{size}")
+        assert len(lines) == 2 and "01 tháng 7 năm 2023" in lines[0] and "Quốc hội" in lines[1]
+        assert lines[1].startswith("Trả lời: do cơ quan nào ban hành —")
+    finally:
+        page.close()
+
+
 def test_a_follow_up_keeps_the_conversation_and_thumbs_up_is_journaled(law_site, chromium_browser):
     url, ctx = law_site
     page = chromium_browser.new_page(viewport=PHONE)

@@ -19,9 +19,9 @@ import re
 from collections.abc import Callable
 from dataclasses import replace
 
-from bot.answering.answer import Answer, ShortAnswer
+from bot.answering.answer import Answer, ShortAnswer, Source
 from ingest.facts import document_name
-from ingest.language.citations import parse_citations
+from ingest.language.citations import parse_citations, ref_key
 from ingest.language.doc_types import TYPES
 from ingest.language.normalize import WORD, fold
 from ingest.registry import Directive, Registry
@@ -55,13 +55,38 @@ def issuer_line(text: str, answer: Answer, named: list[Directive]) -> Answer:
     issuer = named[0].issuer
     if issuer and answer.short is not None and _words(issuer) in _words(answer.short.text):
         return answer
-    said = next((s for s in answer.sources if issuer and _words(issuer) in _words(s.text)), None) if issuer else None
-    if not issuer or said is None:
+    if not issuer:
+        return replace(answer, short=None)
+    said = next((s for s in answer.sources if _states_issuer(issuer, s.text) or _own_issuer(s, named[0])), None)
+    if said is None:
         return replace(answer, short=None)
     subject = named[0].subject
     if subject and _SUBJECT_TOO.search(fold(text)) and _words(subject) in _words(said.text):
         return replace(answer, short=ShortAnswer(f"{issuer}, về {subject}", said.n))  # both, as that sentence says
     return replace(answer, short=ShortAnswer(issuer, said.n))
+
+
+def _own_issuer(source: Source, directive: Directive) -> bool:
+    """A passage of the document itself states its issuer in its note ("Luật số 10/2022/QH15 của Quốc hội")."""
+    legal = source.legal
+    return legal is not None and legal.source.issuer == directive.issuer and ref_key(legal.source.ref) in directive.keys
+
+
+# Words a body's own name follows ("của Quốc hội", "được Quốc hội … thông qua"), folded; after
+# another word it may be the tail of a longer name ("Ủy ban Thường vụ Quốc hội").
+_BEFORE_A_BODY = frozenset({"cua", "do", "duoc", "boi", "va", "voi", "la", "tai", "thay", "mat", "theo"})
+
+
+def _states_issuer(issuer: str, text: str) -> bool:
+    """Whether a text names the issuer itself, not as the tail of a longer body's name: "Ủy ban
+    Thường vụ Quốc hội" does not say "Quốc hội" (`_BEFORE_A_BODY`)."""
+    wanted = [fold(w) for w in WORD.findall(issuer)]
+    words = WORD.findall(text)
+    folded = [fold(w) for w in words]
+    n = len(wanted)
+    return bool(wanted) and any(
+        folded[i : i + n] == wanted and (i == 0 or folded[i - 1] in _BEFORE_A_BODY) for i in range(len(words) - n + 1)
+    )
 
 
 def _words(text: str) -> str:
