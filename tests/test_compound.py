@@ -27,6 +27,14 @@ from ingest.facts import DocumentFacts
                 "Luật Thực hiện dân chủ ở cơ sở do cơ quan nào ban hành",
             ],
         ),
+        # a comma between two places belongs to the clause: it asks nothing by itself
+        (
+            "Ban Thanh tra nhân dân ở xã, phường có tối đa mấy Phó Trưởng ban, ai quyết định?",
+            [
+                "Ban Thanh tra nhân dân ở xã, phường có tối đa mấy Phó Trưởng ban",
+                "Ban Thanh tra nhân dân ở xã, phường ai quyết định",
+            ],
+        ),
         # a clause naming its own subject is asked as typed
         (
             "Nghị định 59 có hiệu lực khi nào, Nghị định 61 có hiệu lực khi nào?",
@@ -46,6 +54,9 @@ def test_a_question_asking_two_things_is_split_into_clauses_standing_alone(quest
         "Xã thu những loại phí gì, mức bao nhiêu thì có phải công khai không?",  # a yes-no at the end
         "Luật THDCCS có hiệu lực từ ngày nào?",
         "nhiệm kỳ mấy năm, mấy người?",  # no subject to carry
+        # "đầu tư" is no "đâu": one thing asked, of a long name with commas
+        "Số lượng thành viên Ban Giám sát đầu tư của cộng đồng là đại diện người dân trên địa bàn thôn, tổ dân phố"
+        " nơi có chương trình, dự án do cơ quan nào quyết định?",
     ],
 )
 def test_a_question_asking_one_thing_is_not_split(question):

@@ -83,6 +83,12 @@ def test_vocabulary_alternatives_are_the_people_s_words_with_their_terms():
             "Trường hợp có từ 09 người trở lên thì số lượng Phó Trưởng ban không quá 02 người.",
             "không quá 02 người",
         ),
+        (  # the count its clause opens with, the figure at the clause's end
+            "Ban Giám sát đầu tư của cộng đồng có tối đa mấy Phó Trưởng ban?",
+            "Số lượng Phó Trưởng Ban do Ban Thường trực Ủy ban Mặt trận Tổ quốc Việt Nam cấp xã quyết định căn cứ "
+            "vào số lượng thành viên Ban Giám sát đầu tư của cộng đồng nhưng không quá 02 người.",
+            "không quá 02 người",
+        ),
         (
             "Hội nghị cán bộ, công chức ở cơ quan do ai chủ trì?",
             "Hội nghị cán bộ, công chức, viên chức do người đứng đầu cơ quan, đơn vị chủ trì, phối hợp với Công đoàn.",
@@ -98,6 +104,13 @@ def test_vocabulary_alternatives_are_the_people_s_words_with_their_terms():
 def test_cuts_in_the_forms_official_prose_uses(question, sentence, expected):
     found = cut(question, sentence)
     assert found is not None and found.text == expected
+
+
+def test_a_count_named_in_another_clause_does_not_count_the_figure():
+    """ "Số lượng Phó Trưởng ban …" opens one clause; the 07 members are another's."""
+    assert (
+        cut("Ban có mấy Phó Trưởng ban?", "Số lượng Phó Trưởng ban do Ủy ban quyết định; Ban có 07 thành viên.") is None
+    )
 
 
 def test_a_day_is_not_a_working_day_and_the_unit_stops_at_ke_tu():

@@ -19,9 +19,10 @@ from ingest.language.normalize import fold
 
 # Clauses are joined by a comma, a semicolon or "và" (folded: "va" only typed without accents).
 _JOIN = re.compile(r"\s*[,;]\s*(?:và\s+|va\s+)?|\s+(?:và|va)\s+")
-# Words that ask, folded: a clause holding none goes on with the clause before it ("ở xã và
-# phường có mấy người" asks one thing).
-_ASKS = re.compile(r"\b(?:nao|gi|bao nhieu|may|ai|bao lau|dau|chua)\b")
+# Words that ask: a clause holding none goes on with the clause before it ("ở xã và phường có
+# mấy người" asks one thing). As typed with accents ("đầu tư" does not ask "đâu"), else folded.
+_ASKS = re.compile(r"\b(?:nào|gì|bao nhiêu|mấy|ai|bao lâu|đâu|chưa)\b", re.IGNORECASE)
+_ASKS_FOLDED = re.compile(r"\b(?:nao|gi|bao nhieu|may|ai|bao lau|dau|chua)\b")
 # Words that end a clause's subject and start what it asks of it: "Luật … có hiệu lực …".
 _PREDICATE = re.compile(r"\s+(?:có|được|do|là|đã|phải|quy định|hướng dẫn|ban hành|thay thế)\s", re.IGNORECASE)
 # A question asks at most this many things at once; more is a list, read as one question.
@@ -40,7 +41,7 @@ def parts(question: str) -> list[Clause]:
     """The clauses of a question that asks two or three things at once; [] for a question that
     asks one thing."""
     text = question.strip().rstrip("?!. ")
-    pieces = [p for p in _JOIN.split(text) if p]
+    pieces = _clauses(text)
     if not 2 <= len(pieces) <= MAX_PARTS or not all(_asks(p) for p in pieces):
         return []
     subject = _subject(pieces[0])
@@ -49,11 +50,26 @@ def parts(question: str) -> list[Clause]:
     return [Clause(p, p if i == 0 or _has_subject(p) else f"{subject} {p}") for i, p in enumerate(pieces)]
 
 
+def _clauses(text: str) -> list[str]:
+    """The text cut where a clause that asks ends: "ở xã, phường có mấy Phó Trưởng ban" is one
+    clause, its comma joining two places, not two questions."""
+    clauses, at = [], 0
+    for m in _JOIN.finditer(text):
+        if _asks(text[at : m.start()]):
+            clauses.append(text[at : m.start()])
+            at = m.end()
+    rest = text[at:]
+    if clauses and not _asks(rest):  # "… mấy người, ở xã": the last words belong to the clause before
+        return clauses[:-1] + [text[text.find(clauses[-1]) :]] if rest.strip() else clauses
+    return clauses + [rest] if rest.strip() else clauses
+
+
 def _asks(clause: str) -> bool:
     """A clause asks by its own words, and not yes or no ("… thì có phải công bố không")."""
     folded = fold(clause)
     yes_no = short_answer.kind(clause) == "yesno" or re.search(r"\b(?:khong|chua)$", folded)
-    return bool(_ASKS.search(folded)) and not yes_no
+    asking = _ASKS.search(clause) if folded != clause.lower() else _ASKS_FOLDED.search(folded)
+    return bool(asking) and not yes_no
 
 
 def _subject(clause: str) -> str | None:
@@ -95,8 +111,13 @@ def merged(question: str, answered: list[tuple[Clause, Answer]]) -> Answer:
         said = {q.text for g in base.groups for q in g.quotes}
         for group in answer.groups:
             quotes = tuple(dataclasses.replace(q, source=numbers[q.source]) for q in group.quotes if q.text not in said)
-            if quotes:
-                source = _source(base, numbers[group.source.n])
+            if not quotes:
+                continue
+            source = _source(base, numbers[group.source.n])
+            at = next((i for i, g in enumerate(base.groups) if g.source.n == source.n and not g.listed), None)
+            if at is not None and not group.listed:  # the same passage quoted again: one group under it
+                base.groups[at] = dataclasses.replace(base.groups[at], quotes=base.groups[at].quotes + quotes)
+            else:
                 base.groups.append(dataclasses.replace(group, source=source, quotes=quotes))
         summaries = {c.document.summary for c in base.cards if c.document}
         base.cards += [c for c in answer.cards if not (c.document and c.document.summary in summaries)]

@@ -66,7 +66,7 @@ def number(question: str, sentence: str, q_words: set[str]) -> Cut | None:
         taken, matched = _unit(tail_words, unit, m[0].endswith("%"))
         if m[0].endswith("%") and unit and unit != ["%"]:
             matched = -1  # a share, when the question asks for a count
-        elif unit and matched <= 0 and _counted_before(unit, masked[: m.start()]):
+        elif unit and matched <= 0 and _counted_before(unit, masked[: m.start()], sentence[: m.start()]):
             taken, matched = _unit(tail_words, [], False)[0], len(unit)  # "số Phó Trưởng ban không quá 02 người"
         end = at + (tail_words[taken - 1].end() if taken else 0)
         score = (matched, _aligned(lead, sentence[: m.start()]), context_score(sentence, m.start(), end, q_words), -i)
@@ -144,11 +144,20 @@ def _unit(tail, unit: list[str], percent: bool) -> tuple[int, int]:
     return taken, 0
 
 
-def _counted_before(unit: list[str], before: str) -> bool:
+def _counted_before(unit: list[str], before: str, written: str) -> bool:
     """The counted noun the question names stands just before the figure, with a bound or "là"
-    between: "số lượng Phó Trưởng ban không quá 02 người" answers "mấy Phó Trưởng ban"."""
+    between ("số lượng Phó Trưởng ban không quá 02 người" answers "mấy Phó Trưởng ban"), or opens
+    the figure's clause as what it counts."""
     words = re.findall(r"\w+", fold(before))
     while words and words[-1] in _BETWEEN | {"khong", "qua", "hon", "duoi", "tren"}:
         words.pop()
     named = [w for w in unit if w not in STOP][:3]
-    return len(named) >= 2 and words[-len(named) :] == named
+    if len(named) < 2:
+        return False
+    if words[-len(named) :] == named:
+        return True
+    # or the figure's clause opens by naming the count of it: "Số lượng Phó Trưởng ban do … quyết
+    # định … nhưng không quá 02 người" (no ";" or "." between: another clause counts another thing)
+    clause = re.findall(r"\w+", fold(re.split(r"[;.:]\s", written)[-1]))  # as written: "Số lượng" is not masked
+    opening = clause[2:] if clause[:2] == ["so", "luong"] else clause[1:] if clause[:1] == ["so"] else []
+    return opening[: len(named)] == named
