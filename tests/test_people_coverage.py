@@ -89,6 +89,11 @@ def test_vocabulary_alternatives_are_the_people_s_words_with_their_terms():
             "vào số lượng thành viên Ban Giám sát đầu tư của cộng đồng nhưng không quá 02 người.",
             "không quá 02 người",
         ),
+        (  # a body's name with a comma in it, whole
+            "Ai công nhận kết quả bầu Ban Thanh tra nhân dân ở cơ quan?",
+            "Ban Chấp hành Công đoàn cơ quan, đơn vị công nhận kết quả bầu thành viên Ban Thanh tra nhân dân.",
+            "Ban Chấp hành Công đoàn cơ quan, đơn vị",
+        ),
         (
             "Hội nghị cán bộ, công chức ở cơ quan do ai chủ trì?",
             "Hội nghị cán bộ, công chức, viên chức do người đứng đầu cơ quan, đơn vị chủ trì, phối hợp với Công đoàn.",
@@ -104,6 +109,10 @@ def test_vocabulary_alternatives_are_the_people_s_words_with_their_terms():
 def test_cuts_in_the_forms_official_prose_uses(question, sentence, expected):
     found = cut(question, sentence)
     assert found is not None and found.text == expected
+
+
+def test_an_opening_clause_is_no_part_of_the_name_after_its_comma():
+    assert cut("Ai công nhận kết quả bầu?", "Sau khi họp, đơn vị công nhận kết quả bầu.") is None
 
 
 def test_a_count_named_in_another_clause_does_not_count_the_figure():

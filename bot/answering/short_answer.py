@@ -253,9 +253,17 @@ def _between(before: str, after: str, sentence: str) -> Cut | None:
         return None
     if start is None:
         assert stop is not None
-        start = stop
-        while start > 0 and not _boundary(sentence, words[start - 1].end(), words[start].start()):
-            start -= 1
+        start = _clause_start(sentence, words, stop)
+        if (
+            not words[start][0][:1].isupper()
+            and start > 0
+            and sentence[words[start - 1].end() : words[start].start()].strip() == ","
+        ):
+            # a name with a comma in it ("Ban Chấp hành Công đoàn cơ quan, đơn vị"): from its capital
+            earlier = _clause_start(sentence, words, start - 1)
+            named = " ".join(w[0] for w in words[earlier:start])
+            if named[:1].isupper() and fold(named + " ").startswith(_BODY_HEADS) and start - earlier <= 8:
+                start = earlier
     if start >= len(words):
         return None  # the words before "ai" end the sentence: nothing stands after them
     if stop is None or stop <= start:
@@ -267,6 +275,13 @@ def _between(before: str, after: str, sentence: str) -> Cut | None:
     if start >= stop or stop - start > 14:
         return None
     return Cut(sentence[words[start].start() : words[stop - 1].end()])
+
+
+def _clause_start(sentence: str, words: list[re.Match[str]], at: int) -> int:
+    """The first word of the clause word `at` is in (back to a comma, a stop or a bracket)."""
+    while at > 0 and not _boundary(sentence, words[at - 1].end(), words[at].start()):
+        at -= 1
+    return at
 
 
 def _boundary(sentence: str, end: int, start: int) -> bool:
