@@ -45,6 +45,15 @@ def test_asks_subject_keeps_accents_and_breaks_runs_at_question_words():
     assert asks.subject == ("Ban Thanh tra nhân dân",) and asks.scope is not None
 
 
+def test_asks_the_noun_a_which_question_asks_by_is_no_subject():
+    """ "cơ quan nào bãi bỏ": a body is asked; no sentence need say "cơ quan"."""
+    assert understand("Quyết định của cộng đồng dân cư trái pháp luật thì cơ quan nào bãi bỏ?").subject == (
+        "Quyết định của cộng đồng dân cư trái pháp luật",
+        "bãi bỏ",
+    )
+    assert understand("Hương ước do cấp nào công nhận?").subject == ("Hương ước", "công nhận")
+
+
 def test_asks_a_place_opening_the_question_is_one_name():
     """ "Cần" opening a question asks ("Cần bao nhiêu …"), unless it begins a place of the library."""
     question = "Cần Thơ chấm điểm dân vận: điểm thưởng tối đa mấy điểm?"

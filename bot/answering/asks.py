@@ -125,6 +125,7 @@ def understand(text: str, unit_scope: str = "", places: frozenset[str] = frozens
     # "Ở cơ quan nhà nước thì …": where it asks is the setting (`scope`), matched against the
     # passage's setting, not words a sentence must hold
     cited_spans += setting_adjuncts(text)
+    which_noun = _which_noun(folded) if kind == "which" else set()
     runs: list[list[str]] = [[]]
     in_name = False  # inside a document's name: "Luật thực hiện dân chủ ở cơ sở" is one subject
     for i, m in enumerate(re.finditer(r"\w+", text)):
@@ -132,6 +133,7 @@ def understand(text: str, unit_scope: str = "", places: frozenset[str] = frozens
         plain = folded[i] == word.lower()
         asked_here = asking is not None and asking[0] <= i < asking[1] + len(unit)
         asked_here |= " ".join(folded[i : i + 2]) == "quy dinh" or " ".join(folded[i - 1 : i + 1]) == "quy dinh"
+        asked_here |= i in which_noun  # "cơ quan nào bãi bỏ": the body is what is asked, not a word to find
         if word[:1].isupper() and any(" ".join(folded[i : i + n]) in TYPES for n in (1, 2, 3)):
             in_name = True
         elif in_name and (folded[i] in _NAME_ENDS or asked_here):
@@ -154,6 +156,16 @@ def understand(text: str, unit_scope: str = "", places: frozenset[str] = frozens
     cited = tuple(c.number for c in citations)
     scope = asked_scope(text, unit_scope)
     return Asks(text, kind, measure, unit, subject, bool(_NEGATED.search(q)), cited, scope)
+
+
+def _which_noun(folded: list[str]) -> set[int]:
+    """The indexes of the noun a "<noun> nào" question asks by ("cơ quan nào", "cấp nào")."""
+    for i, w in enumerate(folded):
+        if w == "nao" and i:
+            for n in (2, 1):
+                if i - n >= 0 and short_answer.WHICH_NOUN.fullmatch(" ".join(folded[i - n : i])):
+                    return set(range(i - n, i))
+    return set()
 
 
 def _asking_at(folded: list[str]) -> tuple[int, int] | None:

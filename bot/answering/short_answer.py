@@ -37,9 +37,9 @@ _PER_TIMES = re.compile(
 _YES_NO = re.compile(r"\b(?:khong|chua)\s*\??\s*$|\bco phai\b.*\bkhong\b")
 _DEFINITION = re.compile(r"\bla gi\b")
 _WHO = re.compile(r"\b(?:ai|nguoi nao)\b")
-_WHICH = re.compile(
-    r"\b((?:co quan|to chuc|don vi|truong|huyen|tinh|xa|thanh pho|cap|ban|bo|so|hoi|nganh|dia phuong)) nao\b"
-)
+# The nouns a "<noun> nào" question asks a body or a place by (folded).
+WHICH_NOUN = re.compile(r"co quan|to chuc|don vi|truong|huyen|tinh|xa|thanh pho|cap|ban|bo|so|hoi|nganh|dia phuong")
+_WHICH = re.compile(rf"\b(({WHICH_NOUN.pattern})) nao\b")
 # What opens a clause capitalised, or like a body's noun, and names no one: "a) Ban hành quyết
 # định …" (to issue), "Việc tổ chức cuộc họp …" (the holding of).
 _NOT_AGENTS = (("ban", "hanh"), ("viec",))
