@@ -27,6 +27,14 @@ from ingest.facts import DocumentFacts
                 "Luật Thực hiện dân chủ ở cơ sở do cơ quan nào ban hành",
             ],
         ),
+        # a share asked after a count is of the same counted thing
+        (
+            "Năm 2018 tỉnh có bao nhiêu xã đạt chuẩn nông thôn mới, chiếm bao nhiêu %?",
+            [
+                "Năm 2018 tỉnh có bao nhiêu xã đạt chuẩn nông thôn mới",
+                "Năm 2018 tỉnh có xã đạt chuẩn nông thôn mới chiếm bao nhiêu %",
+            ],
+        ),
         # a comma between two places belongs to the clause: it asks nothing by itself
         (
             "Ban Thanh tra nhân dân ở xã, phường có tối đa mấy Phó Trưởng ban, ai quyết định?",

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from bot import wording
 from bot.answering.asks import understand
-from bot.answering.first_line import _levels, _stage
+from bot.answering.first_line import _levels, _premise_unmet, _stage
 from ingest.language.normalize import fold
 
 # --- the question, understood once -------------------------------------------------------------
@@ -162,6 +162,14 @@ def test_a_draft_s_posting_days_do_not_answer_after_recognition(law_service):
     """The 30 days a draft charter is posted "trước khi" the vote; the library gives none after."""
     answer = _ask(law_service, "Sau khi công nhận, hương ước phải niêm yết ở nhà văn hóa ít nhất bao nhiêu ngày?")
     assert "30" not in (answer.short_answer or "")
+
+
+def test_a_figure_the_question_takes_as_given_must_be_the_rule_s():
+    """ "… phải bầu Ban Thanh tra nhân dân 11 thành viên?": the rule says from 03 to 09."""
+    asked = "Cơ quan có bao nhiêu người thì phải bầu Ban Thanh tra nhân dân 11 thành viên?"
+    assert _premise_unmet(asked, "từ 03 đến 09 thành viên")
+    assert not _premise_unmet("Ban 7 thành viên thì có bao nhiêu?", "từ 03 đến 09 thành viên")  # within the range
+    assert not _premise_unmet("Xã có 3 thôn thì bầu tối đa mấy người?", "tối đa 05 thành viên")  # another unit
 
 
 def test_stage_reads_after_and_before():

@@ -115,6 +115,12 @@ def test_an_opening_clause_is_no_part_of_the_name_after_its_comma():
     assert cut("Ai công nhận kết quả bầu?", "Sau khi họp, đơn vị công nhận kết quả bầu.") is None
 
 
+def test_a_share_asked_with_the_percent_sign():
+    sentence = "nâng tổng số xã đạt chuẩn nông thôn mới là 95 xã (đạt 65,5%), huyện Mỹ Hào đạt chuẩn"
+    found = cut("Tỉnh có xã đạt chuẩn nông thôn mới chiếm bao nhiêu %?", sentence)
+    assert found is not None and found.text == "65,5%"
+
+
 def test_a_count_named_in_another_clause_does_not_count_the_figure():
     """ "Số lượng Phó Trưởng ban …" opens one clause; the 07 members are another's."""
     assert (

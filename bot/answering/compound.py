@@ -47,7 +47,23 @@ def parts(question: str) -> list[Clause]:
     subject = _subject(pieces[0])
     if subject is None:
         return []
-    return [Clause(p, p if i == 0 or _has_subject(p) else f"{subject} {p}") for i, p in enumerate(pieces)]
+    counted = _counted(pieces[0])
+    return [
+        Clause(p, p if i == 0 or _has_subject(p) else f"{counted if counted and _counts(p) else subject} {p}")
+        for i, p in enumerate(pieces)
+    ]
+
+
+def _counts(clause: str) -> bool:
+    return short_answer.kind(clause) == "number"
+
+
+def _counted(clause: str) -> str | None:
+    """A count's clause without its asking words, for the figure asked next of the same thing:
+    "… có bao nhiêu xã đạt chuẩn, chiếm bao nhiêu %" asks the share of those communes."""
+    if not _counts(clause):
+        return None
+    return " ".join(re.sub(r"\b(?:bao nhiêu|mấy|bao nhieu|may)\b", " ", clause, flags=re.IGNORECASE).split())
 
 
 def _clauses(text: str) -> list[str]:

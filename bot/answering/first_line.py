@@ -61,6 +61,19 @@ _UPPER = re.compile(r"\b(?:cham nhat|toi da|khong qua|nhieu nhat|khong vuot qua)
 _LOWER = re.compile(r"\b(?:it nhat|toi thieu|khong it hon|khong duoi)\b")
 
 
+def _premise_unmet(question: str, cut: str) -> bool:
+    """The question takes as given a figure of the unit the answer counts ("… 11 thành viên?")
+    that the answer's figures are not: it asks of a case the rule does not have."""
+    unit = re.findall(r"\d+\s+([a-z]+(?: [a-z]+)?)", fold(cut))  # folded: letters only
+    if not unit:
+        return False
+    given = {int(m[1]) for m in re.finditer(rf"(\d+)\s+{re.escape(unit[-1])}\b", fold(question))}
+    said = [int(n) for n in re.findall(r"\d+", cut)]
+    if len(said) == 2 and re.search(r"\bden\b", fold(cut)):  # "từ 03 đến 09": every figure between
+        said = list(range(said[0], said[1] + 1))
+    return bool(given) and not given & set(said)
+
+
 def _lead_time(sentence: str, cut: str) -> bool:
     """The figure says how early something is done: "… 02 ngày trước khi tổ chức cuộc họp"."""
     at = sentence.find(cut)
@@ -235,6 +248,8 @@ def gated_cut(asks: Asks, sentence: str, source: Source, lexical: LexicalIndex) 
         return cut if names_subject(asks, sentence, source, lexical) else None
     if not (names_measure(asks, sentence) and states_money(asks, cut.text) and _in_role(asks, sentence, cut.text)):
         return None
+    if _premise_unmet(asks.text, cut.text):
+        return None  # "… phải bầu Ban Thanh tra 11 thành viên?": the rule says from 03 to 09
     asked_bound, given_bound = _bound(asks.text), _bound(cut.text)
     if asked_bound and given_bound and asked_bound != given_bound:
         return None  # "chậm nhất bao nhiêu ngày" is not "ít nhất là 20 ngày"
