@@ -50,7 +50,7 @@ def number(question: str, sentence: str, q_words: set[str]) -> Cut | None:
         counted := re.search(r"(?<!chi )(?<!he )\bso (?:luong )?(\w+)", q)
     ):  # "tổng số xã … là bao nhiêu", not "chỉ số"
         unit = [counted[1]]
-    percent_sign = bool(after) and after[1].lstrip().startswith("%")  # "chiếm bao nhiêu %"
+    percent_sign = after is not None and after[1].lstrip().startswith("%")  # "chiếm bao nhiêu %"
     if unit[:2] == ["phan", "tram"] or unit[:2] == ["ty", "le"] or re.search(r"\bty le\b", q) or percent_sign:
         unit = ["%"]
     if not unit and lead and lead[0] in _ORDINAL:
