@@ -27,7 +27,7 @@ from ingest.models import Chunk, Document
 from ingest.overrides import load_overrides
 from ingest.readers.corpus import inside
 from ingest.readers.reading import failure_reason, load_documents
-from ingest.registry import build_registry
+from ingest.registry_build import build_registry
 from ingest.report import IngestReport
 from ingest.settings import PROJECT_ROOT, Settings
 

@@ -19,7 +19,7 @@ from ingest.models import Passage
 from ingest.pipeline import IngestReport, load_documents
 from ingest.readers import phapdien
 from ingest.readers.loaders import load_file
-from ingest.registry import build_registry
+from ingest.registry_build import build_registry
 
 SHARED = ROOT.parent / "shared" / "documents"
 LAW_FILE = SHARED / "law" / "phapdien-de-muc-44.13-thuc-hien-dan-chu-o-co-so.md"

@@ -14,7 +14,8 @@ from bot.answering.documents import _states_issuer, asks_about, asks_issuer, no_
 from ingest.facts import DocumentFacts
 from ingest.language.normalize import fold
 from ingest.models import Passage
-from ingest.registry import Directive, Mention, Registry, build_registry
+from ingest.registry import Directive, Mention, Registry
+from ingest.registry_build import build_registry
 
 # --- definitions: the form of the question, not its words -------------------------------------
 

@@ -8,7 +8,8 @@ from ingest.facts import DocumentFacts
 from ingest.language.citations import ref_key
 from ingest.links import DirectiveLink
 from ingest.overrides import load_overrides
-from ingest.registry import build_registry, is_local
+from ingest.registry import is_local
+from ingest.registry_build import build_registry
 
 pytestmark = pytest.mark.integration
 
@@ -87,7 +88,9 @@ def test_is_local():
 def test_bare_mentions_without_a_match_are_unresolved():
     from ingest.models import Passage
 
-    p = Passage("d:h:0000", "d", 0, "Thực hiện Chỉ thị 99 của Tỉnh ủy.", 1.0, DocumentFacts(title="T", locality="tỉnh X"))
+    p = Passage(
+        "d:h:0000", "d", 0, "Thực hiện Chỉ thị 99 của Tỉnh ủy.", 1.0, DocumentFacts(title="T", locality="tỉnh X")
+    )
     registry = build_registry([p])
     assert registry.directives == [] and [m.text for m in registry.unresolved] == ["Chỉ thị 99"]
 

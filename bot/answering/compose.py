@@ -12,10 +12,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from bot import wording
-from bot.answering import first_line, lists, short_answer
-from bot.answering.answer import Answer, Card, NamedDocument, Quotation, QuoteGroup, ShortAnswer, Source
+from bot.answering import first_line, lists, named, short_answer
+from bot.answering.answer import Answer, Quotation, QuoteGroup, ShortAnswer, Source
 from bot.answering.asks import Asks, understand
-from bot.answering.card import directive_card
 from bot.answering.conversation import place_names
 from bot.answering.lookup import Resolution
 from bot.answering.retrieval import Retrieval
@@ -25,7 +24,6 @@ from ingest.language.normalize import fold
 from ingest.language.patterns import PLACE_NUMBER
 from ingest.language.sentences import Span, clause_spans, paragraph_spans, sentence_spans
 from ingest.models import Passage
-from ingest.registry import Registry
 
 MAX_SENTENCES = 4
 # Sentences longer than this are quoted clause by clause (official prose
@@ -204,34 +202,6 @@ def _origin(source: Source) -> str:
     return source.doc_id
 
 
-def mentioned_directives(answer: Answer, registry: Registry) -> list[NamedDocument]:
-    """The documents the quoted passages cite, other than those the question asked about."""
-    listed = {(d.ref, d.date) for d in answer.directives}
-    out: list[NamedDocument] = []
-    for key in dict.fromkeys(k for s in answer.sources for k in s.ref_keys):
-        for d in registry.find(key)[:1]:
-            if (d.ref, d.date) not in listed:
-                listed.add((d.ref, d.date))
-                out.append(NamedDocument.of(d, "mentioned"))
-    return out
-
-
-def _cards(resolutions: list[Resolution]) -> tuple[list[Card], list[str], list[NamedDocument]]:
-    """The documents the question names (first in the answer), what is missing, and those named."""
-    cards: list[Card] = []
-    missing: list[str] = []
-    listed: list[NamedDocument] = []
-    for r in resolutions:
-        cards += [Card(document=directive_card(d)) for d in r.directives]
-        if r.candidates:
-            cards.append(Card(query=r.query, candidates=tuple(directive_card(d) for d in r.candidates)))
-        listed += [NamedDocument.of(d, "asked") for d in r.directives + r.candidates]
-        if r.unknown:
-            missing.append(wording.missing_document(r.ref, r.type))
-            listed.append(NamedDocument.unknown(r.ref, r.type))
-    return cards, missing, listed
-
-
 def _best_sentences(question: str, sources: list[Source], retrieval: Retrieval, by_rank: bool) -> list[_Quote]:
     """The sentences that cover the question best, at most MAX_SENTENCES, each once; the
     first sentence of the best source when none stands out."""
@@ -289,7 +259,7 @@ def compose(
     question it goes on from: "kế hoạch đó" is the plan that question asked of, not another).
     """
     resolutions = resolutions or []
-    cards, notes, listed = _cards(resolutions)
+    cards, notes, listed = named.cards(resolutions)
     if not retrieval.found:
         if cards and focus is not None:
             notes.append(wording.NOT_IN_DOCUMENT)

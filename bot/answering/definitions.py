@@ -13,16 +13,18 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from bot import wording
 from bot.answering.answer import Answer, Quotation, QuoteGroup, ShortAnswer, Source
+from ingest.language.citations import Citation
 from ingest.language.legal import body_start
 from ingest.language.normalize import WORD, fold
 from ingest.language.sentences import paragraph_spans, sentence_spans
 from ingest.language.vocabulary import Vocabulary
 from ingest.models import Passage
+from ingest.registry import Directive, Registry
 
 log = logging.getLogger(__name__)
 
@@ -229,3 +231,39 @@ def definition_answer(question: str, definer: Definer, passage: Passage, base: A
         ],
         directives=base.directives,
     )
+
+
+def asked(
+    text: str,
+    citations: Sequence[Citation],
+    registry: Registry,
+    named: list[Directive],
+    vocabulary: Vocabulary,
+    library: Callable[[], Definitions],
+) -> tuple[str | None, Definer | None]:
+    """The term a question asks the meaning of, unless it is a document it names ("Luật THDCCS
+    là gì?" asks what that law is about), and the sentence that defines it, in the documents
+    the question names first. `library`: the defining sentences, read on first use."""
+    term = quoted_term(text) or asked_term(text)
+    if term is None:
+        return None, None
+    cited = {w for c in citations for w in WORD.findall(fold(c.text))}
+    if not [w for w in registry.without_names(WORD.findall(term)) if w not in cited]:
+        return None, None
+    within = {d.primary.doc_id for d in named if d.primary} | {
+        c for d in named for cs in d.articles.values() for c in cs
+    }
+    return term, library().find(term_variants(term, vocabulary), within)
+
+
+def answered(
+    asked_text: str, answer: Answer, term: str | None, definer: Definer | None, passage: Passage | None
+) -> Answer:
+    """The answer to "X là gì?" / "X được hiểu như thế nào?" from the sentence that defines X
+    (`passage`, the one holding it); said so when none does; `answer` as it was when it asks no
+    definition."""
+    if term is None:
+        return answer
+    if definer is None:
+        return undefined(answer, as_typed(asked_text, term))  # as the user typed it
+    return answer if passage is None else definition_answer(answer.question, definer, passage, answer)

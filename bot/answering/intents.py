@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 
+from bot import wording
 from ingest.language.normalize import fold
 from ingest.language.patterns import ARTICLE_WORD
 
@@ -31,6 +32,14 @@ _LIBRARY = re.compile(
     r"|^(?:co )?nhung tai lieu (?:nao|gi)\b"
     r"|\bwhat (?:documents|can you)\b"
 )
+
+
+# What small talk is answered with, by `small_talk`'s kind.
+SMALL_TALK_REPLIES = {
+    "greeting": wording.GREETING_REPLY,
+    "thanks": wording.THANKS_REPLY,
+    "goodbye": wording.GOODBYE_REPLY,
+}
 
 
 def small_talk(text: str) -> str | None:

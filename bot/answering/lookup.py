@@ -236,3 +236,15 @@ def _clause(text: str, number: str) -> str | None:
         return None
     nxt = clause_start(str(int(number) + 1)).search(text[m.end() :])
     return text[m.start() : m.end() + nxt.start() if nxt else len(text)].strip()
+
+
+def distinct_citations(citations: tuple[Citation, ...]) -> list[Citation]:
+    """Each document a question cites once, as first written: a question of 99 "120-KL/TW;"
+    resolved each against the whole registry (a quarter of a second)."""
+    seen: set[tuple[str | None, str, str | None]] = set()
+    out = []
+    for c in citations:
+        if (c.type, c.key, c.date) not in seen:
+            seen.add((c.type, c.key, c.date))
+            out.append(c)
+    return out

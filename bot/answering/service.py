@@ -9,23 +9,24 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from bot import wording
-from bot.answering import compound, definitions, documents, intents
+from bot.answering import compound, definitions, documents, holdings, intents
 from bot.answering.accents import restore_from
 from bot.answering.answer import Answer
 from bot.answering.asks import understand
-from bot.answering.card import directive_card
-from bot.answering.compose import compose, mentioned_directives
+from bot.answering.compose import compose
 from bot.answering.conversation import Continued, Conversation, place_names
 from bot.answering.lookup import (
     ArticleRef,
     Resolution,
     article_ref,
     asked_focus,
+    distinct_citations,
     lookup,
     question_focus,
     resolve_citation,
     resolve_names,
 )
+from bot.answering.named import mentioned_directives
 from bot.answering.question import Question
 from bot.answering.retrieval import Mode, Retrieval, Retriever, out_of_domain, prefer_scope
 from bot.answering.spelling import Speller
@@ -40,18 +41,11 @@ from ingest import (
     open_store,
 )
 from ingest.index.generations import IndexPointer
-from ingest.language.citations import Citation, ref_key
-from ingest.language.normalize import WORD, fold
+from ingest.language.citations import ref_key
 from ingest.language.tokens import lexical_tokens
 from ingest.language.vocabulary import unit_vocabulary
 from ingest.registry import Directive
 
-_SMALL_TALK = {
-    "greeting": wording.GREETING_REPLY,
-    "thanks": wording.THANKS_REPLY,
-    "goodbye": wording.GOODBYE_REPLY,
-}
-LIBRARY_EXAMPLES = 15
 # A follow-up asked within the last answer's documents ("kế hoạch đó bắt đầu từ tháng mấy?")
 # needs less of its words in a passage: the conversation says what it is about. Measured on the
 # follow-ups of the dev and public cadre sets: their answers cover 0.31 to 0.67 of their words.
@@ -69,18 +63,6 @@ class _Loaded:
     registry: Registry
     speller: Speller | None = None
     definitions: definitions.Definitions | None = None
-
-
-def _distinct(citations: tuple[Citation, ...]) -> list[Citation]:
-    """Each document a question cites once, as first written: a question of 99 "120-KL/TW;"
-    resolved each against the whole registry (a quarter of a second)."""
-    seen: set[tuple[str | None, str, str | None]] = set()
-    out = []
-    for c in citations:
-        if (c.type, c.key, c.date) not in seen:
-            seen.add((c.type, c.key, c.date))
-            out.append(c)
-    return out
 
 
 class QAService:
@@ -203,7 +185,7 @@ class QAService:
         question = self.question(asked)
         self.refresh()
         if kind := intents.small_talk(question.text):
-            return self._reply(question.asked, _SMALL_TALK[kind], started)
+            return self._reply(question.asked, intents.SMALL_TALK_REPLIES[kind], started)
         if intents.asks_library(question.text):
             return self._reply(question.asked, self.library_text(), started)
         notes: list[str] = []
@@ -266,25 +248,9 @@ class QAService:
         return answer
 
     def library_text(self) -> str:
-        """What the library holds: the documents with their own text, then how many it only cites."""
+        """What the library holds (`holdings.listing`)."""
         loaded = self._loaded
-        titles = self._document_titles()
-        if not titles:
-            return wording.LIBRARY_EMPTY
-        cited = [d for d in loaded.registry.directives if not d.primary and not d.articles]
-        lines = [wording.library_intro(len(titles), len(loaded.registry.directives))]
-        lines += [f"• {t}" for t in titles]
-        if cited:
-            lines += ["", wording.library_directives(len(cited))]
-            lines += [f"• {directive_card(d).summary}" for d in cited[:LIBRARY_EXAMPLES]]
-        return "\n".join(lines + ["", wording.library_hint()])
-
-    def _document_titles(self) -> list[str]:
-        """Each document's title (a legal đề mục's, as the Pháp điển names it), from its first passage."""
-        derived = self._loaded.retriever.derived
-        firsts = [derived.ids[r.start] for r in derived.docs.values() if r.end > r.start]
-        found = self._loaded.index.passages(firsts)
-        return sorted({found[c].facts.title for c in firsts if c in found}, key=fold)
+        return holdings.listing(loaded.registry, holdings.document_titles(loaded.index, loaded.retriever.derived))
 
     def _places(self) -> frozenset[str]:
         """Folded names of the places the library's documents and directives belong to ("hung yen")."""
@@ -308,32 +274,18 @@ class QAService:
         return loaded.definitions
 
     def _definer(self, question: Question, named: list[Directive]) -> tuple[str | None, definitions.Definer | None]:
-        """The term a question asks the meaning of, unless it is a document it names ("Luật THDCCS
-        là gì?" asks what that law is about), and the sentence that defines it, in the documents
-        the question names first."""
-        term = definitions.quoted_term(question.text) or definitions.asked_term(question.text)
-        if term is None:
-            return None, None
-        cited = {w for c in question.citations for w in WORD.findall(fold(c.text))}
-        if not [w for w in self._loaded.registry.without_names(WORD.findall(term)) if w not in cited]:
-            return None, None
+        """The term a question asks the meaning of and the sentence defining it (`definitions.asked`)."""
         vocabulary = unit_vocabulary(self.settings.vocabulary_file, self.settings.documents_dir)
-        within = {d.primary.doc_id for d in named if d.primary} | {
-            c for d in named for cs in d.articles.values() for c in cs
-        }
-        return term, self._definitions().find(definitions.term_variants(term, vocabulary), within)
+        return definitions.asked(
+            question.text, question.citations, self._loaded.registry, named, vocabulary, self._definitions
+        )
 
     def _defined(
         self, question: Question, answer: Answer, term: str | None, definer: definitions.Definer | None
     ) -> Answer:
-        """The answer to "X là gì?" / "X được hiểu như thế nào?" from the sentence that defines X;
-        said so when none does; `answer` as it was when it asks no definition."""
-        if term is None:
-            return answer
-        if definer is None:
-            return definitions.undefined(answer, definitions.as_typed(question.asked, term))  # as the user typed it
-        found = self._loaded.index.passages([definer.chunk_id]).get(definer.chunk_id)
-        return answer if found is None else definitions.definition_answer(answer.question, definer, found, answer)
+        """The answer to "X là gì?" from the sentence that defines X (`definitions.answered`)."""
+        found = self._loaded.index.passages([definer.chunk_id]).get(definer.chunk_id) if definer else None
+        return definitions.answered(question.asked, answer, term, definer, found)
 
     def _ask(
         self, question: Question, k: int | None, mode: Mode | None, started: float, within: Continued | None = None
@@ -350,7 +302,7 @@ class QAService:
         asks = replace(asks, alternatives=tuple(words.alternatives(words.written_out(text))))
         if not citations and asks.content_free:  # "Có không?", "Ai ký?": nothing to look up yet
             return self._reply(question.asked, wording.ASK_PROMPT, started)
-        resolutions = [resolve_citation(c, loaded.registry) for c in _distinct(citations)]
+        resolutions = [resolve_citation(c, loaded.registry) for c in distinct_citations(citations)]
         resolutions += resolve_names(text, loaded.registry, resolutions)
         asked_article = article_ref(text)
         named_docs = [d for r in resolutions for d in r.directives]
