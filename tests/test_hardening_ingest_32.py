@@ -23,7 +23,8 @@ from ingest.models import Passage
 from ingest.pipeline import IngestReport, load_documents
 from ingest.readers.loaders import load_file
 from ingest.readers.reading import real_path
-from ingest.registry import Mention, build_registry
+from ingest.registry import Mention
+from ingest.registry_build import build_registry
 
 MB = 1_000_000
 PROPERTIES = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
