@@ -93,10 +93,11 @@ def test_sources_carry_only_known_facts(service):
     assert all(s.facts.url is None for s in answer.sources)
     payload = answer_json(answer)
     assert set(payload) == {
-        "question", "answer", "short_answer", "found", "quotes", "sources", "related", "notes", "suggestion",
+        "question", "answer", "short_answer", "short_answers", "found", "quotes", "sources", "related", "notes", "suggestion",
         "directives", "generator", "verification", "timings_ms",
     }  # fmt: skip
     assert payload["short_answer"] == "Nguyễn Đức Hiện"  # the article's stated author
+    assert payload["short_answers"] == ["Nguyễn Đức Hiện"]  # one clause asked, so one line
     assert payload["verification"] == {"checked": 0, "dropped": 0, "reasons": []}
     assert set(payload["sources"][0]) == {"n", "doc_id", "title", "section", "url", "site", "chunk_id", "text", "score", "citation", "document", "article", "clause"}
     assert payload["sources"][0]["document"] is None and payload["sources"][0]["article"] is None
