@@ -33,6 +33,21 @@ def test_an_abbreviation_nested_in_a_longer_one_is_found_too():
     assert "#ubmttq" not in index.tokens("Mặt trận Tổ quốc")  # not the other way round
 
 
+def test_a_passage_keeps_the_words_its_abbreviations_stand_for():
+    # a question says "lao động" without "người" (an asking word): the passage's "người lao động"
+    # is "#nld" and still its words, and "UBND" as written is also "ủy ban nhân dân"
+    index = LexicalIndex.empty({"NLĐ": "người lao động"})
+    passage = index.tokens("Hội nghị người lao động do UBND xã tổ chức")
+    assert {"#nld", "lao", "dong", "lao_dong", "#ubnd", "uy_ban", "nhan_dan", "dan_xa", "#ubnd_xa"} <= set(passage)
+    assert passage.count("hoi") == 1 and passage.count("hoi_nghi") == 1  # the other words once, as before
+    asked = index.tokens("hội nghị người lao động do ai tổ chức", question=True)
+    assert "#nld" in asked and "lao" not in asked  # a question keeps its one token
+    assert (
+        index.text_coverage("hội nghị , lao động", "Hội nghị người lao động do ban lãnh đạo tổ chức", pairs=False)
+        == 1.0
+    )
+
+
 def test_the_embedded_question_has_its_abbreviations_written_out():
     index = LexicalIndex.empty()
     assert index.expand("MTTQ các cấp làm gì trong THDCCS?") == (

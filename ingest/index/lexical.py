@@ -298,7 +298,8 @@ class LexicalIndex:
         return cls({t: i for i, t in enumerate(terms)}, rows, meta["abbreviations"], bm25), list(meta["ids"])
 
 
-LEXICAL_FORMAT = 6
+# 7: passages keep the words of the abbreviations they write or spell out (`lexical_tokens`).
+LEXICAL_FORMAT = 7
 
 
 def _share(terms: dict[str, float], present: set[str]) -> float:

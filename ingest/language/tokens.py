@@ -7,6 +7,7 @@ for a word segmenter, which was slower and no better on the eval sets.
 from __future__ import annotations
 
 import re
+from collections import Counter
 
 from ingest.language.normalize import WORD, fold, inside_spans, normalize_text, same_iy
 
@@ -82,11 +83,23 @@ def lexical_tokens(text: str, *, question: bool = False, abbreviations: Abbrevia
     if question:
         runs = _without_question_words(pairs)
     runs = [[(same_iy(f), same_iy(a), w) for f, a, w in run] for run in runs]  # "qui" is "quy"
+    if not abbreviations:
+        return _run_tokens(runs)
+    contracted = [_contract(run, abbreviations, question) for run in runs]
+    tokens = [t for _, nested in contracted for t in nested] + _run_tokens([run for run, _ in contracted])
+    if question:
+        return tokens
+    # A passage keeps the words an abbreviation stands for beside its token: "người lao động"
+    # is "#nld" and still "lao động", which a question says without "người" (its asking word);
+    # "UBND" as written gives "ủy ban nhân dân"'s words too. Each token once: the words outside
+    # any abbreviation are already counted.
+    spelled = _run_tokens([_spelled_out(run, abbreviations) for run in runs])
+    return tokens + list((Counter(spelled) - Counter(tokens)).elements())
+
+
+def _run_tokens(runs: list[list[tuple[str, str, str]]]) -> list[str]:
+    """Folded syllables, accented ones, then folded pairs within each run."""
     tokens: list[str] = []
-    if abbreviations:
-        contracted = [_contract(run, abbreviations, question) for run in runs]
-        runs = [run for run, _ in contracted]
-        tokens += [t for _, nested in contracted for t in nested]
     for run in runs:
         tokens += [f for f, _, _ in run]
     for run in runs:
@@ -95,6 +108,18 @@ def lexical_tokens(text: str, *, question: bool = False, abbreviations: Abbrevia
         folded = [f for f, _, _ in run]
         tokens += [f"{a}_{b}" for a, b in zip(folded, folded[1:])]
     return tokens
+
+
+def _spelled_out(pairs: list[tuple[str, str, str]], abbreviations: Abbreviations) -> list[tuple[str, str, str]]:
+    """The run with each abbreviation written in capitals replaced by its (folded) words."""
+    if not any(written.isupper() for _, _, written in pairs):
+        return pairs  # most sentences write none; the reverse map is built only for those that do
+    expansions = {abbr: words for words, abbr in abbreviations.items()}
+    out: list[tuple[str, str, str]] = []
+    for folded, accented, written in pairs:
+        words = expansions.get(folded) if written.isupper() and len(written) >= 2 else None
+        out += [(w, w, w) for w in words] if words else [(folded, accented, written)]
+    return out
 
 
 def _without_question_words(pairs: list[tuple[str, str, str]]) -> list[list[tuple[str, str, str]]]:
