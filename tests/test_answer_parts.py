@@ -38,6 +38,16 @@ def test_short_answer_is_the_figure_the_question_asks_for_with_its_unit():
     assert cut("Ban có bao nhiêu thành viên?") is None
 
 
+def test_a_share_answers_a_count_only_as_a_share_of_the_whole_counted():
+    quorum = "Hội nghị hợp lệ khi có ít nhất là hai phần ba tổng số cán bộ, công chức, người lao động của cơ quan."
+    assert cut("Cần bao nhiêu người dự?", quorum) == "ít nhất là hai phần ba tổng số cán bộ, công chức, người lao động"
+    vote = "được thông qua khi có trên 50% tổng số đại diện hộ gia đình trong cộng đồng dân cư tán thành"
+    assert cut("Cần bao nhiêu hộ đồng ý?", vote) == "trên 50% tổng số đại diện hộ gia đình"
+    assert cut("Cần bao nhiêu người đồng ý?", vote) is None  # a share of households is no count of people
+    assert cut("Cần bao nhiêu xã?", "đạt 65,5%.") is None  # a share of nothing named is no count
+    assert cut("Cần bao nhiêu phần trăm hộ đồng ý?", vote) == "trên 50%"
+
+
 def test_short_answer_dates_periods_and_bodies_are_verbatim():
     law = "Luật này có hiệu lực thi hành từ ngày 01 tháng 7 năm 2023; Pháp lệnh ngày 20 tháng 4 năm 2007 hết hiệu lực."
     assert cut("Luật có hiệu lực từ ngày nào?", law) == "từ ngày 01 tháng 7 năm 2023"

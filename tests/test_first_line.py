@@ -37,6 +37,15 @@ def test_asks_unit_word_is_not_a_measure():
     assert understand("Bắc Ninh đặt mục tiêu lên đô thị loại I vào thời điểm nào?").measure is None
 
 
+def test_asks_grammar_words_are_no_subject():
+    # "hằng năm" says how often, "thì mới" only then: no sentence need hold "hằng" or "mới"
+    asks = understand("Hội nghị cán bộ hằng năm có bao nhiêu người dự thì mới hợp lệ?")
+    assert asks.subject == ("Hội nghị cán bộ", "hợp lệ")
+    assert understand("Phải có bao nhiêu người dự mới hợp lệ?").subject == ("hợp lệ",)
+    assert understand("Có bao nhiêu xã đạt chuẩn nông thôn mới?").subject == ("chuẩn nông thôn mới",)  # "new" here
+    assert "mới" in understand("Cần làm gì theo quy định mới này?").subject
+
+
 def test_asks_subject_keeps_accents_and_breaks_runs_at_question_words():
     asks = understand("Cơ quan nhà nước thì Ban Thanh tra nhân dân có bao nhiêu thành viên?")
     assert asks.subject == ("Cơ quan nhà nước", "Ban Thanh tra nhân dân")
@@ -183,6 +192,12 @@ def test_stage_reads_after_and_before():
 def test_a_right_first_line_stays(law_service):
     answer = _ask(law_service, "Luật THDCCS có hiệu lực từ ngày nào?")
     assert answer.found and "01 tháng 7 năm 2023" in (answer.short_answer or "")
+
+
+@pytest.mark.integration
+def test_a_quorum_asked_as_a_count_is_the_share_of_the_whole(law_service):
+    answer = _ask(law_service, "Hội nghị cán bộ, công chức, viên chức phải có bao nhiêu người tham dự mới hợp lệ?")
+    assert "hai phần ba tổng số" in (answer.short_answer or "")
 
 
 @pytest.mark.integration

@@ -52,6 +52,14 @@ _BARE = {"ky", "ban", "hanh", "noi", "lam", "thuc", "hien", "ap", "dung", "gom",
          "thich", "cho", "biet", "xem", "tim", "hoi", "duoc", "khong", "ok", "vang", "u", "a"}  # fmt: skip
 # Words that end a document's name in a question ("Luật … có hiệu lực", "Nghị định … quy định gì").
 _NAME_ENDS = {"co", "la", "do", "quy", "duoc", "ve", "thi", "nao", "gi", "gom", "yeu", "nam", "ngay", "so", "can"}
+# Words that are grammar in these places, not what the question is about (folded): "hằng năm"
+# (how often: the period itself is an asking word), "thì mới hợp lệ", "phải có … mới hợp lệ"
+# (only then: the correlative of an earlier "phải"/"cần", unless "mới" ends the question or a
+# demonstrative follows it, where it is "new": "nông thôn mới", "quy định mới này").
+_PARTICLE_BEFORE = {"hang": {"nam", "thang", "quy", "tuan", "ngay", "ky"}}
+_PARTICLE_AFTER = {"moi": {"thi"}}
+_CORRELATIVE = {"moi": {"phai", "can"}}
+_DEMONSTRATIVES = {"nay", "do", "ay", "kia"}
 _NEGATED = re.compile(r"\b(?:khong duoc|khong phai|khong can|khong co|chua duoc|nghiem cam|cam)\b")
 
 
@@ -141,8 +149,16 @@ def understand(text: str, unit_scope: str = "", places: frozenset[str] = frozens
         # "Ban Thanh tra", "Cần Thơ": a name is kept whole; opening the question only as a place
         opens_place = i == 0 and word[:1].isupper() and any(" ".join(folded[:n]) in places for n in (2, 3))
         is_name = in_name or (i > 0 and word[:1].isupper()) or opens_place
+        particle = folded[i + 1 : i + 2] and folded[i + 1] in _PARTICLE_BEFORE.get(folded[i], ())
+        particle = particle or (i > 0 and folded[i - 1] in _PARTICLE_AFTER.get(folded[i], ()))
+        particle = particle or bool(
+            folded[i + 1 : i + 2]
+            and folded[i + 1] not in _DEMONSTRATIVES
+            and _CORRELATIVE.get(folded[i], set()) & set(folded[:i])
+        )
         if (
             (asked_here and not in_name)
+            or (particle and not is_name)
             or (not is_name and (word.lower() in _ASKING if not plain else folded[i] in _ASKING_FOLDED))
             or folded[i] in skip
             or any(c.isdigit() for c in word)

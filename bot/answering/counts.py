@@ -24,6 +24,14 @@ _BETWEEN = {"muc", "la", "khoang", "toi", "da", "thieu", "it", "nhat", "duoc"}
 _ORDINAL = {"loai", "thu", "khoa", "cap", "hang"}
 # "03 (ba) ngày", "30 (ba mươi) ngày": a figure spelled out after it.
 _SPELLED = re.compile(r"\s*\([^()\d]{1,20}\)")
+# A share written in words ("hai phần ba", "quá nửa"): read like a percent.
+_SHARE = re.compile(
+    r"(?<!\w)(?:từ\s+)?(?:(?:một|hai|ba|bốn)\s+phần\s+(?:hai|ba|tư|năm|mười)|quá\s+nửa|một\s+nửa)(?!\w)",
+    re.IGNORECASE,
+)
+# "… tổng số cán bộ, công chức, viên chức, người lao động của …": the whole a share is of, up to
+# a word that ends the noun phrase or a clause's punctuation.
+_OF_TOTAL = re.compile(r"\s*tổng\s+số\s+((?:[^\s.;:()]+\s*){1,12})", re.IGNORECASE)
 # Units that are others with a word more: a working day is not a day.
 _LONGER_UNITS: dict[tuple[str, ...], tuple[str, ...]] = {("ngay",): ("lam", "viec")}
 
@@ -58,18 +66,25 @@ def number(question: str, sentence: str, q_words: set[str]) -> Cut | None:
     masked = _masked(sentence)
     given = set(re.findall(NUMBER, question))  # "9 tháng đầu năm": context, not the answer
     best: tuple[tuple[int, int, float, int], Cut] | None = None
-    for i, m in enumerate(FIGURE_RANGE.finditer(masked)):
+    # shares in words are read unmasked: masking takes "phần ba" for a part of a text ("Phần I")
+    figures = sorted([*FIGURE_RANGE.finditer(masked), *_SHARE.finditer(sentence)], key=lambda m: m.start())
+    for i, m in enumerate(figures):
         if re.sub(r"^từ\s+|%$", "", m[0]) in given:
             continue
+        share = m[0].endswith("%") or _SHARE.fullmatch(m[0]) is not None
         spelled = _SPELLED.match(sentence, m.end())  # "03 (ba) ngày": the figure in words, then its unit
         at = spelled.end() if spelled else m.end()
         tail_words = list(re.finditer(r"[^\s,.;:()“”\"]+|[,.;:()“”\"]", sentence[at:]))
-        taken, matched = _unit(tail_words, unit, m[0].endswith("%"))
-        if m[0].endswith("%") and unit and unit != ["%"]:
-            matched = -1  # a share, when the question asks for a count
+        taken, matched = _unit(tail_words, unit, share)
+        end = at + (tail_words[taken - 1].end() if taken else 0)
+        if share and unit and unit != ["%"]:
+            # a share answers a count only as a share of the whole counted: "hai phần ba tổng số
+            # cán bộ, công chức, viên chức, người lao động" for "bao nhiêu người"
+            whole = _of_total(unit, sentence, at)
+            matched, end = (1, whole) if whole else (-1, end)
         elif unit and matched <= 0 and _counted_before(unit, masked[: m.start()], sentence[: m.start()]):
             taken, matched = _unit(tail_words, [], False)[0], len(unit)  # "số Phó Trưởng ban không quá 02 người"
-        end = at + (tail_words[taken - 1].end() if taken else 0)
+            end = at + (tail_words[taken - 1].end() if taken else 0)
         score = (matched, _aligned(lead, sentence[: m.start()]), context_score(sentence, m.start(), end, q_words), -i)
         if best is None or score > best[0]:
             bound = BOUND.search(sentence[: m.start()])  # "không ít hơn 05": a floor, not a count
@@ -80,6 +95,24 @@ def number(question: str, sentence: str, q_words: set[str]) -> Cut | None:
     if not unit and lead and not best[0][1] and not _said_in_clause(lead, sentence, best[1].text):
         return None  # nor says what is counted, and no number stands where it has "bao nhiêu"
     return best[1]
+
+
+def _of_total(unit: list[str], sentence: str, at: int) -> int | None:
+    """Where the whole a share is of ends, when it counts the unit asked ("tổng số … người lao
+    động" for "người", "tổng số hộ gia đình" for "hộ"): the end of the unit's words; else None."""
+    m = _OF_TOTAL.match(sentence, at)
+    if m is None:
+        return None
+    words = list(re.finditer(r"[^\s,]+", m[1]))
+    folded = [fold(w[0]) for w in words]
+    if unit[0] not in folded:
+        return None
+    i = folded.index(unit[0]) + 1
+    while i < len(words) and words[i][0].lower() not in _UNIT_STOP and len(folded[i]) > 1:
+        i += 1  # the unit's noun runs on: "người lao động", "hộ gia đình", to "của", "trong", "tán"…
+        if i - folded.index(unit[0]) >= 3:
+            break
+    return m.start(1) + words[i - 1].end()
 
 
 def _said_in_clause(lead: list[str], sentence: str, cut: str) -> bool:
