@@ -46,6 +46,7 @@ def test_a_share_answers_a_count_only_as_a_share_of_the_whole_counted():
     assert cut("Cần bao nhiêu người đồng ý?", vote) is None  # a share of households is no count of people
     assert cut("Cần bao nhiêu xã?", "đạt 65,5%.") is None  # a share of nothing named is no count
     assert cut("Cần bao nhiêu phần trăm hộ đồng ý?", vote) == "trên 50%"
+    assert cut("Cần bao nhiêu phần trăm người dự?", quorum) is None  # a fraction is not the percent asked
 
 
 def test_short_answer_dates_periods_and_bodies_are_verbatim():

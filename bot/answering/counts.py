@@ -75,7 +75,8 @@ def number(question: str, sentence: str, q_words: set[str]) -> Cut | None:
         spelled = _SPELLED.match(sentence, m.end())  # "03 (ba) ngày": the figure in words, then its unit
         at = spelled.end() if spelled else m.end()
         tail_words = list(re.finditer(r"[^\s,.;:()“”\"]+|[,.;:()“”\"]", sentence[at:]))
-        taken, matched = _unit(tail_words, unit, share)
+        # a share in words is no answer to "bao nhiêu phần trăm": the question asks a percent
+        taken, matched = _unit(tail_words, unit, m[0].endswith("%"))
         end = at + (tail_words[taken - 1].end() if taken else 0)
         if share and unit and unit != ["%"]:
             # a share answers a count only as a share of the whole counted: "hai phần ba tổng số
