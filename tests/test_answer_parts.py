@@ -38,6 +38,12 @@ def test_short_answer_is_the_figure_the_question_asks_for_with_its_unit():
     assert cut("Ban có bao nhiêu thành viên?") is None
 
 
+def test_who_does_it_is_not_the_agent_of_a_remark_in_brackets():
+    sentence = "b) Tổ bầu cử (do Chủ tịch Ủy ban nhân dân cấp xã quyết định thành lập) triệu tập cuộc họp"
+    assert cut("Cuộc họp do ai triệu tập?", sentence) == "Tổ bầu cử"
+    assert cut("Hội nghị do ai chủ trì?", "Hội nghị do người đứng đầu cơ quan chủ trì.") == "người đứng đầu cơ quan"
+
+
 def test_a_share_answers_a_count_only_as_a_share_of_the_whole_counted():
     quorum = "Hội nghị hợp lệ khi có ít nhất là hai phần ba tổng số cán bộ, công chức, người lao động của cơ quan."
     assert cut("Cần bao nhiêu người dự?", quorum) == "ít nhất là hai phần ba tổng số cán bộ, công chức, người lao động"

@@ -166,6 +166,8 @@ def understand(text: str, unit_scope: str = "", places: frozenset[str] = frozens
         ):
             if runs[-1]:
                 runs.append([])
+        elif i == 0 and not is_name and not word.isupper():
+            runs[-1].append(word[:1].lower() + word[1:])  # "Họp xóm xong…": the capital is the sentence's, no name
         else:
             runs[-1].append(word)
     subject = tuple(" ".join(r) for r in runs if r)

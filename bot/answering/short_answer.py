@@ -235,6 +235,15 @@ def _agent(before: str, after: str, sentence: str) -> Cut | None:
         return None
     for j in range(stop - 1, max(-1, stop - 16), -1):
         if folded[j] in ("do", "boi"):
+            if ")" in sentence[words[j].end() : words[stop].start()]:
+                # "Tổ bầu cử (do Chủ tịch … thành lập) triệu tập": that "do" is the remark's; who
+                # does the verb is the name the remark is about, before its bracket
+                k = next((i for i in range(j, 0, -1) if "(" in sentence[words[i - 1].end() : words[i].start()]), 0)
+                return (
+                    Cut(sentence[words[_clause_start(sentence, words, k - 1)].start() : words[k - 1].end()])
+                    if k
+                    else None
+                )
             return Cut(sentence[words[j + 1].start() : words[stop - 1].end()]) if stop - j > 1 else None
     return None
 
