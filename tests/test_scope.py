@@ -140,7 +140,8 @@ def test_ban_thanh_tra_o_xa_term_comes_from_the_communes_article_not_the_state_e
         ("Ban Thanh tra nhân dân ở cơ quan, đơn vị do ai bầu?", "co_quan"),
         ("Hội nghị người lao động ở doanh nghiệp nhà nước tổ chức khi nào?", "dnnn"),
         ("hoi nghi nguoi lao dong o doanh nghiep nha nuoc", "dnnn"),
-        ("Doanh nghiệp ngoài nhà nước có phải thực hiện dân chủ không?", "doanh_nghiep"),
+        ("Doanh nghiệp ngoài nhà nước có phải thực hiện dân chủ không?", "ngoai_nha_nuoc"),
+        ("cong ty tu nhan co phai to chuc hoi nghi nguoi lao dong khong", "ngoai_nha_nuoc"),
         ("Người lao động được tham gia ý kiến những gì?", "doanh_nghiep"),
         ("Hội đồng quân nhân có nhiệm vụ gì?", "quan_doi"),
         ("hoi dong quan nhan co nhiem vu gi", "quan_doi"),
@@ -189,7 +190,8 @@ _PHRASES = {
     "xa": ["ở xã", "cấp xã", "thôn", "tổ dân phố", "xã, phường, thị trấn", "cộng đồng dân cư"],
     "co_quan": ["ở cơ quan", "cơ quan, đơn vị", "đơn vị sự nghiệp công lập"],
     "dnnn": ["doanh nghiệp nhà nước"],
-    "doanh_nghiep": ["doanh nghiệp", "ngoài nhà nước"],
+    "doanh_nghiep": ["doanh nghiệp", "tổ chức có sử dụng lao động"],
+    "ngoai_nha_nuoc": ["ngoài nhà nước", "doanh nghiệp tư nhân"],
     "quan_doi": ["Quân đội", "Hội đồng quân nhân", "Bộ Quốc phòng"],
     "cong_an": ["Công an", "Công an nhân dân", "Cảnh sát"],
 }
@@ -219,6 +221,11 @@ def _fake(i: int, key: str | None) -> Passage:
         "co_quan": "Chương III. THỰC HIỆN DÂN CHỦ Ở CƠ QUAN, ĐƠN VỊ",
         "doanh_nghiep": "Chương IV. THỰC HIỆN DÂN CHỦ Ở TỔ CHỨC CÓ SỬ DỤNG LAO ĐỘNG",
         "dnnn": "Chương IV. THỰC HIỆN DÂN CHỦ Ở TỔ CHỨC CÓ SỬ DỤNG LAO ĐỘNG",
+        "ngoai_nha_nuoc": "Chương IV. THỰC HIỆN DÂN CHỦ Ở TỔ CHỨC CÓ SỬ DỤNG LAO ĐỘNG",
+    }
+    sections = {
+        "dnnn": "Mục 1. THỰC HIỆN DÂN CHỦ Ở DOANH NGHIỆP NHÀ NƯỚC",
+        "ngoai_nha_nuoc": "Mục 2. THỰC HIỆN DÂN CHỦ Ở KHU VỰC NGOÀI NHÀ NƯỚC",
     }
     refs = {"quan_doi": "165/2018/TT-BQP", "cong_an": "67/2019/TT-BCA"}
     place = LegalPlace(
@@ -226,7 +233,7 @@ def _fake(i: int, key: str | None) -> Passage:
         article=i + 1,
         article_title="Điều khoản",
         chapter=chapters.get(key or "", "Chương I. NHỮNG QUY ĐỊNH CHUNG"),
-        section="Mục 1. THỰC HIỆN DÂN CHỦ Ở DOANH NGHIỆP NHÀ NƯỚC" if key == "dnnn" else None,
+        section=sections.get(key or ""),
     )
     return Passage(f"c{i}", "law", i, "…", 1.0, DocumentFacts(title="Luật"), legal=place)
 
@@ -254,6 +261,13 @@ def test_a_state_enterprises_rule_answers_a_question_about_enterprises_but_not_t
     assert fits(SCOPES["dnnn"], SCOPES["doanh_nghiep"])
     assert not fits(SCOPES["doanh_nghiep"], SCOPES["dnnn"])
     assert not fits(SCOPES["dnnn"], SCOPES["xa"]) and fits(None, SCOPES["xa"])
+
+
+def test_a_state_enterprises_rule_does_not_answer_a_question_about_the_non_state_sector():
+    # Điều 82 sends the non-state sector to Chương I and the labour law, not to Mục 1's rules
+    assert not fits(SCOPES["dnnn"], SCOPES["ngoai_nha_nuoc"])
+    assert fits(SCOPES["doanh_nghiep"], SCOPES["ngoai_nha_nuoc"]) and fits(None, SCOPES["ngoai_nha_nuoc"])
+    assert fits(SCOPES["ngoai_nha_nuoc"], SCOPES["doanh_nghiep"])
 
 
 def test_scope_survives_the_indexs_metadata():

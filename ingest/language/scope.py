@@ -54,6 +54,8 @@ XA = Scope("xa", "xã, phường, thị trấn")
 CO_QUAN = Scope("co_quan", "cơ quan, đơn vị")
 DOANH_NGHIEP = Scope("doanh_nghiep", "doanh nghiệp, tổ chức có sử dụng lao động")
 DNNN = Scope("dnnn", "doanh nghiệp nhà nước", broader="doanh_nghiep")
+# Chương IV, Mục 2: the non-state sector keeps to Chương I and the labour law, not Mục 1's rules
+NGOAI_NN = Scope("ngoai_nha_nuoc", "doanh nghiệp, tổ chức thuộc khu vực ngoài Nhà nước", broader="doanh_nghiep")
 QUAN_DOI = Scope("quan_doi", "lực lượng vũ trang (Quân đội)")
 CONG_AN = Scope("cong_an", "lực lượng vũ trang (Công an nhân dân)")
 
@@ -102,6 +104,19 @@ _VOCABULARY: tuple[_Words, ...] = (
     ),
     _Words(DNNN, strong=("doanh nghiệp nhà nước", "dnnn", "công ty nhà nước")),
     _Words(
+        NGOAI_NN,
+        strong=(
+            "ngoài nhà nước",
+            "doanh nghiệp ngoài nhà nước",
+            "khu vực ngoài nhà nước",
+            "tư nhân",
+            "doanh nghiệp tư nhân",
+            "công ty tư nhân",
+            "có vốn đầu tư nước ngoài",
+            "doanh nghiệp fdi",
+        ),
+    ),
+    _Words(
         DOANH_NGHIEP,
         strong=(
             "doanh nghiệp",
@@ -109,7 +124,6 @@ _VOCABULARY: tuple[_Words, ...] = (
             "tổ chức có sử dụng lao động",
             "thuê mướn, sử dụng lao động",
             "có sử dụng lao động",
-            "ngoài nhà nước",
             "hợp đồng lao động",
             "nơi làm việc",
         ),
@@ -308,8 +322,15 @@ def scope_of(passage: _Passage) -> Scope | None:
 
 def fits(scope: Scope | None, asked: Scope | None) -> bool:
     """Whether a passage of `scope` answers a question about `asked`: a general rule does
-    everywhere, a setting's rule in that setting and in any setting that includes it."""
-    return scope is None or asked is None or scope == asked or scope.broader == asked.key
+    everywhere, a setting's rule in that setting and in any setting that includes it; a rule
+    of all employers in the non-state sector too (its own Mục 2 sends it back to them)."""
+    return (
+        scope is None
+        or asked is None
+        or scope == asked
+        or scope.broader == asked.key
+        or (asked == NGOAI_NN and scope.key == asked.broader)
+    )
 
 
 def scope_setting(value: str | None) -> Scope | None:
