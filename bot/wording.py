@@ -14,6 +14,8 @@ from ingest.facts import document_name, vn_date
 from ingest.registry import Directive
 
 NOT_FOUND = "Kho tài liệu hiện có không có thông tin để trả lời câu hỏi này."
+NEARBY_NOT_FOUND = "Chưa tìm thấy đoạn nào trả lời thẳng câu hỏi này."
+NEARBY_ONLY = "Các đoạn gần nhất về nghĩa (chưa chắc trả lời câu hỏi; đồng chí đối chiếu):"
 RELATED_ONLY = "Các quy định gần nhất trong kho (liên quan, không trả lời trực tiếp câu hỏi):"
 NOT_IN_DOCUMENT = "Trong kho tài liệu, văn bản này không có đoạn nào trả lời câu hỏi trên."
 ASK_PROMPT = (

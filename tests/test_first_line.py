@@ -280,3 +280,16 @@ def test_a_yes_no_is_not_decided_by_a_sentence_naming_both_bodies_apart(law_serv
 )
 def test_a_measure_is_not_a_word_that_folds_onto_it(question, measure):
     assert understand(question).measure == measure
+
+
+@pytest.mark.integration
+def test_a_question_nothing_is_relevant_to_shows_the_nearest_as_such(law_service, monkeypatch):
+    # nothing relevant: every passage below the coverage and similarity bars (as for a question
+    # in other words than the texts'); the nearest in meaning are quoted, labelled, no first line
+    strict = law_service.retriever.settings.model_copy(update={"min_coverage": 1.01, "min_dense_similarity": 1.01})
+    monkeypatch.setattr(law_service.retriever, "settings", strict)
+    answer = _ask(law_service, "Thông tin phải niêm yết ở trụ sở Ủy ban nhân dân cấp xã ít nhất bao nhiêu ngày?")
+    assert answer.found is False and answer.short is None and answer.message == wording.NEARBY_NOT_FOUND
+    assert answer.notes[0] == wording.NEARBY_ONLY and 0 < len(answer.sources) <= 2
+    assert any("niêm yết" in q.text for g in answer.groups for q in g.quotes)
+    assert answer.retrieved == []  # nothing is counted as relevant

@@ -210,3 +210,12 @@ class Answer:
         """The source numbers the answer quotes."""
         numbers = {q.source for g in self.groups for q in g.quotes}
         return numbers | {s.source for s in self.first_lines}
+
+
+def nearby_only(answer: Answer) -> Answer:
+    """An answer composed from passages near the question but not found relevant to it: their
+    sentences are shown as the nearest, under "nothing found", with no first line."""
+    answer.found, answer.short, answer.also, answer.retrieved = False, None, [], []  # none relevant
+    answer.message = wording.NEARBY_NOT_FOUND
+    answer.notes = [wording.NEARBY_ONLY, *answer.notes]
+    return answer

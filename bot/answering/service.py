@@ -11,7 +11,7 @@ from pathlib import Path
 from bot import wording
 from bot.answering import compound, definitions, documents, holdings, intents
 from bot.answering.accents import restore_from
-from bot.answering.answer import Answer
+from bot.answering.answer import Answer, nearby_only
 from bot.answering.asks import understand
 from bot.answering.compose import compose
 from bot.answering.conversation import Continued, Conversation, place_names
@@ -355,6 +355,9 @@ class QAService:
             asks=asks,
             first_from_top=bool(within),
         )
+        if answer.found is False and retrieval.nearby and not answer.cards:  # said in other words, perhaps
+            near = replace(retrieval, passages=list(retrieval.nearby), found=True)
+            answer = nearby_only(compose(text, near, resolutions, focus, chunks_of=loaded.index.chunks_of, asks=asks))
         answer = documents.issuer_line(text, self._defined(question, answer, term, definer), named_docs)
         if about and answer.short is None:
             answer = documents.about_line(answer, named_docs[0])
