@@ -31,6 +31,7 @@ sys.path.insert(0, str(ROOT))
 
 import cadre_eval  # noqa: E402
 
+from bot import wording  # noqa: E402
 from ingest.language.normalize import normalize_text  # noqa: E402
 
 DATA = ROOT / "tests" / "data"
@@ -127,7 +128,10 @@ class Figures:
 
 
 def _fingerprint(answer) -> tuple:
-    first = (answer.retrieved or answer.sources or [None])[0]
+    # the nearest passages shown when nothing is relevant are no answer (as in evaluate.py);
+    # how often accents change which are shown is not what this compares
+    shown = [] if wording.NEARBY_ONLY in answer.notes else (answer.retrieved or answer.sources)
+    first = (shown or [None])[0]
     lines = " ".join(line.line for line in answer.first_lines)
     return (answer.found, first.chunk_id if first else None, normalize_text(lines))
 
