@@ -217,5 +217,5 @@ def nearby_only(answer: Answer) -> Answer:
     sentences are shown as the nearest, under "nothing found", with no first line."""
     answer.found, answer.short, answer.also, answer.retrieved = False, None, [], []  # none relevant
     answer.message = wording.NEARBY_NOT_FOUND
-    answer.notes = [wording.NEARBY_ONLY, *answer.notes]
+    answer.notes = [wording.NEARBY_ONLY, *(n for n in answer.notes if n != wording.RELATED_ONLY)]
     return answer
