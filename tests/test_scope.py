@@ -142,6 +142,9 @@ def test_ban_thanh_tra_o_xa_term_comes_from_the_communes_article_not_the_state_e
         ("hoi nghi nguoi lao dong o doanh nghiep nha nuoc", "dnnn"),
         ("Doanh nghiệp ngoài nhà nước có phải thực hiện dân chủ không?", "ngoai_nha_nuoc"),
         ("cong ty tu nhan co phai to chuc hoi nghi nguoi lao dong khong", "ngoai_nha_nuoc"),
+        ("Doanh nghiệp có vốn đầu tư nước ngoài có phải tổ chức hội nghị không?", "ngoai_nha_nuoc"),
+        ("Quyền của tù nhân trong trại giam là gì?", "cong_an"),  # "tù nhân" is no "tư nhân"
+        ("Trưởng thôn tự nhận khuyết điểm trước ai?", "xa"),
         ("Người lao động được tham gia ý kiến những gì?", "doanh_nghiep"),
         ("Hội đồng quân nhân có nhiệm vụ gì?", "quan_doi"),
         ("hoi dong quan nhan co nhiem vu gi", "quan_doi"),

@@ -216,6 +216,7 @@ def nearby_only(answer: Answer) -> Answer:
     """An answer composed from passages near the question but not found relevant to it: their
     sentences are shown as the nearest, under "nothing found", with no first line."""
     answer.found, answer.short, answer.also, answer.retrieved = False, None, [], []  # none relevant
+    answer.related = 0
     answer.message = wording.NEARBY_NOT_FOUND
-    answer.notes = [wording.NEARBY_ONLY, *(n for n in answer.notes if n != wording.RELATED_ONLY)]
+    answer.notes = [wording.NEARBY_ONLY]  # the others were said of a first line or an answer
     return answer

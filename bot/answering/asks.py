@@ -57,8 +57,8 @@ _NAME_ENDS = {"co", "la", "do", "quy", "duoc", "ve", "thi", "nao", "gi", "gom", 
 # (only then: the correlative of an earlier "phải"/"cần", unless "mới" ends the question or a
 # demonstrative follows it, where it is "new": "nông thôn mới", "quy định mới này").
 _PARTICLE_BEFORE = {"hang": {"nam", "thang", "quy", "tuan", "ngay", "ky"}}
-_PARTICLE_AFTER = {"moi": {"thi"}}
-_CORRELATIVE = {"moi": {"phai", "can"}}
+_PARTICLE_AFTER = {"moi": {"thi"}, "mới": {"thì"}}
+_CORRELATIVE = {"moi": {"phai", "can"}, "mới": {"phải", "cần"}}
 _DEMONSTRATIVES = {"nay", "do", "ay", "kia"}
 _NEGATED = re.compile(r"\b(?:khong duoc|khong phai|khong can|khong co|chua duoc|nghiem cam|cam)\b")
 
@@ -149,12 +149,15 @@ def understand(text: str, unit_scope: str = "", places: frozenset[str] = frozens
         # "Ban Thanh tra", "Cần Thơ": a name is kept whole; opening the question only as a place
         opens_place = i == 0 and word[:1].isupper() and any(" ".join(folded[:n]) in places for n in (2, 3))
         is_name = in_name or (i > 0 and word[:1].isupper()) or opens_place
+        # typed with accents, the words must be these ("mời" is no "mới", "cán" no "cần")
+        said = [w.lower() for w in words] if not plain else folded
         particle = folded[i + 1 : i + 2] and folded[i + 1] in _PARTICLE_BEFORE.get(folded[i], ())
-        particle = particle or (i > 0 and folded[i - 1] in _PARTICLE_AFTER.get(folded[i], ()))
+        particle = particle or (i > 0 and said[i - 1] in _PARTICLE_AFTER.get(said[i], ()))
         particle = particle or bool(
             folded[i + 1 : i + 2]
             and folded[i + 1] not in _DEMONSTRATIVES
-            and _CORRELATIVE.get(folded[i], set()) & set(folded[:i])
+            and folded[i - 2 : i] != ["nong", "thon"]  # "nông thôn mới" is a name of its own
+            and _CORRELATIVE.get(said[i], set()) & set(said[:i])
         )
         if (
             (asked_here and not in_name)
@@ -166,8 +169,6 @@ def understand(text: str, unit_scope: str = "", places: frozenset[str] = frozens
         ):
             if runs[-1]:
                 runs.append([])
-        elif i == 0 and not is_name and not word.isupper():
-            runs[-1].append(word[:1].lower() + word[1:])  # "Họp xóm xong…": the capital is the sentence's, no name
         else:
             runs[-1].append(word)
     subject = tuple(" ".join(r) for r in runs if r)

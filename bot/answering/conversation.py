@@ -235,7 +235,7 @@ def _carried(text: str, folded: str, previous: str) -> str | None:
     # a name, not a question's first word: two capitals ("Ban Thanh tra nhân dân") or an abbreviation
     names = [
         " ".join(words[next(i for i, w in enumerate(words) if w[:1].isupper()) :])  # "bầu Ban …" → "Ban …"
-        for words in (run.split() for run in _typed_subject(previous))
+        for words in (run.split() for run in understand(previous).subject)
         if sum(w[:1].isupper() for w in words) >= 2 or any(w.isupper() and len(w) > 1 for w in words)
     ]
     if not names:
@@ -323,20 +323,10 @@ def _points_back(text: str, m: re.Match[str]) -> bool:
     return typed in _POINTING or fold(text) == text.lower()
 
 
-def _typed_subject(previous: str) -> list[str]:
-    """The previous question's subject with its first word as typed: `understand` lowers the
-    sentence's capital, and a name that opens a question ("Ban Thanh tra …") counts it here."""
-    typed = previous.split()[:1]
-    return [
-        typed[0] + run[len(typed[0]) :] if typed and run.lower().startswith(typed[0].lower()) else run
-        for run in understand(previous).subject
-    ]
-
-
 def _name_in(previous: str, noun: str) -> str | None:
     """The name in `previous` that opens with `noun` (folded) and a capital: "ban" → "Ban Thanh tra
     nhân dân", the run of words it heads up to a word that asks or ties the clause (`asks`)."""
-    for run in _typed_subject(previous):
+    for run in understand(previous).subject:
         words = run.split()
         if words[0][:1].isupper() and fold(words[0]) == noun and len(words) > 1:
             return run

@@ -72,6 +72,8 @@ def number(question: str, sentence: str, q_words: set[str]) -> Cut | None:
         if re.sub(r"^từ\s+|%$", "", m[0]) in given:
             continue
         share = m[0].endswith("%") or _SHARE.fullmatch(m[0]) is not None
+        if share and not unit and not m[0].endswith("%"):
+            continue  # a share in words answers a count only as a share of the whole counted
         spelled = _SPELLED.match(sentence, m.end())  # "03 (ba) ngày": the figure in words, then its unit
         at = spelled.end() if spelled else m.end()
         tail_words = list(re.finditer(r"[^\s,.;:()“”\"]+|[,.;:()“”\"]", sentence[at:]))

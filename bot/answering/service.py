@@ -42,6 +42,7 @@ from ingest import (
 )
 from ingest.index.generations import IndexPointer
 from ingest.language.citations import ref_key
+from ingest.language.scope import fits, scope_of
 from ingest.language.tokens import lexical_tokens
 from ingest.language.vocabulary import unit_vocabulary
 from ingest.registry import Directive
@@ -355,8 +356,9 @@ class QAService:
             asks=asks,
             first_from_top=bool(within),
         )
-        if answer.found is False and retrieval.nearby and not answer.cards:  # said in other words, perhaps
-            near = replace(retrieval, passages=list(retrieval.nearby), found=True)
+        nearby = [p for p in retrieval.nearby if fits(scope_of(p), asks.scope)]  # of the setting asked
+        if answer.found is False and nearby and not answer.cards:  # said in other words, perhaps
+            near = replace(retrieval, passages=nearby, found=True)
             answer = nearby_only(compose(text, near, resolutions, focus, chunks_of=loaded.index.chunks_of, asks=asks))
         answer = documents.issuer_line(text, self._defined(question, answer, term, definer), named_docs)
         if about and answer.short is None:

@@ -68,7 +68,6 @@ _DURATION = re.compile(
 # "kể từ ngày Ủy ban nhân dân cấp xã ban hành quyết định công nhận": a day named by what happens on it.
 _EVENT_DAY = re.compile(r"(?:kể\s+)?từ\s+ngày\s+(?![\d(])(?:(?!\s+(?:và|hoặc)\s)[^.;:,()]){3,120}", re.IGNORECASE)
 _ENDS = re.compile(r"\b(?:het|cham dut|khong con)\b")
-_WHEN_Q = re.compile(r"\bkhi nao\b")
 _SINCE_Q = re.compile(r"\b(?:khi nao|bao gio|tu ngay nao|tu luc nao|tu khi nao|ngay nao)\b")
 _NEGATION = re.compile(r"\bkhong (?:duoc|phai|co|can|the)\b|\bnghiem cam\b|\bcam\b|\bchua (?:duoc|co)\b")
 MAX_SHORT = 250
@@ -132,8 +131,6 @@ def cut(question: str, sentence: str) -> Cut | None:
         dated = _best(DATE_PHRASE.finditer(without_issue_dates(question, sentence)), sentence, q_words)
         if dated is None and _MONTH_Q.search(fold(question)):
             dated = _best(_MONTH.finditer(sentence), sentence, q_words)
-        if dated is None:
-            dated = _condition(question, sentence)
         if dated or not _SINCE_Q.search(fold(question)):
             return dated
         # "hết hiệu lực kể từ ngày …": the day something stops is no answer to when it applies
@@ -154,29 +151,6 @@ def cut(question: str, sentence: str) -> Cut | None:
     if asked == "yesno":
         return _verdict(question, sentence)
     return _definition(question, sentence)
-
-
-def _condition(question: str, sentence: str) -> Cut | None:
-    """ "Được thông qua khi nào?" answered as the law answers it, by a condition, not a date:
-    "được thông qua khi có trên 50% …", the words after the question's own verb and "khi", to
-    the clause's end. None when the condition is a list that follows (": các điều kiện sau")."""
-    q = fold(question)
-    asked = _WHEN_Q.search(q)
-    if asked is None:
-        return None
-    verb = [w for w in re.findall(r"\w+", q[: asked.start()]) if w not in STOP][-2:]
-    words = word_spans(sentence)
-    folded = [fold(w[0]) for w in words]
-    at = find_run(folded, verb, 0) if verb else None
-    if at is None or at + len(verb) >= len(words) or folded[at + len(verb)] != "khi":
-        return None
-    start = stop = at + len(verb)
-    while stop + 1 < len(words) and not re.search(r"[.;:]", sentence[words[stop].end() : words[stop + 1].start()]):
-        stop += 1
-    if len(sentence) > words[stop].end() and sentence[words[stop].end() :].lstrip().startswith(":"):
-        return None
-    text = sentence[words[start].start() : words[stop].end()]
-    return Cut(text if len(text) <= MAX_SHORT else text[:MAX_SHORT].rsplit(" ", 1)[0] + "…")
 
 
 def _content(text: str) -> set[str]:
@@ -261,10 +235,11 @@ def _agent(before: str, after: str, sentence: str) -> Cut | None:
         return None
     for j in range(stop - 1, max(-1, stop - 16), -1):
         if folded[j] in ("do", "boi"):
-            if ")" in sentence[words[j].end() : words[stop].start()]:
-                # "Tổ bầu cử (do Chủ tịch … thành lập) triệu tập": that "do" is the remark's; who
+            opened = sentence.rfind("(", 0, words[j].start())
+            if opened > sentence.rfind(")", 0, words[j].start()) and ")" in sentence[words[j].end() : words[stop].start()]:
+                # "Tổ bầu cử (do Chủ tịch … thành lập) triệu tập": that "do" is inside the remark; who
                 # does the verb is the name the remark is about, before its bracket
-                k = next((i for i in range(j, 0, -1) if "(" in sentence[words[i - 1].end() : words[i].start()]), 0)
+                k = next((i for i in range(j, 0, -1) if words[i - 1].end() <= opened < words[i].start()), 0)
                 return (
                     Cut(sentence[words[_clause_start(sentence, words, k - 1)].start() : words[k - 1].end()])
                     if k

@@ -106,13 +106,16 @@ _VOCABULARY: tuple[_Words, ...] = (
     _Words(
         NGOAI_NN,
         strong=(
+            # whole phrases: "tư nhân" alone folds onto "tù nhân" (a prisoner), "tự nhận"
             "ngoài nhà nước",
             "doanh nghiệp ngoài nhà nước",
+            "công ty ngoài nhà nước",
             "khu vực ngoài nhà nước",
-            "tư nhân",
             "doanh nghiệp tư nhân",
             "công ty tư nhân",
             "có vốn đầu tư nước ngoài",
+            "doanh nghiệp có vốn đầu tư nước ngoài",
+            "công ty có vốn đầu tư nước ngoài",
             "doanh nghiệp fdi",
         ),
     ),
