@@ -153,11 +153,14 @@ def understand(text: str, unit_scope: str = "", places: frozenset[str] = frozens
         said = [w.lower() for w in words] if not plain else folded
         particle = folded[i + 1 : i + 2] and folded[i + 1] in _PARTICLE_BEFORE.get(folded[i], ())
         particle = particle or (i > 0 and said[i - 1] in _PARTICLE_AFTER.get(said[i], ()))
-        particle = particle or bool(
-            folded[i + 1 : i + 2]
-            and folded[i + 1] not in _DEMONSTRATIVES
-            and folded[i - 2 : i] != ["nong", "thon"]  # "nông thôn mới" is a name of its own
-            and _CORRELATIVE.get(said[i], set()) & set(said[:i])
+        particle = (
+            particle
+            or bool(
+                folded[i + 1 : i + 2]
+                and folded[i + 1] not in _DEMONSTRATIVES
+                and folded[i - 2 : i] != ["nong", "thon"]  # "nông thôn mới" is a name of its own
+                and _CORRELATIVE.get(said[i], set()) & set(said[:i])
+            )
         )
         if (
             (asked_here and not in_name)

@@ -236,7 +236,10 @@ def _agent(before: str, after: str, sentence: str) -> Cut | None:
     for j in range(stop - 1, max(-1, stop - 16), -1):
         if folded[j] in ("do", "boi"):
             opened = sentence.rfind("(", 0, words[j].start())
-            if opened > sentence.rfind(")", 0, words[j].start()) and ")" in sentence[words[j].end() : words[stop].start()]:
+            if (
+                opened > sentence.rfind(")", 0, words[j].start())
+                and ")" in sentence[words[j].end() : words[stop].start()]
+            ):
                 # "Tổ bầu cử (do Chủ tịch … thành lập) triệu tập": that "do" is inside the remark; who
                 # does the verb is the name the remark is about, before its bracket
                 k = next((i for i in range(j, 0, -1) if words[i - 1].end() <= opened < words[i].start()), 0)
