@@ -19,7 +19,6 @@ import cadre_eval  # noqa: E402  (tests/ is the script's folder)
 import outline_eval  # noqa: E402
 import people_eval  # noqa: E402
 
-from bot import wording  # noqa: E402
 from bot.render.text import answer_text  # noqa: E402
 from bot.settings import get_settings  # noqa: E402
 from ingest import ingest, normalize_text  # noqa: E402
@@ -70,9 +69,8 @@ def evaluate(service, questions: list[dict], mode: str, full: bool = False) -> d
         if case["phrase"]:
             ranked += 1
             phrase = normalize_text(case["phrase"])
-            # the nearest passages shown for a question nothing is relevant to are not retrieved ones
-            ranked_sources = [] if wording.NEARBY_ONLY in answer.notes else (answer.retrieved or answer.sources)
-            rank = next((i for i, s in enumerate(ranked_sources, 1) if phrase in normalize_text(s.text)), None)
+            shown = people_eval.ranked_sources(answer)
+            rank = next((i for i, s in enumerate(shown, 1) if phrase in normalize_text(s.text)), None)
             hits1 += rank == 1
             hits3 += rank is not None and rank <= 3
             rr += 1 / rank if rank else 0

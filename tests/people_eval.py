@@ -127,11 +127,14 @@ class Figures:
     wrong: list[str] = field(default_factory=list)
 
 
+def ranked_sources(answer) -> list:
+    """The sources an answer ranks as relevant: none when it shows only the nearest passages to
+    a question nothing is relevant to (what accents change there is not what the sets compare)."""
+    return [] if wording.NEARBY_ONLY in answer.notes else (answer.retrieved or answer.sources)
+
+
 def _fingerprint(answer) -> tuple:
-    # the nearest passages shown when nothing is relevant are no answer (as in evaluate.py);
-    # how often accents change which are shown is not what this compares
-    shown = [] if wording.NEARBY_ONLY in answer.notes else (answer.retrieved or answer.sources)
-    first = (shown or [None])[0]
+    first = (ranked_sources(answer) or [None])[0]
     lines = " ".join(line.line for line in answer.first_lines)
     return (answer.found, first.chunk_id if first else None, normalize_text(lines))
 

@@ -135,6 +135,7 @@ def understand(text: str, unit_scope: str = "", places: frozenset[str] = frozens
     cited_spans += setting_adjuncts(text)
     which_noun = _which_noun(folded) if kind == "which" else set()
     runs: list[list[str]] = [[]]
+    lowered = [w.lower() for w in words]
     in_name = False  # inside a document's name: "Luật thực hiện dân chủ ở cơ sở" is one subject
     for i, m in enumerate(re.finditer(r"\w+", text)):
         word = m[0]
@@ -150,7 +151,7 @@ def understand(text: str, unit_scope: str = "", places: frozenset[str] = frozens
         opens_place = i == 0 and word[:1].isupper() and any(" ".join(folded[:n]) in places for n in (2, 3))
         is_name = in_name or (i > 0 and word[:1].isupper()) or opens_place
         # typed with accents, the words must be these ("mời" is no "mới", "cán" no "cần")
-        said = [w.lower() for w in words] if not plain else folded
+        said = lowered if not plain else folded
         particle = folded[i + 1 : i + 2] and folded[i + 1] in _PARTICLE_BEFORE.get(folded[i], ())
         particle = particle or (i > 0 and said[i - 1] in _PARTICLE_AFTER.get(said[i], ()))
         particle = (

@@ -71,14 +71,15 @@ def number(question: str, sentence: str, q_words: set[str]) -> Cut | None:
     for i, m in enumerate(figures):
         if re.sub(r"^từ\s+|%$", "", m[0]) in given:
             continue
-        share = m[0].endswith("%") or _SHARE.fullmatch(m[0]) is not None
-        if share and not unit and not m[0].endswith("%"):
+        percent = m[0].endswith("%")
+        share = percent or _SHARE.fullmatch(m[0]) is not None
+        if share and not unit and not percent:
             continue  # a share in words answers a count only as a share of the whole counted
         spelled = _SPELLED.match(sentence, m.end())  # "03 (ba) ngày": the figure in words, then its unit
         at = spelled.end() if spelled else m.end()
         tail_words = list(re.finditer(r"[^\s,.;:()“”\"]+|[,.;:()“”\"]", sentence[at:]))
         # a share in words is no answer to "bao nhiêu phần trăm": the question asks a percent
-        taken, matched = _unit(tail_words, unit, m[0].endswith("%"))
+        taken, matched = _unit(tail_words, unit, percent)
         end = at + (tail_words[taken - 1].end() if taken else 0)
         if share and unit and unit != ["%"]:
             # a share answers a count only as a share of the whole counted: "hai phần ba tổng số
@@ -110,10 +111,11 @@ def _of_total(unit: list[str], sentence: str, at: int) -> int | None:
     folded = [fold(w[0]) for w in words]
     if unit[0] not in folded:
         return None
-    i = folded.index(unit[0]) + 1
+    first = folded.index(unit[0])
+    i = first + 1
     while i < len(words) and words[i][0].lower() not in _UNIT_STOP and len(folded[i]) > 1:
         i += 1  # the unit's noun runs on: "người lao động", "hộ gia đình", to "của", "trong", "tán"…
-        if i - folded.index(unit[0]) >= 3:
+        if i - first >= 3:
             break
     return m.start(1) + words[i - 1].end()
 

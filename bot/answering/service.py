@@ -356,8 +356,12 @@ class QAService:
             asks=asks,
             first_from_top=bool(within),
         )
-        nearby = [p for p in retrieval.nearby if fits(scope_of(p), asks.scope)]  # of the setting asked
-        if answer.found is False and nearby and not answer.cards:  # said in other words, perhaps
+        # said in other words, perhaps: the nearest passages of the setting asked, shown as such
+        if (
+            answer.found is False
+            and not answer.cards
+            and (nearby := [p for p in retrieval.nearby if fits(scope_of(p), asks.scope)])
+        ):
             near = replace(retrieval, passages=nearby, found=True)
             answer = nearby_only(compose(text, near, resolutions, focus, chunks_of=loaded.index.chunks_of, asks=asks))
         answer = documents.issuer_line(text, self._defined(question, answer, term, definer), named_docs)

@@ -37,6 +37,7 @@ class Scope:
     key: str
     label: str  # "Quy định này áp dụng cho {label}"
     broader: str | None = None  # the key of a setting that includes this one (dnnn within doanh_nghiep)
+    follows_broader: bool = False  # the broader setting's own rules apply here too (ngoai_nha_nuoc)
 
 
 @dataclass(frozen=True)
@@ -55,7 +56,9 @@ CO_QUAN = Scope("co_quan", "cơ quan, đơn vị")
 DOANH_NGHIEP = Scope("doanh_nghiep", "doanh nghiệp, tổ chức có sử dụng lao động")
 DNNN = Scope("dnnn", "doanh nghiệp nhà nước", broader="doanh_nghiep")
 # Chương IV, Mục 2: the non-state sector keeps to Chương I and the labour law, not Mục 1's rules
-NGOAI_NN = Scope("ngoai_nha_nuoc", "doanh nghiệp, tổ chức thuộc khu vực ngoài Nhà nước", broader="doanh_nghiep")
+NGOAI_NN = Scope(
+    "ngoai_nha_nuoc", "doanh nghiệp, tổ chức thuộc khu vực ngoài Nhà nước", broader="doanh_nghiep", follows_broader=True
+)
 QUAN_DOI = Scope("quan_doi", "lực lượng vũ trang (Quân đội)")
 CONG_AN = Scope("cong_an", "lực lượng vũ trang (Công an nhân dân)")
 
@@ -325,14 +328,15 @@ def scope_of(passage: _Passage) -> Scope | None:
 
 def fits(scope: Scope | None, asked: Scope | None) -> bool:
     """Whether a passage of `scope` answers a question about `asked`: a general rule does
-    everywhere, a setting's rule in that setting and in any setting that includes it; a rule
-    of all employers in the non-state sector too (its own Mục 2 sends it back to them)."""
+    everywhere, a setting's rule in that setting and in any setting that includes it; the
+    broader setting's rule in one that follows it (all employers' in the non-state sector,
+    which its own Mục 2 sends back to them)."""
     return (
         scope is None
         or asked is None
         or scope == asked
         or scope.broader == asked.key
-        or (asked == NGOAI_NN and scope.key == asked.broader)
+        or (asked.follows_broader and scope.key == asked.broader)
     )
 
 
