@@ -76,6 +76,19 @@ def test_deleting_a_document_removes_its_chunks(built, embedder, corpus_copy):
     assert report.chunks_total == len(ids_of(settings, HY)) < first.chunks_total
 
 
+def test_a_document_read_again_comes_from_memory_until_a_write(built):
+    """`chunks_of` keeps a document it has read (an answer reads its top article's document
+    again and again); a caller's changes never reach the kept copy, and a write forgets it."""
+    settings, _ = built
+    index = active(settings)
+    first = index.chunks_of(HY)
+    expected = list(first)
+    first.clear()  # the caller's list, not the kept one
+    assert index.chunks_of(HY) == expected and len(expected) > 5
+    index.delete_documents({HY})  # a write (here on the fixture's throwaway generation)
+    assert index.chunks_of(HY) == []
+
+
 def test_model_mismatch_is_reported(built, embedder):
     settings, _ = built
     other = settings.model_copy(update={"embedding_model": MINILM_MODEL})

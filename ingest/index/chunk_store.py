@@ -9,6 +9,7 @@ as one JSON record.
 from __future__ import annotations
 
 import contextlib
+import functools
 import logging
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -29,6 +30,10 @@ log = logging.getLogger(__name__)
 
 _BATCH = 256
 PAGE = 5000  # records per bulk read; far below chromadb's 32,766 SQL-variable ceiling
+# Documents whose passages are kept in memory after a read: an answer reads its top article's
+# whole document (a list that runs on, the rest of the article), and a `where` on a large law
+# costs ~100 ms on two cores, most of a warm answer. A handful covers the documents asked most.
+DOCUMENTS_CACHED = 16
 # Metadata keys that locate a chunk; everything else is a document fact.
 _INTERNAL = (
     "path",
@@ -66,6 +71,8 @@ class ChunkIndex:
         self._client = client
         self._collection = collection
         self._closed = False
+        # Per instance, so that a generation's cache goes with it; cleared by every write.
+        self._document = functools.lru_cache(maxsize=DOCUMENTS_CACHED)(self._read_document)
 
     @property
     def generation(self) -> str:
@@ -181,8 +188,12 @@ class ChunkIndex:
         return in_document_order([p for got in self._pages(["documents", "metadatas"]) for p in _passages_of(got)])
 
     def chunks_of(self, doc_id: str) -> list[Passage]:
+        """A document's passages in order (a new list: callers may sort or filter it)."""
+        return list(self._document(doc_id))
+
+    def _read_document(self, doc_id: str) -> tuple[Passage, ...]:
         got = self._collection.get(where={"doc_id": doc_id}, include=["documents", "metadatas"])
-        return in_document_order(_passages_of(got))
+        return tuple(in_document_order(_passages_of(got)))
 
     def _pages(self, include: list[str]) -> Iterator[dict[str, Any]]:
         """Every record, a page (one `get()` result) at a time: chromadb's `get()`
@@ -259,11 +270,13 @@ class ChunkIndex:
 
     def delete_documents(self, doc_ids: set[str]) -> None:
         """Remove these documents' chunks (from a generation cloned from the active one)."""
+        self._document.cache_clear()
         ordered = sorted(doc_ids)
         for start in range(0, len(ordered), 500):
             self._collection.delete(where={"doc_id": {"$in": ordered[start : start + 500]}})
 
     def _add(self, ids: list[str], embeddings: Any, documents: list[str], metadatas: list[dict[str, Any]]) -> None:
+        self._document.cache_clear()
         for start in range(0, len(ids), _BATCH):
             end = start + _BATCH
             self._collection.add(

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from ingest.language.normalize import WORD, fold, inside_spans, normalize_text, same_iy
+from ingest.language.normalize import WORD, fold, fold_word, inside_spans, normalize_text, same_iy
 
 # Words that shape a question but carry no topic ("… là gì?", "bao nhiêu",
 # "ai là tác giả", "làm sao để … hơn?"), removed from questions before lexical
@@ -78,7 +78,7 @@ def lexical_tokens(text: str, *, question: bool = False, abbreviations: Abbrevia
     become one token "#qcdc".
     """
     raw = WORD.findall(written_out(normalize_text(text), question))
-    pairs = [(fold(w), w.lower(), w) for w in raw]
+    pairs = [(fold_word(w), w.lower(), w) for w in raw]
     runs = [pairs]
     if question:
         runs = _without_question_words(pairs)
@@ -143,6 +143,8 @@ def _contract(
     also "#mttq", so that a question about the MTTQ finds its committees."""
     known = set(abbreviations.values())
     longest = max((len(k) for k in abbreviations), default=0)
+    firsts = {k[0] for k in abbreviations}  # most words start no expansion: skip their lookups
+    run = [f for f, _, _ in pairs]
     out: list[tuple[str, str, str]] = []
     nested: list[str] = []
     i = 0
@@ -158,8 +160,8 @@ def _contract(
             nested += _inside(expansion, abbreviations)
             i += 1
             continue
-        for n in range(min(longest, len(pairs) - i), 1, -1):
-            words = tuple(f for f, _, _ in pairs[i : i + n])
+        for n in range(min(longest, len(pairs) - i) if folded in firsts else 0, 1, -1):
+            words = tuple(run[i : i + n])
             abbr = abbreviations.get(words)
             if abbr:
                 out.append(("#" + abbr, "#" + abbr, abbr))
