@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from dataclasses import replace
 
 import pytest
 from hypothesis import given, settings
@@ -183,3 +184,54 @@ def test_what_items_question_gets_the_whole_list_article():
     groups = [[LEAD_IN, item(1), item(2)], [item(3), item(4)]]
     answer = ask(article(groups, title, 64), 1, "Doanh nghiệp nhà nước phải công khai những gì?")
     assert quoted_items(answer) == [1, 2, 3, 4] and "Tài liệu nêu 4 nội dung" in answer_text(answer)
+
+
+def _ranked(titles_scores: list[tuple[str, float]]) -> list[Passage]:
+    return [
+        replace(p, score=score)
+        for (title, score), number in zip(titles_scores, range(60, 70))
+        for p in article([[item(1), item(2)]], title, number)
+    ]
+
+
+@pytest.mark.parametrize(
+    ("scores", "question", "first"),
+    [
+        ((1.0, 0.9), "Người lao động được bàn và quyết định những việc gì?", 61),  # contents asked: Điều 61
+        ((1.0, 0.6), "Người lao động được bàn và quyết định những việc gì?", 60),  # too far below the best
+        ((1.0, 0.9), "Người lao động bàn và quyết định bằng những hình thức nào?", 60),  # forms asked
+        ((1.0, 0.9), "Người lao động bàn và quyết định ở đâu?", 60),  # no list asked
+    ],
+)
+def test_the_article_whose_title_names_the_list_asked_answers_first(scores, question, first):
+    """Found in the people's dev set: "… được bàn và quyết định những việc gì?" quoted the Law's
+    article of forms (Điều 68), ranked first, instead of its article of contents (Điều 67)."""
+    passages = _ranked(
+        [
+            ("Hình thức người lao động bàn và quyết định", scores[0]),
+            ("Những nội dung người lao động bàn và quyết định", scores[1]),
+        ]
+    )
+    assert lists.facet_first(question, passages)[0].legal.article == first
+
+
+def test_real_law_article_of_contents_answers_what_is_asked_of_it(law_service):
+    answer = law_service.ask("Cán bộ, công chức được tham gia ý kiến những việc gì?")
+    assert answer.groups[0].source.legal.article == 53  # not Điều 54 (forms) or 55 (responsibilities)
+
+
+def test_a_decrees_name_says_the_subject_its_article_titles_leave_out():
+    """Found in the people's dev set: "Vận động quyên góp cứu trợ thì cấm những hành vi gì?" got
+    one of Nghị định 64/2008's prohibited acts: its article's title ("Các hành vi bị nghiêm cấm")
+    says nothing of the appeal, the decree's name does."""
+    decree = LegalSource("Nghị định", "64/2008/NĐ-CP", "Nghị định về vận động, tiếp nhận tiền, hàng cứu trợ")
+    place = LegalPlace(decree, 3, "Các hành vi bị nghiêm cấm", None, code="35.4.ND.3")
+    body = "\n\n".join(f"{n}. Hành vi thứ {n} làm sai lệch số liệu phân phối số {n}." for n in range(1, 4))
+    passage = Passage("nd:h:0000", "nd", 0, passage_text(place, body), 0.5, PAGE, "", (), place)
+    lexical = LexicalIndex.build([passage.text, "Một đoạn khác về vận động đóng góp cứu trợ ở xã."])
+    answer = compose(
+        "Vận động quyên góp cứu trợ thì cấm những hành vi gì?",
+        Retrieval([passage], True, lexical),
+        chunks_of=lambda _doc: [passage],
+    )
+    assert quoted_items(answer) == [1, 2, 3]

@@ -9,7 +9,7 @@ by document (or a whole list), and only the sources quoted, numbered as cited.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from bot import wording
 from bot.answering import first_line, lists, named, short_answer
@@ -115,9 +115,11 @@ def _whole_article(
     leads = lists.lead_ins(article)
     if not any(lists.title_names(label, heading) for heading in (title, *leads)):
         return []
-    # the chapter and section say the setting ("Chương III. Thực hiện dân chủ ở cơ quan, đơn vị");
+    # the chapter and section say the setting ("Chương III. Thực hiện dân chủ ở cơ quan, đơn vị"),
+    # the document's name its subject (a decree "về vận động, tiếp nhận … đóng góp tự nguyện");
     # the people's words count where they say the texts' terms ("bà con" for "Nhân dân")
-    headings = " . ".join(x for x in (place.chapter, place.section, title, *leads) if x)
+    named = (place.chapter, place.section, title, *leads, place.source.name)
+    headings = " . ".join(x for x in named if x)
     said = retrieval.lexical.text_coverage(question, headings, pairs=False, alternatives=alternatives)
     return _article_quotes(pool, article) if said >= TITLE_WORDS else []
 
@@ -273,6 +275,8 @@ def compose(
             wording.no_full_text(d) for r in resolutions for d in r.directives if not d.primary and not d.articles
         ] + notes
 
+    if not whole and not (short_answer.kind(question) in ("which", "who") and not lists.plural(question)):
+        retrieval = replace(retrieval, passages=lists.facet_first(weighed, retrieval.passages))
     pool = [Source.from_passage(i + 1, p) for i, p in enumerate(retrieval.passages)]
     # a legal answer: the articles ranked first answer first (their titles matched the question)
     by_rank = pool[0].is_legal
