@@ -167,3 +167,28 @@ def test_follow_ups_are_read_in_the_light_of_the_last_answer():
     assert conversation.understand("còn Nam Định thì sao?") == "Tỉnh Nam Định có bao nhiêu xã?"
     now[0] = 901.0  # fifteen minutes of silence: forgotten
     assert conversation.understand("nói rõ hơn ý (2)") is None
+
+
+COUNCIL = "a) Cơ quan, đơn vị có quân số 60 người trở xuống bầu từ 03 đến 05 ủy viên; trên 60 người bầu không quá 09 ủy viên."
+BOARD = "Đối với xã, phường, thị trấn có dưới 05 thôn, tổ dân phố thì được bầu tối đa 05 thành viên Ban Thanh tra nhân dân."
+
+
+def test_a_figure_for_one_case_answers_only_that_case():
+    """Found asking in English ("How many members …"): a figure a clause gives under a condition
+    on a count ("trên 60 người …") answered a question that gave another count or none."""
+    assert cut("Đơn vị có 50 quân nhân thì bầu bao nhiêu ủy viên Hội đồng quân nhân?", COUNCIL) == "từ 03 đến 05 ủy viên"
+    assert cut("Có bao nhiêu Ủy viên Hội đồng quân nhân ở đơn vị có 100 quân nhân?", COUNCIL) == "không quá 09 ủy viên"
+    assert cut("Hội đồng quân nhân có mấy ủy viên?", COUNCIL) is None  # it depends: quoted, not cut
+    assert cut("Ban Thanh tra nhân dân ở xã có mấy thành viên?", BOARD) is None
+    # the most of any case answers "tối đa", given no count
+    assert cut("Hội đồng quân nhân có tối đa bao nhiêu ủy viên?", COUNCIL) is not None
+
+
+def test_the_unit_asked_ends_where_a_name_begins():
+    """"bao nhiêu thành viên Ban Thanh tra nhân dân xã" counts members: matched to the end of the
+    name, a sentence repeating it fitted better and was cut mid-name ("… Ban Thanh tra nhân")."""
+    sentence = "Mỗi xã bầu tối đa 05 thành viên Ban Thanh tra nhân dân."
+    assert cut("Có bao nhiêu thành viên Ban Thanh tra nhân dân ở xã?", sentence) == "tối đa 05 thành viên"
+    assert cut("Ban Thanh tra nhân dân có tối đa mấy Phó Trưởng ban?", "Số lượng Phó Trưởng ban không quá 02 người.") == (
+        "không quá 02 người"
+    )

@@ -32,6 +32,13 @@ _SHARE = re.compile(
 # "… tổng số cán bộ, công chức, viên chức, người lao động của …": the whole a share is of, up to
 # a word that ends the noun phrase or a clause's punctuation.
 _OF_TOTAL = re.compile(r"\s*tổng\s+số\s+((?:[^\s.;:()]+\s*){1,12})", re.IGNORECASE)
+# A figure's condition on a count, written before it in its clause: "trên 60 người bầu không quá
+# 09 ủy viên", "60 người trở xuống bầu từ 03 đến 05"; folded.
+_ABOVE_BELOW = re.compile(r"\b(tren|duoi|hon)\s+(\d+)\s+[a-z]")
+_OR_MORE_LESS = re.compile(r"\b(\d+)\s+[a-z]+(?:\s+[a-z]+){0,2}\s+tro\s+(len|xuong)\b")
+# A number of the question that names a count it takes as given ("đơn vị có 50 quân nhân"),
+# not a document's, an article's or a date's number.
+_GIVEN_COUNT = re.compile(r"(?<![\d/.-])(?<!dieu )(?<!khoan )(?<!so )(?<!nam )(?<!thang )(?<!ngay )(\d+)\s+[a-z]")
 # Units that are others with a word more: a working day is not a day.
 _LONGER_UNITS: dict[tuple[str, ...], tuple[str, ...]] = {("ngay",): ("lam", "viec")}
 
@@ -50,7 +57,7 @@ def number(question: str, sentence: str, q_words: set[str]) -> Cut | None:
     q = fold(question)
     # "ít nhất mấy thành viên", "tối đa là bao nhiêu người": the unit follows the asking word, not the bound
     after = re.search(r"\b(?:bao nhieu|may)\b\s*(.*)", q) or re.search(rf"\b(?:{NUMBER_Q})\b\s*(.*)", q)
-    unit = [w for w in re.findall(r"\w+", after[1])][:6] if after else []
+    unit = _unit_asked(question, q, after) if after else []
     if unit[:1] in (["mot"], ["moi"], ["hang"]):  # "bao nhiêu một tháng": a rate, not the unit
         unit = []
     lead = [w for w in re.findall(r"\w+", q[: after.start()]) if w not in _BETWEEN][-3:][::-1] if after else []
@@ -68,9 +75,15 @@ def number(question: str, sentence: str, q_words: set[str]) -> Cut | None:
     best: tuple[tuple[int, int, float, int], Cut] | None = None
     # shares in words are read unmasked: masking takes "phần ba" for a part of a text ("Phần I")
     figures = sorted([*FIGURE_RANGE.finditer(masked), *_SHARE.finditer(sentence)], key=lambda m: m.start())
+    counts_given = [int(n) for n in _GIVEN_COUNT.findall(q)]
+    # "tối đa mấy Phó Trưởng ban", no count given: the most of any case ("từ 09 người trở lên thì
+    # … không quá 02 người") is the answer; otherwise a case's figure answers only that case
+    for_any_case = not counts_given and re.search(r"\b(?:toi da|toi thieu|it nhat|nhieu nhat)\b", q) is not None
     for i, m in enumerate(figures):
         if re.sub(r"^từ\s+|%$", "", m[0]) in given:
             continue
+        if not for_any_case and _condition_unmet(sentence[: m.start()], counts_given):  # unmasked: "quân số 60 người"
+            continue  # "trên 60 người bầu không quá 09 ủy viên": not for a unit of 50, nor for any unit
         percent = m[0].endswith("%")
         share = percent or _SHARE.fullmatch(m[0]) is not None
         if share and not unit and not percent:
@@ -99,6 +112,34 @@ def number(question: str, sentence: str, q_words: set[str]) -> Cut | None:
     if not unit and lead and not best[0][1] and not _said_in_clause(lead, sentence, best[1].text):
         return None  # nor says what is counted, and no number stands where it has "bao nhiêu"
     return best[1]
+
+
+def _unit_asked(question: str, q: str, after: re.Match[str]) -> list[str]:
+    """The unit after "bao nhiêu" / "mấy", up to six words, ending before a name that follows
+    it: "bao nhiêu thành viên Ban Thanh tra nhân dân xã" counts "thành viên" (of the Ban);
+    matched further, a sentence repeating the name ("tối đa 05 thành viên Ban Thanh tra nhân
+    dân", a special case) would fit it better than the rule ("không ít hơn 05 thành viên")."""
+    unit = re.findall(r"\w+", after[1])[:6]
+    typed = re.findall(r"\w+", question)
+    folded = re.findall(r"\w+", q)
+    if len(typed) != len(folded) or question.isupper():
+        return unit
+    start = len(re.findall(r"\w+", q[: after.start(1)]))
+    words = typed[start : start + len(unit)]
+    # a name starting after a word in lower case: "Phó Trưởng ban" is one unit, a name itself
+    capital = next((i for i in range(1, len(words)) if words[i][:1].isupper() and words[i - 1].islower()), None)
+    return unit[:capital] if capital else unit
+
+
+def _condition_unmet(before: str, given: list[int]) -> bool:
+    """The figure's clause sets a condition on a count ("trên 60 người", "60 người trở xuống")
+    that none of the counts the question gives meets, or the question gives none: the figure
+    answers one case, not the question."""
+    clause = fold(re.split(r"[;.:]\s", before)[-1])
+    tests = [
+        (lambda n, b=int(m[2]), w=m[1]: n > b if w in ("tren", "hon") else n < b) for m in _ABOVE_BELOW.finditer(clause)
+    ] + [(lambda n, b=int(m[1]), w=m[2]: n >= b if w == "len" else n <= b) for m in _OR_MORE_LESS.finditer(clause)]
+    return bool(tests) and not any(all(t(n) for t in tests) for n in given)
 
 
 def _of_total(unit: list[str], sentence: str, at: int) -> int | None:
@@ -187,7 +228,8 @@ def _counted_before(unit: list[str], before: str, written: str) -> bool:
     """The counted noun the question names stands just before the figure, with a bound or "là"
     between ("số lượng Phó Trưởng ban không quá 02 người" answers "mấy Phó Trưởng ban"), or opens
     the figure's clause as what it counts."""
-    words = re.findall(r"\w+", fold(before))
+    # within the figure's clause: "… 05 ủy viên; trên 60 người …" counts people, not members
+    words = re.findall(r"\w+", fold(re.split(r"[;.:]\s", before)[-1]))
     while words and words[-1] in _BETWEEN | {"khong", "qua", "hon", "duoi", "tren"}:
         words.pop()
     named = [w for w in unit if w not in STOP][:3]
