@@ -73,6 +73,16 @@ def test_glued_headings_index_and_related_notes_are_not_text(law_doc):
     assert any(a.place.related for a in arts)  # the "liên quan đến" notes are kept as relations
 
 
+def test_a_chapter_glued_to_a_sentence_opens_its_chapter():
+    """The Fatherland Front đề mục writes "… toàn dân tộc.Chương II": Điều 11 quoted the chapter's
+    mark and title, and Điều 12 to 19 were placed in Chương I."""
+    body = load_file(MTTQ_FILE, MB, strict=False).body
+    arts = {a.place.code: a for a in phapdien.articles(body)}
+    assert arts["35.4.LQ.12"].place.chapter == "Chương II. TẬP HỢP, XÂY DỰNG KHỐI ĐẠI ĐOÀN KẾT TOÀN DÂN TỘC"
+    last = body[arts["35.4.LQ.11"].start : arts["35.4.LQ.11"].end]
+    assert last.rstrip().endswith("Ngày hội đại đoàn kết toàn dân tộc.") and "Chương" not in last
+
+
 def test_a_chunk_never_spans_two_articles_and_carries_its_heading(law_chunks):
     assert all(c.legal is not None for c in law_chunks)
     for c in law_chunks:

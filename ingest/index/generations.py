@@ -52,7 +52,9 @@ LOCK_COLLECTION = "qcdc-ingest-lock"
 LOCK_STALE_S = 6 * 3600
 # 3: one Chroma directory (or set of server collections) per generation.
 # 4: legal articles carry their place (legal_* metadata); more curated abbreviations.
-FORMAT_VERSION = 4
+# 5: a Pháp điển chapter mark glued to an article's last sentence opens its chapter (five in the
+#    Fatherland Front đề mục: its articles after them carried the chapter before).
+FORMAT_VERSION = 5
 _GENERATION = re.compile(r"qcdc-\d{8}-\d{6}-\d+-[0-9a-f]{4}")
 _PARTS = (
     "chunks",

@@ -30,6 +30,9 @@ _HEADING = re.compile(rf"^[ \t]*Điều (?P<code>{_CODE})\.[ \t]*(?P<title>[^\n]
 _GLUED = re.compile(rf"(?:(?<=[.!?)”\"…])[ \t]?|(?<=\S))(?=Điều {_CODE}\.[ \t])")
 _RELATED_CODE = re.compile(rf"Điều ({_CODE})\.")
 _CHAPTER = re.compile(r"^(Chương|Mục) ([IVXLC]+|\d+)[ \t]*$", re.M)
+# A chapter mark glued to the end of an article's last sentence ("… toàn dân tộc.Chương II", as
+# the Pháp điển's page writes five of them): its own line, or the chapter goes unseen.
+_GLUED_CHAPTER = re.compile(r"(?<=[.!?)”\"…;:])[ \t]?(?=(?:Chương|Mục) (?:[IVXLC]+|\d+)[ \t]*$)", re.M)
 _RELATED = re.compile(r"^\(Điều này có nội dung liên quan đến [^\n]*\)[ \t]*$", re.M)
 _NOTE_HEAD = re.compile(r"^\(Điều (?P<n>\d+)\w* ")
 _IN_FORCE = re.compile(rf"có hiệu lực thi hành kể từ ngày ({SLASH_DATE})")
@@ -55,7 +58,7 @@ def prepare(text: str) -> str:
     cut = text.find(INDEX_HEADING)
     if cut != -1:
         text = text[:cut]
-    return _GLUED.sub("\n\n", text).rstrip()
+    return _GLUED_CHAPTER.sub("\n\n", _GLUED.sub("\n\n", text)).rstrip()
 
 
 @dataclass(frozen=True)
