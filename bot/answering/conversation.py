@@ -330,6 +330,17 @@ def _name_in(previous: str, noun: str) -> str | None:
         words = run.split()
         if words[0][:1].isupper() and fold(words[0]) == noun and len(words) > 1:
             return run
+    # or what the previous question asked of, named with that noun: "Ngày đó" after "Ngày truyền
+    # thống của Mặt trận … là ngày nào?" (the asking words leave it out of the subject)
+    for clause in re.split(r"[,;?!.:]", previous):
+        words = clause.split()
+        folded = [fold(w) for w in words]
+        if noun not in folded:
+            continue
+        start = folded.index(noun)
+        end = next((i for i in range(start + 1, len(words)) if folded[i] in _PREDICATE | _CHAT_WORDS), len(words))
+        if end - start > 1 and words[start][:1].isupper():
+            return " ".join(words[start:end])
     return None
 
 
