@@ -43,9 +43,9 @@ def test_who_does_it_is_not_the_agent_of_a_remark_in_brackets():
     assert cut("Cuộc họp do ai triệu tập?", sentence) == "Tổ bầu cử"
     assert cut("Hội nghị do ai chủ trì?", "Hội nghị do người đứng đầu cơ quan chủ trì.") == "người đứng đầu cơ quan"
     # a bracket after the "do" is the agent's own remark, not a remark the "do" is in
-    assert cut("Hội nghị do ai chủ trì?", "Hội nghị (sau đây gọi là hội nghị) do Giám đốc (Tổng giám đốc) chủ trì.") != (
-        "Hội nghị"
-    )
+    assert cut(
+        "Hội nghị do ai chủ trì?", "Hội nghị (sau đây gọi là hội nghị) do Giám đốc (Tổng giám đốc) chủ trì."
+    ) != ("Hội nghị")
 
 
 def test_a_share_answers_a_count_only_as_a_share_of_the_whole_counted():
@@ -169,14 +169,20 @@ def test_follow_ups_are_read_in_the_light_of_the_last_answer():
     assert conversation.understand("nói rõ hơn ý (2)") is None
 
 
-COUNCIL = "a) Cơ quan, đơn vị có quân số 60 người trở xuống bầu từ 03 đến 05 ủy viên; trên 60 người bầu không quá 09 ủy viên."
-BOARD = "Đối với xã, phường, thị trấn có dưới 05 thôn, tổ dân phố thì được bầu tối đa 05 thành viên Ban Thanh tra nhân dân."
+COUNCIL = (
+    "a) Cơ quan, đơn vị có quân số 60 người trở xuống bầu từ 03 đến 05 ủy viên; trên 60 người bầu không quá 09 ủy viên."
+)
+BOARD = (
+    "Đối với xã, phường, thị trấn có dưới 05 thôn, tổ dân phố thì được bầu tối đa 05 thành viên Ban Thanh tra nhân dân."
+)
 
 
 def test_a_figure_for_one_case_answers_only_that_case():
     """Found asking in English ("How many members …"): a figure a clause gives under a condition
     on a count ("trên 60 người …") answered a question that gave another count or none."""
-    assert cut("Đơn vị có 50 quân nhân thì bầu bao nhiêu ủy viên Hội đồng quân nhân?", COUNCIL) == "từ 03 đến 05 ủy viên"
+    assert (
+        cut("Đơn vị có 50 quân nhân thì bầu bao nhiêu ủy viên Hội đồng quân nhân?", COUNCIL) == "từ 03 đến 05 ủy viên"
+    )
     assert cut("Có bao nhiêu Ủy viên Hội đồng quân nhân ở đơn vị có 100 quân nhân?", COUNCIL) == "không quá 09 ủy viên"
     assert cut("Hội đồng quân nhân có mấy ủy viên?", COUNCIL) is None  # it depends: quoted, not cut
     assert cut("Ban Thanh tra nhân dân ở xã có mấy thành viên?", BOARD) is None
@@ -185,10 +191,28 @@ def test_a_figure_for_one_case_answers_only_that_case():
 
 
 def test_the_unit_asked_ends_where_a_name_begins():
-    """"bao nhiêu thành viên Ban Thanh tra nhân dân xã" counts members: matched to the end of the
+    """ "bao nhiêu thành viên Ban Thanh tra nhân dân xã" counts members: matched to the end of the
     name, a sentence repeating it fitted better and was cut mid-name ("… Ban Thanh tra nhân")."""
     sentence = "Mỗi xã bầu tối đa 05 thành viên Ban Thanh tra nhân dân."
     assert cut("Có bao nhiêu thành viên Ban Thanh tra nhân dân ở xã?", sentence) == "tối đa 05 thành viên"
-    assert cut("Ban Thanh tra nhân dân có tối đa mấy Phó Trưởng ban?", "Số lượng Phó Trưởng ban không quá 02 người.") == (
-        "không quá 02 người"
+    assert cut(
+        "Ban Thanh tra nhân dân có tối đa mấy Phó Trưởng ban?", "Số lượng Phó Trưởng ban không quá 02 người."
+    ) == ("không quá 02 người")
+
+
+def test_who_is_named_whole_and_without_the_verb_after_it():
+    """Found by a new cadre's questions: "Ủy ban nhân dân cấp xã có" (the verb's "có" kept),
+    "Tổ trưởng tổ dân phố" (the first of two names dropped), nothing for a name with a comma
+    after a list's letter, and a clause's title ("Thẩm quyền triệu tập …") taken for a body."""
+    assert cut(
+        "Cơ quan nào có thẩm quyền công nhận hương ước?",
+        "Ủy ban nhân dân cấp xã có thẩm quyền công nhận hương ước, quy ước.",
+    ) == ("Ủy ban nhân dân cấp xã")
+    convene = "a) Trưởng thôn, Tổ trưởng tổ dân phố triệu tập và chủ trì tổ chức cuộc họp của cộng đồng dân cư."
+    assert cut("Ai triệu tập cuộc họp của cộng đồng dân cư?", convene) == "Trưởng thôn, Tổ trưởng tổ dân phố"
+    front = "c) Trưởng Ban công tác Mặt trận ở thôn, tổ dân phố triệu tập cuộc họp để cho thôi làm Trưởng thôn."
+    assert cut("Ai triệu tập cuộc họp để cho thôi làm trưởng thôn?", front) == (
+        "Trưởng Ban công tác Mặt trận ở thôn, tổ dân phố"
     )
+    title = "Thẩm quyền triệu tập, chủ trì và nội dung tổ chức cuộc họp của cộng đồng dân cư"
+    assert cut("Ai triệu tập cuộc họp của cộng đồng dân cư?", title) is None

@@ -287,3 +287,24 @@ def test_a_question_nothing_is_relevant_to_shows_the_nearest_as_such(law_service
     assert answer.notes[0] == wording.NEARBY_ONLY and 0 < len(answer.sources) <= 2
     assert any("niêm yết" in q.text for g in answer.groups for q in g.quotes)
     assert answer.retrieved == []  # nothing is counted as relevant
+
+
+def test_a_figure_of_another_part_of_the_sentence_is_no_answer():
+    """Found by a new cadre's question: "loa truyền thanh … mấy ngày?" got "ít nhất là 15 ngày",
+    the notice board's part of a sentence whose other part, with its own figure, is the radio's."""
+    from bot.answering.first_line import _said_of_another_part
+    from ingest.index.lexical import LexicalIndex
+
+    sentence = (
+        "b) Thời gian công khai: niêm yết công khai tại trụ sở cơ quan ít nhất là 15 ngày; "
+        "thông báo trên các phương tiện thông tin đại chúng: 3 số liên tiếp."
+    )
+    lexical = LexicalIndex.build([sentence, "Trụ sở Ủy ban nhân dân cấp xã.", "Phương tiện thông tin đại chúng."])
+    asks = understand("Thông tin phát trên các phương tiện thông tin đại chúng phải phát trong mấy ngày?")
+    assert _said_of_another_part(asks, sentence, "ít nhất là 15 ngày", lexical)
+    asks = understand("Thông tin niêm yết tại trụ sở cơ quan trong mấy ngày?")
+    assert not _said_of_another_part(asks, sentence, "ít nhất là 15 ngày", lexical)
+    # a part without a figure names what the next part goes on about
+    listed = "c) Danh sách giới thiệu để bầu Hội đồng viết theo vần A, B, C; số lượng phải nhiều hơn số cần bầu từ 10% đến 35%."
+    asks = understand("Danh sách để bầu Hội đồng phải nhiều hơn số cần bầu bao nhiêu phần trăm?")
+    assert not _said_of_another_part(asks, listed, "từ 10% đến 35%", LexicalIndex.build([listed, "Hội đồng."]))

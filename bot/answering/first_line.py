@@ -258,7 +258,27 @@ def gated_cut(asks: Asks, sentence: str, source: Source, lexical: LexicalIndex) 
     asked_stage, said_stage = _stage(asks.text), _stage(_earlier(source, sentence) + " " + sentence)
     if asked_stage and said_stage and asked_stage != said_stage:
         return None  # the days a draft is posted "trước khi" the vote are not those "sau khi" it is recognised
+    if _said_of_another_part(asks, sentence, cut.text, lexical):
+        return None
     return cut if names_subject(asks, sentence, source, lexical) else None
+
+
+def _said_of_another_part(asks: Asks, sentence: str, figure: str, lexical: LexicalIndex) -> bool:
+    """A sentence of parts, each with its figure ("niêm yết … ít nhất là 15 ngày; thông báo trên các
+    phương tiện thông tin đại chúng: 3 số …"), gives the figure in a part that says less of the
+    subject than another: the notice board's days are no answer for the radio. A part without a
+    figure is no rival: it names what the next part goes on about ("Danh sách …; số lượng …")."""
+    parts = re.split(r";\s", sentence)
+    own = next((p for p in parts if figure in p), None)
+    if len(parts) < 2 or own is None or not asks.subject:
+        return False
+    subject = " , ".join(asks.subject)
+
+    def said(part: str) -> float:
+        return lexical.text_coverage(subject, part, pairs=False, alternatives=asks.alternatives)
+
+    mine = said(own)
+    return any(said(p) > mine for p in parts if p is not own and re.search(r"\d", p))
 
 
 def first_line(

@@ -41,8 +41,13 @@ _WHO = re.compile(r"\b(?:ai|nguoi nao)\b")
 WHICH_NOUN = re.compile(r"co quan|to chuc|don vi|truong|huyen|tinh|xa|thanh pho|cap|ban|bo|so|hoi|nganh|dia phuong")
 _WHICH = re.compile(rf"\b(({WHICH_NOUN.pattern})) nao\b")
 # What opens a clause capitalised, or like a body's noun, and names no one: "a) Ban hành quyết
-# định …" (to issue), "Việc tổ chức cuộc họp …" (the holding of).
-_NOT_AGENTS = (("ban", "hanh"), ("viec",))
+# định …" (to issue), "Việc tổ chức cuộc họp …" (the holding of), a clause's title ("1. Thẩm
+# quyền triệu tập, chủ trì …", "Trách nhiệm …", "Nội dung …").
+_NOT_AGENTS = (
+    ("ban", "hanh"), ("viec",), ("tham", "quyen"), ("trach", "nhiem"), ("nhiem", "vu"), ("quyen", "han"),
+    ("noi", "dung"), ("hinh", "thuc"), ("trinh", "tu"), ("thu", "tuc"), ("thoi", "han"), ("dieu", "kien"),
+    ("tieu", "chuan"), ("so", "luong"), ("thanh", "phan"), ("nguyen", "tac"),
+)  # fmt: skip
 _BODY_HEADS = (
     "nguoi ",
     "hoi nghi",
@@ -54,6 +59,8 @@ _BODY_HEADS = (
     "cong dong",
     "tap the",
     "doan ",
+    "truong ",  # an office: "Trưởng Ban công tác Mặt trận ở thôn, tổ dân phố"
+    "chu tich ",
 )
 _AUTHOR = re.compile(r"\btac gia\b|\bai viet\b")
 
@@ -277,6 +284,13 @@ def _between(before: str, after: str, sentence: str) -> Cut | None:
             named = " ".join(w[0] for w in words[earlier:start])
             if named[:1].isupper() and fold(named + " ").startswith(_BODY_HEADS) and start - earlier <= 8:
                 start = earlier
+        elif words[start][0][:1].isupper() and start > 0:
+            # names listed with commas ("Trưởng thôn, Tổ trưởng tổ dân phố triệu tập"): all of them
+            while start > 0 and sentence[words[start - 1].end() : words[start].start()].strip() == ",":
+                earlier = _clause_start(sentence, words, start - 1)
+                if not words[earlier][0][:1].isupper() or start - earlier > 4:
+                    break
+                start = earlier
     if start >= len(words):
         return None  # the words before "ai" end the sentence: nothing stands after them
     if stop is None or stop <= start:
@@ -285,6 +299,8 @@ def _between(before: str, after: str, sentence: str) -> Cut | None:
             stop += 1
     while start < stop and folded[start] in STOP:
         start += 1
+    while stop > start and folded[stop - 1] in STOP:  # "Ủy ban nhân dân cấp xã có (thẩm quyền …)"
+        stop -= 1
     if start >= stop or stop - start > 14:
         return None
     return Cut(sentence[words[start].start() : words[stop - 1].end()])
