@@ -323,3 +323,21 @@ def test_a_setting_after_o_tai_trong_is_where_the_question_asks():
     assert setting_adjuncts("Hương ước do ai công nhận?") == []  # a topic, not a place asked at
     # two settings: which one it asks is not plain, both stay words to be found
     assert setting_adjuncts("Ban thanh tra nhân dân ở xã có mấy người ở doanh nghiệp nhà nước?") == []
+
+
+@pytest.mark.parametrize(
+    ("question", "key"),
+    [
+        ("Những nội dung nào nhân dân được bàn và quyết định?", "xa"),
+        ("nhan dan tham gia y kien nhung gi", "xa"),
+        ("Ủy ban nhân dân ban hành quyết định nào?", None),  # folded, "nhân dân ban" is not "bàn"
+        ("Ủy ban nhân dân kiểm tra việc gì?", None),
+        ("Ban Thanh tra nhân dân có nhiệm vụ gì?", None),  # a name of every setting
+        ("Người lao động ở doanh nghiệp nhà nước được bàn và quyết định những việc gì?", "dnnn"),
+    ],
+)
+def test_nhan_dan_as_the_laws_actor_is_the_communes_setting(question, key):
+    """Found by a new cadre's question: "Những nội dung nào nhân dân được bàn và quyết định?" got a
+    military guide's list, labelled whole; "Nhân dân" is the actor of the Law's Chương II titles."""
+    found = asked_scope(question)
+    assert (found.key if found else None) == key

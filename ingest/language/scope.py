@@ -88,7 +88,24 @@ _VOCABULARY: tuple[_Words, ...] = (
             "bản, làng",
             "hương ước",
         ),
-        weak=("trưởng thôn", "tổ trưởng tổ dân phố", "hộ gia đình", "nhân dân ở cơ sở"),
+        # "Nhân dân" as the actor of the Law's Chương II titles ("Những nội dung Nhân dân bàn và
+        # quyết định", "… Nhân dân tham gia ý kiến", "kiểm tra, giám sát của Nhân dân"); alone it is
+        # also in names of every setting ("Ban Thanh tra nhân dân", "Công an nhân dân")
+        weak=(
+            "trưởng thôn",
+            "tổ trưởng tổ dân phố",
+            "hộ gia đình",
+            "nhân dân ở cơ sở",
+            # "bàn" whole with "và quyết định": folded, "nhân dân bàn" is "(Ủy ban) nhân dân ban (hành)"
+            "nhân dân bàn và quyết định",
+            "nhân dân được bàn và quyết định",
+            "nhân dân bàn, quyết định",
+            "nhân dân tham gia ý kiến",
+            "nhân dân được tham gia ý kiến",
+            "nhân dân được kiểm tra",
+            "nhân dân thực hiện kiểm tra",
+            "giám sát của nhân dân",
+        ),  # fmt: skip
     ),
     _Words(
         CO_QUAN,
