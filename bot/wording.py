@@ -30,6 +30,13 @@ def not_stated(asked: str) -> str:
     return f"Kho tài liệu hiện có không nêu điều này: “{asked}”."
 
 
+def not_stated_near(asked: str) -> str:
+    """A quantity asked by name that no passage states, though a provision speaks of it for the
+    subject ("Nhiệm kỳ của Ban Thanh tra nhân dân theo nhiệm kỳ của Trưởng thôn"): what is missing
+    is the figure, not the rule."""
+    return f"Kho tài liệu không nêu cụ thể (bằng con số) điều này: “{asked}”; dưới đây là các quy định gần nhất."
+
+
 def clause_not_stated(clause: str) -> str:
     """One clause of a question asking several things that the library does not answer."""
     return f"Kho tài liệu hiện có không nêu: “{clause}”."

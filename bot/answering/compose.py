@@ -315,7 +315,7 @@ def compose(
         if found_list
         else _short(asks, [q for q in chosen if q.source == 0 or not first_from_top], pool, retrieval)
     )
-    unstated = False
+    unstated = near = False
     if short is None and found_list is None and asks.slot:
         # a quantity asked by name: said by a sentence of the best passages, or not in the library
         hit = first_line.stated(asks, pool, retrieval.lexical)
@@ -324,6 +324,7 @@ def compose(
             short = first_line.first_line(asks, [hit], pool, retrieval.lexical)
         unstated = short is None
         if unstated and (nearest := first_line.nearest(asks, pool, retrieval.lexical)):
+            near = True
             said = {c.sentence for c in nearest}
             chosen = [_Quote(c.source, c.start, c.sentence, c.coverage) for c in nearest] + [
                 q for q in chosen if q.text not in said
@@ -357,7 +358,7 @@ def compose(
     return Answer(
         question,
         not unstated,
-        message=wording.not_stated(asks.asked_phrase()) if unstated else None,
+        message=(wording.not_stated_near if near else wording.not_stated)(asks.asked_phrase()) if unstated else None,
         short=short,
         cards=cards,
         groups=groups,
