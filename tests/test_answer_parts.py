@@ -216,3 +216,34 @@ def test_who_is_named_whole_and_without_the_verb_after_it():
     )
     title = "Thẩm quyền triệu tập, chủ trì và nội dung tổ chức cuộc họp của cộng đồng dân cư"
     assert cut("Ai triệu tập cuộc họp của cộng đồng dân cư?", title) is None
+
+
+def test_conditions_on_counts_read_with_their_bounds():
+    """From a review: "ít hơn 05 thôn" is a condition (below), "không ít hơn 05" a floor of the
+    figure; the question's "trên 60 người" allows 61; two counts given, neither is sure."""
+    villages = (
+        "Ở xã có ít hơn 05 thôn thì Ban có 03 thành viên; ở xã có từ 05 thôn trở lên thì có từ 05 đến 09 thành viên."
+    )
+    assert cut("Xã có 10 thôn thì Ban có bao nhiêu thành viên?", villages) == "từ 05 đến 09 thành viên"
+    assert cut("Xã có 3 thôn thì Ban có mấy thành viên?", villages) == "03 thành viên"
+    assert cut(
+        "Ban có mấy Phó Trưởng ban?", "Ban có không ít hơn 05 thành viên, trong đó có không quá 02 Phó Trưởng ban."
+    ) == ("không quá 02 Phó Trưởng ban")
+    assert cut("Cơ quan có quân số trên 60 người bầu bao nhiêu ủy viên?", COUNCIL) == "không quá 09 ủy viên"
+    assert cut("Theo Nghị định 59, đơn vị có 80 quân nhân bầu bao nhiêu ủy viên?", COUNCIL) == "không quá 09 ủy viên"
+    assert cut("Tiểu đoàn có 4 đại đội với 300 quân nhân thì bầu bao nhiêu ủy viên?", COUNCIL) is None
+    # "tối đa" with no count: the largest case's most, never the smallest case's
+    assert cut("Ban Thanh tra nhân dân ở xã có tối đa bao nhiêu thành viên?", BOARD) is None
+
+
+def test_who_is_never_an_opening_phrase_nor_cut_inside_a_name():
+    """From a review: "Trường hợp cần thiết, Trưởng thôn, …" (folded, "trường" is "trưởng") and
+    "Ủy ban nhân dân tỉnh Sơn La" (its "La" is no "là")."""
+    sentence = "Trường hợp cần thiết, Trưởng thôn, Tổ trưởng tổ dân phố thông báo trực tiếp tới hộ gia đình."
+    assert cut("Ai thông báo trực tiếp tới hộ gia đình?", sentence) == "Trưởng thôn, Tổ trưởng tổ dân phố"
+    assert cut("Ai chủ trì hội nghị?", "Trường hợp cần thiết, người đứng đầu cơ quan chủ trì hội nghị.") == (
+        "người đứng đầu cơ quan"
+    )
+    assert cut("Cơ quan nào ban hành quyết định?", "Ủy ban nhân dân tỉnh Sơn La ban hành quyết định.") == (
+        "Ủy ban nhân dân tỉnh Sơn La"
+    )

@@ -114,7 +114,9 @@ def test_term_of_an_office_the_library_never_states_is_declined(law_service, que
     answer = _ask(law_service, question)
     assert answer.found is False and answer.short is None
     # an unaccented question is echoed as the library spells it ("nhiệm kỳ của trưởng thôn …")
-    assert fold(answer.message or "") in {fold(w(question.rstrip("?"))) for w in (wording.not_stated, wording.not_stated_near)}
+    assert fold(answer.message or "") in {
+        fold(w(question.rstrip("?"))) for w in (wording.not_stated, wording.not_stated_near)
+    }
 
 
 @pytest.mark.integration
@@ -308,6 +310,10 @@ def test_a_figure_of_another_part_of_the_sentence_is_no_answer():
     listed = "c) Danh sách giới thiệu để bầu Hội đồng viết theo vần A, B, C; số lượng phải nhiều hơn số cần bầu từ 10% đến 35%."
     asks = understand("Danh sách để bầu Hội đồng phải nhiều hơn số cần bầu bao nhiêu phần trăm?")
     assert not _said_of_another_part(asks, listed, "từ 10% đến 35%", LexicalIndex.build([listed, "Hội đồng."]))
+    # a part that names nothing of the subject goes on about the first part's (from a review)
+    term = "Trưởng thôn do cộng đồng dân cư bầu; nhiệm kỳ 05 năm; Phó Trưởng thôn được bầu lại không quá 02 lần."
+    asks = understand("Nhiệm kỳ của Trưởng thôn là mấy năm?")
+    assert not _said_of_another_part(asks, term, "05 năm", LexicalIndex.build([term, "Trưởng thôn.", "Nhiệm kỳ."]))
 
 
 @pytest.mark.integration

@@ -183,3 +183,14 @@ def test_a_clause_that_opens_with_a_verb_names_no_one():
 def test_how_often_in_a_month_is_no_month_asked():
     assert short_answer.kind("Ban Thanh tra nhân dân họp một tháng mấy lần?") != "date"
     assert short_answer.kind("Luật ban hành năm mấy?") == "date"
+
+
+def test_a_noun_and_do_takes_what_the_question_before_asked_of_by_that_noun():
+    """ "Ngày đó còn gọi là ngày gì nữa?" after "Ngày truyền thống của … là ngày nào?" (people's dev set
+    P078), up to the asking word as typed in lower case ("Việt Nam" is no "năm"); a date is no name."""
+    from bot.answering.conversation import _name_in
+
+    previous = "Ngày truyền thống của Mặt trận Tổ quốc Việt Nam là ngày nào?"
+    assert _name_in(previous, "ngay") == "Ngày truyền thống của Mặt trận Tổ quốc Việt Nam"
+    assert _name_in("Ngày 18 tháng 11 là ngày gì?", "ngay") is None
+    assert _name_in("Thôn họp vào ngày nào?", "ngay") is None  # the noun not named by the question

@@ -43,6 +43,8 @@ def test_a_definition_is_asked_by_its_form(question, term):
         "Thông báo số 666 về việc gì?",
         "Ai chủ trì hội nghị?",
         "Điều 12 Luật THDCCS quy định gì?",
+        "Những hành vi bị nghiêm cấm trong THDCCS là gì?",  # a list's items (found by a new cadre)
+        "Các hình thức công khai thông tin là gì?",
     ],
 )
 def test_other_questions_ask_no_definition(question):

@@ -333,6 +333,8 @@ def test_a_setting_after_o_tai_trong_is_where_the_question_asks():
         ("Ủy ban nhân dân ban hành quyết định nào?", None),  # folded, "nhân dân ban" is not "bàn"
         ("Ủy ban nhân dân kiểm tra việc gì?", None),
         ("Ban Thanh tra nhân dân có nhiệm vụ gì?", None),  # a name of every setting
+        ("Hội đồng nhân dân bàn và quyết định những gì?", None),  # a council's vote (a review found)
+        ("Ban Thanh tra nhân dân được kiểm tra những gì?", None),
         ("Người lao động ở doanh nghiệp nhà nước được bàn và quyết định những việc gì?", "dnnn"),
     ],
 )

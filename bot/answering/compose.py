@@ -118,8 +118,8 @@ def _whole_article(
     # the chapter and section say the setting ("Chương III. Thực hiện dân chủ ở cơ quan, đơn vị"),
     # the document's name its subject (a decree "về vận động, tiếp nhận … đóng góp tự nguyện");
     # the people's words count where they say the texts' terms ("bà con" for "Nhân dân")
-    named = (place.chapter, place.section, title, *leads, place.source.name)
-    headings = " . ".join(x for x in named if x)
+    heads = (place.chapter, place.section, title, *leads, place.source.name)
+    headings = " . ".join(x for x in heads if x)
     said = retrieval.lexical.text_coverage(question, headings, pairs=False, alternatives=alternatives)
     return _article_quotes(pool, article) if said >= TITLE_WORDS else []
 

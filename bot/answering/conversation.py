@@ -338,7 +338,11 @@ def _name_in(previous: str, noun: str) -> str | None:
         if noun not in folded:
             continue
         start = folded.index(noun)
-        end = next((i for i in range(start + 1, len(words)) if folded[i] in _PREDICATE | _CHAT_WORDS), len(words))
+        if start + 1 >= len(words) or not words[start + 1].isalpha():
+            continue  # "Ngày 18 tháng 11": a date, not a name
+        # up to a word that asks or links, typed in lower case: "Việt Nam" is no "năm"
+        stops = _PREDICATE | _CHAT_WORDS
+        end = next((i for i in range(start + 1, len(words)) if folded[i] in stops and words[i].islower()), len(words))
         if end - start > 1 and words[start][:1].isupper():
             return " ".join(words[start:end])
     return None

@@ -33,12 +33,33 @@ _SHARE = re.compile(
 # a word that ends the noun phrase or a clause's punctuation.
 _OF_TOTAL = re.compile(r"\s*tổng\s+số\s+((?:[^\s.;:()]+\s*){1,12})", re.IGNORECASE)
 # A figure's condition on a count, written before it in its clause: "trên 60 người bầu không quá
-# 09 ủy viên", "60 người trở xuống bầu từ 03 đến 05"; folded.
-_ABOVE_BELOW = re.compile(r"\b(tren|duoi|hon)\s+(\d+)\s+[a-z]")
+# 09 ủy viên", "60 người trở xuống bầu từ 03 đến 05", "có ít hơn 05 thôn thì …" (folded); not
+# "không dưới", "không ít hơn": a floor of the figure itself.
+_ABOVE_BELOW = re.compile(r"(?<!khong )\b(tren|duoi|it hon|nhieu hon)\s+(\d+)\s+[a-z]")
+_ABOVE = {"tren", "nhieu hon", "len"}
 _OR_MORE_LESS = re.compile(r"\b(\d+)\s+[a-z]+(?:\s+[a-z]+){0,2}\s+tro\s+(len|xuong)\b")
-# A number of the question that names a count it takes as given ("đơn vị có 50 quân nhân"),
-# not a document's, an article's or a date's number.
-_GIVEN_COUNT = re.compile(r"(?<![\d/.-])(?<!dieu )(?<!khoan )(?<!so )(?<!nam )(?<!thang )(?<!ngay )(\d+)\s+[a-z]")
+# A count the question gives, with its bound ("có 50 quân nhân", "trên 60 người", "từ 100 người trở
+# lên"): a number followed by a word, not a document's, an article's or a date's number.
+_GIVEN_COUNT = re.compile(
+    r"(?<![\w/.-])(?:(tren|duoi)\s+)?(\d{1,6})\s+(?!thang\b|nam\b|ngay\b)[a-z]+(?:\s+[a-z]+){0,2}?(?:\s+tro\s+(len|xuong)\b)?"
+)
+_NOT_A_COUNT_BEFORE = {
+    "dieu",
+    "khoan",
+    "diem",
+    "dinh",
+    "tu",
+    "luat",
+    "quyet",
+    "chi",
+    "nam",
+    "thang",
+    "ngay",
+    "khoa",
+    "loai",
+}
+_ASKS_MOST = re.compile(r"\b(?:toi da|nhieu nhat)\b")
+_ASKS_LEAST = re.compile(r"\b(?:toi thieu|it nhat)\b")
 # Units that are others with a word more: a working day is not a day.
 _LONGER_UNITS: dict[tuple[str, ...], tuple[str, ...]] = {("ngay",): ("lam", "viec")}
 
@@ -75,14 +96,14 @@ def number(question: str, sentence: str, q_words: set[str]) -> Cut | None:
     best: tuple[tuple[int, int, float, int], Cut] | None = None
     # shares in words are read unmasked: masking takes "phần ba" for a part of a text ("Phần I")
     figures = sorted([*FIGURE_RANGE.finditer(masked), *_SHARE.finditer(sentence)], key=lambda m: m.start())
-    counts_given = [int(n) for n in _GIVEN_COUNT.findall(q)]
-    # "tối đa mấy Phó Trưởng ban", no count given: the most of any case ("từ 09 người trở lên thì
-    # … không quá 02 người") is the answer; otherwise a case's figure answers only that case
-    for_any_case = not counts_given and re.search(r"\b(?:toi da|toi thieu|it nhat|nhieu nhat)\b", q) is not None
+    counts_given = _counts_given(q)
+    # "tối đa mấy Phó Trưởng ban", no count given: the largest case's figure ("từ 09 người trở lên
+    # thì … không quá 02 người") is the most; a case of the smallest ("dưới 05 thôn … tối đa 05") is not
+    extreme = None if counts_given else "above" if _ASKS_MOST.search(q) else "below" if _ASKS_LEAST.search(q) else None
     for i, m in enumerate(figures):
         if re.sub(r"^từ\s+|%$", "", m[0]) in given:
             continue
-        if not for_any_case and _condition_unmet(sentence[: m.start()], counts_given):  # unmasked: "quân số 60 người"
+        if _condition_unmet(sentence[: m.start()], counts_given, extreme):  # unmasked: "quân số 60 người"
             continue  # "trên 60 người bầu không quá 09 ủy viên": not for a unit of 50, nor for any unit
         percent = m[0].endswith("%")
         share = percent or _SHARE.fullmatch(m[0]) is not None
@@ -131,15 +152,39 @@ def _unit_asked(question: str, q: str, after: re.Match[str]) -> list[str]:
     return unit[:capital] if capital else unit
 
 
-def _condition_unmet(before: str, given: list[int]) -> bool:
-    """The figure's clause sets a condition on a count ("trên 60 người", "60 người trở xuống")
-    that none of the counts the question gives meets, or the question gives none: the figure
-    answers one case, not the question."""
-    clause = fold(re.split(r"[;.:]\s", before)[-1])
-    tests = [
-        (lambda n, b=int(m[2]), w=m[1]: n > b if w in ("tren", "hon") else n < b) for m in _ABOVE_BELOW.finditer(clause)
-    ] + [(lambda n, b=int(m[1]), w=m[2]: n >= b if w == "len" else n <= b) for m in _OR_MORE_LESS.finditer(clause)]
-    return bool(tests) and not any(all(t(n) for t in tests) for n in given)
+def _last_clause(text: str) -> str:
+    """The text after its last clause break ("; ", ". ", ": "): the clause a figure ends it in."""
+    return re.split(r"[;.:]\s", text)[-1]
+
+
+def _counts_given(q: str) -> list[int]:
+    """The one count the question gives, as the least number it allows ("trên 60 người": 61); none
+    when it gives none or several ("4 đại đội với 300 quân nhân": which one a rule counts is unsure)."""
+    found = []
+    for m in _GIVEN_COUNT.finditer(q):
+        before = q[: m.start()].split()
+        if before and before[-1] in _NOT_A_COUNT_BEFORE:
+            continue  # "Điều 5", "Nghị định 59", "năm 2023"
+        n = int(m[2])
+        found.append(n + 1 if m[1] == "tren" else n - 1 if m[1] == "duoi" else n)
+    return found if len(found) == 1 else []
+
+
+def _condition_unmet(before: str, given: list[int], extreme: str | None) -> bool:
+    """The figure's clause sets a condition on a count ("trên 60 người", "60 người trở xuống") that
+    the count the question gives does not meet, or the question gives none: the figure answers one
+    case, not the question; unless the question asks the most (or least) and the case is the
+    largest (or smallest) one (`extreme`: "above" or "below")."""
+    clause = fold(_last_clause(before))
+    tests = [(int(m[2]), m[1]) for m in _ABOVE_BELOW.finditer(clause)]
+    tests += [(int(m[1]), m[2]) for m in _OR_MORE_LESS.finditer(clause)]
+    if not tests:
+        return False
+    if not given:
+        return extreme is None or any(("above" if word in _ABOVE else "below") != extreme for _, word in tests)
+    n = given[0]
+    met = {"tren": n.__gt__, "nhieu hon": n.__gt__, "duoi": n.__lt__, "it hon": n.__lt__, "len": n.__ge__}
+    return not all(met.get(word, n.__le__)(bound) for bound, word in tests)
 
 
 def _of_total(unit: list[str], sentence: str, at: int) -> int | None:
@@ -168,7 +213,7 @@ def _said_in_clause(lead: list[str], sentence: str, cut: str) -> bool:
     at = sentence.find(cut)
     if at < 0 or len(lead) < 2:
         return False
-    clause = re.split(r"[;.:]\s", sentence[:at])[-1]
+    clause = _last_clause(sentence[:at])
     words, pair = re.findall(r"\w+", fold(clause)), lead[:2][::-1]
     return any(words[i : i + 2] == pair for i in range(len(words) - 1))
 
@@ -229,7 +274,7 @@ def _counted_before(unit: list[str], before: str, written: str) -> bool:
     between ("số lượng Phó Trưởng ban không quá 02 người" answers "mấy Phó Trưởng ban"), or opens
     the figure's clause as what it counts."""
     # within the figure's clause: "… 05 ủy viên; trên 60 người …" counts people, not members
-    words = re.findall(r"\w+", fold(re.split(r"[;.:]\s", before)[-1]))
+    words = re.findall(r"\w+", fold(_last_clause(before)))
     while words and words[-1] in _BETWEEN | {"khong", "qua", "hon", "duoi", "tren"}:
         words.pop()
     named = [w for w in unit if w not in STOP][:3]
@@ -239,6 +284,6 @@ def _counted_before(unit: list[str], before: str, written: str) -> bool:
         return True
     # or the figure's clause opens by naming the count of it: "Số lượng Phó Trưởng ban do … quyết
     # định … nhưng không quá 02 người" (no ";" or "." between: another clause counts another thing)
-    clause = re.findall(r"\w+", fold(re.split(r"[;.:]\s", written)[-1]))  # as written: "Số lượng" is not masked
+    clause = re.findall(r"\w+", fold(_last_clause(written)))  # as written: "Số lượng" is not masked
     opening = clause[2:] if clause[:2] == ["so", "luong"] else clause[1:] if clause[:1] == ["so"] else []
     return opening[: len(named)] == named

@@ -89,8 +89,8 @@ def asked_term(text: str) -> str | None:
     term = _LEADING.sub("", _WITHIN.sub("", _TRAILING.sub("", m["term"].strip(" ,"))))
     term = re.sub(r"^(?:cho (?:minh |toi |em )?hoi|xin hoi)\s+", "", term)
     words = WORD.findall(term)
-    if not words or len(words) > MAX_SUBJECT_WORDS:
-        return None
+    if not words or len(words) > MAX_SUBJECT_WORDS or words[0] in ("nhung", "cac"):
+        return None  # "Những hành vi bị nghiêm cấm … là gì?" asks for a list's items, not a meaning
     return " ".join(words)
 
 

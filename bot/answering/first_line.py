@@ -22,6 +22,7 @@ from bot.answering.asks import Asks, names_measure, states_money
 from ingest.index.lexical import LexicalIndex
 from ingest.language.citations import parse_citations
 from ingest.language.normalize import fold
+from ingest.language.patterns import DATE_PHRASE, NUMBERED_NAME
 from ingest.language.scope import fits, scope_of
 from ingest.language.sentences import paragraph_spans, sentence_spans
 
@@ -266,19 +267,30 @@ def gated_cut(asks: Asks, sentence: str, source: Source, lexical: LexicalIndex) 
 def _said_of_another_part(asks: Asks, sentence: str, figure: str, lexical: LexicalIndex) -> bool:
     """A sentence of parts, each with its figure ("niêm yết … ít nhất là 15 ngày; thông báo trên các
     phương tiện thông tin đại chúng: 3 số …"), gives the figure in a part that says less of the
-    subject than another: the notice board's days are no answer for the radio. A part without a
-    figure is no rival: it names what the next part goes on about ("Danh sách …; số lượng …")."""
-    parts = re.split(r";\s", sentence)
-    own = next((p for p in parts if figure in p), None)
-    if len(parts) < 2 or own is None or not asks.subject:
+    subject than another: the notice board's days are no answer for the radio. A part that names
+    nothing of the subject goes on about the first part's ("Trưởng thôn do … bầu; nhiệm kỳ 05 năm"),
+    and a part without a figure (a date, an article's number aside) is no rival."""
+    at = sentence.find(figure)
+    if at < 0 or ";" not in sentence or not asks.subject:
         return False
+    spans, start = [], 0
+    for m in re.finditer(r";\s", sentence):
+        spans.append((start, m.start()))
+        start = m.end()
+    spans.append((start, len(sentence)))
+    parts = [sentence[a:b] for a, b in spans]
+    mine = max(i for i, (a, _) in enumerate(spans) if a <= at)  # the part the figure was cut from
     subject = " , ".join(asks.subject)
 
     def said(part: str) -> float:
         return lexical.text_coverage(subject, part, pairs=False, alternatives=asks.alternatives)
 
-    mine = said(own)
-    return any(said(p) > mine for p in parts if p is not own and re.search(r"\d", p))
+    own = said(parts[mine]) or said(parts[0] + " " + parts[mine])
+    return any(
+        said(p) > own and re.search(r"\d", DATE_PHRASE.sub(" ", NUMBERED_NAME.sub(" ", p)))
+        for i, p in enumerate(parts)
+        if i != mine
+    )
 
 
 def first_line(

@@ -207,17 +207,27 @@ def facet_first(question: str, passages: list[Passage]) -> list[Passage]:
     articles of contents, forms and responsibilities, which share the subject's words."""
     label = asked_label(question)
     top = passages[0] if passages else None
-    if not label or top is None or top.legal is None or title_names(label, top.legal.article_title):
+    if not label or top is None or top.legal is None or _opens_with(label, top.legal.article_title):
         return passages
+    if top.score <= 0:
+        return passages  # a reranker's scores: no ratio to read
     for i, p in enumerate(passages[1:3], start=1):
         if (
             p.doc_id == top.doc_id
             and p.legal is not None
+            and (p.legal.chapter, p.legal.section) == (top.legal.chapter, top.legal.section)  # the same setting
             and p.score >= FACET_SCORE * top.score
-            and title_names(label, p.legal.article_title)
+            and _opens_with(label, p.legal.article_title)
         ):
             return [p, *passages[:i], *passages[i + 1 :]]
     return passages
+
+
+def _opens_with(label: str, title: str) -> bool:
+    """Whether a title is the list's own ("Những nội dung …", "Các hành vi …"), not one that names
+    it in passing ("Đề xuất nội dung để …", "Trách nhiệm … các nội dung, công việc")."""
+    head = re.sub(r"^(?:nhung|cac)\s+", "", fold(title))
+    return re.match(rf"{re.escape(fold(label))}\b", head) is not None
 
 
 @dataclass(frozen=True)

@@ -59,9 +59,10 @@ _BODY_HEADS = (
     "cong dong",
     "tap the",
     "doan ",
-    "truong ",  # an office: "Trưởng Ban công tác Mặt trận ở thôn, tổ dân phố"
-    "chu tich ",
 )
+# An office opens a name too ("Trưởng Ban công tác Mặt trận ở thôn, tổ dân phố", "Tổ trưởng …"):
+# as written, with its accents, since folded "trưởng" is also "trường (hợp)".
+_OFFICE_HEADS = ("trưởng ", "phó trưởng ", "tổ trưởng ", "chủ tịch ", "bí thư ")
 _AUTHOR = re.compile(r"\btac gia\b|\bai viet\b")
 
 # "số 34/2007/PL-UBTVQH11 ngày 20 tháng 4 năm 2007": the date a cited document was issued.
@@ -282,13 +283,15 @@ def _between(before: str, after: str, sentence: str) -> Cut | None:
             # a name with a comma in it ("Ban Chấp hành Công đoàn cơ quan, đơn vị"): from its capital
             earlier = _clause_start(sentence, words, start - 1)
             named = " ".join(w[0] for w in words[earlier:start])
-            if named[:1].isupper() and fold(named + " ").startswith(_BODY_HEADS) and start - earlier <= 8:
+            if named[:1].isupper() and _names_body(named) and start - earlier <= 8:
                 start = earlier
         elif words[start][0][:1].isupper() and start > 0:
-            # names listed with commas ("Trưởng thôn, Tổ trưởng tổ dân phố triệu tập"): all of them
+            # names listed with commas ("Trưởng thôn, Tổ trưởng tổ dân phố triệu tập"): all of them,
+            # never an opening phrase ("Trường hợp cần thiết, …", "Tại hội nghị, …", "Hằng năm, …")
             while start > 0 and sentence[words[start - 1].end() : words[start].start()].strip() == ",":
                 earlier = _clause_start(sentence, words, start - 1)
-                if not words[earlier][0][:1].isupper() or start - earlier > 4:
+                named = " ".join(w[0] for w in words[earlier:start])
+                if not named[:1].isupper() or start - earlier > 4 or not _names_body(named):
                     break
                 start = earlier
     if start >= len(words):
@@ -299,11 +302,17 @@ def _between(before: str, after: str, sentence: str) -> Cut | None:
             stop += 1
     while start < stop and folded[start] in STOP:
         start += 1
-    while stop > start and folded[stop - 1] in STOP:  # "Ủy ban nhân dân cấp xã có (thẩm quyền …)"
+    # "Ủy ban nhân dân cấp xã có (thẩm quyền …)": a verb typed in lower case, not "(Sơn) La"
+    while stop > start and folded[stop - 1] in STOP and words[stop - 1][0].islower():
         stop -= 1
     if start >= stop or stop - start > 14:
         return None
     return Cut(sentence[words[start].start() : words[stop - 1].end()])
+
+
+def _names_body(text: str) -> bool:
+    """Whether the words open a body's or an office's name ("Ban Chấp hành …", "Trưởng thôn")."""
+    return fold(text + " ").startswith(_BODY_HEADS) or (text.lower() + " ").startswith(_OFFICE_HEADS)
 
 
 def _clause_start(sentence: str, words: list[re.Match[str]], at: int) -> int:

@@ -132,6 +132,7 @@ class ChunkIndex:
         return cls(store, pointer, client, collection)
 
     def close(self) -> None:
+        self._document.cache_clear()
         if not self._closed:
             self._closed = True
             self.store.release(self._client)
@@ -270,21 +271,25 @@ class ChunkIndex:
 
     def delete_documents(self, doc_ids: set[str]) -> None:
         """Remove these documents' chunks (from a generation cloned from the active one)."""
-        self._document.cache_clear()
         ordered = sorted(doc_ids)
-        for start in range(0, len(ordered), 500):
-            self._collection.delete(where={"doc_id": {"$in": ordered[start : start + 500]}})
+        try:
+            for start in range(0, len(ordered), 500):
+                self._collection.delete(where={"doc_id": {"$in": ordered[start : start + 500]}})
+        finally:  # after the write: a read during it could have kept a document half written
+            self._document.cache_clear()
 
     def _add(self, ids: list[str], embeddings: Any, documents: list[str], metadatas: list[dict[str, Any]]) -> None:
-        self._document.cache_clear()
-        for start in range(0, len(ids), _BATCH):
-            end = start + _BATCH
-            self._collection.add(
-                ids=ids[start:end],
-                embeddings=embeddings[start:end],
-                documents=documents[start:end],
-                metadatas=metadatas[start:end],
-            )
+        try:
+            for start in range(0, len(ids), _BATCH):
+                end = start + _BATCH
+                self._collection.add(
+                    ids=ids[start:end],
+                    embeddings=embeddings[start:end],
+                    documents=documents[start:end],
+                    metadatas=metadatas[start:end],
+                )
+        finally:  # after the write (see delete_documents)
+            self._document.cache_clear()
 
 
 def in_document_order(passages: list[Passage]) -> list[Passage]:

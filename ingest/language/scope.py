@@ -187,7 +187,12 @@ _VOCABULARY: tuple[_Words, ...] = (
 SCOPES: dict[str, Scope] = {w.scope.key: w.scope for w in _VOCABULARY}
 
 # Phrases holding a setting's word without naming the setting: a match inside one does not count.
-_NOT_A_SETTING = ("xã hội", "hợp tác xã", "xã viên", "áp dụng", "áp lực", "áp đặt", "phường hội")
+# A match that starts inside one does not count either: "(Hội đồng) nhân dân bàn và quyết định" is
+# a council's vote, not the commune's people's.
+_NOT_A_SETTING = (
+    "xã hội", "hợp tác xã", "xã viên", "áp dụng", "áp lực", "áp đặt", "phường hội",
+    "ủy ban nhân dân", "hội đồng nhân dân", "ban thanh tra nhân dân", "tòa án nhân dân", "viện kiểm sát nhân dân",
+)  # fmt: skip
 
 # Issuers whose texts govern one setting, by the code in a number ("…/TT-BQP") or by name.
 _ISSUERS = {"BQP": QUAN_DOI, "BCA": CONG_AN}
@@ -240,7 +245,7 @@ def _mentions(text: str) -> list[tuple[int, int, _Term]]:
     for term in _TERMS:
         for m in term.pattern.finditer(folded):
             a, b = m.span()
-            if any(ta <= a and b <= tb for ta, tb in traps):
+            if any(ta <= a and (b <= tb or a < tb) for ta, tb in traps):
                 continue
             if term.single and not unaccented and text[a:b] != term.phrase:
                 continue  # "xa" (far) in an accented question is not "xã"
