@@ -44,6 +44,10 @@ def test_asks_grammar_words_are_no_subject():
     assert understand("Phải có bao nhiêu người dự mới hợp lệ?").subject == ("hợp lệ",)
     assert understand("Có bao nhiêu xã đạt chuẩn nông thôn mới?").subject == ("chuẩn nông thôn mới",)  # "new" here
     assert "mới" in understand("Cần làm gì theo quy định mới này?").subject
+    # when, not what: "Tính đến 9 tháng đầu năm 2018" left "Tính" and "đầu" for a sentence to hold
+    asks = understand("Tính đến 9 tháng đầu năm 2018 Hưng Yên có bao nhiêu xã đạt chuẩn nông thôn mới?")
+    assert asks.subject == ("Hưng Yên", "chuẩn nông thôn mới")
+    assert understand("Cuối năm thôn họp mấy lần?").subject == ("thôn họp",)
 
 
 def test_asks_subject_keeps_accents_and_breaks_runs_at_question_words():

@@ -60,6 +60,14 @@ _PARTICLE_BEFORE = {"hang": {"nam", "thang", "quy", "tuan", "ngay", "ky"}}
 _PARTICLE_AFTER = {"moi": {"thi"}, "mới": {"thì"}}
 _CORRELATIVE = {"moi": {"phai", "can"}, "mới": {"phải", "cần"}}
 _DEMONSTRATIVES = {"nay", "do", "ay", "kia"}
+# When, not what: "tính đến 9 tháng đầu năm 2018", "cuối năm", "6 tháng đầu năm" (its numbers are
+# never a subject's words either); left out of the subject like a setting.
+_TIME_ADJUNCT = re.compile(
+    r"\btính\s+(?:đến|từ)(?=\s+(?:ngày|tháng|quý|năm|nay|hết|cuối|đầu|giữa|\d))"
+    r"|(?:\b\d+\s+)?\b(?:tháng|quý)\s+(?:đầu|cuối)\s+năm(?:\s+\d{4})?"
+    r"|\b(?:đầu|cuối|giữa)\s+năm(?:\s+\d{4})?",
+    re.IGNORECASE,
+)
 _NEGATED = re.compile(r"\b(?:khong duoc|khong phai|khong can|khong co|chua duoc|nghiem cam|cam)\b")
 
 
@@ -133,6 +141,7 @@ def understand(text: str, unit_scope: str = "", places: frozenset[str] = frozens
     # "Ở cơ quan nhà nước thì …": where it asks is the setting (`scope`), matched against the
     # passage's setting, not words a sentence must hold
     cited_spans += setting_adjuncts(text)
+    cited_spans += [m.span() for m in _TIME_ADJUNCT.finditer(text)]
     which_noun = _which_noun(folded) if kind == "which" else set()
     runs: list[list[str]] = [[]]
     lowered = [w.lower() for w in words]
