@@ -35,9 +35,9 @@ _OF_TOTAL = re.compile(r"\s*tổng\s+số\s+((?:[^\s.;:()]+\s*){1,12})", re.IGNO
 # A figure's condition on a count, written before it in its clause: "trên 60 người bầu không quá
 # 09 ủy viên", "60 người trở xuống bầu từ 03 đến 05", "có ít hơn 05 thôn thì …" (folded); not
 # "không dưới", "không ít hơn": a floor of the figure itself.
-_ABOVE_BELOW = re.compile(r"(?<!khong )\b(tren|duoi|it hon|nhieu hon)\s+(\d+)\s+[a-z]")
+_ABOVE_BELOW = re.compile(r"(?<!khong )\b(tren|duoi|it hon|nhieu hon)\s+(\d{1,9})\s+[a-z]")
 _ABOVE = {"tren", "nhieu hon", "len"}
-_OR_MORE_LESS = re.compile(r"\b(\d+)\s+[a-z]+(?:\s+[a-z]+){0,2}\s+tro\s+(len|xuong)\b")
+_OR_MORE_LESS = re.compile(r"\b(\d{1,9})\s+[a-z]+(?:\s+[a-z]+){0,2}\s+tro\s+(len|xuong)\b")
 # A count the question gives, with its bound ("có 50 quân nhân", "trên 60 người", "từ 100 người trở
 # lên"): a number followed by a word, not a document's, an article's or a date's number.
 _GIVEN_COUNT = re.compile(
