@@ -110,7 +110,7 @@ def _whole_article(
     # tham gia ý kiến"; "trường hợp" in a clause's lead): its words suffice, as the question's
     # frame ("có những … gì khi", "muốn … thì có thể dùng") pairs with nothing in a title
     label = lists.asked_label(question)
-    if not label or short_answer.kind(question) in ("which", "who") and not lists.plural(question):
+    if not label or lists.asks_one(question):
         return []  # "cơ quan nào có trách nhiệm …" asks for one body, not a list of "trách nhiệm"
     leads = lists.lead_ins(article)
     if not any(lists.title_names(label, heading) for heading in (title, *leads)):
@@ -275,7 +275,7 @@ def compose(
             wording.no_full_text(d) for r in resolutions for d in r.directives if not d.primary and not d.articles
         ] + notes
 
-    if not whole and not (short_answer.kind(question) in ("which", "who") and not lists.plural(question)):
+    if not whole and not lists.asks_one(question):
         retrieval = replace(retrieval, passages=lists.facet_first(weighed, retrieval.passages))
     pool = [Source.from_passage(i + 1, p) for i, p in enumerate(retrieval.passages)]
     # a legal answer: the articles ranked first answer first (their titles matched the question)

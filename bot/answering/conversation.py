@@ -332,6 +332,7 @@ def _name_in(previous: str, noun: str) -> str | None:
             return run
     # or what the previous question asked of, named with that noun: "Ngày đó" after "Ngày truyền
     # thống của Mặt trận … là ngày nào?" (the asking words leave it out of the subject)
+    stops = _PREDICATE | _CHAT_WORDS
     for clause in re.split(r"[,;?!.:]", previous):
         words = clause.split()
         folded = [fold(w) for w in words]
@@ -341,7 +342,6 @@ def _name_in(previous: str, noun: str) -> str | None:
         if start + 1 >= len(words) or not words[start + 1].isalpha():
             continue  # "Ngày 18 tháng 11": a date, not a name
         # up to a word that asks or links, typed in lower case: "Việt Nam" is no "năm"
-        stops = _PREDICATE | _CHAT_WORDS
         end = next((i for i in range(start + 1, len(words)) if folded[i] in stops and words[i].islower()), len(words))
         if end - start > 1 and words[start][:1].isupper():
             return " ".join(words[start:end])

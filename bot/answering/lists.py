@@ -15,6 +15,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from bot.answering import short_answer
 from ingest.language.legal import body_start
 from ingest.language.normalize import fold
 from ingest.language.sentences import paragraph_spans
@@ -75,6 +76,11 @@ def asked_label(question: str) -> str | None:
 def plural(question: str) -> bool:
     """Whether the question asks "những / các … nào / gì": many of something, not one."""
     return _PLURAL_WHICH.search(" ".join(fold(w).strip(",.?!:;") for w in question.split())) is not None
+
+
+def asks_one(question: str) -> bool:
+    """ "Cơ quan nào có trách nhiệm …" asks for one body or person, not a list of "trách nhiệm"."""
+    return short_answer.kind(question) in ("which", "who") and not plural(question)
 
 
 def _words_of(label: str) -> set[str]:

@@ -245,7 +245,7 @@ def _mentions(text: str) -> list[tuple[int, int, _Term]]:
     for term in _TERMS:
         for m in term.pattern.finditer(folded):
             a, b = m.span()
-            if any(ta <= a and (b <= tb or a < tb) for ta, tb in traps):
+            if any(ta <= a < tb for ta, tb in traps):  # inside a trap, or starting in one
                 continue
             if term.single and not unaccented and text[a:b] != term.phrase:
                 continue  # "xa" (far) in an accented question is not "xã"
