@@ -30,6 +30,9 @@ NESTED = [
         ("Thôn muốn biểu quyết qua mạng thì cần những điều kiện gì?", "điều kiện"),
         ("Tổ bầu cử gồm các thành phần nào", "thành phần"),
         ("Xã phải công khai những việc gì?", "nội dung"),  # a list word still wins
+        # "nào" closes a noun phrase however long; "gì" may close a verb's ("phải làm gì")
+        ("Ban Dân vận hướng dẫn những mảng công tác dân vận nào?", "mảng công tác dân vận"),
+        ("Các cấp ủy phải làm gì?", None),
         ("Hội nghị thôn họp mấy lần một năm?", None),
         ("Ai chủ trì hội nghị thôn?", None),
     ],
@@ -96,3 +99,20 @@ def test_real_law_list_named_by_its_lead_in(law_service):
     assert group.source.legal is not None and group.source.legal.article == 26
     text = answer_text(answer)
     assert all(w in text for w in ("Hội nghị trao đổi, đối thoại", "Phát phiếu lấy ý kiến", "đường dây nóng"))
+
+
+def test_a_sentence_listing_its_items_inline_is_quoted_whole_for_a_list():
+    """Found (public cadre C011): the items of a long report sentence are its ";"-clauses with no
+    colon before them; a list question was quoted only the first clause, the lead."""
+    from bot.answering.compose import _quotable_spans
+
+    sentence = (
+        "Quán triệt Nghị quyết, Ban Dân vận đã hướng dẫn các chi, đảng bộ trực thuộc, MTTQ và các đoàn thể "
+        "chính trị - xã hội thực hiện công tác dân vận theo quan điểm của Đảng và Nhà nước, tư tưởng dân vận "
+        "của Chủ tịch Hồ Chí Minh, thực hiện quy chế dân chủ ở cơ sở; quy chế công tác dân vận của hệ thống "
+        "chính trị; công tác dân vận chính quyền; công tác tôn giáo; công tác dân vận tham gia xây dựng nông "
+        "thôn mới và đô thị văn minh."
+    )
+    whole = _quotable_spans(sentence, listing=True)
+    assert [(s.start, s.end) for s in whole] == [(0, len(sentence))]
+    assert len(_quotable_spans(sentence)) == 5  # any other question: clause by clause

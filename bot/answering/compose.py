@@ -30,6 +30,8 @@ MAX_SENTENCES = 4
 # chains a dozen tasks with semicolons; the answer is usually one of them).
 LONG_SENTENCE = 300
 MAX_LIST_QUOTE = 700
+# A long sentence of this many ";"-clauses lists its items inline.
+MIN_INLINE_ITEMS = 3
 PRIMARY_BONUS = 0.5
 # Weight of a legal source's rank in choosing what to quote (×1.5 for the first, ×1.25 the second, …).
 RANK_WEIGHT = 0.5
@@ -60,8 +62,10 @@ class _Quote:
     coverage: float
 
 
-def _quotable_spans(text: str, start: int = 0) -> list[Span]:
-    """Sentences, and clauses of long sentences; a list ("…đó là: a; b; c.") stays whole.
+def _quotable_spans(text: str, start: int = 0, listing: bool = False) -> list[Span]:
+    """Sentences, and clauses of long sentences; a list ("…đó là: a; b; c.") stays whole, and so,
+    when a list is asked (`listing`), does a sentence whose clauses are its items without a colon
+    ("… đã hướng dẫn … tư tưởng dân vận …; quy chế …; công tác tôn giáo; …").
     Nothing before `start` (a legal passage's heading line) is quoted."""
     spans = []
     units: list[Span] = []
@@ -78,6 +82,9 @@ def _quotable_spans(text: str, start: int = 0) -> list[Span]:
             spans.append(sentence)
             continue
         clauses = clause_spans(text, sentence)
+        if listing and len(clauses) >= MIN_INLINE_ITEMS and sentence.end - sentence.start <= WHOLE_ARTICLE:
+            spans.append(sentence)
+            continue
         for clause in clauses:
             if ":" in text[clause.start : clause.end] and sentence.end - clause.start <= MAX_LIST_QUOTE:
                 spans.append(Span(clause.start, sentence.end))  # the lead-in and its items
@@ -209,8 +216,9 @@ def _best_sentences(question: str, sources: list[Source], retrieval: Retrieval, 
     first sentence of the best source when none stands out."""
     quotes = []
     figure = short_answer.figure(question)  # once, not per sentence
+    listing = lists.asked_label(question) is not None and not lists.asks_one(question)
     for i, src in enumerate(sources):
-        for span in _quotable_spans(src.text, src.body_start):
+        for span in _quotable_spans(src.text, src.body_start, listing):
             quote = _quote_text(src.text, span)
             # a local report's sentences are about its place, which they seldom name
             # ("có thêm 8 xã…" of Hưng Yên's report): the place counts as said

@@ -30,7 +30,9 @@ _LIST_WORD = re.compile(
 _WHAT_ITEMS = re.compile(r"\bnhung (?:viec |van de )?(?:gi|nao)\b")
 # The form of a list question whatever its noun: a plural and a few words before "nào" / "gì"
 # ("những trường hợp nào", "các điều kiện gì", "gồm những thành phần nào"); "j" is how "gì" is texted.
-_PLURAL_WHICH = re.compile(r"\b(?:nhung|cac) ((?:\w+ ){0,2}\w+) (?:nao|gi|j)\b")
+# "nào" closes a noun phrase, however long ("những mảng công tác dân vận nào"); "gì" may close a
+# verb's ("các cấp ủy phải làm gì"), so only a short one.
+_PLURAL_WHICH = re.compile(r"\b(?:nhung|cac) ((?:\w+ ){0,4}\w+) nao\b|\b(?:nhung|cac) ((?:\w+ ){0,2}\w+) (?:gi|j)\b")
 # A question that names a list with a plural or a number asks for all of it.
 _ITEM = re.compile(r"^(?:\(\d{1,2}\)|\d{1,2}[.)]|[a-zđ]\)|[-–+•])\s*")
 MAX_ITEM = 900
@@ -61,8 +63,9 @@ def asked_label(question: str) -> str | None:
         if _WHAT_ITEMS.search(text):
             return "nội dung"
         if plural := _PLURAL_WHICH.search(text):  # its noun names the list, as a title or lead-in says it
-            start = text[: plural.start(1)].count(" ")
-            return " ".join(words[start : start + plural[1].count(" ") + 1]).strip(",.?!:;")
+            group = 1 if plural[1] else 2
+            start = text[: plural.start(group)].count(" ")
+            return " ".join(words[start : start + plural[group].count(" ") + 1]).strip(",.?!:;")
         return None
     if found[0][0] == "nghiem cam" and len(found) > 1:  # a verb: "nghiêm cấm những hành vi" lists "hành vi"
         found = found[1:]
