@@ -43,6 +43,10 @@ SETS = {
     # written by someone who saw no code; out of the domain: found None, near it (fines, pensions): False
     "out of domain, dev": "qa_ood_dev.jsonl",
     "out of domain, held-out": "qa_ood_heldout.jsonl",
+    # yes-no, yes-no against a threshold, either-or and lists, written by a helper who saw no code,
+    # split into blocks of four before any change was made for them
+    "verdicts, dev": "qa_verdicts_dev.jsonl",
+    "verdicts, held-out": "qa_verdicts_heldout.jsonl",
 }
 
 # The abbreviations cadres type, long form → short; applied to the question's words.
@@ -149,7 +153,6 @@ def _ask(service, case: dict, question: str):
 
 
 def evaluate(service, cases: list[dict], variants: bool = True) -> Figures:
-    n = normalize_text
     figures = Figures(agree={v: [0, 0] for v in VARIANTS})
     for case in cases:
         figures.cases += 1
@@ -167,7 +170,7 @@ def evaluate(service, cases: list[dict], variants: bool = True) -> Figures:
                 figures.wrong.append(f"{case['id']}: {given[:60]}")
         elif short:
             figures.first_asked += 1
-            if given and all(n(s) in n(given) for s in short):
+            if given and cadre_eval.says_short(short, answer.first_lines):
                 figures.right_first += 1
             elif given:
                 figures.wrong_first += 1
