@@ -104,7 +104,7 @@ def test_real_law_list_named_by_its_lead_in(law_service):
 def test_a_sentence_listing_its_items_inline_is_quoted_whole_for_a_list():
     """Found (public cadre C011): the items of a long report sentence are its ";"-clauses with no
     colon before them; a list question was quoted only the first clause, the lead."""
-    from bot.answering.compose import _quotable_spans
+    from bot.answering.quotable import quotable_spans
 
     sentence = (
         "Quán triệt Nghị quyết, Ban Dân vận đã hướng dẫn các chi, đảng bộ trực thuộc, MTTQ và các đoàn thể "
@@ -113,6 +113,6 @@ def test_a_sentence_listing_its_items_inline_is_quoted_whole_for_a_list():
         "chính trị; công tác dân vận chính quyền; công tác tôn giáo; công tác dân vận tham gia xây dựng nông "
         "thôn mới và đô thị văn minh."
     )
-    whole = _quotable_spans(sentence, listing=True)
+    whole = quotable_spans(sentence, listing=True)
     assert [(s.start, s.end) for s in whole] == [(0, len(sentence))]
-    assert len(_quotable_spans(sentence)) == 5  # any other question: clause by clause
+    assert len(quotable_spans(sentence)) == 5  # any other question: clause by clause

@@ -235,3 +235,51 @@ def test_a_decrees_name_says_the_subject_its_article_titles_leave_out():
         chunks_of=lambda _doc: [passage],
     )
     assert quoted_items(answer) == [1, 2, 3]
+
+
+def test_a_contents_article_third_after_the_best_still_answers_first():
+    """Found in the verdicts dev set: "dân được bàn và quyết định những việc gì?" ranked the
+    contents article (Điều 15) fourth, after three that name the subject in other roles."""
+    passages = _ranked(
+        [
+            ("Đề xuất nội dung để Nhân dân bàn và quyết định", 1.0),
+            ("Hình thức Nhân dân bàn và quyết định", 0.98),
+            ("Tổ chức cuộc họp để Nhân dân bàn và quyết định", 0.97),
+            ("Những nội dung Nhân dân bàn và quyết định", 0.95),
+        ]
+    )
+    assert lists.facet_first("Dân được bàn và quyết định những việc gì?", passages)[0].legal.article == 63
+
+
+def test_the_list_of_things_typed_as_asked_stays_first():
+    """ "những việc gì" is read as "nội dung"; an article "Những việc … không được làm" is the
+    list asked all the same, not to be passed over for one of "Những nội dung … phải công khai"."""
+    passages = _ranked(
+        [
+            ("Những việc cán bộ, chiến sĩ không được làm", 1.0),
+            ("Những nội dung phải công khai", 0.95),
+        ]
+    )
+    assert lists.facet_first("Cán bộ không được làm những việc gì?", passages)[0].legal.article == 60
+
+
+def test_a_lead_in_of_a_clause_is_quoted_with_all_its_points_when_a_list_is_asked():
+    """Found in the verdicts dev set: "Hồ sơ … gồm những giấy tờ gì?" was quoted the lead-in of
+    "4. Hồ sơ … bao gồm:" with its first point only."""
+    from bot.answering.quotable import quotable_spans
+
+    text = "\n\n".join(
+        [
+            "3. Trình tự công nhận như sau.",
+            "4. Hồ sơ đề nghị công nhận bao gồm:",
+            "a) Văn bản đề nghị công nhận;",
+            "b) Nghị quyết hoặc biên bản cuộc họp;",
+            "c) Hương ước đã được thông qua.",
+            "5. Quyết định công nhận theo Mẫu số 03.",
+        ]
+    )
+    quotes = [text[s.start : s.end] for s in quotable_spans(text, listing=True)]
+    assert any(q.startswith("Hồ sơ") and q.endswith("đã được thông qua.") for q in quotes)
+    assert not any("Hồ sơ" in q and "Mẫu số 03" in q for q in quotes)  # the next clause is no point
+    plain = [text[s.start : s.end] for s in quotable_spans(text)]
+    assert not any("Hồ sơ" in q and "c) Hương ước" in q for q in plain)  # no list asked: as before

@@ -17,21 +17,16 @@ from bot.answering.answer import Answer, Quotation, QuoteGroup, ShortAnswer, Sou
 from bot.answering.asks import Asks, understand
 from bot.answering.conversation import place_names
 from bot.answering.lookup import Resolution
+from bot.answering.quotable import WHOLE_ARTICLE, quotable_spans
 from bot.answering.retrieval import Retrieval
 from bot.answering.verification import facts as facts_of
 from ingest.language.legal import body_start
 from ingest.language.normalize import fold
 from ingest.language.patterns import PLACE_NUMBER
-from ingest.language.sentences import Span, clause_spans, paragraph_spans, sentence_spans
+from ingest.language.sentences import Span, paragraph_spans
 from ingest.models import Passage
 
 MAX_SENTENCES = 4
-# Sentences longer than this are quoted clause by clause (official prose
-# chains a dozen tasks with semicolons; the answer is usually one of them).
-LONG_SENTENCE = 300
-MAX_LIST_QUOTE = 700
-# A long sentence of this many ";"-clauses lists its items inline.
-MIN_INLINE_ITEMS = 3
 PRIMARY_BONUS = 0.5
 # Weight of a legal source's rank in choosing what to quote (×1.5 for the first, ×1.25 the second, …).
 RANK_WEIGHT = 0.5
@@ -46,7 +41,6 @@ TITLE_COVERAGE = 0.7
 # the list asked for (measured on the people-style dev set: 0.5 on the title alone quoted 10 of
 # 21 lists whole; lead-ins and 0.35: the lists whose question adds a setting or a frame)
 TITLE_WORDS = 0.35
-WHOLE_ARTICLE = 1500
 # A list article is quoted to its end, up to this length and this many items (then cut, and said so).
 WHOLE_LIST = 6000
 MAX_LIST_ITEMS = 40
@@ -60,37 +54,6 @@ class _Quote:
     start: int
     text: str
     coverage: float
-
-
-def _quotable_spans(text: str, start: int = 0, listing: bool = False) -> list[Span]:
-    """Sentences, and clauses of long sentences; a list ("…đó là: a; b; c.") stays whole, and so,
-    when a list is asked (`listing`), does a sentence whose clauses are its items without a colon
-    ("… đã hướng dẫn … tư tưởng dân vận …; quy chế …; công tác tôn giáo; …").
-    Nothing before `start` (a legal passage's heading line) is quoted."""
-    spans = []
-    units: list[Span] = []
-    for para in paragraph_spans(text):
-        if para.start < start:
-            continue
-        if units and text[units[-1].start : units[-1].end].rstrip().endswith(":"):
-            units[-1] = Span(units[-1].start, para.end)  # a lead-in ("… giải pháp sau:") stays with what follows
-        else:
-            units.append(para)
-    sentences = [s for unit in units for s in sentence_spans(text, unit)]
-    for sentence in sentences:
-        if sentence.end - sentence.start <= LONG_SENTENCE:
-            spans.append(sentence)
-            continue
-        clauses = clause_spans(text, sentence)
-        if listing and len(clauses) >= MIN_INLINE_ITEMS and sentence.end - sentence.start <= WHOLE_ARTICLE:
-            spans.append(sentence)
-            continue
-        for clause in clauses:
-            if ":" in text[clause.start : clause.end] and sentence.end - clause.start <= MAX_LIST_QUOTE:
-                spans.append(Span(clause.start, sentence.end))  # the lead-in and its items
-                break
-            spans.append(clause)
-    return spans
 
 
 def _whole_article(
@@ -218,7 +181,7 @@ def _best_sentences(question: str, sources: list[Source], retrieval: Retrieval, 
     figure = short_answer.figure(question)  # once, not per sentence
     listing = lists.asked_label(question) is not None and not lists.asks_one(question)
     for i, src in enumerate(sources):
-        for span in _quotable_spans(src.text, src.body_start, listing):
+        for span in quotable_spans(src.text, src.body_start, listing):
             quote = _quote_text(src.text, span)
             # a local report's sentences are about its place, which they seldom name
             # ("có thêm 8 xã…" of Hưng Yên's report): the place counts as said
@@ -242,7 +205,7 @@ def _best_sentences(question: str, sources: list[Source], retrieval: Retrieval, 
         if len(chosen) == MAX_SENTENCES:
             break
     if not chosen:  # relevant passages, but no single sentence stands out: quote the best
-        first = _quotable_spans(sources[0].text, sources[0].body_start)[0]
+        first = quotable_spans(sources[0].text, sources[0].body_start)[0]
         chosen = [_Quote(0, first.start, _quote_text(sources[0].text, first), 0.0)]
     return chosen
 

@@ -27,7 +27,7 @@ _LIST_WORD = re.compile(
     r"hanh vi|nghiem cam|buoc|(?<!ve )noi dung|muc tieu|bien phap|yeu cau|trach nhiem|nguyen tac|kho khan|"
     r"tieu chi|ket qua|uu diem|nguyen nhan)\b"
 )
-_WHAT_ITEMS = re.compile(r"\bnhung (?:viec |van de )?(?:gi|nao)\b")
+_WHAT_ITEMS = re.compile(r"\bnhung (?:(viec|van de) )?(?:gi|nao)\b")
 # The form of a list question whatever its noun: a plural and a few words before "nào" / "gì"
 # ("những trường hợp nào", "các điều kiện gì", "gồm những thành phần nào"); "j" is how "gì" is texted.
 # "nào" closes a noun phrase, however long ("những mảng công tác dân vận nào"); "gì" may close a
@@ -35,6 +35,7 @@ _WHAT_ITEMS = re.compile(r"\bnhung (?:viec |van de )?(?:gi|nao)\b")
 _PLURAL_WHICH = re.compile(r"\b(?:nhung|cac) ((?:\w+ ){0,4}\w+) nao\b|\b(?:nhung|cac) ((?:\w+ ){0,2}\w+) (?:gi|j)\b")
 # A question that names a list with a plural or a number asks for all of it.
 _ITEM = re.compile(r"^(?:\(\d{1,2}\)|\d{1,2}[.)]|[a-zđ]\)|[-–+•])\s*")
+_ITEM_KIND = re.compile(r"([a-zđ]\)\s)|(\(?\d{1,2}[.)]\s)|([-–+•]\s)")
 MAX_ITEM = 900
 MAX_ITEMS = 30
 
@@ -84,6 +85,12 @@ def plural(question: str) -> bool:
 def asks_one(question: str) -> bool:
     """ "Cơ quan nào có trách nhiệm …" asks for one body or person, not a list of "trách nhiệm"."""
     return short_answer.kind(question) in ("which", "who") and not plural(question)
+
+
+def item_kind(paragraph: str) -> str | None:
+    """How a paragraph opens an item: "a)" a point, "1." a clause, "-" a dash; None for prose."""
+    m = _ITEM_KIND.match(paragraph)
+    return None if m is None else "point" if m[1] else "clause" if m[2] else "dash"
 
 
 def _words_of(label: str) -> set[str]:
@@ -206,10 +213,12 @@ def _trimmed(text: str) -> str:
 # list asked and the best one's does not: the people-style dev set gives the same from 0.8 to 0.95;
 # 0.8 lets a contents article at 0.82 of the best answer "… được tham gia ý kiến những việc gì?".
 FACET_SCORE = 0.8
+# … among this many passages after the best.
+FACET_WINDOW = 3
 
 
 def facet_first(question: str, passages: list[Passage]) -> list[Passage]:
-    """The passages, with the first of the next two whose article's title names the list the
+    """The passages, with the first of the next FACET_WINDOW whose article's title names the list the
     question asks for ("những việc gì": "Những nội dung người lao động bàn và quyết định")
     moved first, when the best one's title does not ("Hình thức người lao động bàn và quyết
     định") and it ranks nearly as high in the same document: a law gives each subject its
@@ -218,9 +227,12 @@ def facet_first(question: str, passages: list[Passage]) -> list[Passage]:
     top = passages[0] if passages else None
     if not label or top is None or top.legal is None or _opens_with(label, top.legal.article_title):
         return passages
+    typed = _WHAT_ITEMS.search(fold(question))  # "những việc gì" read as "nội dung": "Những việc … không được làm"
+    if typed and typed[1] and _opens_with(typed[1], top.legal.article_title):
+        return passages
     if top.score <= 0:
         return passages  # a reranker's scores: no ratio to read
-    for i, p in enumerate(passages[1:3], start=1):
+    for i, p in enumerate(passages[1 : 1 + FACET_WINDOW], start=1):
         if (
             p.doc_id == top.doc_id
             and p.legal is not None
