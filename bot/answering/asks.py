@@ -11,9 +11,10 @@ never one question's words.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from bot.answering import short_answer
+from bot.answering import choices, short_answer
+from bot.answering.choices import Choice
 from ingest.language.citations import parse_citations
 from ingest.language.doc_types import TYPES
 from ingest.language.normalize import fold
@@ -88,6 +89,8 @@ class Asks:
     scope: Scope | None = None  # the setting asked, else the unit's (`UNIT_SCOPE`)
     # the people's words it types, with the texts' terms that stand for each (`Vocabulary.alternatives`)
     alternatives: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    # an either-or's options; the rest of the analysis is of the question asked openly (`choices`)
+    choice: Choice | None = None
 
     @property
     def figure(self) -> bool:
@@ -116,7 +119,14 @@ class Asks:
 def understand(text: str, unit_scope: str = "", places: frozenset[str] = frozenset()) -> Asks:
     """The analysis of a normalized question; `unit_scope`: the unit's setting when it names none;
     `places`: the folded names of the library's places ("can tho"), whole names even where their
-    first word, opening the question, is an asking word ("Cần Thơ chấm điểm …")."""
+    first word, opening the question, is an asking word ("Cần Thơ chấm điểm …"). An either-or is
+    read as the open question its choice leaves ("… do ai …?"), with its options kept."""
+    if (choice := choices.read(text)) is not None:
+        return replace(_understand(choice.stem, unit_scope, places), choice=choice)
+    return _understand(text, unit_scope, places)
+
+
+def _understand(text: str, unit_scope: str, places: frozenset[str]) -> Asks:
     q = fold(text)
     kind = short_answer.kind(text)
     words = re.findall(r"\w+", text)

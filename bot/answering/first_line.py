@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from bot import wording
-from bot.answering import short_answer
+from bot.answering import choices, short_answer
 from bot.answering.answer import ShortAnswer, Source
 from bot.answering.asks import Asks, names_measure, states_money
 from ingest.index.lexical import LexicalIndex
@@ -38,6 +38,8 @@ FIGURE_SUBJECT_COVERAGE = 0.65
 # question's word pairs. On the dev, own and public cadre sets no yes-no got a first line before
 # or after the question's pairs were asked for; an unsupported "Có:" was found by a new user.
 YESNO_COVERAGE = 0.7
+# An either-or is decided by the first of this many best sentences that says its subject.
+CHOICE_CANDIDATES = 3
 # Passages searched for a sentence that states the quantity asked, best first.
 STATED_IN = 5
 # Two sentences of different passages sharing this share of their words (figures aside) are one
@@ -304,6 +306,8 @@ def first_line(
         top = pool[candidates[0].source] if candidates else pool[0]
         return ShortAnswer(top.facts.author, candidates[0].source) if top.facts.author and candidates else None
     ranked = sorted(candidates, key=lambda c: -c.coverage)
+    if asks.choice and not asks.choice.figures:
+        return _chosen(asks, ranked, pool, lexical)
     cuts = []
     for c in ranked[:1] if asks.kind == "yesno" else ranked:
         cut = gated_cut(asks, c.sentence, pool[c.source], lexical)
@@ -316,7 +320,24 @@ def first_line(
     cut, chosen = max(cuts, key=lambda c: c[0].fit)
     if asks.figure and any(_twin(asks, chosen, other, cut.text, its.text, pool) for its, other in cuts):
         return None
+    if asks.choice and choices.picks(asks.choice, cut.text, lexical) is None:
+        return None  # an either-or is answered only by one of its options
     return ShortAnswer(cut.text, chosen.source, cut.verdict)
+
+
+def _chosen(
+    asks: Asks, ranked: Sequence[Candidate], pool: Sequence[Source], lexical: LexicalIndex
+) -> ShortAnswer | None:
+    """An either-or of names ("MTTQ xã hay UBND xã"): the option that the best sentence saying the
+    subject names, and not the other, with that sentence as its grounds."""
+    assert asks.choice is not None
+    for c in ranked[:CHOICE_CANDIDATES]:
+        source = pool[c.source]
+        if not fits(scope_of(source), asks.scope) or not names_subject(asks, c.sentence, source, lexical):
+            continue
+        picked = choices.picks(asks.choice, c.sentence, lexical)
+        return ShortAnswer(short_answer.evidence(c.sentence), c.source, picked) if picked else None
+    return None
 
 
 def _twin(asks: Asks, chosen: Candidate, other: Candidate, figure: str, its: str, pool: Sequence[Source]) -> bool:

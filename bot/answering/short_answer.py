@@ -25,6 +25,8 @@ _DATE_Q = (
 # "tháng nào", "tháng mấy": a month alone answers ("trong tháng 01 của năm tiếp theo").
 _MONTH_Q = re.compile(r"\bthang (?:nao|may)\b(?! lan)")  # "một tháng mấy lần" asks how often
 _MONTH = re.compile(r"tháng\s+\d{1,2}\b(?!\s*/)", re.IGNORECASE)
+# A day that comes back every year ("Ngày 18 tháng 11 hằng năm là Ngày truyền thống …"): no year.
+_YEARLY_DAY = re.compile(r"(?:ngày\s+)?\d{1,2}\s+tháng\s+\d{1,2}\b(?!\s*(?:/|năm\s+\d))", re.IGNORECASE)
 _PERIOD_Q = r"giai doan nao|thoi ky nao|nhiem ky nao"
 _DURATION_Q = r"bao lau|thoi han (?:la )?bao nhieu|thoi han nao"
 # "họp bao lâu một lần": how often, answered by "mỗi tháng họp 1 lần", "5 năm hai lần", not a duration.
@@ -139,6 +141,8 @@ def cut(question: str, sentence: str) -> Cut | None:
         dated = _best(DATE_PHRASE.finditer(without_issue_dates(question, sentence)), sentence, q_words)
         if dated is None and _MONTH_Q.search(fold(question)):
             dated = _best(_MONTH.finditer(sentence), sentence, q_words)
+        if dated is None:
+            dated = _best(_YEARLY_DAY.finditer(sentence), sentence, q_words)
         if dated or not _SINCE_Q.search(fold(question)):
             return dated
         # "hết hiệu lực kể từ ngày …": the day something stops is no answer to when it applies
@@ -330,8 +334,12 @@ def _verdict(question: str, sentence: str) -> Cut:
     """ "Có" or "Không", and the sentence that says so as its condition."""
     said = fold(sentence)
     negated = bool(_NEGATION.search(said)) and not _NEGATION.search(fold(question))
-    text = sentence if len(sentence) <= MAX_SHORT else sentence[:MAX_SHORT].rsplit(" ", 1)[0] + "…"
-    return Cut(text, "Không" if negated else "Có")
+    return Cut(evidence(sentence), "Không" if negated else "Có")
+
+
+def evidence(sentence: str) -> str:
+    """A sentence as the grounds of a verdict or a choice, cut to MAX_SHORT at a word."""
+    return sentence if len(sentence) <= MAX_SHORT else sentence[:MAX_SHORT].rsplit(" ", 1)[0] + "…"
 
 
 def _definition(question: str, sentence: str) -> Cut | None:
