@@ -42,6 +42,11 @@ def clause_not_stated(clause: str) -> str:
     return f"Kho tài liệu hiện có không nêu: “{clause}”."
 
 
+def held_against(figure: str, given: str) -> str:
+    """A yes-no's grounds when the question's own figure was held against the rule's bound."""
+    return f"quy định {figure} (câu hỏi nêu {given})"
+
+
 def no_definition(term: str) -> str:
     """A meaning asked ("X là gì?") that no sentence of the library defines: the passages shown only name X."""
     return f"Kho tài liệu hiện có không có câu định nghĩa “{term}”; dưới đây là những đoạn có nhắc đến."

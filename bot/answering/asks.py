@@ -13,8 +13,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
-from bot.answering import choices, short_answer
+from bot.answering import choices, short_answer, thresholds
 from bot.answering.choices import Choice
+from bot.answering.thresholds import Threshold
 from ingest.language.citations import parse_citations
 from ingest.language.doc_types import TYPES
 from ingest.language.normalize import fold
@@ -91,6 +92,14 @@ class Asks:
     alternatives: tuple[tuple[str, tuple[str, ...]], ...] = ()
     # an either-or's options; the rest of the analysis is of the question asked openly (`choices`)
     choice: Choice | None = None
+    # a yes-no's own figure to judge; the rest of the analysis is of the figure asked (`thresholds`)
+    threshold: Threshold | None = None
+
+    @property
+    def looked_up(self) -> bool:
+        """Whether the question is looked up as asked openly (`text`): the figure it gives, or one
+        of the two it offers, is not the text's."""
+        return self.threshold is not None or (self.choice is not None and self.choice.figures)
 
     @property
     def figure(self) -> bool:
@@ -120,9 +129,12 @@ def understand(text: str, unit_scope: str = "", places: frozenset[str] = frozens
     """The analysis of a normalized question; `unit_scope`: the unit's setting when it names none;
     `places`: the folded names of the library's places ("can tho"), whole names even where their
     first word, opening the question, is an asking word ("Cần Thơ chấm điểm …"). An either-or is
-    read as the open question its choice leaves ("… do ai …?"), with its options kept."""
+    read as the open question its choice leaves ("… do ai …?"), with its options kept; a yes-no
+    giving its own figure ("… bầu 7 người được không?") as the figure asked, the figure kept."""
     if (choice := choices.read(text)) is not None:
         return replace(_understand(choice.stem, unit_scope, places), choice=choice)
+    if (threshold := thresholds.read(text)) is not None:
+        return replace(_understand(threshold.stem, unit_scope, places), threshold=threshold)
     return _understand(text, unit_scope, places)
 
 

@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from bot import wording
-from bot.answering import choices, short_answer
+from bot.answering import choices, short_answer, thresholds
 from bot.answering.answer import ShortAnswer, Source
 from bot.answering.asks import Asks, names_measure, states_money
 from ingest.index.lexical import LexicalIndex
@@ -322,6 +322,12 @@ def first_line(
         return None
     if asks.choice and choices.picks(asks.choice, cut.text, lexical) is None:
         return None  # an either-or is answered only by one of its options
+    if asks.threshold:  # the question's own figure held against the rule's bound
+        held = thresholds.verdict(asks.threshold, cut.text, chosen.sentence)
+        if any(thresholds.verdict(asks.threshold, its.text, other.sentence) != held for its, other in cuts):
+            return None  # every sentence answering the open question must give the same verdict
+        grounds = wording.held_against(thresholds.stated(cut.text, chosen.sentence), thresholds.given(asks.threshold))
+        return ShortAnswer(grounds, chosen.source, held) if held else None
     return ShortAnswer(cut.text, chosen.source, cut.verdict)
 
 

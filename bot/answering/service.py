@@ -335,8 +335,8 @@ class QAService:
             cited |= {c for d in named for chunks in d.articles.values() for c in chunks}
         mode = mode or ("hybrid+rerank" if loaded.retriever.reranker else "hybrid")
         focus = asked_focus(text, citations, loaded.registry) if resolutions else None
-        # an either-or of figures is looked up as asked openly: one of its figures is never in the text
-        ranked, floor = (asks.choice.stem if asks.choice and asks.choice.figures else text), None
+        # looked up as asked openly where a figure it gives is not the text's (`Asks.looked_up`)
+        ranked, floor = (asks.text if asks.looked_up else text), None
         if within and not resolutions:  # each passage must still cover the question, as a named document's must
             laws = [d for ref in within.laws for d in loaded.registry.find(ref_key(ref))]
             cited = loaded.retriever.chunk_ids_of(set(within.documents))
