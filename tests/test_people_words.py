@@ -356,3 +356,26 @@ def test_a_question_about_the_law_then_another_article_of_it(law_service):
     assert answer.found and {s.legal.article for s in answer.sources if s.legal} == {14}
     answer = law_service.ask("ở đó quy định thế nào về hội nghị trao đổi, đối thoại?", conversation=c)
     assert answer.found and all(s.legal is not None and s.legal.source.ref == "10/2022/QH15" for s in answer.sources)
+
+
+PLACES = ["tỉnh Hưng Yên", "thành phố Bắc Ninh", "thành phố Cần Thơ"]
+
+
+@pytest.mark.parametrize(
+    ("typed", "read"),
+    [
+        ("BDV các cấp ở HY đã làm đc những việc gì?", "BDV các cấp ở Hưng Yên đã làm đc những việc gì?"),
+        ("Thành ủy BN phối hợp thế nào?", "Thành ủy Bắc Ninh phối hợp thế nào?"),
+        ("CT 30 yêu cầu gì?", "CT 30 yêu cầu gì?"),  # a document's type and number
+        ("CT yêu cầu gì?", "CT yêu cầu gì?"),  # an abbreviation of the vocabulary (Chỉ thị), not Cần Thơ
+        ("hy vọng gì ở thôn?", "hy vọng gì ở thôn?"),  # lower case is a word
+        ("HN có bao nhiêu xã?", "HN có bao nhiêu xã?"),  # no place of the library
+    ],
+)
+def test_a_library_place_typed_by_its_initials_is_written_out(typed, read):
+    """Found on the public cadre set (C013): "ở HY" found Hưng Yên's report, but its sentences
+    count the place as said only by its name, so another document's were quoted."""
+    from bot.answering.question import places_written_out
+    from ingest.language.vocabulary import unit_vocabulary
+
+    assert places_written_out(typed, PLACES, unit_vocabulary(None, None)) == read

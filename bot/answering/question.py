@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from ingest.errors import InvalidQuestionError
 from ingest.language.citations import Citation, parse_citations
-from ingest.language.normalize import has_surrogates, has_words, normalize_text
+from ingest.language.doc_types import ABBREVIATED_TYPES
+from ingest.language.normalize import fold, has_surrogates, has_words, normalize_text
+from ingest.language.vocabulary import Vocabulary
 
 # A number a user types ("/nguon 2", "ý (3)", "--chapter 2"): ASCII digits only. str.isdigit()
 # and \d accept "²" or "٣", which int() refuses or reads as another number.
@@ -35,6 +38,32 @@ class Question:
         """The question, or InvalidQuestionError saying why it cannot be answered."""
         text = _TEXTED.sub(lambda m: TEXTED[m[1]], validate_question(asked, max_chars))
         return cls(asked, text, tuple(parse_citations(text)))
+
+
+# The kind a place's name opens with in the registry ("tỉnh Hưng Yên"): not part of its initials.
+_PLACE_KIND = re.compile(r"^(?:tỉnh|thành phố|huyện|quận|thị xã|xã|phường|thị trấn)\s+", re.IGNORECASE)
+_INITIALS = re.compile(r"(?<![\w/-])([A-ZĐ]{2,3})(?![\w/-])(?!\s*\d)")
+
+
+def places_written_out(text: str, localities: Iterable[str], vocabulary: Vocabulary) -> str:
+    """The question with a library place typed by its initials written out ("ở HY" → "ở Hưng
+    Yên"): people type a province so, and its report's sentences count the place as said only by
+    its name. Only capitals, only the initials of exactly one place of the library, and none
+    already a document's type or an abbreviation of the vocabulary ("CT" is Chỉ thị, not Cần Thơ)."""
+
+    def taken(typed: str) -> bool:
+        return fold(typed) in ABBREVIATED_TYPES or any(True for _ in vocabulary.matches(typed))
+
+    names = {_PLACE_KIND.sub("", n).strip() for n in localities} - {""}
+    by_initials: dict[str, list[str]] = {}
+    for name in names:
+        by_initials.setdefault("".join(fold(w)[0] for w in name.split()).upper(), []).append(name)
+
+    def written(m: re.Match[str]) -> str:
+        found = by_initials.get(fold(m[1]).upper(), [])
+        return found[0] if len(found) == 1 and not taken(m[1]) else m[1]
+
+    return _INITIALS.sub(written, text)
 
 
 def validate_question(question: str, max_chars: int) -> str:

@@ -27,7 +27,7 @@ from bot.answering.lookup import (
     resolve_names,
 )
 from bot.answering.named import mentioned_directives
-from bot.answering.question import Question
+from bot.answering.question import Question, places_written_out
 from bot.answering.retrieval import Mode, Retrieval, Retriever, out_of_domain, prefer_scope
 from bot.answering.spelling import Speller
 from bot.settings import BotSettings
@@ -293,13 +293,14 @@ class QAService:
     ) -> Answer:
         """`within`: a follow-up's last exchange, whose documents alone answer it, as if the question
         named them; ranked with the question it goes on from, which says what "đó" is."""
-        text, citations = question.text, question.citations
         loaded = self._loaded  # one generation for the whole answer, even if another is activated meanwhile
+        words = unit_vocabulary(self.settings.vocabulary_file, self.settings.documents_dir)
+        localities = (d.locality for d in loaded.registry.directives if d.locality)
+        text, citations = places_written_out(question.text, localities, words), question.citations
         if not citations and not lexical_tokens(text, question=True):
             # "Cho hỏi", "Ai?", "là gì": how a conversation opens, not a question yet
             return self._reply(question.asked, wording.ASK_PROMPT, started)
         asks = understand(text, self.settings.unit_scope, self._places())
-        words = unit_vocabulary(self.settings.vocabulary_file, self.settings.documents_dir)
         asks = replace(asks, alternatives=tuple(words.alternatives(words.written_out(text))))
         if not citations and asks.content_free:  # "Có không?", "Ai ký?": nothing to look up yet
             return self._reply(question.asked, wording.ASK_PROMPT, started)
