@@ -260,8 +260,10 @@ every list item, the expected note (a follow-up read in context, a spelling offe
 
 Questions in people's words (`tests/people_eval.py`, same index): the own cadre set, the public cadre
 set of `../shared/eval/`, and 264 questions written by someone who never read the code, split before
-any change into a development part (tuned on) and a held-out part (only measured). A first line is
-wrong when it lacks a word the case expects, or is given at all to a question the library cannot
+any change into a development part (tuned on) and a held-out part (only measured), and the 44
+"verdicts" questions (yes-no, yes-no against a figure the question gives, either-or, lists) written the
+same way and split alike. A first line is wrong when it lacks a word the case expects (for a yes-no,
+when it does not open with the verdict expected), or is given at all to a question the library cannot
 answer; agreement: the same first passage and first line when the question is typed without accents,
 with the usual abbreviations, or with two letters swapped.
 
