@@ -40,6 +40,11 @@ def test_the_options_and_the_open_question(question, options, stem):
         "Họp thôn biểu quyết giơ tay hay bỏ phiếu kín, ai quyết định?",  # asks who, not which
         "xăng tuần này tăng hay giảm",  # nothing says where the first option starts
         "Thủ tục công nhận hương ước thế nào?",
+        # found by a review
+        "Họp ở thôn hay bị hoãn thì phải làm sao?",  # "hay bị": often
+        "Nghị định 59/2023 hay 60/2023 quy định việc này?",  # documents' numbers
+        "Đại hội 5 năm hay 2,5 năm một lần?",  # a decimal
+        "Họp 1 tháng 1 lần hay 3 tháng 1 lần?",  # options longer than one figure
     ],
 )
 def test_no_choice_is_read_where_none_is_offered(question):
@@ -53,6 +58,8 @@ def test_figures_are_compared_by_number_words_too(law_service):
     term = choices.read("Nhiệm kỳ là 2 năm hay 5 năm?")
     assert choices.picks(term, "05 năm", lexical) == "5 năm"
     assert choices.picks(term, "03 năm", lexical) is None  # neither option: no first line
+    assert choices.picks(choices.read("Bầu 3 người hay 5 người?"), "từ 03 đến 05 người", lexical) is None  # both
+    assert choices.picks(choices.read("Niêm yết 1 hay 2 năm?"), "ít nhất 01 tháng", lexical) is None  # another unit
     day = choices.read("Ngày truyền thống của MTTQ là 18/11 hay 3/2?")
     assert choices.picks(day, "Ngày 18 tháng 11", lexical) == "18/11"
 

@@ -33,6 +33,7 @@ NESTED = [
         # "nào" closes a noun phrase however long; "gì" may close a verb's ("phải làm gì")
         ("Ban Dân vận hướng dẫn những mảng công tác dân vận nào?", "mảng công tác dân vận"),
         ("Các cấp ủy phải làm gì?", None),
+        ("Các văn bản do cơ quan nào ban hành?", None),  # "do": "cơ quan nào" asks one body
         ("Hội nghị thôn họp mấy lần một năm?", None),
         ("Ai chủ trì hội nghị thôn?", None),
     ],

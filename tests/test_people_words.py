@@ -366,6 +366,8 @@ PLACES = ["tỉnh Hưng Yên", "thành phố Bắc Ninh", "thành phố Cần Th
     [
         ("BDV các cấp ở HY đã làm đc những việc gì?", "BDV các cấp ở Hưng Yên đã làm đc những việc gì?"),
         ("Thành ủy BN phối hợp thế nào?", "Thành ủy Bắc Ninh phối hợp thế nào?"),
+        ("HY có bao nhiêu xã?", "HY có bao nhiêu xã?"),  # no word says a place: "HY" may be anything
+        ("Đại biểu BN phát biểu gì?", "Đại biểu BN phát biểu gì?"),
         ("CT 30 yêu cầu gì?", "CT 30 yêu cầu gì?"),  # a document's type and number
         ("CT yêu cầu gì?", "CT yêu cầu gì?"),  # an abbreviation of the vocabulary (Chỉ thị), not Cần Thơ
         ("hy vọng gì ở thôn?", "hy vọng gì ở thôn?"),  # lower case is a word

@@ -15,11 +15,11 @@ from ingest.index.lexical import LexicalIndex
 from ingest.language.normalize import fold
 
 # "hay" joining two options; not "có … hay không", "hay chưa" (a yes-no), nor "hay là" (a rewording)
-_OR = re.compile(r"\s+hay\s+(?!(?:không|ko|k|chưa|là)\b)", re.IGNORECASE)
+_OR = re.compile(r"\s+hay\s+(?!(?:không|ko|k|chưa|là|bị)\b)", re.IGNORECASE)  # "hay bị hoãn": often
 # Where the first option starts: after the word that introduces what is chosen ("do", "là", "thì"…)
 _LEADS = {"do", "la", "thi", "boi", "cua", "tu", "tai", "o", "vao", "hoac", "bang", "ngay"}
 MAX_OPTION_WORDS = 7
-_ASKING = re.compile(r"\b(?:ai|nao|gi|j|khong|ko|chua|bao nhieu|may)\b")
+_ASKING = re.compile(r"\b(?:ai|nao|gi|j|khong|ko|chua|bao nhieu|may|sao|the nao)\b")
 # "2 năm hay 5 năm", "18/11 hay 3/2": options that are figures, with the unit after the number
 _FIGURE = re.compile(r"(\d+(?:/\d+)*)(?:\s+(\w+))?")
 # The answer says an option when it holds this share of the option's own words (those the other
@@ -45,12 +45,17 @@ def read(text: str) -> Choice | None:
     figure_a = re.search(rf"{_FIGURE.pattern}$", before)
     figure_b = _FIGURE.match(after)
     if figure_a and figure_b:
+        if re.search(r"\d[.,]\d|/\d{4}", before[figure_a.start() - 2 :] + " " + after[: figure_b.end() + 2]):
+            return None  # a decimal ("2,5 năm") or a document's number ("59/2023") is no option
+        if figure_a[2] and figure_b[2] and fold(figure_a[2]) != fold(figure_b[2]):
+            return None  # "1 tháng 1 lần hay 3 tháng 1 lần": the options are longer than one figure
         unit = figure_b[2] or figure_a[2] or ""
         date = "/" in figure_a[1] + figure_b[1]
         # "mỗi năm 1 lần hay 2 lần" asks how often ("bao lâu một lần"), answered "mỗi năm một lần"
         asked = "ngày nào" if date else "bao lâu một lần" if fold(unit) == "lan" else f"bao nhiêu {unit}".strip()
         stem = f"{before[: figure_a.start()].rstrip()} {asked}{after[figure_b.end() :]}?"
-        return Choice((figure_a[0], figure_b[0]), stem, True)
+        first = figure_a[0] if figure_a[2] or not figure_b[2] else f"{figure_a[1]} {figure_b[2]}"  # "1 hay 2 năm"
+        return Choice((first, figure_b[0]), stem, True)
     # a question that asks something else too ("… hay bỏ phiếu kín, ai quyết định?", "Bài hát nào
     # hay …", "có … gì không hay cứ mặc kệ?") offers no choice between names
     if _ASKING.search(fold(text[: hay.start()] + " " + text[hay.end() :])):
@@ -82,9 +87,12 @@ def picks(choice: Choice, answer: str, lexical: LexicalIndex) -> str | None:
     """The option the open question's answer says, or None when it says both, neither or another."""
     if choice.figures:
         said = _numbers(answer)
-        hits = [o for o in choice.options if _numbers(o) and _numbers(o) == said[: len(_numbers(o))]]
-        hits = hits or [o for o in choice.options if _numbers(o) and set(_numbers(o)) <= set(said)]
-        return hits[0] if len(hits) == 1 else None
+        # an option's unit must be the answer's ("1 tháng" is not "01 năm"), and only one option said
+        units = [o for o in choice.options if _unit_said(o, answer)]
+        hits = [o for o in units if _numbers(o) and _numbers(o) == said[: len(_numbers(o))]]
+        hits = hits or [o for o in units if _numbers(o) and set(_numbers(o)) <= set(said)]
+        both = all(_numbers(o) and set(_numbers(o)) <= set(said) for o in choice.options)
+        return hits[0] if len(hits) == 1 and not both else None
     a, b = choice.options
     own_a = " ".join(w for w in a.split() if fold(w) not in {fold(x) for x in b.split()})
     own_b = " ".join(w for w in b.split() if fold(w) not in {fold(x) for x in a.split()})
@@ -100,6 +108,12 @@ def picks(choice: Choice, answer: str, lexical: LexicalIndex) -> str | None:
 
 # Numbers written in words ("mỗi năm một lần"); not "năm", which is also "year".
 _WORDS = {"một": 1, "hai": 2, "ba": 3, "bốn": 4, "sáu": 6, "bảy": 7, "tám": 8, "chín": 9, "mười": 10}
+
+
+def _unit_said(option: str, answer: str) -> bool:
+    """Whether the answer counts what the option counts ("2 năm" and "02 năm"); a date has none."""
+    words = [w for w in re.findall(r"\w+", fold(option)) if not w.isdigit()]
+    return all(re.search(rf"\b{w}\b", fold(answer)) for w in words)
 
 
 def _numbers(text: str) -> list[int]:

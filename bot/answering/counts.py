@@ -103,7 +103,7 @@ def number(question: str, sentence: str, q_words: set[str]) -> Cut | None:
     for i, m in enumerate(figures):
         if re.sub(r"^từ\s+|%$", "", m[0]) in given:
             continue
-        if _condition_unmet(sentence[: m.start()], counts_given, extreme):  # unmasked: "quân số 60 người"
+        if condition_unmet(sentence[: m.start()], counts_given, extreme):  # unmasked: "quân số 60 người"
             continue  # "trên 60 người bầu không quá 09 ủy viên": not for a unit of 50, nor for any unit
         percent = m[0].endswith("%")
         share = percent or _SHARE.fullmatch(m[0]) is not None
@@ -170,7 +170,7 @@ def _counts_given(q: str) -> list[int]:
     return found if len(found) == 1 else []
 
 
-def _condition_unmet(before: str, given: list[int], extreme: str | None) -> bool:
+def condition_unmet(before: str, given: list[int], extreme: str | None) -> bool:
     """The figure's clause sets a condition on a count ("trên 60 người", "60 người trở xuống") that
     the count the question gives does not meet, or the question gives none: the figure answers one
     case, not the question; unless the question asks the most (or least) and the case is the

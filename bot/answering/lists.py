@@ -32,7 +32,10 @@ _WHAT_ITEMS = re.compile(r"\bnhung (?:(viec|van de) )?(?:gi|nao)\b")
 # ("những trường hợp nào", "các điều kiện gì", "gồm những thành phần nào"); "j" is how "gì" is texted.
 # "nào" closes a noun phrase, however long ("những mảng công tác dân vận nào"); "gì" may close a
 # verb's ("các cấp ủy phải làm gì"), so only a short one.
-_PLURAL_WHICH = re.compile(r"\b(?:nhung|cac) ((?:\w+ ){0,4}\w+) nao\b|\b(?:nhung|cac) ((?:\w+ ){0,2}\w+) (?:gi|j)\b")
+_PLURAL_WHICH = re.compile(
+    r"\b(?:nhung|cac) ((?:(?!(?:do|cua|o|tai|voi|cho|boi|tu|ve|thuoc) )\w+ ){0,4}\w+) nao\b"  # no "do cơ quan nào"
+    r"|\b(?:nhung|cac) ((?:\w+ ){0,2}\w+) (?:gi|j)\b"
+)
 # A question that names a list with a plural or a number asks for all of it.
 _ITEM = re.compile(r"^(?:\(\d{1,2}\)|\d{1,2}[.)]|[a-zđ]\)|[-–+•])\s*")
 _ITEM_KIND = re.compile(r"([a-zđ]\)\s)|(\(?\d{1,2}[.)]\s)|([-–+•]\s)")
@@ -228,7 +231,7 @@ def facet_first(question: str, passages: list[Passage]) -> list[Passage]:
     if not label or top is None or top.legal is None or _opens_with(label, top.legal.article_title):
         return passages
     typed = _WHAT_ITEMS.search(fold(question))  # "những việc gì" read as "nội dung": "Những việc … không được làm"
-    if typed and typed[1] and _opens_with(typed[1], top.legal.article_title):
+    if typed and typed[1] and re.match(rf"(?:nhung|cac) {typed[1]}\b", fold(top.legal.article_title)):
         return passages
     if top.score <= 0:
         return passages  # a reranker's scores: no ratio to read

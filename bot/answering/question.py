@@ -42,7 +42,9 @@ class Question:
 
 # The kind a place's name opens with in the registry ("tỉnh Hưng Yên"): not part of its initials.
 _PLACE_KIND = re.compile(r"^(?:tỉnh|thành phố|huyện|quận|thị xã|xã|phường|thị trấn)\s+", re.IGNORECASE)
-_INITIALS = re.compile(r"(?<![\w/-])([A-ZĐ]{2,3})(?![\w/-])(?!\s*\d)")
+# Initials are a place only where a place is said: after "ở", "tại", "tỉnh", "thành phố", "TP",
+# "của", or a Party committee ("Tỉnh ủy HY", "Thành ủy BN"); elsewhere "HN" is a hội nghị, "CB" a cán bộ.
+_INITIALS = re.compile(r"\b((?:ở|tại|tỉnh|phố|TP|của|ủy|uỷ) )([A-ZĐ]{2,3})(?![\w/-])(?!\s*\d)", re.IGNORECASE)
 
 
 def places_written_out(text: str, localities: Iterable[str], vocabulary: Vocabulary) -> str:
@@ -60,8 +62,9 @@ def places_written_out(text: str, localities: Iterable[str], vocabulary: Vocabul
         by_initials.setdefault("".join(fold(w)[0] for w in name.split()).upper(), []).append(name)
 
     def written(m: re.Match[str]) -> str:
-        found = by_initials.get(fold(m[1]).upper(), [])
-        return found[0] if len(found) == 1 and not taken(m[1]) else m[1]
+        typed = m[2]
+        found = by_initials.get(fold(typed).upper(), []) if typed.isupper() else []
+        return m[1] + (found[0] if len(found) == 1 and not taken(typed) else typed)
 
     return _INITIALS.sub(written, text)
 

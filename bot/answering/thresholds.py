@@ -11,12 +11,41 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from bot.answering import short_answer
+from bot.answering import counts, short_answer
+from ingest.language.doc_types import TYPES
 from ingest.language.normalize import fold
 from ingest.language.patterns import DATE_PHRASE, NUMBERED_NAME
 
 # The figure a question gives for what it asks: a number and the word it counts
-_GIVEN = re.compile(r"(?<![\w/.-])(\d{1,4})\s+(\w+)")
+_GIVEN = re.compile(r"(?<![\w/.,-])(\d{1,4})(?![.,]\d)\s+(\w+)")
+# Words before a number that make it no figure to judge: a document's or an article's number
+# ("Nghị định 59", "Điều 12"), a date's or a clock's part ("ngày 15 tháng 3", "lúc 7 giờ")
+_NOT_FIGURE = {
+    "so",
+    "dieu",
+    "khoan",
+    "diem",
+    "muc",
+    "chuong",
+    "ngay",
+    "thang",
+    "nam",
+    "luc",
+    "nd",
+    "ct",
+    "kl",
+    "nq",
+    "qd",
+    "tt",
+    "kh",
+    "tb",
+    "hd",
+}
+# … or a figure said only roughly or compared ("quá 30 ngày", "chưa đủ 30 ngày", "gần 10 người"):
+# which side of it is meant is not said
+_ROUGH = {"qua", "vuot", "du", "toi", "gan", "khoang", "hon", "tren", "duoi", "chung", "tam", "hang"}
+# … or what the part of a whole did not do ("30 hộ phản đối", "30 hộ vắng"): a rule counts those who agree
+_AGAINST = re.compile(r"^\s*(?:\w+\s+){0,1}(?:phan doi|khong|vang|chua|bo)\b")
 # "có phải … không", "bắt buộc": whether it must be so; a bound allows, it does not oblige
 _OBLIGED = re.compile(r"\b(?:co phai|phai|bat buoc|can phai|buoc phai)\b")
 _UPPER = re.compile(
@@ -39,7 +68,8 @@ class Threshold:
     before: bool  # the figure is a lead time ("trước 10 ngày")
     of: int | None = None  # the whole it is part of, counted alike ("Thôn 80 hộ, có 45 hộ …")
     delay: bool = False  # how long after an act ("sau 20 ngày", "20 ngày sau"): held against a deadline only
-    cases: tuple[str, ...] = ()  # the units of the other figures it gives, folded: the case asked ("4 thôn")
+    cases: tuple[tuple[int, str], ...] = ()  # the other figures it gives, unit folded: the case asked ("4 thôn")
+    unit: str = ""  # the word it counts, folded ("nguoi", "ngay")
 
 
 def read(text: str) -> Threshold | None:
@@ -51,12 +81,16 @@ def read(text: str) -> Threshold | None:
     if _OBLIGED.search(folded) or re.search(r"\bkhong (?:duoc|phai|can)\b", folded):
         return None
     blanked = DATE_PHRASE.sub(lambda m: " " * len(m[0]), NUMBERED_NAME.sub(lambda m: " " * len(m[0]), text))
-    found = list(_GIVEN.finditer(blanked))
-    if not found:
-        return None
+    found = [m for m in _GIVEN.finditer(blanked) if not _named_number(blanked, m.start())]
+    if not found or re.search(r"\d[.,]\d", blanked):
+        return None  # no figure, or one with decimals, read as two numbers
     last = found[-1]  # the figure nearest the verdict asked ("… 7 người được không?")
+    if set(fold(text[: last.start()]).split()[-2:]) & _ROUGH:
+        return None
     wholes = [int(m[1]) for m in found[:-1] if fold(m[2]) == fold(last[2]) and int(m[1]) > int(last[1])]
     whole = wholes[0] if len(wholes) == 1 else None
+    if whole is not None and _AGAINST.match(fold(text[last.end() :])):
+        return None
     # what a body has ("Cơ quan chỉ có 7 người thì …", "hơn 300 hộ") is the case a rule is for,
     # not the figure it bounds; only a part of a whole the question gives is judged so
     said_before = fold(text[: last.start()]).split()[-1:]
@@ -66,8 +100,17 @@ def read(text: str) -> Threshold | None:
     stem = re.sub(r"\s*(?:thì\s+)?(?:có\s+)?(?:được|đúng[^?]*|hợp lệ|hợp pháp)?\s+(?:không|ko|k)\s*\??\s*$", "?", stem)
     before = fold(text[max(0, last.start() - 8) : last.start()]).strip().endswith("truoc")
     delay = said_before == ["sau"] or fold(text[last.end() :]).split()[:1] == ["sau"]
-    cases = tuple(dict.fromkeys(fold(m[2]) for m in found[:-1] if fold(m[2]) != fold(last[2])))
-    return Threshold(int(last[1]), stem, before, whole, delay, cases)
+    cases = tuple((int(m[1]), fold(m[2])) for m in found[:-1] if fold(m[2]) != fold(last[2]))
+    return Threshold(int(last[1]), stem, before, whole, delay, cases, fold(last[2]))
+
+
+def _named_number(text: str, at: int) -> bool:
+    """Whether the number at `at` names a document, an article or a date's part, not a figure."""
+    before = fold(text[:at]).split()[-1:]
+    if not before:
+        return False
+    word = before[0]
+    return word in _NOT_FIGURE or word in TYPES or any(word == t.split()[-1] for t in TYPES if " " in t)
 
 
 def verdict(threshold: Threshold, figure: str, sentence: str) -> str | None:
@@ -80,6 +123,20 @@ def verdict(threshold: Threshold, figure: str, sentence: str) -> str | None:
     folded = f"{said_before} {fold(figure)}"
     if then := re.match(r"tro (?:len|xuong)\b", after):  # "từ hai phần ba … trở lên"
         folded += " " + then[0]
+    if after.startswith("truoc") != threshold.before:
+        return None  # how early ("trước 10 ngày") is held only against how early ("… 15 ngày trước")
+    time = _TIME.search(fold(figure))
+    if _TIME.fullmatch(threshold.unit) and (time is None or time[0] != threshold.unit):
+        return None  # "1 tháng" is not compared with "30 ngày", nor "2 tháng" with "45 ngày"
+    count = _share(folded) is None and time is None
+    if count:
+        # a count's rule may be of one case ("Đối với xã có dưới 05 thôn … tối đa 05 thành viên"):
+        # it answers only the case the question gives, and only if that case meets its condition
+        said = fold(sentence)
+        stated = [n for n, unit in threshold.cases if re.search(rf"\d+\s+{re.escape(unit)}\b", said)]
+        case = stated[:1] if len(stated) == 1 else []
+        if counts.condition_unmet(sentence[: max(at, 0)], case, None):
+            return None
     if m := _RANGE.search(folded):
         low, high = int(m[1]), int(m[2])
         return "Có" if low <= threshold.value <= high else "Không"
@@ -95,10 +152,7 @@ def verdict(threshold: Threshold, figure: str, sentence: str) -> str | None:
             return None
         rule = numbers[0]
     if _DEADLINE.search(folded):  # "chậm nhất 15 ngày trước khi …": at least that early
-        lead = after.startswith("truoc")
-        if lead != threshold.before:
-            return None
-        ok = value >= rule if lead else value <= rule
+        ok = value >= rule if threshold.before else value <= rule
     elif _UPPER.search(re.sub(r"\bkhong (?:it hon|duoi)\b", " ", folded)):  # "không ít hơn" is a floor
         strict = re.search(r"\b(?:duoi|it hon)\b", folded) is not None
         ok = value < rule if strict else value <= rule
@@ -109,14 +163,12 @@ def verdict(threshold: Threshold, figure: str, sentence: str) -> str | None:
         ok = value > rule if strict else value >= rule
     else:
         return None  # a figure with no bound ("nhiệm kỳ 05 năm"): equal or not, asked otherwise
-    if share is None and not _TIME.search(fold(figure)):
+    if count and (ok or not case):
         # a count within one bound ("tối đa 05") may be outside another the library states
         # elsewhere ("có ít nhất là 05 thành viên"), and a bound may be of a part ("… là đại diện
         # người dân … không quá 05 người"): only a breach of a rule for the case the question
         # gives ("có dưới 05 thôn … tối đa 05 thành viên" for "xã có 4 thôn") is certain
-        said = fold(sentence)
-        if ok or not any(re.search(rf"\d+\s+{re.escape(unit)}\b", said) for unit in threshold.cases):
-            return None
+        return None
     return "Có" if ok else "Không"
 
 
@@ -148,8 +200,8 @@ def stated(figure: str, sentence: str) -> str:
     bound = _BOUND_WORDS.search(sentence[max(0, at - 30) : at])
     start = at - (len(sentence[max(0, at - 30) : at]) - bound.start()) if bound else at
     end = at + len(figure)
-    if fold(sentence[end:]).lstrip(" ,").startswith("truoc"):
-        end = sentence.find("trước", end) + len("trước")
+    if lead := re.match(r"[\s,]*trước\b", sentence[end:], re.IGNORECASE):
+        end += lead.end()
     return sentence[start:end].strip()
 
 
