@@ -44,6 +44,12 @@ def test_no_figure_to_judge(question):
     assert thresholds.read(question) is None
 
 
+def test_a_body_name_before_the_figure_is_no_document_type():
+    """Found by the full suite: "nhân dân 7 người" was taken for "hướng dẫn 7", a document's number."""
+    threshold = thresholds.read("Xã có 4 thôn thì bầu Ban thanh tra nhân dân 7 người được không?")
+    assert threshold is not None and threshold.value == 7
+
+
 def test_a_document_number_is_no_figure_to_judge():
     threshold = thresholds.read("Bầu 4 người theo Nghị định 59 có đúng không?")  # found by a review: 59 was judged
     assert threshold is not None and threshold.value == 4 and threshold.unit == "nguoi"

@@ -106,11 +106,10 @@ def read(text: str) -> Threshold | None:
 
 def _named_number(text: str, at: int) -> bool:
     """Whether the number at `at` names a document, an article or a date's part, not a figure."""
-    before = fold(text[:at]).split()[-1:]
+    before = fold(text[:at]).split()[-4:]
     if not before:
         return False
-    word = before[0]
-    return word in _NOT_FIGURE or word in TYPES or any(word == t.split()[-1] for t in TYPES if " " in t)
+    return before[-1] in _NOT_FIGURE or any(before[-len(t.split()) :] == t.split() for t in TYPES)
 
 
 def verdict(threshold: Threshold, figure: str, sentence: str) -> str | None:
