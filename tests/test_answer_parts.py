@@ -247,3 +247,15 @@ def test_who_is_never_an_opening_phrase_nor_cut_inside_a_name():
     assert cut("Cơ quan nào ban hành quyết định?", "Ủy ban nhân dân tỉnh Sơn La ban hành quyết định.") == (
         "Ủy ban nhân dân tỉnh Sơn La"
     )
+
+
+def test_an_english_question_names_the_commission_and_the_plan():
+    """Public cadre C005: the Party committee's Mass Mobilisation Commission, its plan and the
+    "Year of government mass mobilisation" were read only as "Hưng Yên dân vận"."""
+    from bot.answering.intents import english
+
+    read = english(
+        'Which plan number did the Hung Yen Provincial Party Committee\'s Mass Mobilisation Commission sign for the 2018 "Year of government mass mobilisation"?'
+    )
+    assert read is not None
+    assert "kế hoạch số nào" in read and "Ban Dân vận" in read and "Năm dân vận chính quyền" in read
