@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 from bot import wording
 from bot.answering.answer import Answer, Quotation, QuoteGroup, ShortAnswer, Source
+from bot.answering.short_answer import clipped
 from ingest.language.citations import Citation
 from ingest.language.legal import body_start
 from ingest.language.normalize import WORD, fold
@@ -62,7 +63,6 @@ MAX_SUBJECT_WORDS = 12
 # A subject must be named for at least this share of its syllables (measured on the dev set's
 # five definitions: "Phản biện xã hội của Mặt trận" names 5 of the 10 of its defining subject).
 MIN_SUBJECT_SHARE = 0.5
-MAX_SHORT = 250
 
 
 @dataclass(frozen=True)
@@ -212,9 +212,7 @@ def definition_answer(question: str, definer: Definer, passage: Passage, base: A
     first line (verbatim, cut at a word when long); the cards and notes of `base`, the
     answer composed the usual way, are kept, its quotations counted as related."""
     source = Source.from_passage(1, passage)
-    line = definer.sentence.rstrip(" .;")
-    if len(line) > MAX_SHORT:
-        line = line[:MAX_SHORT].rsplit(" ", 1)[0] + "…"
+    line = clipped(definer.sentence.rstrip(" .;"))
     quoted = {definer.chunk_id}
     return Answer(
         question,

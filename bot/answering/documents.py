@@ -20,13 +20,12 @@ from collections.abc import Callable
 from dataclasses import replace
 
 from bot.answering.answer import Answer, ShortAnswer, Source
+from bot.answering.short_answer import clipped
 from ingest.facts import document_name
 from ingest.language.citations import parse_citations, ref_key
 from ingest.language.doc_types import TYPES
 from ingest.language.normalize import WORD, fold
 from ingest.registry import Directive, Registry
-
-MAX_SHORT = 250
 
 # "do cơ quan nào ban hành", "ai ký", "ban hành bởi ai", "cơ quan ban hành là ai" (folded); not "của cơ quan
 # nào" alone, which asks whose duty a rule is as often as whose document it is.
@@ -132,7 +131,7 @@ def about_line(answer: Answer, d: Directive) -> Answer:
             for q in group.quotes:
                 if _SCOPE_SENTENCE.search(fold(q.text)):
                     text = re.sub(r"^\s*\d{1,2}[.)]\s*", "", q.text).rstrip(" .;")
-                    text = text if len(text) <= MAX_SHORT else text[:MAX_SHORT].rsplit(" ", 1)[0] + "…"
+                    text = clipped(text)
                     return replace(answer, short=ShortAnswer(text, q.source))
         return answer
     if d.subject:

@@ -342,7 +342,7 @@ def _chosen(
         if not fits(scope_of(source), asks.scope) or not names_subject(asks, c.sentence, source, lexical):
             continue
         picked = choices.picks(asks.choice, c.sentence, lexical)
-        return ShortAnswer(short_answer.evidence(c.sentence), c.source, picked) if picked else None
+        return ShortAnswer(short_answer.clipped(c.sentence), c.source, picked) if picked else None
     return None
 
 

@@ -334,12 +334,13 @@ def _verdict(question: str, sentence: str) -> Cut:
     """ "Có" or "Không", and the sentence that says so as its condition."""
     said = fold(sentence)
     negated = bool(_NEGATION.search(said)) and not _NEGATION.search(fold(question))
-    return Cut(evidence(sentence), "Không" if negated else "Có")
+    return Cut(clipped(sentence), "Không" if negated else "Có")
 
 
-def evidence(sentence: str) -> str:
-    """A sentence as the grounds of a verdict or a choice, cut to MAX_SHORT at a word."""
-    return sentence if len(sentence) <= MAX_SHORT else sentence[:MAX_SHORT].rsplit(" ", 1)[0] + "…"
+def clipped(text: str) -> str:
+    """A text as one first line holds it: cut to MAX_SHORT at a word, "…" where it was cut (the
+    grounds of a verdict or a choice, a definition, a document's scope)."""
+    return text if len(text) <= MAX_SHORT else text[:MAX_SHORT].rsplit(" ", 1)[0] + "…"
 
 
 def _definition(question: str, sentence: str) -> Cut | None:
@@ -358,4 +359,4 @@ def _definition(question: str, sentence: str) -> Cut | None:
     if is_at - at > 8 or is_at + 1 >= len(words):
         return None
     text = sentence[words[is_at + 1].start() :].rstrip(" .;")
-    return Cut(text if len(text) <= MAX_SHORT else text[:MAX_SHORT].rsplit(" ", 1)[0] + "…")
+    return Cut(clipped(text))

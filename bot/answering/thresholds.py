@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 
 from bot.answering import counts, short_answer
-from ingest.language.doc_types import TYPES
+from ingest.language.doc_types import ABBREVIATED_TYPES, TYPES
 from ingest.language.normalize import fold
 from ingest.language.patterns import DATE_PHRASE, NUMBERED_NAME
 
@@ -20,27 +20,9 @@ from ingest.language.patterns import DATE_PHRASE, NUMBERED_NAME
 _GIVEN = re.compile(r"(?<![\w/.,-])(\d{1,4})(?![.,]\d)\s+(\w+)")
 # Words before a number that make it no figure to judge: a document's or an article's number
 # ("Nghị định 59", "Điều 12"), a date's or a clock's part ("ngày 15 tháng 3", "lúc 7 giờ")
-_NOT_FIGURE = {
-    "so",
-    "dieu",
-    "khoan",
-    "diem",
-    "muc",
-    "chuong",
-    "ngay",
-    "thang",
-    "nam",
-    "luc",
-    "nd",
-    "ct",
-    "kl",
-    "nq",
-    "qd",
-    "tt",
-    "kh",
-    "tb",
-    "hd",
-}
+_NOT_FIGURE = {"so", "dieu", "khoan", "diem", "muc", "chuong", "ngay", "thang", "nam", "luc"}
+# … or a document type typed short ("NĐ 59", "CT 30"); not "da" (Đề án), which "đã 20 ngày" folds to
+_NOT_FIGURE |= set(ABBREVIATED_TYPES) - {"da"}
 # … or a figure said only roughly or compared ("quá 30 ngày", "chưa đủ 30 ngày", "gần 10 người"):
 # which side of it is meant is not said
 _ROUGH = {"qua", "vuot", "du", "toi", "gan", "khoang", "hon", "tren", "duoi", "chung", "tam", "hang"}
@@ -55,7 +37,7 @@ _LOWER = re.compile(r"\b(?:it nhat|toi thieu|khong it hon|khong duoi|tro len|tre
 _DEADLINE = re.compile(r"\bcham nhat\b")
 # A time limit is the whole rule of when; a count may have a floor and a cap in two places.
 _TIME = re.compile(r"\b(?:ngay|thang|nam|gio|tuan|quy)\b")
-_HAS = {"co", "gom", "voi", "hon", "tren", "duoi", "khoang"}
+_HAS = {"co", "gom", "voi"}  # "hơn", "trên", "dưới", "khoảng" are `_ROUGH`, refused before
 _RANGE = re.compile(r"\btu\s+(\d+)\s+(?:\w+\s+){0,3}?den\s+(\d+)")
 
 
@@ -85,7 +67,8 @@ def read(text: str) -> Threshold | None:
     if not found or re.search(r"\d[.,]\d", blanked):
         return None  # no figure, or one with decimals, read as two numbers
     last = found[-1]  # the figure nearest the verdict asked ("… 7 người được không?")
-    if set(fold(text[: last.start()]).split()[-2:]) & _ROUGH:
+    said_before = fold(text[: last.start()]).split()[-2:]
+    if set(said_before) & _ROUGH:
         return None
     wholes = [int(m[1]) for m in found[:-1] if fold(m[2]) == fold(last[2]) and int(m[1]) > int(last[1])]
     whole = wholes[0] if len(wholes) == 1 else None
@@ -93,13 +76,12 @@ def read(text: str) -> Threshold | None:
         return None
     # what a body has ("Cơ quan chỉ có 7 người thì …", "hơn 300 hộ") is the case a rule is for,
     # not the figure it bounds; only a part of a whole the question gives is judged so
-    said_before = fold(text[: last.start()]).split()[-1:]
-    if said_before and said_before[0] in _HAS and whole is None:
+    if said_before and said_before[-1] in _HAS and whole is None:
         return None
     stem = text[: last.start()] + "bao nhiêu " + text[last.start(2) :]
     stem = re.sub(r"\s*(?:thì\s+)?(?:có\s+)?(?:được|đúng[^?]*|hợp lệ|hợp pháp)?\s+(?:không|ko|k)\s*\??\s*$", "?", stem)
     before = fold(text[max(0, last.start() - 8) : last.start()]).strip().endswith("truoc")
-    delay = said_before == ["sau"] or fold(text[last.end() :]).split()[:1] == ["sau"]
+    delay = said_before[-1:] == ["sau"] or fold(text[last.end() :]).split()[:1] == ["sau"]
     cases = tuple((int(m[1]), fold(m[2])) for m in found[:-1] if fold(m[2]) != fold(last[2]))
     return Threshold(int(last[1]), stem, before, whole, delay, cases, fold(last[2]))
 
@@ -127,7 +109,8 @@ def verdict(threshold: Threshold, figure: str, sentence: str) -> str | None:
     time = _TIME.search(fold(figure))
     if _TIME.fullmatch(threshold.unit) and (time is None or time[0] != threshold.unit):
         return None  # "1 tháng" is not compared with "30 ngày", nor "2 tháng" with "45 ngày"
-    count = _share(folded) is None and time is None
+    share = _share(folded)  # "trên 50%", "hai phần ba": of the whole the question gives
+    count = share is None and time is None
     if count:
         # a count's rule may be of one case ("Đối với xã có dưới 05 thôn … tối đa 05 thành viên"):
         # it answers only the case the question gives, and only if that case meets its condition
@@ -140,8 +123,7 @@ def verdict(threshold: Threshold, figure: str, sentence: str) -> str | None:
         low, high = int(m[1]), int(m[2])
         return "Có" if low <= threshold.value <= high else "Không"
     value: float = threshold.value
-    share = _share(folded)
-    if share is not None:  # "trên 50%", "hai phần ba": of the whole the question gives
+    if share is not None:
         if threshold.of is None:
             return None
         value, rule = threshold.value / threshold.of, share
