@@ -47,6 +47,12 @@ SETS = {
     # split into blocks of four before any change was made for them
     "verdicts, dev": "qa_verdicts_dev.jsonl",
     "verdicts, held-out": "qa_verdicts_heldout.jsonl",
+    # cadre-style questions on the two seed reports and the other articles, and "ở đâu" questions,
+    # written by helpers who saw no code, split into blocks of four before any change was made for them
+    "seed cadre, dev": "qa_seedcadre_dev.jsonl",
+    "seed cadre, held-out": "qa_seedcadre_heldout.jsonl",
+    "where, dev": "qa_where_dev.jsonl",
+    "where, held-out": "qa_where_heldout.jsonl",
 }
 
 # The abbreviations cadres type, long form → short; applied to the question's words.
