@@ -287,13 +287,14 @@ def compose(
         else _short(asks, [q for q in chosen if q.source == 0 or not first_from_top], pool, retrieval)
     )
     unstated = near = False
-    if short is None and found_list is None and asks.slot:
-        # a quantity asked by name: said by a sentence of the best passages, or not in the library
+    if short is None and found_list is None and (asks.slot or asks.kind == "where"):
+        # a quantity asked by name: said by a sentence of the best passages, or not in the library;
+        # a place likewise, but no place cut is no proof the library has none (`Asks.slot`)
         hit = first_line.stated(asks, pool, retrieval.lexical)
         if hit is not None:
             chosen.append(_Quote(hit.source, hit.start, hit.sentence, hit.coverage))
             short = first_line.first_line(asks, [hit], pool, retrieval.lexical)
-        unstated = short is None
+        unstated = short is None and asks.slot
         if unstated and (nearest := first_line.nearest(asks, pool, retrieval.lexical)):
             near = True
             said = {c.sentence for c in nearest}

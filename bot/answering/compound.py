@@ -20,9 +20,10 @@ from ingest.language.normalize import fold
 # Clauses are joined by a comma, a semicolon or "và" (folded: "va" only typed without accents).
 _JOIN = re.compile(r"\s*[,;]\s*(?:và\s+|va\s+)?|\s+(?:và|va)\s+")
 # Words that ask: a clause holding none goes on with the clause before it ("ở xã và phường có
-# mấy người" asks one thing). As typed with accents ("đầu tư" does not ask "đâu"), else folded.
-_ASKS = re.compile(r"\b(?:nào|gì|bao nhiêu|mấy|ai|bao lâu|đâu|chưa)\b", re.IGNORECASE)
-_ASKS_FOLDED = re.compile(r"\b(?:nao|gi|bao nhieu|may|ai|bao lau|dau|chua)\b")
+# mấy người" asks one thing). As typed with accents ("đầu tư" does not ask "đâu"), else folded;
+# "chưa" asks only at the clause's end ("… về đích chưa"), not in "chưa có trang thông tin".
+_ASKS = re.compile(r"\b(?:nào|gì|bao nhiêu|mấy|ai|bao lâu|đâu)\b|\bchưa$", re.IGNORECASE)
+_ASKS_FOLDED = re.compile(r"\b(?:nao|gi|bao nhieu|may|ai|bao lau|dau)\b|\bchua$")
 # Words that end a clause's subject and start what it asks of it: "Luật … có hiệu lực …".
 _PREDICATE = re.compile(r"\s+(?:có|được|do|là|đã|phải|quy định|hướng dẫn|ban hành|thay thế)\s", re.IGNORECASE)
 # A question asks at most this many things at once; more is a list, read as one question.

@@ -135,10 +135,11 @@ def _context(source: Source) -> str:
     )
 
 
-def names_subject(asks: Asks, sentence: str, source: Source, lexical: LexicalIndex) -> bool:
+def names_subject(asks: Asks, sentence: str, source: Source, lexical: LexicalIndex, every_run: bool = False) -> bool:
     """The sentence with its heading holds the subject, and what the heading does not say of it
     ("hợp lệ" under "Tổ chức hội nghị cán bộ…") the sentence says; a document the question
-    names is the sentence's or its source's."""
+    names is the sentence's or its source's. `every_run`: each run of the subject, not only its
+    names (a place: where a draft "hương ước" is posted is no answer for one "đã công nhận")."""
     if asks.cited and not _names_cited(asks, sentence, source):
         return False
     if not asks.subject:
@@ -155,7 +156,7 @@ def names_subject(asks: Asks, sentence: str, source: Source, lexical: LexicalInd
     if any(
         lexical.text_coverage(run, read, pairs=False, alternatives=alternatives) < SUBJECT_COVERAGE
         for run in asks.subject
-        if _is_name(run)
+        if every_run or _is_name(run)
     ):
         return False
     heading = set(re.findall(r"\w+", fold(context)))
@@ -248,7 +249,7 @@ def gated_cut(asks: Asks, sentence: str, source: Source, lexical: LexicalIndex) 
     if asks.kind == "yesno":
         return cut if decides(asks, sentence, lexical) else None
     if not asks.figure:
-        return cut if names_subject(asks, sentence, source, lexical) else None
+        return cut if names_subject(asks, sentence, source, lexical, every_run=asks.kind == "where") else None
     if not (names_measure(asks, sentence) and states_money(asks, cut.text) and _in_role(asks, sentence, cut.text)):
         return None
     if _premise_unmet(asks.text, cut.text):

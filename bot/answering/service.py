@@ -301,7 +301,7 @@ class QAService:
             # "Cho hỏi", "Ai?", "là gì": how a conversation opens, not a question yet
             return self._reply(question.asked, wording.ASK_PROMPT, started)
         asks = understand(text, self.settings.unit_scope, self._places())
-        asks = replace(asks, alternatives=tuple(words.alternatives(words.written_out(text))))
+        asks = replace(asks, alternatives=tuple(words.alternatives(words.written_out(text)) + words.abbreviated(text)))
         if not citations and asks.content_free:  # "Có không?", "Ai ký?": nothing to look up yet
             return self._reply(question.asked, wording.ASK_PROMPT, started)
         resolutions = [resolve_citation(c, loaded.registry) for c in distinct_citations(citations)]

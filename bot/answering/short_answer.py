@@ -2,7 +2,7 @@
 
 A question's kind decides what is cut: a number with its unit ("bao nhiêu",
 "mấy"), a date ("khi nào", "ngày nào"), a period ("giai đoạn nào"), a duration
-("bao lâu"), a body or a place ("ai", "cơ quan nào", "huyện nào"), a
+("bao lâu"), a body or a place ("ai", "cơ quan nào", "huyện nào", "ở đâu"), a
 definition ("… là gì"), or a yes-no verdict with its condition ("có … không").
 Nothing is rephrased: the text is a span of the sentence, so it cannot say
 what the sentence does not. Hand-written because no library reads these
@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 
+from bot.answering import where
 from bot.answering.counts import NUMBER_Q, number
 from bot.answering.spans import BOUND, STOP, Cut, context_score, find_run, fold_keep_case, word_spans
 from ingest.language.normalize import fold
@@ -27,7 +28,9 @@ _MONTH_Q = re.compile(r"\bthang (?:nao|may)\b(?! lan)")  # "một tháng mấy l
 _MONTH = re.compile(r"tháng\s+\d{1,2}\b(?!\s*/)", re.IGNORECASE)
 # A day that comes back every year ("Ngày 18 tháng 11 hằng năm là Ngày truyền thống …"): no year.
 _YEARLY_DAY = re.compile(r"(?:ngày\s+)?\d{1,2}\s+tháng\s+\d{1,2}\b(?!\s*(?:/|năm\s+\d))", re.IGNORECASE)
-_PERIOD_Q = r"giai doan nao|thoi ky nao|nhiem ky nao"
+_PERIOD_Q = r"giai doan nao|thoi ky nao|nhiem ky nao|(?:khoang |quang )?thoi gian nao"
+# "từ hồi nào", "hồi nào": when, as people say it; as written, since folded it is "hội nào" (which association)
+_WHEN_SPOKEN = re.compile(r"\bhồi nào\b|\btu hoi nao\b")
 _DURATION_Q = r"bao lau|thoi han (?:la )?bao nhieu|thoi han nao"
 # "họp bao lâu một lần": how often, answered by "mỗi tháng họp 1 lần", "5 năm hai lần", not a duration.
 _FREQUENCY_Q = re.compile(r"\bbao lau (?:thi )?(?:mot|1) lan\b")
@@ -85,9 +88,9 @@ MAX_SHORT = 250
 
 def kind(question: str) -> str | None:
     """What the question asks for: "date", "period", "duration", "frequency", "number", "author", "which",
-    "who", "yesno", "definition"; None for a question no one line answers (lists, "thế nào")."""
+    "who", "where", "yesno", "definition"; None for a question no one line answers (lists, "thế nào")."""
     q = fold(question)
-    if re.search(rf"\b(?:{_DATE_Q})\b", q):
+    if re.search(rf"\b(?:{_DATE_Q})\b", q) or _WHEN_SPOKEN.search(question.lower()):
         return "date"
     if re.search(rf"\b(?:{_PERIOD_Q})\b", q):
         return "period"
@@ -101,6 +104,8 @@ def kind(question: str) -> str | None:
         return "which"
     if _WHO.search(q):
         return "who"
+    if where.asked(q):
+        return "where"
     if _YES_NO.search(q.rstrip(" ?.!")) or q.rstrip(" ?.!").endswith(" khong"):
         return "yesno"
     if _DEFINITION.search(q):
@@ -112,7 +117,7 @@ def figure(question: str) -> str | None:
     """What figure a question asks for, to weigh the sentences that hold one: "date" ("khi nào",
     "ngày nào"), "number" ("bao nhiêu", "mấy", "tối đa", "bao lâu"), or None."""
     q = fold(question)
-    if re.search(rf"\b(?:{_DATE_Q})\b", q):
+    if re.search(rf"\b(?:{_DATE_Q})\b", q) or _WHEN_SPOKEN.search(question.lower()):
         return "date"
     return "number" if re.search(rf"\b(?:{NUMBER_Q}|bao lau)\b", q) else None
 
@@ -160,6 +165,8 @@ def cut(question: str, sentence: str) -> Cut | None:
         return number(question, sentence, q_words)
     if asked in ("which", "who"):
         return _body(question, sentence, asked)
+    if asked == "where":
+        return where.cut(question, sentence)
     if asked == "yesno":
         return _verdict(question, sentence)
     return _definition(question, sentence)

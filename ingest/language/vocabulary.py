@@ -171,6 +171,15 @@ class Vocabulary:
             text = re.sub(rf"(?<!\w){re.escape(typed)}(?!\w)", entry.terms[0], text, count=1)
         return text
 
+    def abbreviated(self, question: str) -> list[tuple[str, tuple[str, ...]]]:
+        """The abbreviations the question types, each with the term it writes out: a subject
+        typed "trường CAND" is said by a text's "trường Công an nhân dân"."""
+        return [
+            (typed, entry.terms[:1])
+            for typed, entry in self.matches(normalize_text(question))
+            if not entry.token and any(_ABBREVIATION.fullmatch(w) and fold(w) == fold(typed) for w in entry.words)
+        ]
+
     def alternatives(self, question: str) -> list[tuple[str, tuple[str, ...]]]:
         """The people's words the question types, each with the texts' terms that stand for it,
         for relevance (`LexicalIndex.coverage_all`); abbreviations are `written_out` first."""
