@@ -259,3 +259,16 @@ def test_an_english_question_names_the_commission_and_the_plan():
     )
     assert read is not None
     assert "kế hoạch số nào" in read and "Ban Dân vận" in read and "Năm dân vận chính quyền" in read
+
+
+def test_an_english_count_of_more_keeps_more_and_meeting_standards_is_no_meeting():
+    """Seed cadre dev S045: "how many additional communes … meeting the new rural standards" was
+    read without "thêm" and with a "meeting" (hội nghị): the first line gave the total, 95 xã."""
+    from bot.answering.intents import english
+
+    read = english(
+        "In the first nine months of 2018, how many additional communes in Hung Yen were recognised "
+        "as meeting the new rural standards?"
+    )
+    assert read is not None
+    assert "thêm bao nhiêu xã" in read and "đạt chuẩn nông thôn mới" in read and "hội nghị" not in read
