@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
-from bot.answering import choices, short_answer, thresholds
+from bot.answering import choices, short_answer, thresholds, which_document
 from bot.answering.choices import Choice
 from bot.answering.thresholds import Threshold
 from ingest.language.citations import parse_citations
@@ -170,6 +170,7 @@ def _understand(text: str, unit_scope: str, places: frozenset[str]) -> Asks:
     cited_spans += setting_adjuncts(text)
     cited_spans += [m.span() for m in _TIME_ADJUNCT.finditer(text)]
     which_noun = _which_noun(folded) if kind == "which" else set()
+    which_noun |= which_document.asked_words(folded) if kind == "document" else set()
     runs: list[list[str]] = [[]]
     lowered = [w.lower() for w in words]
     in_name = False  # inside a document's name: "Luật thực hiện dân chủ ở cơ sở" is one subject

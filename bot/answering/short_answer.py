@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 
-from bot.answering import where
+from bot.answering import where, which_document
 from bot.answering.counts import NUMBER_Q, number
 from bot.answering.spans import BOUND, STOP, Cut, context_score, find_run, fold_keep_case, word_spans
 from ingest.language.normalize import fold
@@ -88,7 +88,7 @@ MAX_SHORT = 250
 
 def kind(question: str) -> str | None:
     """What the question asks for: "date", "period", "duration", "frequency", "number", "author", "which",
-    "who", "where", "yesno", "definition"; None for a question no one line answers (lists, "thế nào")."""
+    "document", "who", "where", "yesno", "definition"; None for a question no one line answers (lists, "thế nào")."""
     q = fold(question)
     if re.search(rf"\b(?:{_DATE_Q})\b", q) or _WHEN_SPOKEN.search(question.lower()):
         return "date"
@@ -100,6 +100,8 @@ def kind(question: str) -> str | None:
         return "number"
     if _AUTHOR.search(q):
         return "author"
+    if which_document.asked(q):  # before "<noun> nào": "văn bản nào" is no "ban nào"
+        return "document"
     if _WHICH.search(q):
         return "which"
     if _WHO.search(q):
@@ -165,6 +167,8 @@ def cut(question: str, sentence: str) -> Cut | None:
         return number(question, sentence, q_words)
     if asked in ("which", "who"):
         return _body(question, sentence, asked)
+    if asked == "document":
+        return which_document.cut(question, sentence)
     if asked == "where":
         return where.cut(question, sentence)
     if asked == "yesno":

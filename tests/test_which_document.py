@@ -1,0 +1,51 @@
+"""'… NQ nào?', 'theo thông tư nào?', 'có văn bản nào …?': answered by a document the sentence
+cites, of the type asked, never the one the question names itself."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.answering import short_answer, which_document
+
+PLAN = (
+    "Kế hoạch số 88-KH/TU ngày 05/3/2018 của Ban Chấp hành Đảng bộ tỉnh thực hiện Nghị quyết số "
+    "18-NQ/TW của Ban Chấp hành Trung ương và Quyết định số 819-QĐ/TU của Ban Thường vụ Tỉnh ủy."
+)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "KH 88-KH/TU là để triển khai NQ nào của TW?",
+        "Có văn bản nào quy định việc đối thoại trực tiếp không?",
+        "chi hop hanh ap dung theo thong tu nao",
+        "Kế hoạch số nào được ký năm 2018?",
+    ],
+)
+def test_which_document_questions(question):
+    assert short_answer.kind(question) == "document"
+
+
+@pytest.mark.parametrize("question", ["Ban nào giám sát?", "Cơ quan nào ban hành văn bản này?"])
+def test_other_which_questions_stay(question):
+    assert short_answer.kind(question) != "document"
+
+
+def test_the_type_asked_and_not_the_document_named():
+    cut = which_document.cut("Kế hoạch 88-KH/TU triển khai nghị quyết nào của Trung ương?", PLAN)
+    assert cut is not None and cut.text == "Nghị quyết số 18-NQ/TW"
+    cut = which_document.cut("Kế hoạch 88-KH/TU triển khai quyết định nào của Ban Thường vụ?", PLAN)
+    assert cut is not None and cut.text == "Quyết định số 819-QĐ/TU"
+
+
+def test_any_type_for_van_ban_nao_nearest_the_question_words():
+    cut = which_document.cut("Văn bản nào của Ban Thường vụ Tỉnh ủy?", PLAN)
+    assert cut is not None and cut.text == "Quyết định số 819-QĐ/TU"
+
+
+def test_no_document_of_the_type_or_no_number_is_no_answer():
+    assert which_document.cut("Kế hoạch 88-KH/TU triển khai chỉ thị nào?", PLAN) is None
+    assert which_document.cut("Thực hiện nghị quyết nào?", "Thực hiện Nghị quyết 25 của Trung ương.") is None
+    # the only one cited is the one the question names
+    assert which_document.cut("Kế hoạch nào?", "Kế hoạch số 88-KH/TU ngày 05/3/2018.") is not None
+    assert which_document.cut("KH 88-KH/TU là kế hoạch nào?", "Kế hoạch số 88-KH/TU ngày 05/3/2018.") is None
