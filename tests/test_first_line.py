@@ -37,6 +37,25 @@ def test_asks_unit_word_is_not_a_measure():
     assert understand("Bắc Ninh đặt mục tiêu lên đô thị loại I vào thời điểm nào?").measure is None
 
 
+def test_asks_the_question_words_own_noun_and_since_when_are_no_subject():
+    """Seed cadre dev S017, S041: "trong khoảng thời gian nào" asks a period (no "thời gian" to
+    find), "địa điểm nào" a place (no score), "từ đầu năm đến giờ" is when, not what."""
+    period = understand("Hưng Yên khảo sát thực trạng khối dân vận trong khoảng thời gian nào?")
+    assert (period.kind, period.measure) == ("period", None)
+    assert understand("Hương ước được niêm yết ở địa điểm nào?").measure is None
+    asks = understand("Chuyên mục QCDC trên Báo Hưng Yên từ đầu năm đến giờ đã làm được mấy số rồi?")
+    assert not any("giờ" in run for run in asks.subject)
+
+
+def test_who_after_a_lead_in_verb():
+    """Seed cadre dev S025: "ai đứng ra chủ trì" is who "chủ trì", written "do … chủ trì"."""
+    from bot.answering import short_answer
+
+    sentence = "Hội nghị tập thể quân nhân do chỉ huy cơ quan, đơn vị chủ trì tổ chức; định kỳ mỗi năm một lần."
+    cut = short_answer.cut("Hội nghị tập thể quân nhân thì ai đứng ra chủ trì?", sentence)
+    assert cut is not None and cut.text == "chỉ huy cơ quan, đơn vị"
+
+
 def test_asks_grammar_words_are_no_subject():
     # "hằng năm" says how often, "thì mới" only then: no sentence need hold "hằng" or "mới"
     asks = understand("Hội nghị cán bộ hằng năm có bao nhiêu người dự thì mới hợp lệ?")

@@ -62,12 +62,13 @@ _PARTICLE_BEFORE = {"hang": {"nam", "thang", "quy", "tuan", "ngay", "ky"}}
 _PARTICLE_AFTER = {"moi": {"thi"}, "mới": {"thì"}}
 _CORRELATIVE = {"moi": {"phai", "can"}, "mới": {"phải", "cần"}}
 _DEMONSTRATIVES = {"nay", "do", "ay", "kia"}
-# When, not what: "tính đến 9 tháng đầu năm 2018", "cuối năm", "6 tháng đầu năm" (its numbers are
+# When, not what: "tính đến 9 tháng đầu năm 2018", "cuối năm", "6 tháng đầu năm", "đến nay" (its numbers are
 # never a subject's words either); left out of the subject like a setting.
 _TIME_ADJUNCT = re.compile(
     r"\btính\s+(?:đến|từ)(?=\s+(?:ngày|tháng|quý|năm|nay|hết|cuối|đầu|giữa|\d))"
     r"|(?:\b\d+\s+)?\b(?:tháng|quý)\s+(?:đầu|cuối)\s+năm(?:\s+\d{4})?"
-    r"|\b(?:đầu|cuối|giữa)\s+năm(?:\s+\d{4})?",
+    r"|\b(?:đầu|cuối|giữa)\s+năm(?:\s+\d{4})?"
+    r"|\b(?:đến|tới)\s+(?:nay|giờ|bây giờ|hiện nay|hiện tại)\b",  # "từ đầu năm đến giờ"
     re.IGNORECASE,
 )
 # The noun a "… ở chỗ nào / nơi nào / địa điểm nào?" asks by (folded, from it up to "nào").

@@ -64,6 +64,9 @@ _BODY_HEADS = (
     "cong dong",
     "tap the",
     "doan ",
+    "chi huy ",
+    "thu truong ",
+    "lanh dao ",
 )
 # An office opens a name too ("Trưởng Ban công tác Mặt trận ở thôn, tổ dân phố", "Tổ trưởng …"):
 # as written, with its accents, since folded "trưởng" is also "trường (hợp)".
@@ -250,10 +253,14 @@ def _agent(before: str, after: str, sentence: str) -> Cut | None:
     the question's verb in the sentence ("… do người đứng đầu cơ quan, đơn vị chủ trì")."""
     words = word_spans(sentence)
     folded = [fold(w[0]) for w in words]
-    right = [w for w in re.findall(r"\w+", after) if w not in STOP][:2]
+    asked = [w for w in re.findall(r"\w+", after) if w not in STOP]
+    right = asked[:2]
     stop = find_run(folded, right, 0) if right else None
     if stop is None and right:
         stop = find_run(folded, right[:1], 0)
+    for skip in (1, 2):  # the verb after a lead-in the text does not write ("ai đứng ra chủ trì")
+        if stop is None and len(asked) >= skip + 2:
+            stop = find_run(folded, asked[skip : skip + 2], 0)
     if not stop:
         return None
     for j in range(stop - 1, max(-1, stop - 16), -1):
