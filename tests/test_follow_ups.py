@@ -135,6 +135,18 @@ def test_a_session_goes_on_within_a_report_then_leaves_it_for_the_law(law_servic
 
 
 @pytest.mark.integration
+def test_a_follow_up_in_peoples_words_with_nothing_else_to_look_up(law_service):
+    """Seed cadre dev S006: "chừng ấy tháng … bao nhiêu lượt người vào xem?" names nothing but the
+    count (it was asked to say more), and its people's words ("vào xem") are the report's
+    "lượt người truy cập" (they were not counted within a named document)."""
+    c = Conversation(turns=5)
+    first = law_service.ask("Trang web của BDV Tỉnh ủy HY bắt đầu chạy từ hồi nào vậy?", conversation=c)
+    assert first.short_answer is not None and "12/2017" in first.short_answer
+    second = law_service.ask("thế sau chừng ấy tháng được bao nhiêu lượt người vào xem?", conversation=c)
+    assert second.short_answer is not None and "61.645" in second.short_answer
+
+
+@pytest.mark.integration
 def test_a_term_is_answered_by_its_own_figure_not_one_written_of_another(law_service):
     answer = law_service.ask("Nhiệm kỳ của Ban Thanh tra nhân dân ở cơ quan, đơn vị là bao lâu?")
     assert answer.short_answer == "02 năm"

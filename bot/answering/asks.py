@@ -41,7 +41,7 @@ _MONEY = {"tien", "dong", "trieu", "nghin", "ngan"}
 _ASKING_WORDS = (
     "bao nhiêu mấy khi nào gì ai đâu sao thế như làm có không chưa phải được là thì sẽ cần của và ở các những "
     "với cho về tại trong theo để đã đang bị hay hoặc tôi mình chúng ta em anh chị hỏi xin à nhé vậy mà một "
-    "mỗi từ đến sau trước lúc ngày tháng năm lâu tối đa thiểu ít nhất hơn tổng số tất cả này đó kia người ra lên "
+    "mỗi từ đến sau trước lúc ngày tháng năm lâu tối đa thiểu ít nhất hơn tổng số tất cả này đó kia ấy chừng người ra lên "
     "vào biết muốn hiện nay còn nữa rồi vẫn cũng đều trên dưới thuộc việc ạ ơi đồng chí thời "
     "gian hạn nếu thưa cho hỏi giúp"
 )

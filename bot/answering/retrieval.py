@@ -236,7 +236,10 @@ class Retriever:
             rows = {r for r in (self.derived.row_of(c) for c in cited) if r is not None}
             keep = np.fromiter(rows | self.derived.rows_citing(cited), dtype=np.int64)
             if focus is not None and mode != "dense":
-                keep = keep[self.lexical.coverage_all(focus)[keep] >= (floor or self.settings.min_coverage)]
+                # in the people's words too: "lượt người vào xem" is held by "lượt người truy cập"
+                said = words.written_out(focus)
+                covered_by = self.lexical.coverage_all(said, words.alternatives(said))
+                keep = keep[covered_by[keep] >= (floor or self.settings.min_coverage)]
         elif mode == "dense":  # the embedding alone: it has no notion of "nothing relevant"
             keep = np.flatnonzero(dense)
         else:

@@ -302,7 +302,7 @@ class QAService:
             return self._reply(question.asked, wording.ASK_PROMPT, started)
         asks = understand(text, self.settings.unit_scope, self._places())
         asks = replace(asks, alternatives=tuple(words.alternatives(words.written_out(text)) + words.abbreviated(text)))
-        if not citations and asks.content_free:  # "Có không?", "Ai ký?": nothing to look up yet
+        if not citations and asks.content_free and within is None:  # "Có không?", "Ai ký?": nothing to look up yet
             return self._reply(question.asked, wording.ASK_PROMPT, started)
         resolutions = [resolve_citation(c, loaded.registry) for c in distinct_citations(citations)]
         resolutions += resolve_names(text, loaded.registry, resolutions)
