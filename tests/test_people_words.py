@@ -55,6 +55,19 @@ def test_a_term_in_quotes_is_the_term_asked():
     assert quoted_term('"Cơ sở" trong Luật Thực hiện dân chủ ở cơ sở được hiểu là gì?') == "co so"
 
 
+def test_a_term_in_quotes_of_a_question_asking_no_meaning_is_not_looked_up():
+    """Seed cadre dev S029: a count of “Dân vận khéo” models was answered "no sentence defines
+    Dân vận khéo"."""
+    from bot.answering.definitions import asked
+    from ingest.language.vocabulary import Vocabulary
+
+    def library():
+        raise AssertionError("no definition is looked for")
+
+    question = 'Năm 2017 thành phố Bắc Ninh có bao nhiêu mô hình "Dân vận khéo" được công nhận?'
+    assert asked(question, [], Registry([], []), [], Vocabulary([]), library) == (None, None)
+
+
 @settings(max_examples=60, deadline=None)
 @given(
     st.lists(

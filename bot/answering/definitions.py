@@ -242,9 +242,12 @@ def asked(
     """The term a question asks the meaning of, unless it is a document it names ("Luật THDCCS
     là gì?" asks what that law is about), and the sentence that defines it, in the documents
     the question names first. `library`: the defining sentences, read on first use."""
-    term = quoted_term(text) or asked_term(text)
+    # a term in quotes is the one asked only when the question asks a meaning: "có bao nhiêu mô
+    # hình “Dân vận khéo”?" asks a count
+    term = asked_term(text)
     if term is None:
         return None, None
+    term = quoted_term(text) or term
     cited = {w for c in citations for w in WORD.findall(fold(c.text))}
     if not [w for w in registry.without_names(WORD.findall(term)) if w not in cited]:
         return None, None
