@@ -44,6 +44,8 @@ ASKING = (
     "thì phải", "mà", "nhé", "vậy", "đâu", "họp", "họp thôn", "cuộc họp", "có hiệu lực",
     # when, as people say it in a chat ("hom nay" is not "hòm này")
     "hôm nay", "hôm qua", "ngày mai", "năm nay", "tháng này", "tuần này", "bây giờ", "hiện nay",
+    # how people name Hồ Chí Minh, which the texts write "Chủ tịch Hồ Chí Minh", "Người"
+    "bác hồ", "bác hồ dạy", "bác hồ nói", "theo bác", "bác dạy", "lời bác", "bác nói", "bác căn dặn",
 )  # fmt: skip
 # Words are neighbours within a stretch of words, spaces and commas ("xã, phường"), in the
 # passages and the question alike
