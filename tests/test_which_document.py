@@ -49,3 +49,24 @@ def test_no_document_of_the_type_or_no_number_is_no_answer():
     # the only one cited is the one the question names
     assert which_document.cut("Kế hoạch nào?", "Kế hoạch số 88-KH/TU ngày 05/3/2018.") is not None
     assert which_document.cut("KH 88-KH/TU là kế hoạch nào?", "Kế hoạch số 88-KH/TU ngày 05/3/2018.") is None
+
+
+def test_a_decision_issuing_the_type_asked():
+    sentence = (
+        "Quyết định số 184-QĐ/TU ngày 25/02/2016 của BTV Tỉnh ủy về Quy định trách nhiệm của cấp ủy "
+        "trong việc tiếp thu góp ý của Nhân dân."
+    )
+    cut = which_document.cut("Tỉnh có ra quy định riêng về việc tiếp thu góp ý của Nhân dân không?", sentence)
+    assert cut is not None and cut.text == "Quyết định số 184-QĐ/TU"
+    assert which_document.cut("Tỉnh có ra chỉ thị nào về việc tiếp thu góp ý?", sentence) is None
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Luật có quy định về việc tiếp thu ý kiến của Nhân dân không?",  # what the law says
+        "Hội nghị có quyết định việc này không?",
+    ],
+)
+def test_a_law_saying_is_no_document_asked(question):
+    assert short_answer.kind(question) != "document"
