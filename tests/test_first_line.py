@@ -47,6 +47,18 @@ def test_asks_the_question_words_own_noun_and_since_when_are_no_subject():
     assert not any("giờ" in run for run in asks.subject)
 
 
+def test_which_body_beside_the_texts_words_for_the_peoples():
+    """Seed cadre dev S010: "BDV làm cùng cơ quan nào" is read as the report writes it, "phối
+    hợp với"; the vocabulary gives the term."""
+    from dataclasses import replace
+
+    from bot.answering.first_line import in_texts_words
+
+    asks = understand("Đợt khảo sát năm 2017 thì Ban Dân vận làm cùng cơ quan nào?")
+    asks = replace(asks, alternatives=(("làm cùng", ("phối hợp với", "phối hợp")),))
+    assert in_texts_words(asks) == "Đợt khảo sát năm 2017 thì Ban Dân vận phối hợp với cơ quan nào?"
+
+
 def test_who_after_a_lead_in_verb():
     """Seed cadre dev S025: "ai đứng ra chủ trì" is who "chủ trì", written "do … chủ trì"."""
     from bot.answering import short_answer
