@@ -51,6 +51,7 @@ SETS = {
     # written by helpers who saw no code, split into blocks of four before any change was made for them
     "seed cadre, dev": "qa_seedcadre_dev.jsonl",
     "seed cadre, held-out": "qa_seedcadre_heldout.jsonl",
+    "seed cadre 2, dev": "qa_seedcadre_dev2.jsonl",  # dev only: 40 more, by a third helper
     "where, dev": "qa_where_dev.jsonl",
     "where, held-out": "qa_where_heldout.jsonl",
 }
