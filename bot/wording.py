@@ -253,6 +253,14 @@ def did_you_mean(question: str) -> str:
 FOLLOW_UP_WITHIN = "(Câu hỏi tiếp nối câu trước: trả lời từ tài liệu vừa trích.)"
 
 
+def which_document(type_word: str) -> str:
+    """A question about "thông tư đó" when nothing before says which one."""
+    return (
+        f"Đồng chí hỏi {type_word.lower()} nào? Xin ghi rõ số, ký hiệu của văn bản "
+        "(ví dụ: “Thông tư 04/2025/TT-BTC có hiệu lực từ ngày nào?”) để tra cứu đúng văn bản."
+    )
+
+
 def follow_up(question: str) -> str:
     """How a follow-up question was read, in the light of the conversation."""
     return f"(Hiểu câu hỏi là: “{question}”)"

@@ -272,3 +272,18 @@ def test_an_english_count_of_more_keeps_more_and_meeting_standards_is_no_meeting
     )
     assert read is not None
     assert "thêm bao nhiêu xã" in read and "đạt chuẩn nông thôn mới" in read and "hội nghị" not in read
+
+
+def test_a_document_pointed_at_is_the_one_the_question_before_named_or_asked_for():
+    """Seed cadre 2 D030: "thông tư đó" after a question naming TT 04/2025 (held only in an
+    article) was answered with another Thông tư's date."""
+    from bot.answering.conversation import Conversation, document_pointed
+
+    conversation = Conversation()
+    conversation.record("Theo TT 04/2025/TT-BTC thì BTTND cấp xã được hỗ trợ bao nhiêu?", _answer("q", ["x"]))
+    assert conversation.understand("thông tư đó có hiệu lực từ ngày nào?") == (
+        "Thông tư số 04/2025/TT-BTC có hiệu lực từ ngày nào?"
+    )
+    assert document_pointed("Thông tư này có hiệu lực từ ngày nào?") == "Thông tư"
+    assert document_pointed("thong tu do co hieu luc tu ngay nao") is None  # "do" may be "by"
+    assert document_pointed("Ban Thanh tra nhân dân có mấy người?") is None

@@ -59,6 +59,23 @@ def test_which_body_beside_the_texts_words_for_the_peoples():
     assert in_texts_words(asks) == "Đợt khảo sát năm 2017 thì Ban Dân vận phối hợp với cơ quan nào?"
 
 
+def test_who_when_the_sentence_says_the_verb_before_the_purpose():
+    """Seed cadre 2 D021: "để cho thôi làm trưởng thôn thì ai là người triệu tập?" of a sentence
+    saying "X triệu tập … để cho thôi làm Trưởng thôn, Tổ trưởng tổ dân phố": X, not what follows."""
+    from bot.answering import short_answer
+
+    sentence = (
+        "c) Trưởng Ban công tác Mặt trận ở thôn, tổ dân phố triệu tập và chủ trì cuộc họp của cộng đồng "
+        "dân cư để cho thôi làm Trưởng thôn, Tổ trưởng tổ dân phố."
+    )
+    cut = short_answer.cut("Muốn họp dân để cho thôi làm trưởng thôn thì ai là người triệu tập, chủ trì?", sentence)
+    assert cut is not None and cut.text.startswith("Trưởng Ban công tác Mặt trận")
+    # the object after the verb is no verb: "ai bầu ra Ban Thanh tra" keeps to what follows "nhà nước"
+    other = "Thành viên Ban Thanh tra nhân dân ở doanh nghiệp nhà nước được bầu tại hội nghị người lao động."
+    cut = short_answer.cut("Ở doanh nghiệp nhà nước thì ai bầu ra Ban Thanh tra nhân dân?", other)
+    assert cut is None or not cut.text.startswith("Thành viên")
+
+
 def test_who_after_a_lead_in_verb():
     """Seed cadre dev S025: "ai đứng ra chủ trì" is who "chủ trì", written "do … chủ trì"."""
     from bot.answering import short_answer

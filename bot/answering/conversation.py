@@ -27,6 +27,7 @@ from bot.answering.first_line import LEVEL
 from bot.answering.lru import MAX_MEMORY_BYTES, SizedLRU
 from bot.answering.question import ASCII_NUMBER
 from ingest.facts import document_name
+from ingest.language.citations import parse_citations
 from ingest.language.doc_types import TYPES
 from ingest.language.normalize import fold
 from ingest.language.patterns import ARTICLE_REF
@@ -305,12 +306,29 @@ def _subject(turn: Turn, kind: str | None = None) -> str | None:
     named = [d for d in turn.answer.directives if d.in_corpus]
     if kind is not None:
         same = [d for d in named if d.type == kind]
-        return (same[0].name or document_name(same[0].type, same[0].ref)) if same else None
+        if same:
+            return same[0].name or document_name(same[0].type, same[0].ref)
+        # one the library holds no text of, named by the question before ("Theo TT 04/2025/TT-BTC
+        # thì …" then "thông tư đó có hiệu lực từ ngày nào?"): its number, never another's
+        cited = [c for c in parse_citations(turn.question) if c.type == kind and c.symbol]
+        return document_name(kind, cited[0].ref) if cited else None
     asked = [d for d in named if d.role == "asked"]
     if asked:
         d = asked[0]
         return d.name or document_name(d.type, d.ref, fallback="văn bản")
     return next((s.name for s in turn.answer.sources if s.is_legal), None)
+
+
+def document_pointed(text: str) -> str | None:
+    """The document type a question points back to ("thông tư đó", "kế hoạch này", typed with
+    accents), as written; None when it names none that way."""
+    folded = fold(text)
+    if len(folded) != len(text):
+        return None
+    for m in _THAT.finditer(folded):
+        if m["noun"] in TYPES and m["dem"] and text[m.start("dem") : m.end("dem")].lower() in _POINTING:
+            return TYPES[m["noun"]]
+    return None
 
 
 def _points_back(text: str, m: re.Match[str]) -> bool:

@@ -14,7 +14,7 @@ from bot.answering.accents import restore_from
 from bot.answering.answer import Answer, nearby_only
 from bot.answering.asks import understand
 from bot.answering.compose import compose
-from bot.answering.conversation import Continued, Conversation, place_names
+from bot.answering.conversation import Continued, Conversation, document_pointed, place_names
 from bot.answering.lookup import (
     ArticleRef,
     Resolution,
@@ -196,6 +196,15 @@ class QAService:
             notes.append(wording.follow_up(understood.text))
         elif conversation is not None:  # without a topic of its own: looked for first in what the last answer quoted
             within = conversation.continued(question.text)
+        if (
+            understood is question
+            and within is None
+            and not question.citations
+            and (pointed := document_pointed(question.text))
+        ):
+            # "thông tư đó có hiệu lực từ ngày nào?" with nothing before saying which: another
+            # Thông tư's date would be an answer to a question not asked
+            return self._reply(question.asked, wording.which_document(pointed), started)
         if english := intents.english(understood.text):
             understood = self.question(english)
             notes += [wording.ENGLISH_NOTE, wording.follow_up(understood.text)]

@@ -288,10 +288,20 @@ def _between(before: str, after: str, sentence: str) -> Cut | None:
     words = word_spans(sentence)
     folded = [fold(w[0]) for w in words]
     left = [w for w in re.findall(r"\w+", before) if w not in STOP][-2:]
-    right = [w for w in re.findall(r"\w+", after) if w not in STOP][:2]
+    asked = [w for w in re.findall(r"\w+", after) if w not in STOP]
+    right = asked[:2]
     start = find_run(folded, left, 0)
     start = start + len(left) if start is not None else None
     stop = find_run(folded, right, start or 0) if right else None
+    if stop is None and start is not None:
+        # the verb asked written before what the question says first ("… thì ai là người triệu
+        # tập?" of "Trưởng Ban … triệu tập … để cho thôi làm Trưởng thôn"): who is before the verb
+        for skip in (0, 1):  # the verb, or after one word ("là người triệu tập"); not its object
+            verb = asked[skip : skip + 2]
+            earlier = find_run(folded, verb, 0) if len(verb) == 2 else None
+            if earlier is not None and earlier < start:
+                start, stop = None, earlier
+                break
     if start is None and stop is None:
         return None
     if start is None:
