@@ -76,6 +76,23 @@ def test_who_when_the_sentence_says_the_verb_before_the_purpose():
     assert cut is None or not cut.text.startswith("Thành viên")
 
 
+def test_a_date_naming_a_cited_document_is_no_event_date_unless_its_signing_is_asked():
+    """Seed cadre 2 D009: "… góp phần cho mục tiêu … vào lúc nào?" got the date of the Quy chế the
+    sentence cites ("Quy chế số 01 ngày 22/4/2016"), not the goal's."""
+    from bot.answering import short_answer
+
+    sentence = (
+        "Việc cụ thể hóa Quy chế số 01 ngày 22/4/2016 đã được quan tâm, góp phần vào mục tiêu xây dựng "
+        "Thành phố sớm trở thành đô thị loại I vào tháng 12 năm 2017."
+    )
+    goal = short_answer.cut("Việc cụ thể hóa quy chế góp phần cho mục tiêu đô thị loại I vào lúc nào?", sentence)
+    assert goal is not None and goal.text == "vào tháng 12 năm 2017"
+    signed = short_answer.cut("Quy chế số 01 ký ngày nào?", sentence)
+    assert signed is not None and signed.text == "ngày 22/4/2016"
+    when = short_answer.cut("Việc rà soát hương ước làm vào dịp nào?", "Thời điểm: ngày 18 tháng 11 hằng năm.")
+    assert when is not None and "18 tháng 11" in when.text
+
+
 def test_who_after_a_lead_in_verb():
     """Seed cadre dev S025: "ai đứng ra chủ trì" is who "chủ trì", written "do … chủ trì"."""
     from bot.answering import short_answer

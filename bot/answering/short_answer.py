@@ -17,12 +17,11 @@ import re
 from bot.answering import where, which_document
 from bot.answering.counts import NUMBER_Q, number
 from bot.answering.spans import BOUND, STOP, Cut, context_score, find_run, fold_keep_case, word_spans
+from ingest.language.citations import parse_citations
 from ingest.language.normalize import fold
 from ingest.language.patterns import DATE_PHRASE, PERIOD_PHRASE
 
-_DATE_Q = (
-    r"bao gio|khi nao|ngay nao|nam nao|thang nao|luc nao|thoi diem nao|ngay thang nao|(?:thang|nam|ngay) may(?! lan)"
-)
+_DATE_Q = r"bao gio|khi nao|ngay nao|nam nao|thang nao|luc nao|thoi diem nao|ngay thang nao|dip nao|(?:thang|nam|ngay) may(?! lan)"
 # "tháng nào", "tháng mấy": a month alone answers ("trong tháng 01 của năm tiếp theo").
 _MONTH_Q = re.compile(r"\bthang (?:nao|may)\b(?! lan)")  # "một tháng mấy lần" asks how often
 _MONTH = re.compile(r"tháng\s+\d{1,2}\b(?!\s*/)", re.IGNORECASE)
@@ -76,6 +75,8 @@ _AUTHOR = re.compile(r"\btac gia\b|\bai viet\b")
 # "số 34/2007/PL-UBTVQH11 ngày 20 tháng 4 năm 2007": the date a cited document was issued.
 _ISSUE_DATE = re.compile(r"\S*\d\S*[/-]\S*[A-ZĐ]\S*\s+(?=(?:ngày\s+)?\d)")
 _EFFECT_Q = re.compile(r"\bhieu luc\b|\bap dung tu\b")
+# A document's own date asked: when it was signed, issued, passed, took effect.
+_DOCUMENT_DATE_Q = re.compile(r"\b(?:ky|ban hanh|thong qua|hieu luc|ra doi|ap dung)\b")
 _DURATION = re.compile(
     r"(?:(?:trong|sau|trước)\s+(?:thời hạn\s+)?)?(?<![\w.,/])\d+(?:\s*\([^()\d]{1,20}\))?\s+"
     r"(?:ngày làm việc|ngày|tháng|năm|giờ|tuần|phút)",
@@ -141,6 +142,21 @@ def without_issue_dates(question: str, sentence: str) -> str:
     return out
 
 
+def without_cited_dates(question: str, sentence: str) -> str:
+    """The sentence with the dates that name the documents it cites blanked (same length), unless
+    the question asks when one was signed or issued: "… cụ thể hóa Quy chế số 01 ngày 22/4/2016 …
+    trở thành đô thị loại I vào tháng 12 năm 2017" answers "vào lúc nào" with the goal's date."""
+    if _DOCUMENT_DATE_Q.search(fold(question)):
+        return sentence
+    out = sentence
+    for c in parse_citations(sentence):
+        at = c.end + len(sentence[c.end :]) - len(sentence[c.end :].lstrip(" ,"))
+        date = DATE_PHRASE.match(sentence, at)
+        if date:
+            out = out[: date.start()] + " " * (date.end() - date.start()) + out[date.end() :]
+    return out
+
+
 def cut(question: str, sentence: str) -> Cut | None:
     """The span of `sentence` that answers `question`, or None."""
     asked = kind(question)
@@ -148,7 +164,11 @@ def cut(question: str, sentence: str) -> Cut | None:
         return None
     q_words = _content(question)
     if asked == "date":
-        dated = _best(DATE_PHRASE.finditer(without_issue_dates(question, sentence)), sentence, q_words)
+        dated = _best(
+            DATE_PHRASE.finditer(without_cited_dates(question, without_issue_dates(question, sentence))),
+            sentence,
+            q_words,
+        )
         if dated is None and _MONTH_Q.search(fold(question)):
             dated = _best(_MONTH.finditer(sentence), sentence, q_words)
         if dated is None:
