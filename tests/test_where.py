@@ -77,3 +77,16 @@ def test_a_long_list_ends_at_a_comma_and_an_endless_clause_is_none():
     assert cut.text.endswith(" …") and "số 11" not in cut.text  # said to be cut short
     run_on = "Hương ước được niêm yết tại " + " ".join(["nhà"] * 40) + "."
     assert where.cut("Hương ước được niêm yết ở đâu?", run_on) is None
+
+
+def test_a_place_in_a_bodys_name_or_where_something_is_posted_is_no_answer_to_where_it_works():
+    """Probes: "Ban TTND xã làm việc ở đâu?" got "ở xã, phường, thị trấn" out of a Ban's name, and
+    "Trụ sở UBND xã ở đâu?" where notices are posted "tại trụ sở …, tại nhà văn hóa"."""
+    named = (
+        "Việc tổ chức cuộc họp để bầu, cho thôi làm thành viên Ban Thanh tra nhân dân ở xã, phường, "
+        "thị trấn được thực hiện theo quy định."
+    )
+    assert where.cut("Ban TTND xã làm việc ở đâu?", named) is None
+    posted = "Thông tin được niêm yết tại trụ sở Ủy ban nhân dân cấp xã, tại nhà văn hóa thôn."
+    assert where.cut("Trụ sở UBND xã ở đâu?", posted) is None
+    assert where.cut("Thông tin được niêm yết ở những nơi nào?", posted) is not None

@@ -20,11 +20,16 @@ QUESTION = re.compile(
     r"|^\W*dia chi\b.*\bla gi\b|\bo cho nao\b"
 )
 _MOST_WORDS = 24
+# How many words before a place the verb asked is looked for ("niêm yết công khai tại …").
+_REACH = 10
 # After "tại"/"ở": what points into a text, a time or a manner, not a place (folded, first words).
 _NOT_PLACE = re.compile(
     r"(?:dieu|khoan|diem|muc|chuong|phu luc|mau|nghi dinh|luat|thong tu|quyet dinh|nghi quyet|van ban"
     r"|cac dieu|cac khoan|quy dinh|thoi diem|thoi ky|giai doan|muc do|day|tren day|duoi day|cap do)\b"
 )
+_ADDRESS_ASKED = re.compile(r"\b(?:tru so|dia chi)\b")
+_OFFICE = {"tru", "so", "dia", "chi"}  # an address follows these words
+_LEADS = {"tai", "o", "nhung", "cac", "mot", "so", "den", "ve"}
 _CALLED = re.compile(r"\(sau đây (?:gọi chung|gọi tắt|gọi) là [^()]{1,60}\)", re.IGNORECASE)
 _PLACE = re.compile(r"\b(?:tại|ở)\s+(?=\w)", re.IGNORECASE)
 # "105B phố Quán Thánh", "số 46 đường Tràng Thi": a number, then a street's noun and its Name.
@@ -46,29 +51,48 @@ def asked(question: str) -> bool:
 def cut(question: str, sentence: str) -> Cut | None:
     """The place in `sentence` written after what the question asks the place of, or None.
 
-    The anchors are the first and the last words before "ở đâu" ("Hương ước … được niêm yết"):
-    the thing and its verb. A place with neither within reach before it is another thing's
-    ("tại cụm dân cư" of whoever presides there); of the rest, the nearest to them wins."""
+    The anchor is the verb before "ở đâu" ("… được niêm yết", "… làm việc"), as a run when it
+    is two words: a place without it within reach before is another thing's ("tại cụm dân cư" of
+    whoever presides there, "Ban Thanh tra nhân dân ở xã" of a Ban). An office's address ("trụ sở
+    … ở đâu") is a street address after the words of the office. Of the rest, the place nearest
+    the question's words wins."""
     q = fold(question)
     asked_at = QUESTION.search(q)
     if asked_at is None:
         return None
-    words = [w for w in re.findall(r"\w+", q[: asked_at.start()]) if w not in STOP]
-    anchors = set(words[:2] + words[-2:])
+    typed = re.findall(r"\w+", q[: asked_at.start()])
+    while typed and typed[-1] in _LEADS:  # "… tại những nơi nào": the words before the asking ones
+        typed.pop()
+    words = [w for w in typed if w not in STOP]
+    if not words:
+        return None
+    # an office's address is a street address, never where something is posted "tại trụ sở …"
+    address = _ADDRESS_ASKED.search(q[: asked_at.start()]) is not None
+    verb = typed[-2:] if len(typed) >= 2 and not set(typed[-2:]) & STOP else words[-1:]
     found = []
-    for i, (start, end, more) in enumerate(_places(sentence)):
-        near = context_score(sentence[:end], start, end, anchors)  # before the place only
-        if near > 0:
-            found.append((near, context_score(sentence, start, end, set(words)), -i, start, end, more))
+    for i, (start, end, more) in enumerate(_places(sentence, address)):
+        before = re.findall(r"\w+", fold(sentence[:start]))[-_REACH:]
+        near = (
+            context_score(sentence[:end], start, end, {*words[:2], *words[-2:], *_OFFICE})
+            if address
+            else _holds(before, verb)
+        )
+        if near:
+            found.append((context_score(sentence, start, end, set(words)), -i, start, end, more))
     if not found:
         return None
     *_, start, end, more = max(found)
-    return Cut(sentence[start:end].strip(" ,") + (" …" if more else ""))
+    place = re.sub(r"\s+(?:và|hoặc)$", "", sentence[start:end].strip(" ,"))  # "… cộng đồng và [ít nhất …]"
+    return Cut(place + (" …" if more else ""))
 
 
-def _places(sentence: str) -> list[tuple[int, int, bool]]:
+def _holds(words: list[str], run: list[str]) -> bool:
+    return any(words[i : i + len(run)] == run for i in range(len(words) - len(run) + 1))
+
+
+def _places(sentence: str, address: bool = False) -> list[tuple[int, int, bool]]:
     spans = [_to_end(sentence, m.start(), m.start()) for m in _ADDRESS.finditer(sentence)]
-    for m in _PLACE.finditer(sentence):
+    for m in [] if address else _PLACE.finditer(sentence):
         after = fold(sentence[m.end() : m.end() + 40])
         if _NOT_PLACE.match(after) or (after.startswith("co so") and fold(sentence[: m.start()]).endswith("dan chu")):
             continue
