@@ -52,11 +52,9 @@ def test_which_body_beside_the_texts_words_for_the_peoples():
     hợp với"; the vocabulary gives the term."""
     from dataclasses import replace
 
-    from bot.answering.first_line import in_texts_words
-
     asks = understand("Đợt khảo sát năm 2017 thì Ban Dân vận làm cùng cơ quan nào?")
     asks = replace(asks, alternatives=(("làm cùng", ("phối hợp với", "phối hợp")),))
-    assert in_texts_words(asks) == "Đợt khảo sát năm 2017 thì Ban Dân vận phối hợp với cơ quan nào?"
+    assert asks.in_texts_words() == "Đợt khảo sát năm 2017 thì Ban Dân vận phối hợp với cơ quan nào?"
 
 
 def test_who_when_the_sentence_says_the_verb_before_the_purpose():

@@ -125,6 +125,13 @@ class Asks:
         """Nothing asked about: "Có không?", "Ai ký?" (a follow-up is read in its context first)."""
         return not self.cited and all(fold(w) in _BARE for run in self.subject for w in run.split())
 
+    def in_texts_words(self) -> str:
+        """The question with each of the people's words it types replaced by the texts' first term."""
+        text = self.text
+        for typed, terms in self.alternatives:
+            text = text.replace(typed, terms[0], 1)
+        return text
+
     def asked_phrase(self) -> str:
         """What was asked, in the question's own words, for "Kho tài liệu hiện có không nêu …"."""
         return self.text.rstrip(" ?.!")

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from bot import wording
-from bot.answering import first_line, lists, named, short_answer
+from bot.answering import document_dates, first_line, lists, named, short_answer
 from bot.answering.answer import Answer, Quotation, QuoteGroup, ShortAnswer, Source
 from bot.answering.asks import Asks, understand
 from bot.answering.conversation import place_names
@@ -191,7 +191,7 @@ def _best_sentences(question: str, sources: list[Source], retrieval: Retrieval, 
                 cov += PRIMARY_BONUS  # a directive's own words answer what it requires
             if by_rank:
                 cov *= 1 + RANK_WEIGHT / (1 + i)
-            if figure and _holds(figure, short_answer.without_issue_dates(question, quote)):
+            if figure and _holds(figure, document_dates.without_issue_dates(question, quote)):
                 cov *= FIGURE_WEIGHT
             quotes.append(_Quote(i, span.start, quote, cov))
     best = max((q.coverage for q in quotes), default=0.0)

@@ -243,7 +243,7 @@ def gated_cut(asks: Asks, sentence: str, source: Source, lexical: LexicalIndex) 
     cut = short_answer.cut(asks.text, sentence)
     if cut is None and asks.kind in ("which", "who"):
         # a body found beside the words as the text says them: "làm cùng cơ quan nào" is "phối hợp với"
-        cut = short_answer.cut(in_texts_words(asks), sentence)
+        cut = short_answer.cut(asks.in_texts_words(), sentence)
     if cut is None or not cut.text:
         return None
     asked, said = _levels(asks.text), _levels(sentence)
@@ -268,14 +268,6 @@ def gated_cut(asks: Asks, sentence: str, source: Source, lexical: LexicalIndex) 
     if _said_of_another_part(asks, sentence, cut.text, lexical):
         return None
     return cut if names_subject(asks, sentence, source, lexical) else None
-
-
-def in_texts_words(asks: Asks) -> str:
-    """The question with each of the people's words it types replaced by the texts' first term."""
-    text = asks.text
-    for typed, terms in asks.alternatives:
-        text = text.replace(typed, terms[0], 1)
-    return text
 
 
 def _said_of_another_part(asks: Asks, sentence: str, figure: str, lexical: LexicalIndex) -> bool:

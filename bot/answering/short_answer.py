@@ -16,8 +16,8 @@ import re
 
 from bot.answering import where, which_document
 from bot.answering.counts import NUMBER_Q, number
+from bot.answering.document_dates import without_cited_dates, without_issue_dates
 from bot.answering.spans import BOUND, STOP, Cut, context_score, find_run, fold_keep_case, word_spans
-from ingest.language.citations import parse_citations
 from ingest.language.normalize import fold
 from ingest.language.patterns import DATE_PHRASE, PERIOD_PHRASE
 
@@ -72,11 +72,6 @@ _BODY_HEADS = (
 _OFFICE_HEADS = ("trưởng ", "phó trưởng ", "tổ trưởng ", "chủ tịch ", "bí thư ")
 _AUTHOR = re.compile(r"\btac gia\b|\bai viet\b")
 
-# "số 34/2007/PL-UBTVQH11 ngày 20 tháng 4 năm 2007": the date a cited document was issued.
-_ISSUE_DATE = re.compile(r"\S*\d\S*[/-]\S*[A-ZĐ]\S*\s+(?=(?:ngày\s+)?\d)")
-_EFFECT_Q = re.compile(r"\bhieu luc\b|\bap dung tu\b")
-# A document's own date asked: when it was signed, issued, passed, took effect.
-_DOCUMENT_DATE_Q = re.compile(r"\b(?:ky|ban hanh|thong qua|hieu luc|ra doi|ap dung)\b")
 _DURATION = re.compile(
     r"(?:(?:trong|sau|trước)\s+(?:thời hạn\s+)?)?(?<![\w.,/])\d+(?:\s*\([^()\d]{1,20}\))?\s+"
     r"(?:ngày làm việc|ngày|tháng|năm|giờ|tuần|phút)",
@@ -126,35 +121,6 @@ def figure(question: str) -> str | None:
     if re.search(rf"\b(?:{_DATE_Q})\b", q) or _WHEN_SPOKEN.search(question.lower()):
         return "date"
     return "number" if re.search(rf"\b(?:{NUMBER_Q}|bao lau)\b", q) else None
-
-
-def without_issue_dates(question: str, sentence: str) -> str:
-    """The sentence with the issue dates of the documents it cites blanked (same length) when
-    the question asks from when something is in force: "Pháp lệnh số 34/2007/PL-UBTVQH11 ngày
-    20 tháng 4 năm 2007 … hết hiệu lực kể từ ngày Luật này có hiệu lực" is not the Law's date."""
-    if not _EFFECT_Q.search(fold(question)):
-        return sentence
-    out = sentence
-    for ref in _ISSUE_DATE.finditer(sentence):
-        date = DATE_PHRASE.match(sentence, ref.end())
-        if date:
-            out = out[: date.start()] + " " * (date.end() - date.start()) + out[date.end() :]
-    return out
-
-
-def without_cited_dates(question: str, sentence: str) -> str:
-    """The sentence with the dates that name the documents it cites blanked (same length), unless
-    the question asks when one was signed or issued: "… cụ thể hóa Quy chế số 01 ngày 22/4/2016 …
-    trở thành đô thị loại I vào tháng 12 năm 2017" answers "vào lúc nào" with the goal's date."""
-    if _DOCUMENT_DATE_Q.search(fold(question)):
-        return sentence
-    out = sentence
-    for c in parse_citations(sentence):
-        at = c.end + len(sentence[c.end :]) - len(sentence[c.end :].lstrip(" ,"))
-        date = DATE_PHRASE.match(sentence, at)
-        if date:
-            out = out[: date.start()] + " " * (date.end() - date.start()) + out[date.end() :]
-    return out
 
 
 def cut(question: str, sentence: str) -> Cut | None:
