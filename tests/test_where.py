@@ -90,3 +90,30 @@ def test_a_place_in_a_bodys_name_or_where_something_is_posted_is_no_answer_to_wh
     posted = "Thông tin được niêm yết tại trụ sở Ủy ban nhân dân cấp xã, tại nhà văn hóa thôn."
     assert where.cut("Trụ sở UBND xã ở đâu?", posted) is None
     assert where.cut("Thông tin được niêm yết ở những nơi nào?", posted) is not None
+
+
+def test_found_by_a_review():
+    """A place in a quoted title is part of the title; "ở đầu thôn" is at the head of the village,
+    no question of where; a place ends before a comma and a number."""
+    title = (
+        "Bổ sung vào đề cương bài giảng “Nâng cao chất lượng thực hiện QCDC ở xã, phường, thị trấn giai "
+        "đoạn 2011 - 2018” và giảng dạy nội dung thực hiện QCDC tại Trường Chính trị Nguyễn Văn Linh."
+    )
+    cut = where.cut("Giảng dạy nội dung thực hiện QCDC ở đâu?", title)
+    assert cut is not None and cut.text == "tại Trường Chính trị Nguyễn Văn Linh"
+    assert short_answer.kind("Niêm yết ở đầu thôn có được không?") != "where"
+    poll = "Theo khảo sát của Trung tâm Nghiên cứu PEW tại Mỹ, 79% người được hỏi trả lời."
+    cut = where.cut("Trung tâm Nghiên cứu PEW ở đâu?", poll)
+    assert cut is not None and cut.text == "tại Mỹ"
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("Ban Dân vận ký kế hoạch phối hợp với Ban chỉ huy Quân sự vào thời gian nào?", "date"),
+        ("Khảo sát thực trạng giải phóng mặt bằng trong khoảng thời gian nào?", "period"),
+        ("Việc rà soát hương ước làm vào dịp nào?", "date"),
+    ],
+)
+def test_when_and_over_what_period(question, kind):
+    assert short_answer.kind(question) == kind

@@ -18,6 +18,7 @@ PLAN = (
     [
         "KH 88-KH/TU là để triển khai NQ nào của TW?",
         "Có văn bản nào quy định việc đối thoại trực tiếp không?",
+        "Chi họp áp dụng theo thông tư nào?",
         "chi hop hanh ap dung theo thong tu nao",
         "Kế hoạch số nào được ký năm 2018?",
     ],
@@ -47,7 +48,7 @@ def test_no_document_of_the_type_or_no_number_is_no_answer():
     assert which_document.cut("Kế hoạch 88-KH/TU triển khai chỉ thị nào?", PLAN) is None
     assert which_document.cut("Thực hiện nghị quyết nào?", "Thực hiện Nghị quyết 25 của Trung ương.") is None
     # the only one cited is the one the question names
-    assert which_document.cut("Kế hoạch nào?", "Kế hoạch số 88-KH/TU ngày 05/3/2018.") is not None
+    assert which_document.cut("Tỉnh ủy ra kế hoạch nào?", "Kế hoạch số 88-KH/TU ngày 05/3/2018.") is not None
     assert which_document.cut("KH 88-KH/TU là kế hoạch nào?", "Kế hoạch số 88-KH/TU ngày 05/3/2018.") is None
 
 
@@ -56,7 +57,7 @@ def test_a_decision_issuing_the_type_asked():
         "Quyết định số 184-QĐ/TU ngày 25/02/2016 của BTV Tỉnh ủy về Quy định trách nhiệm của cấp ủy "
         "trong việc tiếp thu góp ý của Nhân dân."
     )
-    cut = which_document.cut("Tỉnh có ra quy định riêng về việc tiếp thu góp ý của Nhân dân không?", sentence)
+    cut = which_document.cut("Tỉnh ra quy định nào về việc tiếp thu góp ý của Nhân dân?", sentence)
     assert cut is not None and cut.text == "Quyết định số 184-QĐ/TU"
     assert which_document.cut("Tỉnh có ra chỉ thị nào về việc tiếp thu góp ý?", sentence) is None
 
@@ -70,3 +71,17 @@ def test_a_decision_issuing_the_type_asked():
 )
 def test_a_law_saying_is_no_document_asked(question):
     assert short_answer.kind(question) != "document"
+
+
+def test_the_document_the_question_describes_and_none_when_nothing_says_which():
+    """Found by a review: of two resolutions in one sentence the first was taken whatever the
+    question said of it; a number the question gives must be the document's; "Thông tư nào quy
+    định?" says nothing of which."""
+    sentence = (
+        "Tỉnh ủy ban hành Kế hoạch thực hiện Nghị quyết số 18-NQ/TW về tinh gọn bộ máy và Nghị quyết số "
+        "26-NQ/TW ngày 19/5/2018 Hội nghị lần thứ bảy về xây dựng đội ngũ cán bộ cấp chiến lược."
+    )
+    cut = which_document.cut("Kế hoạch thực hiện nghị quyết nào về đội ngũ cán bộ cấp chiến lược?", sentence)
+    assert cut is not None and cut.text == "Nghị quyết số 26-NQ/TW"
+    assert which_document.cut("Hội nghị Trung ương 4 ban hành nghị quyết nào?", sentence) is None
+    assert which_document.cut("Thông tư nào quy định?", "Mức chi theo Thông tư số 40/2017/TT-BTC.") is None

@@ -324,6 +324,8 @@ def first_line(
     cut, chosen = max(cuts, key=lambda c: c[0].fit)
     if asks.figure and any(_twin(asks, chosen, other, cut.text, its.text, pool) for its, other in cuts):
         return None
+    if asks.kind == "where" and len({fold(its.text) for its, _ in cuts}) > 1:
+        return None  # "Niêm yết công khai ở đâu?": each text posts its own things somewhere else
     if asks.choice and choices.picks(asks.choice, cut.text, lexical) is None:
         return None  # an either-or is answered only by one of its options
     if asks.threshold:  # the question's own figure held against the rule's bound

@@ -196,20 +196,16 @@ class QAService:
             notes.append(wording.follow_up(understood.text))
         elif conversation is not None:  # without a topic of its own: looked for first in what the last answer quoted
             within = conversation.continued(question.text)
-        if (
-            understood is question
-            and within is None
-            and not question.citations
-            and (pointed := document_pointed(question.text))
-        ):
-            # "thông tư đó có hiệu lực từ ngày nào?" with nothing before saying which: another
-            # Thông tư's date would be an answer to a question not asked
-            return self._reply(question.asked, wording.which_document(pointed), started)
+        alone = understood is question and within is None
         if english := intents.english(understood.text):
             understood = self.question(english)
             notes += [wording.ENGLISH_NOTE, wording.follow_up(understood.text)]
         elif (restored := restore_from(self._loaded.index, understood.text)) != understood.text:
             understood = self.question(restored)  # typed without accents: spelt as the library writes it
+        if alone and not understood.citations and (pointed := document_pointed(understood.text)):
+            # "thông tư đó có hiệu lực từ ngày nào?" with nothing before saying which: another
+            # Thông tư's date would be an answer to a question not asked
+            return self._reply(question.asked, wording.which_document(pointed), started)
         answer, followed = self._followed(understood, within, k, mode, started)
         if followed:
             notes.append(wording.FOLLOW_UP_WITHIN)

@@ -21,13 +21,14 @@ from bot.answering.spans import BOUND, STOP, Cut, context_score, find_run, fold_
 from ingest.language.normalize import fold
 from ingest.language.patterns import DATE_PHRASE, PERIOD_PHRASE
 
-_DATE_Q = r"bao gio|khi nao|ngay nao|nam nao|thang nao|luc nao|thoi diem nao|ngay thang nao|dip nao|(?:thang|nam|ngay) may(?! lan)"
+_DATE_Q = r"bao gio|khi nao|ngay nao|nam nao|thang nao|luc nao|thoi diem nao|ngay thang nao|dip nao|vao (?:khoang )?thoi gian nao|(?:thang|nam|ngay) may(?! lan)"
 # "tháng nào", "tháng mấy": a month alone answers ("trong tháng 01 của năm tiếp theo").
 _MONTH_Q = re.compile(r"\bthang (?:nao|may)\b(?! lan)")  # "một tháng mấy lần" asks how often
 _MONTH = re.compile(r"tháng\s+\d{1,2}\b(?!\s*/)", re.IGNORECASE)
 # A day that comes back every year ("Ngày 18 tháng 11 hằng năm là Ngày truyền thống …"): no year.
 _YEARLY_DAY = re.compile(r"(?:ngày\s+)?\d{1,2}\s+tháng\s+\d{1,2}\b(?!\s*(?:/|năm\s+\d))", re.IGNORECASE)
-_PERIOD_Q = r"giai doan nao|thoi ky nao|nhiem ky nao|(?:khoang |quang )?thoi gian nao"
+# "trong khoảng thời gian nào" asks a period; "vào thời gian nào" a date (`_DATE_Q`)
+_PERIOD_Q = r"giai doan nao|thoi ky nao|nhiem ky nao|trong (?:khoang |quang )?thoi gian nao"
 # "từ hồi nào", "hồi nào": when, as people say it; as written, since folded it is "hội nào" (which association)
 _WHEN_SPOKEN = re.compile(r"\bhồi nào\b|\btu hoi nao\b")
 _DURATION_Q = r"bao lau|thoi han (?:la )?bao nhieu|thoi han nao"
@@ -105,7 +106,7 @@ def kind(question: str) -> str | None:
         return "which"
     if _WHO.search(q):
         return "who"
-    if where.asked(q):
+    if where.asked(q) and not re.search(r"\b(?:ở|tại) đầu\b", question.lower()):  # "ở đầu thôn": at its head
         return "where"
     if _YES_NO.search(q.rstrip(" ?.!")) or q.rstrip(" ?.!").endswith(" khong"):
         return "yesno"

@@ -30,6 +30,9 @@ _NOT_PLACE = re.compile(
 _ADDRESS_ASKED = re.compile(r"\b(?:tru so|dia chi)\b")
 _OFFICE = {"tru", "so", "dia", "chi"}  # an address follows these words
 _LEADS = {"tai", "o", "nhung", "cac", "mot", "so", "den", "ve"}
+# "dân chủ ở cơ sở", "QCDC ở xã": the setting of a name, not a place where something is done
+# ("thực hiện QCDC tại Trường …" is one).
+_NAMED_LEVEL = re.compile(r"(?:dan chu|qcdc)\s*$")
 _CALLED = re.compile(r"\(sau đây (?:gọi chung|gọi tắt|gọi) là [^()]{1,60}\)", re.IGNORECASE)
 _PLACE = re.compile(r"\b(?:tại|ở)\s+(?=\w)", re.IGNORECASE)
 # "105B phố Quán Thánh", "số 46 đường Tràng Thi": a number, then a street's noun and its Name.
@@ -37,8 +40,9 @@ _ADDRESS = re.compile(r"(?<![\w/])(?:số\s+)?\d+[A-Z]?\s+(?:phố|đường|ng�
 # Where a place ends: a clause stop, or the words that open what follows it (a purpose, a time,
 # a manner, a condition): "tại nhà văn hóa thôn để Nhân dân biết", "… chậm nhất 05 ngày".
 _ENDS = re.compile(
-    r"[.;:()|“”\"]|\s(?:để|trong thời hạn|chậm nhất|kể từ|khi|nếu|theo|trước khi|sau khi|thì|và phải|bằng|"
-    r"với|trong thời gian|trong vòng|ít nhất|(?:hằng|hàng|mỗi) (?:năm|quý|tháng|tuần|ngày)|đến khi|cho đến)\s",
+    r"[.;:()|“”\"]|,\s*(?=\d)|\s(?:để|trong thời hạn|chậm nhất|kể từ|khi|nếu|theo|trước khi|sau khi|thì|và phải|bằng|"
+    r"với|trong thời gian|trong vòng|ít nhất|(?:hằng|hàng|mỗi) (?:năm|quý|tháng|tuần|ngày)|đến khi|cho đến|"
+    r"phải|được|là|chủ trì|trả lời|và cập nhật)\s",
     re.IGNORECASE,
 )
 
@@ -94,8 +98,11 @@ def _places(sentence: str, address: bool = False) -> list[tuple[int, int, bool]]
     spans = [_to_end(sentence, m.start(), m.start()) for m in _ADDRESS.finditer(sentence)]
     for m in [] if address else _PLACE.finditer(sentence):
         after = fold(sentence[m.end() : m.end() + 40])
-        if _NOT_PLACE.match(after) or (after.startswith("co so") and fold(sentence[: m.start()]).endswith("dan chu")):
+        named = m[0].lower().startswith("ở") and _NAMED_LEVEL.search(fold(sentence[: m.start()]))
+        if _NOT_PLACE.match(after) or named:
             continue
+        if sentence[: m.start()].count("“") > sentence[: m.start()].count("”"):
+            continue  # inside a title in quotes ("… thực hiện QCDC ở xã, phường, thị trấn giai đoạn …")
         spans.append(_to_end(sentence, m.start(), m.end()))
     return [s for s in spans if s is not None]
 
