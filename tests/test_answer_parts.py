@@ -287,3 +287,11 @@ def test_a_document_pointed_at_is_the_one_the_question_before_named_or_asked_for
     assert document_pointed("Thông tư này có hiệu lực từ ngày nào?") == "Thông tư"
     assert document_pointed("thong tu do co hieu luc tu ngay nao") is None  # "do" may be "by"
     assert document_pointed("Ban Thanh tra nhân dân có mấy người?") is None
+
+
+def test_this_law_inside_a_question_is_the_one_at_hand_not_a_document_pointed_at():
+    """Law public P013: "thực hiện QCDC theo luật này hay theo luật lao động?" was asked which law."""
+    from bot.answering.conversation import document_pointed
+
+    assert document_pointed("Cty tư nhân thì thực hiện QCDC theo luật này hay theo luật lao động?") is None
+    assert document_pointed("Vậy kế hoạch này do ai ký?") == "Kế hoạch"

@@ -63,6 +63,8 @@ _DEFINES = re.compile(r"\bla gi\b|\bnghia la\b|\bhieu (?:nhu )?the nao\b|\bkhai 
 _NAME_THAT = re.compile(r"\b(?P<noun>\w+)\s+(?P<dem>do|nay|ay)\b")
 # The words that point back, as written with accents: "do" is also "by" ("do ai ký"), "nay" "now".
 _POINTING = {"đó", "này", "trên", "ấy"}
+# How many words ("vậy", "thế còn") may open a question before what it asks about.
+_OPENING_WORDS = 2
 # "còn điều 13 thì sao?": another article (or clause) of the document asked before.
 _ARTICLE_ONLY = re.compile(
     r"^(?:(?:khoan\s+[0-9]{1,3}\s*,?\s*)?dieu\s+[0-9]{1,3}(?:\s*,?\s*khoan\s+[0-9]{1,3})?|khoan\s+[0-9]{1,3})$"
@@ -326,7 +328,10 @@ def document_pointed(text: str) -> str | None:
     if len(folded) != len(text):
         return None
     for m in _THAT.finditer(folded):
-        if m["noun"] in TYPES and m["dem"] and text[m.start("dem") : m.end("dem")].lower() in _POINTING:
+        # what the question asks about, opening it ("thông tư đó có hiệu lực …", "vậy kế hoạch này
+        # …"); not "thực hiện QCDC theo luật này hay …", where "this law" is the one at hand
+        opens = len(folded[: m.start()].split()) <= _OPENING_WORDS
+        if opens and m["noun"] in TYPES and m["dem"] and text[m.start("dem") : m.end("dem")].lower() in _POINTING:
             return TYPES[m["noun"]]
     return None
 

@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from bot import wording
+from bot.answering import short_answer
 from bot.answering.answer import Answer, Quotation, QuoteGroup, ShortAnswer, Source
 from bot.answering.short_answer import clipped
 from ingest.language.citations import Citation
@@ -242,12 +243,12 @@ def asked(
     """The term a question asks the meaning of, unless it is a document it names ("Luật THDCCS
     là gì?" asks what that law is about), and the sentence that defines it, in the documents
     the question names first. `library`: the defining sentences, read on first use."""
-    # a term in quotes is the one asked only when the question asks a meaning: "có bao nhiêu mô
-    # hình “Dân vận khéo”?" asks a count
-    term = asked_term(text)
+    # a term in quotes is the one asked ("khẳng định nào là đúng về “Đại diện hộ gia đình”?"),
+    # unless the question asks a figure of it: "có bao nhiêu mô hình “Dân vận khéo”?" asks a count
+    quoted = quoted_term(text) if short_answer.figure(text) is None else None
+    term = quoted or asked_term(text)
     if term is None:
         return None, None
-    term = quoted_term(text) or term
     cited = {w for c in citations for w in WORD.findall(fold(c.text))}
     if not [w for w in registry.without_names(WORD.findall(term)) if w not in cited]:
         return None, None
