@@ -3,8 +3,8 @@ nào quy định …?" answered by a document a sentence cites, its type and num
 
 The citation grammar (ingest.language.citations) reads what a sentence cites; of those, the ones
 of the type asked ("Nghị quyết" for "NQ nào", any for "văn bản nào") that the question does not
-name itself, the one written nearest the question's words. A citation without its symbol
-("Nghị quyết 25") or with only a year is no document number to answer with.
+name itself, the one the question's words describe (`cut`). A citation without its symbol
+("Nghị quyết 25") is no document number to answer with.
 """
 
 from __future__ import annotations
