@@ -6,6 +6,7 @@ something happened: "Pháp lệnh số 34/2007/PL-UBTVQH11 ngày 20 tháng 4 nă
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 from ingest.language.citations import parse_citations
 from ingest.language.normalize import fold
@@ -24,12 +25,7 @@ def without_issue_dates(question: str, sentence: str) -> str:
     20 tháng 4 năm 2007 … hết hiệu lực kể từ ngày Luật này có hiệu lực" is not the Law's date."""
     if not _EFFECT_Q.search(fold(question)):
         return sentence
-    out = sentence
-    for ref in _ISSUE_DATE.finditer(sentence):
-        date = DATE_PHRASE.match(sentence, ref.end())
-        if date:
-            out = out[: date.start()] + " " * (date.end() - date.start()) + out[date.end() :]
-    return out
+    return _blanked(sentence, (DATE_PHRASE.match(sentence, ref.end()) for ref in _ISSUE_DATE.finditer(sentence)))
 
 
 def without_cited_dates(question: str, sentence: str) -> str:
@@ -38,10 +34,14 @@ def without_cited_dates(question: str, sentence: str) -> str:
     trở thành đô thị loại I vào tháng 12 năm 2017" answers "vào lúc nào" with the goal's date."""
     if _DOCUMENT_DATE_Q.search(fold(question)):
         return sentence
+    after = (c.end + len(sentence[c.end :]) - len(sentence[c.end :].lstrip(" ,")) for c in parse_citations(sentence))
+    return _blanked(sentence, (DATE_PHRASE.match(sentence, at) for at in after))
+
+
+def _blanked(sentence: str, dates: Iterable[re.Match[str] | None]) -> str:
+    """The sentence with each date found replaced by as many spaces (same length, for the cut)."""
     out = sentence
-    for c in parse_citations(sentence):
-        at = c.end + len(sentence[c.end :]) - len(sentence[c.end :].lstrip(" ,"))
-        date = DATE_PHRASE.match(sentence, at)
+    for date in dates:
         if date:
             out = out[: date.start()] + " " * (date.end() - date.start()) + out[date.end() :]
     return out

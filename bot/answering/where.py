@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-from bot.answering.spans import STOP, Cut, context_score
+from bot.answering.spans import STOP, Cut, context_score, find_run
 from ingest.language.normalize import fold
 
 QUESTION = re.compile(
@@ -79,7 +79,7 @@ def cut(question: str, sentence: str) -> Cut | None:
         near = (
             context_score(sentence[:end], start, end, {*words[:2], *words[-2:], *_OFFICE})
             if address
-            else _holds(before, verb)
+            else find_run(before, verb, 0) is not None
         )
         if near:
             found.append((context_score(sentence, start, end, set(words)), -i, start, end, more))
@@ -88,10 +88,6 @@ def cut(question: str, sentence: str) -> Cut | None:
     *_, start, end, more = max(found)
     place = re.sub(r"\s+(?:và|hoặc)$", "", sentence[start:end].strip(" ,"))  # "… cộng đồng và [ít nhất …]"
     return Cut(place + (" …" if more else ""))
-
-
-def _holds(words: list[str], run: list[str]) -> bool:
-    return any(words[i : i + len(run)] == run for i in range(len(words) - len(run) + 1))
 
 
 def _places(sentence: str, address: bool = False) -> list[tuple[int, int, bool]]:

@@ -66,7 +66,7 @@ def cut(question: str, sentence: str) -> Cut | None:
     named = {c.number.lstrip("0") for c in parse_citations(question)}
     rest = q[: m.start()] + " " + q[m.end() :]
     words = {w for w in re.findall(r"\w+", rest) if w not in STOP and w not in _GENERIC and not w.isdigit()}
-    numbers = set(re.findall(r"\b\d{1,3}\b", rest))  # ordinals, numbers; not a year of the events
+    numbers = {n.lstrip("0") for n in re.findall(r"\b\d{1,3}\b", rest)}  # ordinals, numbers; no year
     if not words:
         return None  # "Thông tư nào quy định?": nothing says which
     citations = parse_citations(sentence)
@@ -76,7 +76,7 @@ def cut(question: str, sentence: str) -> Cut | None:
             continue
         own = fold(sentence[c.start : _own_end(sentence, citations, i)])
         said = set(re.findall(r"\w+", own))
-        if {n.lstrip("0") for n in numbers} - {w.lstrip("0") for w in said} - named:
+        if numbers - {w.lstrip("0") for w in said} - named:
             continue
         scored.append((len(words & said), context_score(sentence, c.start, c.end, words), -i, c))
     if not scored:
