@@ -42,6 +42,20 @@ def test_unaccented_word_takes_the_spelling_its_neighbours_make(spellings):
     )
 
 
+def test_a_word_the_library_follows_with_few_others_leaves_little_room_for_a_new_pair():
+    """Witten-Bell smoothing: here "cơ" is always "cơ quan", "có" is followed by many words; so a
+    pair the library never writes ("… điện") is likelier after "có", though "có" is the commoner
+    word (a smoothing by count alone favours the rarer one)."""
+    spellings = Spellings.learn(["Cơ quan. " * 50, "Mất điện."])
+    assert spellings.words["có"] > spellings.words["cơ"]
+    assert spellings.step("có", "điện") > spellings.step("cơ", "điện")
+
+
+def test_the_vocabulary_is_learnt_as_people_type_it():
+    """People's words the texts never write ("lệ làng", "trưởng xóm") are spelt as people write them."""
+    assert restore("le lang va truong xom", Spellings.learn([])) == "lệ làng và trưởng xóm"
+
+
 def test_accented_question_left_as_typed(spellings):
     typed = "Xã dán thông báo thu chi ngân sách thì để bao lâu?"  # "thu chi" is plain on purpose
     assert typed_with_accents(typed)

