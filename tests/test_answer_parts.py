@@ -121,6 +121,16 @@ def test_small_talk_library_and_english():
     assert intents.small_talk("xin chào") == "greeting"
     assert intents.small_talk("Tạm biệt") == "goodbye"
     assert intents.small_talk("Cảm ơn, cho hỏi KL120 yêu cầu gì?") is None
+    # thanks or goodbye going on with a remark, not a question
+    assert intents.small_talk("cam on ban nhe, giai thich de hieu lam") == "thanks"
+    assert intents.small_talk("ok, tạm biệt nhé, mai mình hỏi tiếp") == "goodbye"
+    for asking in (
+        "Cảm ơn, cho hỏi thêm về Ban thanh tra",
+        "cảm ơn, vậy ở xã có mấy người",
+        "thanks, what about article 13",
+    ):
+        assert intents.small_talk(asking) is None
+    assert intents.small_talk("Cảm ơn. " + "Ban Thanh tra nhân dân " * 4) is None  # too long for a remark
     assert intents.asks_library("Bạn trả lời được gì?") and intents.asks_library("Kho có những tài liệu nào?")
     assert not intents.asks_library("Tài liệu về nông thôn mới")
     assert intents.english("How many members does the people's inspection board have?") == (

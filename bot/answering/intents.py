@@ -43,13 +43,34 @@ SMALL_TALK_REPLIES = {
 
 
 def small_talk(text: str) -> str | None:
-    """ "greeting", "thanks" or "goodbye" when that is all the message says, else None."""
+    """ "greeting", "thanks" or "goodbye" when that is all the message says, or when it opens
+    with thanks or goodbye and goes on without asking anything ("cảm ơn bạn, giải thích dễ hiểu
+    lắm", "ok tạm biệt nhé, mai mình hỏi tiếp"), else None."""
     folded = fold(text)
     for kind, phrases in (("thanks", _THANKS), ("goodbye", _GOODBYE), ("greeting", _GREETING)):
         rest = re.sub(rf"\b(?:{phrases})\b", " ", folded)
         if rest != folded and not [w for w in re.findall(r"\w+", rest) if w not in _FILLER]:
             return kind
+    for kind, phrases in (("thanks", _THANKS), ("goodbye", _GOODBYE)):
+        opening = re.match(rf"\W*(?:(?:ok|okay|vang|da|thoi)\W+)?(?:{phrases})\b", folded)
+        if opening and _says_only(folded[opening.end() :]):
+            return kind
     return None
+
+
+# What makes a message that opens with thanks a question still: an asking word (Vietnamese or
+# English), a request to ask, a number or a document's article
+_STILL_ASKS = re.compile(
+    r"\?|\d|\b(?:gi|nao|sao|bao|may|ai|dau|khong|chua|co phai|cho hoi|xin hoi|hoi them|hoi ve|giup|lam on|dieu|"
+    r"what|how|who|when|where|which|why|about|tell|can|could|is|are|does)\b"
+)
+# A remark after thanks is short; a longer message is read as a question whatever its form
+_REMARK_MOST_WORDS = 12
+
+
+def _says_only(rest: str) -> bool:
+    """Whether what follows thanks or goodbye is a remark, not a question or a request."""
+    return not _STILL_ASKS.search(rest) and len(re.findall(r"\w+", rest)) <= _REMARK_MOST_WORDS
 
 
 def asks_library(text: str) -> bool:
