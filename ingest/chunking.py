@@ -184,14 +184,16 @@ def _article_chunks(doc: Document, max_chars: int) -> list[Chunk]:
     carrying the article's heading and document, so that what is matched and shown says what
     it is; never two articles in one passage."""
     doc_hash = doc.content_hash
-    pieces: list[tuple[Span, LegalPlace]] = []
+    pieces: list[tuple[Span, LegalPlace, str]] = []
     for article in phapdien.articles(doc.body):
         for span, clause in _clause_groups(doc.body, article.start, article.end, max_chars):
-            pieces.append((span, replace(article.place, clause=clause)))
+            pieces.append((span, replace(article.place, clause=clause), article.note))
     chunks = []
-    for i, (span, place) in enumerate(pieces):
+    for i, (span, place, note) in enumerate(pieces):
         body = doc.body[span.start : span.end]
-        text = passage_text(place, body)
+        # the note that names the document in full ("Thông tư số 67/2019/TT-BCA Quy định về …
+        # ngày 28/11/2019 của Bộ Công an") is the source's own words: shown and found as written
+        text = passage_text(place, body, note)
         own = _own_citation(place)
         section = f"Điều {place.article}" + (f", khoản {place.clause}" if place.clause else "")
         chunks.append(

@@ -87,8 +87,15 @@ def test_a_chunk_never_spans_two_articles_and_carries_its_heading(law_chunks):
     assert all(c.legal is not None for c in law_chunks)
     for c in law_chunks:
         heading, _, body = c.text.partition("\n\n")
-        assert heading == c.legal.heading
+        line, _, note = heading.partition("\n")
+        assert line == c.legal.heading
+        # the Pháp điển's note stays where it names the document in full: its first article's
+        assert not note or (note.startswith(f"(Điều {c.legal.article} ") and c.legal.source.ref in note)
         assert "Điều 44.13." not in body
+    noted = {c.legal.source.ref for c in law_chunks if "\n" in c.text.partition("\n\n")[0]}
+    assert {"10/2022/QH15", "59/2023/NĐ-CP", "67/2019/TT-BCA"} <= noted
+    tt67 = next(c for c in law_chunks if c.legal.source.ref == "67/2019/TT-BCA" and c.legal.article == 1)
+    assert "(Điều 1 Thông tư số 67/2019/TT-BCA Quy định về thực hiện dân chủ trong công tác bảo đảm trật tự" in tt67.text
     art12 = [c for c in law_chunks if c.legal.source.ref == "10/2022/QH15" and c.legal.article == 12]
     assert art12[0].text.startswith(
         "Điều 12. Hình thức và thời điểm công khai thông tin — Luật Thực hiện dân chủ ở cơ sở 10/2022/QH15"

@@ -54,7 +54,8 @@ LOCK_STALE_S = 6 * 3600
 # 4: legal articles carry their place (legal_* metadata); more curated abbreviations.
 # 5: a Pháp điển chapter mark glued to an article's last sentence opens its chapter (five in the
 #    Fatherland Front đề mục: its articles after them carried the chapter before).
-FORMAT_VERSION = 5
+# 6: a Pháp điển article whose note names its document in full keeps that note under its heading.
+FORMAT_VERSION = 6
 _GENERATION = re.compile(r"qcdc-\d{8}-\d{6}-\d+-[0-9a-f]{4}")
 _PARTS = (
     "chunks",

@@ -130,9 +130,10 @@ class LegalPlace:
         )
 
 
-def passage_text(place: LegalPlace, body: str) -> str:
-    """What a legal passage indexes and shows: its heading line, a blank line, then the body."""
-    return f"{place.heading}{_BREAK}{body}"
+def passage_text(place: LegalPlace, body: str, note: str = "") -> str:
+    """What a legal passage indexes and shows: its heading line, the Pháp điển's note under it
+    where that names the document in full, a blank line, then the body."""
+    return f"{place.heading}\n{note}{_BREAK}{body}" if note else f"{place.heading}{_BREAK}{body}"
 
 
 def body_start(text: str) -> int:

@@ -68,6 +68,7 @@ class Article:
     place: LegalPlace
     start: int  # the text after the note (the heading and the note are not repeated)
     end: int
+    note: str = ""  # the note as written, where it names the document in full (see `_Heading.note`)
 
 
 def _date(value: str | None) -> dt.date | None:
@@ -143,6 +144,9 @@ class _Heading:
     related: tuple[str, ...]
     chapter: str | None
     section: str | None
+    # the note as written where it gives the document's title or date (its first article's):
+    # "(Điều 1 Thông tư số 67/2019/TT-BCA Quy định về … ngày 28/11/2019 của Bộ Công an, …)"
+    note: str = ""
 
 
 def _headings(text: str) -> list[_Heading]:
@@ -164,9 +168,12 @@ def _headings(text: str) -> list[_Heading]:
         while start < end and text[start] in " \t\n":
             start += 1
         number = source = None
+        note = ""
         if text.startswith("(Điều ", start) and not text.startswith("(Điều này", start):
             note_end = _note_end(text, start)
             if note_end > start and (parsed := parse_note(text[start:note_end])):
+                if parsed[1].name or parsed[1].date:
+                    note = " ".join(text[start:note_end].split())
                 (number, source), start = parsed, note_end
         related: list[str] = []
         body_end = end
@@ -174,7 +181,9 @@ def _headings(text: str) -> list[_Heading]:
             related += _RELATED_CODE.findall(rel.group())
             body_end = min(body_end, rel.start())
         found.append(
-            _Heading(h["code"], h["title"].strip(), number, source, start, body_end, tuple(related), chapter, section)
+            _Heading(
+                h["code"], h["title"].strip(), number, source, start, body_end, tuple(related), chapter, section, note
+            )
         )
     return found
 
@@ -214,7 +223,7 @@ def articles(text: str) -> list[Article]:
             code=h.code,
             related=h.related,
         )
-        out.append(Article(place, start, end))
+        out.append(Article(place, start, end, h.note))
     return out
 
 
