@@ -54,6 +54,9 @@ SETS = {
     "seed cadre 2, dev": "qa_seedcadre_dev2.jsonl",  # dev only: 40 more, by a third helper
     "where, dev": "qa_where_dev.jsonl",
     "where, held-out": "qa_where_heldout.jsonl",
+    # dev only: 48 more in the people's style (settings, lists, who, paraphrase, abbreviations,
+    # negatives, follow-ups), by a fourth helper who saw no code; first measured at 07821b8
+    "people 2, dev": "qa_people_dev2.jsonl",
 }
 
 # The abbreviations cadres type, long form → short; applied to the question's words.
