@@ -38,6 +38,13 @@ def test_short_answer_is_the_figure_the_question_asks_for_with_its_unit():
     assert cut("Ban có bao nhiêu thành viên?") is None
 
 
+def test_a_figure_keeps_its_whole_unit_and_open_bound_and_a_month_its_year():
+    cluster = "Trường hợp thôn có từ 200 hộ gia đình trở lên thì có thể tổ chức các cuộc họp theo từng cụm dân cư."
+    assert cut("Thôn có từ bao nhiêu hộ trở lên thì họp theo cụm?", cluster) == "từ 200 hộ gia đình trở lên"
+    late = "Hội nghị tổ chức vào tháng 12 hằng năm, nếu chậm thì trong tháng 01 của năm tiếp theo phải tổ chức."
+    assert cut("Nếu chậm thì tới tháng mấy phải tổ chức?", late) == "tháng 01 của năm tiếp theo"
+
+
 def test_who_does_it_is_not_the_agent_of_a_remark_in_brackets():
     sentence = "b) Tổ bầu cử (do Chủ tịch Ủy ban nhân dân cấp xã quyết định thành lập) triệu tập cuộc họp"
     assert cut("Cuộc họp do ai triệu tập?", sentence) == "Tổ bầu cử"

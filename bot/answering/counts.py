@@ -61,7 +61,9 @@ _NOT_A_COUNT_BEFORE = {
 _ASKS_MOST = re.compile(r"\b(?:toi da|nhieu nhat)\b")
 _ASKS_LEAST = re.compile(r"\b(?:toi thieu|it nhat)\b")
 # Units that are others with a word more: a working day is not a day.
-_LONGER_UNITS: dict[tuple[str, ...], tuple[str, ...]] = {("ngay",): ("lam", "viec")}
+_LONGER_UNITS: dict[tuple[str, ...], tuple[str, ...]] = {("ngay",): ("lam", "viec"), ("ho",): ("gia", "dinh")}
+# After its unit, the bound a figure is read with: "từ 200 hộ gia đình trở lên" is not "từ 200 hộ"
+_OPEN_BOUND = re.compile(r"\s+trở\s+(?:lên|xuống)\b", re.IGNORECASE)
 
 
 def _masked(sentence: str) -> str:
@@ -123,6 +125,8 @@ def number(question: str, sentence: str, q_words: set[str]) -> Cut | None:
         elif unit and matched <= 0 and _counted_before(unit, masked[: m.start()], sentence[: m.start()]):
             taken, matched = _unit(tail_words, [], False)[0], len(unit)  # "số Phó Trưởng ban không quá 02 người"
             end = at + (tail_words[taken - 1].end() if taken else 0)
+        if taken and (open_bound := _OPEN_BOUND.match(sentence, end)):
+            end = open_bound.end()
         score = (matched, _aligned(lead, sentence[: m.start()]), context_score(sentence, m.start(), end, q_words), -i)
         if best is None or score > best[0]:
             bound = BOUND.search(sentence[: m.start()])  # "không ít hơn 05": a floor, not a count

@@ -24,7 +24,10 @@ from ingest.language.patterns import DATE_PHRASE, PERIOD_PHRASE
 _DATE_Q = r"bao gio|khi nao|ngay nao|nam nao|thang nao|luc nao|thoi diem nao|ngay thang nao|dip nao|vao (?:khoang )?thoi gian nao|(?:thang|nam|ngay) may(?! lan)"
 # "tháng nào", "tháng mấy": a month alone answers ("trong tháng 01 của năm tiếp theo").
 _MONTH_Q = re.compile(r"\bthang (?:nao|may)\b(?! lan)")  # "một tháng mấy lần" asks how often
-_MONTH = re.compile(r"tháng\s+\d{1,2}\b(?!\s*/)", re.IGNORECASE)
+# with the year it is of, where the sentence says it relative to another: "tháng 01 của năm tiếp theo"
+_MONTH = re.compile(
+    r"tháng\s+\d{1,2}\b(?!\s*/)(?:\s+(?:của\s+)?năm\s+(?:tiếp theo|kế tiếp|liền kề|sau|trước|đó))?", re.IGNORECASE
+)
 # A day that comes back every year ("Ngày 18 tháng 11 hằng năm là Ngày truyền thống …"): no year.
 _YEARLY_DAY = re.compile(r"(?:ngày\s+)?\d{1,2}\s+tháng\s+\d{1,2}\b(?!\s*(?:/|năm\s+\d))", re.IGNORECASE)
 # "trong khoảng thời gian nào" asks a period; "vào thời gian nào" a date (`_DATE_Q`)
