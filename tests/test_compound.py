@@ -35,6 +35,14 @@ from ingest.facts import DocumentFacts
                 "Năm 2018 tỉnh có xã đạt chuẩn nông thôn mới chiếm bao nhiêu %",
             ],
         ),
+        # another figure after a count is of the first clause's subject ("gồm" ends it)
+        (
+            "Ban Thanh tra nhân dân ở cơ quan, đơn vị sự nghiệp công lập gồm bao nhiêu thành viên và nhiệm kỳ mấy năm?",
+            [
+                "Ban Thanh tra nhân dân ở cơ quan, đơn vị sự nghiệp công lập gồm bao nhiêu thành viên",
+                "Ban Thanh tra nhân dân ở cơ quan, đơn vị sự nghiệp công lập nhiệm kỳ mấy năm",
+            ],
+        ),
         # a comma between two places belongs to the clause: it asks nothing by itself
         (
             "Ban Thanh tra nhân dân ở xã, phường có tối đa mấy Phó Trưởng ban, ai quyết định?",

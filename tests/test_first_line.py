@@ -248,6 +248,9 @@ def test_a_figure_the_question_takes_as_given_must_be_the_rule_s():
     assert _premise_unmet(asked, "từ 03 đến 09 thành viên")
     assert not _premise_unmet("Ban 7 thành viên thì có bao nhiêu?", "từ 03 đến 09 thành viên")  # within the range
     assert not _premise_unmet("Xã có 3 thôn thì bầu tối đa mấy người?", "tối đa 05 thành viên")  # another unit
+    # the open bound after the unit is not part of the unit ("người", not "người trở"): the figure
+    # the question gives is held against the rule's as without the bound
+    assert _premise_unmet("Cơ quan 120 người, 85 người dự thì có hợp lệ không?", "từ 100 người trở lên")
 
 
 def test_stage_reads_after_and_before():

@@ -321,6 +321,9 @@ def test_a_setting_after_o_tai_trong_is_where_the_question_asks():
     text = "Hội nghị người lao động tại doanh nghiệp nhà nước do ai tổ chức?"
     assert [text[a:b] for a, b in setting_adjuncts(text)] == ["tại doanh nghiệp nhà nước"]
     assert setting_adjuncts("Hương ước do ai công nhận?") == []  # a topic, not a place asked at
+    # the words of one setting listed after one "ở", overlapping or after a comma, are all where it asks
+    text = "Ban Thanh tra nhân dân ở cơ quan, đơn vị sự nghiệp công lập gồm bao nhiêu thành viên?"
+    assert [text[a:b] for a, b in setting_adjuncts(text)] == ["ở cơ quan, đơn vị sự nghiệp công lập"]
     # two settings: which one it asks is not plain, both stay words to be found
     assert setting_adjuncts("Ban thanh tra nhân dân ở xã có mấy người ở doanh nghiệp nhà nước?") == []
 

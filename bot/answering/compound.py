@@ -25,7 +25,9 @@ _JOIN = re.compile(r"\s*[,;]\s*(?:và\s+|va\s+)?|\s+(?:và|va)\s+")
 _ASKS = re.compile(r"\b(?:nào|gì|bao nhiêu|mấy|ai|bao lâu|đâu)\b|\bchưa$", re.IGNORECASE)
 _ASKS_FOLDED = re.compile(r"\b(?:nao|gi|bao nhieu|may|ai|bao lau|dau)\b|\bchua$")
 # Words that end a clause's subject and start what it asks of it: "Luật … có hiệu lực …".
-_PREDICATE = re.compile(r"\s+(?:có|được|do|là|đã|phải|quy định|hướng dẫn|ban hành|thay thế)\s", re.IGNORECASE)
+_PREDICATE = re.compile(
+    r"\s+(?:có|được|do|là|đã|phải|gồm|bao gồm|cần|quy định|hướng dẫn|ban hành|thay thế)\s", re.IGNORECASE
+)
 # A question asks at most this many things at once; more is a list, read as one question.
 MAX_PARTS = 3
 # The clause a subject is taken from needs this many words before its predicate.
@@ -50,13 +52,19 @@ def parts(question: str) -> list[Clause]:
         return []
     counted = _counted(pieces[0])
     return [
-        Clause(p, p if i == 0 or _has_subject(p) else f"{counted if counted and _counts(p) else subject} {p}")
+        Clause(p, p if i == 0 or _has_subject(p) else f"{counted if counted and _shares(p) else subject} {p}")
         for i, p in enumerate(pieces)
     ]
 
 
 def _counts(clause: str) -> bool:
     return short_answer.kind(clause) == "number"
+
+
+def _shares(clause: str) -> bool:
+    """A count that asks a share ("chiếm bao nhiêu %", "tỷ lệ bao nhiêu"): a share of what the
+    clause before counted; another figure ("nhiệm kỳ mấy năm") is of the first clause's subject."""
+    return _counts(clause) and re.search(r"%|\b(?:chiem|ty le|phan tram)\b", fold(clause)) is not None
 
 
 def _counted(clause: str) -> str | None:

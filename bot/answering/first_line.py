@@ -67,7 +67,8 @@ _LOWER = re.compile(r"\b(?:it nhat|toi thieu|khong it hon|khong duoi)\b")
 def _premise_unmet(question: str, cut: str) -> bool:
     """The question takes as given a figure of the unit the answer counts ("… 11 thành viên?")
     that the answer's figures are not: it asks of a case the rule does not have."""
-    unit = re.findall(r"\d+\s+([a-z]+(?: [a-z]+)?)", fold(cut))  # folded: letters only
+    bare = re.sub(r"\s+tro (?:len|xuong)$", "", fold(cut))  # "từ 100 người trở lên" counts "người"
+    unit = re.findall(r"\d+\s+([a-z]+(?: [a-z]+)?)", bare)  # folded: letters only
     if not unit:
         return False
     given = {int(m[1]) for m in re.finditer(rf"(\d+)\s+{re.escape(unit[-1])}\b", fold(question))}

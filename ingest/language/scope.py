@@ -283,12 +283,18 @@ def setting_adjuncts(text: str) -> list[tuple[int, int]]:
     if len(normalize_text(text)) != len(text) or len(named) > 1:
         return []
     folded = "".join(_fold_char(ch) for ch in text.lower())
-    spans = []
+    spans: list[tuple[int, int]] = []
     for a, b, _ in mentions:
         at = _AT.search(folded[:a])
         if at:
             spans.append((at.start() + (1 if folded[at.start()].isspace() else 0), b))
+        elif spans and (a <= spans[-1][1] or _LISTED.fullmatch(folded[spans[-1][1] : a])):
+            spans[-1] = (spans[-1][0], max(b, spans[-1][1]))  # "ở cơ quan, đơn vị sự nghiệp công lập"
     return spans
+
+
+# Between two settings' words listed after one "ở": a comma or "và", "hoặc"
+_LISTED = re.compile(r"\s*(?:,|,?\s+(?:va|hoac))\s*")
 
 
 def asked_scope(question: str, unit: str = "") -> Scope | None:
