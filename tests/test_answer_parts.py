@@ -45,6 +45,13 @@ def test_a_figure_keeps_its_whole_unit_and_open_bound_and_a_month_its_year():
     assert cut("Nếu chậm thì tới tháng mấy phải tổ chức?", late) == "tháng 01 của năm tiếp theo"
 
 
+def test_who_acts_in_the_passive_and_a_time_limit_with_its_bound():
+    passive = "Ban Giám sát đầu tư của cộng đồng được Ủy ban Mặt trận Tổ quốc Việt Nam cấp xã quyết định thành lập."
+    assert cut("Cơ quan nào quyết định thành lập Ban Giám sát đầu tư?", passive) == "Ủy ban Mặt trận Tổ quốc Việt Nam cấp xã"
+    late = "Gửi dự thảo văn bản đến Mặt trận Tổ quốc Việt Nam chậm nhất là 15 ngày trước khi trình."
+    assert cut("Phải gửi dự thảo chậm nhất bao nhiêu ngày trước khi trình?", late) == "chậm nhất là 15 ngày trước khi trình"
+
+
 def test_who_does_it_is_not_the_agent_of_a_remark_in_brackets():
     sentence = "b) Tổ bầu cử (do Chủ tịch Ủy ban nhân dân cấp xã quyết định thành lập) triệu tập cuộc họp"
     assert cut("Cuộc họp do ai triệu tập?", sentence) == "Tổ bầu cử"

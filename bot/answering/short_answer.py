@@ -297,7 +297,12 @@ def _between(before: str, after: str, sentence: str) -> Cut | None:
     if start is None:
         assert stop is not None
         start = _clause_start(sentence, words, stop)
-        if (
+        # the passive: "Ban … được Ủy ban Mặt trận Tổ quốc Việt Nam cấp xã quyết định thành lập"
+        # answers "cơ quan nào quyết định thành lập": who acts stands after "được" / "do" / "bởi"
+        marker = next((j for j in range(stop - 1, start, -1) if words[j][0].lower() in ("được", "do", "bởi")), None)
+        if marker is not None and stop - marker > 1:
+            start = marker + 1
+        elif (
             not words[start][0][:1].isupper()
             and start > 0
             and sentence[words[start - 1].end() : words[start].start()].strip() == ","
