@@ -52,6 +52,13 @@ def test_who_acts_in_the_passive_and_a_time_limit_with_its_bound():
     assert cut("Phải gửi dự thảo chậm nhất bao nhiêu ngày trước khi trình?", late) == "chậm nhất là 15 ngày trước khi trình"
 
 
+def test_how_often_said_as_a_period():
+    dialogue = "Định kỳ 06 tháng tổ chức đối thoại trực tiếp với phạm nhân, trại viên, học sinh."
+    assert cut("Phải tổ chức đối thoại với học sinh bao lâu một lần?", dialogue) == "Định kỳ 06 tháng"
+    yearly = "Hội nghị được tổ chức định kỳ mỗi năm một lần vào thời gian cuối năm."
+    assert cut("Hội nghị tổ chức bao lâu một lần?", yearly) == "mỗi năm một lần"
+
+
 def test_who_does_it_is_not_the_agent_of_a_remark_in_brackets():
     sentence = "b) Tổ bầu cử (do Chủ tịch Ủy ban nhân dân cấp xã quyết định thành lập) triệu tập cuộc họp"
     assert cut("Cuộc họp do ai triệu tập?", sentence) == "Tổ bầu cử"

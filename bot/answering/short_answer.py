@@ -39,7 +39,9 @@ _DURATION_Q = r"bao lau|thoi han (?:la )?bao nhieu|thoi han nao"
 _FREQUENCY_Q = re.compile(r"\bbao lau (?:thi )?(?:mot|1) lan\b")
 _PER_TIMES = re.compile(
     r"(?:mỗi|hằng|hàng)\s+(?:ngày|tuần|tháng|quý|năm)(?:\s+(?:họp|tổ chức))?(?:\s+(?:một|1|hai|2|ba|3)\s+lần)?"
-    r"|\d+\s+(?:ngày|tuần|tháng|năm)\s+(?:một|1|hai|2|ba|3)\s+lần",
+    r"|\d+\s+(?:ngày|tuần|tháng|năm)\s+(?:một|1|hai|2|ba|3)\s+lần"
+    # "Định kỳ 06 tháng tổ chức đối thoại": every six months
+    r"|định\s+kỳ\s+\d+\s+(?:ngày|tuần|tháng|năm)",
     re.IGNORECASE,
 )
 _YES_NO = re.compile(r"\b(?:khong|chua)\s*\??\s*$|\bco phai\b.*\bkhong\b")
