@@ -52,6 +52,12 @@ def test_who_acts_in_the_passive_and_a_time_limit_with_its_bound():
     assert cut("Phải gửi dự thảo chậm nhất bao nhiêu ngày trước khi trình?", late) == "chậm nhất là 15 ngày trước khi trình"
 
 
+def test_a_range_is_cut_whole_and_a_figure_no_one_may_have_is_no_answer():
+    grade = "Hoàn thành tốt: Là những cơ quan đạt từ 85 điểm đến dưới 95 điểm; đồng thời, không có tiêu chí nào chấm 0 điểm."
+    assert cut("Hoàn thành tốt thì bao nhiêu điểm?", grade) == "từ 85 điểm đến dưới 95 điểm"
+    assert cut("Tiêu chí chấm bao nhiêu điểm?", "Không có tiêu chí nào trong thang điểm chấm 0 điểm.") is None
+
+
 def test_how_often_said_as_a_period():
     dialogue = "Định kỳ 06 tháng tổ chức đối thoại trực tiếp với phạm nhân, trại viên, học sinh."
     assert cut("Phải tổ chức đối thoại với học sinh bao lâu một lần?", dialogue) == "Định kỳ 06 tháng"

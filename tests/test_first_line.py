@@ -394,3 +394,11 @@ def test_a_quantity_given_by_reference_says_the_figure_is_missing_not_the_rule(l
     assert answer.found is False and answer.short is None
     assert answer.message == wording.not_stated_near("Nhiệm kỳ của Ban thanh tra nhân dân xã là bao lâu")
     assert "theo nhiệm kỳ của Trưởng thôn" in " ".join(q.text for g in answer.groups for q in g.quotes)
+
+
+@pytest.mark.integration
+def test_an_item_quoted_with_its_lead_is_a_first_line_of_its_own(law_service):
+    """Điều 40 lists what UBND cấp xã owes the Ban as items; an item is read as its own sentence,
+    not only the lead it is quoted under ("c) … thông báo kết quả giải quyết trong thời hạn 15 ngày")."""
+    answer = _ask(law_service, "UBND xa nhan kien nghi cua BTTND thi phai thong bao ket qua giai quyet trong bao lau?")
+    assert answer.short_answer is not None and "15 ngày" in answer.short_answer

@@ -367,6 +367,27 @@ def _short(asks: Asks, chosen: list[_Quote], pool: list[Source], retrieval: Retr
     """The first line from the quoted sentences, when one says it (`first_line`)."""
     candidates = []
     for q in chosen:
-        at = first_line.sentence_at(pool[q.source].text, q.start)
+        text = pool[q.source].text
+        at = first_line.sentence_at(text, q.start)
         candidates.append(first_line.Candidate(q.source, q.start, at[1] if at else q.text, q.coverage))
+        # a lead quoted with its first item ("Thời gian niêm yết như sau: a) … chậm nhất sau 2 ngày
+        # làm việc …"): the item's sentences are candidates too, each with its own start
+        while at is not None:
+            after = _next_start(text, at)
+            at = first_line.sentence_at(text, after) if after is not None else None
+            if at is None or at[1] not in q.text:
+                break
+            candidates.append(first_line.Candidate(q.source, at[0], at[1], q.coverage))
     return first_line.first_line(asks, candidates, pool, retrieval.lexical)
+
+
+def _next_start(text: str, at: tuple[int, str]) -> int | None:
+    """Where the sentence after the one at `at` (its start, its whitespace-collapsed text) starts."""
+    end = at[0]
+    for word in at[1].split():  # the collapsed sentence, walked word by word over the text
+        found = text.find(word, end)
+        if found < 0:
+            return None
+        end = found + len(word)
+    rest = len(text) - len(text[end:].lstrip())
+    return rest if rest < len(text) else None

@@ -66,6 +66,21 @@ _LONGER_UNITS: dict[tuple[str, ...], tuple[str, ...]] = {("ngay",): ("lam", "vie
 _OPEN_BOUND = re.compile(r"\s+trở\s+(?:lên|xuống)\b", re.IGNORECASE)
 
 
+# "không có … nào": a clause saying that none is so
+_NONE_SUCH = re.compile(r"\bkhong co\b(?:\s+\w+){1,4}\s+nao\b")
+
+
+def _upper_end(sentence: str, at: int, end: int) -> int | None:
+    """Where the other end of a range a figure opens with "từ" ends, in the same unit
+    ("từ 85 điểm | đến dưới 95 điểm"), or None."""
+    unit = sentence[at:end].strip()
+    if not unit:
+        return None
+    m = re.compile(rf"\s+(?:đến|tới)\s+(?:dưới\s+|hết\s+)?{NUMBER}\s+{re.escape(unit)}\b", re.IGNORECASE)
+    found = m.match(sentence, end)
+    return found.end() if found else None
+
+
 def _masked(sentence: str) -> str:
     """The sentence with article numbers, document numbers and dates blanked (same length)."""
     blank = lambda m: " " * len(m[0])  # noqa: E731
@@ -102,9 +117,14 @@ def number(question: str, sentence: str, q_words: set[str]) -> Cut | None:
     # "tối đa mấy Phó Trưởng ban", no count given: the largest case's figure ("từ 09 người trở lên
     # thì … không quá 02 người") is the most; a case of the smallest ("dưới 05 thôn … tối đa 05") is not
     extreme = None if counts_given else "above" if _ASKS_MOST.search(q) else "below" if _ASKS_LEAST.search(q) else None
+    within = 0
     for i, m in enumerate(figures):
         if re.sub(r"^từ\s+|%$", "", m[0]) in given:
             continue
+        if m.start() < within:
+            continue  # the upper end of a range taken whole with its lower end
+        if _NONE_SUCH.search(fold(sentence[sentence.rfind(";", 0, m.start()) + 1 : m.start()])):
+            continue  # "không có tiêu chí nào … chấm 0 điểm": a condition that none be so, not a figure of it
         if condition_unmet(sentence[: m.start()], counts_given, extreme):  # unmasked: "quân số 60 người"
             continue  # "trên 60 người bầu không quá 09 ủy viên": not for a unit of 50, nor for any unit
         percent = m[0].endswith("%")
@@ -127,6 +147,8 @@ def number(question: str, sentence: str, q_words: set[str]) -> Cut | None:
             end = at + (tail_words[taken - 1].end() if taken else 0)
         if taken and (open_bound := _OPEN_BOUND.match(sentence, end)):
             end = open_bound.end()
+        elif taken and m[0].startswith("từ") and (upper := _upper_end(sentence, at, end)):
+            end = within = upper  # "từ 85 điểm đến dưới 95 điểm": the range whole
         score = (matched, _aligned(lead, sentence[: m.start()]), context_score(sentence, m.start(), end, q_words), -i)
         if best is None or score > best[0]:
             bound = BOUND.search(sentence[: m.start()])  # "không ít hơn 05": a floor, not a count
