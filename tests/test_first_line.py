@@ -402,3 +402,13 @@ def test_an_item_quoted_with_its_lead_is_a_first_line_of_its_own(law_service):
     not only the lead it is quoted under ("c) … thông báo kết quả giải quyết trong thời hạn 15 ngày")."""
     answer = _ask(law_service, "UBND xa nhan kien nghi cua BTTND thi phai thong bao ket qua giai quyet trong bao lau?")
     assert answer.short_answer is not None and "15 ngày" in answer.short_answer
+
+
+@pytest.mark.integration
+def test_a_count_no_passage_gives_any_figure_of_is_declared_unstated(law_service):
+    """ "bao nhiêu Bằng khen": no passage found counts Bằng khen, so the library does not say it,
+    rather than passages on the Ban shown as if they answered; a count given as a share is a count."""
+    answer = _ask(law_service, "Mỗi năm Ban Thanh tra nhân dân xã được đề nghị bao nhiêu Bằng khen?")
+    assert answer.found is False and answer.short is None
+    share = _ask(law_service, "Họp thôn biểu quyết thì phương án được chọn khi bao nhiêu hộ đồng ý?")
+    assert share.found
