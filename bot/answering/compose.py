@@ -8,12 +8,11 @@ by document (or a whole list), and only the sources quoted, numbered as cited.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from bot import wording
-from bot.answering import document_dates, first_line, lists, named, short_answer
+from bot.answering import counts, document_dates, first_line, lists, named, short_answer
 from bot.answering.answer import Answer, Quotation, QuoteGroup, ShortAnswer, Source
 from bot.answering.asks import Asks, understand
 from bot.answering.conversation import place_names
@@ -288,14 +287,16 @@ def compose(
         else _short(asks, [q for q in chosen if q.source == 0 or not first_from_top], pool, retrieval)
     )
     unstated = near = False
-    if short is None and found_list is None and (asks.slot or asks.kind == "where" or _counted_nowhere(asks, pool)):
+    # a count of a thing no passage found gives any figure of ("bao nhiêu Bằng khen"): not stated
+    nowhere = asks.kind == "number" and counts.given_nowhere(asks.text, asks.unit, [s.text for s in pool])
+    if short is None and found_list is None and (asks.slot or asks.kind == "where" or nowhere):
         # a quantity asked by name: said by a sentence of the best passages, or not in the library;
         # a place likewise, but no place cut is no proof the library has none (`Asks.slot`)
         hit = first_line.stated(asks, pool, retrieval.lexical)
         if hit is not None:
             chosen.append(_Quote(hit.source, hit.start, hit.sentence, hit.coverage))
             short = first_line.first_line(asks, [hit], pool, retrieval.lexical)
-        unstated = short is None and (asks.slot or _counted_nowhere(asks, pool))
+        unstated = short is None and (asks.slot or nowhere)
         if unstated and (nearest := first_line.nearest(asks, pool, retrieval.lexical)):
             near = True
             said = {c.sentence for c in nearest}
@@ -353,26 +354,6 @@ def _of_place_asked(question: str, pool: list[Source], documents: list[str]) -> 
     place = {s.doc_id: s.facts.locality for s in pool if s.facts.locality}
     named = {loc for loc in place.values() if any(name in asked for name in place_names([loc]))}
     return [d for d in documents if not named or place.get(d) in named or d not in place]
-
-
-def _counted_nowhere(asks: Asks, pool: list[Source]) -> bool:
-    """A count of a thing named ("bao nhiêu Bằng khen", "bao nhiêu biên chế") that no best passage
-    gives any figure of: the library does not say it, rather than nearest passages as if it did."""
-    if asks.kind != "number" or not asks.unit or asks.unit[0] in _NOT_COUNTED:
-        return False
-    if re.search(r"\bthu\s+(?:may|bao nhieu)\b", fold(asks.text)):  # "lần thứ mấy": an ordinal, "XXI"
-        return False
-    unit = re.escape(asks.unit[0])  # its first word: a lenient test, to decline only when plain
-    counted = re.compile(rf"(?:\d[\d.,]*|\b{_SPELLED})\s+(?:\(\w+(?:\s+\w+)*\)\s+)?{unit}\b")
-    # a count may be given as a share of it ("trên 50% đại diện hộ gia đình" for "bao nhiêu hộ")
-    return not any(counted.search(fold(s.text)) or _SHARE.search(fold(s.text)) for s in pool)
-
-
-# Words after "bao nhiêu" / "mấy" that are no unit counted by a numeral: a share ("%", "phần trăm",
-# "tỷ lệ"), an ordinal ("lần thứ mấy": XXI), "mấy việc" (those matters), "bao nhiêu lần"
-_SPELLED = r"(?:mot|hai|ba|bon|nam|sau|bay|tam|chin|muoi|tram|nghin|ngan|trieu)"  # "ba nguyên tắc", folded
-_SHARE = re.compile(r"\d\s*%|\bphan (?:hai|ba|tu|nam|tram)\b|\bmot nua\b|\bqua ban\b")
-_NOT_COUNTED = {"%", "phan", "ty", "lan", "thu", "viec", "cai", "dieu", "loai", "muc", "cap", "khoan"}
 
 
 def _pooled(pool: list[Source], passage: Passage) -> int:

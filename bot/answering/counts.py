@@ -313,3 +313,23 @@ def _counted_before(unit: list[str], before: str, written: str) -> bool:
     clause = re.findall(r"\w+", fold(_last_clause(written)))  # as written: "Số lượng" is not masked
     opening = clause[2:] if clause[:2] == ["so", "luong"] else clause[1:] if clause[:1] == ["so"] else []
     return opening[: len(named)] == named
+
+
+def given_nowhere(question: str, unit: tuple[str, ...], texts: list[str]) -> bool:
+    """A count of a thing named ("bao nhiêu Bằng khen", "bao nhiêu biên chế", `unit` folded) that
+    none of the texts gives any figure of: the library does not say it. Lenient, to say so only
+    when plain: the unit's first word, a figure in digits or in words, and any share counts."""
+    if not unit or unit[0] in _NOT_COUNTED:
+        return False
+    if re.search(r"\bthu\s+(?:may|bao nhieu)\b", fold(question)):  # "lần thứ mấy": an ordinal, "XXI"
+        return False
+    counted = re.compile(rf"(?:\d[\d.,]*|\b{_SPELLED_NUMBER})\s+(?:\(\w+(?:\s+\w+)*\)\s+)?{re.escape(unit[0])}\b")
+    # a count may be given as a share of it ("trên 50% đại diện hộ gia đình" for "bao nhiêu hộ")
+    return not any(counted.search(fold(t)) or _ANY_SHARE.search(fold(t)) for t in texts)
+
+
+# Words after "bao nhiêu" / "mấy" that are no unit a numeral counts: a share ("%", "phần trăm",
+# "tỷ lệ"), an ordinal ("lần thứ mấy"), "mấy việc" (those matters), "bao nhiêu lần"
+_NOT_COUNTED = {"%", "phan", "ty", "lan", "thu", "viec", "cai", "dieu", "loai", "muc", "cap", "khoan"}
+_SPELLED_NUMBER = r"(?:mot|hai|ba|bon|nam|sau|bay|tam|chin|muoi|tram|nghin|ngan|trieu)"  # folded: "ba nguyên tắc"
+_ANY_SHARE = re.compile(r"\d\s*%|\bphan (?:hai|ba|tu|nam|tram)\b|\bmot nua\b|\bqua ban\b")
