@@ -30,6 +30,7 @@ def test_asks_a_rate_is_not_the_unit():
     """ "bao nhiêu một tháng": the figure is per month, its unit is whatever the text writes."""
     asks = understand("Ủy viên Ủy ban MTTQ cấp tỉnh được hỗ trợ sinh hoạt phí bao nhiêu một tháng?")
     assert asks.unit == () and asks.measure == "sinh hoat phi"
+    assert understand("UV UBMTTQ cấp tỉnh được hỗ trợ sinh hoạt phí bao nhiêu 1 tháng?").unit == ()  # typed "1"
 
 
 def test_asks_unit_word_is_not_a_measure():

@@ -48,7 +48,7 @@ _ASKING_WORDS = (
 _ASKING = set(_ASKING_WORDS.split())
 _ASKING_FOLDED = {fold(w) for w in _ASKING}
 # "bao nhiêu một tháng": a rate, not the unit of the figure.
-_PER = {"mot", "moi", "hang"}
+_PER = {"mot", "moi", "hang", "1"}  # "bao nhiêu 1 tháng" typed with the digit
 # Verbs that carry no subject of their own: "Ai ký?", "Có không?" say nothing yet to look up.
 _BARE = {"ky", "ban", "hanh", "noi", "lam", "thuc", "hien", "ap", "dung", "gom", "yeu", "cau", "tra", "loi", "giai",
          "thich", "cho", "biet", "xem", "tim", "hoi", "duoc", "khong", "ok", "vang", "u", "a"}  # fmt: skip

@@ -96,7 +96,7 @@ def number(question: str, sentence: str, q_words: set[str]) -> Cut | None:
     # "ít nhất mấy thành viên", "tối đa là bao nhiêu người": the unit follows the asking word, not the bound
     after = re.search(r"\b(?:bao nhieu|may)\b\s*(.*)", q) or re.search(rf"\b(?:{NUMBER_Q})\b\s*(.*)", q)
     unit = _unit_asked(question, q, after) if after else []
-    if unit[:1] in (["mot"], ["moi"], ["hang"]):  # "bao nhiêu một tháng": a rate, not the unit
+    if unit[:1] in (["mot"], ["moi"], ["hang"], ["1"]):  # "bao nhiêu một (1) tháng": a rate, not the unit
         unit = []
     lead = [w for w in re.findall(r"\w+", q[: after.start()]) if w not in _BETWEEN][-3:][::-1] if after else []
     if not unit and (
