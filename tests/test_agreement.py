@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.answering.accents import Spellings, restore, restore_from, typed_with_accents, unslipped
+from bot.answering.accents import Spellings, respelt, restore, restore_from, typed_with_accents, unslipped
 from ingest.language.normalize import fold
 
 LIBRARY = [
@@ -49,6 +49,16 @@ def test_a_word_the_library_follows_with_few_others_leaves_little_room_for_a_new
     spellings = Spellings.learn(["Cơ quan. " * 50, "Mất điện."])
     assert spellings.words["có"] > spellings.words["cơ"]
     assert spellings.step("có", "điện") > spellings.step("cơ", "điện")
+
+
+def test_a_mark_set_wrong_is_put_right_only_when_the_neighbours_make_it_plain():
+    """ "quyết đinh" is "quyết định" where the library writes "quyết định" a hundred times; a word
+    typed as the library also writes it in that place stays as typed."""
+    library = ["Nhân dân bàn và quyết định. Hội nghị quyết định. Ủy ban quyết định. " * 400, "Ông Đinh Văn A."]
+    spellings = Spellings.learn(library)
+    assert respelt("Nhân dân bàn và quyết đinh", spellings) == "Nhân dân bàn và quyết định"
+    assert respelt("Ông Đinh Văn A", spellings) == "Ông Đinh Văn A"
+    assert respelt("UBND quyết định", spellings) == "UBND quyết định"
 
 
 def test_the_vocabulary_is_learnt_as_people_type_it():
