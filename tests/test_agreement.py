@@ -136,7 +136,8 @@ def test_questions_without_accents_reach_their_accented_words(law_service):
     index = law_service._loaded.index
     same = words = 0
     for question in _questions():
-        assert restore_from(index, question) == question  # typed with accents: untouched
+        # typed with accents: as typed but for a mark set wrong ("Cuộc hop thôn" → "họp"), letters untouched
+        assert fold(restore_from(index, question)) == fold(question)
         restored = restore_from(index, people_eval.strip_accents(question))
         assert fold(restored) == fold(question)
         pairs = list(zip(restored.lower().split(), question.lower().split()))
