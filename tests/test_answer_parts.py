@@ -6,7 +6,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.answering import intents, lists, short_answer
+from bot.answering import counts, intents, lists, short_answer
 from bot.answering.answer import Answer, Quotation, QuoteGroup, Source
 from bot.answering.conversation import Conversation
 from bot.answering.spelling import Speller
@@ -155,6 +155,10 @@ def test_small_talk_library_and_english():
         "Cảm ơn, cho hỏi thêm về Ban thanh tra",
         "cảm ơn, vậy ở xã có mấy người",
         "thanks, what about article 13",
+        "cảm ơn, cho biết nhiệm kỳ của ban",  # a request
+        "cam on, liet ke giup cac hinh thuc",
+        "ok cảm ơn, nhiệm kỳ ban thanh tra nhân dân",  # a topic of the domain, asked
+        "thanks, list the forms",
     ):
         assert intents.small_talk(asking) is None
     assert intents.small_talk("Cảm ơn. " + "Ban Thanh tra nhân dân " * 4) is None  # too long for a remark
@@ -332,3 +336,12 @@ def test_this_law_inside_a_question_is_the_one_at_hand_not_a_document_pointed_at
 
     assert document_pointed("Cty tư nhân thì thực hiện QCDC theo luật này hay theo luật lao động?") is None
     assert document_pointed("Vậy kế hoạch này do ai ký?") == "Kế hoạch"
+
+
+def test_a_count_no_passage_gives_is_declared_not_stated():
+    asked = "Ban có bao nhiêu thành viên?"
+    assert counts.given_nowhere(asked, ("thanh vien",), ["Ban gồm Trưởng ban và các Ủy viên."])
+    assert not counts.given_nowhere(asked, ("thanh vien",), ["Ban có 05 thành viên."])
+    # a list to count gives the count; so does a figure written with a slash
+    assert not counts.given_nowhere(asked, ("thanh vien",), ["Ban gồm:\na) Trưởng ban;\nb) Phó Trưởng ban;"])
+    assert not counts.given_nowhere("Trực bao nhiêu giờ?", ("gio",), ["trực 24/24 giờ"])

@@ -51,6 +51,19 @@ from ingest.facts import DocumentFacts
                 "Ban Thanh tra nhân dân ở xã, phường ai quyết định",
             ],
         ),
+        # a clause opening with what it asks ("ai", "cơ quan nào") hands the rest to the next
+        (
+            "Cơ quan nào quyết định thành lập Ban Giám sát đầu tư của cộng đồng, trong thời hạn bao lâu?",
+            [
+                "Cơ quan nào quyết định thành lập Ban Giám sát đầu tư của cộng đồng",
+                "quyết định thành lập Ban Giám sát đầu tư của cộng đồng trong thời hạn bao lâu",
+            ],
+        ),
+        # two sentences; the second's capital opens a sentence, it names nothing of its own
+        (
+            "Ban Thanh tra nhân dân ở xã có mấy người? Nhiệm kỳ mấy năm?",
+            ["Ban Thanh tra nhân dân ở xã có mấy người", "Ban Thanh tra nhân dân ở xã Nhiệm kỳ mấy năm"],
+        ),
         # a clause naming its own subject is asked as typed
         (
             "Nghị định 59 có hiệu lực khi nào, Nghị định 61 có hiệu lực khi nào?",

@@ -95,7 +95,7 @@ def test_a_chat_opener_is_not_part_of_the_term(question, term):
         (
             "Nếu để chậm thì phải tổ chức trong tháng nào?",
             "định kỳ mỗi năm một lần vào tháng 12, nếu chậm thì trong tháng 01 của năm tiếp theo phải tổ chức",
-            "tháng 01",
+            "tháng 01 của năm tiếp theo",  # the year it falls in is part of the month
         ),
         (
             "kế hoạch bắt đầu triển khai từ tháng mấy?",

@@ -324,6 +324,11 @@ def test_a_setting_after_o_tai_trong_is_where_the_question_asks():
     # the words of one setting listed after one "ở", overlapping or after a comma, are all where it asks
     text = "Ban Thanh tra nhân dân ở cơ quan, đơn vị sự nghiệp công lập gồm bao nhiêu thành viên?"
     assert [text[a:b] for a, b in setting_adjuncts(text)] == ["ở cơ quan, đơn vị sự nghiệp công lập"]
+    # after a comma, a capitalised word or a word of no setting opens what is asked of the setting
+    text = "Tại xã, Trưởng thôn do ai bầu?"
+    assert [text[a:b] for a, b in setting_adjuncts(text)] == ["Tại xã"]
+    text = "Tại thôn, tổ dân phố thì ai tổ chức hội nghị?"
+    assert [text[a:b] for a, b in setting_adjuncts(text)] == ["Tại thôn, tổ dân phố"]
     # two settings: which one it asks is not plain, both stay words to be found
     assert setting_adjuncts("Ban thanh tra nhân dân ở xã có mấy người ở doanh nghiệp nhà nước?") == []
 

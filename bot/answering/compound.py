@@ -18,7 +18,7 @@ from ingest.language.citations import parse_citations
 from ingest.language.normalize import fold
 
 # Clauses are joined by a comma, a semicolon or "và" (folded: "va" only typed without accents).
-_JOIN = re.compile(r"\s*[,;]\s*(?:và\s+|va\s+)?|\s+(?:và|va)\s+")
+_JOIN = re.compile(r"\s*[,;?]\s*(?:và\s+|va\s+)?|\s+(?:và|va)\s+")
 # Words that ask: a clause holding none goes on with the clause before it ("ở xã và phường có
 # mấy người" asks one thing). As typed with accents ("đầu tư" does not ask "đâu"), else folded;
 # "chưa" asks only at the clause's end ("… về đích chưa"), not in "chưa có trang thông tin".
@@ -26,8 +26,11 @@ _ASKS = re.compile(r"\b(?:nào|gì|bao nhiêu|mấy|ai|bao lâu|đâu)\b|\bchưa
 _ASKS_FOLDED = re.compile(r"\b(?:nao|gi|bao nhieu|may|ai|bao lau|dau)\b|\bchua$")
 # Words that end a clause's subject and start what it asks of it: "Luật … có hiệu lực …".
 _PREDICATE = re.compile(
-    r"\s+(?:có|được|do|là|đã|phải|gồm|bao gồm|cần|quy định|hướng dẫn|ban hành|thay thế)\s", re.IGNORECASE
+    r"\s+(?:có|được|do|là|đã|phải|gồm|bao gồm|quy định|hướng dẫn|ban hành|thay thế)\s", re.IGNORECASE
 )
+# A clause opening with what it asks ("ai công nhận …", "cơ quan nào quyết định …"): the rest is
+# what a clause after it asks of
+_OPENS_ASKING = re.compile(r"\s*(?:ai|(?:cơ quan|cấp|người|đơn vị|tổ chức|bộ phận)\s+nào)\s+", re.IGNORECASE)
 # A question asks at most this many things at once; more is a list, read as one question.
 MAX_PARTS = 3
 # The clause a subject is taken from needs this many words before its predicate.
@@ -102,6 +105,9 @@ def _subject(clause: str) -> str | None:
     the predicate ("Luật Thực hiện dân chủ ở cơ sở")."""
     if citations := parse_citations(clause):
         return clause[: citations[0].end]
+    if opening := _OPENS_ASKING.match(clause):  # "ai công nhận kết quả bầu …? trong bao lâu?"
+        rest = clause[opening.end() :]
+        return rest if len(rest.split()) >= MIN_SUBJECT_WORDS else None
     m = _PREDICATE.search(clause)
     if m is None or len(clause[: m.start()].split()) < MIN_SUBJECT_WORDS:
         return None
@@ -110,7 +116,8 @@ def _subject(clause: str) -> str | None:
 
 def _has_subject(clause: str) -> bool:
     """A clause opening with a name or a document of its own ("Nghị định 59 …") asks of it."""
-    return clause[:1].isupper() or bool(parse_citations(clause))
+    # the first word's capital alone may only open a sentence ("…? Nhiệm kỳ mấy năm?"): a name has another
+    return bool(parse_citations(clause)) or (clause[:1].isupper() and len(re.findall(r"\b[A-ZĐ]", clause)) >= 2)
 
 
 def merged(question: str, answered: list[tuple[Clause, Answer]]) -> Answer:

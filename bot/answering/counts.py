@@ -323,13 +323,17 @@ def given_nowhere(question: str, unit: tuple[str, ...], texts: list[str]) -> boo
         return False
     if re.search(r"\bthu\s+(?:may|bao nhieu)\b", fold(question)):  # "lần thứ mấy": an ordinal, "XXI"
         return False
-    counted = re.compile(rf"(?:\d[\d.,]*|\b{_SPELLED_NUMBER})\s+(?:\(\w+(?:\s+\w+)*\)\s+)?{re.escape(unit[0])}\b")
-    # a count may be given as a share of it ("trên 50% đại diện hộ gia đình" for "bao nhiêu hộ")
-    return not any(counted.search(fold(t)) or _ANY_SHARE.search(fold(t)) for t in texts)
+    counted = re.compile(rf"(?:\d[\d.,/]*|\b{_SPELLED_NUMBER})\s+(?:\(\w+(?:\s+\w+)*\)\s+)?{re.escape(unit[0])}\b")
+    # a count may be given as a share of it ("trên 50% đại diện hộ gia đình" for "bao nhiêu hộ"),
+    # or as a list to count ("Lãnh đạo Ban: 1. … 11. …", "nhiệm vụ: a) … b) …")
+    return not any(
+        counted.search(fold(t)) or _ANY_SHARE.search(fold(t)) or len(_ITEM_MARK.findall(t)) >= 2 for t in texts
+    )
 
 
 # Words after "bao nhiêu" / "mấy" that are no unit a numeral counts: a share ("%", "phần trăm",
 # "tỷ lệ"), an ordinal ("lần thứ mấy"), "mấy việc" (those matters), "bao nhiêu lần"
 _NOT_COUNTED = {"%", "phan", "ty", "lan", "thu", "viec", "cai", "dieu", "loai", "muc", "cap", "khoan"}
 _SPELLED_NUMBER = r"(?:mot|hai|ba|bon|nam|sau|bay|tam|chin|muoi|tram|nghin|ngan|trieu)"  # folded: "ba nguyên tắc"
+_ITEM_MARK = re.compile(r"(?m)^\s*(?:[a-zđ]\)|\d{1,2}\.|[-–•+*])\s")
 _ANY_SHARE = re.compile(r"\d\s*%|\bphan (?:hai|ba|tu|nam|tram)\b|\bmot nua\b|\bqua ban\b")

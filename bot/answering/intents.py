@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 
 from bot import wording
+from ingest.language import vocabulary
 from ingest.language.normalize import fold
 from ingest.language.patterns import ARTICLE_WORD
 
@@ -62,15 +63,21 @@ def small_talk(text: str) -> str | None:
 # English), a request to ask, a number or a document's article
 _STILL_ASKS = re.compile(
     r"\?|\d|\b(?:gi|nao|sao|bao|may|ai|dau|khong|chua|co phai|cho hoi|xin hoi|hoi them|hoi ve|giup|lam on|dieu|"
-    r"what|how|who|when|where|which|why|about|tell|can|could|is|are|does)\b"
+    r"cho biet|liet ke|trinh bay|tom tat|neu|noi ro|huong dan|"
+    r"what|how|who|when|where|which|why|about|tell|can|could|is|are|does|list|explain|describe|show|give)\b"
 )
 # A remark after thanks is short; a longer message is read as a question whatever its form
 _REMARK_MOST_WORDS = 12
 
 
 def _says_only(rest: str) -> bool:
-    """Whether what follows thanks or goodbye is a remark, not a question or a request."""
-    return not _STILL_ASKS.search(rest) and len(re.findall(r"\w+", rest)) <= _REMARK_MOST_WORDS
+    """Whether what follows thanks or goodbye is a remark, not a question, a request or a topic
+    ("ok cảm ơn, nhiệm kỳ ban thanh tra nhân dân": a word of the domain is a topic asked)."""
+    return (
+        not _STILL_ASKS.search(rest)
+        and len(re.findall(r"\w+", rest)) <= _REMARK_MOST_WORDS
+        and not vocabulary.load().says_domain(rest)
+    )
 
 
 def asks_library(text: str) -> bool:

@@ -284,12 +284,16 @@ def setting_adjuncts(text: str) -> list[tuple[int, int]]:
         return []
     folded = "".join(_fold_char(ch) for ch in text.lower())
     spans: list[tuple[int, int]] = []
-    for a, b, _ in mentions:
+    for a, b, term in mentions:
         at = _AT.search(folded[:a])
         if at:
             spans.append((at.start() + (1 if folded[at.start()].isspace() else 0), b))
-        elif spans and (a <= spans[-1][1] or _LISTED.fullmatch(folded[spans[-1][1] : a])):
-            spans[-1] = (spans[-1][0], max(b, spans[-1][1]))  # "ở cơ quan, đơn vị sự nghiệp công lập"
+        elif spans and (
+            a <= spans[-1][1]
+            or (term.strong and not text[a : a + 1].isupper() and _LISTED.fullmatch(folded[spans[-1][1] : a]))
+        ):
+            # "ở cơ quan, đơn vị sự nghiệp công lập"; not "Tại xã, Trưởng thôn …", "ở cơ quan, viên chức …"
+            spans[-1] = (spans[-1][0], max(b, spans[-1][1]))
     return spans
 
 
