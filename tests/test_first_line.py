@@ -413,3 +413,75 @@ def test_a_count_no_passage_gives_any_figure_of_is_declared_unstated(law_service
     assert answer.found is False and answer.short is None
     share = _ask(law_service, "Họp thôn biểu quyết thì phương án được chọn khi bao nhiêu hộ đồng ý?")
     assert share.found
+
+
+def test_each_level_s_figure_when_the_question_names_no_level():
+    """QĐ 33/2014 gives the allowance per level: "bao nhiêu một tháng", no level named, is each
+    level's figure from the one passage, or none; never the first level's alone."""
+    from bot.answering.first_line import Candidate, _by_level
+    from bot.answering.short_answer import Cut
+
+    said = [
+        ("Ủy viên Ủy ban Trung ương Mặt trận Tổ quốc Việt Nam được hỗ trợ sinh hoạt phí, mức: 460.000 đồng", 0),
+        ("Ủy viên Ủy ban Mặt trận Tổ quốc cấp tỉnh được hỗ trợ sinh hoạt phí, mức: 230.000 đồng", 90),
+    ]
+    cuts = [(Cut(s[s.index("mức: ") + 5 :]), Candidate(0, at, s, 1.0)) for s, at in said]
+    line = _by_level(cuts[::-1])
+    assert line is not None and line.text == "Trung ương: 460.000 đồng; cấp tỉnh: 230.000 đồng"
+    other_source = [cuts[0], (cuts[1][0], Candidate(1, 90, said[1][0], 1.0))]
+    assert _by_level(other_source) is None
+
+
+@pytest.mark.parametrize(
+    ("question", "sentence"),
+    [
+        # a passive with no one named before the verb: the words before "được" are what is decided
+        (
+            "Ai quyết định cho thôi làm Trưởng thôn?",
+            "Việc cho thôi làm Trưởng thôn, Tổ trưởng tổ dân phố được quyết định tại cuộc họp của cộng đồng dân cư.",
+        ),
+        # a clause's circumstance is no one who acts
+        (
+            "Ai quyết định cho thôi làm Trưởng thôn?",
+            "Trường hợp không ban hành quyết định công nhận kết quả cho thôi làm Trưởng thôn thì phải nêu rõ lý do.",
+        ),
+    ],
+)
+def test_who_is_never_what_is_decided_nor_when(question, sentence):
+    from bot.answering import short_answer
+
+    assert short_answer.cut(question, sentence) is None
+
+
+def test_a_figure_reached_is_said_after_dat_as_after_duoc():
+    from bot.answering import short_answer
+
+    sentence = (
+        "9 tháng đầu năm 2018, thu hút thêm 139 dự án đầu tư; thu ngân sách đạt 8.331 tỷ đồng, đạt 69,4% kế hoạch"
+    )
+    cut = short_answer.cut("9 tháng đầu năm 2018 tỉnh Hưng Yên thu ngân sách được bao nhiêu?", sentence)
+    assert cut is not None and cut.text == "8.331 tỷ đồng"
+
+
+@pytest.mark.integration
+@pytest.mark.parametrize(
+    ("question", "date"),
+    [
+        ("Nghị định 59/2023/NĐ-CP ban hành ngày nào?", "ngày 14/08/2023"),  # not 159/2016's date it cites
+        ("Thông tư 67/2019 ban hành ngày nào?", "ngày 28/11/2019"),  # not the day it took effect
+        ("Luật Thực hiện dân chủ ở cơ sở được thông qua ngày nào?", "ngày 10/11/2022"),
+    ],
+)
+def test_the_day_a_named_document_was_issued_is_its_card_s(law_service, question, date):
+    answer = _ask(law_service, question)
+    assert answer.short is not None and answer.short.text == date
+
+
+@pytest.mark.integration
+def test_a_count_of_another_office_is_no_count_of_the_members(law_service):
+    """ "Số lượng Phó Trưởng ban … không quá 02 người" counts the deputies: no answer to the Ban's
+    most members (the rule gives a floor), and the floor answers how many it has."""
+    most = _ask(law_service, "Ban thanh tra nhân dân ở xã tối đa bao nhiêu thành viên?")
+    assert most.short is None or "02" not in most.short.text
+    count = _ask(law_service, "Ban thanh tra nhân dân ở xã có mấy người?")
+    assert count.short is not None and "05" in count.short.text

@@ -295,7 +295,9 @@ def compose(
         hit = first_line.stated(asks, pool, retrieval.lexical)
         if hit is not None:
             chosen.append(_Quote(hit.source, hit.start, hit.sentence, hit.coverage))
-            short = first_line.first_line(asks, [hit], pool, retrieval.lexical)
+            # with the quoted sentences beside it: one that gives another level's figure leaves it unsure
+            rivals = _candidates(chosen[:-1], pool) if asks.figure else []
+            short = first_line.first_line(asks, [hit, *rivals], pool, retrieval.lexical)
         unstated = short is None and (asks.slot or nowhere)
         if unstated and (nearest := first_line.nearest(asks, pool, retrieval.lexical)):
             near = True
@@ -367,6 +369,10 @@ def _pooled(pool: list[Source], passage: Passage) -> int:
 
 def _short(asks: Asks, chosen: list[_Quote], pool: list[Source], retrieval: Retrieval) -> ShortAnswer | None:
     """The first line from the quoted sentences, when one says it (`first_line`)."""
+    return first_line.first_line(asks, _candidates(chosen, pool), pool, retrieval.lexical)
+
+
+def _candidates(chosen: list[_Quote], pool: list[Source]) -> list[first_line.Candidate]:
     candidates = []
     for q in chosen:
         text = pool[q.source].text
@@ -380,7 +386,7 @@ def _short(asks: Asks, chosen: list[_Quote], pool: list[Source], retrieval: Retr
             if at is None or at[1] not in q.text:
                 break
             candidates.append(first_line.Candidate(q.source, at[0], at[1], q.coverage))
-    return first_line.first_line(asks, candidates, pool, retrieval.lexical)
+    return candidates
 
 
 def _next_start(text: str, at: tuple[int, str]) -> int | None:

@@ -137,6 +137,8 @@ def number(question: str, sentence: str, q_words: set[str]) -> Cut | None:
         # a share in words is no answer to "bao nhiêu phần trăm": the question asks a percent
         taken, matched = _unit(tail_words, unit, percent)
         end = at + (tail_words[taken - 1].end() if taken else 0)
+        if matched > 0 and _counts_other(unit, sentence[: m.start()]):
+            matched = 0  # "Số lượng Phó Trưởng ban … không quá 02 người" is no count of the members
         if share and unit and unit != ["%"]:
             # a share answers a count only as a share of the whole counted: "hai phần ba tổng số
             # cán bộ, công chức, viên chức, người lao động" for "bao nhiêu người"
@@ -259,7 +261,9 @@ def _aligned(lead: list[str], before: str) -> int:
     """How many of the words just before the question's "mấy" stand, in order, just before
     the number: "có thêm mấy xã" takes "có thêm 8 xã" over "… là 95 xã" in one sentence."""
     words = re.findall(r"\w+", fold(before))[::-1]
-    while words and words[0] in _BETWEEN:  # "sinh hoạt phí, mức: 230.000", "tối thiểu là 5 triệu"
+    # "sinh hoạt phí, mức: 230.000", "tối thiểu là 5 triệu"; "thu ngân sách đạt 8.331 tỷ" for
+    # "thu ngân sách được bao nhiêu" (unless "đạt" is asked: then it is the word to align)
+    while words and (words[0] in _BETWEEN or (words[0] == "dat" and lead[:1] != ["dat"])):
         words = words[1:]
     n = 0
     while n < len(lead) and n < len(words) and lead[n] == words[n]:
@@ -313,6 +317,23 @@ def _counted_before(unit: list[str], before: str, written: str) -> bool:
     clause = re.findall(r"\w+", fold(_last_clause(written)))  # as written: "Số lượng" is not masked
     opening = clause[2:] if clause[:2] == ["so", "luong"] else clause[1:] if clause[:1] == ["so"] else []
     return opening[: len(named)] == named
+
+
+def _counts_other(unit: list[str], written: str) -> bool:
+    """The figure's clause opens with the count of another thing than the unit asked: "Số lượng
+    Phó Trưởng ban do … quyết định căn cứ vào số lượng thành viên … nhưng không quá 02 người"
+    counts the deputies, whether "mấy người" or "mấy thành viên" is asked. Only for these: "người"
+    says nothing of whom it counts, while "05 xã", "35%" say what they count themselves."""
+    if unit[:1] != ["nguoi"] and unit[:2] != ["thanh", "vien"]:
+        return False
+    clause = re.findall(r"\w+", fold(_last_clause(written)))
+    opening = clause[2:] if clause[:2] == ["so", "luong"] else []
+
+    def members(words: list[str]) -> list[str]:  # "thành viên" of a body are its "người" (`_unit`)
+        return ["nguoi", *words[2:]] if words[:2] == ["thanh", "vien"] else words
+
+    named = [w for w in members(unit) if w not in STOP][:2]
+    return bool(opening) and bool(named) and members(opening)[: len(named)] != named
 
 
 def given_nowhere(question: str, unit: tuple[str, ...], texts: list[str]) -> bool:

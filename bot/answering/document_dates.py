@@ -5,12 +5,17 @@ something happened: "Pháp lệnh số 34/2007/PL-UBTVQH11 ngày 20 tháng 4 nă
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Iterable
+from dataclasses import replace
 
-from ingest.language.citations import parse_citations
+from bot.answering.answer import Answer, ShortAnswer, Source
+from ingest.facts import vn_date
+from ingest.language.citations import parse_citations, ref_key
 from ingest.language.normalize import fold
 from ingest.language.patterns import DATE_PHRASE
+from ingest.registry import Directive
 
 # "số 34/2007/PL-UBTVQH11 ngày 20 tháng 4 năm 2007": the date a cited document was issued.
 _ISSUE_DATE = re.compile(r"\S*\d\S*[/-]\S*[A-ZĐ]\S*\s+(?=(?:ngày\s+)?\d)")
@@ -45,3 +50,46 @@ def _blanked(sentence: str, dates: Iterable[re.Match[str] | None]) -> str:
         if date:
             out = out[: date.start()] + " " * (date.end() - date.start()) + out[date.end() :]
     return out
+
+
+# A named document's own issue date asked: "ban hành ngày nào", "ký khi nào", "được thông qua
+# năm nào" (folded; "nhiệm kỳ" is no signing). When it took effect is another date (`_EFFECT_Q`).
+_WHEN = r"(?:ngay nao|khi nao|luc nao|bao gio|nam nao|thang nao|ngay may|ngay bao nhieu|thoi gian nao)"
+_ISSUED = r"(?:ban hanh|(?<!nhiem )ky|thong qua|ra doi)"
+_ISSUED_Q = re.compile(rf"\b{_ISSUED}\b.*\b{_WHEN}\b|\b{_WHEN}\b.*\b{_ISSUED}\b")
+_DAY_MONTH_YEAR = re.compile(
+    r"(\d{1,2})\s*(?:[/.-]|\s+tháng\s+)(\d{1,2})\s*(?:[/.-]|,?\s+năm\s+)(\d{4})", re.IGNORECASE
+)
+
+
+def issue_date_line(text: str, answer: Answer, named: list[Directive]) -> Answer:
+    """The answer to when a named document was issued: its card's date, cited to a quoted passage
+    of its own text or one that cites it with that date. A date cut from a sentence is another
+    event's more often than not ("Nghị định này có hiệu lực … kể từ", "Nghị định số 159/2016/NĐ-CP
+    ngày 29 tháng 11 năm 2016 … hết hiệu lực"): no first line rather than that one."""
+    folded = fold(text)
+    if len(named) != 1 or not answer.found or not _ISSUED_Q.search(folded) or _EFFECT_Q.search(folded):
+        return answer
+    d = named[0]
+    if not d.date:
+        return answer
+    if answer.short is not None and _iso(answer.short.text) == d.date:
+        return answer
+    own = next((s for s in answer.sources if _own_or_citing(s, d)), None)
+    return replace(answer, short=ShortAnswer(f"ngày {vn_date(d.date)}", own.n) if own else None)
+
+
+def _own_or_citing(source: Source, d: Directive) -> bool:
+    if source.legal is not None and ref_key(source.legal.source.ref) in d.keys:
+        return True
+    return any(c.date == d.date and ref_key(c.ref) in d.keys for c in parse_citations(source.text))
+
+
+def _iso(text: str) -> str | None:
+    m = _DAY_MONTH_YEAR.search(text)
+    if m is None:
+        return None
+    try:
+        return dt.date(int(m[3]), int(m[2]), int(m[1])).isoformat()
+    except ValueError:
+        return None

@@ -325,6 +325,10 @@ def first_line(
     cut, chosen = max(cuts, key=lambda c: c[0].fit)
     if asks.figure and any(_twin(asks, chosen, other, cut.text, its.text, pool) for its, other in cuts):
         return None
+    if asks.figure and not _levels(asks.text) and _other_level(chosen.sentence, cut.text, cuts):
+        # "Mức sinh hoạt phí bao nhiêu?": 460.000 đồng at the centre, 230.000 in a province: each
+        # level's figure, when one passage gives them, else none of them
+        return _by_level(cuts)
     if asks.kind == "where" and len({fold(its.text) for its, _ in cuts}) > 1:
         return None  # "Niêm yết công khai ở đâu?": each text posts its own things somewhere else
     if asks.choice and choices.picks(asks.choice, cut.text, lexical) is None:
@@ -364,6 +368,30 @@ def _twin(asks: Asks, chosen: Candidate, other: Candidate, figure: str, its: str
     mine, theirs = (_letter_words(pool[c.source].text[: pool[c.source].body_start]) for c in (chosen, other))
     asked = _letter_words(asks.text)
     return not (asked & (mine - theirs) and not asked & (theirs - mine))
+
+
+def _other_level(sentence: str, figure: str, cuts: list[tuple[short_answer.Cut, Candidate]]) -> bool:
+    """Another sentence gives another figure for another level ("cấp tỉnh", "Trung ương"): which
+    one a question naming no level asks is not plain."""
+    mine = _levels(sentence)
+    return bool(mine) and any(_levels(c.sentence) - mine and _digits(its.text) != _digits(figure) for its, c in cuts)
+
+
+_LEVEL_NAMES = {"trung uong": "Trung ương", "tinh": "cấp tỉnh", "huyen": "cấp huyện", "xa": "cấp xã"}
+
+
+def _by_level(cuts: list[tuple[short_answer.Cut, Candidate]]) -> ShortAnswer | None:
+    """ "Trung ương: 460.000 đồng/người/tháng; cấp tỉnh: 230.000 đồng/người/tháng": one figure per
+    level, in the passage's order, when one passage gives them and each sentence one level."""
+    figures: dict[str, str] = {}
+    for its, c in sorted(cuts, key=lambda cut: cut[1].start):
+        level = _levels(c.sentence)
+        if len(level) != 1 or c.source != cuts[0][1].source:
+            return None
+        name = _LEVEL_NAMES[level.pop()]
+        if figures.setdefault(name, its.text) != its.text:
+            return None  # two figures for one level: which answers is not plain
+    return ShortAnswer("; ".join(f"{k}: {v}" for k, v in figures.items()), cuts[0][1].source)
 
 
 def _letter_words(text: str) -> set[str]:

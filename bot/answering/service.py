@@ -9,7 +9,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from bot import wording
-from bot.answering import compound, definitions, documents, holdings, intents
+from bot.answering import compound, definitions, document_dates, documents, holdings, intents
 from bot.answering.accents import restore_from
 from bot.answering.answer import Answer, nearby_only
 from bot.answering.asks import understand
@@ -375,6 +375,7 @@ class QAService:
         if about and answer.short is None:
             answer = documents.about_line(answer, named_docs[0])
         answer = documents.no_other_line(text, answer)
+        answer = document_dates.issue_date_line(text, answer, named_docs)
         answer.directives += mentioned_directives(answer, loaded.registry)
         composed = time.perf_counter()
         timings = {

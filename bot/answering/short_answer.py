@@ -76,6 +76,15 @@ _BODY_HEADS = (
 # An office opens a name too ("Trưởng Ban công tác Mặt trận ở thôn, tổ dân phố", "Tổ trưởng …"):
 # as written, with its accents, since folded "trưởng" is also "trường (hợp)".
 _OFFICE_HEADS = ("trưởng ", "phó trưởng ", "tổ trưởng ", "chủ tịch ", "bí thư ")
+# Words that open a clause's circumstance, never who acts or which body ("Trường hợp không ban hành
+# quyết định …", "Trong thời hạn 60 ngày kể từ ngày có quyết định …"), folded
+_NOT_AN_AGENT = tuple(
+    w + " "
+    for w in (
+        "truong hop", "trong", "sau khi", "truoc khi", "khi", "neu", "doi voi", "can cu", "theo", "viec",
+        "ke tu", "tai", "hang nam", "dinh ky", "moi", "ngoai ra", "dong thoi",
+    )
+)  # fmt: skip
 _AUTHOR = re.compile(r"\btac gia\b|\bai viet\b")
 
 _DURATION = re.compile(
@@ -304,6 +313,8 @@ def _between(before: str, after: str, sentence: str) -> Cut | None:
         marker = next((j for j in range(stop - 1, start, -1) if words[j][0].lower() in ("được", "do", "bởi")), None)
         if marker is not None and stop - marker > 1:
             start = marker + 1
+        elif stop > 0 and words[stop - 1][0].lower() in ("được", "bị"):
+            return None  # passive, no one named: "Việc cho thôi làm … được quyết định tại cuộc họp"
         elif (
             not words[start][0][:1].isupper()
             and start > 0
@@ -334,7 +345,7 @@ def _between(before: str, after: str, sentence: str) -> Cut | None:
     # "Ủy ban nhân dân cấp xã có (thẩm quyền …)": a verb typed in lower case, not "(Sơn) La"
     while stop > start and folded[stop - 1] in STOP and words[stop - 1][0].islower():
         stop -= 1
-    if start >= stop or stop - start > 14:
+    if start >= stop or stop - start > 14 or (" ".join(folded[start:stop]) + " ").startswith(_NOT_AN_AGENT):
         return None
     return Cut(sentence[words[start].start() : words[stop - 1].end()])
 
