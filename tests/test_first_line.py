@@ -9,7 +9,8 @@ from hypothesis import strategies as st
 
 from bot import wording
 from bot.answering.asks import understand
-from bot.answering.first_line import _levels, _premise_unmet, _stage
+from bot.answering.first_line import _premise_unmet, _stage
+from bot.answering.levels import of as _levels
 from ingest.language.normalize import fold
 
 # --- the question, understood once -------------------------------------------------------------
@@ -313,6 +314,9 @@ def test_frequency_is_not_a_duration():
     asked = "Hội đồng quân nhân họp định kỳ bao lâu một lần?"
     assert cut(asked, "Định kỳ Hội đồng quân nhân mỗi tháng họp 1 lần.").text == "mỗi tháng họp 1 lần"
     assert cut(asked, "kéo dài nhiệm kỳ nhưng không quá 3 tháng.") is None
+    # "mấy năm 1 lần" asks how often too: "5 năm hai lần" whole, not "5 năm"
+    for often in ("dai hoi quan nhan may nam 1 lan", "Đại hội quân nhân bao lâu tổ chức một lần?"):
+        assert cut(often, "Đại hội quân nhân được tổ chức 5 năm hai lần.").text == "5 năm hai lần"
 
 
 def test_a_document_s_name_in_a_question_is_one_subject():
@@ -418,18 +422,17 @@ def test_a_count_no_passage_gives_any_figure_of_is_declared_unstated(law_service
 def test_each_level_s_figure_when_the_question_names_no_level():
     """QĐ 33/2014 gives the allowance per level: "bao nhiêu một tháng", no level named, is each
     level's figure from the one passage, or none; never the first level's alone."""
-    from bot.answering.first_line import Candidate, _by_level
-    from bot.answering.short_answer import Cut
+    from bot.answering import levels
 
     said = [
         ("Ủy viên Ủy ban Trung ương Mặt trận Tổ quốc Việt Nam được hỗ trợ sinh hoạt phí, mức: 460.000 đồng", 0),
         ("Ủy viên Ủy ban Mặt trận Tổ quốc cấp tỉnh được hỗ trợ sinh hoạt phí, mức: 230.000 đồng", 90),
     ]
-    cuts = [(Cut(s[s.index("mức: ") + 5 :]), Candidate(0, at, s, 1.0)) for s, at in said]
-    line = _by_level(cuts[::-1])
-    assert line is not None and line.text == "Trung ương: 460.000 đồng; cấp tỉnh: 230.000 đồng"
-    other_source = [cuts[0], (cuts[1][0], Candidate(1, 90, said[1][0], 1.0))]
-    assert _by_level(other_source) is None
+    figures = [levels.Figure(s[s.index("mức: ") + 5 :], 0, at, s) for s, at in said]
+    assert levels.other(said[0][0], "460.000 đồng", figures)
+    assert levels.each(figures[::-1]) == ("Trung ương: 460.000 đồng; cấp tỉnh: 230.000 đồng", 0)
+    other_source = [figures[0], levels.Figure(figures[1].text, 1, 90, said[1][0])]
+    assert levels.each(other_source) is None
 
 
 @pytest.mark.parametrize(
@@ -439,6 +442,11 @@ def test_each_level_s_figure_when_the_question_names_no_level():
         (
             "Ai quyết định cho thôi làm Trưởng thôn?",
             "Việc cho thôi làm Trưởng thôn, Tổ trưởng tổ dân phố được quyết định tại cuộc họp của cộng đồng dân cư.",
+        ),
+        # the verb opens its clause (an item under "Ủy ban … có trách nhiệm:"): who acts is not in it
+        (
+            "ai cong nhan ket qua bau thanh vien BTTND o xa",
+            "b) Công nhận kết quả bầu thành viên Ban Thanh tra nhân dân.",
         ),
         # a clause's circumstance is no one who acts
         (
@@ -485,3 +493,71 @@ def test_a_count_of_another_office_is_no_count_of_the_members(law_service):
     assert most.short is None or "02" not in most.short.text
     count = _ask(law_service, "Ban thanh tra nhân dân ở xã có mấy người?")
     assert count.short is not None and "05" in count.short.text
+
+
+def test_a_day_counted_from_keeps_the_time_counted():
+    from bot.answering import short_answer
+
+    sentence = "a) Thời điểm công khai: chậm nhất sau 20 ngày kể từ ngày kết thúc cuộc vận động (đối với báo chí)"
+    cut = short_answer.cut("Thời điểm công khai kết quả vận động cứu trợ là khi nào?", sentence)
+    assert cut is not None and cut.text == "chậm nhất sau 20 ngày kể từ ngày kết thúc cuộc vận động"
+    plain = short_answer.cut("Có hiệu lực từ khi nào?", "Quyết định có hiệu lực kể từ ngày được thông qua")
+    assert plain is not None and plain.text == "kể từ ngày được thông qua"
+
+
+@pytest.mark.parametrize(
+    ("question", "figure"),
+    [
+        ("chỉ huy phải trả lời kiến nghị của tập thể quân nhân trong bao lâu", "07 ngày làm việc"),
+        ("chỉ huy phải trả lời kiến nghị trong mấy ngày", "07 ngày làm việc"),
+        ("việc có nội dung phức tạp thì chỉ huy trả lời kiến nghị trong mấy ngày", "15 ngày làm việc"),
+    ],
+)
+def test_a_figure_in_brackets_is_a_special_case_answered_only_when_asked(question, figure):
+    from bot.answering import short_answer
+
+    sentence = (
+        "Trong thời hạn 07 ngày làm việc (15 ngày làm việc đối với những việc có nội dung phức tạp), "
+        "kể từ ngày nhận được kiến nghị, chỉ huy phải trả lời."
+    )
+    cut = short_answer.cut(question, sentence)
+    assert cut is not None and cut.text.endswith(figure)
+
+
+def test_a_rate_after_a_label_s_colon_is_said_of_the_clause_before_it():
+    """ "…, mức: 230.000 đồng": the colon labels the figure; "ủy viên MTTQ" is read written out."""
+    from bot.answering import short_answer
+
+    sentence = "Ủy viên Ủy ban Mặt trận Tổ quốc cấp tỉnh được hỗ trợ sinh hoạt phí, mức: 230.000 đồng/người/tháng."
+    cut = short_answer.cut("mức hỗ trợ sinh hoạt phí ủy viên MTTQ là bao nhiêu", sentence)
+    assert cut is not None and cut.text == "230.000 đồng/người/tháng"
+
+
+@pytest.mark.integration
+def test_a_named_document_s_effective_day_is_its_card_s_not_what_it_is_about(law_service):
+    """ "ND 61/2023 về hương ước có hiệu lực khi nào": "về hương ước" names the decree, the
+    question asks its date; the card states it, so the library does say it."""
+    answer = _ask(law_service, "ND 61/2023 ve huong uoc co hieu luc khi nao")
+    assert answer.found and answer.short is not None and answer.short.text == "ngày 16/08/2023"
+
+
+def test_an_item_is_read_with_the_lead_it_hangs_from():
+    from bot.answering.items import with_lead
+
+    text = (
+        "Điều 40. Trách nhiệm\n\n2. Ủy ban Mặt trận Tổ quốc Việt Nam cấp xã có trách nhiệm sau đây:\n\n"
+        "a) Hướng dẫn việc tổ chức hội nghị;\n\nb) Công nhận kết quả bầu thành viên Ban Thanh tra nhân dân;"
+    )
+    item = "b) Công nhận kết quả bầu thành viên Ban Thanh tra nhân dân;"
+    assert with_lead(text, text.index("b)"), item) == (
+        "Ủy ban Mặt trận Tổ quốc Việt Nam cấp xã có trách nhiệm Công nhận kết quả bầu thành viên Ban Thanh tra nhân dân;"
+    )
+    lead = "2. Ủy ban Mặt trận Tổ quốc Việt Nam cấp xã có trách nhiệm sau đây:"
+    assert with_lead(text, text.index("2."), lead) is None  # the lead hangs from a heading, no lead
+    assert with_lead("Một đoạn văn.\n\nb) Việc khác.", 15, "b) Việc khác.") is None  # a paragraph above
+
+
+@pytest.mark.integration
+def test_who_does_a_duty_listed_as_an_item_is_the_body_its_lead_names(law_service):
+    answer = _ask(law_service, "ai cong nhan ket qua bau thanh vien BTTND o xa")
+    assert answer.short is not None and answer.short.text == "Ủy ban Mặt trận Tổ quốc Việt Nam cấp xã"

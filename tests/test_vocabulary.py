@@ -158,7 +158,11 @@ def test_expansion_only_adds(question):
     assert len(BUILTIN.terms(question)) <= vocabulary.MAX_TERMS
 
 
-@given(st.sampled_from(["xã hội", "hợp tác xã", "áp dụng", "văn bản", "biên bản", "bản thân", "quy định", "nhà nước", "ủng hộ"]))
+@given(
+    st.sampled_from(
+        ["xã hội", "hợp tác xã", "áp dụng", "văn bản", "biên bản", "bản thân", "quy định", "nhà nước", "ủng hộ"]
+    )
+)
 def test_common_words_never_fire(phrase):
     """Words that hold a vocabulary word but mean something else add nothing, with or without
     accents, at the start, middle or end of a question."""
@@ -194,3 +198,9 @@ def test_added_terms_do_not_rescue_a_near_miss(law_service, monkeypatch):
 )
 def test_abbreviations_are_written_out_for_relevance(question, written):
     assert load().written_out(question) == written
+
+
+def test_spelt_out_writes_every_abbreviation_typed_even_index_tokens():
+    words = load()
+    assert words.spelt_out("ủy viên MTTQ cấp tỉnh") == "ủy viên mặt trận tổ quốc cấp tỉnh"
+    assert words.spelt_out("mttq") == "mttq"  # lower case is no abbreviation

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from bot import wording
-from bot.answering import counts, document_dates, first_line, lists, named, short_answer
+from bot.answering import counts, document_dates, first_line, items, lists, named, short_answer
 from bot.answering.answer import Answer, Quotation, QuoteGroup, ShortAnswer, Source
 from bot.answering.asks import Asks, understand
 from bot.answering.conversation import place_names
@@ -368,8 +368,14 @@ def _pooled(pool: list[Source], passage: Passage) -> int:
 
 
 def _short(asks: Asks, chosen: list[_Quote], pool: list[Source], retrieval: Retrieval) -> ShortAnswer | None:
-    """The first line from the quoted sentences, when one says it (`first_line`)."""
-    return first_line.first_line(asks, _candidates(chosen, pool), pool, retrieval.lexical)
+    """The first line from the quoted sentences, when one says it (`first_line`); who does a
+    duty listed as an item is said by the item's lead (`items`)."""
+    candidates = _candidates(chosen, pool)
+    short = first_line.first_line(asks, candidates, pool, retrieval.lexical)
+    if short is None and asks.kind in ("who", "which"):  # only then: a lead joined to an item is no sentence
+        led = [(c, items.with_lead(pool[c.source].text, c.start, c.sentence)) for c in candidates]
+        short = first_line.first_line(asks, [replace(c, sentence=s) for c, s in led if s], pool, retrieval.lexical)
+    return short
 
 
 def _candidates(chosen: list[_Quote], pool: list[Source]) -> list[first_line.Candidate]:
@@ -381,21 +387,9 @@ def _candidates(chosen: list[_Quote], pool: list[Source]) -> list[first_line.Can
         # a lead quoted with its first item ("Thời gian niêm yết như sau: a) … chậm nhất sau 2 ngày
         # làm việc …"): the item's sentences are candidates too, each with its own start
         while at is not None:
-            after = _next_start(text, at)
+            after = items.next_start(text, at)
             at = first_line.sentence_at(text, after) if after is not None else None
             if at is None or at[1] not in q.text:
                 break
             candidates.append(first_line.Candidate(q.source, at[0], at[1], q.coverage))
     return candidates
-
-
-def _next_start(text: str, at: tuple[int, str]) -> int | None:
-    """Where the sentence after the one at `at` (its start, its whitespace-collapsed text) starts."""
-    end = at[0]
-    for word in at[1].split():  # the collapsed sentence, walked word by word over the text
-        found = text.find(word, end)
-        if found < 0:
-            return None
-        end = found + len(word)
-    rest = len(text) - len(text[end:].lstrip())
-    return rest if rest < len(text) else None

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 from bot.answering.answer import Answer
 from bot.answering.asks import understand
-from bot.answering.first_line import LEVEL
+from bot.answering.levels import LEVEL
 from bot.answering.lru import MAX_MEMORY_BYTES, SizedLRU
 from bot.answering.question import ASCII_NUMBER
 from ingest.facts import document_name

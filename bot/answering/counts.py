@@ -8,7 +8,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from bot.answering.spans import BOUND, STOP, Cut, context_score, fold_keep_case
+from bot.answering.spans import BOUND, STOP, Cut, aside_not_asked, context_score, fold_keep_case
+from ingest.language import vocabulary
 from ingest.language.normalize import fold
 from ingest.language.patterns import DATE_PHRASE, FIGURE_RANGE, NUMBER, NUMBERED_NAME
 
@@ -98,7 +99,12 @@ def number(question: str, sentence: str, q_words: set[str]) -> Cut | None:
     unit = _unit_asked(question, q, after) if after else []
     if unit[:1] in (["mot"], ["moi"], ["hang"], ["1"]):  # "bao nhiêu một (1) tháng": a rate, not the unit
         unit = []
-    lead = [w for w in re.findall(r"\w+", q[: after.start()]) if w not in _BETWEEN][-3:][::-1] if after else []
+    # the words before "bao nhiêu", abbreviations written out as sentences write them ("ủy viên MTTQ")
+    spelt = fold(vocabulary.load().spelt_out(question))
+    asked_at = re.search(r"\b(?:bao nhieu|may)\b", spelt) or re.search(rf"\b(?:{NUMBER_Q})\b", spelt)
+    lead = (
+        [w for w in re.findall(r"\w+", spelt[: asked_at.start()]) if w not in _BETWEEN][-3:][::-1] if asked_at else []
+    )
     if not unit and (
         counted := re.search(r"(?<!chi )(?<!he )\bso (?:luong )?(\w+)", q)
     ):  # "tổng số xã … là bao nhiêu", not "chỉ số"
@@ -123,6 +129,8 @@ def number(question: str, sentence: str, q_words: set[str]) -> Cut | None:
             continue
         if m.start() < within:
             continue  # the upper end of a range taken whole with its lower end
+        if aside_not_asked(sentence, m, q_words):
+            continue  # "07 ngày làm việc (15 ngày làm việc đối với … phức tạp)": a special case
         if _NONE_SUCH.search(fold(sentence[sentence.rfind(";", 0, m.start()) + 1 : m.start()])):
             continue  # "không có tiêu chí nào … chấm 0 điểm": a condition that none be so, not a figure of it
         if condition_unmet(sentence[: m.start()], counts_given, extreme):  # unmasked: "quân số 60 người"
@@ -242,6 +250,8 @@ def _said_in_clause(lead: list[str], sentence: str, cut: str) -> bool:
     if at < 0 or len(lead) < 2:
         return False
     clause = _last_clause(sentence[:at])
+    if len(clause.split()) < 3:  # "…, mức: 230.000 đồng": a label's colon, the clause goes on before it
+        clause = re.split(r"[;.]\s", sentence[:at])[-1]
     words, pair = re.findall(r"\w+", fold(clause)), lead[:2][::-1]
     return any(words[i : i + 2] == pair for i in range(len(words) - 1))
 

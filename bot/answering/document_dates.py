@@ -10,6 +10,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import replace
 
+from bot import wording
 from bot.answering.answer import Answer, ShortAnswer, Source
 from ingest.facts import vn_date
 from ingest.language.citations import parse_citations, ref_key
@@ -52,37 +53,59 @@ def _blanked(sentence: str, dates: Iterable[re.Match[str] | None]) -> str:
     return out
 
 
-# A named document's own issue date asked: "ban hành ngày nào", "ký khi nào", "được thông qua
-# năm nào" (folded; "nhiệm kỳ" is no signing). When it took effect is another date (`_EFFECT_Q`).
-_WHEN = r"(?:ngay nao|khi nao|luc nao|bao gio|nam nao|thang nao|ngay may|ngay bao nhieu|thoi gian nao)"
+# A named document's own date asked: when it was issued ("ban hành ngày nào", "ký khi nào", "được
+# thông qua năm nào"; "nhiệm kỳ" is no signing) or took effect ("có hiệu lực từ khi nào"), folded;
+# not when it stops ("hết hiệu lực"), which its card does not say.
+_WHEN = r"(?:ngay nao|khi nao|luc nao|bao gio|nam nao|thang nao|ngay may|ngay bao nhieu|thoi gian nao|thoi diem nao)"
 _ISSUED = r"(?:ban hanh|(?<!nhiem )ky|thong qua|ra doi)"
 _ISSUED_Q = re.compile(rf"\b{_ISSUED}\b.*\b{_WHEN}\b|\b{_WHEN}\b.*\b{_ISSUED}\b")
+_IN_FORCE_Q = re.compile(rf"\bhieu luc\b.*\b{_WHEN}\b|\b{_WHEN}\b.*\bhieu luc\b")
+_ENDS_Q = re.compile(r"\b(?:het|cham dut|khong con|bai bo|thay the)\b")
 _DAY_MONTH_YEAR = re.compile(
     r"(\d{1,2})\s*(?:[/.-]|\s+tháng\s+)(\d{1,2})\s*(?:[/.-]|,?\s+năm\s+)(\d{4})", re.IGNORECASE
 )
 
 
-def issue_date_line(text: str, answer: Answer, named: list[Directive]) -> Answer:
-    """The answer to when a named document was issued: its card's date, cited to a quoted passage
-    of its own text or one that cites it with that date. A date cut from a sentence is another
-    event's more often than not ("Nghị định này có hiệu lực … kể từ", "Nghị định số 159/2016/NĐ-CP
-    ngày 29 tháng 11 năm 2016 … hết hiệu lực"): no first line rather than that one."""
+def asks_own_date(text: str) -> bool:
+    """Whether a question asks when a document was issued or took effect ("ND 61/2023 về hương ước
+    có hiệu lực khi nào": its date, not what it is about)."""
     folded = fold(text)
-    if len(named) != 1 or not answer.found or not _ISSUED_Q.search(folded) or _EFFECT_Q.search(folded):
+    return bool(_ISSUED_Q.search(folded) or _IN_FORCE_Q.search(folded)) and not _ENDS_Q.search(folded)
+
+
+def own_date_line(text: str, answer: Answer, named: list[Directive]) -> Answer:
+    """The answer to when a named document was issued or took effect: the date its card states
+    (known for certain: its heading, the Pháp điển's note), cited to a quoted passage of its own
+    text or one citing it with that date. A date cut from a sentence is another event's more often
+    than not ("Nghị định số 159/2016/NĐ-CP ngày 29 tháng 11 năm 2016 … hết hiệu lực", a decree's
+    effective day for its issue day): that line gives way; with no passage to cite, no line."""
+    folded = fold(text)
+    if len(named) != 1 or _ENDS_Q.search(folded):
         return answer
     d = named[0]
-    if not d.date:
+    issued, in_force = bool(_ISSUED_Q.search(folded)), bool(_IN_FORCE_Q.search(folded))
+    date = d.date if issued and not in_force else d.in_force if in_force and not issued else None
+    if date is None:
         return answer
-    if answer.short is not None and _iso(answer.short.text) == d.date:
+    if answer.short is not None and _iso(answer.short.text) == date:
         return answer
-    own = next((s for s in answer.sources if _own_or_citing(s, d)), None)
-    return replace(answer, short=ShortAnswer(f"ngày {vn_date(d.date)}", own.n) if own else None)
+    own = next((s for s in answer.sources if _own_or_citing(s, d, date if issued else None)), None)
+    if own is None:
+        return replace(answer, short=None) if answer.found else answer
+    short = ShortAnswer(f"ngày {vn_date(date)}", own.n)
+    if answer.found:
+        return replace(answer, short=short)
+    # "not stated" though its card states it: its own passages, shown as nearest, are its source
+    notes = [n for n in answer.notes if n not in (wording.RELATED_ONLY, wording.NEARBY_ONLY)]
+    return replace(answer, found=True, message=None, short=short, notes=notes)
 
 
-def _own_or_citing(source: Source, d: Directive) -> bool:
+def _own_or_citing(source: Source, d: Directive, issued: str | None) -> bool:
     if source.legal is not None and ref_key(source.legal.source.ref) in d.keys:
         return True
-    return any(c.date == d.date and ref_key(c.ref) in d.keys for c in parse_citations(source.text))
+    return issued is not None and any(
+        c.date == issued and ref_key(c.ref) in d.keys for c in parse_citations(source.text)
+    )
 
 
 def _iso(text: str) -> str | None:

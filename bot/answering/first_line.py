@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from bot import wording
-from bot.answering import choices, short_answer, thresholds
+from bot.answering import choices, levels, short_answer, thresholds
 from bot.answering.answer import ShortAnswer, Source
 from bot.answering.asks import Asks, names_measure, states_money
 from ingest.index.lexical import LexicalIndex
@@ -51,12 +51,6 @@ STATED_IN = 5
 TWIN_SIMILARITY = 0.8
 # A figure whose nearest words before it end or deny the quantity ("hết hiệu lực từ ngày …").
 _ENDED = re.compile(r"\b(?:het|khong con|cham dut|bai bo|thay the)\b")
-
-
-# The levels of the State and the Front a figure belongs to, as written "cấp xã", "cấp tỉnh" (folded):
-# a sum for the province is not the commune's.
-# A follow-up naming another level asks the last question there (`conversation`).
-LEVEL = re.compile(r"\b(?:cap (xa|huyen|tinh|trung uong)|(trung uong))\b")
 
 
 # Bounds a figure is given with (folded): a question for the latest day is not answered by a floor.
@@ -94,10 +88,6 @@ def _stage(text: str) -> str | None:
 def _bound(text: str) -> str | None:
     folded = fold(text)
     return "upper" if _UPPER.search(folded) else "lower" if _LOWER.search(folded) else None
-
-
-def _levels(text: str) -> set[str]:
-    return {m[1] or m[2] for m in LEVEL.finditer(fold(text))}
 
 
 @dataclass(frozen=True)
@@ -247,7 +237,7 @@ def gated_cut(asks: Asks, sentence: str, source: Source, lexical: LexicalIndex) 
         cut = short_answer.cut(asks.in_texts_words(), sentence)
     if cut is None or not cut.text:
         return None
-    asked, said = _levels(asks.text), _levels(sentence)
+    asked, said = levels.of(asks.text), levels.of(sentence)
     if (asked and said and not asked & said) or not fits(scope_of(source), asks.scope):
         return None  # a figure of another level, a rule of another setting
     if asks.kind == "yesno":
@@ -322,13 +312,17 @@ def first_line(
         return None
     # the best sentence's figure, unless another's fits the unit asked better ("mấy người" of
     # a Ban: "05 thành viên", not the "02 người" its Phó Trưởng ban may number)
-    cut, chosen = max(cuts, key=lambda c: c[0].fit)
+    # then the sentence naming the subject as typed: "Đại hội quân nhân … 5 năm hai lần", not
+    # "Hội đồng quân nhân mỗi tháng họp 1 lần" (ranked first, sharing "quân nhân")
+    cut, chosen = max(cuts, key=lambda c: (c[0].fit, _names_as_typed(asks, c[1].sentence)))
     if asks.figure and any(_twin(asks, chosen, other, cut.text, its.text, pool) for its, other in cuts):
         return None
-    if asks.figure and not _levels(asks.text) and _other_level(chosen.sentence, cut.text, cuts):
+    said = [levels.Figure(its.text, c.source, c.start, c.sentence) for its, c in cuts]
+    if asks.figure and not levels.of(asks.text) and levels.other(chosen.sentence, cut.text, said):
         # "Mức sinh hoạt phí bao nhiêu?": 460.000 đồng at the centre, 230.000 in a province: each
         # level's figure, when one passage gives them, else none of them
-        return _by_level(cuts)
+        line = levels.each(said)
+        return ShortAnswer(*line) if line else None
     if asks.kind == "where" and len({fold(its.text) for its, _ in cuts}) > 1:
         return None  # "Niêm yết công khai ở đâu?": each text posts its own things somewhere else
     if asks.choice and choices.picks(asks.choice, cut.text, lexical) is None:
@@ -370,28 +364,9 @@ def _twin(asks: Asks, chosen: Candidate, other: Candidate, figure: str, its: str
     return not (asked & (mine - theirs) and not asked & (theirs - mine))
 
 
-def _other_level(sentence: str, figure: str, cuts: list[tuple[short_answer.Cut, Candidate]]) -> bool:
-    """Another sentence gives another figure for another level ("cấp tỉnh", "Trung ương"): which
-    one a question naming no level asks is not plain."""
-    mine = _levels(sentence)
-    return bool(mine) and any(_levels(c.sentence) - mine and _digits(its.text) != _digits(figure) for its, c in cuts)
-
-
-_LEVEL_NAMES = {"trung uong": "Trung ương", "tinh": "cấp tỉnh", "huyen": "cấp huyện", "xa": "cấp xã"}
-
-
-def _by_level(cuts: list[tuple[short_answer.Cut, Candidate]]) -> ShortAnswer | None:
-    """ "Trung ương: 460.000 đồng/người/tháng; cấp tỉnh: 230.000 đồng/người/tháng": one figure per
-    level, in the passage's order, when one passage gives them and each sentence one level."""
-    figures: dict[str, str] = {}
-    for its, c in sorted(cuts, key=lambda cut: cut[1].start):
-        level = _levels(c.sentence)
-        if len(level) != 1 or c.source != cuts[0][1].source:
-            return None
-        name = _LEVEL_NAMES[level.pop()]
-        if figures.setdefault(name, its.text) != its.text:
-            return None  # two figures for one level: which answers is not plain
-    return ShortAnswer("; ".join(f"{k}: {v}" for k, v in figures.items()), cuts[0][1].source)
+def _names_as_typed(asks: Asks, sentence: str) -> int:
+    said = fold(sentence)
+    return sum(1 for run in asks.subject if len(run.split()) > 1 and fold(run) in said)
 
 
 def _letter_words(text: str) -> set[str]:

@@ -319,6 +319,7 @@ class QAService:
         about = (
             len(named_docs) == 1
             and definer is None
+            and not document_dates.asks_own_date(text)
             and documents.asks_about(question_focus(text, citations, loaded.registry), named_docs[0])
         )
         if about and asked_article is None and named_docs[0].articles:  # "Nghị định 64/2008 nói về chuyện gì?"
@@ -375,7 +376,7 @@ class QAService:
         if about and answer.short is None:
             answer = documents.about_line(answer, named_docs[0])
         answer = documents.no_other_line(text, answer)
-        answer = document_dates.issue_date_line(text, answer, named_docs)
+        answer = document_dates.own_date_line(text, answer, named_docs)
         answer.directives += mentioned_directives(answer, loaded.registry)
         composed = time.perf_counter()
         timings = {

@@ -17,7 +17,16 @@ import re
 from bot.answering import where, which_document
 from bot.answering.counts import NUMBER_Q, number
 from bot.answering.document_dates import without_cited_dates, without_issue_dates
-from bot.answering.spans import BOUND, STOP, Cut, context_score, find_run, fold_keep_case, word_spans
+from bot.answering.spans import (
+    BOUND,
+    STOP,
+    Cut,
+    aside_not_asked,
+    context_score,
+    find_run,
+    fold_keep_case,
+    word_spans,
+)
 from ingest.language.normalize import fold
 from ingest.language.patterns import DATE_PHRASE, PERIOD_PHRASE
 
@@ -36,7 +45,8 @@ _PERIOD_Q = r"giai doan nao|thoi ky nao|nhiem ky nao|trong (?:khoang |quang )?th
 _WHEN_SPOKEN = re.compile(r"\bhồi nào\b|\btu hoi nao\b")
 _DURATION_Q = r"bao lau|thoi han (?:la )?bao nhieu|thoi han nao"
 # "họp bao lâu một lần": how often, answered by "mỗi tháng họp 1 lần", "5 năm hai lần", not a duration.
-_FREQUENCY_Q = re.compile(r"\bbao lau (?:thi )?(?:mot|1) lan\b")
+# "bao lâu một lần", "bao lâu tổ chức một lần", "mấy năm 1 lần" (folded): how often, not how long
+_FREQUENCY_Q = re.compile(r"\b(?:bao lau|may (?:nam|thang|tuan|ngay|quy))(?: \w+){0,3}? (?:mot|1) lan\b")
 _PER_TIMES = re.compile(
     r"(?:mỗi|hằng|hàng)\s+(?:ngày|tuần|tháng|quý|năm)(?:\s+(?:họp|tổ chức))?(?:\s+(?:một|1|hai|2|ba|3)\s+lần)?"
     r"|\d+\s+(?:ngày|tuần|tháng|năm)\s+(?:một|1|hai|2|ba|3)\s+lần"
@@ -85,6 +95,7 @@ _NOT_AN_AGENT = tuple(
         "ke tu", "tai", "hang nam", "dinh ky", "moi", "ngoai ra", "dong thoi",
     )
 )  # fmt: skip
+_DUTY = re.compile(r"\s+(?:có\s+(?:trách nhiệm|nhiệm vụ|quyền hạn|quyền)|phải|cần)$", re.IGNORECASE)
 _AUTHOR = re.compile(r"\btac gia\b|\bai viet\b")
 
 _DURATION = re.compile(
@@ -108,8 +119,10 @@ def kind(question: str) -> str | None:
         return "date"
     if re.search(rf"\b(?:{_PERIOD_Q})\b", q):
         return "period"
+    if _FREQUENCY_Q.search(q):
+        return "frequency"
     if re.search(rf"\b(?:{_DURATION_Q})\b", q):
-        return "frequency" if _FREQUENCY_Q.search(q) else "duration"
+        return "duration"
     if re.search(rf"\b(?:{NUMBER_Q})\b", q):
         return "number"
     if _AUTHOR.search(q):
@@ -158,7 +171,8 @@ def cut(question: str, sentence: str) -> Cut | None:
             return dated
         # "hết hiệu lực kể từ ngày …": the day something stops is no answer to when it applies
         events = [m for m in _EVENT_DAY.finditer(sentence) if not _ENDS.search(fold(sentence[: m.start()])[-30:])]
-        return _best(events, sentence, q_words)
+        event = _best(events, sentence, q_words)
+        return _after_lead_time(sentence, event) if event else None
     if asked == "period":
         return _best(PERIOD_PHRASE.finditer(sentence), sentence, q_words) or _best(
             DATE_PHRASE.finditer(sentence), sentence, q_words
@@ -180,6 +194,18 @@ def cut(question: str, sentence: str) -> Cut | None:
     return _definition(question, sentence)
 
 
+def _after_lead_time(sentence: str, event: Cut) -> Cut:
+    """ "chậm nhất sau 20 ngày kể từ ngày kết thúc cuộc vận động": the day counted from is no
+    answer to when without the time counted from it."""
+    at = sentence.find(event.text)
+    before = sentence[:at]
+    lead = next((d for d in _DURATION.finditer(before) if not before[d.end() :].strip(" ,")), None)
+    if at < 0 or lead is None:
+        return event
+    bound = BOUND.search(sentence[: lead.start()])
+    return Cut(sentence[bound.start() if bound else lead.start() : at + len(event.text)].strip())
+
+
 def _content(text: str) -> set[str]:
     return {w for w in re.findall(r"\w+", fold(text)) if w not in STOP}
 
@@ -188,9 +214,10 @@ def _best(matches, sentence: str, q_words: set[str], bounded: bool = False) -> C
     """The match with the question's words nearest; `bounded`: with the bound written before
     it ("không ít hơn 30 (ba mươi) ngày" is a floor, not the time limit)."""
     found = [(context_score(sentence, m.start(), m.end(), q_words), -i, m) for i, m in enumerate(matches)]
-    if not found:
+    main = [f for f in found if not aside_not_asked(sentence, f[2], q_words)]
+    if not main:
         return None
-    m = max(found, key=lambda f: (f[0], f[1]))[2]
+    m = max(main, key=lambda f: (f[0], f[1]))[2]
     bound = BOUND.search(sentence[: m.start()]) if bounded else None
     return Cut(sentence[bound.start() if bound else m.start() : m.end()].strip())
 
@@ -308,6 +335,8 @@ def _between(before: str, after: str, sentence: str) -> Cut | None:
     if start is None:
         assert stop is not None
         start = _clause_start(sentence, words, stop)
+        if start == stop:
+            return None  # the verb opens its clause ("b) Công nhận kết quả bầu …"): who acts is not in it
         # the passive: "Ban … được Ủy ban Mặt trận Tổ quốc Việt Nam cấp xã quyết định thành lập"
         # answers "cơ quan nào quyết định thành lập": who acts stands after "được" / "do" / "bởi"
         marker = next((j for j in range(stop - 1, start, -1) if words[j][0].lower() in ("được", "do", "bởi")), None)
@@ -347,7 +376,8 @@ def _between(before: str, after: str, sentence: str) -> Cut | None:
         stop -= 1
     if start >= stop or stop - start > 14 or (" ".join(folded[start:stop]) + " ").startswith(_NOT_AN_AGENT):
         return None
-    return Cut(sentence[words[start].start() : words[stop - 1].end()])
+    # "Ủy ban … cấp xã có trách nhiệm (công nhận …)": the duty's words are not the body's name
+    return Cut(_DUTY.sub("", sentence[words[start].start() : words[stop - 1].end()]))
 
 
 def _names_body(text: str) -> bool:

@@ -50,3 +50,21 @@ def find_run(words: list[str], seq: list[str], start: int) -> int | None:
         if words[i : i + len(seq)] == seq:
             return i
     return None
+
+
+def aside_not_asked(sentence: str, m: re.Match[str], q_words: set[str]) -> bool:
+    """A figure in brackets after the rule's own, with a case of its own ("07 ngày làm việc (15
+    ngày làm việc đối với những việc có nội dung phức tạp)"), is a special case: no answer unless
+    the question says two words of that case."""
+    aside = next((a for a in re.finditer(r"\([^()]*\)", sentence) if a.start() <= m.start() < a.end()), None)
+    if aside is None or not re.search(r"\d", sentence[: aside.start()]):
+        return False
+    case = fold(sentence[m.end() : aside.end()])
+    if not _CASE.search(case):
+        return False  # "95 xã (đạt 65,5%)": the same thing said another way, no case of its own
+    said = re.findall(r"\w+", case)
+    return not any(a in q_words and b in q_words for a, b in zip(said, said[1:]))
+
+
+# Words a bracketed figure's own case opens with (folded): "(15 ngày đối với việc phức tạp)"
+_CASE = re.compile(r"\b(?:doi voi|truong hop|neu|khi|rieng|voi)\b")

@@ -171,6 +171,14 @@ class Vocabulary:
             text = re.sub(rf"(?<!\w){re.escape(typed)}(?!\w)", entry.terms[0], text, count=1)
         return text
 
+    def spelt_out(self, text: str) -> str:
+        """Every abbreviation typed written out, those the index keeps as one token too ("ủy viên
+        MTTQ" → "ủy viên mặt trận tổ quốc"): for reading a question's words against a sentence."""
+        for typed, entry in self.matches(text):
+            if typed.isupper() and len(typed) > 1 and any(fold(w) == fold(typed) for w in entry.words):
+                text = re.sub(rf"(?<!\w){re.escape(typed)}(?!\w)", entry.terms[0], text, count=1)
+        return text
+
     def abbreviated(self, question: str) -> list[tuple[str, tuple[str, ...]]]:
         """The abbreviations the question types, each with the term it writes out: a subject
         typed "trường CAND" is said by a text's "trường Công an nhân dân"."""
