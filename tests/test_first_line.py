@@ -561,3 +561,11 @@ def test_an_item_is_read_with_the_lead_it_hangs_from():
 def test_who_does_a_duty_listed_as_an_item_is_the_body_its_lead_names(law_service):
     answer = _ask(law_service, "ai cong nhan ket qua bau thanh vien BTTND o xa")
     assert answer.short is not None and answer.short.text == "Ủy ban Mặt trận Tổ quốc Việt Nam cấp xã"
+
+
+@pytest.mark.integration
+def test_a_setting_s_figure_is_no_first_line_under_another_setting_s_rule_ranked_above(law_service):
+    """ "nhiệm kỳ BTTND bao lâu", no setting named: the commune's rule, ranked first, says "theo
+    nhiệm kỳ của Trưởng thôn"; an agency's "02 năm" below it would answer another setting."""
+    answer = _ask(law_service, "nhiem ky BTTND bao lau")
+    assert answer.short is None or not answer.short.text.startswith("02")

@@ -324,8 +324,11 @@ def compose(
             groups[-1] = QuoteGroup(groups[-1].source, (*groups[-1].quotes, quote), listed_items, label, list_total)
         else:
             groups.append(QuoteGroup(cited[q.source], (quote,), listed_items, label, list_total))
-    if short is not None:
-        if label := first_line.other_setting(asks, pool[short.source]):
+    label = first_line.other_setting(asks, pool[short.source]) if short is not None else None
+    if short is not None and label and first_line.outranked(asks, short.source, pool, {q.source for q in chosen}):
+        short = None
+    elif short is not None:
+        if label:
             notes.append(label)  # a rule of a setting the question did not name, said to be so
         short = ShortAnswer(short.text, numbers[short.source], short.verdict)
     quoted = {pool[i].chunk_id for i in numbers}

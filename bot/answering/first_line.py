@@ -384,6 +384,16 @@ def other_setting(asks: Asks, source: Source) -> str | None:
     return wording.applies_to(scope.label) if scope is not None and asks.scope is None else None
 
 
+def outranked(asks: Asks, source: int, pool: Sequence[Source], quoted: set[int]) -> bool:
+    """A first line of a setting the question did not name, while a quoted passage ranked above
+    it, of another setting, speaks of the same measure: "nhiệm kỳ BTTND bao lâu" is answered first
+    at the commune ("theo nhiệm kỳ của Trưởng thôn"), so an agency's "02 năm" is no first line."""
+    mine = scope_of(pool[source])
+    if asks.scope is not None or asks.measure is None or mine is None:
+        return False
+    return any(scope_of(pool[i]) != mine and names_measure(asks, pool[i].text) for i in quoted if i < source)
+
+
 def nearest(asks: Asks, pool: Sequence[Source], lexical: LexicalIndex, most: int = 2) -> list[Candidate]:
     """When the quantity asked is not stated: the sentences of the best passages that speak of
     it for the subject all the same ("Nhiệm kỳ của Ban Thanh tra nhân dân theo nhiệm kỳ của
