@@ -569,3 +569,16 @@ def test_a_setting_s_figure_is_no_first_line_under_another_setting_s_rule_ranked
     nhiệm kỳ của Trưởng thôn"; an agency's "02 năm" below it would answer another setting."""
     answer = _ask(law_service, "nhiem ky BTTND bao lau")
     assert answer.short is None or not answer.short.text.startswith("02")
+
+
+def test_a_document_s_own_date_is_asked_only_of_the_document_itself():
+    from bot.answering.document_dates import asks_own_date
+    from ingest.registry import Directive
+
+    decree = Directive("59/2023/NĐ-CP", "Nghị định", "59", "NĐ-CP", "2023-08-14", "Chính phủ", None, None, None)
+    assert asks_own_date("Nghị định 59/2023/NĐ-CP ban hành ngày nào?", decree)
+    assert asks_own_date("ND 59/2023 co hieu luc khi nao", decree)
+    # the verb is said of a decision the decree governs, not of the decree
+    assert not asks_own_date("Theo Nghị định 59/2023/NĐ-CP, quyết định công nhận phải ban hành khi nào?", decree)
+    assert not asks_own_date("Nghị định 59/2023/NĐ-CP: hội nghị định kỳ tổ chức ngày nào?", decree)
+    assert not asks_own_date("Nghị định 59/2023/NĐ-CP hết hiệu lực khi nào?", decree)

@@ -57,7 +57,7 @@ def _blanked(sentence: str, dates: Iterable[re.Match[str] | None]) -> str:
 # thông qua năm nào"; "nhiệm kỳ" is no signing) or took effect ("có hiệu lực từ khi nào"), folded;
 # not when it stops ("hết hiệu lực"), which its card does not say.
 _WHEN = r"(?:ngay nao|khi nao|luc nao|bao gio|nam nao|thang nao|ngay may|ngay bao nhieu|thoi gian nao|thoi diem nao)"
-_ISSUED = r"(?:ban hanh|(?<!nhiem )ky|thong qua|ra doi)"
+_ISSUED = r"(?:ban hanh|(?<!nhiem )(?<!dinh )(?<!hoc )(?<!thoi )(?<!chu )(?<!bat )ky|thong qua|ra doi)"
 _ISSUED_Q = re.compile(rf"\b{_ISSUED}\b.*\b{_WHEN}\b|\b{_WHEN}\b.*\b{_ISSUED}\b")
 _IN_FORCE_Q = re.compile(rf"\bhieu luc\b.*\b{_WHEN}\b|\b{_WHEN}\b.*\bhieu luc\b")
 _ENDS_Q = re.compile(r"\b(?:het|cham dut|khong con|bai bo|thay the)\b")
@@ -66,11 +66,26 @@ _DAY_MONTH_YEAR = re.compile(
 )
 
 
-def asks_own_date(text: str) -> bool:
-    """Whether a question asks when a document was issued or took effect ("ND 61/2023 về hương ước
-    có hiệu lực khi nào": its date, not what it is about)."""
+# Words that may stand between a document's name and the verb asked of it ("… được thông qua")
+_GLUE = frozenset({"co", "duoc", "do", "da", "se", "ve", "cua", "la", "thi", "nay", "so", "ngay", "nam"})
+
+
+def asks_own_date(text: str, d: Directive) -> bool:
+    """Whether a question asks when the document named was issued or took effect ("ND 61/2023 về
+    hương ước có hiệu lực khi nào": its date, not what it is about), the verb said of the document
+    itself: "Theo Nghị định 59, quyết định công nhận phải ban hành khi nào?" asks of a decision."""
     folded = fold(text)
-    return bool(_ISSUED_Q.search(folded) or _IN_FORCE_Q.search(folded)) and not _ENDS_Q.search(folded)
+    verb = re.search(rf"\b(?:{_ISSUED}|hieu luc)\b", folded)
+    if verb is None or _ENDS_Q.search(folded) or not (_ISSUED_Q.search(folded) or _IN_FORCE_Q.search(folded)):
+        return False
+    ends = [c.end for c in parse_citations(text) if ref_key(c.ref) in d.keys or c.ref == d.number]
+    ends += [at + len(n) for n in (d.name, *d.aliases) if n and (at := folded.find(fold(n))) >= 0]
+    before = [e for e in ends if e <= verb.start()]
+    if not before:
+        return False
+    title = set(re.findall(r"\w+", fold(" ".join(filter(None, (d.name, d.subject, d.type))))))
+    between = re.findall(r"[^\W\d]+", folded[max(before) : verb.start()])
+    return len([w for w in between if w not in title and w not in _GLUE]) <= 1
 
 
 def own_date_line(text: str, answer: Answer, named: list[Directive]) -> Answer:
@@ -80,7 +95,7 @@ def own_date_line(text: str, answer: Answer, named: list[Directive]) -> Answer:
     than not ("Nghị định số 159/2016/NĐ-CP ngày 29 tháng 11 năm 2016 … hết hiệu lực", a decree's
     effective day for its issue day): that line gives way; with no passage to cite, no line."""
     folded = fold(text)
-    if len(named) != 1 or _ENDS_Q.search(folded):
+    if len(named) != 1 or not asks_own_date(text, named[0]):
         return answer
     d = named[0]
     issued, in_force = bool(_ISSUED_Q.search(folded)), bool(_IN_FORCE_Q.search(folded))

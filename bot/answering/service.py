@@ -319,7 +319,7 @@ class QAService:
         about = (
             len(named_docs) == 1
             and definer is None
-            and not document_dates.asks_own_date(text)
+            and not document_dates.asks_own_date(text, named_docs[0])
             and documents.asks_about(question_focus(text, citations, loaded.registry), named_docs[0])
         )
         if about and asked_article is None and named_docs[0].articles:  # "Nghị định 64/2008 nói về chuyện gì?"
