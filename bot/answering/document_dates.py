@@ -84,7 +84,10 @@ def asks_own_date(text: str, d: Directive) -> bool:
     if not before:
         return False
     title = set(re.findall(r"\w+", fold(" ".join(filter(None, (d.name, d.subject, d.type))))))
-    between = re.findall(r"[^\W\d]+", folded[max(before) : verb.start()])
+    # from the document's name, or from the comma opening the verb's own clause ("Nghị định 61/2023
+    # nói về cái gì, có hiệu lực từ bao giờ": the clause goes on about the decree)
+    start = max(max(before), folded.rfind(",", 0, verb.start()) + 1)
+    between = re.findall(r"[^\W\d]+", folded[start : verb.start()])
     return len([w for w in between if w not in title and w not in _GLUE]) <= 1
 
 
