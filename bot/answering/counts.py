@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from bot.answering import items
 from bot.answering.spans import BOUND, STOP, Cut, aside_not_asked, context_score, fold_keep_case
 from ingest.language import vocabulary
 from ingest.language.normalize import fold
@@ -358,7 +359,7 @@ def given_nowhere(question: str, unit: tuple[str, ...], texts: list[str]) -> boo
     # a count may be given as a share of it ("trên 50% đại diện hộ gia đình" for "bao nhiêu hộ"),
     # or as a list to count ("Lãnh đạo Ban: 1. … 11. …", "nhiệm vụ: a) … b) …")
     return not any(
-        counted.search(fold(t)) or _ANY_SHARE.search(fold(t)) or len(_ITEM_MARK.findall(t)) >= 2 for t in texts
+        counted.search(fold(t)) or _ANY_SHARE.search(fold(t)) or len(items.ITEM.findall(t)) >= 2 for t in texts
     )
 
 
@@ -366,5 +367,4 @@ def given_nowhere(question: str, unit: tuple[str, ...], texts: list[str]) -> boo
 # "tỷ lệ"), an ordinal ("lần thứ mấy"), "mấy việc" (those matters), "bao nhiêu lần"
 _NOT_COUNTED = {"%", "phan", "ty", "lan", "thu", "viec", "cai", "dieu", "loai", "muc", "cap", "khoan"}
 _SPELLED_NUMBER = r"(?:mot|hai|ba|bon|nam|sau|bay|tam|chin|muoi|tram|nghin|ngan|trieu)"  # folded: "ba nguyên tắc"
-_ITEM_MARK = re.compile(r"(?m)^\s*(?:[a-zđ]\)|\d{1,2}\.|[-–•+*])\s")
 _ANY_SHARE = re.compile(r"\d\s*%|\bphan (?:hai|ba|tu|nam|tram)\b|\bmot nua\b|\bqua ban\b")

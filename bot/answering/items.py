@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import re
 
-# An item's mark at the start of its line: "a)", "đ)", "3.", "-", "•"
-_ITEM = re.compile(r"^\s*(?:[a-zđ]\)|\d{1,2}\.|[-–•+])\s+")
+# An item's mark at the start of a line: "a)", "đ)", "3.", "-", "•" (also how `counts` tells a list to count)
+ITEM = re.compile(r"^\s*(?:[a-zđ]\)|\d{1,2}\.|[-–•+*])\s+", re.MULTILINE)
 # A lead ends with a colon, perhaps after words announcing the items ("sau đây", "như sau")
 _ANNOUNCES = re.compile(r"\s+(?:sau đây|như sau)\s*:\s*$|\s*:\s*$", re.IGNORECASE)
 
@@ -21,7 +21,7 @@ def with_lead(text: str, start: int, sentence: str) -> str | None:
     """The item sentence at `start` joined to the lead line above it, the lead's colon and closing
     words and the item's mark dropped; None when it is no item or no lead stands above it."""
     line_start = text.rfind("\n", 0, start) + 1
-    if not _ITEM.match(text[line_start : start + 1] + " ") and not _ITEM.match(sentence):
+    if not ITEM.match(text[line_start : start + 1] + " ") and not ITEM.match(sentence):
         return None
     pos = line_start
     while pos > 0:
@@ -31,9 +31,9 @@ def with_lead(text: str, start: int, sentence: str) -> str | None:
         if not line:
             continue
         if line.endswith(":"):
-            stem = _ANNOUNCES.sub("", _ITEM.sub("", line, count=1))
-            return f"{stem} {_ITEM.sub('', sentence, count=1)}" if len(stem.split()) >= 3 else None
-        if not _ITEM.match(line):
+            stem = _ANNOUNCES.sub("", ITEM.sub("", line, count=1))
+            return f"{stem} {ITEM.sub('', sentence, count=1)}" if len(stem.split()) >= 3 else None
+        if not ITEM.match(line):
             return None  # a paragraph, not another item: the item hangs from nothing here
     return None
 

@@ -198,9 +198,11 @@ def _after_lead_time(sentence: str, event: Cut) -> Cut:
     """ "chậm nhất sau 20 ngày kể từ ngày kết thúc cuộc vận động": the day counted from is no
     answer to when without the time counted from it."""
     at = sentence.find(event.text)
+    if at < 0:
+        return event
     before = sentence[:at]
     lead = next((d for d in _DURATION.finditer(before) if not before[d.end() :].strip(" ,")), None)
-    if at < 0 or lead is None:
+    if lead is None:
         return event
     bound = BOUND.search(sentence[: lead.start()])
     return Cut(sentence[bound.start() if bound else lead.start() : at + len(event.text)].strip())
