@@ -345,3 +345,34 @@ def test_a_count_no_passage_gives_is_declared_not_stated():
     # a list to count gives the count; so does a figure written with a slash
     assert not counts.given_nowhere(asked, ("thanh vien",), ["Ban gồm:\na) Trưởng ban;\nb) Phó Trưởng ban;"])
     assert not counts.given_nowhere("Trực bao nhiêu giờ?", ("gio",), ["trực 24/24 giờ"])
+
+
+def test_a_count_of_the_members_who_are_such_is_no_count_of_the_board():
+    """Found by a fresh-eye probe: "Ban Giám sát đầu tư của cộng đồng có bao nhiêu thành viên?" was
+    answered "không quá 05 người", the cap on the members who are residents' representatives."""
+    part = (
+        "Đối với số lượng thành viên Ban Giám sát đầu tư của cộng đồng là đại diện người dân trên địa bàn thôn, "
+        "tổ dân phố nơi có chương trình, dự án do Ban Thường trực Ủy ban Mặt trận Tổ quốc Việt Nam cấp xã quyết "
+        "định nhưng không quá 05 người."
+    )
+    assert cut("Ban Giám sát đầu tư của cộng đồng có bao nhiêu thành viên?", part) is None
+    assert cut("Ban Giám sát đầu tư của cộng đồng có mấy người?", part) is None
+    # the part asked by name is counted
+    assert cut("Số đại diện người dân trong Ban Giám sát đầu tư của cộng đồng tối đa bao nhiêu người?", part) == (
+        "không quá 05 người"
+    )
+    whole = "Ban Giám sát đầu tư của cộng đồng có ít nhất là 05 thành viên, gồm đại diện Ủy ban Mặt trận Tổ quốc."
+    assert cut("Ban Giám sát đầu tư của cộng đồng có bao nhiêu thành viên?", whole) == "ít nhất là 05 thành viên"
+
+
+def test_a_bound_missed_is_no_figure_of_the_rule():
+    """ "chưa đạt 10% tổng số hộ gia đình … đồng thuận" is the case of a proposal short of its
+    bound: it answered how many households must approve a village charter."""
+    missed = (
+        "Trường hợp đề xuất của công dân chưa đạt 10% tổng số hộ gia đình tại cộng đồng dân cư đồng thuận "
+        "nhưng xét thấy có thể mang lại lợi ích cho cộng đồng dân cư thì Trưởng thôn đưa ra bàn."
+    )
+    assert cut("Hương ước cần bao nhiêu hộ tán thành?", missed) is None
+    assert cut("Cần bao nhiêu hộ đồng thuận?", "Đề xuất được ít nhất là 10% tổng số hộ gia đình đồng thuận.") == (
+        "ít nhất là 10% tổng số hộ gia đình"
+    )

@@ -102,6 +102,12 @@ def test_who_after_a_lead_in_verb():
     assert cut is not None and cut.text == "chỉ huy cơ quan, đơn vị"
 
 
+def test_a_comrade_addressed_is_no_subject_but_a_community_is():
+    """ "đồng chí" addresses the one asked; its "đồng" alone cut "cộng đồng" to "cộng"."""
+    asks = understand("Đồng chí ơi, Ban giám sát đầu tư của cộng đồng có bao nhiêu thành viên?")
+    assert asks.subject == ("Ban giám sát đầu tư", "cộng đồng")
+
+
 def test_asks_grammar_words_are_no_subject():
     # "hằng năm" says how often, "thì mới" only then: no sentence need hold "hằng" or "mới"
     asks = understand("Hội nghị cán bộ hằng năm có bao nhiêu người dự thì mới hợp lệ?")
@@ -582,3 +588,20 @@ def test_a_document_s_own_date_is_asked_only_of_the_document_itself():
     assert not asks_own_date("Theo Nghị định 59/2023/NĐ-CP, quyết định công nhận phải ban hành khi nào?", decree)
     assert not asks_own_date("Nghị định 59/2023/NĐ-CP: hội nghị định kỳ tổ chức ngày nào?", decree)
     assert not asks_own_date("Nghị định 59/2023/NĐ-CP hết hiệu lực khi nào?", decree)
+
+
+@pytest.mark.integration
+def test_an_article_is_read_under_its_chapter(law_service):
+    """ "Nội dung thông tin … phải được công khai chậm nhất là 15 ngày" stands under "Chương IV.
+    THỰC HIỆN DÂN CHỦ Ở TỔ CHỨC CÓ SỬ DỤNG LAO ĐỘNG": the workers the question names are the
+    chapter's, though neither the sentence nor its article's heading says them."""
+    answer = _ask(law_service, "Ở doanh nghiệp nhà nước, thông tin phải công khai cho người lao động chậm nhất bao nhiêu ngày?")
+    assert "15 ngày" in (answer.short_answer or "")
+
+
+@pytest.mark.integration
+def test_a_village_is_its_community_for_a_rule_of_the_community(law_service):
+    """ "Hương ước … được thông qua khi có trên 50% tổng số đại diện hộ gia đình trong cộng đồng dân
+    cư tán thành": a "thôn" is a "cộng đồng dân cư" (Luật Điều 2); the 10% of a proposal is no answer."""
+    answer = _ask(law_service, "Hương ước của thôn cần bao nhiêu hộ tán thành thì được thông qua?")
+    assert "trên 50%" in (answer.short_answer or "")

@@ -42,7 +42,7 @@ _ASKING_WORDS = (
     "bao nhiêu mấy khi nào gì ai đâu sao thế như làm có không chưa phải được là thì sẽ cần của và ở các những "
     "với cho về tại trong theo để đã đang bị hay hoặc tôi mình chúng ta em anh chị hỏi xin à nhé vậy mà một "
     "mỗi từ đến sau trước lúc ngày tháng năm lâu tối đa thiểu ít nhất hơn tổng số tất cả này đó kia ấy chừng người ra lên "
-    "vào biết muốn hiện nay còn nữa rồi vẫn cũng đều trên dưới thuộc việc ạ ơi đồng chí thời "
+    "vào biết muốn hiện nay còn nữa rồi vẫn cũng đều trên dưới thuộc việc ạ ơi thời "
     "gian hạn nếu thưa cho hỏi giúp dịp thường"
 )
 _ASKING = set(_ASKING_WORDS.split())
@@ -187,6 +187,8 @@ def _understand(text: str, unit_scope: str, places: frozenset[str]) -> Asks:
         plain = folded[i] == word.lower()
         asked_here = asking is not None and asking[0] <= i < asking[1] + len(unit)
         asked_here |= " ".join(folded[i : i + 2]) == "quy dinh" or " ".join(folded[i - 1 : i + 1]) == "quy dinh"
+        # "đồng chí" addresses the one asked; "đồng" alone is of "cộng đồng", "đồng ý"
+        asked_here |= "dong chi" in (" ".join(folded[i : i + 2]), " ".join(folded[max(i - 1, 0) : i + 1]))
         asked_here |= i in which_noun  # "cơ quan nào bãi bỏ": the body is what is asked, not a word to find
         asked_here |= kind == "where" and _WHERE_NOUN.fullmatch(" ".join(folded[i : i + 3])) is not None
         if word[:1].isupper() and any(" ".join(folded[i : i + n]) in TYPES for n in (1, 2, 3)):

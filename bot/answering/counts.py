@@ -5,6 +5,7 @@ it ("03 (ba) ngày") too. Hand-written for the same reason as `short_answer`."""
 
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
 
@@ -70,6 +71,7 @@ _OPEN_BOUND = re.compile(r"\s+trở\s+(?:lên|xuống)\b", re.IGNORECASE)
 
 # "không có … nào": a clause saying that none is so
 _NONE_SUCH = re.compile(r"\bkhong co\b(?:\s+\w+){1,4}\s+nao\b")
+_SHORT_OF = re.compile(r"\b(?:chua|khong) (?:dat|du)(?: (?:ty le|muc))?\s*$")
 
 
 def _upper_end(sentence: str, at: int, end: int) -> int | None:
@@ -101,7 +103,7 @@ def number(question: str, sentence: str, q_words: set[str]) -> Cut | None:
     if unit[:1] in (["mot"], ["moi"], ["hang"], ["1"]):  # "bao nhiêu một (1) tháng": a rate, not the unit
         unit = []
     # the words before "bao nhiêu", abbreviations written out as sentences write them ("ủy viên MTTQ")
-    spelt = fold(vocabulary.load().spelt_out(question))
+    spelt = fold(vocabulary.load().written_out(question, tokens=True))
     asked_at = re.search(r"\b(?:bao nhieu|may)\b", spelt) or re.search(rf"\b(?:{NUMBER_Q})\b", spelt)
     lead = (
         [w for w in re.findall(r"\w+", spelt[: asked_at.start()]) if w not in _BETWEEN][-3:][::-1] if asked_at else []
@@ -134,6 +136,8 @@ def number(question: str, sentence: str, q_words: set[str]) -> Cut | None:
             continue  # "07 ngày làm việc (15 ngày làm việc đối với … phức tạp)": a special case
         if _NONE_SUCH.search(fold(sentence[sentence.rfind(";", 0, m.start()) + 1 : m.start()])):
             continue  # "không có tiêu chí nào … chấm 0 điểm": a condition that none be so, not a figure of it
+        if _SHORT_OF.search(fold(sentence[max(0, m.start() - 20) : m.start()])):
+            continue  # "đề xuất … chưa đạt 10% tổng số hộ": the case of a bound missed, not the bound asked
         if condition_unmet(sentence[: m.start()], counts_given, extreme):  # unmasked: "quân số 60 người"
             continue  # "trên 60 người bầu không quá 09 ủy viên": not for a unit of 50, nor for any unit
         percent = m[0].endswith("%")
@@ -146,7 +150,7 @@ def number(question: str, sentence: str, q_words: set[str]) -> Cut | None:
         # a share in words is no answer to "bao nhiêu phần trăm": the question asks a percent
         taken, matched = _unit(tail_words, unit, percent)
         end = at + (tail_words[taken - 1].end() if taken else 0)
-        if matched > 0 and _counts_other(unit, sentence[: m.start()]):
+        if matched > 0 and _counts_other(unit, sentence[: m.start()], q):
             matched = 0  # "Số lượng Phó Trưởng ban … không quá 02 người" is no count of the members
         if share and unit and unit != ["%"]:
             # a share answers a count only as a share of the whole counted: "hai phần ba tổng số
@@ -330,7 +334,7 @@ def _counted_before(unit: list[str], before: str, written: str) -> bool:
     return opening[: len(named)] == named
 
 
-def _counts_other(unit: list[str], written: str) -> bool:
+def _counts_other(unit: list[str], written: str, q: str) -> bool:
     """The figure's clause opens with the count of another thing than the unit asked: "Số lượng
     Phó Trưởng ban do … quyết định căn cứ vào số lượng thành viên … nhưng không quá 02 người"
     counts the deputies, whether "mấy người" or "mấy thành viên" is asked. Only for these: "người"
@@ -338,13 +342,30 @@ def _counts_other(unit: list[str], written: str) -> bool:
     if unit[:1] != ["nguoi"] and unit[:2] != ["thanh", "vien"]:
         return False
     clause = re.findall(r"\w+", fold(_last_clause(written)))
+    if clause[:2] == ["doi", "voi"]:  # "Đối với số lượng thành viên …"
+        clause = clause[2:]
     opening = clause[2:] if clause[:2] == ["so", "luong"] else []
 
     def members(words: list[str]) -> list[str]:  # "thành viên" of a body are its "người" (`_unit`)
         return ["nguoi", *words[2:]] if words[:2] == ["thanh", "vien"] else words
 
     named = [w for w in members(unit) if w not in STOP][:2]
-    return bool(opening) and bool(named) and members(opening)[: len(named)] != named
+    if not opening or not named:
+        return False
+    if members(opening)[: len(named)] != named:
+        return True
+    # "số lượng thành viên Ban … là đại diện người dân … không quá 05 người": the members who are
+    # such, a part of the Ban whose whole is counted elsewhere ("có ít nhất là 05 thành viên"),
+    # unless that part is what the question (`q`, folded) counts ("số đại diện người dân …")
+    counted = list(itertools.takewhile(lambda w: w not in _COUNT_VERBS, opening))
+    if "la" not in counted:
+        return False
+    part = [w for w in counted[counted.index("la") + 1 :] if w not in STOP][:2]
+    return not part or not re.search(rf"\b{' '.join(part)}\b", q)
+
+
+# Words that end the counted thing of "số lượng …" and start what is said of it
+_COUNT_VERBS = {"do", "duoc", "nhung", "khong", "toi", "can", "theo", "tuy"}
 
 
 def given_nowhere(question: str, unit: tuple[str, ...], texts: list[str]) -> bool:

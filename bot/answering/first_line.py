@@ -150,7 +150,12 @@ def names_subject(asks: Asks, sentence: str, source: Source, lexical: LexicalInd
         if every_run or _is_name(run)
     ):
         return False
-    heading = set(re.findall(r"\w+", fold(context)))
+    # the chapter and section an article stands under say whose rule it is ("Chương IV. … Ở TỔ
+    # CHỨC CÓ SỬ DỤNG LAO ĐỘNG"): their words need not be in the sentence, though they are too
+    # broad to hold the subject themselves (a conference's rule is no dialogue's)
+    legal = source.legal
+    standing = f"{legal.chapter or ''} {legal.section or ''}" if legal else ""
+    heading = set(re.findall(r"\w+", fold(f"{context} {standing}")))
     for phrase, terms in alternatives:  # "lệ làng" is in a heading that says "hương ước"
         if any(lexical.holds_term(term, context) for term in terms):
             heading |= set(re.findall(r"\w+", fold(phrase)))

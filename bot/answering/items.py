@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import re
 
-# An item's mark at the start of a line: "a)", "đ)", "3.", "-", "•" (also how `counts` tells a list to count)
-ITEM = re.compile(r"^\s*(?:[a-zđ]\)|\d{1,2}\.|[-–•+*])\s+", re.MULTILINE)
+# An item's mark: "a)", "đ)", "3.", "3)", "(3)", "-", "•" (one home: `lists` reads items by it too)
+MARK = r"(?:\(\d{1,2}\)|\d{1,2}[.)]|[a-zđ]\)|[-–•+*])"
+# … at the start of a line (also how `counts` tells a list to count)
+ITEM = re.compile(rf"^\s*{MARK}\s+", re.MULTILINE)
 # A lead ends with a colon, perhaps after words announcing the items ("sau đây", "như sau")
 _ANNOUNCES = re.compile(r"\s+(?:sau đây|như sau)\s*:\s*$|\s*:\s*$", re.IGNORECASE)
 

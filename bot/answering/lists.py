@@ -16,6 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from bot.answering import short_answer
+from bot.answering.items import MARK
 from ingest.language.legal import body_start
 from ingest.language.normalize import fold
 from ingest.language.sentences import paragraph_spans
@@ -37,7 +38,7 @@ _PLURAL_WHICH = re.compile(
     r"|\b(?:nhung|cac) ((?:\w+ ){0,2}\w+) (?:gi|j)\b"
 )
 # A question that names a list with a plural or a number asks for all of it.
-_ITEM = re.compile(r"^(?:\(\d{1,2}\)|\d{1,2}[.)]|[a-zđ]\)|[-–+•])\s*")
+_ITEM = re.compile(rf"^{MARK}\s*")
 _ITEM_KIND = re.compile(r"([a-zđ]\)\s)|(\(?\d{1,2}[.)]\s)|([-–+•]\s)")
 MAX_ITEM = 900
 MAX_ITEMS = 30

@@ -24,6 +24,9 @@ Format, one entry a line, columns separated by a tab, `#` starts a comment line:
   "bản" (a hamlet) is "ban" (a board) and "ấp" is the "áp" of "áp dụng".
 - An alternative starting with "!" is a trap: where it matches, the shorter words inside it
   do not ("!quỹ đất" keeps "quỹ" from meaning "kinh phí" there).
+- flag `held`: a passage saying the term says the words too ("cộng đồng dân cư" is the texts'
+  name for a "thôn" or "tổ dân phố"), but the term is not added to the search: a word this
+  common would rank every passage on the term first.
 - flag `token`: the abbreviation is one lexical token at ingestion (`lexical.CURATED_ABBREVIATIONS`,
   read from here); the lexical index and the embedder's write-out already handle it, so it
   is not added again. Changing those changes the index: re-ingest.
@@ -60,6 +63,7 @@ class Entry:
     terms: tuple[str, ...]
     token: bool = False  # an abbreviation the lexical index keeps as one token
     note: str = ""
+    held: bool = False  # the term holds the words where a text says it, but is not searched for
 
 
 @dataclass(frozen=True)
@@ -68,6 +72,9 @@ class _Key:
     entry: Entry | None  # None: a trap
     abbreviation: bool
     written: tuple[str, ...] = ()  # the syllables with their accents, lower case
+
+
+_FLAGS = {"token", "held"}
 
 
 def _syllables(text: str) -> tuple[str, ...]:
@@ -89,10 +96,11 @@ def parse(text: str, origin: str = "") -> tuple[list[Entry], list[str]]:
         if not words or not terms or any(not _syllables(w.lstrip("!")) for w in words):
             problems.append(f"{origin}:{number}: expected 'words<TAB>terms', got {line[:80]!r}")
             continue
-        if any(f != "token" for f in flags):
+        if any(f not in _FLAGS for f in flags):
             problems.append(f"{origin}:{number}: unknown flag in {columns[2]!r}")
             continue
-        entries.append(Entry(words, terms, "token" in flags, columns[3] if len(columns) > 3 else ""))
+        note = columns[3] if len(columns) > 3 else ""
+        entries.append(Entry(words, terms, "token" in flags, note, "held" in flags))
     return entries, problems
 
 
@@ -150,7 +158,7 @@ class Vocabulary:
         added: list[str] = []
         seen: set[tuple[str, ...]] = set()
         for _, entry in self.matches(question):
-            if entry.token:
+            if entry.token or entry.held:
                 continue
             for term in entry.terms:
                 key = _syllables(term)
@@ -160,23 +168,19 @@ class Vocabulary:
                 added.append(term)
         return added[:MAX_TERMS]
 
-    def written_out(self, question: str) -> str:
+    def written_out(self, question: str, tokens: bool = False) -> str:
         """The question with the abbreviations it types written out ("DCCS" → "dân chủ ở cơ sở"),
         for relevance: an abbreviation says its term exactly, so the term counts as the question's
-        own words; people's words only add terms (`expand`). `token` ones are the lexical index's."""
+        own words; people's words only add terms (`expand`). `token` ones are the lexical index's
+        and stay, unless `tokens` and typed in capitals ("ủy viên MTTQ" → "ủy viên mặt trận tổ
+        quốc"): for reading a question's words against a sentence."""
         text = normalize_text(question)
         for typed, entry in self.matches(text):
-            if entry.token or not any(_ABBREVIATION.fullmatch(w) and fold(w) == fold(typed) for w in entry.words):
+            if entry.token and not (tokens and typed.isupper() and len(typed) > 1):
+                continue
+            if not any(_ABBREVIATION.fullmatch(w) and fold(w) == fold(typed) for w in entry.words):
                 continue
             text = re.sub(rf"(?<!\w){re.escape(typed)}(?!\w)", entry.terms[0], text, count=1)
-        return text
-
-    def spelt_out(self, text: str) -> str:
-        """Every abbreviation typed written out, those the index keeps as one token too ("ủy viên
-        MTTQ" → "ủy viên mặt trận tổ quốc"): for reading a question's words against a sentence."""
-        for typed, entry in self.matches(text):
-            if typed.isupper() and len(typed) > 1 and any(fold(w) == fold(typed) for w in entry.words):
-                text = re.sub(rf"(?<!\w){re.escape(typed)}(?!\w)", entry.terms[0], text, count=1)
         return text
 
     def abbreviated(self, question: str) -> list[tuple[str, tuple[str, ...]]]:
