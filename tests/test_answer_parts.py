@@ -63,6 +63,14 @@ def test_how_often_said_as_a_period():
     assert cut("Phải tổ chức đối thoại với học sinh bao lâu một lần?", dialogue) == "Định kỳ 06 tháng"
     yearly = "Hội nghị được tổ chức định kỳ mỗi năm một lần vào thời gian cuối năm."
     assert cut("Hội nghị tổ chức bao lâu một lần?", yearly) == "mỗi năm một lần"
+    # how many times in a period asks how often too (it was read as a count of "lần", no unit)
+    assert cut("Hội nghị tổ chức mấy lần một năm?", yearly) == "mỗi năm một lần"
+    assert cut("Một năm tổ chức hội nghị bao nhiêu lần?", yearly) == "mỗi năm một lần"
+    assert short_answer.kind("Họp mấy lần?") == "number"  # no period: a count of times
+    # the times asked, with their bound, where the period opens the sentence
+    dialogue = "Hằng năm, Ủy ban nhân dân cấp xã tổ chức ít nhất một lần hội nghị đối thoại với Nhân dân."
+    assert cut("UBND xa to chuc doi thoai voi dan may lan 1 nam", dialogue) == "ít nhất một lần"
+    assert cut("UBND xã tổ chức đối thoại bao lâu một lần?", dialogue) == "Hằng năm"
 
 
 def test_who_does_it_is_not_the_agent_of_a_remark_in_brackets():

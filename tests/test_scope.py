@@ -156,6 +156,9 @@ def test_ban_thanh_tra_o_xa_term_comes_from_the_communes_article_not_the_state_e
         ("Cơ quan nhà nước có thẩm quyền quyết định gì ở xã?", "xa"),  # the commune is named, the body is any
         ("Người lao động ở công ty nhà nước được giám sát gì?", "dnnn"),
         ("Ở trại giam, việc công khai làm thế nào?", "cong_an"),
+        ("nhiệm kỳ BTTND ở trường học là mấy năm?", "co_quan"),  # a public school: đơn vị sự nghiệp
+        ("truong tieu hoc to chuc hoi nghi vien chuc khi nao", "co_quan"),
+        ("Trường hợp nào thì bầu bổ sung?", None),  # "trường hợp" is no school
         ("Thực hiện dân chủ ở cơ sở là gì?", None),
         ("Ban Thanh tra nhân dân nhiệm kỳ mấy năm?", None),
     ],
@@ -329,6 +332,9 @@ def test_a_setting_after_o_tai_trong_is_where_the_question_asks():
     assert [text[a:b] for a, b in setting_adjuncts(text)] == ["Tại xã"]
     text = "Tại thôn, tổ dân phố thì ai tổ chức hội nghị?"
     assert [text[a:b] for a, b in setting_adjuncts(text)] == ["Tại thôn, tổ dân phố"]
+    # a bracket saying what the setting is belongs to where it asks
+    text = "Nhiệm kỳ BTTND ở trường học (đơn vị sự nghiệp) là mấy năm?"
+    assert [text[a:b] for a, b in setting_adjuncts(text)] == ["ở trường học (đơn vị sự nghiệp"]
     # two settings: which one it asks is not plain, both stay words to be found
     assert setting_adjuncts("Ban thanh tra nhân dân ở xã có mấy người ở doanh nghiệp nhà nước?") == []
 

@@ -45,8 +45,20 @@ _PERIOD_Q = r"giai doan nao|thoi ky nao|nhiem ky nao|trong (?:khoang |quang )?th
 _WHEN_SPOKEN = re.compile(r"\bhồi nào\b|\btu hoi nao\b")
 _DURATION_Q = r"bao lau|thoi han (?:la )?bao nhieu|thoi han nao"
 # "họp bao lâu một lần": how often, answered by "mỗi tháng họp 1 lần", "5 năm hai lần", not a duration.
-# "bao lâu một lần", "bao lâu tổ chức một lần", "mấy năm 1 lần" (folded): how often, not how long
-_FREQUENCY_Q = re.compile(r"\b(?:bao lau|may (?:nam|thang|tuan|ngay|quy))(?: \w+){0,3}? (?:mot|1) lan\b")
+# "bao lâu một lần", "bao lâu tổ chức một lần", "mấy năm 1 lần" (folded): how often, not how long;
+# "mấy lần một năm", "một năm họp mấy lần", "mỗi năm bao nhiêu lần": how many times in a period
+_TIMES_Q = re.compile(
+    r"\b(?:may|bao nhieu) lan (?:(?:mot|1|moi|trong|trong mot) )?(?:nam|thang|tuan|quy)\b"
+    r"|\b(?:mot|1|moi|hang) (?:nam|thang|tuan|quy)(?: \w+){0,5}? (?:may|bao nhieu) lan\b"
+)
+_FREQUENCY_Q = re.compile(
+    rf"\b(?:bao lau|may (?:nam|thang|tuan|ngay|quy))(?: \w+){{0,3}}? (?:mot|1) lan\b|{_TIMES_Q.pattern}"
+)
+# How many times, with its bound: "Hằng năm, … tổ chức ít nhất một lần hội nghị …"
+_TIMES = re.compile(
+    r"(?:(?:ít nhất|tối thiểu|tối đa|không quá)\s+(?:là\s+)?)?\b(?:một|1|hai|2|ba|3|bốn|4|\d{1,2})\s+lần\b",
+    re.IGNORECASE,
+)
 _PER_TIMES = re.compile(
     r"(?:mỗi|hằng|hàng)\s+(?:ngày|tuần|tháng|quý|năm)(?:\s+(?:họp|tổ chức))?(?:\s+(?:một|1|hai|2|ba|3)\s+lần)?"
     r"|\d+\s+(?:ngày|tuần|tháng|năm)\s+(?:một|1|hai|2|ba|3)\s+lần"
@@ -178,7 +190,11 @@ def cut(question: str, sentence: str) -> Cut | None:
             DATE_PHRASE.finditer(sentence), sentence, q_words
         )
     if asked == "frequency":
-        return _best(_PER_TIMES.finditer(sentence), sentence, q_words)
+        per = _best(_PER_TIMES.finditer(sentence), sentence, q_words)
+        if _TIMES_Q.search(fold(question)) and (per is None or "lần" not in per.text.lower()):
+            # "mấy lần một năm" of "Hằng năm, … ít nhất một lần": the times, the year being asked
+            return _best(_TIMES.finditer(sentence), sentence, q_words) or per
+        return per
     if asked == "duration":
         return _best(_DURATION.finditer(sentence), sentence, q_words, bounded=True)
     if asked == "number":

@@ -118,6 +118,13 @@ _VOCABULARY: tuple[_Words, ...] = (
             "đơn vị sự nghiệp",
             "đơn vị sự nghiệp công lập",
             "hội nghị cán bộ, công chức",
+            # public schools are đơn vị sự nghiệp công lập (a school's staff hold its conference)
+            "trường học",
+            "nhà trường",
+            "trường mầm non",
+            "trường tiểu học",
+            "trường trung học",
+            "trường phổ thông",
         ),
         # "cơ quan nhà nước (có thẩm quyền)" is also any authority a commune's rule names: weak
         weak=("cán bộ, công chức, viên chức", "công chức", "viên chức", "cơ quan nhà nước"),
@@ -297,8 +304,9 @@ def setting_adjuncts(text: str) -> list[tuple[int, int]]:
     return spans
 
 
-# Between two settings' words listed after one "ở": a comma or "và", "hoặc"
-_LISTED = re.compile(r"\s*(?:,|,?\s+(?:va|hoac))\s*")
+# Between two settings' words listed after one "ở": a comma or "và", "hoặc", or an opening
+# bracket ("ở trường học (đơn vị sự nghiệp)": the second says what the first is)
+_LISTED = re.compile(r"\s*(?:,|\(|,?\s+(?:va|hoac))\s*")
 
 
 def asked_scope(question: str, unit: str = "") -> Scope | None:
