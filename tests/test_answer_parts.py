@@ -384,3 +384,11 @@ def test_a_bound_missed_is_no_figure_of_the_rule():
     assert cut("Cần bao nhiêu hộ đồng thuận?", "Đề xuất được ít nhất là 10% tổng số hộ gia đình đồng thuận.") == (
         "ít nhất là 10% tổng số hộ gia đình"
     )
+
+
+def test_a_lead_time_is_cut_without_the_act_it_leads():
+    """The unit asked "ngày trước ngày họp" matched "10 ngày trước ngày" of the sentence, a cut that
+    ends on a bare "ngày"; what the time comes before is the question's, not part of the unit."""
+    sentence = "Ban hành quyết định thành lập Tổ bầu cử chậm nhất 10 ngày trước ngày tổ chức cuộc họp để bầu Trưởng thôn."
+    asked = "Quyết định thành lập Tổ bầu cử phải ban hành chậm nhất bao nhiêu ngày trước ngày họp?"
+    assert cut(asked, sentence) == "chậm nhất 10 ngày"

@@ -605,3 +605,11 @@ def test_a_village_is_its_community_for_a_rule_of_the_community(law_service):
     cư tán thành": a "thôn" is a "cộng đồng dân cư" (Luật Điều 2); the 10% of a proposal is no answer."""
     answer = _ask(law_service, "Hương ước của thôn cần bao nhiêu hộ tán thành thì được thông qua?")
     assert "trên 50%" in (answer.short_answer or "")
+
+
+@pytest.mark.integration
+def test_at_the_latest_days_before_is_at_least_that_early(law_service):
+    """ "chậm nhất 10 ngày trước ngày tổ chức cuộc họp" bounds how early from below: asked "ít nhất
+    mấy ngày" before the meeting, it was refused as an upper bound."""
+    answer = _ask(law_service, "Tổ bầu cử trưởng thôn phải có quyết định thành lập trước ngày họp bầu ít nhất mấy ngày?")
+    assert "10 ngày" in (answer.short_answer or "")

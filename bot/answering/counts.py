@@ -20,6 +20,7 @@ NUMBER_Q = r"bao nhieu|may|toi da|toi thieu|it nhat"  # read by `short_answer` a
 _UNIT_STOP = {
     "và", "với", "trong", "của", "được", "đạt", "tăng", "giảm", "số", "là", "có", "đã", "để", "cho", "theo",
     "tại", "ở", "thì", "như", "năm", "từ", "đến", "trên", "mới", "này", "đó", "kể",
+    "trước", "sau",  # "10 ngày trước ngày họp": the act it leads or follows, no part of the unit
 }  # fmt: skip
 # Words that may stand between what is counted and its figure.
 _BETWEEN = {"muc", "la", "khoang", "toi", "da", "thieu", "it", "nhat", "duoc"}

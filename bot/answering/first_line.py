@@ -254,6 +254,10 @@ def gated_cut(asks: Asks, sentence: str, source: Source, lexical: LexicalIndex) 
     if _premise_unmet(asks.text, cut.text):
         return None  # "… phải bầu Ban Thanh tra 11 thành viên?": the rule says from 03 to 09
     asked_bound, given_bound = _bound(asks.text), _bound(cut.text)
+    if given_bound == "upper" and _lead_time(sentence, cut.text) and re.search(r"\bcham nhat\b", fold(cut.text)):
+        # "chậm nhất 10 ngày trước ngày họp" is at least 10 days before it: asked "chậm nhất" or "ít
+        # nhất" before the meeting, it answers both
+        given_bound = asked_bound
     if asked_bound and given_bound and asked_bound != given_bound:
         return None  # "chậm nhất bao nhiêu ngày" is not "ít nhất là 20 ngày"
     if _lead_time(sentence, cut.text) and "truoc" not in fold(asks.text):
