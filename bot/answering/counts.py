@@ -20,7 +20,6 @@ NUMBER_Q = r"bao nhieu|may|toi da|toi thieu|it nhat"  # read by `short_answer` a
 _UNIT_STOP = {
     "và", "với", "trong", "của", "được", "đạt", "tăng", "giảm", "số", "là", "có", "đã", "để", "cho", "theo",
     "tại", "ở", "thì", "như", "năm", "từ", "đến", "trên", "mới", "này", "đó", "kể",
-    "trước", "sau",  # "10 ngày trước ngày họp": the act it leads or follows, no part of the unit
 }  # fmt: skip
 # Words that may stand between what is counted and its figure.
 _BETWEEN = {"muc", "la", "khoang", "toi", "da", "thieu", "it", "nhat", "duoc"}
@@ -72,6 +71,7 @@ _OPEN_BOUND = re.compile(r"\s+trở\s+(?:lên|xuống)\b", re.IGNORECASE)
 
 # "không có … nào": a clause saying that none is so
 _NONE_SUCH = re.compile(r"\bkhong co\b(?:\s+\w+){1,4}\s+nao\b")
+# "chưa đạt", "không đủ" before a figure: a case short of a bound, not the bound
 _SHORT_OF = re.compile(r"\b(?:chua|khong) (?:dat|du)(?: (?:ty le|muc))?\s*$")
 
 
@@ -302,6 +302,9 @@ def _unit(tail, unit: list[str], percent: bool) -> tuple[int, int]:
         if matched and said[matched] in _UNIT_STOP:  # "8 xã được công nhận": the unit ends at the verb
             break
         matched += 1
+    lead = next((i for i in range(1, matched) if words[i] in ("truoc", "sau")), None)
+    if lead is not None and matched < len(unit):
+        matched = lead  # "10 ngày trước ngày [tổ chức]" for "ngày trước ngày họp": the act only when whole
     if matched:
         longer = _LONGER_UNITS.get(tuple(words[:matched]), ())
         if longer and tuple(words[matched : matched + len(longer)]) == longer:
