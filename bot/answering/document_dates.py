@@ -5,7 +5,6 @@ something happened: "Pháp lệnh số 34/2007/PL-UBTVQH11 ngày 20 tháng 4 nă
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from collections.abc import Iterable
 from dataclasses import replace
@@ -15,7 +14,7 @@ from bot.answering.answer import Answer, ShortAnswer, Source
 from ingest.facts import vn_date
 from ingest.language.citations import parse_citations, ref_key
 from ingest.language.normalize import fold
-from ingest.language.patterns import DATE_PHRASE
+from ingest.language.patterns import DATE_PHRASE, DAY_MONTH_YEAR, iso_date
 from ingest.registry import Directive
 
 # "số 34/2007/PL-UBTVQH11 ngày 20 tháng 4 năm 2007": the date a cited document was issued.
@@ -61,9 +60,6 @@ _ISSUED = r"(?:ban hanh|(?<!nhiem )(?<!dinh )(?<!hoc )(?<!thoi )(?<!chu )(?<!bat
 _ISSUED_Q = re.compile(rf"\b{_ISSUED}\b.*\b{_WHEN}\b|\b{_WHEN}\b.*\b{_ISSUED}\b")
 _IN_FORCE_Q = re.compile(rf"\bhieu luc\b.*\b{_WHEN}\b|\b{_WHEN}\b.*\bhieu luc\b")
 _ENDS_Q = re.compile(r"\b(?:het|cham dut|khong con|bai bo|thay the)\b")
-_DAY_MONTH_YEAR = re.compile(
-    r"(\d{1,2})\s*(?:[/.-]|\s+tháng\s+)(\d{1,2})\s*(?:[/.-]|,?\s+năm\s+)(\d{4})", re.IGNORECASE
-)
 
 
 # Words that may stand between a document's name and the verb asked of it ("… được thông qua")
@@ -127,10 +123,5 @@ def _own_or_citing(source: Source, d: Directive, issued: str | None) -> bool:
 
 
 def _iso(text: str) -> str | None:
-    m = _DAY_MONTH_YEAR.search(text)
-    if m is None:
-        return None
-    try:
-        return dt.date(int(m[3]), int(m[2]), int(m[1])).isoformat()
-    except ValueError:
-        return None
+    m = DAY_MONTH_YEAR.search(text)
+    return iso_date(m[3] or m[6], m[2] or m[5], m[1] or m[4]) if m else None

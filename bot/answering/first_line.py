@@ -19,6 +19,7 @@ from bot import wording
 from bot.answering import choices, levels, short_answer, thresholds
 from bot.answering.answer import ShortAnswer, Source
 from bot.answering.asks import Asks, names_measure, states_money
+from bot.answering.spans import digits
 from ingest.index.lexical import LexicalIndex
 from ingest.language.citations import parse_citations
 from ingest.language.normalize import fold
@@ -363,7 +364,7 @@ def _chosen(
 def _twin(asks: Asks, chosen: Candidate, other: Candidate, figure: str, its: str, pool: Sequence[Source]) -> bool:
     """One provision written for two cases, giving different figures (`TWIN_SIMILARITY`), and
     the question names the case of neither heading over the other's ("bãi bỏ", "tạm ngừng")."""
-    if pool[chosen.source].chunk_id == pool[other.source].chunk_id or _digits(figure) == _digits(its):
+    if pool[chosen.source].chunk_id == pool[other.source].chunk_id or digits(figure) == digits(its):
         return False
     a, b = (_letter_words(c.sentence) for c in (chosen, other))
     if not (a and b) or len(a & b) / len(a | b) < TWIN_SIMILARITY:
@@ -380,10 +381,6 @@ def _names_as_typed(asks: Asks, sentence: str) -> int:
 
 def _letter_words(text: str) -> set[str]:
     return set(re.findall(r"[^\W\d]+", fold(text)))
-
-
-def _digits(text: str) -> str:
-    return re.sub(r"\D", "", text)
 
 
 def other_setting(asks: Asks, source: Source) -> str | None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from bot.answering.spans import digits
 from ingest.language.normalize import fold
 
 # As written "cấp xã", "cấp tỉnh" (folded), or "Trung ương" alone
@@ -37,7 +38,7 @@ def other(sentence: str, figure: str, said: list[Figure]) -> bool:
     """Another sentence gives another figure for another level: which one a question naming no
     level asks is not plain."""
     mine = of(sentence)
-    return bool(mine) and any(of(f.sentence) - mine and _digits(f.text) != _digits(figure) for f in said)
+    return bool(mine) and any(of(f.sentence) - mine and digits(f.text) != digits(figure) for f in said)
 
 
 def each(said: list[Figure]) -> tuple[str, int] | None:
@@ -52,7 +53,3 @@ def each(said: list[Figure]) -> tuple[str, int] | None:
         if figures.setdefault(_NAMES[level.pop()], f.text) != f.text:
             return None  # two figures for one level: which answers is not plain
     return "; ".join(f"{k}: {v}" for k, v in figures.items()), said[0].source
-
-
-def _digits(text: str) -> str:
-    return re.sub(r"\D", "", text)

@@ -68,3 +68,8 @@ def aside_not_asked(sentence: str, m: re.Match[str], q_words: set[str]) -> bool:
 
 # Words a bracketed figure's own case opens with (folded): "(15 ngày đối với việc phức tạp)"
 _CASE = re.compile(r"\b(?:doi voi|truong hop|neu|khi|rieng|voi)\b")
+
+
+def digits(text: str) -> str:
+    """The figures of a text alone: two cuts give the same figure when these are equal."""
+    return re.sub(r"\D", "", text)

@@ -22,7 +22,6 @@ before anything else runs; a passage is as long as the index made it.
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from collections.abc import Set
 from dataclasses import dataclass, field
@@ -31,7 +30,16 @@ from functools import lru_cache
 from bot.answering import claims
 from ingest.language.citations import parse_citations, same_number
 from ingest.language.normalize import fold, normalize_text
-from ingest.language.patterns import DAY_MONTH, DAY_MONTH_YEAR, FIGURE, ISO_DATE, LINK_IN_TEXT, MONTH_YEAR, YEAR_SPAN
+from ingest.language.patterns import (
+    DAY_MONTH,
+    DAY_MONTH_YEAR,
+    FIGURE,
+    ISO_DATE,
+    LINK_IN_TEXT,
+    MONTH_YEAR,
+    YEAR_SPAN,
+    iso_date,
+)
 from ingest.language.sentences import split_sentences
 
 CARD = "thẻ"
@@ -87,13 +95,6 @@ class Verification:
 
     def to_json(self) -> dict[str, object]:
         return {"checked": self.checked, "dropped": self.dropped, "reasons": self.reasons}
-
-
-def _date(y: str, m: str, d: str) -> str | None:
-    try:
-        return dt.date(int(y), int(m), int(d)).isoformat()
-    except ValueError:
-        return None
 
 
 def _number(digits: str) -> str:
@@ -183,8 +184,8 @@ def facts(text: str) -> Facts:
     text = _GLUED_UNIT.sub(" ", text)
     folded = fold(text)
     cites = parse_citations(text)
-    dates = {d for m in DAY_MONTH_YEAR.finditer(text) if (d := _date(m[3] or m[6], m[2] or m[5], m[1] or m[4]))}
-    dates |= {d for m in ISO_DATE.finditer(text) if (d := _date(m[1], m[2], m[3]))}
+    dates = {d for m in DAY_MONTH_YEAR.finditer(text) if (d := iso_date(m[3] or m[6], m[2] or m[5], m[1] or m[4]))}
+    dates |= {d for m in ISO_DATE.finditer(text) if (d := iso_date(m[1], m[2], m[3]))}
     months = {
         f"{m[2] or m[4]}-{int(m[1] or m[3]):02d}" for m in MONTH_YEAR.finditer(text) if 1 <= int(m[1] or m[3]) <= 12
     }

@@ -12,7 +12,6 @@ document numbers.
 
 from __future__ import annotations
 
-import datetime as dt
 import functools
 import re
 import unicodedata
@@ -28,7 +27,7 @@ from ingest.language.doc_types import (
     written_as_type,
 )
 from ingest.language.normalize import fold, normalize_text
-from ingest.language.patterns import FOLDED_DATE
+from ingest.language.patterns import FOLDED_DATE, iso_date
 
 _TYPE_RE = "|".join(sorted(map(re.escape, [*TYPES, GENERIC]), key=len, reverse=True))
 _ABBR_RE = "|".join(ABBREVIATED_TYPES)
@@ -171,10 +170,7 @@ def find_refs(text: str) -> list[str]:
 
 def _iso(m: re.Match[str]) -> str | None:
     d, mth, y = (m["d"], m["m"], m["y"]) if m["d"] else (m["d2"], m["m2"], m["y2"])
-    try:
-        return dt.date(int(y), int(mth), int(d)).isoformat()
-    except ValueError:
-        return None
+    return iso_date(y, mth, d)
 
 
 def _clean(text: str) -> str | None:

@@ -6,6 +6,7 @@ side by side, named by what they are for and saying why they differ: a copy else
 The lower layer: `ingest` and `bot` import it; it imports nothing of theirs but `fold`.
 """
 
+import datetime as dt
 import re
 
 from ingest.language.normalize import fold
@@ -31,6 +32,16 @@ DAY_MONTH_YEAR = re.compile(
     r"\b(\d{1,2})\s?[/.-]\s?(\d{1,2})\s?[/.-]\s?(\d{4})\b|\b(\d{1,2}) tháng (\d{1,2}) năm (\d{4})\b", re.IGNORECASE
 )
 ISO_DATE = re.compile(r"\b(\d{4})-(\d{1,2})-(\d{1,2})\b")  # year, month, day
+
+
+def iso_date(year: str, month: str, day: str) -> str | None:
+    """A date read by one of these patterns as "YYYY-MM-DD"; None for no such day ("31/02/2023")."""
+    try:
+        return dt.date(int(year), int(month), int(day)).isoformat()
+    except ValueError:
+        return None
+
+
 # "7/2023", "tháng 7 năm 2023": month, year in 1-2 or 3-4.
 MONTH_YEAR = re.compile(r"\b(\d{1,2})\s?[/.-]\s?(\d{4})\b|\btháng (\d{1,2}) năm (\d{4})\b", re.IGNORECASE)
 # "26/11": a day and a month alone; never part of a longer date or a document number.
