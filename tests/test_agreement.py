@@ -84,6 +84,16 @@ def test_how_people_type_counts_as_much_as_the_texts_commoner_words():
     assert learnt.step("họp", "dân") > learnt.step("hợp", "dân")
 
 
+def test_a_chat_goes_on_in_its_own_words(spellings):
+    """How a chat goes on, which the texts write otherwise (`ASKING`): "thi can" is "thì cần", not
+    the texts' commoner "cán"; "moi thong qua" is "mới thông qua"; a capital opening the question is
+    a word, not an abbreviation ("O xa" is "Ở xã"), while "loại I" keeps its capital."""
+    assert restore("O xa thi can bao nhieu ho dong y moi thong qua", spellings) == (
+        "Ở xã thì cần bao nhiêu hộ đồng ý mới thông qua"
+    )
+    assert restore("do thi loai I o dau", spellings).split()[2:4] == ["loại", "I"]
+
+
 def test_accented_question_left_as_typed(spellings):
     typed = "Xã dán thông báo thu chi ngân sách thì để bao lâu?"  # "thu chi" is plain on purpose
     assert typed_with_accents(typed)

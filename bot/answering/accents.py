@@ -56,6 +56,16 @@ ASKING = (
     "hôm nay", "hôm qua", "ngày mai", "năm nay", "tháng này", "tuần này", "bây giờ", "hiện nay",
     # how people name Hồ Chí Minh, which the texts write "Chủ tịch Hồ Chí Minh", "Người"
     "bác hồ", "bác hồ dạy", "bác hồ nói", "theo bác", "bác dạy", "lời bác", "bác nói", "bác căn dặn",
+    # how a chat goes on, which the texts write otherwise: "thì can" is "thì cần", not "cán";
+    # "trang đó" not "trang do"; "nhà tôi" not "nhà tới"; "mới được" not "mọi được"
+    "cần bao nhiêu", "cần mấy", "cần những gì", "cần có", "thì cần", "có cần", "mới được", "thì mới",
+    "mới thông qua", "mới đúng", "mới hợp lệ", "có đúng", "đúng không", "đúng quy định", "đúng luật",
+    "thì", "thì có", "thì ai", "thế còn", "thế thì", "văn bản đó", "ban đó", "kế hoạch đó", "quy chế đó",
+    "trang đó", "ngày đó", "mô hình đó", "việc đó", "ở đó", "nhà tôi", "thôn tôi", "xóm tôi", "cho tôi",
+    "cho em hỏi", "cho mình hỏi", "cho tôi hỏi", "đồng chí", "đồng chí ơi", "đứng ra", "có còn", "ký ngày",
+    "ai viết", "viết bằng", "lên xã", "lên phường", "ở xã", "ở phường", "đang làm", "mỗi năm", "mỗi tháng",
+    "dán thông báo", "dán ở", "để đó", "ngày sau", "không ạ", "vậy ạ", "nào ạ", "gì ạ", "trường mầm non",
+    "doanh nghiệp tư nhân", "tư nhân", "bị phạt", "phạt bao nhiêu", "phạt tiền",
 )  # fmt: skip
 # Words are neighbours within a stretch of words, spaces and commas ("xã, phường"), in the
 # passages and the question alike
@@ -113,9 +123,11 @@ def _vocabulary_phrases() -> list[str]:
     return [p.lstrip("!") for e in builtin_entries() for p in (*e.words, *e.terms)]
 
 
-def _as_typed(typed: str) -> bool:
-    """A word kept as typed: with a mark (typed with accents), a number, an abbreviation, a capital ("loại I")."""
-    return not typed.isascii() or not typed.isalpha() or typed.isupper()
+def _as_typed(typed: str, opening: bool = False) -> bool:
+    """A word kept as typed: with a mark (typed with accents), a number, an abbreviation, a capital
+    ("loại I"); one capital letter opening the question is a word ("O xã" is "Ở xã")."""
+    capital = typed.isupper() and not (opening and len(typed) == 1)
+    return not typed.isascii() or not typed.isalpha() or capital
 
 
 def typed_with_accents(question: str) -> bool:
@@ -131,17 +143,18 @@ def restore(question: str, spellings: Spellings) -> str:
         return question
     out, at = [], 0
     for m in _STRETCH.finditer(question):
-        out.append(question[at : m.start()] + _restore_stretch(m[0], spellings))
+        opening = not question[: m.start()].strip()
+        out.append(question[at : m.start()] + _restore_stretch(m[0], spellings, opening))
         at = m.end()
     return "".join(out) + question[at:]
 
 
-def _restore_stretch(stretch: str, spellings: Spellings) -> str:
+def _restore_stretch(stretch: str, spellings: Spellings, opening: bool = False) -> str:
     matches = list(WORD.finditer(stretch))
     options: list[list[str]] = []
-    for m in matches:
+    for i, m in enumerate(matches):
         typed = m[0]
-        forms = [] if _as_typed(typed) else spellings.forms.get(typed.lower(), [])
+        forms = [] if _as_typed(typed, opening and i == 0) else spellings.forms.get(typed.lower(), [])
         options.append(forms or [typed.lower()])
     # Viterbi: best[j] = (score, path) of the best spelling sequence ending in options[i][j]
     best: list[tuple[float, list[str]]] = [(0.0, [])]
