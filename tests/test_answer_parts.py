@@ -392,3 +392,13 @@ def test_a_lead_time_is_cut_without_the_act_it_leads():
     sentence = "Ban hành quyết định thành lập Tổ bầu cử chậm nhất 10 ngày trước ngày tổ chức cuộc họp để bầu Trưởng thôn."
     asked = "Quyết định thành lập Tổ bầu cử phải ban hành chậm nhất bao nhiêu ngày trước ngày họp?"
     assert cut(asked, sentence) == "chậm nhất 10 ngày"
+
+
+def test_a_time_in_a_row_is_cut_with_it():
+    """ "30 ngày liên tục" is another rule than any 30 days: the cut keeps "liên tục", for a
+    duration and a count of days alike; a time that does not run in a row is cut as before."""
+    posted = "Thời gian niêm yết thông tin ít nhất là 30 ngày liên tục kể từ ngày niêm yết."
+    assert cut("Thông báo dán ở nhà văn hóa phải để bao lâu?", posted) == "ít nhất là 30 ngày liên tục"
+    assert cut("Niêm yết ít nhất mấy ngày?", posted) == "ít nhất là 30 ngày liên tục"
+    valid = "Ý kiến đồng thuận có giá trị trong thời hạn 03 tháng kể từ ngày thể hiện ý kiến."
+    assert cut("Chữ ký đồng thuận có giá trị bao lâu?", valid) == "trong thời hạn 03 tháng"

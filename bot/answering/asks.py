@@ -43,7 +43,10 @@ _ASKING_WORDS = (
     "với cho về tại trong theo để đã đang bị hay hoặc tôi mình chúng ta em anh chị hỏi xin à nhé vậy mà một "
     "mỗi từ đến sau trước lúc ngày tháng năm lâu tối đa thiểu ít nhất hơn tổng số tất cả này đó kia ấy chừng người ra lên "
     "vào biết muốn hiện nay còn nữa rồi vẫn cũng đều trên dưới thuộc việc ạ ơi thời "
-    "gian hạn nếu thưa cho hỏi giúp dịp thường"
+    "gian hạn nếu thưa cho hỏi giúp dịp thường "
+    # a chat's own words, which no rule says: "bão lũ vừa rồi", "Em đi xin chữ ký", "mn" (mọi người),
+    # "e" (em), "ae" (anh em), who the asker is ("bố em là ủy viên …")
+    "vừa mọi đi e ae nhỉ nha nhá hả dạ vâng bố mẹ"
 )
 _ASKING = set(_ASKING_WORDS.split())
 _ASKING_FOLDED = {fold(w) for w in _ASKING}

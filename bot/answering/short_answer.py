@@ -13,6 +13,7 @@ for, there is no short answer (None), never a guess.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from bot.answering import where, which_document
 from bot.answering.counts import NUMBER_Q, number
@@ -117,6 +118,8 @@ _DURATION = re.compile(
 )
 # "kể từ ngày Ủy ban nhân dân cấp xã ban hành quyết định công nhận": a day named by what happens on it.
 _EVENT_DAY = re.compile(r"(?:kể\s+)?từ\s+ngày\s+(?![\d(])(?:(?!\s+(?:và|hoặc)\s)[^.;:,()]){3,120}", re.IGNORECASE)
+_TIME_UNIT_END = re.compile(r"\b(?:ngày|ngày làm việc|tháng|năm|tuần|giờ)$", re.IGNORECASE)
+_IN_A_ROW = re.compile(r"\s+liên tục\b", re.IGNORECASE)
 _ENDS = re.compile(r"\b(?:het|cham dut|khong con)\b")
 _SINCE_Q = re.compile(r"\b(?:khi nao|bao gio|tu ngay nao|tu luc nao|tu khi nao|ngay nao)\b")
 _NEGATION = re.compile(r"\bkhong (?:duoc|phai|co|can|the)\b|\bnghiem cam\b|\bcam\b|\bchua (?:duoc|co)\b")
@@ -196,9 +199,9 @@ def cut(question: str, sentence: str) -> Cut | None:
             return _best(_TIMES.finditer(sentence), sentence, q_words) or per
         return per
     if asked == "duration":
-        return _best(_DURATION.finditer(sentence), sentence, q_words, bounded=True)
+        return _in_a_row(sentence, _best(_DURATION.finditer(sentence), sentence, q_words, bounded=True))
     if asked == "number":
-        return number(question, sentence, q_words)
+        return _in_a_row(sentence, number(question, sentence, q_words))
     if asked in ("which", "who"):
         return _body(question, sentence, asked)
     if asked == "document":
@@ -208,6 +211,17 @@ def cut(question: str, sentence: str) -> Cut | None:
     if asked == "yesno":
         return _verdict(question, sentence)
     return _definition(question, sentence)
+
+
+def _in_a_row(sentence: str, found: Cut | None) -> Cut | None:
+    """ "ít nhất là 30 ngày liên tục": days in a row are part of the time asked (any 30 days
+    would be another rule), so a time that the sentence says runs in a row is cut with it."""
+    if found is None or not _TIME_UNIT_END.search(found.text):
+        return found
+    at = sentence.find(found.text)
+    if at < 0 or not _IN_A_ROW.match(sentence, at + len(found.text)):
+        return found
+    return replace(found, text=f"{found.text} liên tục")
 
 
 def _after_lead_time(sentence: str, event: Cut) -> Cut:
