@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
-from bot.answering import choices, short_answer, thresholds, which_document
+from bot.answering import bodies, choices, short_answer, thresholds, which_document
 from bot.answering.choices import Choice
 from bot.answering.thresholds import Threshold
 from ingest.language.citations import parse_citations
@@ -237,7 +237,7 @@ def _which_noun(folded: list[str]) -> set[int]:
     for i, w in enumerate(folded):
         if w == "nao" and i:
             for n in (2, 1):
-                if i - n >= 0 and short_answer.WHICH_NOUN.fullmatch(" ".join(folded[i - n : i])):
+                if i - n >= 0 and bodies.WHICH_NOUN.fullmatch(" ".join(folded[i - n : i])):
                     return set(range(i - n, i))
     return set()
 

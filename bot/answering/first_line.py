@@ -2,9 +2,9 @@
 
 A cadre reads the first line and acts on it, so a wrong one is worse than none. A span cut
 by `short_answer.cut` becomes the first line only when its sentence, read with the heading
-of its article or document, names the question's subject (a measured share of its weighted
-words), names the quantity asked ("nhiệm kỳ", "phụ cấp") with the figure in that role (not
-the day another text stops applying), and gives money in đồng when money is asked.
+of its article or document, names the question's subject (`subject.names_subject`), names
+the quantity asked ("nhiệm kỳ", "phụ cấp") with the figure in that role (not the day another
+text stops applying), and gives money in đồng when money is asked.
 Otherwise the answer has quotations and no first line; for a quantity asked by name that no
 passage states, the answer says the library does not state it (`stated`).
 """
@@ -20,25 +20,13 @@ from bot.answering import choices, levels, short_answer, thresholds
 from bot.answering.answer import ShortAnswer, Source
 from bot.answering.asks import Asks, names_measure, states_money
 from bot.answering.spans import digits
+from bot.answering.subject import decides, earlier, names_subject
 from ingest.index.lexical import LexicalIndex
-from ingest.language.citations import parse_citations
 from ingest.language.normalize import fold
 from ingest.language.patterns import DATE_PHRASE, NUMBERED_NAME
 from ingest.language.scope import fits, scope_of
 from ingest.language.sentences import paragraph_spans, sentence_spans
 
-# Share of the subject's IDF weight the sentence and its heading must hold. Measured on the
-# people-style development set (`tests/people_eval.py`): see BENCHMARKS.md.
-SUBJECT_COVERAGE = 0.5
-# A figure's sentence that leaves out part of the subject its heading does not say either must
-# still hold, with its heading, this share of the subject: "niêm yết ở nhà văn hóa bao nhiêu
-# ngày" is not answered by the days a commune official has to review a charter. Measured on the
-# people-style dev set: 0.62 to 0.7 remove that wrong line, 0.62 and 0.65 keep the most right ones.
-FIGURE_SUBJECT_COVERAGE = 0.65
-# A yes-no is decided only by a sentence holding this share of the subject by itself, and of the
-# question's word pairs. On the dev, own and public cadre sets no yes-no got a first line before
-# or after the question's pairs were asked for; an unsupported "Có:" was found by a new user.
-YESNO_COVERAGE = 0.7
 # An either-or is decided by the first of this many best sentences that says its subject.
 CHOICE_CANDIDATES = 3
 # Passages searched for a sentence that states the quantity asked, best first.
@@ -108,114 +96,6 @@ def sentence_at(text: str, at: int) -> tuple[int, str] | None:
     return None
 
 
-def _context(source: Source) -> str:
-    """What a sentence is read with: its article's heading, else its document's title and section,
-    and who wrote or published it (an article by the "Phó Trưởng Ban Dân vận" speaks of that Ban)."""
-    heading = source.text[: source.body_start]
-    facts = source.facts
-    return " ".join(
-        p
-        for p in (
-            heading,
-            source.section or "",
-            facts.title,
-            facts.locality or "",
-            facts.author_role or "",
-            facts.publisher or "",
-        )
-        if p
-    )
-
-
-def names_subject(asks: Asks, sentence: str, source: Source, lexical: LexicalIndex, every_run: bool = False) -> bool:
-    """The sentence with its heading holds the subject, and what the heading does not say of it
-    ("hợp lệ" under "Tổ chức hội nghị cán bộ…") the sentence says; a document the question
-    names is the sentence's or its source's. `every_run`: each run of the subject, not only its
-    names (a place: where a draft "hương ước" is posted is no answer for one "đã công nhận")."""
-    if asks.cited and not _names_cited(asks, sentence, source):
-        return False
-    if not asks.subject:
-        return True
-    context = _context(source) + " . " + _earlier(source, sentence)
-    subject = " , ".join(asks.subject)
-    read = sentence + " . " + context
-    alternatives = asks.alternatives  # "lệ làng" is held by a sentence saying "hương ước"
-    held = lexical.text_coverage(subject, read, pairs=False, alternatives=alternatives)
-    if held < SUBJECT_COVERAGE:
-        return False
-    # each name the question says (a body, an office, a document: "BTTND", "Trưởng thôn") must be
-    # there itself: the rarer words around it ("bầu") are no stand-in for the body they are said of
-    if any(
-        lexical.text_coverage(run, read, pairs=False, alternatives=alternatives) < SUBJECT_COVERAGE
-        for run in asks.subject
-        if every_run or _is_name(run)
-    ):
-        return False
-    # the chapter and section an article stands under say whose rule it is ("Chương IV. … Ở TỔ
-    # CHỨC CÓ SỬ DỤNG LAO ĐỘNG"): their words need not be in the sentence, though they are too
-    # broad to hold the subject themselves (a conference's rule is no dialogue's)
-    legal = source.legal
-    standing = f"{legal.chapter or ''} {legal.section or ''}" if legal else ""
-    heading = set(re.findall(r"\w+", fold(f"{context} {standing}")))
-    for phrase, terms in alternatives:  # "lệ làng" is in a heading that says "hương ước"
-        if any(lexical.holds_term(term, context) for term in terms):
-            heading |= set(re.findall(r"\w+", fold(phrase)))
-    rest = " , ".join(w for run in asks.subject for w in run.split() if fold(w) not in heading)
-    if not rest or lexical.text_coverage(rest, sentence, pairs=False, alternatives=alternatives) >= SUBJECT_COVERAGE:
-        return True
-    if asks.figure and held < FIGURE_SUBJECT_COVERAGE:
-        return False
-    # the sentence leaves out what the heading does not say either: fine, unless another sentence
-    # of the passage says it ("hợp lệ khi có ít nhất hai phần ba…" beside "từ 100 người trở lên")
-    body = source.text[source.body_start :]
-    return not any(
-        lexical.text_coverage(rest, other, pairs=False, alternatives=alternatives) >= SUBJECT_COVERAGE
-        for other in _sentences(body)
-    )
-
-
-def _earlier(source: Source, sentence: str) -> str:
-    """What the sentence's paragraph said before it: "Thời gian niêm yết thông tin ít nhất là 30
-    ngày" is of the "niêm yết … tại nhà văn hóa" the sentence before it names."""
-    text = source.text
-    at = text.find(sentence[:60])
-    if at <= source.body_start:
-        return ""
-    para = next((p for p in paragraph_spans(text) if p.start <= at < p.end), None)
-    return text[max(para.start, source.body_start) : at] if para else ""
-
-
-def _is_name(run: str) -> bool:
-    """A run of the subject that names something: a capitalised word or an abbreviation."""
-    return any(w[:1].isupper() for w in run.split())
-
-
-def _sentences(text: str) -> list[str]:
-    return [text[s.start : s.end] for p in paragraph_spans(text) for s in sentence_spans(text, p)]
-
-
-def _names_cited(asks: Asks, sentence: str, source: Source) -> bool:
-    """By number: "KL 114" is the "114-KL/TW" a sentence, its document or its citations name."""
-    named = " ".join((sentence, source.facts.title, source.legal.source.full_title if source.legal else ""))
-    numbers = {c.number.lstrip("0") for c in parse_citations(named)}
-    numbers |= {re.split(r"[-/]", k)[0].lstrip("0") for k in source.ref_keys}
-    return any(n.lstrip("0") in numbers for n in asks.cited)
-
-
-def decides(asks: Asks, sentence: str, lexical: LexicalIndex) -> bool:
-    """A yes-no is answered only by a sentence that says it of the subject itself, not by
-    the lead of a list ("… được quy định như sau:") under a heading that names it."""
-    if sentence.rstrip().endswith(":"):
-        return False
-    subject = " , ".join(asks.subject)
-    # word pairs count: a sentence holding "thành viên Ban Thanh tra" and "Trưởng thôn" apart
-    # ("khuyết thành viên … phối hợp với Trưởng thôn") does not say a Trưởng thôn may be one
-    if asks.subject and lexical.text_coverage(subject, sentence, pairs=True) < YESNO_COVERAGE:
-        return False
-    # and what is asked of them ("được làm"), not only both names: the question's own word pairs
-    return lexical.text_coverage(asks.text, sentence, pairs=True) >= YESNO_COVERAGE
-
-
 def _in_role(asks: Asks, sentence: str, cut: str) -> bool:
     """The figure is said of the measure asked: written after it ("báo cáo … hàng quý, 06 tháng,
     năm, nhiệm kỳ" gives no term), not of another thing the measure owns ("thời gian còn lại của
@@ -263,7 +143,7 @@ def gated_cut(asks: Asks, sentence: str, source: Source, lexical: LexicalIndex) 
         return None  # "chậm nhất bao nhiêu ngày" is not "ít nhất là 20 ngày"
     if _lead_time(sentence, cut.text) and "truoc" not in fold(asks.text):
         return None  # "ít nhất 02 ngày trước khi tổ chức cuộc họp" is how early, not how long
-    asked_stage, said_stage = _stage(asks.text), _stage(_earlier(source, sentence) + " " + sentence)
+    asked_stage, said_stage = _stage(asks.text), _stage(earlier(source, sentence) + " " + sentence)
     if asked_stage and said_stage and asked_stage != said_stage:
         return None  # the days a draft is posted "trước khi" the vote are not those "sau khi" it is recognised
     if _said_of_another_part(asks, sentence, cut.text, lexical):
