@@ -7,8 +7,9 @@ from __future__ import annotations
 import pytest
 
 from bot.answering import lists
+from bot.answering.bodies import _whole_name
 from bot.answering.question import Question
-from bot.answering.short_answer import Cut, _whole_name
+from bot.answering.short_answer import Cut
 from bot.render.text import answer_text
 from tests.test_whole_lists import article, ask, quoted_items
 
