@@ -121,6 +121,8 @@ def test_asks_grammar_words_are_no_subject():
     assert understand("Cuối năm thôn họp mấy lần?").subject == ("thôn họp",)
     # a chat's own words and who the asker is: no rule says "vừa rồi", "e", "bố"
     assert understand("Bão lũ vừa rồi bố e được hỗ trợ bao nhiêu?").subject == ("Bão lũ", "hỗ trợ")
+    # but not a chat word whose letters, unmarked, are another word: "di dời" is no "đi"
+    assert understand("Nhà văn hóa thôn có phải di dời không?").subject == ("Nhà văn hóa thôn", "di dời")
 
 
 def test_asks_subject_keeps_accents_and_breaks_runs_at_question_words():
@@ -385,6 +387,9 @@ def test_a_nearest_passage_whose_sentence_passes_every_gate_answers(law_service,
     assert answer.found is True and answer.short is not None
     assert answer.short.text == "ít nhất là 30 ngày liên tục"
     assert answer.message is None and wording.NEARBY_ONLY not in answer.notes
+    # a sentence of theirs that fails a gate (the figure is not of the subject asked) does not
+    answer = _ask(law_service, "Phụ cấp hằng tháng của Trưởng thôn là bao nhiêu tiền?")
+    assert answer.found is False and answer.short is None
 
 
 def test_a_figure_of_another_part_of_the_sentence_is_no_answer():

@@ -60,7 +60,7 @@ ASKING = (
     # "trang đó" not "trang do"; "nhà tôi" not "nhà tới"; "mới được" not "mọi được"
     "cần bao nhiêu", "cần mấy", "cần những gì", "cần có", "thì cần", "có cần", "mới được", "thì mới",
     "mới thông qua", "mới đúng", "mới hợp lệ", "có đúng", "đúng không", "đúng quy định", "đúng luật",
-    "thì", "thì có", "thì ai", "thế còn", "thế thì", "văn bản đó", "ban đó", "kế hoạch đó", "quy chế đó",
+    "thì", "thì có", "thế còn", "thế thì", "văn bản đó", "ban đó", "kế hoạch đó", "quy chế đó",
     "trang đó", "ngày đó", "mô hình đó", "việc đó", "ở đó", "nhà tôi", "thôn tôi", "xóm tôi", "cho tôi",
     "cho em hỏi", "cho mình hỏi", "cho tôi hỏi", "đồng chí", "đồng chí ơi", "đứng ra", "có còn", "ký ngày",
     "ai viết", "viết bằng", "lên xã", "lên phường", "ở xã", "ở phường", "đang làm", "mỗi năm", "mỗi tháng",

@@ -44,9 +44,10 @@ _ASKING_WORDS = (
     "mỗi từ đến sau trước lúc ngày tháng năm lâu tối đa thiểu ít nhất hơn tổng số tất cả này đó kia ấy chừng người ra lên "
     "vào biết muốn hiện nay còn nữa rồi vẫn cũng đều trên dưới thuộc việc ạ ơi thời "
     "gian hạn nếu thưa cho hỏi giúp dịp thường "
-    # a chat's own words, which no rule says: "bão lũ vừa rồi", "Em đi xin chữ ký", "mn" (mọi người),
-    # "e" (em), "ae" (anh em), who the asker is ("bố em là ủy viên …")
-    "vừa mọi đi e ae nhỉ nha nhá hả dạ vâng bố mẹ"
+    # a chat's own words, which no rule says: "bão lũ vừa rồi", "mn" (mọi người), "e" (em), "ae" (anh
+    # em), who the asker is ("bố em là ủy viên …"); not "đi", "nhỉ", "hả": typed without marks
+    # they are "di" (di dời), "nhi" (thiếu nhi), "ha" (hectares)
+    "vừa mọi e ae dạ vâng bố mẹ"
 )
 _ASKING = set(_ASKING_WORDS.split())
 _ASKING_FOLDED = {fold(w) for w in _ASKING}

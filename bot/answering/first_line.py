@@ -20,7 +20,7 @@ from bot.answering import choices, levels, short_answer, thresholds
 from bot.answering.answer import ShortAnswer, Source
 from bot.answering.asks import Asks, names_measure, states_money
 from bot.answering.spans import digits
-from bot.answering.subject import decides, earlier, names_subject
+from bot.answering.subject import decides, earlier_in_paragraph, names_subject
 from ingest.index.lexical import LexicalIndex
 from ingest.language.normalize import fold
 from ingest.language.patterns import DATE_PHRASE, NUMBERED_NAME
@@ -143,7 +143,7 @@ def gated_cut(asks: Asks, sentence: str, source: Source, lexical: LexicalIndex) 
         return None  # "chậm nhất bao nhiêu ngày" is not "ít nhất là 20 ngày"
     if _lead_time(sentence, cut.text) and "truoc" not in fold(asks.text):
         return None  # "ít nhất 02 ngày trước khi tổ chức cuộc họp" is how early, not how long
-    asked_stage, said_stage = _stage(asks.text), _stage(earlier(source, sentence) + " " + sentence)
+    asked_stage, said_stage = _stage(asks.text), _stage(earlier_in_paragraph(source, sentence) + " " + sentence)
     if asked_stage and said_stage and asked_stage != said_stage:
         return None  # the days a draft is posted "trước khi" the vote are not those "sau khi" it is recognised
     if _said_of_another_part(asks, sentence, cut.text, lexical):

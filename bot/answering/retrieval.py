@@ -82,7 +82,8 @@ OUT_OF_DOMAIN_COVERAGE = 0.30
 # A question no passage is relevant to may still be asked in other words than the texts'
 # ("dán ở trụ sở" for "niêm yết tại trụ sở"): the best-ranked passages that are this near in
 # meaning and hold RESCUE_MIN_COVERAGE of its words are shown, labelled as nearest and not
-# as an answer (`Retrieval.nearby`). Measured with e5-small on the people-style dev set: of
+# as an answer (`Retrieval.nearby`), unless a sentence of theirs passes every gate of a first
+# line (`service`). Measured with e5-small on the people-style dev set: of
 # the 11 reworded questions found by nothing, 7 have their passage ranked first or second,
 # at 0.846 to 0.892; out-of-domain questions sit at 0.815 to 0.865 and are told so first.
 NEARBY = {"intfloat/multilingual-e5-small": 0.86}
@@ -135,7 +136,7 @@ class Retrieval:
     lexical: LexicalIndex
     nearest: float = 1.0  # the model's similarity of the closest passage to the question as typed
     covered: float = 1.0  # the largest share of the question's words a passage holds
-    nearby: tuple[Passage, ...] = ()  # when none is relevant: the nearest to show as such (`NEARBY`)
+    nearby: tuple[Passage, ...] = ()  # when none is relevant: the nearest, shown as such unless one answers (`NEARBY`)
 
 
 def load_derived(index: ChunkIndex) -> Derived:

@@ -372,11 +372,8 @@ class QAService:
         ):
             near = replace(retrieval, passages=nearby, found=True)
             nearest = compose(text, near, resolutions, focus, chunks_of=loaded.index.chunks_of, asks=asks)
-            # a sentence of theirs that passes every gate of a first line (it says the subject, the
-            # measure, in the role asked) answers, however few of the question's words it shares: a
-            # story told around the question ("Trường ko có trang web nội bộ, hiệu trưởng …").
-            # Measured: people 2 dev +1 right (Q021), verdicts held-out +1, two probes +1 each, no
-            # first line wrong that was not, every negative still declined
+            # unless a sentence of theirs passes every gate of a first line: it answers, however few
+            # of the question's words it shares ("Trường ko có trang web nội bộ, hiệu trưởng …")
             answer = nearest if nearest.short is not None else nearby_only(nearest)
         answer = documents.issuer_line(text, self._defined(question, answer, term, definer), named_docs)
         if about and answer.short is None:

@@ -78,7 +78,7 @@ _DURATION = re.compile(
 )
 # "kể từ ngày Ủy ban nhân dân cấp xã ban hành quyết định công nhận": a day named by what happens on it.
 _EVENT_DAY = re.compile(r"(?:kể\s+)?từ\s+ngày\s+(?![\d(])(?:(?!\s+(?:và|hoặc)\s)[^.;:,()]){3,120}", re.IGNORECASE)
-_TIME_UNIT_END = re.compile(r"\b(?:ngày|ngày làm việc|tháng|năm|tuần|giờ)$", re.IGNORECASE)
+_TIME_UNIT_END = re.compile(r"\b(?:ngày|ngày làm việc|tháng|năm|tuần|giờ|phút)$", re.IGNORECASE)
 _IN_A_ROW = re.compile(r"\s+liên tục\b", re.IGNORECASE)
 _ENDS = re.compile(r"\b(?:het|cham dut|khong con)\b")
 _SINCE_Q = re.compile(r"\b(?:khi nao|bao gio|tu ngay nao|tu luc nao|tu khi nao|ngay nao)\b")
@@ -176,12 +176,11 @@ def cut(question: str, sentence: str) -> Cut | None:
 def _in_a_row(sentence: str, found: Cut | None) -> Cut | None:
     """ "ít nhất là 30 ngày liên tục": days in a row are part of the time asked (any 30 days
     would be another rule), so a time that the sentence says runs in a row is cut with it."""
-    if found is None or not _TIME_UNIT_END.search(found.text):
-        return found
+    if found is None or not _TIME_UNIT_END.search(found.text) or sentence.count(found.text) != 1:
+        return found  # written twice, the cut may be either: as cut
     at = sentence.find(found.text)
-    if at < 0 or not _IN_A_ROW.match(sentence, at + len(found.text)):
-        return found
-    return replace(found, text=f"{found.text} liên tục")
+    row = _IN_A_ROW.match(sentence, at + len(found.text))
+    return replace(found, text=sentence[at : row.end()]) if row else found
 
 
 def _after_lead_time(sentence: str, event: Cut) -> Cut:

@@ -1,6 +1,6 @@
 """What every short-answer cut is made of: the cut itself, the words a question holds its
 frame with, the bounds written before a figure, and finding a question's words in a sentence.
-Shared by `short_answer` (dates, bodies, verdicts) and `counts` (numbers)."""
+Shared by `short_answer` (dates, verdicts), `bodies` (who acts, which body) and `counts` (numbers)."""
 
 from __future__ import annotations
 

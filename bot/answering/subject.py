@@ -60,7 +60,7 @@ def names_subject(asks: Asks, sentence: str, source: Source, lexical: LexicalInd
         return False
     if not asks.subject:
         return True
-    context = _context(source) + " . " + earlier(source, sentence)
+    context = _context(source) + " . " + earlier_in_paragraph(source, sentence)
     subject = " , ".join(asks.subject)
     read = sentence + " . " + context
     alternatives = asks.alternatives  # "lệ làng" is held by a sentence saying "hương ước"
@@ -98,7 +98,7 @@ def names_subject(asks: Asks, sentence: str, source: Source, lexical: LexicalInd
     )
 
 
-def earlier(source: Source, sentence: str) -> str:
+def earlier_in_paragraph(source: Source, sentence: str) -> str:
     """What the sentence's paragraph said before it: "Thời gian niêm yết thông tin ít nhất là 30
     ngày" is of the "niêm yết … tại nhà văn hóa" the sentence before it names."""
     text = source.text
