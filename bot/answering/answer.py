@@ -22,6 +22,16 @@ from ingest.registry import Directive
 
 
 @dataclass(frozen=True)
+class Referred:
+    """A clause of its own document a legal passage names by number ("khoản 5 Điều 15 của Luật
+    này"), with that clause's text (`references`)."""
+
+    article: int
+    clause: str
+    text: str
+
+
+@dataclass(frozen=True)
 class Source:
     """A numbered source of an answer: one passage and the facts about its document."""
 
@@ -35,6 +45,7 @@ class Source:
 
     legal: LegalPlace | None = None  # the article of a legal text it is
     ref_keys: tuple[str, ...] = ()  # the documents it cites
+    referred: tuple[Referred, ...] = ()  # the clauses of its document it names, read with it
 
     @classmethod
     def from_passage(cls, n: int, p: Passage) -> Source:

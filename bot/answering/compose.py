@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from bot import wording
-from bot.answering import counts, document_dates, first_line, items, lists, named, short_answer
+from bot.answering import counts, document_dates, first_line, items, lists, named, references, short_answer
 from bot.answering.answer import Answer, Quotation, QuoteGroup, ShortAnswer, Source
 from bot.answering.asks import Asks, understand
 from bot.answering.conversation import place_names
@@ -248,7 +248,10 @@ def compose(
 
     if not whole and not lists.asks_one(question):
         retrieval = replace(retrieval, passages=lists.facet_first(weighed, retrieval.passages))
-    pool = [Source.from_passage(i + 1, p) for i, p in enumerate(retrieval.passages)]
+    pool = [Source.from_passage(i + 1, p) for i, p in enumerate((*retrieval.passages, *retrieval.referring))]
+    if chunks_of is not None:  # "… khoản 1 và khoản 2 Điều 15 của Luật này …" read with those clauses
+        pool = [references.read_with(s, chunks_of) for s in pool]
+    retrieved = pool[: len(retrieval.passages)]  # quoted from; the referring only for a first line
     # a legal answer: the articles ranked first answer first (their titles matched the question)
     by_rank = pool[0].is_legal
     found_list = None
@@ -279,13 +282,21 @@ def compose(
             listed_items, list_total = lists.quoted_count([q.text for q in chosen], article)
             label = asked_list if listed_items else None
         in_order = bool(chosen)  # an article's paragraphs, as written over its passages
-        chosen = chosen or _best_sentences(weighed, pool, retrieval, by_rank)
+        chosen = chosen or _best_sentences(weighed, retrieved, retrieval, by_rank)
     asks = asks or understand(question)
     short = (
         None
         if found_list
         else _short(asks, [q for q in chosen if q.source == 0 or not first_from_top], pool, retrieval)
     )
+    # no first line from the passages found: an article that sets the figure of a clause found by
+    # the clause's number may give it ("… khoản 5 Điều 15 … có hiệu lực kể từ ngày …")
+    by_number = None
+    if short is None and found_list is None and len(retrieved) < len(pool):
+        by_number = first_line.by_number(asks, pool, len(retrieved), retrieval.lexical)
+    if by_number is not None:
+        short, stating = by_number
+        chosen.append(_Quote(stating.source, stating.start, stating.sentence, stating.coverage))
     unstated = near = False
     # a count of a thing no passage found gives any figure of ("bao nhiêu Bằng khen"): not stated
     nowhere = asks.kind == "number" and counts.given_nowhere(asks.text, asks.unit, [s.text for s in pool])
@@ -344,7 +355,7 @@ def compose(
         sources=sorted(cited.values(), key=lambda s: s.n),
         related=sum(1 for p in retrieval.passages if p.chunk_id not in quoted),
         notes=notes,
-        retrieved=pool[: len(retrieval.passages)],
+        retrieved=retrieved,
         directives=listed,
     )
 

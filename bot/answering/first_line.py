@@ -12,7 +12,7 @@ passage states, the answer says the library does not state it (`stated`).
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from bot import wording
@@ -123,7 +123,7 @@ def gated_cut(asks: Asks, sentence: str, source: Source, lexical: LexicalIndex) 
         cut = short_answer.cut(asks.in_texts_words(), sentence)
     if cut is None or not cut.text:
         return None
-    asked, said = levels.of(asks.text), levels.of(sentence)
+    asked, said = levels.asked(asks.text), levels.of(sentence)
     if (asked and said and not asked & said) or not fits(scope_of(source), asks.scope):
         return None  # a figure of another level, a rule of another setting
     if asks.kind == "yesno":
@@ -208,7 +208,7 @@ def first_line(
     if asks.figure and any(_twin(asks, chosen, other, cut.text, its.text, pool) for its, other in cuts):
         return None
     said = [levels.Figure(its.text, c.source, c.start, c.sentence) for its, c in cuts]
-    if asks.figure and not levels.of(asks.text) and levels.other(chosen.sentence, cut.text, said):
+    if asks.figure and not levels.asked(asks.text) and levels.other(chosen.sentence, cut.text, said):
         # "Mức sinh hoạt phí bao nhiêu?": 460.000 đồng at the centre, 230.000 in a province: each
         # level's figure, when one passage gives them, else none of them
         line = levels.each(said)
@@ -307,6 +307,16 @@ def _body_sentences(source: Source) -> list[tuple[int, str]]:
     ]
 
 
+def stating(asks: Asks, pool: Sequence[Source], among: Iterable[int], lexical: LexicalIndex) -> list[Candidate]:
+    """Every sentence of the sources `among` (pool indexes) that states what is asked of the subject."""
+    return [
+        Candidate(i, start, sentence, 1.0)
+        for i in among
+        for start, sentence in _body_sentences(pool[i])
+        if gated_cut(asks, sentence, pool[i], lexical) is not None
+    ]
+
+
 def stated(asks: Asks, pool: Sequence[Source], lexical: LexicalIndex) -> Candidate | None:
     """A sentence of the best passages that states the quantity asked of the subject, or None
     when none does: the library does not say it."""
@@ -315,3 +325,21 @@ def stated(asks: Asks, pool: Sequence[Source], lexical: LexicalIndex) -> Candida
             if gated_cut(asks, sentence, source, lexical) is not None:
                 return Candidate(i, start, sentence, 1.0)
     return None
+
+
+def by_number(
+    asks: Asks, pool: list[Source], first: int, lexical: LexicalIndex
+) -> tuple[ShortAnswer, Candidate] | None:
+    """The first line from the sources from `first` on (articles that set a found clause's figure
+    by its number) and the sentence it is cut from: of the sentences that state it, those saying
+    most of the subject ("phạm vi toàn xã": the commune-wide rule, not the village's beside it),
+    and only when they agree on the figure."""
+    said = stating(asks, pool, range(first, len(pool)), lexical)
+    subject = " , ".join(asks.subject)
+    held = [lexical.text_coverage(subject, c.sentence, pairs=False, alternatives=asks.alternatives) for c in said]
+    best = [c for c, h in zip(said, held, strict=True) if h == max(held)]
+    cuts = {digits(cut.text) for c in best if (cut := gated_cut(asks, c.sentence, pool[c.source], lexical))}
+    short = first_line(asks, best, pool, lexical) if len(cuts) == 1 else None
+    if short is None:
+        return None
+    return short, next(c for c in best if c.source == short.source)

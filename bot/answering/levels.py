@@ -16,6 +16,12 @@ from ingest.language.normalize import fold
 
 # As written "cấp xã", "cấp tỉnh" (folded), or "Trung ương" alone
 LEVEL = re.compile(r"\b(?:cap (xa|huyen|tinh|trung uong)|(trung uong))\b")
+# A question also names a level by a body of the State or the Front followed by it ("UB MTTQ xã",
+# "UBND tỉnh"): never a bare "tỉnh". Not read in the texts, where "Ban cán sự Đảng UBND tỉnh" signs
+# a plan whose figures are no province's.
+ASKED_LEVEL = re.compile(
+    r"\b(?:mttq|ubnd|hdnd|ubmttq|mat tran(?: to quoc(?: viet nam)?)?|uy ban nhan dan|hoi dong nhan dan) (xa|huyen|tinh)\b"
+)
 _NAMES = {"trung uong": "Trung ương", "tinh": "cấp tỉnh", "huyen": "cấp huyện", "xa": "cấp xã"}
 
 
@@ -32,6 +38,11 @@ class Figure:
 def of(text: str) -> set[str]:
     """The levels a text names, folded ("tinh", "trung uong")."""
     return {m[1] or m[2] for m in LEVEL.finditer(fold(text))}
+
+
+def asked(question: str) -> set[str]:
+    """The levels a question names: as a text does, or by a body and its level (`ASKED_LEVEL`)."""
+    return of(question) | {m[1] for m in ASKED_LEVEL.finditer(fold(question))}
 
 
 def other(sentence: str, figure: str, said: list[Figure]) -> bool:

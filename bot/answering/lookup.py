@@ -19,7 +19,7 @@ from ingest.facts import document_name
 from ingest.language.citations import Citation, parse_citations, ref_key, same_number
 from ingest.language.legal import body_start
 from ingest.language.normalize import WORD, fold
-from ingest.language.patterns import ARTICLE_REF, clause_start
+from ingest.language.patterns import ARTICLE_REF, clause_text
 from ingest.language.tokens import lexical_tokens
 from ingest.models import Passage
 from ingest.registry import Directive, Registry
@@ -224,18 +224,9 @@ def article_text(result: Resolution) -> str:
     heading = first.text[: body_start(first.text)].strip() if first.legal else ""
     text = "\n\n".join(p.text[body_start(p.text) :] if p.legal else p.text for p in result.passages)
     if result.article is not None and result.article.clause:
-        clause = _clause(text, result.article.clause)
+        clause = clause_text(text, result.article.clause)
         text = clause or text
     return f"{heading}\n\n{text}".strip()
-
-
-def _clause(text: str, number: str) -> str | None:
-    """Khoản `number` of an article's text: from "N. " to the next khoản."""
-    m = clause_start(number).search(text)
-    if not m:
-        return None
-    nxt = clause_start(str(int(number) + 1)).search(text[m.end() :])
-    return text[m.start() : m.end() + nxt.start() if nxt else len(text)].strip()
 
 
 def distinct_citations(citations: tuple[Citation, ...]) -> list[Citation]:

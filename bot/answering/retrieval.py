@@ -137,6 +137,7 @@ class Retrieval:
     nearest: float = 1.0  # the model's similarity of the closest passage to the question as typed
     covered: float = 1.0  # the largest share of the question's words a passage holds
     nearby: tuple[Passage, ...] = ()  # when none is relevant: the nearest, shown as such unless one answers (`NEARBY`)
+    referring: tuple[Passage, ...] = ()  # articles setting a found clause's figure by its number (`references`)
 
 
 def load_derived(index: ChunkIndex) -> Derived:

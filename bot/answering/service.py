@@ -9,10 +9,10 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from bot import wording
-from bot.answering import compound, definitions, document_dates, documents, holdings, intents
+from bot.answering import compound, definitions, document_dates, documents, holdings, intents, references
 from bot.answering.accents import restore_from
 from bot.answering.answer import Answer, nearby_only
-from bot.answering.asks import understand
+from bot.answering.asks import Asks, understand
 from bot.answering.compose import compose
 from bot.answering.conversation import Continued, Conversation, document_pointed, place_names
 from bot.answering.lookup import (
@@ -34,6 +34,7 @@ from bot.settings import BotSettings
 from ingest import (
     ChunkIndex,
     IndexEmbeddings,
+    Passage,
     QcdcError,
     Registry,
     ingest,
@@ -352,6 +353,11 @@ class QAService:
             ranked = f"{text} {within.question}"
         retrieval = loaded.retriever.retrieve(ranked, k, cited, mode, focus, floor)
         retrieval = replace(retrieval, passages=prefer_scope(retrieval.passages, asks.scope))
+        if retrieval.found and asks.figure:  # of the same document: a named one's too
+            # a clause found, and the article that sets its figure by the clause's number ("… nội
+            # dung quy định tại khoản 1 và khoản 2 Điều 15 … từ hai phần ba"): what or whether is
+            # the clause's own to answer
+            retrieval = replace(retrieval, referring=tuple(self._referring(ranked, retrieval.passages, asks)))
         if not resolutions and out_of_domain(retrieval, self.settings, lambda: self._says_domain_words(text)):
             return self._reply(question.asked, wording.OUT_OF_DOMAIN, started)  # weather, prices: found None
         retrieved = time.perf_counter()
@@ -393,6 +399,20 @@ class QAService:
         answer.question = question.asked
         answer.timings_ms = timings | {"total": round((time.perf_counter() - started) * 1000, 1)}
         return answer
+
+    def _referring(self, question: str, passages: list[Passage], asks: Asks) -> list[Passage]:
+        """The passages that name a clause of the best ones by number and, read with that clause,
+        cover the question (`references.referring_passages`)."""
+        loaded = self._loaded
+        table = references.referring_of(loaded.index.generation, loaded.index.all_passages)
+        lexical = loaded.retriever.lexical
+        return references.referring_passages(
+            passages,
+            table,
+            loaded.index.passages,
+            lambda said: lexical.text_coverage(question, said, alternatives=asks.alternatives),
+            self.settings.min_coverage,
+        )
 
     def _answer_article(self, question: Question, asked: Resolution, k: int | None, started: float) -> Answer:
         """A question about one article ("Điều 12 Luật THDCCS quy định gì?"): answered from that

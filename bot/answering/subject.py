@@ -13,6 +13,7 @@ import re
 
 from bot.answering.answer import Source
 from bot.answering.asks import Asks
+from bot.answering.references import referred_in
 from ingest.index.lexical import LexicalIndex
 from ingest.language.citations import parse_citations
 from ingest.language.normalize import fold
@@ -62,6 +63,9 @@ def names_subject(asks: Asks, sentence: str, source: Source, lexical: LexicalInd
         return True
     context = _context(source) + " . " + earlier_in_paragraph(source, sentence)
     subject = " , ".join(asks.subject)
+    # the clauses it names by number are what it says ("nội dung quy định tại khoản 5 Điều 15")
+    referred = referred_in(sentence, source)
+    sentence = f"{sentence} . {referred}" if referred else sentence
     read = sentence + " . " + context
     alternatives = asks.alternatives  # "lệ làng" is held by a sentence saying "hương ước"
     held = lexical.text_coverage(subject, read, pairs=False, alternatives=alternatives)

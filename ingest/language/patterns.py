@@ -102,6 +102,25 @@ def clause_start(number: str) -> re.Pattern[str]:
     return re.compile(rf"(?m)^{re.escape(number)}\.\s")
 
 
+def clause_text(text: str, number: str) -> str | None:
+    """Khoản `number` of an article's text: from "N. " to the next khoản."""
+    m = clause_start(number).search(text)
+    if not m:
+        return None
+    nxt = clause_start(str(int(number) + 1)).search(text[m.end() :])
+    return text[m.start() : m.end() + nxt.start() if nxt else len(text)].strip()
+
+
+# Clauses a legal text names within itself, as written: "khoản 5 Điều 15 của Luật này", "các
+# khoản 3, 4 và 5 Điều 15 của Luật này", "khoản 1 và khoản 2 Điều này" (`article` None: its own).
+IN_TEXT_CLAUSES = re.compile(
+    r"\b(?:các\s+)?khoản\s+(?P<clauses>\d{1,3}(?:\s*(?:,|và|hoặc)\s*(?:khoản\s+)?\d{1,3})*)\s+"
+    r"(?:Điều\s+(?P<article>\d{1,3})\s+(?:của\s+)?(?:Luật|Nghị định|Thông tư|Pháp lệnh|Nghị quyết|Quyết định)"
+    r"\s+này|Điều\s+này)\b",
+    re.IGNORECASE,
+)
+
+
 # --- Figures -----------------------------------------------------------------------------------
 # "8.331", "10,9", "139": Vietnamese writing, thousands with dots, decimals with a comma.
 NUMBER = r"\d+(?:[.,]\d+)*"
