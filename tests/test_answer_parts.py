@@ -402,3 +402,14 @@ def test_a_time_in_a_row_is_cut_with_it():
     assert cut("Niêm yết ít nhất mấy ngày?", posted) == "ít nhất là 30 ngày liên tục"
     valid = "Ý kiến đồng thuận có giá trị trong thời hạn 03 tháng kể từ ngày thể hiện ý kiến."
     assert cut("Chữ ký đồng thuận có giá trị bao lâu?", valid) == "trong thời hạn 03 tháng"
+
+
+def test_the_whole_a_share_is_of_runs_to_the_end_of_its_name():
+    """ "tổng số thôn, tổ dân phố trở lên": the whole is cut at "trở lên", not three words in
+    ("… thôn, tổ dân"), and "người lao động" still ends before "trong"."""
+    villages = "Quyết định được thông qua khi có từ hai phần ba tổng số thôn, tổ dân phố trở lên tán thành."
+    assert cut("Cần bao nhiêu thôn đồng ý?", villages) == "từ hai phần ba tổng số thôn, tổ dân phố trở lên"
+    staff = "Hội nghị hợp lệ khi có ít nhất hai phần ba tổng số cán bộ, công chức, viên chức, người lao động trong cơ quan."
+    assert cut("Cần bao nhiêu người dự?", staff) == (
+        "ít nhất hai phần ba tổng số cán bộ, công chức, viên chức, người lao động"
+    )
