@@ -125,6 +125,15 @@ def test_asks_grammar_words_are_no_subject():
     assert understand("Nhà văn hóa thôn có phải di dời không?").subject == ("Nhà văn hóa thôn", "di dời")
 
 
+def test_a_guess_closing_an_open_question_is_no_subject():
+    # "…, có phải Mặt trận phường ko?": the answer bears the guess out or not; a sentence naming
+    # the Công đoàn need not name the Mặt trận. A yes-no keeps its words, a guessed figure too.
+    asks = understand("Ai công nhận kết quả bầu Ban Thanh tra, có phải Mặt trận phường ko?")
+    assert asks.kind == "who" and asks.subject == ("công nhận kết quả bầu Ban Thanh tra",)
+    assert "bầu qua zalo" in understand("Thôn có được bầu qua zalo không?").subject
+    assert "2 năm" in understand("Nhiệm kỳ Ban Thanh tra mấy năm, có phải 2 năm không?").text
+
+
 def test_asks_subject_keeps_accents_and_breaks_runs_at_question_words():
     asks = understand("Cơ quan nhà nước thì Ban Thanh tra nhân dân có bao nhiêu thành viên?")
     assert asks.subject == ("Cơ quan nhà nước", "Ban Thanh tra nhân dân")

@@ -77,6 +77,11 @@ _TIME_ADJUNCT = re.compile(
 )
 # The noun a "… ở chỗ nào / nơi nào / địa điểm nào?" asks by (folded, from it up to "nào").
 _WHERE_NOUN = re.compile(r"(?:cho|noi) nao(?: \w+)?|dia (?:diem|chi) nao|(?:diem|chi) nao(?: \w+)?")
+# A guess closing an open question: ", có phải … không?", ", phải là … ko?", ", đúng là … chứ?"
+_GUESS = re.compile(
+    r"[,;]\s*(?:vậy\s+)?(?:có\s+)?(?:phải|đúng)\s+(?:là\s+)?[^,;?]{2,60}?\s+(?:không|ko|k|chứ|hả|à)\s*\??\s*$",
+    re.IGNORECASE,
+)
 _NEGATED = re.compile(r"\b(?:khong duoc|khong phai|khong can|khong co|chua duoc|nghiem cam|cam)\b")
 
 
@@ -151,6 +156,11 @@ def understand(text: str, unit_scope: str = "", places: frozenset[str] = frozens
         return replace(_understand(choice.stem, unit_scope, places), choice=choice)
     if (threshold := thresholds.read(text)) is not None:
         return replace(_understand(threshold.stem, unit_scope, places), threshold=threshold)
+    guess = _GUESS.search(text)
+    if guess and not re.search(r"\d", guess[0]) and short_answer.kind(text) not in (None, "yesno"):
+        # "ai công nhận kết quả bầu, có phải Mặt trận phường ko?": the asker's guess after the question
+        # is for the answer to bear out or not, no subject a sentence must hold
+        return _understand(text[: guess.start()] + "?", unit_scope, places)
     return _understand(text, unit_scope, places)
 
 
