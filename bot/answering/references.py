@@ -11,11 +11,11 @@ Only references by clause within the same document ("khoản 5 Điều 15 của 
 from __future__ import annotations
 
 import re
-import threading
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
 
 from bot.answering.answer import Referred, Source
+from bot.answering.lru import SizedLRU
 from ingest.language.legal import body_start
 from ingest.language.patterns import IN_TEXT_CLAUSES, clause_text
 from ingest.models import Passage
@@ -88,63 +88,53 @@ def referred_in(sentence: str, source: Source) -> str:
     return " . ".join(r.text for r in source.referred if (r.article, r.clause) in wanted)
 
 
-class Referring:
-    """Which passages refer to each clause of their document: built once per index generation
-    from every legal passage (a scan of the library, as learning its spellings is)."""
-
-    def __init__(self, passages: Iterable[Passage]):
-        self.by_clause: dict[Key, list[str]] = {}
-        for p in passages:
-            if p.legal is None:
-                continue
-            for article, clause in clauses_referred(p.text[body_start(p.text) :], p.legal.article):
-                self.by_clause.setdefault((p.legal.source.ref, article, clause), []).append(p.chunk_id)
-
-    def of(self, passage: Passage) -> list[str]:
-        """The chunks that refer to a clause this passage holds (its own chunk left out)."""
-        legal = passage.legal
-        if legal is None:
-            return []
-        body = passage.text[body_start(passage.text) :]
-        clauses = re.findall(r"(?m)^(\d{1,3})\.\s", body) or ([legal.clause] if legal.clause else [])
-        found = [
-            c
-            for clause in clauses
-            for c in self.by_clause.get((legal.source.ref, legal.article, clause), [])
-            if c != passage.chunk_id
-        ]
-        return list(dict.fromkeys(found))
+# The documents whose references are kept (per index generation), least recently used dropped.
+DOCUMENTS_KEPT = 32
+_TABLES: SizedLRU[tuple[str, str], dict[Key, list[Passage]]] = SizedLRU(DOCUMENTS_KEPT)
 
 
-_BUILT: dict[str, Referring] = {}
-_BUILDING = threading.Lock()
+def _table(generation: str, doc_id: str, chunks_of: Callable[[str], list[Passage]]) -> dict[Key, list[Passage]]:
+    """Which passages of a document name each of its clauses, read from the document's passages
+    (kept: a document is read once per generation, never the whole library)."""
+
+    def read() -> dict[Key, list[Passage]]:
+        table: dict[Key, list[Passage]] = {}
+        for p in chunks_of(doc_id):
+            for article, clause in clauses_referred(p.text[body_start(p.text) :], _article(p)):
+                if p.legal is not None:
+                    table.setdefault((p.legal.source.ref, article, clause), []).append(p)
+        return table
+
+    return _TABLES.get((generation, doc_id), read)
 
 
-def referring_of(generation: str, passages: Callable[[], Iterable[Passage]]) -> Referring:
-    """The references of an index generation, built on first use and kept while it is active."""
-    with _BUILDING:
-        if generation not in _BUILT:
-            _BUILT.clear()
-            _BUILT[generation] = Referring(passages())
-        return _BUILT[generation]
+def _clauses_held(passage: Passage) -> list[str]:
+    """The clauses a passage holds: those opening its lines, else the one its place says."""
+    assert passage.legal is not None
+    body = passage.text[body_start(passage.text) :]
+    return re.findall(r"(?m)^(\d{1,3})\.\s", body) or ([passage.legal.clause] if passage.legal.clause else [])
 
 
 def referring_passages(
     passages: Sequence[Passage],
-    referring: Referring,
-    fetch: Callable[[list[str]], dict[str, Passage]],
+    generation: str,
+    chunks_of: Callable[[str], list[Passage]],
     covered: Callable[[str], float],
     floor: float,
 ) -> list[Passage]:
-    """For each of the best REFERRED_IN passages, the passages of other articles that refer to a
-    clause of it and, read with that clause, cover the question (`covered`) at least `floor`: at
-    most REFERRING_MOST each, the best covering first."""
+    """For each of the best REFERRED_IN passages, the passages of other articles of its document
+    that name a clause of it as what they rule on and, read with that clause, cover the question
+    (`covered`) at least `floor`: at most REFERRING_MOST each, the best covering first."""
     have = {p.chunk_id for p in passages}
     added: list[Passage] = []
     for passage in passages[:REFERRED_IN]:
-        ids = [c for c in referring.of(passage) if c not in have]
-        found = fetch(ids) if ids else {}
-        other = [p for c in ids if (p := found.get(c)) and p.legal and p.legal.article != _article(passage)]
+        legal = passage.legal
+        if legal is None:
+            continue
+        table = _table(generation, passage.doc_id, chunks_of)
+        naming = [p for c in _clauses_held(passage) for p in table.get((legal.source.ref, legal.article, c), [])]
+        unique = {p.chunk_id: p for p in naming}.values()
+        other = [p for p in unique if p.chunk_id not in have and _article(p) != legal.article]
         scored = [(covered(p.text + " . " + _clauses_of(passage, p)), p) for p in other]
         for score, p in sorted(scored, key=lambda s: -s[0])[:REFERRING_MOST]:
             if score >= floor:

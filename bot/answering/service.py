@@ -404,12 +404,11 @@ class QAService:
         """The passages that name a clause of the best ones by number and, read with that clause,
         cover the question (`references.referring_passages`)."""
         loaded = self._loaded
-        table = references.referring_of(loaded.index.generation, loaded.index.all_passages)
         lexical = loaded.retriever.lexical
         return references.referring_passages(
             passages,
-            table,
-            loaded.index.passages,
+            loaded.index.generation,
+            loaded.index.chunks_of,
             lambda said: lexical.text_coverage(question, said, alternatives=asks.alternatives),
             self.settings.min_coverage,
         )
