@@ -409,6 +409,8 @@ def test_the_whole_a_share_is_of_runs_to_the_end_of_its_name():
     ("… thôn, tổ dân"), and "người lao động" still ends before "trong"."""
     villages = "Quyết định được thông qua khi có từ hai phần ba tổng số thôn, tổ dân phố trở lên tán thành."
     assert cut("Cần bao nhiêu thôn đồng ý?", villages) == "từ hai phần ba tổng số thôn, tổ dân phố trở lên"
+    delegates = "Kỳ họp được tiến hành khi có ít nhất hai phần ba tổng số đại biểu được triệu tập có mặt."
+    assert cut("Cần bao nhiêu đại biểu có mặt?", delegates) == "ít nhất hai phần ba tổng số đại biểu"  # not "… đại"
     staff = "Hội nghị hợp lệ khi có ít nhất hai phần ba tổng số cán bộ, công chức, viên chức, người lao động trong cơ quan."
     assert cut("Cần bao nhiêu người dự?", staff) == (
         "ít nhất hai phần ba tổng số cán bộ, công chức, viên chức, người lao động"

@@ -248,10 +248,10 @@ def compose(
 
     if not whole and not lists.asks_one(question):
         retrieval = replace(retrieval, passages=lists.facet_first(weighed, retrieval.passages))
-    pool = [Source.from_passage(i + 1, p) for i, p in enumerate((*retrieval.passages, *retrieval.referring))]
+    pool = [Source.from_passage(i + 1, p) for i, p in enumerate(retrieval.passages)]
     if chunks_of is not None:  # "… khoản 1 và khoản 2 Điều 15 của Luật này …" read with those clauses
         pool = [references.read_with(s, chunks_of) for s in pool]
-    retrieved = pool[: len(retrieval.passages)]  # quoted from; the referring only for a first line
+    retrieved = pool[: len(retrieval.passages)]
     # a legal answer: the articles ranked first answer first (their titles matched the question)
     by_rank = pool[0].is_legal
     found_list = None
@@ -282,7 +282,7 @@ def compose(
             listed_items, list_total = lists.quoted_count([q.text for q in chosen], article)
             label = asked_list if listed_items else None
         in_order = bool(chosen)  # an article's paragraphs, as written over its passages
-        chosen = chosen or _best_sentences(weighed, retrieved, retrieval, by_rank)
+        chosen = chosen or _best_sentences(weighed, pool, retrieval, by_rank)
     asks = asks or understand(question)
     short = (
         None
@@ -291,12 +291,11 @@ def compose(
     )
     # no first line from the passages found: an article that sets the figure of a clause found by
     # the clause's number may give it ("… khoản 5 Điều 15 … có hiệu lực kể từ ngày …")
-    by_number = None
-    if short is None and found_list is None and len(retrieved) < len(pool):
-        by_number = first_line.by_number(asks, pool, len(retrieved), retrieval.lexical)
-    if by_number is not None:
-        short, stating = by_number
-        chosen.append(_Quote(stating.source, stating.start, stating.sentence, stating.coverage))
+    if short is None and found_list is None and retrieval.referring and chunks_of and not first_from_top:
+        short, stating = _by_number(asks, pool, retrieval, chunks_of)
+        if stating is not None:
+            chosen.append(_Quote(stating.source, stating.start, stating.sentence, stating.coverage))
+            retrieved = [*retrieved, pool[stating.source]]  # a source of the answer, as found ones are
     unstated = near = False
     # a count of a thing no passage found gives any figure of ("bao nhiêu Bằng khen"): not stated
     nowhere = asks.kind == "number" and counts.given_nowhere(asks.text, asks.unit, [s.text for s in pool])
@@ -390,6 +389,24 @@ def _short(asks: Asks, chosen: list[_Quote], pool: list[Source], retrieval: Retr
         led = [(c, items.with_lead(pool[c.source].text, c.start, c.sentence)) for c in candidates]
         short = first_line.first_line(asks, [replace(c, sentence=s) for c, s in led if s], pool, retrieval.lexical)
     return short
+
+
+def _by_number(
+    asks: Asks, pool: list[Source], retrieval: Retrieval, chunks_of: Callable[[str], list[Passage]]
+) -> tuple[ShortAnswer | None, first_line.Candidate | None]:
+    """No first line from the passages found: an article that sets the figure of a clause found by
+    the clause's number may give it ("… khoản 5 Điều 15 … có hiệu lực kể từ ngày …"). Its source
+    joins the pool only when it does, so that nothing else reads it."""
+    first = len(pool)
+    pool += [
+        references.read_with(Source.from_passage(first + i + 1, p), chunks_of)
+        for i, p in enumerate(retrieval.referring)
+    ]
+    found = first_line.by_number(asks, pool, range(first, len(pool)), retrieval.lexical)
+    if found is None:
+        del pool[first:]
+        return None, None
+    return found
 
 
 def _candidates(chosen: list[_Quote], pool: list[Source]) -> list[first_line.Candidate]:

@@ -22,7 +22,15 @@ _UNIT_STOP = {
     "tại", "ở", "thì", "như", "năm", "từ", "đến", "trên", "mới", "này", "đó", "kể",
 }  # fmt: skip
 # Words that end the whole a share is of, besides `_UNIT_STOP`: "… tổ dân phố trở lên tán thành".
-_WHOLE_ENDS = {"trở", "tán", "đồng", "biểu"}
+_WHOLE_ENDS = {
+    ("tro", "len"),
+    ("tan", "thanh"),
+    ("dong", "y"),
+    ("dong", "thuan"),
+    ("nhat", "tri"),
+    ("bieu", "quyet"),
+    ("tham", "du"),
+}
 # Words that may stand between what is counted and its figure.
 _BETWEEN = {"muc", "la", "khoang", "toi", "da", "thieu", "it", "nhat", "duoc"}
 # "đô thị loại mấy", "lần thứ mấy", "khóa mấy": the number is a rank written after that word ("loại I").
@@ -243,7 +251,9 @@ def _of_total(unit: list[str], sentence: str, at: int) -> int | None:
         return None
     first = folded.index(unit[0])
     i = first + 1
-    while i < len(words) and words[i][0].lower() not in _UNIT_STOP | _WHOLE_ENDS and len(folded[i]) > 1:
+    while i < len(words) and words[i][0].lower() not in _UNIT_STOP and len(folded[i]) > 1:
+        if tuple(folded[i : i + 2]) in _WHOLE_ENDS:
+            break
         i += 1  # the unit's noun runs on: "người lao động", "hộ gia đình", "thôn, tổ dân phố", to "của",
         if i - first >= 4:  # "trong", "trở lên", "tán thành"…
             break

@@ -328,18 +328,23 @@ def stated(asks: Asks, pool: Sequence[Source], lexical: LexicalIndex) -> Candida
 
 
 def by_number(
-    asks: Asks, pool: list[Source], first: int, lexical: LexicalIndex
+    asks: Asks, pool: list[Source], among: range, lexical: LexicalIndex
 ) -> tuple[ShortAnswer, Candidate] | None:
-    """The first line from the sources from `first` on (articles that set a found clause's figure
-    by its number) and the sentence it is cut from: of the sentences that state it, those saying
-    most of the subject ("phạm vi toàn xã": the commune-wide rule, not the village's beside it),
-    and only when they agree on the figure."""
-    said = stating(asks, pool, range(first, len(pool)), lexical)
+    """The first line from the sources `among` (articles that set a found clause's figure by its
+    number) and the sentence it is cut from: of the sentences that state it, those saying most of
+    the subject ("phạm vi toàn xã": the commune-wide rule, not the village's beside it), and only
+    when they agree on the figure (in words too: "hai phần ba" is not "quá nửa")."""
+    said = stating(asks, pool, among, lexical)
     subject = " , ".join(asks.subject)
     held = [lexical.text_coverage(subject, c.sentence, pairs=False, alternatives=asks.alternatives) for c in said]
     best = [c for c, h in zip(said, held, strict=True) if h == max(held)]
-    cuts = {digits(cut.text) for c in best if (cut := gated_cut(asks, c.sentence, pool[c.source], lexical))}
-    short = first_line(asks, best, pool, lexical) if len(cuts) == 1 else None
+    figures = {
+        digits(cut.text) or fold(cut.text)
+        for c in best
+        if (cut := gated_cut(asks, c.sentence, pool[c.source], lexical))
+    }
+    short = first_line(asks, best, pool, lexical) if len(figures) == 1 else None
     if short is None:
         return None
-    return short, next(c for c in best if c.source == short.source)
+    cut_from = [c for c in best if c.source == short.source and short.text in c.sentence]
+    return (short, cut_from[0]) if cut_from else None

@@ -376,7 +376,7 @@ class QAService:
             and not answer.cards
             and (nearby := [p for p in retrieval.nearby if fits(scope_of(p), asks.scope)])
         ):
-            near = replace(retrieval, passages=nearby, found=True)
+            near = replace(retrieval, passages=nearby, found=True, referring=())
             nearest = compose(text, near, resolutions, focus, chunks_of=loaded.index.chunks_of, asks=asks)
             # unless a sentence of theirs passes every gate of a first line: it answers, however few
             # of the question's words it shares ("Trường ko có trang web nội bộ, hiệu trưởng …")
