@@ -292,7 +292,7 @@ def compose(
     # no first line from the passages found: an article that sets the figure of a clause found by
     # the clause's number may give it ("… khoản 5 Điều 15 … có hiệu lực kể từ ngày …")
     if short is None and found_list is None and retrieval.referring and chunks_of and not first_from_top:
-        short, stating = _by_number(asks, pool, retrieval, chunks_of)
+        short, stating = first_line.by_number(asks, pool, retrieval.referring, chunks_of, retrieval.lexical)
         if stating is not None:
             chosen.append(_Quote(stating.source, stating.start, stating.sentence, stating.coverage))
             retrieved = [*retrieved, pool[stating.source]]  # a source of the answer, as found ones are
@@ -389,24 +389,6 @@ def _short(asks: Asks, chosen: list[_Quote], pool: list[Source], retrieval: Retr
         led = [(c, items.with_lead(pool[c.source].text, c.start, c.sentence)) for c in candidates]
         short = first_line.first_line(asks, [replace(c, sentence=s) for c, s in led if s], pool, retrieval.lexical)
     return short
-
-
-def _by_number(
-    asks: Asks, pool: list[Source], retrieval: Retrieval, chunks_of: Callable[[str], list[Passage]]
-) -> tuple[ShortAnswer | None, first_line.Candidate | None]:
-    """No first line from the passages found: an article that sets the figure of a clause found by
-    the clause's number may give it ("… khoản 5 Điều 15 … có hiệu lực kể từ ngày …"). Its source
-    joins the pool only when it does, so that nothing else reads it."""
-    first = len(pool)
-    pool += [
-        references.read_with(Source.from_passage(first + i + 1, p), chunks_of)
-        for i, p in enumerate(retrieval.referring)
-    ]
-    found = first_line.by_number(asks, pool, range(first, len(pool)), retrieval.lexical)
-    if found is None:
-        del pool[first:]
-        return None, None
-    return found
 
 
 def _candidates(chosen: list[_Quote], pool: list[Source]) -> list[first_line.Candidate]:

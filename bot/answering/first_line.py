@@ -12,11 +12,11 @@ passage states, the answer says the library does not state it (`stated`).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from bot import wording
-from bot.answering import choices, levels, short_answer, thresholds
+from bot.answering import choices, levels, references, short_answer, thresholds
 from bot.answering.answer import ShortAnswer, Source
 from bot.answering.asks import Asks, names_measure, states_money
 from bot.answering.spans import digits
@@ -26,6 +26,7 @@ from ingest.language.normalize import fold
 from ingest.language.patterns import DATE_PHRASE, NUMBERED_NAME
 from ingest.language.scope import fits, scope_of
 from ingest.language.sentences import paragraph_spans, sentence_spans
+from ingest.models import Passage
 
 # An either-or is decided by the first of this many best sentences that says its subject.
 CHOICE_CANDIDATES = 3
@@ -328,13 +329,21 @@ def stated(asks: Asks, pool: Sequence[Source], lexical: LexicalIndex) -> Candida
 
 
 def by_number(
-    asks: Asks, pool: list[Source], among: range, lexical: LexicalIndex
-) -> tuple[ShortAnswer, Candidate] | None:
-    """The first line from the sources `among` (articles that set a found clause's figure by its
-    number) and the sentence it is cut from: of the sentences that state it, those saying most of
-    the subject ("phạm vi toàn xã": the commune-wide rule, not the village's beside it), and only
-    when they agree on the figure (in words too: "hai phần ba" is not "quá nửa")."""
-    said = stating(asks, pool, among, lexical)
+    asks: Asks,
+    pool: list[Source],
+    referring: Sequence[Passage],
+    chunks_of: Callable[[str], list[Passage]],
+    lexical: LexicalIndex,
+) -> tuple[ShortAnswer | None, Candidate | None]:
+    """No first line from the passages found: an article that sets the figure of a clause found by
+    the clause's number may give it ("… khoản 5 Điều 15 … có hiệu lực kể từ ngày …"), with the
+    sentence it is cut from. Its source joins the pool only when it does, so that nothing else
+    reads it. Of the sentences that state it, those saying most of the subject answer ("phạm vi
+    toàn xã": the commune-wide rule, not the village's beside it), only when they agree on the
+    figure (in words too: "hai phần ba" is not "quá nửa")."""
+    first = len(pool)
+    pool += [references.read_with(Source.from_passage(first + i + 1, p), chunks_of) for i, p in enumerate(referring)]
+    said = stating(asks, pool, range(first, len(pool)), lexical)
     subject = " , ".join(asks.subject)
     held = [lexical.text_coverage(subject, c.sentence, pairs=False, alternatives=asks.alternatives) for c in said]
     best = [c for c, h in zip(said, held, strict=True) if h == max(held)]
@@ -344,7 +353,8 @@ def by_number(
         if (cut := gated_cut(asks, c.sentence, pool[c.source], lexical))
     }
     short = first_line(asks, best, pool, lexical) if len(figures) == 1 else None
-    if short is None:
-        return None
-    cut_from = [c for c in best if c.source == short.source and short.text in c.sentence]
-    return (short, cut_from[0]) if cut_from else None
+    cut_from = [c for c in best if short is not None and c.source == short.source and short.text in c.sentence]
+    if short is None or not cut_from:
+        del pool[first:]
+        return None, None
+    return short, cut_from[0]
