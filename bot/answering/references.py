@@ -20,7 +20,7 @@ from ingest.language.legal import body_start
 from ingest.language.patterns import IN_TEXT_CLAUSES, clause_text
 from ingest.models import Passage
 
-# Passages added after a retrieved clause that refer to it, at most (the best covering the question).
+# Passages naming a retrieved clause read for its figure, at most, per clause passage (the best covering the question).
 REFERRING_MOST = 2
 # Retrieved passages whose clauses are looked up among the references, best first.
 REFERRED_IN = 3
