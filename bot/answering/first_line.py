@@ -12,7 +12,7 @@ passage states, the answer says the library does not state it (`stated`).
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 from bot import wording
@@ -308,24 +308,21 @@ def _body_sentences(source: Source) -> list[tuple[int, str]]:
     ]
 
 
-def stating(asks: Asks, pool: Sequence[Source], among: Iterable[int], lexical: LexicalIndex) -> list[Candidate]:
-    """Every sentence of the sources `among` (pool indexes) that states what is asked of the subject."""
-    return [
+def stating(asks: Asks, pool: Sequence[Source], among: Iterable[int], lexical: LexicalIndex) -> Iterator[Candidate]:
+    """Each sentence of the sources `among` (pool indexes) that states what is asked of the subject,
+    in order, read as asked for (`stated` stops at the first)."""
+    return (
         Candidate(i, start, sentence, 1.0)
         for i in among
         for start, sentence in _body_sentences(pool[i])
         if gated_cut(asks, sentence, pool[i], lexical) is not None
-    ]
+    )
 
 
 def stated(asks: Asks, pool: Sequence[Source], lexical: LexicalIndex) -> Candidate | None:
     """A sentence of the best passages that states the quantity asked of the subject, or None
     when none does: the library does not say it."""
-    for i, source in enumerate(pool[:STATED_IN]):
-        for start, sentence in _body_sentences(source):
-            if gated_cut(asks, sentence, source, lexical) is not None:
-                return Candidate(i, start, sentence, 1.0)
-    return None
+    return next(stating(asks, pool, range(min(STATED_IN, len(pool))), lexical), None)
 
 
 def by_number(
@@ -343,7 +340,7 @@ def by_number(
     figure (in words too: "hai phần ba" is not "quá nửa")."""
     first = len(pool)
     pool += [references.read_with(Source.from_passage(first + i + 1, p), chunks_of) for i, p in enumerate(referring)]
-    said = stating(asks, pool, range(first, len(pool)), lexical)
+    said = list(stating(asks, pool, range(first, len(pool)), lexical))
     subject = " , ".join(asks.subject)
     held = [lexical.text_coverage(subject, c.sentence, pairs=False, alternatives=asks.alternatives) for c in said]
     best = [c for c, h in zip(said, held, strict=True) if h == max(held)]
