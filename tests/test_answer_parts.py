@@ -71,6 +71,9 @@ def test_how_often_said_as_a_period():
     dialogue = "Hằng năm, Ủy ban nhân dân cấp xã tổ chức ít nhất một lần hội nghị đối thoại với Nhân dân."
     assert cut("UBND xa to chuc doi thoai voi dan may lan 1 nam", dialogue) == "ít nhất một lần"
     assert cut("UBND xã tổ chức đối thoại bao lâu một lần?", dialogue) == "Hằng năm"
+    # the period and the times asked however far apart
+    asked = "Hằng năm UBND xã phải phối hợp MTTQ tổ chức hội nghị đối thoại với dân ít nhất mấy lần?"
+    assert cut(asked, dialogue) == "ít nhất một lần"
 
 
 def test_who_does_it_is_not_the_agent_of_a_remark_in_brackets():

@@ -47,12 +47,20 @@ _ASKING_WORDS = (
     # a chat's own words, which no rule says: "bão lũ vừa rồi", "mn" (mọi người), "e" (em), "ae" (anh
     # em), who the asker is ("bố em là ủy viên …"); not "đi", "nhỉ", "hả": typed without marks
     # they are "di" (di dời), "nhi" (thiếu nhi), "ha" (hectares)
-    "vừa mọi e ae dạ vâng bố mẹ"
+    "vừa mọi e ae dạ vâng bố mẹ "
+    # when, as "đã", "đang", "sẽ" say it: "sắp xuống làm việc" (typed without marks, "sap" may be "sáp nhập")
+    "sắp"
 )
 _ASKING = set(_ASKING_WORDS.split())
-_ASKING_FOLDED = {fold(w) for w in _ASKING}
+_ASKING_FOLDED = {fold(w) for w in _ASKING} - {"sap"}
 # "bao nhiêu một tháng": a rate, not the unit of the figure.
 _PER = {"mot", "moi", "hang", "1"}  # "bao nhiêu 1 tháng" typed with the digit
+# The bounds a figure is asked with, wherever they stand ("chậm nhất trước … mấy ngày").
+_BOUNDS = {"cham nhat", "som nhat", "toi da", "toi thieu", "it nhat"}
+# Verbs that only lead to what a doer is asked to do: "ai đứng ra chủ trì", "ai chịu trách nhiệm tổ chức".
+_LIGHT_ROLES = {"dung", "chiu trach nhiem", "trach nhiem", "tham quyen", "dam nhan", "dam nhiem", "duoc giao"}
+# Words before "ai" that make it the object of the verb before them ("thống nhất với ai").
+_PREPOSITIONS = {"voi", "cho", "cua", "cung", "toi", "den", "len"}
 # Verbs that carry no subject of their own: "Ai ký?", "Có không?" say nothing yet to look up.
 _BARE = {"ky", "ban", "hanh", "noi", "lam", "thuc", "hien", "ap", "dung", "gom", "yeu", "cau", "tra", "loi", "giai",
          "thich", "cho", "biet", "xem", "tim", "hoi", "duoc", "khong", "ok", "vang", "u", "a"}  # fmt: skip
@@ -82,6 +90,10 @@ _GUESS = re.compile(
     r"[,;]\s*(?:vậy\s+)?(?:có\s+)?(?:phải|đúng)\s+(?:là\s+)?[^,;?]{2,60}?\s+(?:không|ko|k|chứ|hả|à)\s*\??\s*$",
     re.IGNORECASE,
 )
+# A sentence of a question told in several: up to ".", "!", "?" or ";" and the space after it.
+_SENTENCE = re.compile(r"[^.!?;]*(?:[.!?;]+(?=\s|$)|$)")
+# An aside in brackets: the asker's situation, not what is asked.
+_ASIDE = re.compile(r"\([^()]{3,}\)")
 _NEGATED = re.compile(r"\b(?:khong duoc|khong phai|khong can|khong co|chua duoc|nghiem cam|cam)\b")
 
 
@@ -106,6 +118,11 @@ class Asks:
     choice: Choice | None = None
     # a yes-no's own figure to judge; the rest of the analysis is of the figure asked (`thresholds`)
     threshold: Threshold | None = None
+    # the subject's runs in the sentence that asks, when a story is told around it (else empty)
+    focus: tuple[str, ...] = ()
+    # what "ai" / "cơ quan nào" is asked to do: the run after it, else the one before ("ai chủ trì"); a
+    # sentence answers saying one of these
+    role: tuple[str, ...] = ()
 
     @property
     def looked_up(self) -> bool:
@@ -194,13 +211,24 @@ def _understand(text: str, unit_scope: str, places: frozenset[str]) -> Asks:
     which_noun = _which_noun(folded) if kind == "which" else set()
     which_noun |= which_document.asked_words(folded) if kind == "document" else set()
     runs: list[list[str]] = [[]]
+    # a story told around the question ("Trưởng thôn bên em xin nghỉ … Vậy trong bao lâu …?"): the
+    # runs of the sentence that asks are its focus
+    told = _asked_sentence(text, _word_start(text, asking))
+    focus: list[list[str]] = [[]]
+    firsts: dict[int, int] = {}  # the index of each run's first word
     lowered = [w.lower() for w in words]
     in_name = False  # inside a document's name: "Luật thực hiện dân chủ ở cơ sở" is one subject
+    end = 0  # where the word before ended
     for i, m in enumerate(re.finditer(r"\w+", text)):
         word = m[0]
+        gap, end = text[end : m.start()], m.end()
         plain = folded[i] == word.lower()
         asked_here = asking is not None and asking[0] <= i < asking[1] + len(unit)
         asked_here |= " ".join(folded[i : i + 2]) == "quy dinh" or " ".join(folded[i - 1 : i + 1]) == "quy dinh"
+        # "chậm nhất trước ngày làm việc mấy ngày": the bound of the figure asked, apart from its "mấy"
+        asked_here |= asking is not None and bool(
+            {" ".join(folded[i : i + 2]), " ".join(folded[i - 1 : i + 1])} & _BOUNDS
+        )
         # "đồng chí" addresses the one asked; "đồng" alone is of "cộng đồng", "đồng ý"
         asked_here |= "dong chi" in (" ".join(folded[i : i + 2]), " ".join(folded[max(i - 1, 0) : i + 1]))
         asked_here |= i in which_noun  # "cơ quan nào bãi bỏ": the body is what is asked, not a word to find
@@ -211,7 +239,9 @@ def _understand(text: str, unit_scope: str, places: frozenset[str]) -> Asks:
             in_name = False
         # "Ban Thanh tra", "Cần Thơ": a name is kept whole; opening the question only as a place
         opens_place = i == 0 and word[:1].isupper() and any(" ".join(folded[:n]) in places for n in (2, 3))
-        is_name = in_name or (i > 0 and word[:1].isupper()) or opens_place
+        # a capital opening a sentence of a story ("… rồi. Vậy …", "… quỹ. Cuộc họp …") names nothing
+        opens = i == 0 or re.search(r"[.!?;]\s*$", text[: m.start()]) is not None
+        is_name = in_name or (not opens and word[:1].isupper()) or opens_place
         # typed with accents, the words must be these ("mời" is no "mới", "cán" no "cần")
         said = lowered if not plain else folded
         particle = folded[i + 1 : i + 2] and folded[i + 1] in _PARTICLE_BEFORE.get(folded[i], ())
@@ -233,14 +263,71 @@ def _understand(text: str, unit_scope: str, places: frozenset[str]) -> Asks:
             or any(c.isdigit() for c in word)
             or any(a <= m.start() < b for a, b in cited_spans)  # documents named are resolved, not matched
         ):
-            if runs[-1]:
-                runs.append([])
+            runs.append([])
+            focus.append([])
         else:
+            if re.search(r"[.!?;()]", gap):  # no run across sentences or into an aside
+                runs.append([])
+                focus.append([])
+            if not runs[-1]:
+                firsts[len(runs) - 1] = i
             runs[-1].append(word)
+            if _in_focus(text, told, m.start()):
+                focus[-1].append(word)
+            else:
+                focus.append([])
     subject = tuple(" ".join(r) for r in runs if r)
     cited = tuple(c.number for c in citations)
     scope = asked_scope(text, unit_scope)
-    return Asks(text, kind, measure, unit, subject, bool(_NEGATED.search(q)), cited, scope)
+    focused = tuple(" ".join(r) for r in focus if r) if told is not None else ()
+    role = (
+        _role(folded, which_noun, [(firsts[k], " ".join(r)) for k, r in enumerate(runs) if r])
+        if kind in ("who", "which")
+        else ()
+    )
+    return Asks(text, kind, measure, unit, subject, bool(_NEGATED.search(q)), cited, scope, focus=focused, role=role)
+
+
+def _role(folded: list[str], which_noun: set[int], runs: list[tuple[int, str]]) -> tuple[str, ...]:
+    """The run of the subject a who / which question asks the doer of: the first after its asking
+    word ("ai chủ trì", "ai đứng ra chủ trì", "cơ quan nào ban hành"), else the last before it ("… do ai")."""
+    at = min(which_noun, default=next((i for i, w in enumerate(folded) if w == "ai"), None))
+    if at is None:
+        return ()
+    after = [run for start, run in runs if start > at and fold(run) not in _LIGHT_ROLES]
+    before = [run for start, run in runs if start < at]
+    if at and folded[at - 1] in _PREPOSITIONS:
+        # "thống nhất với ai trước khi đưa …": the one agreed with, or who brings it ("phối hợp với cơ
+        # quan nào xây dựng …"): either
+        return tuple(after[:1] + before[-1:])
+    return tuple(after[:1] or before[-1:])
+
+
+def _word_start(text: str, asking: tuple[int, int] | None) -> int | None:
+    """Where the asking word is in the text (`asking` counts words)."""
+    if asking is None:
+        return None
+    return next((m.start() for i, m in enumerate(re.finditer(r"\w+", text)) if i == asking[0]), None)
+
+
+def _asked_sentence(text: str, at: int | None) -> tuple[int, int] | None:
+    """The span of the sentence that asks, when the question is told in more than one: the one
+    holding the asking word, else the first that ends with "?"; None for one sentence."""
+    spans = [(m.start(), m.end()) for m in _SENTENCE.finditer(text) if re.search(r"\w", m[0])]
+    if len(spans) < 2:
+        return (0, len(text)) if _ASIDE.search(text) else None
+    if at is not None:
+        return next((span for span in spans if span[0] <= at < span[1]), None)
+    return next((span for span in spans if text[span[0] : span[1]].rstrip().endswith("?")), None)
+
+
+def _in_focus(text: str, told: tuple[int, int] | None, at: int) -> bool:
+    """A word of the sentence that asks, not of an aside in brackets ("(bên em là đơn vị …)")."""
+    return (
+        told is not None
+        and told[0] <= at < told[1]
+        and not any(a.start() <= at < a.end() for a in _ASIDE.finditer(text))
+    )
 
 
 def _which_noun(folded: list[str]) -> set[int]:
@@ -262,6 +349,8 @@ def _asking_at(folded: list[str]) -> tuple[int, int] | None:
             found = (found[0], i + 2) if found and found[1] == i else (i, i + 2)  # "chậm nhất bao nhiêu"
         elif w == "may":
             found = (i, i + 1)
+    if found and " ".join(folded[max(found[0] - 2, 0) : found[0]]) == "trong vong":
+        found = (found[0] - 2, found[1])  # "trong vòng bao lâu": within, the period asked
     if found and found[1] < len(folded) and " ".join(folded[found[1] : found[1] + 2]) == "bao nhieu":
         found = (found[0], found[1] + 2)  # "tối thiểu bao nhiêu"
     elif found and found[1] < len(folded) and folded[found[1]] == "may":

@@ -85,6 +85,11 @@ _NONE_SUCH = re.compile(r"\bkhong co\b(?:\s+\w+){1,4}\s+nao\b")
 _SHORT_OF = re.compile(r"\b(?:chua|khong) (?:dat|du)(?: (?:ty le|muc))?\s*$")
 
 
+# The words a count is asked by, and what follows them (the unit).
+_ASKED = re.compile(r"\b(?:bao nhieu|may)\b")
+_ASKED_TAIL = re.compile(r"\b(?:bao nhieu|may)\b\s*(.*)")
+
+
 def _upper_end(sentence: str, at: int, end: int) -> int | None:
     """Where the other end of a range a figure opens with "từ" ends, in the same unit
     ("từ 85 điểm | đến dưới 95 điểm"), or None."""
@@ -109,13 +114,13 @@ def number(question: str, sentence: str, q_words: set[str]) -> Cut | None:
     the sentence has it there, else the few words that follow the number."""
     q = fold(question)
     # "ít nhất mấy thành viên", "tối đa là bao nhiêu người": the unit follows the asking word, not the bound
-    after = re.search(r"\b(?:bao nhieu|may)\b\s*(.*)", q) or re.search(rf"\b(?:{NUMBER_Q})\b\s*(.*)", q)
+    after = _last_asked(q) or re.search(rf"\b(?:{NUMBER_Q})\b\s*(.*)", q)
     unit = _unit_asked(question, q, after) if after else []
     if unit[:1] in (["mot"], ["moi"], ["hang"], ["1"]):  # "bao nhiêu một (1) tháng": a rate, not the unit
         unit = []
     # the words before "bao nhiêu", abbreviations written out as sentences write them ("ủy viên MTTQ")
     spelt = fold(vocabulary.load().written_out(question, tokens=True))
-    asked_at = re.search(r"\b(?:bao nhieu|may)\b", spelt) or re.search(rf"\b(?:{NUMBER_Q})\b", spelt)
+    asked_at = _last_asked(spelt) or re.search(rf"\b(?:{NUMBER_Q})\b", spelt)
     lead = (
         [w for w in re.findall(r"\w+", spelt[: asked_at.start()]) if w not in _BETWEEN][-3:][::-1] if asked_at else []
     )
@@ -239,6 +244,13 @@ def condition_unmet(before: str, given: list[int], extreme: str | None) -> bool:
     return not all(met.get(word, n.__le__)(bound) for bound, word in tests)
 
 
+def _last_asked(text: str) -> re.Match[str] | None:
+    """The last "bao nhiêu" / "mấy" with what follows it: a story before the question may say "mấy"
+    for "a few" ("biểu quyết mấy việc lặt vặt … Phải có bao nhiêu hộ …?")."""
+    starts = [m.start() for m in _ASKED.finditer(text)]
+    return _ASKED_TAIL.match(text, starts[-1]) if starts else None
+
+
 def _of_total(unit: list[str], sentence: str, at: int) -> int | None:
     """Where the whole a share is of ends, when it counts the unit asked ("tổng số … người lao
     động" for "người", "tổng số hộ gia đình" for "hộ"): the end of the unit's words; else None."""
@@ -255,7 +267,7 @@ def _of_total(unit: list[str], sentence: str, at: int) -> int | None:
         if tuple(folded[i : i + 2]) in _WHOLE_ENDS:
             break
         i += 1  # the unit's noun runs on: "người lao động", "hộ gia đình", "thôn, tổ dân phố", to "của",
-        if i - first >= 4:  # "trong", "trở lên", "tán thành"…
+        if i - first >= len(unit) + 3:  # "trong", "trở lên", "tán thành"…
             break
     return m.start(1) + words[i - 1].end()
 

@@ -22,6 +22,7 @@ ASCII_NUMBER = re.compile(r"[0-9]{1,6}")
 TEXTED = {
     "j": "gì", "gj": "gì", "đc": "được", "dc": "được", "ko": "không", "k0": "không", "hok": "không",
     "khum": "không", "khg": "không", "ntn": "như thế nào", "bn": "bao nhiêu", "bnh": "bao nhiêu",
+    "bnhiu": "bao nhiêu", "bnhieu": "bao nhiêu", "bnhiêu": "bao nhiêu",
     "ng": "người", "cx": "cũng", "vs": "với", "trc": "trước", "mn": "mọi người", "nx": "nữa",
 }  # fmt: skip
 _TEXTED = re.compile(r"(?<![\w/-])(" + "|".join(sorted(TEXTED, key=len, reverse=True)) + r")(?![\w/-])")
