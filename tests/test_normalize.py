@@ -30,7 +30,7 @@ def test_old_tone_placement_is_made_canonical(old, new):
     assert normalize_text(old) == new
 
 
-@pytest.mark.parametrize("word", ["quý", "quỷ", "hoàng", "huyện", "khuỷu", "thuyền", "ủy"])
+@pytest.mark.parametrize("word", ["quý", "quỷ", "hoàng", "huyện", "khuỷu", "thuyền", "ủy", "hoặc", "ngoặc", "Hoặc"])
 def test_words_already_canonical_are_left_alone(word):
     assert canonical_tones(word) == word
 

@@ -299,7 +299,8 @@ class LexicalIndex:
 
 
 # 7: passages keep the words of the abbreviations they write or spell out (`lexical_tokens`).
-LEXICAL_FORMAT = 7
+# 8: "hoặc", "ngoặc" keep their tone on "ă" (canonical tones wrote "~họăc").
+LEXICAL_FORMAT = 8
 
 
 def _share(terms: dict[str, float], present: set[str]) -> float:

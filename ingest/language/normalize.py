@@ -57,7 +57,9 @@ _TONES = "\u0300\u0301\u0303\u0309\u0323"  # huyền, sắc, ngã, hỏi, nặng
 # official text uses. "qu" + y keeps its mark on y (quý), and a closed syllable
 # (hoàng, huyện) is the same in both styles, hence the look-arounds. Written by
 # hand: no maintained library does only this without re-spacing the text.
-_OLD_TONE_OA_OE = re.compile(rf"([oO])([aAeE])([{_TONES}])(?![^\W_])")
+# NFD puts a dot below before a breve or circumflex ("ặ" is a, dot, breve): that vowel is "ă",
+# whose mark it is, so "hoặc" stays (it became "họăc").
+_OLD_TONE_OA_OE = re.compile(rf"([oO])([aAeE])([{_TONES}])(?![^\W_]|[\u0302\u0306])")
 _OLD_TONE_UY = re.compile(rf"(?<![qQ])([uU])([yY])([{_TONES}])(?![^\W_])")
 
 
