@@ -49,6 +49,8 @@ def test_a_question_names_a_level_by_a_body_and_its_level_a_text_only_by_cap():
         # the issue's own example: the threshold is set for "khoản 1 và khoản 2 Điều 15", which the
         # question names only in its own words (góp tiền làm đường: đóng góp xây dựng cơ sở hạ tầng)
         ("Xóm tôi định góp tiền đổ bê tông đường làng, phải bao nhiêu hộ đồng ý?", "hai phần ba"),
+        # said in fewer of the law's words: the clause is only among the nearest passages
+        ("Cả xóm góp tiền làm đường bê tông ra đồng thì cần bao nhiêu hộ đồng ý mới được thông qua?", "hai phần ba"),
         (
             "Quyết định của cộng đồng dân cư về bầu, cho thôi làm thành viên Ban Thanh tra nhân dân có hiệu lực khi nào?",
             "Ủy ban Mặt trận Tổ quốc Việt Nam cấp xã ban hành quyết định công nhận",

@@ -221,3 +221,11 @@ def test_written_out_with_tokens_writes_every_abbreviation_typed_in_capitals():
     words = load()
     assert words.written_out("ủy viên MTTQ cấp tỉnh", tokens=True) == "ủy viên mặt trận tổ quốc cấp tỉnh"
     assert words.written_out("mttq", tokens=True) == "mttq"  # lower case is no abbreviation
+
+
+def test_a_phrase_starting_inside_another_stands_for_its_own_words_too():
+    # "góp tiền làm đường" took "đường", and "bê tông" was held by no term of the texts
+    found = dict(BUILTIN.alternatives("Thôn góp tiền làm đường bê tông cần bao nhiêu hộ đồng ý?"))
+    assert "góp tiền làm đường" in found and "đường bê tông" in found
+    # retrieval's expansion reads each word once, as before
+    assert [typed for typed, _ in BUILTIN.matches("góp tiền làm đường bê tông")] == ["góp tiền làm đường"]

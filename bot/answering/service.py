@@ -376,7 +376,9 @@ class QAService:
             and not answer.cards
             and (nearby := [p for p in retrieval.nearby if fits(scope_of(p), asks.scope)])
         ):
-            near = replace(retrieval, passages=nearby, found=True, referring=())
+            # the articles naming a clause of theirs cover the question as the clause does, not as found ones
+            referring = tuple(self._referring(ranked, nearby, asks, nearest=True)) if asks.figure else ()
+            near = replace(retrieval, passages=nearby, found=True, referring=referring)
             nearest = compose(text, near, resolutions, focus, chunks_of=loaded.index.chunks_of, asks=asks)
             # unless a sentence of theirs passes every gate of a first line: it answers, however few
             # of the question's words it shares ("Trường ko có trang web nội bộ, hiệu trưởng …")
@@ -400,18 +402,20 @@ class QAService:
         answer.timings_ms = timings | {"total": round((time.perf_counter() - started) * 1000, 1)}
         return answer
 
-    def _referring(self, question: str, passages: list[Passage], asks: Asks) -> list[Passage]:
+    def _referring(self, question: str, passages: list[Passage], asks: Asks, nearest: bool = False) -> list[Passage]:
         """The passages that name a clause of the best ones by number and, read with that clause,
-        cover the question (`references.referring_passages`)."""
+        cover the question (`references.referring_passages`) as found passages do, or for the
+        `nearest` as well as the best of those they may name a clause of."""
         loaded = self._loaded
         lexical = loaded.retriever.lexical
-        return references.referring_passages(
-            passages,
-            loaded.index.generation,
-            loaded.index.chunks_of,
-            lambda said: lexical.text_coverage(question, said, alternatives=asks.alternatives),
-            self.settings.min_coverage,
-        )
+
+        def covered(said: str) -> float:
+            return lexical.text_coverage(question, said, alternatives=asks.alternatives)
+
+        floor = self.settings.min_coverage
+        if nearest and passages:
+            floor = min(floor, max(covered(p.text) for p in passages[: references.REFERRED_IN]))
+        return references.referring_passages(passages, loaded.index.generation, loaded.index.chunks_of, covered, floor)
 
     def _answer_article(self, question: Question, asked: Resolution, k: int | None, started: float) -> Answer:
         """A question about one article ("Điều 12 Luật THDCCS quy định gì?"): answered from that

@@ -121,8 +121,10 @@ class Vocabulary:
         for keys in self._keys.values():
             keys.sort(key=lambda k: (-len(k.syllables), k.entry is None))  # longest first; a word over a trap
 
-    def matches(self, question: str) -> list[tuple[str, Entry]]:
-        """The entries the question uses, each with the words as typed, in order (traps left out)."""
+    def matches(self, question: str, overlapping: bool = False) -> list[tuple[str, Entry]]:
+        """The entries the question uses, each with the words as typed, in order (traps left out).
+        `overlapping`: also a phrase that starts inside one found and runs past its end ("góp tiền
+        làm đường bê tông": "đường bê tông" too)."""
         text = normalize_text(question)
         spans = [(m.start(), m.end()) for m in WORD.finditer(text)]
         folded = [same_iy(fold(text[a:b])) for a, b in spans]
@@ -131,9 +133,9 @@ class Vocabulary:
         part = [0]
         for (_, end), (start, _) in zip(spans, spans[1:]):
             part.append(part[-1] + bool(_BREAK.search(text, end, start)))
-        found: list[tuple[str, Entry]] = []
-        i = 0
-        while i < len(folded):
+
+        def at(i: int) -> tuple[int, Entry | None] | None:
+            """The longest phrase starting at word i: its length and entry (None: a trap)."""
             for key in self._keys.get(folded[i], ()):
                 n = len(key.syllables)
                 if tuple(folded[i : i + n]) != key.syllables or part[i] != part[i + n - 1]:
@@ -143,12 +145,23 @@ class Vocabulary:
                     continue
                 if not key.abbreviation and not _same_accents(lower[i : i + n], folded[i : i + n], key.written):
                     continue
-                if key.entry is not None:
-                    found.append((typed, key.entry))
-                i += n
-                break
-            else:
+                return n, key.entry
+            return None
+
+        found: list[tuple[str, Entry]] = []
+        i = 0
+        while i < len(folded):
+            if (match := at(i)) is None:
                 i += 1
+                continue
+            n, entry = match
+            if entry is not None:
+                found.append((text[spans[i][0] : spans[i + n - 1][1]], entry))
+            for j in range(i + 1, i + n) if overlapping and entry is not None else ():
+                if (tail := at(j)) is not None and j + tail[0] > i + n and tail[1] is not None:
+                    found.append((text[spans[j][0] : spans[j + tail[0] - 1][1]], tail[1]))
+                    break
+            i += n
         return found
 
     def terms(self, question: str) -> list[str]:
@@ -198,7 +211,7 @@ class Vocabulary:
         # words that ask ("bao nhiêu ngày" → "thời hạn") say the question's form, not what it is about
         return [
             (typed, entry.terms)
-            for typed, entry in self.matches(question)
+            for typed, entry in self.matches(question, overlapping=True)
             if not entry.token and not _ASKS.search(fold(typed))
         ]
 
