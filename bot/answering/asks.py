@@ -47,12 +47,10 @@ _ASKING_WORDS = (
     # a chat's own words, which no rule says: "bão lũ vừa rồi", "mn" (mọi người), "e" (em), "ae" (anh
     # em), who the asker is ("bố em là ủy viên …"); not "đi", "nhỉ", "hả": typed without marks
     # they are "di" (di dời), "nhi" (thiếu nhi), "ha" (hectares)
-    "vừa mọi e ae dạ vâng bố mẹ "
-    # when, as "đã", "đang", "sẽ" say it: "sắp xuống làm việc" (typed without marks, "sap" may be "sáp nhập")
-    "sắp"
+    "vừa mọi e ae dạ vâng bố mẹ"
 )
 _ASKING = set(_ASKING_WORDS.split())
-_ASKING_FOLDED = {fold(w) for w in _ASKING} - {"sap"}
+_ASKING_FOLDED = {fold(w) for w in _ASKING}
 # "bao nhiêu một tháng": a rate, not the unit of the figure.
 _PER = {"mot", "moi", "hang", "1"}  # "bao nhiêu 1 tháng" typed with the digit
 # The bounds a figure is asked with, wherever they stand ("chậm nhất trước … mấy ngày").
@@ -91,7 +89,7 @@ _GUESS = re.compile(
     re.IGNORECASE,
 )
 # A sentence of a question told in several: up to ".", "!", "?" or ";" and the space after it.
-_SENTENCE = re.compile(r"[^.!?;]*(?:[.!?;]+(?=\s|$)|$)")
+_SENTENCE = re.compile(r"(?:[^.!?;]|[.!?;](?!\s|$))*(?:[.!?;]+(?=\s|$)|$)")  # "3.000.000 đồng" is one
 # An aside in brackets: the asker's situation, not what is asked.
 _ASIDE = re.compile(r"\([^()]{3,}\)")
 _NEGATED = re.compile(r"\b(?:khong duoc|khong phai|khong can|khong co|chua duoc|nghiem cam|cam)\b")
@@ -240,7 +238,7 @@ def _understand(text: str, unit_scope: str, places: frozenset[str]) -> Asks:
         # "Ban Thanh tra", "Cần Thơ": a name is kept whole; opening the question only as a place
         opens_place = i == 0 and word[:1].isupper() and any(" ".join(folded[:n]) in places for n in (2, 3))
         # a capital opening a sentence of a story ("… rồi. Vậy …", "… quỹ. Cuộc họp …") names nothing
-        opens = i == 0 or re.search(r"[.!?;]\s*$", text[: m.start()]) is not None
+        opens = i == 0 or re.search(r"[.!?;]\s+$", text[: m.start()]) is not None  # not "TP.HCM"
         is_name = in_name or (not opens and word[:1].isupper()) or opens_place
         # typed with accents, the words must be these ("mời" is no "mới", "cán" no "cần")
         said = lowered if not plain else folded
@@ -266,7 +264,7 @@ def _understand(text: str, unit_scope: str, places: frozenset[str]) -> Asks:
             runs.append([])
             focus.append([])
         else:
-            if re.search(r"[.!?;()]", gap):  # no run across sentences or into an aside
+            if re.search(r"[.!?;]\s|[()]", gap):  # no run across sentences or into an aside
                 runs.append([])
                 focus.append([])
             if not runs[-1]:
@@ -291,7 +289,8 @@ def _understand(text: str, unit_scope: str, places: frozenset[str]) -> Asks:
 def _role(folded: list[str], which_noun: set[int], runs: list[tuple[int, str]]) -> tuple[str, ...]:
     """The run of the subject a who / which question asks the doer of: the first after its asking
     word ("ai chủ trì", "ai đứng ra chủ trì", "cơ quan nào ban hành"), else the last before it ("… do ai")."""
-    at = min(which_noun, default=next((i for i, w in enumerate(folded) if w == "ai"), None))
+    # the last "ai": a story before the question may say "không ai muốn làm …"
+    at = min(which_noun, default=max((i for i, w in enumerate(folded) if w == "ai"), default=None))
     if at is None:
         return ()
     after = [run for start, run in runs if start > at and fold(run) not in _LIGHT_ROLES]

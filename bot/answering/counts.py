@@ -245,10 +245,12 @@ def condition_unmet(before: str, given: list[int], extreme: str | None) -> bool:
 
 
 def _last_asked(text: str) -> re.Match[str] | None:
-    """The last "bao nhiêu" / "mấy" with what follows it: a story before the question may say "mấy"
-    for "a few" ("biểu quyết mấy việc lặt vặt … Phải có bao nhiêu hộ …?")."""
+    """The last "bao nhiêu" / "mấy" of a sentence that asks ("?"), with what follows it: a story
+    before the question may say "mấy" for "a few" ("biểu quyết mấy việc lặt vặt … Phải có bao nhiêu
+    hộ …?"), a remark after it too ("… được? Em hỏi mấy người rồi …")."""
     starts = [m.start() for m in _ASKED.finditer(text)]
-    return _ASKED_TAIL.match(text, starts[-1]) if starts else None
+    asking = [at for at in starts if re.match(r"[^.!?]*\?", text[at:])]
+    return _ASKED_TAIL.match(text, (asking or starts)[-1]) if starts else None
 
 
 def _of_total(unit: list[str], sentence: str, at: int) -> int | None:

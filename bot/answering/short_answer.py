@@ -51,7 +51,7 @@ _DURATION_Q = r"bao lau|thoi han (?:la )?bao nhieu|thoi han nao"
 _TIMES_Q = re.compile(
     r"\b(?:may|bao nhieu) lan (?:(?:mot|1|moi|trong|trong mot) )?(?:nam|thang|tuan|quy)\b"
     # "Hằng năm UBND xã phải phối hợp … tổ chức hội nghị đối thoại ít nhất mấy lần": however far apart
-    r"|\b(?:mot|1|moi|hang) (?:nam|thang|tuan|quy)\b(?: \w+)*? (?:may|bao nhieu) lan\b"
+    r"|\b(?:mot|1|moi|hang) (?:nam|thang|tuan|quy)\b(?:\W+\w+)*?\W+(?:may|bao nhieu) lan\b"
 )
 _FREQUENCY_Q = re.compile(
     rf"\b(?:bao lau|may (?:nam|thang|tuan|ngay|quy))(?: \w+){{0,3}}? (?:mot|1) lan\b|{_TIMES_Q.pattern}"
