@@ -76,16 +76,21 @@ def names_subject(asks: Asks, sentence: str, source: Source, lexical: LexicalInd
     # rule holds enough of the story too ("xin nghỉ … QĐ công nhận cho thôi" is the setting)
     if not asks.focus or _held(asks, asks.subject, sentence, source, lexical) < STORY_COVERAGE:
         return False
-    # what the question asks is done in the sentence, not only the day a period runs from: "Trong
-    # thời hạn 60 ngày kể từ ngày … quyết định công nhận cho thôi làm Trưởng thôn, Ủy ban nhân dân
-    # cấp xã … tổ chức bầu" times the vote, not the recognition ("… bao lâu xã phải công nhận?")
     if not _names(asks, asks.focus, sentence, source, lexical, every_run):
         return False
     if not asks.figure:
         return True  # who does it: `Asks.role`, held by the sentence itself
-    then = asks.text.rfind(" thì ")  # "… ra quyết định mới thì trong bao lâu phải công khai": its own anchor
+    # what the question asks is done in the sentence (or said by its heading), not only the day a
+    # period runs from: "Trong thời hạn 60 ngày kể từ ngày … quyết định công nhận cho thôi làm Trưởng
+    # thôn, Ủy ban nhân dân cấp xã … tổ chức bầu" times the vote, not the recognition ("… bao lâu xã
+    # phải công nhận?"); the question's own anchor before "thì" is set aside ("… ra quyết định mới thì
+    # trong bao lâu phải công khai")
+    then = asks.text.rfind(" thì ")
     action = tuple(run for run in asks.focus if then < 0 or run in asks.text[then:]) or asks.focus
-    return _held(asks, action, _ANCHOR.sub(" ", sentence), source, lexical) >= SUBJECT_COVERAGE
+    said = _ANCHOR.sub(" ", _read(sentence, source)[0]) + " . " + _context(source)
+    return (
+        lexical.text_coverage(" , ".join(action), said, pairs=False, alternatives=asks.alternatives) >= SUBJECT_COVERAGE
+    )
 
 
 # The day a period is counted from ("kể từ ngày … công nhận …,"): up to the clause's end.
