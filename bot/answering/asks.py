@@ -212,6 +212,7 @@ def _understand(text: str, unit_scope: str, places: frozenset[str]) -> Asks:
     # a story told around the question ("Trưởng thôn bên em xin nghỉ … Vậy trong bao lâu …?"): the
     # runs of the sentence that asks are its focus
     told = _asked_sentence(text, _word_start(text, asking))
+    asides = [a.span() for a in _ASIDE.finditer(text)]
     focus: list[list[str]] = [[]]
     firsts: dict[int, int] = {}  # the index of each run's first word
     lowered = [w.lower() for w in words]
@@ -238,7 +239,7 @@ def _understand(text: str, unit_scope: str, places: frozenset[str]) -> Asks:
         # "Ban Thanh tra", "Cần Thơ": a name is kept whole; opening the question only as a place
         opens_place = i == 0 and word[:1].isupper() and any(" ".join(folded[:n]) in places for n in (2, 3))
         # a capital opening a sentence of a story ("… rồi. Vậy …", "… quỹ. Cuộc họp …") names nothing
-        opens = i == 0 or re.search(r"[.!?;]\s+$", text[: m.start()]) is not None  # not "TP.HCM"
+        opens = i == 0 or re.search(r"[.!?;]\s+$", gap) is not None  # not "TP.HCM"
         is_name = in_name or (not opens and word[:1].isupper()) or opens_place
         # typed with accents, the words must be these ("mời" is no "mới", "cán" no "cần")
         said = lowered if not plain else folded
@@ -270,7 +271,7 @@ def _understand(text: str, unit_scope: str, places: frozenset[str]) -> Asks:
             if not runs[-1]:
                 firsts[len(runs) - 1] = i
             runs[-1].append(word)
-            if _in_focus(text, told, m.start()):
+            if _in_focus(told, asides, m.start()):
                 focus[-1].append(word)
             else:
                 focus.append([])
@@ -320,13 +321,9 @@ def _asked_sentence(text: str, at: int | None) -> tuple[int, int] | None:
     return next((span for span in spans if text[span[0] : span[1]].rstrip().endswith("?")), None)
 
 
-def _in_focus(text: str, told: tuple[int, int] | None, at: int) -> bool:
+def _in_focus(told: tuple[int, int] | None, asides: list[tuple[int, int]], at: int) -> bool:
     """A word of the sentence that asks, not of an aside in brackets ("(bên em là đơn vị …)")."""
-    return (
-        told is not None
-        and told[0] <= at < told[1]
-        and not any(a.start() <= at < a.end() for a in _ASIDE.finditer(text))
-    )
+    return told is not None and told[0] <= at < told[1] and not any(a <= at < b for a, b in asides)
 
 
 def _which_noun(folded: list[str]) -> set[int]:

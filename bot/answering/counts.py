@@ -87,7 +87,7 @@ _SHORT_OF = re.compile(r"\b(?:chua|khong) (?:dat|du)(?: (?:ty le|muc))?\s*$")
 
 # The words a count is asked by, and what follows them (the unit).
 _ASKED = re.compile(r"\b(?:bao nhieu|may)\b")
-_ASKED_TAIL = re.compile(r"\b(?:bao nhieu|may)\b\s*(.*)")
+_ASKED_TAIL = re.compile(_ASKED.pattern + r"\s*(.*)")
 
 
 def _upper_end(sentence: str, at: int, end: int) -> int | None:

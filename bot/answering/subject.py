@@ -70,13 +70,18 @@ def names_subject(asks: Asks, sentence: str, source: Source, lexical: LexicalInd
         for role in asks.role
     ):
         return False
-    if _names(asks, asks.subject, sentence, source, lexical, every_run):
+    if asks.cited and not _names_cited(asks, sentence, source):
+        return False
+    if not asks.subject:
+        return True
+    read = _read(sentence, source)
+    if _names(asks, asks.subject, read, source, lexical, every_run):
         return True
     # a story told around the question: the sentence that asks says what it is about, when the
     # rule holds enough of the story too ("xin nghỉ … QĐ công nhận cho thôi" is the setting)
-    if not asks.focus or _held(asks, asks.subject, sentence, source, lexical) < STORY_COVERAGE:
+    if not asks.focus or _held(asks, asks.subject, read, lexical) < STORY_COVERAGE:
         return False
-    if not _names(asks, asks.focus, sentence, source, lexical, every_run):
+    if not _names(asks, asks.focus, read, source, lexical, every_run):
         return False
     if not asks.figure:
         return True  # who does it: `Asks.role`, held by the sentence itself
@@ -87,7 +92,7 @@ def names_subject(asks: Asks, sentence: str, source: Source, lexical: LexicalInd
     # trong bao lâu phải công khai")
     then = asks.text.rfind(" thì ")
     action = tuple(run for run in asks.focus if then < 0 or run in asks.text[then:]) or asks.focus
-    said = _ANCHOR.sub(" ", _read(sentence, source)[0]) + " . " + _context(source)
+    said = _ANCHOR.sub(" ", read[0]) + " . " + _context(source)
     return (
         lexical.text_coverage(" , ".join(action), said, pairs=False, alternatives=asks.alternatives) >= SUBJECT_COVERAGE
     )
@@ -97,37 +102,34 @@ def names_subject(asks: Asks, sentence: str, source: Source, lexical: LexicalInd
 _ANCHOR = re.compile(r"\bkể từ (?:ngày|khi)\b[^,;.]*", re.IGNORECASE)
 
 
-def _held(asks: Asks, runs: tuple[str, ...], sentence: str, source: Source, lexical: LexicalIndex) -> float:
-    read = " . ".join(_read(sentence, source))
-    return lexical.text_coverage(" , ".join(runs), read, pairs=False, alternatives=asks.alternatives)
+def _held(asks: Asks, runs: tuple[str, ...], read: tuple[str, str], lexical: LexicalIndex) -> float:
+    return lexical.text_coverage(" , ".join(runs), " . ".join(read), pairs=False, alternatives=asks.alternatives)
 
 
 def _read(sentence: str, source: Source) -> tuple[str, str]:
     """The sentence with the clauses it names by number ("nội dung quy định tại khoản 5 Điều 15"),
-    and what it is read with: its heading and the sentences of its paragraph before it."""
+    and what it is read with: its heading and the sentences of its paragraph before it (read once
+    per sentence, for the whole subject and a story's focus alike)."""
     referred = referred_in(sentence, source)
     context = _context(source) + " . " + earlier_in_paragraph(source, sentence)
     return (f"{sentence} . {referred}" if referred else sentence), context
 
 
 def _names(
-    asks: Asks, runs: tuple[str, ...], sentence: str, source: Source, lexical: LexicalIndex, every_run: bool
+    asks: Asks, runs: tuple[str, ...], read: tuple[str, str], source: Source, lexical: LexicalIndex, every_run: bool
 ) -> bool:
-    if asks.cited and not _names_cited(asks, sentence, source):
-        return False
-    if not runs:
-        return True
+    """`names_subject` for these runs of the subject, the sentence `_read`."""
     subject = " , ".join(runs)
-    sentence, context = _read(sentence, source)
-    read = sentence + " . " + context
+    sentence, context = read
+    read_all = sentence + " . " + context
     alternatives = asks.alternatives  # "lệ làng" is held by a sentence saying "hương ước"
-    held = lexical.text_coverage(subject, read, pairs=False, alternatives=alternatives)
+    held = lexical.text_coverage(subject, read_all, pairs=False, alternatives=alternatives)
     if held < SUBJECT_COVERAGE:
         return False
     # each name the question says (a body, an office, a document: "BTTND", "Trưởng thôn") must be
     # there itself: the rarer words around it ("bầu") are no stand-in for the body they are said of
     if any(
-        lexical.text_coverage(run, read, pairs=False, alternatives=alternatives) < SUBJECT_COVERAGE
+        lexical.text_coverage(run, read_all, pairs=False, alternatives=alternatives) < SUBJECT_COVERAGE
         for run in runs
         if every_run or _is_name(run)
     ):
