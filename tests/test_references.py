@@ -6,7 +6,8 @@ from __future__ import annotations
 import pytest
 
 from bot.answering import levels
-from bot.answering.references import clauses_referred
+from bot.answering.references import clauses_named, clauses_referred
+from ingest.language.legal import LegalPlace, LegalSource
 from ingest.language.patterns import clause_text
 
 
@@ -23,9 +24,29 @@ def test_a_clause_named_for_a_time_or_a_figure_is_not_what_the_sentence_is_about
     # the days relief is handed out count from the end of the appeal clause 2 sets: not about the appeal
     anchor = "kết thúc chậm nhất không quá 20 ngày, kể từ ngày kết thúc thời gian vận động đóng góp quy định tại khoản 2 Điều này"
     assert clauses_referred(anchor, 7) == []
-    figure = "không có đủ đại diện để đạt tỷ lệ biểu quyết tán thành tối thiểu quy định tại khoản 1 Điều 21 của Luật này"
+    figure = (
+        "không có đủ đại diện để đạt tỷ lệ biểu quyết tán thành tối thiểu quy định tại khoản 1 Điều 21 của Luật này"
+    )
     assert clauses_referred(figure, 19) == []
     assert clauses_referred("theo quy định tại Điều 11 của Luật này", 13) == []  # a whole article: too much
+
+
+def test_a_decree_names_clauses_of_a_law_its_document_holds():
+    decree = LegalPlace(LegalSource("Nghị định", "59/2023/NĐ-CP"), 3, "Điều 3")
+    laws = {"luat thuc hien dan chu o co so": "10/2022/QH15"}
+    said = (
+        "Đối với các nội dung thuộc khoản 1, 2, 3 Điều 15 của Luật Thực hiện dân chủ ở cơ sở thì tài liệu "
+        "phục vụ cuộc họp phải được gửi đến từng hộ gia đình"
+    )
+    assert clauses_named(said, decree, laws) == [
+        ("10/2022/QH15", 15, "1"),
+        ("10/2022/QH15", 15, "2"),
+        ("10/2022/QH15", 15, "3"),
+    ]
+    # a law the document does not hold is not read; its own clauses stay its own
+    assert clauses_named(said.replace("Thực hiện dân chủ", "Đất đai"), decree, laws) == []
+    own = "các công việc quy định tại khoản 6 Điều này"
+    assert clauses_named(own, decree, laws) == [("59/2023/NĐ-CP", 3, "6")]
 
 
 def test_clause_text_runs_to_the_next_clause():

@@ -23,12 +23,15 @@ from ingest.registry import Directive
 
 @dataclass(frozen=True)
 class Referred:
-    """A clause of its own document a legal passage names by number ("khoản 5 Điều 15 của Luật
-    này"), with that clause's text (`references`)."""
+    """A clause a legal passage names by number, of its own document ("khoản 5 Điều 15 của Luật
+    này") or of a law its document holds ("khoản 1 Điều 15 của Luật Thực hiện dân chủ ở cơ sở"), with
+    that clause's text (`references`)."""
 
+    ref: str  # the number of the clause's document ("10/2022/QH15")
     article: int
     clause: str
     text: str
+    law: str = ""  # the law's name as the passage writes it, folded; "" for its own document
 
 
 @dataclass(frozen=True)

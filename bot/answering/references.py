@@ -4,24 +4,27 @@
 này được thông qua khi có từ hai phần ba …" rules on road contributions, which Điều 15 khoản 1
 names ("mức đóng góp xây dựng cơ sở hạ tầng, công trình công cộng") and the sentence never
 writes: a question in those words must reach it, and its first line must count them as said.
-Only references by clause within the same document ("khoản 5 Điều 15 của Luật này", "khoản 2
-Điều này"): a whole article referred to says too much to stand for one sentence's subject.
+Only references by clause, within the same document ("khoản 5 Điều 15 của Luật này", "khoản 2
+Điều này") or to a law held in the same document by its name (a decree's "các nội dung thuộc khoản
+1, 2, 3 Điều 15 của Luật Thực hiện dân chủ ở cơ sở"): a whole article referred to says too much to
+stand for one sentence's subject.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import replace
 
 from bot.answering.answer import Referred, Source
 from bot.answering.lru import SizedLRU
-from ingest.language.legal import body_start
-from ingest.language.patterns import IN_TEXT_CLAUSES, clause_text
+from ingest.language.legal import LegalPlace, body_start
+from ingest.language.normalize import fold
+from ingest.language.patterns import IN_TEXT_CLAUSES, LAW_CLAUSES, clause_text
 from ingest.models import Passage
 
 # Passages naming a retrieved clause read for its figure, at most, per clause passage (the best covering the question).
-REFERRING_MOST = 2
+REFERRING_MOST = 3
 # Retrieved passages whose clauses are looked up among the references, best first.
 REFERRED_IN = 3
 
@@ -33,7 +36,7 @@ Key = tuple[str, int, str]  # the document's number, the article, the clause
 # set ("kể từ ngày kết thúc thời gian vận động đóng góp quy định tại khoản 2 Điều này" is about
 # handing relief out, not about how long the appeal runs).
 _ABOUT = re.compile(
-    r"(?:nội dung|công việc|việc|vấn đề|trường hợp|đối tượng|thông tin)\s+(?:đã\s+)?(?:được\s+)?quy định tại\s+$",
+    r"(?:nội dung|công việc|việc|vấn đề|trường hợp|đối tượng|thông tin)\s+(?:(?:đã\s+)?(?:được\s+)?quy định tại|thuộc)\s+$",
     re.IGNORECASE,
 )
 
@@ -54,6 +57,32 @@ def clauses_referred(text: str, own_article: int | None) -> list[tuple[int, str]
     return found
 
 
+def clauses_named(text: str, place: LegalPlace, laws: Mapping[str, str]) -> list[Key]:
+    """(document, article, clause) of each clause the text names as what it rules on: of its own
+    document, or of a law `laws` holds (its folded name → its number)."""
+    found = [(place.source.ref, article, clause) for article, clause in clauses_referred(text, place.article)]
+    for m in LAW_CLAUSES.finditer(text):
+        if not _ABOUT.search(text[max(0, m.start() - 60) : m.start()]):
+            continue
+        law = fold(m["law"])
+        ref = next((laws[name] for name in sorted(laws, key=len, reverse=True) if law.startswith(name)), None)
+        if ref is None:
+            continue  # a law the document does not hold: nothing to read
+        for clause in re.findall(r"\d+", m["clauses"]):
+            if (key := (ref, int(m["article"]), clause)) not in found:
+                found.append(key)
+    return found
+
+
+def laws_of(passages: Iterable[Passage]) -> dict[str, str]:
+    """The laws among a document's passages, by folded name: "luat thuc hien dan chu o co so" → "10/2022/QH15"."""
+    return {
+        fold(p.legal.source.name): p.legal.source.ref
+        for p in passages
+        if p.legal is not None and p.legal.source.type == "Luật" and p.legal.source.name
+    }
+
+
 def _article_body(passages: Iterable[Passage], ref: str, article: int) -> str:
     return "\n\n".join(
         p.text[body_start(p.text) :]
@@ -63,20 +92,22 @@ def _article_body(passages: Iterable[Passage], ref: str, article: int) -> str:
 
 
 def read_with(source: Source, chunks_of: Callable[[str], list[Passage]]) -> Source:
-    """The source with the text of each clause of its own document it refers to."""
+    """The source with the text of each clause it refers to, of its own document or of a law its
+    document holds."""
     legal = source.legal
-    if legal is None:
-        return source
-    wanted = clauses_referred(source.text[source.body_start :], legal.article)
-    if not wanted:
+    text = source.text[source.body_start :]
+    if legal is None or not (IN_TEXT_CLAUSES.search(text) or LAW_CLAUSES.search(text)):
         return source
     passages = chunks_of(source.doc_id)
+    laws = laws_of(passages)
+    wanted = clauses_named(text, legal, laws)
+    named = {ref: name for name, ref in laws.items() if ref != legal.source.ref}
     referred = []
-    for article in dict.fromkeys(a for a, _ in wanted):
-        body = _article_body(passages, legal.source.ref, article)
-        for a, clause in wanted:
-            if a == article and (text := clause_text(body, clause)):
-                referred.append(Referred(article, clause, text))
+    for ref, article in dict.fromkeys((r, a) for r, a, _ in wanted):
+        body = _article_body(passages, ref, article)
+        for r, a, clause in wanted:
+            if (r, a) == (ref, article) and (said := clause_text(body, clause)):
+                referred.append(Referred(ref, article, clause, said, named.get(ref, "")))
     return replace(source, referred=tuple(referred))
 
 
@@ -84,8 +115,9 @@ def referred_in(sentence: str, source: Source) -> str:
     """What the clauses the sentence names say (their texts, from `read_with`), or ""."""
     if not source.referred or source.legal is None:
         return ""
-    wanted = set(clauses_referred(sentence, source.legal.article))
-    return " . ".join(r.text for r in source.referred if (r.article, r.clause) in wanted)
+    laws = {r.law: r.ref for r in source.referred if r.law}
+    wanted = set(clauses_named(sentence, source.legal, laws))
+    return " . ".join(r.text for r in source.referred if (r.ref, r.article, r.clause) in wanted)
 
 
 # The documents whose references are kept (per index generation), least recently used dropped.
@@ -99,10 +131,12 @@ def _table(generation: str, doc_id: str, chunks_of: Callable[[str], list[Passage
 
     def read() -> dict[Key, list[Passage]]:
         table: dict[Key, list[Passage]] = {}
-        for p in chunks_of(doc_id):
-            for article, clause in clauses_referred(p.text[body_start(p.text) :], _article(p)):
-                if p.legal is not None:
-                    table.setdefault((p.legal.source.ref, article, clause), []).append(p)
+        passages = chunks_of(doc_id)
+        laws = laws_of(passages)
+        for p in passages:
+            if p.legal is not None:
+                for key in clauses_named(p.text[body_start(p.text) :], p.legal, laws):
+                    table.setdefault(key, []).append(p)
         return table
 
     return _TABLES.get((generation, doc_id), read)
@@ -134,7 +168,7 @@ def referring_passages(
         table = _table(generation, passage.doc_id, chunks_of)
         naming = [p for c in _clauses_held(passage) for p in table.get((legal.source.ref, legal.article, c), [])]
         unique = {p.chunk_id: p for p in naming}.values()
-        other = [p for p in unique if p.chunk_id not in have and _article(p) != legal.article]
+        other = [p for p in unique if p.chunk_id not in have and _place(p) != (legal.source.ref, legal.article)]
         scored = [(covered(p.text + " . " + _clauses_of(passage, p)), p) for p in other]
         for score, p in sorted(scored, key=lambda s: -s[0])[:REFERRING_MOST]:
             if score >= floor:
@@ -143,14 +177,15 @@ def referring_passages(
     return added
 
 
-def _article(passage: Passage) -> int | None:
-    return passage.legal.article if passage.legal else None
+def _place(passage: Passage) -> tuple[str, int] | None:
+    return (passage.legal.source.ref, passage.legal.article) if passage.legal else None
 
 
 def _clauses_of(passage: Passage, referring: Passage) -> str:
     """The clauses of `passage` that `referring` names."""
     assert passage.legal is not None and referring.legal is not None
     body = passage.text[body_start(passage.text) :]
-    named = clauses_referred(referring.text[body_start(referring.text) :], referring.legal.article)
-    texts = [clause_text(body, c) or "" for a, c in named if a == passage.legal.article]
+    laws = laws_of([passage])
+    named = clauses_named(referring.text[body_start(referring.text) :], referring.legal, laws)
+    texts = [clause_text(body, c) or "" for r, a, c in named if (r, a) == _place(passage)]
     return " . ".join(t for t in texts if t) or body

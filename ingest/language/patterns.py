@@ -120,6 +120,13 @@ IN_TEXT_CLAUSES = re.compile(
     re.IGNORECASE,
 )
 
+# Clauses of another law the text names ("các nội dung thuộc khoản 1, 2, 3 Điều 15 của Luật Thực hiện
+# dân chủ ở cơ sở"): `law` is the name as written, up to the clause's end, resolved by its reader.
+LAW_CLAUSES = re.compile(
+    r"\b(?:các\s+)?khoản\s+(?P<clauses>\d{1,3}(?:\s*(?:,|và|hoặc)\s*(?:khoản\s+)?\d{1,3})*)\s+"
+    r"Điều\s+(?P<article>\d{1,3})\s+của\s+(?P<law>Luật\s+(?!này\b)[^,.;:()]{3,120})",
+    re.IGNORECASE,
+)
 
 # --- Figures -----------------------------------------------------------------------------------
 # "8.331", "10,9", "139": Vietnamese writing, thousands with dots, decimals with a comma.
