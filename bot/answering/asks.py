@@ -270,6 +270,8 @@ def _understand(text: str, unit_scope: str, places: frozenset[str]) -> Asks:
                 focus.append([])
             if not runs[-1]:
                 firsts[len(runs) - 1] = i
+            if opens and i > 0 and not is_name and word[1:] == word[1:].lower():
+                word = word.lower()  # "… việc với đơn vị em. Bên em là …": no name to find itself
             runs[-1].append(word)
             if _in_focus(told, asides, m.start()):
                 focus[-1].append(word)

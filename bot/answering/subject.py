@@ -89,9 +89,18 @@ def names_subject(asks: Asks, sentence: str, source: Source, lexical: LexicalInd
     # period runs from: "Trong thời hạn 60 ngày kể từ ngày … quyết định công nhận cho thôi làm Trưởng
     # thôn, Ủy ban nhân dân cấp xã … tổ chức bầu" times the vote, not the recognition ("… bao lâu xã
     # phải công nhận?"); the question's own anchor before "thì" is set aside ("… ra quyết định mới thì
-    # trong bao lâu phải công khai")
+    # trong bao lâu phải công khai"), and one it says as the day it counts from ("… tính từ lúc công
+    # khai nội dung?")
     then = asks.text.rfind(" thì ")
-    action = tuple(run for run in asks.focus if then < 0 or run in asks.text[then:]) or asks.focus
+    anchors = [m[0] for m in _ASKED_ANCHOR.finditer(fold(asks.text))]
+    action = (
+        tuple(
+            run
+            for run in asks.focus
+            if (then < 0 or fold(run) in fold(asks.text[then:])) and not any(fold(run) in anchor for anchor in anchors)
+        )
+        or asks.focus
+    )
     said = _ANCHOR.sub(" ", read[0]) + " . " + _context(source)
     return (
         lexical.text_coverage(" , ".join(action), said, pairs=False, alternatives=asks.alternatives) >= SUBJECT_COVERAGE
@@ -100,6 +109,8 @@ def names_subject(asks: Asks, sentence: str, source: Source, lexical: LexicalInd
 
 # The day a period is counted from ("kể từ ngày … công nhận …,"): up to the clause's end.
 _ANCHOR = re.compile(r"\bkể từ (?:ngày|khi)\b[^,;.]*", re.IGNORECASE)
+# The day the question counts its period from, as people say it ("tính từ lúc …", "kể từ khi …").
+_ASKED_ANCHOR = re.compile(r"\b(?:(?:ke|tinh) )?tu (?:ngay|khi|luc|hom)\b[^,;.?]*")  # folded
 
 
 def _held(asks: Asks, runs: tuple[str, ...], read: tuple[str, str], lexical: LexicalIndex) -> float:
