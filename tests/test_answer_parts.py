@@ -47,9 +47,15 @@ def test_a_figure_keeps_its_whole_unit_and_open_bound_and_a_month_its_year():
 
 def test_who_acts_in_the_passive_and_a_time_limit_with_its_bound():
     passive = "Ban Giám sát đầu tư của cộng đồng được Ủy ban Mặt trận Tổ quốc Việt Nam cấp xã quyết định thành lập."
-    assert cut("Cơ quan nào quyết định thành lập Ban Giám sát đầu tư?", passive) == "Ủy ban Mặt trận Tổ quốc Việt Nam cấp xã"
+    assert (
+        cut("Cơ quan nào quyết định thành lập Ban Giám sát đầu tư?", passive)
+        == "Ủy ban Mặt trận Tổ quốc Việt Nam cấp xã"
+    )
     late = "Gửi dự thảo văn bản đến Mặt trận Tổ quốc Việt Nam chậm nhất là 15 ngày trước khi trình."
-    assert cut("Phải gửi dự thảo chậm nhất bao nhiêu ngày trước khi trình?", late) == "chậm nhất là 15 ngày trước khi trình"
+    assert (
+        cut("Phải gửi dự thảo chậm nhất bao nhiêu ngày trước khi trình?", late)
+        == "chậm nhất là 15 ngày trước khi trình"
+    )
 
 
 def test_a_range_is_cut_whole_and_a_figure_no_one_may_have_is_no_answer():
@@ -242,6 +248,15 @@ def test_a_figure_for_one_case_answers_only_that_case():
     assert cut("Hội đồng quân nhân có tối đa bao nhiêu ủy viên?", COUNCIL) is not None
 
 
+def test_how_much_money_is_an_amount_in_dong():
+    allowance = "Ủy viên Ủy ban Mặt trận Tổ quốc cấp huyện được hỗ trợ sinh hoạt phí, mức: 120.000 đồng/người/tháng."
+    assert cut("Mỗi tháng bố em được hỗ trợ sinh hoạt phí bao nhiêu tiền ạ?", allowance) == ("120.000 đồng/người/tháng")
+    assert cut("Ban được hỗ trợ bao nhiêu tiền?", "Mức hỗ trợ tối thiểu 5 triệu đồng/Ban/năm.") == (
+        "tối thiểu 5 triệu đồng/Ban/năm"
+    )
+    assert cut("Ban có bao nhiêu tiền?", "Ban có 05 thành viên.") is None
+
+
 def test_the_unit_asked_ends_where_a_name_begins():
     """ "bao nhiêu thành viên Ban Thanh tra nhân dân xã" counts members: matched to the end of the
     name, a sentence repeating it fitted better and was cut mid-name ("… Ban Thanh tra nhân")."""
@@ -268,6 +283,38 @@ def test_who_is_named_whole_and_without_the_verb_after_it():
     )
     title = "Thẩm quyền triệu tập, chủ trì và nội dung tổ chức cuộc họp của cộng đồng dân cư"
     assert cut("Ai triệu tập cuộc họp của cộng đồng dân cư?", title) is None
+
+
+def test_who_acts_in_the_case_the_question_tells():
+    """From a fresh probe: "ai đứng ra triệu tập" (a lead-in the text does not write), who acts after
+    the "thì" of the case the question tells, never of a case it does not tell; a ministry's name with
+    its comma, and "ở trung ương" the text need not write."""
+    both = (
+        "Trường hợp Trưởng thôn, Tổ trưởng tổ dân phố đồng thời là Trưởng Ban công tác Mặt trận thì Chủ tịch "
+        "Ủy ban nhân dân cấp xã triệu tập và chủ trì cuộc họp sau khi thống nhất với Chủ tịch Ủy ban Mặt trận."
+    )
+    told = "Trưởng thôn bên em kiêm luôn trưởng ban công tác mặt trận thôn. Vậy ai đứng ra triệu tập cuộc họp ạ?"
+    assert cut(told, both) == "Chủ tịch Ủy ban nhân dân cấp xã"
+    fallback = (
+        "Trường hợp các địa phương chưa ban hành văn bản quy định mức chi cụ thể thì Ủy ban Mặt trận Tổ quốc "
+        "Việt Nam các cấp quyết định mức chi."
+    )
+    assert cut("Mức cụ thể ở từng tỉnh thì ai quyết?", fallback) is None
+    ministry = "Bộ Văn hóa, Thể thao và Du lịch là cơ quan chịu trách nhiệm trước Chính phủ về hương ước."
+    assert cut("Cơ quan nào ở trung ương chịu trách nhiệm trước Chính phủ về hương ước?", ministry) == (
+        "Bộ Văn hóa, Thể thao và Du lịch"
+    )
+    # the case a later clause opens, told by the question, answers it; the rule before it answers the rest
+    meeting = (
+        "Cuộc họp của cộng đồng dân cư do Trưởng thôn, Tổ trưởng tổ dân phố triệu tập và chủ trì tổ chức; trường "
+        "hợp cuộc họp để bầu, cho thôi làm Trưởng thôn, Tổ trưởng tổ dân phố thì do Trưởng Ban công tác Mặt trận "
+        "ở thôn, tổ dân phố triệu tập và chủ trì tổ chức."
+    )
+    dismiss = "Nhiều hộ kiến nghị cho ông thôi làm trưởng thôn, vậy ai đứng ra triệu tập cuộc họp để cho thôi ạ?"
+    assert cut(dismiss, meeting) == "Trưởng Ban công tác Mặt trận ở thôn, tổ dân phố"
+    assert cut("Ai triệu tập cuộc họp của cộng đồng dân cư?", meeting) == "Trưởng thôn, Tổ trưởng tổ dân phố"
+    # "của Hưng Yên" is no place the text may leave out: a prize's "Xã đạt chuẩn" names no district
+    assert cut("Huyện nào của Hưng Yên đạt chuẩn nông thôn mới?", "“Xã đạt chuẩn văn hóa nông thôn mới”") is None
 
 
 def test_conditions_on_counts_read_with_their_bounds():
@@ -392,7 +439,9 @@ def test_a_bound_missed_is_no_figure_of_the_rule():
 def test_a_lead_time_is_cut_without_the_act_it_leads():
     """The unit asked "ngày trước ngày họp" matched "10 ngày trước ngày" of the sentence, a cut that
     ends on a bare "ngày"; what the time comes before is the question's, not part of the unit."""
-    sentence = "Ban hành quyết định thành lập Tổ bầu cử chậm nhất 10 ngày trước ngày tổ chức cuộc họp để bầu Trưởng thôn."
+    sentence = (
+        "Ban hành quyết định thành lập Tổ bầu cử chậm nhất 10 ngày trước ngày tổ chức cuộc họp để bầu Trưởng thôn."
+    )
     asked = "Quyết định thành lập Tổ bầu cử phải ban hành chậm nhất bao nhiêu ngày trước ngày họp?"
     assert cut(asked, sentence) == "chậm nhất 10 ngày"
 
@@ -414,7 +463,9 @@ def test_the_whole_a_share_is_of_runs_to_the_end_of_its_name():
     assert cut("Cần bao nhiêu thôn đồng ý?", villages) == "từ hai phần ba tổng số thôn, tổ dân phố trở lên"
     delegates = "Kỳ họp được tiến hành khi có ít nhất hai phần ba tổng số đại biểu được triệu tập có mặt."
     assert cut("Cần bao nhiêu đại biểu có mặt?", delegates) == "ít nhất hai phần ba tổng số đại biểu"  # not "… đại"
-    staff = "Hội nghị hợp lệ khi có ít nhất hai phần ba tổng số cán bộ, công chức, viên chức, người lao động trong cơ quan."
+    staff = (
+        "Hội nghị hợp lệ khi có ít nhất hai phần ba tổng số cán bộ, công chức, viên chức, người lao động trong cơ quan."
+    )
     assert cut("Cần bao nhiêu người dự?", staff) == (
         "ít nhất hai phần ba tổng số cán bộ, công chức, viên chức, người lao động"
     )

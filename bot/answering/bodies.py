@@ -16,7 +16,9 @@ from ingest.language.normalize import fold
 
 WHO = re.compile(r"\b(?:ai|nguoi nao)\b")
 # The nouns a "<noun> nào" question asks a body or a place by (folded).
-WHICH_NOUN = re.compile(r"co quan|to chuc|don vi|truong|huyen|tinh|xa|thanh pho|cap|ban|bo|so|hoi|nganh|dia phuong")
+WHICH_NOUN = re.compile(
+    r"co quan|to chuc|don vi|truong|huyen|tinh|xa|thanh pho|cap|ban|bo|so|hoi|nganh|dia phuong|cong chuc|can bo"
+)
 WHICH = re.compile(rf"\b(({WHICH_NOUN.pattern})) nao\b")
 # What opens a clause capitalised, or like a body's noun, and names no one: "a) Ban hành quyết
 # định …" (to issue), "Việc tổ chức cuộc họp …" (the holding of), a clause's title ("1. Thẩm
@@ -42,8 +44,9 @@ _BODY_HEADS = (
     "lanh dao ",
 )
 # An office opens a name too ("Trưởng Ban công tác Mặt trận ở thôn, tổ dân phố", "Tổ trưởng …"):
-# as written, with its accents, since folded "trưởng" is also "trường (hợp)".
-_OFFICE_HEADS = ("trưởng ", "phó trưởng ", "tổ trưởng ", "chủ tịch ", "bí thư ")
+# as written, with its accents, since folded "trưởng" is also "trường (hợp)"; so does a ministry or a
+# department, whose name may hold a comma ("Bộ Văn hóa, Thể thao và Du lịch")
+_OFFICE_HEADS = ("trưởng ", "phó trưởng ", "tổ trưởng ", "chủ tịch ", "bí thư ", "bộ ", "sở ", "đại diện ")
 # Words that open a clause's circumstance, never who acts or which body ("Trường hợp không ban hành
 # quyết định …", "Trong thời hạn 60 ngày kể từ ngày có quyết định …"), folded
 _NOT_AN_AGENT = tuple(
@@ -53,6 +56,14 @@ _NOT_AN_AGENT = tuple(
         "ke tu", "tai", "hang nam", "dinh ky", "moi", "ngoai ra", "dong thoi",
     )
 )  # fmt: skip
+# What leads the verb asked without being it ("ai đứng ra triệu tập", "ai sẽ chủ trì", "ai là người
+# ký", "ai có trách nhiệm công bố", "ai làm tổ trưởng" of "… là Tổ trưởng"), folded, after `STOP`: the
+# text writes the verb alone
+_LEAD_INS = (("dung", "ra"), ("trach", "nhiem"), ("tham", "quyen"), ("se",), ("phai",), ("nguoi",), ("lam",))
+# Share of a case's words ("Trường hợp <case> thì <who> …") the question must say for who acts in it to
+# answer: the case it tells (T02 of helper-43's probe holds 0.64), not another one (S002: 0.25).
+CASE_TOLD = 0.5
+_CASE_WORDS = {"truong", "hop", "doi"}  # "trường hợp", "đối với": what opens a case, not the case
 _DUTY = re.compile(r"\s+(?:có\s+(?:trách nhiệm|nhiệm vụ|quyền hạn|quyền)|phải|cần)$", re.IGNORECASE)
 
 
@@ -65,7 +76,8 @@ def body(question: str, sentence: str, asked: str) -> Cut | None:
     if which:
         noun = which[1]
         m = re.search(
-            rf"\b(?i:{re.escape(noun)})\s+((?:[A-Z]\w*\s*){{1,6}})",
+            # a pair of fields ("công chức Văn hóa - Xã hội"), else capitalised words ("huyện Mỹ Hào")
+            rf"\b(?i:{re.escape(noun)})\s+([A-Z]\w*(?:\s+[a-z]\w*)?\s+-\s+[A-Z]\w*(?:\s+[a-z]\w*)?|(?:[A-Z]\w*\s*){{1,6}})",
             fold_keep_case(sentence),
         )
         if m and noun not in ("cap", "ban", "bo"):
@@ -73,6 +85,9 @@ def body(question: str, sentence: str, asked: str) -> Cut | None:
     wh = which or WHO.search(q)
     assert wh is not None
     before, after = q[: wh.start()], q[wh.end() :]
+    # "… do Trưởng thôn, Tổ trưởng tổ dân phố triệu tập; trường hợp cuộc họp để bầu, cho thôi làm Trưởng
+    # thôn … thì do Trưởng Ban công tác Mặt trận … triệu tập": the case the question tells is answered
+    sentence = next((case for case in _cases(sentence) if _told(case, q)), sentence)
     # "do ai chủ trì", and "ai bầu" answered in the passive ("… do hội nghị người lao động bầu")
     tries = (_agent, _between) if re.search(r"\bdo\s*$", before) else (_between, _agent)
     for find in tries:
@@ -115,7 +130,7 @@ def _agent(before: str, after: str, sentence: str) -> Cut | None:
     the question's verb in the sentence ("… do người đứng đầu cơ quan, đơn vị chủ trì")."""
     words = word_spans(sentence)
     folded = [fold(w[0]) for w in words]
-    asked = [w for w in re.findall(r"\w+", after) if w not in STOP]
+    asked = _asked_words(after, folded)
     right = asked[:2]
     stop = find_run(folded, right, 0) if right else None
     if stop is None and right:
@@ -150,11 +165,22 @@ def _between(before: str, after: str, sentence: str) -> Cut | None:
     words = word_spans(sentence)
     folded = [fold(w[0]) for w in words]
     left = [w for w in re.findall(r"\w+", before) if w not in STOP][-2:]
-    asked = [w for w in re.findall(r"\w+", after) if w not in STOP]
+    asked = _asked_words(after, folded)
     right = asked[:2]
     start = find_run(folded, left, 0)
+    listed = (
+        start is not None
+        and 0 < start + len(left) < len(words)
+        and words[start][0][:1].isupper()
+        and sentence[words[start + len(left) - 1].end() : words[start + len(left)].start()].strip() == ","
+        and words[start + len(left)][0][:1].isupper()
+    )
     start = start + len(left) if start is not None else None
     stop = find_run(folded, right, start or 0) if right else None
+    if listed and stop is not None:
+        # "do Trưởng thôn, Tổ trưởng tổ dân phố triệu tập" of "… cho thôi làm trưởng thôn, vậy ai triệu
+        # tập?": the name the question ends on is one of a list, no word before who acts
+        return None
     if stop is None and start is not None:
         # the verb asked written before what the question says first ("… thì ai là người triệu
         # tập?" of "Trưởng Ban … triệu tập … để cho thôi làm Trưởng thôn"): who is before the verb
@@ -164,6 +190,10 @@ def _between(before: str, after: str, sentence: str) -> Cut | None:
             if earlier is not None and earlier < start:
                 start, stop = None, earlier
                 break
+    # where the body is ("cơ quan nào ở trung ương chịu trách nhiệm"): a word or two the text need not write
+    for skip in (1, 2) if re.match(r"\s*(?:o|tai)\b", after) else ():
+        if start is None and stop is None and len(asked) >= skip + 2:
+            stop = find_run(folded, asked[skip : skip + 2], 0)
     if start is None and stop is None:
         return None
     if start is None:
@@ -186,23 +216,37 @@ def _between(before: str, after: str, sentence: str) -> Cut | None:
             # a name with a comma in it ("Ban Chấp hành Công đoàn cơ quan, đơn vị"): from its capital
             earlier = _clause_start(sentence, words, start - 1)
             named = " ".join(w[0] for w in words[earlier:start])
-            if named[:1].isupper() and _names_body(named) and start - earlier <= 8:
+            if named[:1].isupper() and _names_body(named) and start - earlier <= 10:
                 start = earlier
         elif words[start][0][:1].isupper() and start > 0:
             # names listed with commas ("Trưởng thôn, Tổ trưởng tổ dân phố triệu tập"): all of them,
             # never an opening phrase ("Trường hợp cần thiết, …", "Tại hội nghị, …", "Hằng năm, …")
             while start > 0 and sentence[words[start - 1].end() : words[start].start()].strip() == ",":
                 earlier = _clause_start(sentence, words, start - 1)
+                # the list opened by who acts in the passive: "Cuộc họp … do Trưởng thôn, Tổ trưởng … triệu tập"
+                agent = next((j for j in range(start - 1, earlier - 1, -1) if folded[j] in ("do", "boi")), None)
+                earlier = agent + 1 if agent is not None else earlier
                 named = " ".join(w[0] for w in words[earlier:start])
                 if not named[:1].isupper() or start - earlier > 4 or not _names_body(named):
                     break
                 start = earlier
+                if agent is not None:
+                    break
     if start >= len(words):
         return None  # the words before "ai" end the sentence: nothing stands after them
     if stop is None or stop <= start:
         stop = start + 1
         while stop < len(words) and not _boundary(sentence, words[stop - 1].end(), words[stop].start()):
             stop += 1
+    # "Trường hợp Trưởng thôn … đồng thời là … thì Chủ tịch … triệu tập": who acts is after "thì" (as
+    # written: folded it is also "thi hành"), in the case the question tells ("Trưởng thôn bên em kiêm
+    # luôn trưởng ban công tác mặt trận thôn …"), not in another ("Trường hợp các địa phương chưa ban hành …")
+    then = max((k for k in range(start, stop) if words[k][0].lower() == "thì"), default=None)
+    if then is not None:
+        opened = words[_clause_start(sentence, words, start)].start()
+        if not _told(sentence[opened : words[then].end()], before + " " + after):
+            return None
+        start = then + 1
     while start < stop and folded[start] in STOP:
         start += 1
     # "Ủy ban nhân dân cấp xã có (thẩm quyền …)": a verb typed in lower case, not "(Sơn) La"
@@ -212,6 +256,36 @@ def _between(before: str, after: str, sentence: str) -> Cut | None:
         return None
     # "Ủy ban … cấp xã có trách nhiệm (công nhận …)": the duty's words are not the body's name
     return Cut(_DUTY.sub("", sentence[words[start].start() : words[stop - 1].end()]))
+
+
+def _cases(sentence: str) -> list[str]:
+    """The clauses after the first that open a case of their own ("; trường hợp … thì …")."""
+    return [c.strip() for c in sentence.split(";")[1:] if re.match(r"\s*(?:trường hợp|đối với)\b", c, re.IGNORECASE)]
+
+
+def _told(clause: str, question: str) -> bool:
+    """Whether the question (folded) tells the case a clause opens with, up to its "thì"."""
+    then = re.search(r"\bthì\b", clause)
+    if then is None:
+        return False
+    case = {w for w in re.findall(r"\w+", fold(clause[: then.start()])) if w not in STOP} - _CASE_WORDS
+    return bool(case) and len(case & set(re.findall(r"\w+", question))) >= CASE_TOLD * len(case)
+
+
+def _asked_words(after: str, folded: list[str]) -> list[str]:
+    """The words after "ai" / "<noun> nào" (folded), from the verb asked: the lead-ins the sentence
+    (`folded`) does not write dropped."""
+    asked = [w for w in re.findall(r"\w+", after) if w not in STOP]
+    while lead := next(
+        (
+            w
+            for w in _LEAD_INS
+            if tuple(asked[: len(w)]) == w and len(asked) > len(w) and find_run(folded, list(w), 0) is None
+        ),
+        None,
+    ):
+        asked = asked[len(lead) :]
+    return asked
 
 
 def _names_body(text: str) -> bool:
