@@ -120,6 +120,22 @@ def test_yes_no_questions_get_a_verdict_and_its_condition():
     found = short_answer.cut("Cán bộ có được cản trở Nhân dân không?", "Nghiêm cấm cản trở Nhân dân thực hiện dân chủ.")
     assert found is not None and found.verdict == "Không" and "cản trở" in found.text
     assert short_answer.kind("Những nhiệm vụ, giải pháp thời gian tới?") is None  # a list, not one line
+    # a spoken question's particles after its "không"; a prohibition's item, and "không" before the act asked
+    carried = short_answer.cut(
+        "Người đến nơi tiếp công dân có được mang theo chất dễ cháy không ạ?",
+        "Không mang vũ khí, chất nổ, chất độc, chất dễ cháy hoặc chất cấm khác đến nơi tiếp công dân.",
+    )
+    assert carried is not None and carried.verdict == "Không"
+    papers = short_answer.cut(
+        "Cán bộ có được yêu cầu thêm giấy tờ ngoài quy định không vậy?",
+        "Không gây phiền hà, sách nhiễu Nhân dân; không yêu cầu cá nhân cung cấp những giấy tờ ngoài quy định.",
+    )
+    assert papers is not None and papers.verdict == "Không"
+    allowed = short_answer.cut(
+        "Người có kinh nghiệm về xây dựng có được tham gia Ban giám sát không?",
+        "Có hiểu biết về chính sách, pháp luật hoặc kinh nghiệm, hiểu biết về các lĩnh vực có liên quan.",
+    )
+    assert allowed is not None and allowed.verdict == "Có"
 
 
 @given(st.text(max_size=200), st.text(max_size=300))

@@ -118,6 +118,8 @@ class Asks:
     threshold: Threshold | None = None
     # the subject's runs in the sentence that asks, when a story is told around it (else empty)
     focus: tuple[str, ...] = ()
+    # the sentence that asks, when a story is told around it (else "")
+    told: str = ""
     # what "ai" / "cơ quan nào" is asked to do: the run after it, else the one before ("ai chủ trì"); a
     # sentence answers saying one of these
     role: tuple[str, ...] = ()
@@ -286,7 +288,20 @@ def _understand(text: str, unit_scope: str, places: frozenset[str]) -> Asks:
         if kind in ("who", "which")
         else ()
     )
-    return Asks(text, kind, measure, unit, subject, bool(_NEGATED.search(q)), cited, scope, focus=focused, role=role)
+    told_text = text[told[0] : told[1]].strip() if told is not None and focused else ""
+    return Asks(
+        text,
+        kind,
+        measure,
+        unit,
+        subject,
+        bool(_NEGATED.search(q)),
+        cited,
+        scope,
+        focus=focused,
+        told=told_text,
+        role=role,
+    )
 
 
 def _role(folded: list[str], which_noun: set[int], runs: list[tuple[int, str]]) -> tuple[str, ...]:

@@ -128,7 +128,7 @@ def gated_cut(asks: Asks, sentence: str, source: Source, lexical: LexicalIndex) 
     if (asked and said and not asked & said) or not fits(scope_of(source), asks.scope):
         return None  # a figure of another level, a rule of another setting
     if asks.kind == "yesno":
-        return cut if decides(asks, sentence, lexical) else None
+        return cut if decides(asks, sentence, source, lexical) else None
     if not asks.figure:
         return cut if names_subject(asks, sentence, source, lexical, every_run=asks.kind == "where") else None
     if not (names_measure(asks, sentence) and states_money(asks, cut.text) and _in_role(asks, sentence, cut.text)):

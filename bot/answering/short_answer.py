@@ -68,7 +68,8 @@ _PER_TIMES = re.compile(
     r"|định\s+kỳ\s+\d+\s+(?:ngày|tuần|tháng|năm)",
     re.IGNORECASE,
 )
-_YES_NO = re.compile(r"\b(?:khong|chua)\s*\??\s*$|\bco phai\b.*\bkhong\b")
+# "… được không ạ?", "… không vậy?": the particles closing a spoken question come after its "không"
+_YES_NO = re.compile(r"\b(?:khong|chua)(?:\s+(?:a|vay|nhi|nhe|ha|chu|ad))*\s*\??\s*$|\bco phai\b.*\bkhong\b")
 _DEFINITION = re.compile(r"\bla gi\b")
 _AUTHOR = re.compile(r"\btac gia\b|\bai viet\b")
 
@@ -84,6 +85,8 @@ _IN_A_ROW = re.compile(r"\s+liên tục\b", re.IGNORECASE)
 _ENDS = re.compile(r"\b(?:het|cham dut|khong con)\b")
 _SINCE_Q = re.compile(r"\b(?:khi nao|bao gio|tu ngay nao|tu luc nao|tu khi nao|ngay nao)\b")
 _NEGATION = re.compile(r"\bkhong (?:duoc|phai|co|can|the)\b|\bnghiem cam\b|\bcam\b|\bchua (?:duoc|co)\b")
+_DENIED_ITEM = re.compile(r"\W*(?:[a-zđ]\)\s*|\d+\.\s*)?khong\b")
+_NOT_BEFORE = re.compile(r"\bkhong ((?:\w+ )?\w+)")
 MAX_SHORT = 250
 
 
@@ -217,7 +220,15 @@ def _best(matches, sentence: str, q_words: set[str], bounded: bool = False) -> C
 def _verdict(question: str, sentence: str) -> Cut:
     """ "Có" or "Không", and the sentence that says so as its condition."""
     said = fold(sentence)
-    negated = bool(_NEGATION.search(said)) and not _NEGATION.search(fold(question))
+    q_words = _content(question)
+    # a prohibition's item ("Không mang vũ khí, chất dễ cháy … đến nơi tiếp công dân"), and "không"
+    # before what the question asks ("không yêu cầu … giấy tờ ngoài quy định"), deny it as "không được" does
+    denies = (
+        _NEGATION.search(said)
+        or _DENIED_ITEM.match(said)
+        or any(set(m[1].split()) & q_words for m in _NOT_BEFORE.finditer(said))
+    )
+    negated = bool(denies) and not _NEGATION.search(fold(question))
     return Cut(clipped(sentence), "Không" if negated else "Có")
 
 
