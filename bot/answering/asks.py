@@ -51,6 +51,8 @@ _ASKING_WORDS = (
 )
 _ASKING = set(_ASKING_WORDS.split())
 _ASKING_FOLDED = {fold(w) for w in _ASKING}
+# Typed with their marks, a chat's closing particles ask too ("… theo từng cụm dân cư hả mn?", "… nhỉ?")
+_ASKING |= {"hả", "nhỉ"}
 # "bao nhiêu một tháng": a rate, not the unit of the figure.
 _PER = {"mot", "moi", "hang", "1"}  # "bao nhiêu 1 tháng" typed with the digit
 # The bounds a figure is asked with, wherever they stand ("chậm nhất trước … mấy ngày").
