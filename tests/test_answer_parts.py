@@ -3,6 +3,7 @@ small talk and English, one-letter typos, a conversation's follow-ups."""
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -120,22 +121,19 @@ def test_yes_no_questions_get_a_verdict_and_its_condition():
     found = short_answer.cut("Cán bộ có được cản trở Nhân dân không?", "Nghiêm cấm cản trở Nhân dân thực hiện dân chủ.")
     assert found is not None and found.verdict == "Không" and "cản trở" in found.text
     assert short_answer.kind("Những nhiệm vụ, giải pháp thời gian tới?") is None  # a list, not one line
-    # a spoken question's particles after its "không"; a prohibition's item, and "không" before the act asked
-    carried = short_answer.cut(
-        "Người đến nơi tiếp công dân có được mang theo chất dễ cháy không ạ?",
-        "Không mang vũ khí, chất nổ, chất độc, chất dễ cháy hoặc chất cấm khác đến nơi tiếp công dân.",
-    )
-    assert carried is not None and carried.verdict == "Không"
-    papers = short_answer.cut(
-        "Cán bộ có được yêu cầu thêm giấy tờ ngoài quy định không vậy?",
-        "Không gây phiền hà, sách nhiễu Nhân dân; không yêu cầu cá nhân cung cấp những giấy tờ ngoài quy định.",
-    )
-    assert papers is not None and papers.verdict == "Không"
-    allowed = short_answer.cut(
-        "Người có kinh nghiệm về xây dựng có được tham gia Ban giám sát không?",
-        "Có hiểu biết về chính sách, pháp luật hoặc kinh nghiệm, hiểu biết về các lĩnh vực có liên quan.",
-    )
-    assert allowed is not None and allowed.verdict == "Có"
+    # a spoken question's particles after its "không" make it a yes-no
+    assert short_answer.kind("Người đến nơi tiếp công dân có được mang theo chất dễ cháy không ạ?") == "yesno"
+    assert short_answer.kind("Cán bộ có được yêu cầu thêm giấy tờ không vậy?") == "yesno"
+    # "không" read neither as "không được" nor as a ban: a prohibition's item, a condition's, a noun's
+    # ("không chuyên trách"), a bound; a story's verdict is not given on such a sentence (`subject.decides`)
+    for said in (
+        "Không mang vũ khí, chất nổ, chất dễ cháy đến nơi tiếp công dân.",
+        "b) Không tuân thủ quy định về trình tự, thủ tục thông qua văn bản của cộng đồng dân cư.",
+        "người hoạt động không chuyên trách ở cấp xã",
+        "Số lượng Phó Trưởng ban không quá 02 người.",
+    ):
+        assert short_answer.unread_negation(said)
+    assert not short_answer.unread_negation("Không được lợi dụng nhiệm vụ, quyền hạn để lôi kéo Nhân dân.")
 
 
 @given(st.text(max_size=200), st.text(max_size=300))
@@ -262,6 +260,40 @@ def test_a_figure_for_one_case_answers_only_that_case():
     assert cut("Ban Thanh tra nhân dân ở xã có mấy thành viên?", BOARD) is None
     # the most of any case answers "tối đa", given no count
     assert cut("Hội đồng quân nhân có tối đa bao nhiêu ủy viên?", COUNCIL) is not None
+
+
+@pytest.mark.parametrize(
+    ("question", "sentence"),
+    [
+        # found by a review: "làm" asks the office, not the act around it
+        ("Ai làm Trưởng ban Thanh tra nhân dân?", "tổ chức cuộc họp của Ban Thanh tra nhân dân để bầu Trưởng ban."),
+        ("Ai làm Chủ tịch Hội đồng quân nhân?", "Hội đồng quân nhân bầu Chủ tịch và Phó Chủ tịch Hội đồng quân nhân"),
+        # a local level the question names must be written
+        (
+            "Cơ quan nào ở huyện quyết định thành lập Ban Chỉ đạo?",
+            "Ủy ban nhân dân cấp tỉnh quyết định thành lập Ban Chỉ đạo.",
+        ),
+        # the end of a name with a comma in it is no name
+        (
+            "Cơ quan nào ở trung ương chỉ đạo hướng dẫn việc xây dựng hương ước?",
+            "Các bộ có trách nhiệm phối hợp với Bộ Văn hóa, Thể thao và Du lịch chỉ đạo, hướng dẫn việc xây dựng hương ước.",
+        ),
+        # a civil servant by the role the question asks, not the first one named
+        (
+            "Công chức nào phối hợp với công chức Văn hóa - Xã hội để tham mưu?",
+            "Công chức Văn hóa - Xã hội cấp xã chủ trì, phối hợp với công chức Tư pháp - Hộ tịch tham mưu trình.",
+        ),
+        # a bare question tells no case: who acts when the meeting does not agree is not who acts always
+        (
+            "Ai xem xét việc cho thôi làm Tổ trưởng tổ dân phố?",
+            "Trường hợp cuộc họp không thống nhất được việc cho thôi làm Trưởng thôn, Tổ trưởng tổ dân phố thì Ủy "
+            "ban nhân dân cấp xã xem xét, quyết định.",
+        ),
+        ("Quỹ cứu trợ đã hỗ trợ bao nhiêu tiền?", "Quỹ đã hỗ trợ 5 nghìn hộ gia đình."),  # no amount in đồng
+    ],
+)
+def test_no_body_or_amount_the_sentence_does_not_give(question, sentence):
+    assert cut(question, sentence) is None
 
 
 def test_how_much_money_is_an_amount_in_dong():

@@ -42,6 +42,8 @@ _BODY_HEADS = (
     "chi huy ",
     "thu truong ",
     "lanh dao ",
+    "cong chuc ",
+    "can bo ",
 )
 # An office opens a name too ("Trưởng Ban công tác Mặt trận ở thôn, tổ dân phố", "Tổ trưởng …"):
 # as written, with its accents, since folded "trưởng" is also "trường (hợp)"; so does a ministry or a
@@ -57,13 +59,16 @@ _NOT_AN_AGENT = tuple(
     )
 )  # fmt: skip
 # What leads the verb asked without being it ("ai đứng ra triệu tập", "ai sẽ chủ trì", "ai là người
-# ký", "ai có trách nhiệm công bố", "ai làm tổ trưởng" of "… là Tổ trưởng"), folded, after `STOP`: the
-# text writes the verb alone
-_LEAD_INS = (("dung", "ra"), ("trach", "nhiem"), ("tham", "quyen"), ("se",), ("phai",), ("nguoi",), ("lam",))
-# Share of a case's words ("Trường hợp <case> thì <who> …") the question must say for who acts in it to
-# answer: the case it tells (T02 of helper-43's probe holds 0.64), not another one (S002: 0.25).
+# ký", "ai có trách nhiệm công bố"), folded, after `STOP`: the text writes the verb alone. Not "làm":
+# "ai làm Trưởng ban" is no "… để bầu Trưởng ban"
+_LEAD_INS = (("dung", "ra"), ("trach", "nhiem"), ("tham", "quyen"), ("se",), ("phai",), ("nguoi",))
+# Share of a case's words ("Trường hợp <case> thì <who> …") the question must say before its asking
+# word for who acts in it to answer (of a later "; trường hợp …" clause, the words that set it apart
+# from the rule before it, anywhere in the question): the case it tells (T02 of helper-43's probe
+# holds 0.67), not another one (S002: 0.25).
 CASE_TOLD = 0.5
-_CASE_WORDS = {"truong", "hop", "doi"}  # "trường hợp", "đối với": what opens a case, not the case
+# Words that tie a case's clause, not what sets it apart ("… để bầu, cho thôi làm …": "bầu", "thôi")
+_CASE_LIGHT = {"de", "lam", "viec", "khi", "trong", "nay"}
 _DUTY = re.compile(r"\s+(?:có\s+(?:trách nhiệm|nhiệm vụ|quyền hạn|quyền)|phải|cần)$", re.IGNORECASE)
 
 
@@ -80,18 +85,19 @@ def body(question: str, sentence: str, asked: str) -> Cut | None:
             rf"\b(?i:{re.escape(noun)})\s+([A-Z]\w*(?:\s+[a-z]\w*)?\s+-\s+[A-Z]\w*(?:\s+[a-z]\w*)?|(?:[A-Z]\w*\s*){{1,6}})",
             fold_keep_case(sentence),
         )
-        if m and noun not in ("cap", "ban", "bo"):
+        if m and noun not in ("cap", "ban", "bo", "cong chuc", "can bo"):  # a person by their role, not first named
             return Cut(sentence[m.start() : m.end()].strip(" ,;."))
     wh = which or WHO.search(q)
     assert wh is not None
     before, after = q[: wh.start()], q[wh.end() :]
     # "… do Trưởng thôn, Tổ trưởng tổ dân phố triệu tập; trường hợp cuộc họp để bầu, cho thôi làm Trưởng
     # thôn … thì do Trưởng Ban công tác Mặt trận … triệu tập": the case the question tells is answered
-    sentence = next((case for case in _cases(sentence) if _told(case, q)), sentence)
+    told = next((case for case in _cases(sentence, q)), None)
+    sentence = told or sentence
     # "do ai chủ trì", and "ai bầu" answered in the passive ("… do hội nghị người lao động bầu")
     tries = (_agent, _between) if re.search(r"\bdo\s*$", before) else (_between, _agent)
     for find in tries:
-        found = find(before, after, sentence)
+        found = find(before, after, sentence) if find is _agent else _between(before, after, sentence, bool(told))
         # a body or a person is named with capitals ("Ban Thường vụ", "Nguyễn Văn Linh") from its first word,
         # or by a body's noun ("hội nghị người lao động", "người đứng đầu cơ quan"); else it is not one.
         # (str.isupper, not a range like À-Ỹ, which holds the lowercase letters "á", "đ" too.)
@@ -159,7 +165,7 @@ def _agent(before: str, after: str, sentence: str) -> Cut | None:
     return None
 
 
-def _between(before: str, after: str, sentence: str) -> Cut | None:
+def _between(before: str, after: str, sentence: str, case_told: bool = False) -> Cut | None:
     """The words of the sentence between the last words of `before` and the first of `after`
     (both folded question text); with only one side found, up to punctuation."""
     words = word_spans(sentence)
@@ -190,10 +196,10 @@ def _between(before: str, after: str, sentence: str) -> Cut | None:
             if earlier is not None and earlier < start:
                 start, stop = None, earlier
                 break
-    # where the body is ("cơ quan nào ở trung ương chịu trách nhiệm"): a word or two the text need not write
-    for skip in (1, 2) if re.match(r"\s*(?:o|tai)\b", after) else ():
-        if start is None and stop is None and len(asked) >= skip + 2:
-            stop = find_run(folded, asked[skip : skip + 2], 0)
+    # where the body is, at the centre ("cơ quan nào ở trung ương chịu trách nhiệm"): two words the text
+    # need not write; a local level ("ở huyện") it must
+    if start is None and stop is None and re.match(r"\s*o trung uong\b", after) and len(asked) >= 4:
+        stop = find_run(folded, asked[2:4], 0)
     if start is None and stop is None:
         return None
     if start is None:
@@ -244,11 +250,20 @@ def _between(before: str, after: str, sentence: str) -> Cut | None:
     then = max((k for k in range(start, stop) if words[k][0].lower() == "thì"), default=None)
     if then is not None:
         opened = words[_clause_start(sentence, words, start)].start()
-        if not _told(sentence[opened : words[then].end()], before + " " + after):
+        # told before the asking word: a bare "Ai xem xét việc cho thôi làm …?" tells no case ("Trường hợp
+        # cuộc họp không thống nhất được …")
+        if not case_told and not _told(_case_words(sentence[opened : words[then].start()]), before):
             return None
         start = then + 1
     while start < stop and folded[start] in STOP:
         start += 1
+    if (
+        0 < start < stop
+        and words[start][0][:1].isupper()
+        and sentence[words[start - 1].end() : words[start].start()].strip() == ","
+        and any(w[0][:1].isupper() for w in words[max(0, start - 3) : start])
+    ):
+        return None  # the end of a name with a comma in it ("… với Bộ Văn hóa, Thể thao và Du lịch chỉ đạo")
     # "Ủy ban nhân dân cấp xã có (thẩm quyền …)": a verb typed in lower case, not "(Sơn) La"
     while stop > start and folded[stop - 1] in STOP and words[stop - 1][0].islower():
         stop -= 1
@@ -258,17 +273,27 @@ def _between(before: str, after: str, sentence: str) -> Cut | None:
     return Cut(_DUTY.sub("", sentence[words[start].start() : words[stop - 1].end()]))
 
 
-def _cases(sentence: str) -> list[str]:
-    """The clauses after the first that open a case of their own ("; trường hợp … thì …")."""
-    return [c.strip() for c in sentence.split(";")[1:] if re.match(r"\s*(?:trường hợp|đối với)\b", c, re.IGNORECASE)]
+def _cases(sentence: str, question: str) -> list[str]:
+    """The clauses after the first that open a case of their own ("; trường hợp … thì …") the question
+    (folded) tells, by the words that set the case apart from the rule before it."""
+    clauses = sentence.split(";")
+    rule = _case_words(clauses[0])
+    cases = []
+    for clause in clauses[1:]:
+        then = re.search(r"\bthì\b", clause)
+        opens_case = then and re.match(r"\s*(?:trường hợp|đối với)\b", clause, re.IGNORECASE)
+        if opens_case and then and _told(_case_words(clause[: then.start()]) - rule, question):
+            cases.append(clause.strip())
+    return cases
 
 
-def _told(clause: str, question: str) -> bool:
-    """Whether the question (folded) tells the case a clause opens with, up to its "thì"."""
-    then = re.search(r"\bthì\b", clause)
-    if then is None:
-        return False
-    case = {w for w in re.findall(r"\w+", fold(clause[: then.start()])) if w not in STOP} - _CASE_WORDS
+def _case_words(text: str) -> set[str]:
+    """What a case says (folded), without what opens it ("trường hợp", "đối với") and the words that tie it."""
+    opened = re.sub(r"\b(?:truong hop|doi voi)\b", " ", fold(text))
+    return {w for w in re.findall(r"\w+", opened) if w not in STOP and w not in _CASE_LIGHT}
+
+
+def _told(case: set[str], question: str) -> bool:
     return bool(case) and len(case & set(re.findall(r"\w+", question))) >= CASE_TOLD * len(case)
 
 

@@ -323,9 +323,16 @@ def _unit(tail, unit: list[str], percent: bool) -> tuple[int, int]:
         return 2, 2
     if unit[:2] == ["thanh", "vien"] and words[:1] == ["nguoi"]:  # "mấy thành viên": "05 người"
         return 1, 2
-    if unit[:1] == ["tien"] and words and re.match(r"(?:dong|trieu|nghin|ngan|ty)\b", words[0]):
-        # "bao nhiêu tiền": an amount, in "đồng" ("120.000 đồng/người/tháng", "5 triệu đồng")
-        return (2 if words[0][:1] != "d" and words[1:2] and words[1].startswith("dong") else 1), 1
+    if (
+        unit[:1] == ["tien"]
+        and words
+        and (
+            words[0].startswith("dong")
+            or (words[0] in ("trieu", "nghin", "ngan", "ty") and words[1:2] and words[1].startswith("dong"))
+        )
+    ):
+        # "bao nhiêu tiền": an amount in "đồng" ("120.000 đồng/người/tháng", "5 triệu đồng"); not "5 nghìn hộ"
+        return (1 if words[0].startswith("dong") else 2), 1
     matched = 0
     while matched < len(unit) and matched < len(words) and words[matched] == unit[matched]:
         if matched and said[matched] in _UNIT_STOP:  # "8 xã được công nhận": the unit ends at the verb

@@ -85,8 +85,6 @@ _IN_A_ROW = re.compile(r"\s+liên tục\b", re.IGNORECASE)
 _ENDS = re.compile(r"\b(?:het|cham dut|khong con)\b")
 _SINCE_Q = re.compile(r"\b(?:khi nao|bao gio|tu ngay nao|tu luc nao|tu khi nao|ngay nao)\b")
 _NEGATION = re.compile(r"\bkhong (?:duoc|phai|co|can|the)\b|\bnghiem cam\b|\bcam\b|\bchua (?:duoc|co)\b")
-_DENIED_ITEM = re.compile(r"\W*(?:[a-zđ]\)\s*|\d+\.\s*)?khong\b")
-_NOT_BEFORE = re.compile(r"\bkhong ((?:\w+ )?\w+)")
 MAX_SHORT = 250
 
 
@@ -220,16 +218,15 @@ def _best(matches, sentence: str, q_words: set[str], bounded: bool = False) -> C
 def _verdict(question: str, sentence: str) -> Cut:
     """ "Có" or "Không", and the sentence that says so as its condition."""
     said = fold(sentence)
-    q_words = _content(question)
-    # a prohibition's item ("Không mang vũ khí, chất dễ cháy … đến nơi tiếp công dân"), and "không"
-    # before what the question asks ("không yêu cầu … giấy tờ ngoài quy định"), deny it as "không được" does
-    denies = (
-        _NEGATION.search(said)
-        or _DENIED_ITEM.match(said)
-        or any(set(m[1].split()) & q_words for m in _NOT_BEFORE.finditer(said))
-    )
-    negated = bool(denies) and not _NEGATION.search(fold(question))
+    negated = bool(_NEGATION.search(said)) and not _NEGATION.search(fold(question))
     return Cut(clipped(sentence), "Không" if negated else "Có")
+
+
+def unread_negation(sentence: str) -> bool:
+    """Whether the sentence says "không" other than as `_NEGATION` reads it: a prohibition's item
+    ("Không mang vũ khí …"), a condition's ("b) Không tuân thủ …"), a noun's ("không chuyên trách"),
+    a bound ("không quá 02"); its verdict cannot be told from its words alone."""
+    return bool(re.search(r"\bkhong\b", _NEGATION.sub(" ", fold(sentence))))
 
 
 def clipped(text: str) -> str:

@@ -14,6 +14,7 @@ import re
 from bot.answering.answer import Source
 from bot.answering.asks import Asks
 from bot.answering.references import referred_in
+from bot.answering.short_answer import unread_negation
 from ingest.index.lexical import LexicalIndex
 from ingest.language.citations import parse_citations
 from ingest.language.normalize import fold
@@ -96,12 +97,15 @@ def names_subject(asks: Asks, sentence: str, source: Source, lexical: LexicalInd
     # trong bao lâu phải công khai"), and one it says as the day it counts from ("… tính từ lúc công
     # khai nội dung?")
     then = asks.text.rfind(" thì ")
-    anchors = [m[0] for m in _ASKED_ANCHOR.finditer(fold(asks.text))]
+    # read as words, apart from the marks between them ("gửi báo cáo, tài liệu" is the run "gửi báo cáo tài liệu")
+    unanchored = _words(_ASKED_ANCHOR.sub(" ", fold(asks.text)))  # "… xã phải công nhận tính từ ngày xã nhận …"
+    asked = _words(fold(asks.text[then:])) if then >= 0 else unanchored
     action = (
         tuple(
             run
             for run in asks.focus
-            if (then < 0 or fold(run) in fold(asks.text[then:])) and not any(fold(run) in anchor for anchor in anchors)
+            if re.search(rf"\b{re.escape(fold(run))}\b", asked)
+            and re.search(rf"\b{re.escape(fold(run))}\b", unanchored)
         )
         or asks.focus
     )
@@ -114,7 +118,11 @@ def names_subject(asks: Asks, sentence: str, source: Source, lexical: LexicalInd
 # The day a period is counted from ("kể từ ngày … công nhận …,"): up to the clause's end.
 _ANCHOR = re.compile(r"\bkể từ (?:ngày|khi)\b[^,;.]*", re.IGNORECASE)
 # The day the question counts its period from, as people say it ("tính từ lúc …", "kể từ khi …").
-_ASKED_ANCHOR = re.compile(r"\b(?:(?:ke|tinh) )?tu (?:ngay|khi|luc|hom)\b[^,;.?]*")  # folded
+_ASKED_ANCHOR = re.compile(r"\b(?:(?:ke|tinh) )?tu (?:ngay|khi|luc|hom)\b[^,;.?]*?(?=\s+thi\b|[,;.?]|$)")  # folded
+
+
+def _words(text: str) -> str:
+    return " ".join(re.findall(r"\w+", text))
 
 
 def _held(asks: Asks, runs: tuple[str, ...], read: tuple[str, str], lexical: LexicalIndex) -> float:
@@ -206,15 +214,15 @@ def decides(asks: Asks, sentence: str, source: Source, lexical: LexicalIndex) ->
     is read by the sentence that asks, where the rule shares enough of the story (`names_subject`)."""
     if sentence.rstrip().endswith(":"):
         return False
-    runs, text, said = asks.subject, asks.text, sentence
+    runs, text, said, bar = asks.subject, asks.text, sentence, YESNO_COVERAGE
     if asks.told and any(fold(w) not in _CONTENT_FREE for run in asks.focus for w in run.split()):
-        if not names_subject(asks, sentence, source, lexical):
+        # read more loosely, a story's verdict is given only where "không" says what it reads as
+        if unread_negation(sentence) or not names_subject(asks, sentence, source, lexical):
             return False
         # "Bố em định xách can xăng … Người đến nơi tiếp công dân có được mang theo …?": what the asking
         # sentence says, held by the rule and its heading ("Quyền và trách nhiệm của người đến nơi tiếp
         # công dân"); no word pair is made across the two
-        runs, text, said = asks.focus, asks.told, f"{sentence} . {_context(source)}"
-    bar = STORY_YESNO_COVERAGE if said is not sentence else YESNO_COVERAGE
+        runs, text, said, bar = asks.focus, asks.told, f"{sentence} . {_context(source)}", STORY_YESNO_COVERAGE
     subject = " , ".join(runs)
     # word pairs count: a sentence holding "thành viên Ban Thanh tra" and "Trưởng thôn" apart
     # ("khuyết thành viên … phối hợp với Trưởng thôn") does not say a Trưởng thôn may be one
