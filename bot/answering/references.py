@@ -76,11 +76,12 @@ def clauses_named(text: str, place: LegalPlace, laws: Mapping[str, str]) -> list
 
 def laws_of(passages: Iterable[Passage]) -> dict[str, str]:
     """The laws among a document's passages, by folded name: "luat thuc hien dan chu o co so" → "10/2022/QH15"."""
-    return {
-        fold(p.legal.source.name): p.legal.source.ref
+    named = {
+        (p.legal.source.name, p.legal.source.ref)
         for p in passages
         if p.legal is not None and p.legal.source.type == "Luật" and p.legal.source.name
     }
+    return {fold(name): ref for name, ref in named}  # each name folded once, not once per passage
 
 
 def _article_body(passages: Iterable[Passage], ref: str, article: int) -> str:
