@@ -219,9 +219,9 @@ def decides(asks: Asks, sentence: str, source: Source, lexical: LexicalIndex) ->
         # read more loosely, a story's verdict is given only where "không" says what it reads as
         if unread_negation(sentence) or not names_subject(asks, sentence, source, lexical):
             return False
-        # "Bố em định xách can xăng … Người đến nơi tiếp công dân có được mang theo …?": what the asking
-        # sentence says, held by the rule and its heading ("Quyền và trách nhiệm của người đến nơi tiếp
-        # công dân"); no word pair is made across the two
+        # "bác em là thành viên BTTND xã … Thành viên BTTND xã có được lợi dụng nhiệm vụ … không?": what
+        # the asking sentence says, held by the rule and its article's heading; no word pair is made
+        # across the two
         runs, text, said, bar = asks.focus, asks.told, f"{sentence} . {_context(source)}", STORY_YESNO_COVERAGE
     subject = " , ".join(runs)
     # word pairs count: a sentence holding "thành viên Ban Thanh tra" and "Trưởng thôn" apart
