@@ -92,12 +92,31 @@ def test_chat_spellings_of_how_many():
 
 
 @pytest.mark.integration
-def test_a_story_is_answered_by_the_rule_its_question_asks(law_service):
-    answer = law_service.ask(
-        "Ông trưởng thôn chỗ em vừa xin thôi việc, xã đã có quyết định cho thôi rồi. "
-        "Vậy bao lâu thì xã phải tổ chức bầu trưởng thôn mới?"
-    )
-    assert "60 ngày" in (answer.short_answer or "")
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        (
+            "Ông trưởng thôn chỗ em vừa xin thôi việc, xã đã có quyết định cho thôi rồi. "
+            "Vậy bao lâu thì xã phải tổ chức bầu trưởng thôn mới?",
+            "60 ngày",
+        ),
+        # "tính từ lúc công khai nội dung" is when the period starts; what is asked is how long "lấy ý kiến" runs
+        (
+            "Xã em đang lấy ý kiến bà con về dự thảo quy chế dân chủ của xã. "
+            "Lấy ý kiến nhân dân ít nhất bao lâu tính từ lúc công khai nội dung?",
+            "20 ngày",
+        ),
+        # Nghị định 59/2023 sets the days for "các nội dung thuộc khoản 1, 2, 3 Điều 15 của Luật Thực hiện dân
+        # chủ ở cơ sở": road contributions are Điều 15 khoản 1, which the decree's sentence never writes
+        (
+            "Xóm em sắp họp bàn việc mỗi hộ góp tiền đổ bê tông đường ngõ. "
+            "Tài liệu họp phải gửi tới từng nhà trước buổi họp ít nhất mấy ngày?",
+            "02 ngày",
+        ),
+    ],
+)
+def test_a_story_is_answered_by_the_rule_its_question_asks(law_service, question, expected):
+    assert expected in (law_service.ask(question).short_answer or "")
 
 
 @pytest.mark.integration
@@ -137,24 +156,3 @@ def test_who_is_answered_only_by_a_sentence_saying_what_they_do(law_service):
 )
 def test_a_story_s_short_question_is_not_answered_by_a_neighbouring_rule(law_service, question, wrong):
     assert wrong not in (law_service.ask(question).short_answer or "")
-
-
-@pytest.mark.integration
-def test_the_day_a_question_counts_from_is_not_what_it_asks(law_service):
-    # "tính từ lúc công khai nội dung" is when the period starts; what is asked is how long "lấy ý kiến" runs
-    answer = law_service.ask(
-        "Xã em đang lấy ý kiến bà con về dự thảo quy chế dân chủ của xã. "
-        "Lấy ý kiến nhân dân ít nhất bao lâu tính từ lúc công khai nội dung?"
-    )
-    assert "20 ngày" in (answer.short_answer or "")
-
-
-@pytest.mark.integration
-def test_a_decree_is_read_with_the_clauses_of_the_law_it_names(law_service):
-    # Nghị định 59/2023 sets the days for "các nội dung thuộc khoản 1, 2, 3 Điều 15 của Luật Thực hiện dân
-    # chủ ở cơ sở": road contributions are Điều 15 khoản 1, which the decree's sentence never writes
-    answer = law_service.ask(
-        "Xóm em sắp họp bàn việc mỗi hộ góp tiền đổ bê tông đường ngõ. "
-        "Tài liệu họp phải gửi tới từng nhà trước buổi họp ít nhất mấy ngày?"
-    )
-    assert "02 ngày" in (answer.short_answer or "")

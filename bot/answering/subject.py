@@ -17,7 +17,7 @@ from bot.answering.references import referred_in
 from bot.answering.short_answer import unread_negation
 from ingest.index.lexical import LexicalIndex
 from ingest.language.citations import parse_citations
-from ingest.language.normalize import fold
+from ingest.language.normalize import fold, words
 from ingest.language.sentences import paragraph_spans, sentence_spans
 
 # Share of the subject's IDF weight the sentence and its heading must hold. Measured on the
@@ -98,8 +98,10 @@ def names_subject(asks: Asks, sentence: str, source: Source, lexical: LexicalInd
     # khai nội dung?")
     then = asks.text.rfind(" thì ")
     # read as words, apart from the marks between them ("gửi báo cáo, tài liệu" is the run "gửi báo cáo tài liệu")
-    unanchored = _words(_ASKED_ANCHOR.sub(" ", fold(asks.text)))  # "… xã phải công nhận tính từ ngày xã nhận …"
-    asked = _words(fold(asks.text[then:])) if then >= 0 else unanchored
+    unanchored = " ".join(
+        words(_ASKED_ANCHOR.sub(" ", fold(asks.text)))
+    )  # "… xã phải công nhận tính từ ngày xã nhận …"
+    asked = " ".join(words(asks.text[then:])) if then >= 0 else unanchored
     action = (
         tuple(
             run
@@ -119,10 +121,6 @@ def names_subject(asks: Asks, sentence: str, source: Source, lexical: LexicalInd
 _ANCHOR = re.compile(r"\bkể từ (?:ngày|khi)\b[^,;.]*", re.IGNORECASE)
 # The day the question counts its period from, as people say it ("tính từ lúc …", "kể từ khi …").
 _ASKED_ANCHOR = re.compile(r"\b(?:(?:ke|tinh) )?tu (?:ngay|khi|luc|hom)\b[^,;.?]*?(?=\s+thi\b|[,;.?]|$)")  # folded
-
-
-def _words(text: str) -> str:
-    return " ".join(re.findall(r"\w+", text))
 
 
 def _held(asks: Asks, runs: tuple[str, ...], read: tuple[str, str], lexical: LexicalIndex) -> float:
