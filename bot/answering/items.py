@@ -19,9 +19,10 @@ ITEM = re.compile(rf"^\s*{MARK}\s+", re.MULTILINE)
 _ANNOUNCES = re.compile(r"\s+(?:sau đây|như sau)\s*:\s*$|\s*:\s*$", re.IGNORECASE)
 
 
-def with_lead(text: str, start: int, sentence: str) -> str | None:
-    """The item sentence at `start` joined to the lead line above it, the lead's colon and closing
-    words and the item's mark dropped; None when it is no item or no lead stands above it."""
+def lead(text: str, start: int, sentence: str) -> str | None:
+    """The lead line an item sentence at `start` hangs from, its colon, closing words and mark
+    dropped ("Ủy ban nhân dân cấp xã có trách nhiệm"); None when it is no item or no lead stands
+    above it."""
     line_start = text.rfind("\n", 0, start) + 1
     if not ITEM.match(text[line_start : start + 1] + " ") and not ITEM.match(sentence):
         return None
@@ -34,10 +35,17 @@ def with_lead(text: str, start: int, sentence: str) -> str | None:
             continue
         if line.endswith(":"):
             stem = _ANNOUNCES.sub("", ITEM.sub("", line, count=1))
-            return f"{stem} {ITEM.sub('', sentence, count=1)}" if len(stem.split()) >= 3 else None
+            return stem if len(stem.split()) >= 3 else None
         if not ITEM.match(line):
             return None  # a paragraph, not another item: the item hangs from nothing here
     return None
+
+
+def with_lead(text: str, start: int, sentence: str) -> str | None:
+    """The item sentence at `start` joined to the lead line above it (`lead`), the item's mark
+    dropped; None when it is no item or no lead stands above it."""
+    stem = lead(text, start, sentence)
+    return f"{stem} {ITEM.sub('', sentence, count=1)}" if stem else None
 
 
 def next_start(text: str, at: tuple[int, str]) -> int | None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 
+from bot.answering import items
 from bot.answering.answer import Source
 from bot.answering.asks import Asks
 from bot.answering.references import referred_in
@@ -132,7 +133,7 @@ def _read(sentence: str, source: Source) -> tuple[str, str]:
     and what it is read with: its heading and the sentences of its paragraph before it (read once
     per sentence, for the whole subject and a story's focus alike)."""
     referred = referred_in(sentence, source)
-    context = _context(source) + " . " + earlier_in_paragraph(source, sentence)
+    context = " . ".join((_context(source), _lead_of(source, sentence), earlier_in_paragraph(source, sentence)))
     return (f"{sentence} . {referred}" if referred else sentence), context
 
 
@@ -187,6 +188,14 @@ def earlier_in_paragraph(source: Source, sentence: str) -> str:
         return ""
     para = next((p for p in paragraph_spans(text) if p.start <= at < p.end), None)
     return text[max(para.start, source.body_start) : at] if para else ""
+
+
+def _lead_of(source: Source, sentence: str) -> str:
+    """The lead a list item hangs from, which says whose duty the item is: "c) Xem xét, giải quyết
+    … thông báo kết quả giải quyết trong thời hạn 15 ngày" is of "Ủy ban nhân dân cấp xã có trách
+    nhiệm sau đây:" two lines above it, which no heading repeats."""
+    at = source.text.find(sentence[:60])
+    return (items.lead(source.text, at, sentence) or "") if at > source.body_start else ""
 
 
 def _is_name(run: str) -> bool:
