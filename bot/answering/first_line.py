@@ -43,6 +43,14 @@ TWIN_SIMILARITY = 0.8
 _ENDED = re.compile(r"\b(?:het|khong con|cham dut|bai bo|thay the)\b")
 
 
+# What opens the list of members a count is made of, right after the figure ("05 thành viên gồm:")
+_MEMBERS = re.compile(r"\s*,?\s*(?:bao gồm|gồm có|gồm)\b", re.IGNORECASE)
+
+
+# Units of time, which a sentence names before its figure in passing ("kể từ ngày …")
+_TIME_UNITS = {"ngay", "thang", "nam", "tuan", "quy", "gio", "phut", "lan", "ky"}
+
+
 # Bounds a figure is given with (folded): a question for the latest day is not answered by a floor.
 _UPPER = re.compile(r"\b(?:cham nhat|toi da|khong qua|nhieu nhat|khong vuot qua)\b")
 _LOWER = re.compile(r"\b(?:it nhat|toi thieu|khong it hon|khong duoi)\b")
@@ -149,7 +157,27 @@ def gated_cut(asks: Asks, sentence: str, source: Source, lexical: LexicalIndex) 
         return None  # the days a draft is posted "trước khi" the vote are not those "sau khi" it is recognised
     if _said_of_another_part(asks, sentence, cut.text, lexical):
         return None
-    return cut if names_subject(asks, sentence, source, lexical) else None
+    # the members a count is made of are not what it counts: "thành lập Tổ phát phiếu … từ 03 đến 05
+    # thành viên gồm: đại diện thôn, …, Ban công tác Mặt trận …" gives no size of that Ban
+    at = sentence.find(cut.text)
+    members = _MEMBERS.match(sentence, at + len(cut.text)) if at >= 0 else None
+    counted = sentence[: members.end()] if members else sentence
+    if _counts_another(asks, sentence, cut.text):
+        return None
+    return cut if names_subject(asks, counted, source, lexical) else None
+
+
+def _counts_another(asks: Asks, sentence: str, figure: str) -> bool:
+    """The figure counts another noun of its unit, named after the subject and before the figure:
+    "tổ chức cuộc họp Ban công tác Mặt trận … để quyết định danh sách chính thức những người ứng cử
+    (ít nhất 01 người)" counts the candidates, not the Ban, asked "Ban … gồm bao nhiêu người?"."""
+    at = sentence.find(figure)
+    unit = re.search(r"\d+\s+([^\W\d]+(?: [^\W\d]+)?)\s*$", fold(figure))
+    if at < 0 or unit is None or unit[1].split()[0] in _TIME_UNITS or not asks.subject:
+        return False  # "kể từ ngày …" before "15 ngày" names no other thing of days
+    before = fold(sentence[:at])
+    ends = [m.end() for run in asks.subject for m in re.finditer(rf"\b{re.escape(fold(run))}\b", before)]
+    return bool(ends) and re.search(rf"\b{unit[1]}\b", before[max(ends) :]) is not None
 
 
 def _said_of_another_part(asks: Asks, sentence: str, figure: str, lexical: LexicalIndex) -> bool:
@@ -205,7 +233,13 @@ def first_line(
     # a Ban: "05 thành viên", not the "02 người" its Phó Trưởng ban may number)
     # then the sentence naming the subject as typed: "Đại hội quân nhân … 5 năm hai lần", not
     # "Hội đồng quân nhân mỗi tháng họp 1 lần" (ranked first, sharing "quân nhân")
-    cut, chosen = max(cuts, key=lambda c: (c[0].fit, _names_as_typed(asks, c[1].sentence)))
+    # and one given with the bound asked: "chậm nhất bao lâu" is "chậm nhất sau 3 ngày", not a bare
+    # "định kỳ 7 ngày" of a sentence that says "chậm nhất" of something else
+    asked = _bound(asks.text)
+    cut, chosen = max(
+        cuts,
+        key=lambda c: (c[0].fit, bool(asked) and _bound(c[0].text) == asked, _names_as_typed(asks, c[1].sentence)),
+    )
     if asks.figure and any(_twin(asks, chosen, other, cut.text, its.text, pool) for its, other in cuts):
         return None
     said = [levels.Figure(its.text, c.source, c.start, c.sentence) for its, c in cuts]

@@ -12,7 +12,7 @@ from ingest.language.normalize import fold
 
 BOUND = re.compile(
     r"(?:không\s+(?:ít|nhiều)\s+hơn|không\s+quá|không\s+dưới|không\s+vượt\s+quá|tối\s+đa|tối\s+thiểu|"
-    r"ít\s+nhất(?:\s+là)?|nhiều\s+nhất(?:\s+là)?|chậm\s+nhất(?:\s+là)?|sớm\s+nhất(?:\s+là)?|trên|dưới|hơn|gần|khoảng)\s+$",
+    r"ít\s+nhất(?:\s+là)?|nhiều\s+nhất(?:\s+là)?|(?:chậm|sớm)\s+nhất(?:\s+là)?(?:\s+(?:sau|trước|trong))?|trên|dưới|hơn|gần|khoảng)\s+$",
     re.IGNORECASE,
 )
 STOP = {"cua", "va", "la", "o", "cac", "nhung", "duoc", "co", "khong", "thi", "nao", "gi", "ai", "voi", "cho", "ve"}
