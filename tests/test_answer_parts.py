@@ -102,11 +102,6 @@ def test_a_share_answers_a_count_only_as_a_share_of_the_whole_counted():
     assert cut("Cần bao nhiêu xã?", "đạt 65,5%.") is None  # a share of nothing named is no count
     assert cut("Cần bao nhiêu phần trăm hộ đồng ý?", vote) == "trên 50%"
     assert cut("Cần bao nhiêu phần trăm người dự?", quorum) is None  # a fraction is not the percent asked
-    # "bao nhiêu phần các hộ": a share of the households, in words or in figures
-    two_thirds = "được thông qua khi có từ hai phần ba tổng số đại diện hộ gia đình trở lên tán thành"
-    assert cut("Phải bao nhiêu phần các hộ đồng ý?", two_thirds) == "từ hai phần ba tổng số đại diện hộ gia đình trở lên"
-    assert cut("Cần mấy phần hộ đồng ý?", vote) == "trên 50% tổng số đại diện hộ gia đình"
-    assert cut("Cần bao nhiêu phần người đồng ý?", vote) is None  # still a share of households, not of people
 
 
 def test_short_answer_dates_periods_and_bodies_are_verbatim():
@@ -484,6 +479,10 @@ def test_a_bound_missed_is_no_figure_of_the_rule():
         "nhưng xét thấy có thể mang lại lợi ích cho cộng đồng dân cư thì Trưởng thôn đưa ra bàn."
     )
     assert cut("Hương ước cần bao nhiêu hộ tán thành?", missed) is None
+    # as the Law writes it: "chưa có đủ 10% tổng số hộ gia đình … đồng thuận" (a fresh-eye probe's
+    # "đổi tên thôn" got that 10%)
+    short = "Trường hợp sáng kiến của công dân chưa có đủ 10% tổng số hộ gia đình ở thôn đồng thuận thì Trưởng thôn đưa ra bàn."
+    assert cut("Cần bao nhiêu phần trăm số hộ đồng ý?", short) is None
     assert cut("Cần bao nhiêu hộ đồng thuận?", "Đề xuất được ít nhất là 10% tổng số hộ gia đình đồng thuận.") == (
         "ít nhất là 10% tổng số hộ gia đình"
     )

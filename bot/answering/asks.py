@@ -83,11 +83,6 @@ _TIME_ADJUNCT = re.compile(
     r"|\b(?:đến|tới)\s+(?:nay|giờ|bây giờ|hiện nay|hiện tại)\b",  # "từ đầu năm đến giờ"
     re.IGNORECASE,
 )
-# Words that open a body's or an office's name, capital or not ("Ủy ban nhân dân xã …", "Chủ tịch …")
-_NAME_OPENERS = (
-    "ủy ban", "uỷ ban", "hội đồng", "mặt trận", "ban ", "chủ tịch", "trưởng ", "phó trưởng", "tổ trưởng", "bí thư",
-    "bộ ", "sở ", "đoàn ",
-)  # fmt: skip
 # The noun a "… ở chỗ nào / nơi nào / địa điểm nào?" asks by (folded, from it up to "nào").
 _WHERE_NOUN = re.compile(r"(?:cho|noi) nao(?: \w+)?|dia (?:diem|chi) nao|(?:diem|chi) nao(?: \w+)?")
 # A guess closing an open question: ", có phải … không?", ", phải là … ko?", ", đúng là … chứ?"
@@ -279,13 +274,8 @@ def _understand(text: str, unit_scope: str, places: frozenset[str]) -> Asks:
                 focus.append([])
             if not runs[-1]:
                 firsts[len(runs) - 1] = i
-            # "… việc với đơn vị em. Bên em là …", "Quyên góp ủng hộ …": a capital that only opens a sentence
-            # names nothing to find itself, unless the name goes on ("Ban Thanh tra nhân dân …")
-            goes_on = (words[i + 1 : i + 2] and words[i + 1][:1].isupper()) or text[m.start() :].lower().startswith(
-                _NAME_OPENERS
-            )
-            if opens and not is_name and not goes_on and word[1:] == word[1:].lower():
-                word = word.lower()
+            if opens and i > 0 and not is_name and word[1:] == word[1:].lower():
+                word = word.lower()  # "… việc với đơn vị em. Bên em là …": no name to find itself
             runs[-1].append(word)
             if _in_focus(told, asides, m.start()):
                 focus[-1].append(word)

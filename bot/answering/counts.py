@@ -82,7 +82,7 @@ _OPEN_BOUND = re.compile(r"\s+trở\s+(?:lên|xuống)\b", re.IGNORECASE)
 # "không có … nào": a clause saying that none is so
 _NONE_SUCH = re.compile(r"\bkhong co\b(?:\s+\w+){1,4}\s+nao\b")
 # "chưa đạt", "không đủ" before a figure: a case short of a bound, not the bound
-_SHORT_OF = re.compile(r"\b(?:chua|khong) (?:dat|du)(?: (?:ty le|muc))?\s*$")
+_SHORT_OF = re.compile(r"\b(?:chua|khong) (?:co )?(?:dat|du)(?: (?:ty le|muc))?\s*$")  # "chưa có đủ 10%"
 
 
 # The words a count is asked by, and what follows them (the unit).
@@ -118,10 +118,6 @@ def number(question: str, sentence: str, q_words: set[str]) -> Cut | None:
     unit = _unit_asked(question, q, after) if after else []
     if unit[:1] in (["mot"], ["moi"], ["hang"], ["1"]):  # "bao nhiêu một (1) tháng": a rate, not the unit
         unit = []
-    if unit[:1] == ["phan"] and unit[1:2] != ["tram"]:
-        # "bao nhiêu phần các hộ đồng ý": a share of what follows, read as "bao nhiêu hộ" reads a share
-        # ("hai phần ba tổng số đại diện hộ gia đình")
-        unit = [w for w in unit[1:] if w not in ("cac", "so", "tong", "nhung")]
     # the words before "bao nhiêu", abbreviations written out as sentences write them ("ủy viên MTTQ")
     spelt = fold(vocabulary.load().written_out(question, tokens=True))
     asked_at = _last_asked(spelt) or re.search(rf"\b(?:{NUMBER_Q})\b", spelt)

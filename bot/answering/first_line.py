@@ -175,9 +175,22 @@ def _counts_another(asks: Asks, sentence: str, figure: str) -> bool:
     unit = re.search(r"\d+\s+([^\W\d]+(?: [^\W\d]+)?)\s*$", fold(figure))
     if at < 0 or unit is None or unit[1].split()[0] in _TIME_UNITS or not asks.subject:
         return False  # "kể từ ngày …" before "15 ngày" names no other thing of days
+    noun = rf"\b{unit[1]}\b"
+    if re.search(noun, re.sub(rf"\b(?:bao nhieu|may)\s+{unit[1]}\b", " ", fold(asks.text))):
+        return False  # the question names that noun itself: "danh sách … người ứng cử có ít nhất mấy người"
     before = fold(sentence[:at])
-    ends = [m.end() for run in asks.subject for m in re.finditer(rf"\b{re.escape(fold(run))}\b", before)]
-    return bool(ends) and re.search(rf"\b{unit[1]}\b", before[max(ends) :]) is not None
+    ends = []
+    for run in asks.subject:  # a run as typed, else its opening words ("Ban công tác Mặt trận [gồm]")
+        said = fold(run).split()
+        found = next((f for n in range(len(said), 1, -1) if (f := _last_end(" ".join(said[:n]), before))), None)
+        ends += [found] if found else []
+    # the noun itself, not another figure of that unit ("từ 09 người trở lên thì … không quá 02 người")
+    return bool(ends) and re.search(rf"(?<!\d\s){noun}", before[max(ends) :]) is not None
+
+
+def _last_end(words: str, text: str) -> int | None:
+    ends = [m.end() for m in re.finditer(rf"\b{re.escape(words)}\b", text)]
+    return ends[-1] if ends else None
 
 
 def _said_of_another_part(asks: Asks, sentence: str, figure: str, lexical: LexicalIndex) -> bool:

@@ -44,6 +44,14 @@ STORY_YESNO_COVERAGE = 0.6
 STORY_COVERAGE = 0.3
 
 
+# A name the question says, held by the lead of the list its sentence is an item of: this share of
+# its words and word pairs. Measured: "UBND xã" and "MTTQ xã" in their own bodies' leads ("Ủy ban nhân
+# dân cấp xã có trách nhiệm", "Ủy ban Mặt trận Tổ quốc Việt Nam cấp xã …") 0.5 ("cấp xã" is no pair
+# "dân xã"); another body's name there at most 0.31 ("Ủy ban Mặt trận xã" in the first, a review's
+# wrong line), "Mặt trận Tổ quốc xã" 0.23, "UBND xã" in the second 0.19.
+LEAD_NAME = 0.45
+
+
 def _context(source: Source) -> str:
     """What a sentence is read with: its article's heading, else its document's title and section,
     and who wrote or published it (an article by the "Phó Trưởng Ban Dân vận" speaks of that Ban)."""
@@ -124,25 +132,30 @@ _ANCHOR = re.compile(r"\bkể từ (?:ngày|khi)\b[^,;.]*", re.IGNORECASE)
 _ASKED_ANCHOR = re.compile(r"\b(?:(?:ke|tinh) )?tu (?:ngay|khi|luc|hom)\b[^,;.?]*?(?=\s+thi\b|[,;.?]|$)")  # folded
 
 
-def _held(asks: Asks, runs: tuple[str, ...], read: tuple[str, str], lexical: LexicalIndex) -> float:
-    return lexical.text_coverage(" , ".join(runs), " . ".join(read), pairs=False, alternatives=asks.alternatives)
+def _held(asks: Asks, runs: tuple[str, ...], read: tuple[str, str, str], lexical: LexicalIndex) -> float:
+    return lexical.text_coverage(" , ".join(runs), " . ".join(read[:2]), pairs=False, alternatives=asks.alternatives)
 
 
-def _read(sentence: str, source: Source) -> tuple[str, str]:
+def _read(sentence: str, source: Source) -> tuple[str, str, str]:
     """The sentence with the clauses it names by number ("nội dung quy định tại khoản 5 Điều 15"),
     and what it is read with: its heading and the sentences of its paragraph before it (read once
     per sentence, for the whole subject and a story's focus alike)."""
     referred = referred_in(sentence, source)
-    context = " . ".join((_context(source), _lead_of(source, sentence), earlier_in_paragraph(source, sentence)))
-    return (f"{sentence} . {referred}" if referred else sentence), context
+    context = _context(source) + " . " + earlier_in_paragraph(source, sentence)
+    return (f"{sentence} . {referred}" if referred else sentence), context, _lead_of(source, sentence)
 
 
 def _names(
-    asks: Asks, runs: tuple[str, ...], read: tuple[str, str], source: Source, lexical: LexicalIndex, every_run: bool
+    asks: Asks,
+    runs: tuple[str, ...],
+    read: tuple[str, str, str],
+    source: Source,
+    lexical: LexicalIndex,
+    every_run: bool,
 ) -> bool:
     """`names_subject` for these runs of the subject, the sentence `_read`."""
     subject = " , ".join(runs)
-    sentence, context = read
+    sentence, context, lead = read
     read_all = sentence + " . " + context
     alternatives = asks.alternatives  # "lệ làng" is held by a sentence saying "hương ước"
     held = lexical.text_coverage(subject, read_all, pairs=False, alternatives=alternatives)
@@ -150,8 +163,11 @@ def _names(
         return False
     # each name the question says (a body, an office, a document: "BTTND", "Trưởng thôn") must be
     # there itself: the rarer words around it ("bầu") are no stand-in for the body they are said of
+    # or, for a body's duty listed as an item, by the lead it hangs from, word pairs and all: "Ủy ban
+    # nhân dân cấp xã có trách nhiệm sau đây:" names "UBND xã", not an "Ủy ban Mặt trận xã"
     if any(
         lexical.text_coverage(run, read_all, pairs=False, alternatives=alternatives) < SUBJECT_COVERAGE
+        and not (lead and lexical.text_coverage(run, lead, pairs=True, alternatives=alternatives) >= LEAD_NAME)
         for run in runs
         if every_run or _is_name(run)
     ):
