@@ -25,6 +25,7 @@ log = logging.getLogger(__name__)
 
 KEPT_PROMPTS = 20  # per chat: prompts a reply may still answer
 PROMPT_GONE = "Lời nhắc góp ý này đã cũ; hãy bấm lại 👎."
+PROMPT_WAIT, PROMPT_WAIT_STEPS = 2.0, 40  # seconds a reply waits for its prompt to be kept, in steps
 
 
 class _ReplyToPrompt(filters.MessageFilter):
@@ -77,6 +78,18 @@ async def feedback_button(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
         log.info("feedback keyboard not updated: %s", exc)
 
 
+async def _prompted_for(context: ContextTypes.DEFAULT_TYPE, prompt: Message) -> str | None:
+    """The answer a "Góp ý thêm" prompt was offered for. The button's handler runs beside others
+    (block=False) and keeps the prompt only once Telegram has sent it: a reply that comes in before
+    that handler resumes waits for it, up to PROMPT_WAIT seconds, rather than being told it is stale."""
+    for _ in range(PROMPT_WAIT_STEPS):
+        answer_id = chat_store(context).get("comment_prompts", {}).get(prompt.message_id)
+        if answer_id is not None or prompt.text != COMMENT_PROMPT:
+            return answer_id
+        await asyncio.sleep(PROMPT_WAIT / PROMPT_WAIT_STEPS)
+    return chat_store(context).get("comment_prompts", {}).get(prompt.message_id)
+
+
 async def comment_reply(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """A reply to the "Góp ý thêm" prompt: the comment on the answer it was offered for."""
     core = core_of(context)
@@ -86,7 +99,7 @@ async def comment_reply(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
         return
     if not await within_limit(update, core):
         return
-    answer_id = chat_store(context).get("comment_prompts", {}).get(message.reply_to_message.message_id)
+    answer_id = await _prompted_for(context, message.reply_to_message)
     if not core.records_feedback or answer_id is None:
         await reply(update, PROMPT_GONE if core.records_feedback else wording.NO_JOURNAL)
         return
