@@ -138,8 +138,9 @@ def _held(asks: Asks, runs: tuple[str, ...], read: tuple[str, str, str], lexical
 
 def _read(sentence: str, source: Source) -> tuple[str, str, str]:
     """The sentence with the clauses it names by number ("nội dung quy định tại khoản 5 Điều 15"),
-    and what it is read with: its heading and the sentences of its paragraph before it (read once
-    per sentence, for the whole subject and a story's focus alike)."""
+    what it is read with (its heading and the sentences of its paragraph before it), and the lead of
+    the list it is an item of, which only a name of the subject may be held by (`LEAD_NAME`); read
+    once per sentence, for the whole subject and a story's focus alike."""
     referred = referred_in(sentence, source)
     context = _context(source) + " . " + earlier_in_paragraph(source, sentence)
     return (f"{sentence} . {referred}" if referred else sentence), context, _lead_of(source, sentence)
