@@ -157,13 +157,13 @@ def gated_cut(asks: Asks, sentence: str, source: Source, lexical: LexicalIndex) 
         return None  # the days a draft is posted "trước khi" the vote are not those "sau khi" it is recognised
     if _said_of_another_part(asks, sentence, cut.text, lexical):
         return None
+    if _counts_another(asks, sentence, cut.text):
+        return None
     # the members a count is made of are not what it counts: "thành lập Tổ phát phiếu … từ 03 đến 05
     # thành viên gồm: đại diện thôn, …, Ban công tác Mặt trận …" gives no size of that Ban
     at = sentence.find(cut.text)
     members = _MEMBERS.match(sentence, at + len(cut.text)) if at >= 0 else None
     counted = sentence[: members.end()] if members else sentence
-    if _counts_another(asks, sentence, cut.text):
-        return None
     return cut if names_subject(asks, counted, source, lexical) else None
 
 

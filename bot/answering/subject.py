@@ -138,12 +138,12 @@ def _held(asks: Asks, runs: tuple[str, ...], read: tuple[str, str, str], lexical
 
 def _read(sentence: str, source: Source) -> tuple[str, str, str]:
     """The sentence with the clauses it names by number ("nội dung quy định tại khoản 5 Điều 15"),
-    what it is read with (its heading and the sentences of its paragraph before it), and the lead of
-    the list it is an item of, which only a name of the subject may be held by (`LEAD_NAME`); read
-    once per sentence, for the whole subject and a story's focus alike."""
+    what it is read with (its heading and the sentences of its paragraph before it), and the sentence
+    as given, whose list lead `_names` looks up only when a name needs it (`LEAD_NAME`); read once
+    per sentence, for the whole subject and a story's focus alike."""
     referred = referred_in(sentence, source)
     context = _context(source) + " . " + earlier_in_paragraph(source, sentence)
-    return (f"{sentence} . {referred}" if referred else sentence), context, _lead_of(source, sentence)
+    return (f"{sentence} . {referred}" if referred else sentence), context, sentence
 
 
 def _names(
@@ -156,7 +156,7 @@ def _names(
 ) -> bool:
     """`names_subject` for these runs of the subject, the sentence `_read`."""
     subject = " , ".join(runs)
-    sentence, context, lead = read
+    sentence, context, given = read
     read_all = sentence + " . " + context
     alternatives = asks.alternatives  # "lệ làng" is held by a sentence saying "hương ước"
     held = lexical.text_coverage(subject, read_all, pairs=False, alternatives=alternatives)
@@ -166,13 +166,18 @@ def _names(
     # there itself: the rarer words around it ("bầu") are no stand-in for the body they are said of
     # or, for a body's duty listed as an item, by the lead it hangs from, word pairs and all: "Ủy ban
     # nhân dân cấp xã có trách nhiệm sau đây:" names "UBND xã", not an "Ủy ban Mặt trận xã"
-    if any(
-        lexical.text_coverage(run, read_all, pairs=False, alternatives=alternatives) < SUBJECT_COVERAGE
-        and not (lead and lexical.text_coverage(run, lead, pairs=True, alternatives=alternatives) >= LEAD_NAME)
+    unheld = [
+        run
         for run in runs
-        if every_run or _is_name(run)
-    ):
-        return False
+        if (every_run or _is_name(run))
+        and lexical.text_coverage(run, read_all, pairs=False, alternatives=alternatives) < SUBJECT_COVERAGE
+    ]
+    if unheld:
+        lead = _lead_of(source, given)  # only here: most sentences hold their names themselves
+        if not lead or any(
+            lexical.text_coverage(run, lead, pairs=True, alternatives=alternatives) < LEAD_NAME for run in unheld
+        ):
+            return False
     # the chapter and section an article stands under say whose rule it is ("Chương IV. … Ở TỔ
     # CHỨC CÓ SỬ DỤNG LAO ĐỘNG"): their words need not be in the sentence, though they are too
     # broad to hold the subject themselves (a conference's rule is no dialogue's)
